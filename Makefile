@@ -1,0 +1,26 @@
+# The README's two commands: `make demo` and `make test`. Both set everything up first.
+SWIFT ?= swift
+RUNBOOK = .build/debug/runbook
+
+.PHONY: setup build demo test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+demo: build
+	$(RUNBOOK) plan runbooks/demo.md
+	$(RUNBOOK) vars runbooks/demo.md
+
+test: setup
+	$(SWIFT) build
+	$(SWIFT) test
+
+bench: setup
+	$(SWIFT) build -c release --product runbook --product runbook-bench
+	bash Benchmarks/parse.sh
+
+clean:
+	rm -rf .build .runbook

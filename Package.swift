@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, dependencies pointing down only:
+//   runbook → RunbookCLI → RunbookRender → RunbookGuide → RunbookMarkdown → RunbookModel
+//   RunbookSSH (libssh2) and RunbookMarkdown (libcmark) are the only modules that import C.
+let package = Package(
+    name: "runbook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "runbook", targets: ["runbook"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCMark", pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(
+            name: "CLibSSH2", pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]),
+        .target(name: "RunbookModel"),
+        .target(name: "RunbookMarkdown", dependencies: ["CCMark", "RunbookModel"]),
+        .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
+        .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
+        .target(name: "RunbookRender", dependencies: ["RunbookGuide", "RunbookModel"]),
+        .target(
+            name: "RunbookCLI",
+            dependencies: [
+                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "runbook", dependencies: ["RunbookCLI"]),
+        .executableTarget(
+            name: "runbook-bench", dependencies: ["RunbookGuide", "RunbookMarkdown"],
+            path: "Benchmarks/runbook-bench"),
+        .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
+        .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
+        .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,84 @@
+import RunbookModel
+
+/// Why a `--choose` selection could not be applied.
+public struct ChoiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong, lower-case, with what to do.
+    public var description: String
+}
+
+extension Step {
+    /// Would `exec` run this step if it were selected: command and verification steps, and
+    /// artifacts annotated `run`, `runner` or `file`; never a `skip`ped step.
+    public var isExecutable: Bool {
+        if let skip = annotations["skip"], skip != "false", skip != "no", skip != "0" { return false }
+        switch kind {
+        case .command, .verification: return true
+        case .artifact:
+            if let run = annotations["run"] { return run != "false" && run != "no" && run != "0" }
+            return annotations["runner"] != nil || annotations["file"] != nil
+        case .variables, .manual: return false
+        }
+    }
+}
+
+extension Guide {
+    /// Sets `runs` from kind, flow and the chosen branch of every choice.
+    public mutating func applyRunnability() {
+        let chosen = Dictionary(uniqueKeysWithValues: choices.map { ($0.id, $0.chosen) })
+        for i in steps.indices {
+            let step = steps[i]
+            let inChosenBranch = step.choice.map { chosen[$0] == step.option } ?? true
+            steps[i].runs = step.isExecutable && step.flow == .main && inChosenBranch
+        }
+    }
+
+    /// The guide with `--choose GROUP=OPTION` selections applied. Options match by id or by
+    /// a case-insensitive prefix of their title's slug.
+    public func choosing(_ selections: [String: String]) throws(ChoiceError) -> Guide {
+        var guide = self
+        for (groupName, optionName) in selections.sorted(by: { $0.key < $1.key }) {
+            guard let g = guide.choices.firstIndex(where: { $0.id == groupName }) else {
+                let known = guide.choices.map(\.id)
+                throw ChoiceError(
+                    description: known.isEmpty
+                        ? "--choose \(groupName)=…: this guide has no choice groups"
+                        : "--choose \(groupName)=…: no such choice group; groups are: \(known.joined(separator: ", "))")
+            }
+            let group = guide.choices[g]
+            let wanted = optionName.lowercased()
+            guard
+                let option = group.options.first(where: { $0.id.lowercased() == wanted })
+                    ?? group.options.first(where: { Text.slug($0.title).contains(Text.slug(wanted)) })
+            else {
+                throw ChoiceError(
+                    description: "--choose \(groupName)=\(optionName): no such option; options are: "
+                        + group.options.map(\.id).joined(separator: ", "))
+            }
+            guide.choices[g].chosen = option.id
+            guide.choices[g].reason = "chosen with --choose"
+        }
+        guide.applyRunnability()
+        return guide
+    }
+
+    /// The section a `--section` argument names: a slug, a label (`3.2`) or part of a title.
+    public func section(named name: String) -> Section? {
+        let lower = name.lowercased()
+        return sections.first { $0.slug == lower }
+            ?? sections.first { $0.label?.lowercased() == lower }
+            ?? sections.first { $0.index != 0 && $0.title.lowercased().contains(lower) }
+    }
+
+    /// Is section `index` the section `ancestor` or inside it?
+    public func section(_ index: Int, isWithin ancestor: Int) -> Bool {
+        var current: Int? = index
+        while let c = current {
+            if c == ancestor { return true }
+            current = sections[c].parent
+        }
+        return false
+    }
+
+    /// Errors among the reader's diagnostics (bad annotations, broken front matter).
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}

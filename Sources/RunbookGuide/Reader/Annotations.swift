@@ -1,0 +1,228 @@
+import Foundation
+import RunbookModel
+
+/// The annotation keys and what their values must look like.
+public enum AnnotationKey {
+    enum ValueShape {
+        case text, bool, duration, integer, statuses, kind, role, mode, regex, targetName, stepList, nameList
+    }
+
+    /// runbook's own keys.
+    static let shapes: [String: ValueShape] = [
+        "name": .text, "on": .targetName, "user": .text, "cwd": .text, "kind": .kind,
+        "skip": .bool, "manual": .bool, "run": .bool, "runner": .text, "file": .text,
+        "mode": .mode, "expand": .bool, "expect-exit": .integer, "expect-output": .text,
+        "expect-match": .regex, "expect-status": .statuses, "retries": .integer,
+        "interval": .duration, "timeout": .duration, "follow": .duration, "background": .bool,
+        "interactive": .bool, "errexit": .bool, "needs": .stepList, "secret": .nameList,
+        "option": .text, "choice": .text, "section-role": .role,
+        // Runme's keys, honoured as the spec says.
+        "excludeFromRunAll": .bool, "ignore": .bool, "interpreter": .text, "promptEnv": .bool,
+        "tag": .text,
+    ]
+
+    /// Every key, for "did you mean" suggestions.
+    public static var all: [String] { shapes.keys.sorted() }
+
+    /// Runme aliases mapped onto runbook's keys.
+    static let aliases: [String: String] = [
+        "excludeFromRunAll": "skip", "interpreter": "runner",
+    ]
+}
+
+/// Annotation key/value pairs with where they were written.
+public struct Annotation: Sendable, Hashable {
+    /// Normalised pairs (Runme aliases mapped; `ignore=true` becomes `kind=artifact`).
+    public var values: [String: String]
+    /// Where the annotation is.
+    public var location: SourceLocation
+}
+
+/// Parses and checks `{ key=value … }` fence attributes and `<!-- runbook: … -->` comments.
+public enum AnnotationParser {
+    /// Splits a fence info string into its language and attribute text.
+    public static func splitInfo(_ info: String) -> (language: String, attributes: String?) {
+        let trimmed = info.trimmingCharacters(in: .whitespaces)
+        guard let brace = trimmed.firstIndex(of: "{") else {
+            let language = trimmed.split(separator: " ").first.map(String.init) ?? ""
+            return (language, nil)
+        }
+        let language = trimmed[..<brace].trimmingCharacters(in: .whitespaces)
+            .split(separator: " ").first.map(String.init) ?? ""
+        return (language, String(trimmed[brace...]))
+    }
+
+    /// The body of a `<!-- runbook: … -->` comment, or nil for other HTML.
+    public static func commentBody(_ html: String) -> String? {
+        let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasPrefix("<!--"), t.hasSuffix("-->") else { return nil }
+        let inner = t.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard inner.hasPrefix("runbook:") else { return nil }
+        return String(inner.dropFirst("runbook:".count))
+    }
+
+    /// Parses attribute text (`{ a=b c="d e" flag }`, `{"a":"b"}` or bare `a=b c=d`) into pairs,
+    /// reporting unknown keys and bad values as `bad-annotation` errors.
+    public static func parse(_ text: String, at location: SourceLocation, diagnostics: inout [Diagnostic])
+        -> Annotation
+    {
+        var raw: [(String, String)] = []
+        var body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.hasPrefix("{"), body.hasSuffix("}"), body.dropFirst().drop(while: \.isWhitespace).hasPrefix("\""),
+            let json = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(body.utf8))
+        {
+            for (key, value) in json.sorted(by: { $0.key < $1.key }) { raw.append((key, value.text)) }
+        } else {
+            if body.hasPrefix("{") { body.removeFirst() }
+            if body.hasSuffix("}") { body.removeLast() }
+            raw = pairs(body)
+        }
+        var values: [String: String] = [:]
+        for (key, value) in raw {
+            guard let shape = AnnotationKey.shapes[key] else {
+                let suggestion = Text.closest(to: key, in: AnnotationKey.all) ?? "name"
+                diagnostics.append(
+                    Diagnostic(
+                        rule: "bad-annotation", severity: .error, location: location,
+                        message: "unknown annotation key '\(key)'; did you mean '\(suggestion)'?",
+                        fix: suggestion))
+                continue
+            }
+            if let problem = check(value, shape: shape) {
+                diagnostics.append(
+                    Diagnostic(
+                        rule: "bad-annotation", severity: .error, location: location,
+                        message: "bad value '\(value)' for '\(key)': \(problem)"))
+                continue
+            }
+            let normalized = AnnotationKey.aliases[key] ?? key
+            if key == "ignore" {
+                if isTrue(value) { values["kind"] = StepKind.artifact.rawValue }
+                continue
+            }
+            if key == "promptEnv" || key == "tag" {
+                values[key] = value
+                continue
+            }
+            values[normalized] = value
+        }
+        return Annotation(values: values, location: location)
+    }
+
+    /// `true`, `yes`, `1` or a flag with no value.
+    public static func isTrue(_ value: String) -> Bool {
+        ["true", "yes", "1", "on", ""].contains(value.lowercased())
+    }
+
+    /// Seconds in `120s`, `2m`, `500ms`, `1h` or a bare number of seconds.
+    public static func seconds(_ value: String) -> Double? {
+        guard let m = Text.firstMatch(#"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$"#, in: value.trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        let number = Double(m[1]) ?? 0
+        switch m[2] {
+        case "ms": return number / 1000
+        case "m": return number * 60
+        case "h": return number * 3600
+        default: return number
+        }
+    }
+
+    static func check(_ value: String, shape: AnnotationKey.ValueShape) -> String? {
+        switch shape {
+        case .text, .nameList, .stepList:
+            return nil
+        case .bool:
+            return ["true", "false", "yes", "no", "1", "0", "on", "off", ""].contains(value.lowercased())
+                ? nil : "expected true or false"
+        case .duration:
+            return seconds(value) == nil ? "expected a duration such as 30s, 2m or 500ms" : nil
+        case .integer:
+            return Int(value) == nil ? "expected a whole number" : nil
+        case .statuses:
+            let parts = value.split(whereSeparator: { $0 == "," || $0 == "/" || $0 == " " })
+            return !parts.isEmpty && parts.allSatisfy({ Int($0).map { (100...599).contains($0) } ?? false })
+                ? nil : "expected HTTP status codes such as 200 or 200,301"
+        case .kind:
+            return StepKind(rawValue: value) == nil || value == "variables"
+                ? "expected command, verification, manual or artifact" : nil
+        case .role:
+            return ["main", "rollback", "optional", "teardown", "troubleshooting"].contains(value)
+                ? nil : "expected main, rollback or optional"
+        case .mode:
+            return Text.matches("^[0-7]{3,4}$", value) ? nil : "expected an octal mode such as 0644"
+        case .regex:
+            return (try? NSRegularExpression(pattern: value)) == nil ? "not a valid regular expression" : nil
+        case .targetName:
+            return Text.matches("^[A-Za-z0-9_.-]+$", value) ? nil : "expected a target name such as ec2 or local"
+        }
+    }
+
+    /// Splits `a=b c="d e" flag` into pairs; a bare word is a flag set to `true`.
+    static func pairs(_ text: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var i = text.startIndex
+        func skipSpace() {
+            while i < text.endIndex, text[i].isWhitespace || text[i] == "," { i = text.index(after: i) }
+        }
+        while true {
+            skipSpace()
+            guard i < text.endIndex else { break }
+            var key = ""
+            while i < text.endIndex, !text[i].isWhitespace, text[i] != "=", text[i] != "," {
+                key.append(text[i])
+                i = text.index(after: i)
+            }
+            guard i < text.endIndex, text[i] == "=" else {
+                if !key.isEmpty { out.append((key, "true")) }
+                continue
+            }
+            i = text.index(after: i)
+            var value = ""
+            if i < text.endIndex, text[i] == "\"" || text[i] == "'" {
+                let quote = text[i]
+                i = text.index(after: i)
+                while i < text.endIndex, text[i] != quote {
+                    if text[i] == "\\", text.index(after: i) < text.endIndex {
+                        i = text.index(after: i)
+                    }
+                    value.append(text[i])
+                    i = text.index(after: i)
+                }
+                if i < text.endIndex { i = text.index(after: i) }
+            } else {
+                while i < text.endIndex, !text[i].isWhitespace {
+                    value.append(text[i])
+                    i = text.index(after: i)
+                }
+            }
+            out.append((key, value))
+        }
+        return out
+    }
+}
+
+/// A JSON attribute value, kept as the text an annotation value would have.
+private enum JSONScalar: Decodable {
+    case text(String)
+
+    var text: String {
+        switch self { case .text(let t): t }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) {
+            self = .text(b ? "true" : "false")
+        } else if let i = try? c.decode(Int.self) {
+            self = .text(String(i))
+        } else if let d = try? c.decode(Double.self) {
+            self = .text(String(d))
+        } else if let s = try? c.decode(String.self) {
+            self = .text(s)
+        } else if let list = try? c.decode([JSONScalar].self) {
+            self = .text(list.map(\.text).joined(separator: ","))
+        } else {
+            self = .text("")
+        }
+    }
+}

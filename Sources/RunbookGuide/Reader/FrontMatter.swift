@@ -1,0 +1,107 @@
+import Foundation
+import RunbookModel
+import Yams
+
+/// Reads document-level settings from YAML front matter.
+enum FrontMatter {
+    static let keys = ["targets", "default-target", "shell", "secrets", "vars", "inventory"]
+    /// Keys common in other tools' front matter (Jekyll, Hugo, Runme): accepted and ignored.
+    static let foreignKeys: Set<String> = [
+        "title", "description", "layout", "tags", "date", "author", "runme", "cwd", "category",
+        "categories", "draft", "slug", "permalink", "sidebar_position", "weight", "skipPrompts",
+    ]
+
+    static func read(_ yaml: String, path: String, line: Int, diagnostics: inout [Diagnostic]) -> GuideSettings {
+        var settings = GuideSettings()
+        let location = SourceLocation(file: path, line: line)
+        let loaded: Any?
+        do {
+            loaded = try Yams.load(yaml: yaml)
+        } catch {
+            var at = location
+            if let yamlError = error as? YamlError, case .scanner(_, _, let mark, _) = yamlError {
+                at.line = line + mark.line - 1
+                at.column = mark.column
+            } else if let yamlError = error as? YamlError, case .parser(_, _, let mark, _) = yamlError {
+                at.line = line + mark.line - 1
+                at.column = mark.column
+            }
+            diagnostics.append(
+                Diagnostic(
+                    rule: "front-matter", severity: .error, location: at,
+                    message: "front matter is not valid YAML; fix it or remove the --- block"))
+            return settings
+        }
+        guard let loaded else { return settings }
+        guard let map = loaded as? [String: Any] else {
+            diagnostics.append(
+                Diagnostic(
+                    rule: "front-matter", severity: .error, location: location,
+                    message: "front matter must be a mapping of settings (targets:, vars:, …)"))
+            return settings
+        }
+        func lineOf(_ key: String) -> SourceLocation {
+            var at = location
+            for (i, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where text.hasPrefix(key + ":") {
+                at.line = line + i
+                break
+            }
+            return at
+        }
+        for key in map.keys.sorted() {
+            let value = map[key]!
+            switch key {
+            case "targets":
+                if let targets = value as? [String: Any] {
+                    for (name, uri) in targets { settings.targets[name] = "\(uri)" }
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            rule: "front-matter", severity: .error, location: lineOf(key),
+                            message: "targets: must map names to ssh://user@host:port or local"))
+                }
+            case "default-target": settings.defaultTarget = "\(value)"
+            case "shell": settings.shell = "\(value)"
+            case "inventory": settings.inventory = "\(value)"
+            case "secrets":
+                if let list = value as? [Any] {
+                    settings.secrets = list.map { "\($0)" }
+                } else {
+                    settings.secrets = "\(value)".split(separator: ",").map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
+                }
+            case "vars":
+                if let vars = value as? [String: Any] {
+                    // Keep the file's order: YAML mappings are unordered once loaded.
+                    let order = yaml.split(separator: "\n").compactMap { text -> String? in
+                        let t = text.trimmingCharacters(in: .whitespaces)
+                        guard let colon = t.firstIndex(of: ":") else { return nil }
+                        return String(t[..<colon])
+                    }
+                    for name in vars.keys.sorted(by: {
+                        (order.firstIndex(of: $0) ?? .max, $0) < (order.firstIndex(of: $1) ?? .max, $1)
+                    }) {
+                        let v = vars[name]!
+                        settings.vars.append(NamedValue(name: name, value: v is NSNull ? "" : "\(v)"))
+                    }
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            rule: "front-matter", severity: .error, location: lineOf(key),
+                            message: "vars: must map variable names to default values"))
+                }
+            default:
+                if foreignKeys.contains(key) { continue }
+                let suggestion = Text.closest(to: key, in: keys) ?? "targets"
+                diagnostics.append(
+                    Diagnostic(
+                        rule: "front-matter", severity: .warning, location: lineOf(key),
+                        message: "unknown front matter key '\(key)' ignored; did you mean '\(suggestion)'?",
+                        fix: suggestion))
+            }
+        }
+        return settings
+    }
+}

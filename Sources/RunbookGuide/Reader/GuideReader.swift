@@ -1,0 +1,1069 @@
+import Foundation
+import RunbookMarkdown
+import RunbookModel
+
+/// Reads a Markdown guide, unannotated or annotated, into a typed step graph.
+public enum GuideReader {
+    /// Reads the file at `path`. Throws `SourceError` for a missing, unreadable or binary file;
+    /// problems inside the guide are returned as `Guide.diagnostics`.
+    public static func read(path: String) throws -> Guide {
+        read(source: try GuideSource.load(path: path))
+    }
+
+    /// Reads already-decoded text.
+    public static func read(markdown: String, path: String) throws -> Guide {
+        read(source: try GuideSource(bytes: Array(markdown.utf8), path: path))
+    }
+
+    /// Reads a decoded source.
+    public static func read(source: GuideSource) -> Guide {
+        var reader = Reader(path: source.path)
+        reader.diagnostics = source.diagnostics
+        if let yaml = source.frontMatter {
+            reader.settings = FrontMatter.read(
+                yaml, path: source.path, line: source.frontMatterLine, diagnostics: &reader.diagnostics)
+        }
+        let document = MarkdownParser.parse(source.markdown)
+        reader.start()
+        reader.walk(document.children)
+        return reader.finish()
+    }
+}
+
+/// What the previous block in reading order was; lead-in prose is the paragraph right before a block.
+private enum PreviousBlock {
+    case none
+    case paragraph(String, node: MarkdownNode)
+    case code(stepIndex: Int?)
+    case annotation(Annotation)
+    case other
+}
+
+/// A branch a step belongs to while it is being read.
+private struct Branch {
+    var group: String
+    var option: String
+}
+
+/// Raw choice group as read, before it is known whether any step is in it.
+private struct RawGroup {
+    var id: String
+    var options: [ChoiceOption]
+    var line: Int
+}
+
+/// What a section's own body (up to the next heading) held, for manual-step inference.
+private struct SectionBody {
+    var section: Int
+    var hasCode = false
+    var producedSteps = false
+    var blocks: [MarkdownNode] = []
+    var imperative = false
+    /// `describesNext`: introduced by an instruction that the next block may simply carry out.
+    var candidates: [(insertAt: Int, nodes: [MarkdownNode], blockCount: Int, describesNext: Bool)] = []
+}
+
+private struct Reader {
+    let path: String
+    var settings = GuideSettings()
+    var diagnostics: [Diagnostic] = []
+    var sections: [Section] = []
+    var stack: [Int] = []
+    var steps: [Step] = []
+    var variables: [Variable] = []
+    var declared: Set<String> = []
+    var secretNames: Set<String> = []
+    var targets: [TargetDecl] = []
+    var hostTargets: [String: String] = [:]
+    var session: TargetRef?
+    var sessionStack: [TargetRef?] = []
+    var previous: PreviousBlock = .none
+    var sectionAnnotations: [Int: Annotation] = [:]
+    var expectFor: Int?
+    var branch: Branch?
+    var paragraphBranch: Branch?
+    var groups: [RawGroup] = []
+    var groupIds: Set<String> = []
+    var body: SectionBody
+    var usedSlugs: Set<String> = []
+    var listDepth = 0
+
+    init(path: String) {
+        self.path = path
+        self.body = SectionBody(section: 0)
+    }
+
+    func location(_ line: Int, _ column: Int = 1) -> SourceLocation {
+        SourceLocation(file: path, line: line, column: column)
+    }
+
+    var currentSection: Int { stack.last ?? 0 }
+
+    // MARK: - Start and finish
+
+    mutating func start() {
+        let name = (path as NSString).lastPathComponent
+        sections.append(
+            Section(
+                index: 0, slug: "top", label: nil, title: name, heading: "", level: 0, line: 1,
+                parent: nil, flow: .main, role: nil))
+        usedSlugs.insert("top")
+        stack = [0]
+        targets.append(TargetDecl(name: "local", uri: "local", hosts: ["localhost"], line: 0, source: "builtin"))
+        for (name, uri) in settings.targets.sorted(by: { $0.key < $1.key }) where name != "local" {
+            targets.append(
+                TargetDecl(name: name, uri: uri, hosts: [hostOf(uri)], line: 1, source: "front-matter"))
+        }
+        for name in settings.secrets { secretNames.insert(name) }
+        for pair in settings.vars {
+            declare(
+                name: pair.name, value: pair.value, description: nil, line: 1, source: "front-matter")
+        }
+    }
+
+    func hostOf(_ uri: String) -> String {
+        var rest = uri.hasPrefix("ssh://") ? String(uri.dropFirst(6)) : uri
+        if let at = rest.lastIndex(of: "@") { rest = String(rest[rest.index(after: at)...]) }
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") { rest = String(rest[..<colon]) }
+        return rest
+    }
+
+    mutating func finish() -> Guide {
+        closeBody()
+        assignChoicesFromHeadings()
+        var choices: [ChoiceGroup] = []
+        for group in groups.sorted(by: { $0.line < $1.line }) {
+            guard steps.contains(where: { $0.choice == group.id }) else { continue }
+            let recommended = group.options.first { $0.recommended }
+            let chosen = recommended ?? group.options[0]
+            choices.append(
+                ChoiceGroup(
+                    id: group.id, options: group.options, chosen: chosen.id,
+                    reason: recommended != nil ? "marked recommended in the guide" : "first option (none is marked recommended)",
+                    line: group.line))
+        }
+        // Numbers and ids.
+        var perSection: [Int: Int] = [:]
+        var ids: Set<String> = []
+        for i in steps.indices {
+            steps[i].number = i + 1
+            perSection[steps[i].section, default: 0] += 1
+            let fallback = "\(sections[steps[i].section].slug)/\(perSection[steps[i].section]!)"
+            var id = steps[i].annotations["name"] ?? fallback
+            if ids.contains(id) {
+                diagnostics.append(
+                    Diagnostic(
+                        rule: "bad-annotation", severity: .error, location: steps[i].location,
+                        message: "step name '\(id)' is used twice; names must be unique"))
+                id = fallback
+            }
+            ids.insert(id)
+            steps[i].id = id
+        }
+        linkVerifications()
+        checkNeeds(ids: ids)
+        var guide = Guide(
+            path: path, title: title(), sections: sections, steps: steps, variables: variables,
+            choices: choices, targets: targets, settings: settings, diagnostics: diagnostics)
+        for name in secretNames {
+            if let i = guide.variables.firstIndex(where: { $0.name == name }) { guide.variables[i].secret = true }
+        }
+        guide.applyRunnability()
+        return guide
+    }
+
+    func title() -> String {
+        sections.first { $0.level == 1 }?.heading ?? sections[0].title
+    }
+
+    mutating func linkVerifications() {
+        for i in steps.indices where steps[i].kind == .verification && steps[i].verifies.isEmpty {
+            var checked: [String] = []
+            var j = i - 1
+            while j >= 0, steps[j].section == steps[i].section, steps[j].kind != .verification {
+                if steps[j].kind == .command { checked.insert(steps[j].id, at: 0) }
+                j -= 1
+            }
+            if checked.isEmpty, let k = steps[..<i].lastIndex(where: { $0.section == steps[i].section && $0.kind == .manual }) {
+                checked = [steps[k].id]
+            }
+            if checked.isEmpty {
+                if let k = steps[..<i].lastIndex(where: { $0.kind == .command && $0.flow == steps[i].flow }) {
+                    checked = [steps[k].id]
+                }
+            }
+            steps[i].verifies = checked
+        }
+    }
+
+    mutating func checkNeeds(ids: Set<String>) {
+        for step in steps {
+            guard let needs = step.annotations["needs"] else { continue }
+            for need in needs.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            where !ids.contains(need) && Int(need).map({ $0 < 1 || $0 > steps.count }) ?? true {
+                let suggestion = Text.closest(to: need, in: Array(ids)) ?? ""
+                diagnostics.append(
+                    Diagnostic(
+                        rule: "bad-annotation", severity: .error, location: step.location,
+                        message: "needs names unknown step '\(need)'; did you mean '\(suggestion)'?",
+                        fix: suggestion))
+            }
+        }
+    }
+
+    // MARK: - Walking
+
+    mutating func walk(_ nodes: [MarkdownNode]) {
+        for node in nodes {
+            switch node.kind {
+            case .heading(let level):
+                openSection(node, level: level)
+            case .paragraph:
+                paragraph(node)
+            case .codeBlock(let info, _):
+                codeBlock(node, info: info)
+            case .htmlBlock:
+                html(node)
+            case .list:
+                list(node)
+            case .blockQuote:
+                walk(node.children)
+            case .thematicBreak:
+                paragraphBranch = nil
+                previous = .other
+            default:
+                walk(node.children)
+            }
+        }
+    }
+
+    mutating func openSection(_ node: MarkdownNode, level: Int) {
+        closeBody()
+        let heading = node.plainText.trimmingCharacters(in: .whitespaces)
+        let (label, title) = Text.splitLabel(heading)
+        while let last = stack.last, last != 0, sections[last].level >= level { stack.removeLast() }
+        let parent = stack.last ?? 0
+        var slug = Text.slug(title)
+        if usedSlugs.contains(slug), parent != 0 { slug = sections[parent].slug + "-" + slug }
+        if usedSlugs.contains(slug) {
+            var n = 2
+            while usedSlugs.contains("\(slug)-\(n)") { n += 1 }
+            slug = "\(slug)-\(n)"
+        }
+        usedSlugs.insert(slug)
+        var flow = sections[parent].flow
+        var role = sections[parent].role
+        if flow == .main, let match = Patterns.flowRoles.first(where: { Text.matches($0.pattern, title) }) {
+            flow = .optional
+            role = match.role
+        }
+        let index = sections.count
+        sections.append(
+            Section(
+                index: index, slug: slug, label: label, title: title, heading: heading, level: level,
+                line: node.range.startLine, parent: parent, flow: flow, role: role))
+        stack.append(index)
+        body = SectionBody(section: index)
+        previous = .other
+        paragraphBranch = nil
+        expectFor = nil
+    }
+
+    mutating func paragraph(_ node: MarkdownNode) {
+        let text = node.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if listDepth == 0 {
+            body.blocks.append(node)
+            if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
+        }
+        if case .code(let stepIndex?) = previous, Text.matches(Patterns.expectationLeadIn, text) {
+            expectFor = stepIndex
+            let afterColon = text.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            steps[stepIndex].expectations += expectations(from: afterColon, node: node)
+        } else if !Text.matches(Patterns.expectationLeadIn, text) {
+            expectFor = nil
+        }
+        let marker = Patterns.optionMarker(text)
+        if listDepth == 0, marker.letter != nil, let strong = node.children.first, strong.kind == .strong || text.lowercased().hasPrefix("option") {
+            let title = text.split(separator: "\n").first.map(String.init) ?? text
+            paragraphBranch = registerOption(
+                key: "paragraph", title: title, letter: marker.letter, recommended: marker.recommended,
+                line: node.range.startLine)
+        }
+        previous = .paragraph(text, node: node)
+    }
+
+    /// A short sentence that introduces the next block ("Run:", "Create it:") rather than a task.
+    func isStepLeadIn(_ text: String) -> Bool {
+        text.hasSuffix(":") && text.count < 120
+    }
+
+    mutating func html(_ node: MarkdownNode) {
+        guard let bodyText = AnnotationParser.commentBody(node.literal) else {
+            previous = .other
+            return
+        }
+        let annotation = AnnotationParser.parse(
+            bodyText, at: location(node.range.startLine, node.range.startColumn), diagnostics: &diagnostics)
+        // Directly under a heading: applies to the whole section.
+        if body.blocks.isEmpty, !body.hasCode, case .other = previous, currentSection != 0 {
+            sectionAnnotations[currentSection] = annotation
+            if let role = annotation.values["section-role"] {
+                let index = currentSection
+                sections[index].flow = role == "main" ? .main : .optional
+                sections[index].role = role == "main" ? nil : role
+            }
+            previous = .other
+            return
+        }
+        previous = .annotation(annotation)
+    }
+
+    // MARK: - Lists
+
+    mutating func list(_ node: MarkdownNode) {
+        let items = node.children.filter { $0.kind == .item }
+        // An "Expected:" list right after a step.
+        if let target = expectFor {
+            for item in items {
+                steps[target].expectations += expectations(from: firstParagraphText(item), node: item)
+            }
+            expectFor = nil
+            previous = .other
+            return
+        }
+        var leadInNode: MarkdownNode?
+        if case .paragraph(_, let node) = previous { leadInNode = node }
+        let leadIn = leadInNode.map { $0.plainText.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let titles = items.map { firstParagraphText($0) }
+        listDepth += 1
+        defer { listDepth -= 1 }
+        let markers = titles.map { Patterns.optionMarker($0) }
+        let isOptionList = markers.filter(\.isOption).count >= 1 && markers.filter(\.marked).count >= 2
+            && items.contains { containsCode($0) }
+        let stepsBefore = steps.count
+        var listGroup: String?
+        var imperativeItems = 0
+        for (i, item) in items.enumerated() {
+            let text = titles[i]
+            if Patterns.isImperative(text) || isCommandSpan(item) { imperativeItems += 1 }
+            if let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators]) {
+                addManual(instructions: task[2], node: item, done: task[1] != " ")
+                continue
+            }
+            if let check = inlineCheck(item) {
+                addInlineCheck(check.code, expectations: check.expectations, node: item)
+                continue
+            }
+            // A numbered procedure that mixes instructions and code: each instruction without
+            // code is a person's step in its place.
+            if !isOptionList, listDepth == 1, items.contains(where: containsCode), !containsCode(item),
+                Patterns.isImperative(text)
+            {
+                addManual(instructions: render(item), node: item)
+                continue
+            }
+            let saved = branch
+            if isOptionList {
+                if listGroup == nil {
+                    listGroup = registerGroup(key: "list", line: node.range.startLine)
+                }
+                let option = optionId(for: text, marker: markers[i], group: listGroup!)
+                appendOption(group: listGroup!, option: option, title: text, recommended: markers[i].recommended, line: item.range.startLine)
+                branch = Branch(group: listGroup!, option: option)
+            }
+            previous = .other
+            walk(item.children)
+            branch = saved
+        }
+        let producedSteps = steps.count > stepsBefore
+        if producedSteps {
+            body.producedSteps = true
+        } else if !items.isEmpty, listDepth == 1 {
+            body.blocks.append(node)
+            if imperativeItems * 2 >= items.count { body.imperative = true }
+            // Among code, a list is a person's task when prose introduces it as one ("At your
+            // DNS provider:", "Fill these values:"), or when, unintroduced, it is mostly instructions.
+            let isReason = leadIn.map { Text.matches(#"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#, $0) } ?? false
+            let leadInTask = leadIn.map {
+                $0.hasSuffix(":") && (Patterns.isImperative($0) || Text.matches(Patterns.personLeadIn, $0))
+            } ?? false
+            let mostlyTasks = leadIn == nil && imperativeItems * 2 >= items.count
+            if leadInTask { body.imperative = true }
+            if !isReason && (leadInTask || mostlyTasks) {
+                let nodes = (leadInTask ? [leadInNode!] : []) + [node]
+                let personContext = leadIn.map { Text.matches(Patterns.personLeadIn, $0) } ?? false
+                body.candidates.append((insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count, describesNext: leadInTask && !personContext))
+            }
+        }
+        previous = .other
+    }
+
+    func firstParagraphText(_ item: MarkdownNode) -> String {
+        guard let paragraph = item.children.first(where: { $0.kind == .paragraph }) else { return "" }
+        return paragraph.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func containsCode(_ node: MarkdownNode) -> Bool {
+        if case .codeBlock = node.kind { return true }
+        return node.children.contains { containsCode($0) }
+    }
+
+    /// An item that is only a shell command in a code span (`- \`sudo nginx -t\``).
+    func isCommandSpan(_ item: MarkdownNode) -> Bool {
+        guard let paragraph = item.children.first(where: { $0.kind == .paragraph }),
+            paragraph.children.count == 1, paragraph.children[0].kind == .code
+        else { return false }
+        return ShellText.looksLikeShell(paragraph.children[0].literal)
+    }
+
+    /// ``- `curl http://127.0.0.1:8000/health` returns 200``.
+    func inlineCheck(_ item: MarkdownNode) -> (code: String, expectations: [Expectation])? {
+        guard let paragraph = item.children.first(where: { $0.kind == .paragraph }),
+            let first = paragraph.children.first, first.kind == .code,
+            ShellText.looksLikeShell(first.literal)
+        else { return nil }
+        let rest = paragraph.children.dropFirst().map(\.plainText).joined()
+        if let m = Text.firstMatch(
+            #"^\s*(?:returns?|should return|responds? with|gives?|answers?)\s+(?:HTTP\s+|status\s+)?(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)"#,
+            in: rest, options: [.caseInsensitive])
+        {
+            return (first.literal, [.httpStatus(statusCodes(m[1]))])
+        }
+        if Text.matches(#"^\s*(prints|outputs|shows|contains|should (print|output|show|contain))\b"#, rest),
+            let spec = paragraph.children.dropFirst().first(where: { $0.kind == .code })
+        {
+            return (first.literal, [.outputContains(spec.literal)])
+        }
+        return nil
+    }
+
+    func statusCodes(_ text: String) -> [Int] {
+        text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.filter { (100...599).contains($0) }
+    }
+
+    /// Expectations from an "Expected:" item or sentence.
+    func expectations(from text: String, node: MarkdownNode) -> [Expectation] {
+        var out: [Expectation] = []
+        if let m = Text.firstMatch(#"\b(?:HTTP(?:/[0-9.]+)?|status(?: code)?|returns?)\s+(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)\b"#, in: text, options: [.caseInsensitive]) {
+            out.append(.httpStatus(statusCodes(m[1])))
+        }
+        var spans: [String] = []
+        func collect(_ n: MarkdownNode) {
+            if n.kind == .code { spans.append(n.literal) }
+            n.children.forEach(collect)
+        }
+        collect(node)
+        let afterColonSpans = spans.filter { text.contains($0) }
+        for span in afterColonSpans where !span.isEmpty {
+            out.append(.outputContains(span))
+        }
+        return out
+    }
+
+    // MARK: - Choice groups
+
+    mutating func registerGroup(key: String, line: Int) -> String {
+        var id = sections[currentSection].slug
+        if groupIds.contains(id) {
+            var n = 2
+            while groupIds.contains("\(id)-\(n)") { n += 1 }
+            id = "\(id)-\(n)"
+        }
+        groupIds.insert(id)
+        groups.append(RawGroup(id: id, options: [], line: line))
+        return id
+    }
+
+    func optionId(for title: String, marker: (isOption: Bool, letter: String?, recommended: Bool, marked: Bool), group: String) -> String {
+        if let letter = marker.letter { return letter }
+        let slug = Patterns.optionSlug(title)
+        let existing = groups.first { $0.id == group }?.options.map(\.id) ?? []
+        return existing.contains(slug) ? "\(slug)-\(existing.count + 1)" : slug
+    }
+
+    mutating func appendOption(group: String, option: String, title: String, recommended: Bool, line: Int) {
+        guard let g = groups.firstIndex(where: { $0.id == group }) else { return }
+        let cleanTitle = title.split(separator: "\n").first.map { String($0) } ?? title
+        groups[g].options.append(ChoiceOption(id: option, title: cleanTitle, recommended: recommended, line: line))
+    }
+
+    /// A paragraph "**Option B**: …" starts a branch; consecutive ones in a section form a group.
+    mutating func registerOption(key: String, title: String, letter: String?, recommended: Bool, line: Int) -> Branch {
+        let group: String
+        if let current = paragraphBranch, let g = groups.first(where: { $0.id == current.group }),
+            !g.options.isEmpty, sections[currentSection].slug == current.group.prefix(sections[currentSection].slug.count)
+        {
+            group = current.group
+        } else {
+            group = registerGroup(key: key, line: line)
+        }
+        let option = optionId(for: title, marker: (true, letter, recommended, true), group: group)
+        appendOption(group: group, option: option, title: title, recommended: recommended, line: line)
+        return Branch(group: group, option: option)
+    }
+
+    /// Sibling headings marked Option A/B, (recommended)/(alternate) form a group under their parent.
+    mutating func assignChoicesFromHeadings() {
+        var childrenOf: [Int: [Int]] = [:]
+        for section in sections where section.parent != nil { childrenOf[section.parent!, default: []].append(section.index) }
+        for parent in childrenOf.keys.sorted() {
+            let children = childrenOf[parent]!
+            var run: [Int] = []
+            func flush() {
+                defer { run = [] }
+                let markers = run.map { Patterns.optionMarker(sections[$0].title) }
+                guard run.count >= 2, markers.contains(where: \.isOption) else { return }
+                var id = sections[parent].slug == "top" ? Text.slug(sections[run[0]].title) : sections[parent].slug
+                if groupIds.contains(id) { id += "-\(run.count)" }
+                groupIds.insert(id)
+                var options: [ChoiceOption] = []
+                for (k, index) in run.enumerated() {
+                    let marker = markers[k]
+                    var optionId = marker.letter ?? Patterns.optionSlug(sections[index].title)
+                    if options.contains(where: { $0.id == optionId }) { optionId += "-\(k + 1)" }
+                    options.append(ChoiceOption(id: optionId, title: sections[index].heading, recommended: marker.recommended, line: sections[index].line))
+                    for s in steps.indices where steps[s].choice == nil && isWithin(steps[s].section, index) {
+                        steps[s].choice = id
+                        steps[s].option = optionId
+                    }
+                }
+                groups.append(RawGroup(id: id, options: options, line: sections[run[0]].line))
+            }
+            for child in children {
+                if Patterns.optionMarker(sections[child].title).marked { run.append(child) } else { flush() }
+            }
+            flush()
+        }
+    }
+
+    func isWithin(_ section: Int, _ ancestor: Int) -> Bool {
+        var current: Int? = section
+        while let c = current {
+            if c == ancestor { return true }
+            current = sections[c].parent
+        }
+        return false
+    }
+
+    // MARK: - Manual steps
+
+    mutating func addManual(instructions: String, node: MarkdownNode, done: Bool = false) {
+        body.producedSteps = true
+        var step = makeStep(
+            kind: .manual, node: node, codeLine: node.range.startLine, language: "", code: "",
+            target: .person)
+        step.instructions = instructions
+        if done { step.annotations["checked"] = "true" }
+        steps.append(step)
+    }
+
+    mutating func addInlineCheck(_ code: String, expectations: [Expectation], node: MarkdownNode) {
+        body.producedSteps = true
+        var step = makeStep(
+            kind: .verification, node: node, codeLine: node.range.startLine, language: "bash",
+            code: code, target: statedTarget(leadIn: nil) ?? session ?? defaultTarget())
+        step.expectations = [.exitStatus(0)] + expectations
+        step.traits = ShellText.traits(of: code)
+        steps.append(step)
+    }
+
+    /// Ends the current section's body: a body with no code that tells a person what to do
+    /// becomes one manual step; lists of instructions among code become their own manual steps.
+    mutating func closeBody() {
+        defer { body = SectionBody(section: currentSection) }
+        let section = sections.indices.contains(body.section) ? sections[body.section] : nil
+        guard let section, section.index != 0 || !body.blocks.isEmpty else { return }
+        if Text.matches(Patterns.nonStepTitles, section.title) { return }
+        if !body.hasCode && !body.producedSteps {
+            guard body.imperative, !body.blocks.isEmpty else { return }
+            let instructions = body.blocks.map(render).joined(separator: "\n")
+            var step = makeStep(
+                kind: .manual, node: body.blocks[0], codeLine: body.blocks[0].range.startLine,
+                language: "", code: "", target: .person, section: body.section)
+            step.instructions = instructions
+            steps.append(step)
+            return
+        }
+        for candidate in body.candidates.reversed() {
+            let instructions = candidate.nodes.map(render).joined(separator: "\n")
+            var step = makeStep(
+                kind: .manual, node: candidate.nodes[0], codeLine: candidate.nodes[0].range.startLine,
+                language: "", code: "", target: .person, section: body.section)
+            step.instructions = instructions
+            steps.insert(step, at: candidate.insertAt)
+        }
+    }
+
+    /// Plain text of a block as a person reads it: lists as `- item` lines.
+    func render(_ node: MarkdownNode) -> String {
+        render(node, indent: "")
+    }
+
+    func render(_ node: MarkdownNode, indent: String) -> String {
+        switch node.kind {
+        case .list(let ordered, _):
+            return node.children.enumerated().map { (i, item) in
+                let bullet = ordered ? "\(i + 1). " : "- "
+                let parts = item.children.map { child -> String in
+                    if case .list = child.kind { return render(child, indent: indent + "  ") }
+                    return indent + bullet + child.plainText.replacingOccurrences(of: "\n", with: " ")
+                }
+                return parts.joined(separator: "\n")
+            }.joined(separator: "\n")
+        case .codeBlock:
+            return node.literal
+        default:
+            return indent + node.plainText.replacingOccurrences(of: "\n", with: " ")
+        }
+    }
+
+    // MARK: - Code blocks
+
+    func mergedAnnotations(block: Annotation?, fence: Annotation?) -> [String: String] {
+        var merged: [String: String] = [:]
+        for index in stack {
+            if let a = sectionAnnotations[index] { merged.merge(a.values) { $1 } }
+        }
+        merged["section-role"] = nil
+        if let block { merged.merge(block.values) { $1 } }
+        if let fence { merged.merge(fence.values) { $1 } }
+        return merged
+    }
+
+    mutating func codeBlock(_ node: MarkdownNode, info: String) {
+        // "Create a systemd service that: - …" right before the block that creates it describes
+        // that block; it is not a separate task.
+        let leadInVerifies: Bool = {
+            if case .paragraph(let t, _) = previous { return Text.matches(Patterns.verificationLeadIn, t) }
+            return false
+        }()
+        if let last = body.candidates.last, last.describesNext, last.insertAt == steps.count,
+            body.blocks.count - last.blockCount <= 1, !leadInVerifies
+        {
+            body.candidates.removeLast()
+        }
+        body.hasCode = true
+        body.blocks.append(node)
+        let (language, attributeText) = AnnotationParser.splitInfo(info)
+        let lang = language.lowercased()
+        let fence = attributeText.map {
+            AnnotationParser.parse($0, at: location(node.range.startLine, node.range.startColumn), diagnostics: &diagnostics)
+        }
+        var blockAnnotation: Annotation?
+        if case .annotation(let a) = previous { blockAnnotation = a }
+        let annotations = mergedAnnotations(block: blockAnnotation, fence: fence)
+        let leadIn: String? = { if case .paragraph(let t, _) = previous { return t } else { return nil } }()
+        let fenced: Bool = { if case .codeBlock(_, let f) = node.kind { return f } else { return false } }()
+        let codeLine = node.range.startLine + (fenced ? 1 : 0)
+        var code = node.literal
+        if code.hasSuffix("\n") { code.removeLast() }
+        let isConsole = Patterns.consoleLanguages.contains(lang)
+            || (lang.isEmpty && code.trimmingCharacters(in: .whitespaces).hasPrefix("$ "))
+        let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(code))
+        if let names = annotations["secret"] {
+            for name in names.split(whereSeparator: { $0 == "," || $0 == " " }) { secretNames.insert(String(name)) }
+        }
+
+        let stepsBefore = steps.count
+        defer {
+            previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
+            if steps.count > stepsBefore { body.producedSteps = true }
+        }
+
+        // Annotated kind wins over inference.
+        if let kindName = annotations["kind"], let kind = StepKind(rawValue: kindName) {
+            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: isConsole, leadIn: leadIn, annotations: annotations)
+            return
+        }
+        if AnnotationParser.isTrue(annotations["manual"] ?? "false") {
+            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn, annotations: annotations)
+            return
+        }
+        if isShell || isConsole {
+            if !isConsole, Self.isAssignmentIllustration(code) {
+                addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false, leadIn: nil, annotations: annotations)
+                return
+            }
+            if !isConsole, let assignments = Self.variableAssignments(code) {
+                declareBlock(assignments, codeLine: codeLine)
+                var step = makeStep(
+                    kind: .variables, node: node, codeLine: codeLine, language: language, code: code,
+                    target: statedTarget(leadIn: leadIn) ?? session ?? defaultTarget())
+                step.annotations = annotations
+                steps.append(step)
+                return
+            }
+            let verifying = isVerificationContext(leadIn: leadIn)
+            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command, isConsole: isConsole, leadIn: leadIn, annotations: annotations)
+            return
+        }
+        // Not shell: an artifact, unless prose tells a person to do something with it.
+        let kind: StepKind
+        if annotations["run"] != nil || annotations["runner"] != nil || annotations["file"] != nil {
+            kind = .artifact
+        } else if let leadIn, Text.matches(Patterns.personLeadIn, leadIn) || Text.matches(Patterns.verificationLeadIn, leadIn) {
+            kind = .manual
+        } else {
+            kind = .artifact
+        }
+        addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn, annotations: annotations)
+    }
+
+    func isVerificationContext(leadIn: String?) -> Bool {
+        if let leadIn, Text.matches(Patterns.verificationLeadIn, leadIn) { return true }
+        // The innermost heading verifies when it starts with a verification word; any heading
+        // above does when it names verification as its subject ("End-to-end verification").
+        let innermost = currentSection
+        if innermost != 0, Text.matches("^" + Patterns.verificationHeading, sections[innermost].title) { return true }
+        return stack.contains { $0 != 0 && Text.matches(Patterns.verificationSubject, sections[$0].title) }
+    }
+
+    func defaultTarget() -> TargetRef {
+        if let name = settings.defaultTarget { return TargetRef(name: name, reason: "front-matter") }
+        return .local
+    }
+
+    /// A target named by an annotation, the lead-in prose, or a heading.
+    mutating func statedTarget(leadIn: String?, annotations: [String: String] = [:]) -> TargetRef? {
+        if let name = annotations["on"] {
+            ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: "annotation")
+            return TargetRef(name: name, user: annotations["user"], reason: "annotation")
+        }
+        var texts: [(String, String)] = []
+        if let leadIn { texts.append((leadIn, "prose")) }
+        for index in stack.reversed() where index != 0 { texts.append((sections[index].title, "heading")) }
+        for (text, reason) in texts {
+            let local = Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive])
+            let remote = Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive])
+            let localAt = local.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
+            let remoteAt = remote.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
+            if local != nil, localAt <= remoteAt { return TargetRef(name: "local", reason: reason) }
+            if let remote {
+                let noun = remote[3].lowercased()
+                let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
+                // A person already logged in calls that host "the server".
+                if let session, session.name != "local", !targets.contains(where: { $0.name == name && $0.source == "front-matter" }) {
+                    return TargetRef(name: session.name, user: session.user, reason: reason)
+                }
+                ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: reason)
+                return TargetRef(name: name, reason: reason)
+            }
+        }
+        return nil
+    }
+
+    mutating func ensureTarget(_ name: String, line: Int, source: String) {
+        guard !targets.contains(where: { $0.name == name }) else { return }
+        targets.append(TargetDecl(name: name, uri: nil, hosts: [], line: line, source: source))
+    }
+
+    /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
+    /// person between machines and users, and adds a step for each non-empty part.
+    mutating func addBlockSteps(
+        node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
+        isConsole: Bool, leadIn: String?, annotations: [String: String]
+    ) {
+        let stated = statedTarget(leadIn: leadIn, annotations: annotations)
+        guard kind == .command || kind == .verification else {
+            var step = makeStep(
+                kind: kind, node: node, codeLine: codeLine, language: language, code: code,
+                target: kind == .manual ? (stated ?? .person) : (stated ?? session ?? defaultTarget()))
+            step.annotations = annotations
+            if kind == .manual {
+                step.instructions = [leadIn, code].compactMap { $0 }.joined(separator: "\n")
+            }
+            step.expectations = explicitExpectations(annotations, runs: step.annotations["run"] != nil || step.annotations["runner"] != nil)
+            steps.append(step)
+            return
+        }
+        var script = code
+        var consoleOutput: [String] = []
+        if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
+        var target = stated ?? session ?? defaultTarget()
+        var segmentLines: [String] = []
+        var segmentStart = 0
+        var opened: String?
+        let physical = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func flush(_ reader: inout Reader, nextStart: Int) {
+            defer {
+                segmentLines = []
+                segmentStart = nextStart
+            }
+            let text = segmentLines.joined(separator: "\n")
+            let meaningful = segmentLines.contains {
+                let t = $0.trimmingCharacters(in: .whitespaces)
+                return !t.isEmpty && !t.hasPrefix("#")
+            }
+            guard meaningful else { return }
+            let leadingBlank = segmentLines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+            var step = reader.makeStep(
+                kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + leadingBlank),
+                language: language, code: Self.trimBlankEdges(text), target: target)
+            step.annotations = annotations
+            step.traits = ShellText.traits(of: text)
+            if let follow = annotations["follow"], !follow.isEmpty { step.traits.follows = AnnotationParser.seconds(follow) != nil }
+            if let interactive = annotations["interactive"] { step.traits.interactive = AnnotationParser.isTrue(interactive) }
+            step.expectations = reader.explicitExpectations(annotations, runs: true)
+            step.expectations += Self.shouldOutputComments(text).map { .outputContains($0) }
+            step.expectations += consoleOutput.map { .outputContains($0) }
+            step.opensSession = opened
+            opened = nil
+            reader.steps.append(step)
+        }
+        for line in ShellText.logicalLines(script) {
+            let text = line.text.trimmingCharacters(in: .whitespaces)
+            let words = line.isHeredocBody ? [] : ShellText.words(text)
+            if !line.isHeredocBody, let ssh = SSHLine.parse(words), ssh.isBare, stated?.reason != "annotation" {
+                let before = steps.count
+                flush(&self, nextStart: line.offset + line.span)
+                sessionStack.append(session)
+                let name = sessionTarget(for: ssh, line: codeLine + line.offset)
+                session = TargetRef(name: name, reason: "session")
+                target = session!
+                // The part before the ssh line records the session it opens; else the part after.
+                if steps.count > before { steps[steps.count - 1].opensSession = name } else { opened = name }
+                continue
+            }
+            if !line.isHeredocBody, let user = Self.userSwitch(words), stated?.reason != "annotation" {
+                flush(&self, nextStart: line.offset + line.span)
+                sessionStack.append(session)
+                let base = session ?? target
+                session = TargetRef(name: base.name, user: user, reason: "session")
+                target = session!
+                continue
+            }
+            if !line.isHeredocBody, words == ["exit"] || words == ["logout"] || words == ["exit", "0"],
+                !sessionStack.isEmpty
+            {
+                flush(&self, nextStart: line.offset + line.span)
+                session = sessionStack.removeLast()
+                target = session ?? defaultTarget()
+                continue
+            }
+            for k in 0..<line.span where line.offset + k < physical.count {
+                segmentLines.append(physical[line.offset + k])
+            }
+        }
+        flush(&self, nextStart: physical.count)
+    }
+
+    mutating func sessionTarget(for ssh: SSHLine, line: Int) -> String {
+        let key = "\(ssh.user ?? "")@\(ssh.host):\(ssh.port ?? "")"
+        if let existing = hostTargets[key] { return existing }
+        var name = ssh.targetName
+        if let declared = targets.first(where: { $0.name == name }) {
+            if declared.source == "front-matter" || declared.uri == nil {
+                // A front-matter binding or an earlier prose mention names the same machine.
+                if declared.uri == nil, let i = targets.firstIndex(where: { $0.name == name }) {
+                    targets[i].uri = ssh.uri
+                    targets[i].identity = ssh.identity
+                    targets[i].hosts = [ssh.host]
+                    targets[i].source = "ssh-line"
+                }
+                hostTargets[key] = name
+                return name
+            }
+            var n = 2
+            while targets.contains(where: { $0.name == "\(name)-\(n)" }) { n += 1 }
+            name = "\(name)-\(n)"
+        }
+        hostTargets[key] = name
+        targets.append(
+            TargetDecl(name: name, uri: ssh.uri, identity: ssh.identity, hosts: [ssh.host], line: line, source: "ssh-line"))
+        return name
+    }
+
+    /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER`, `sudo -i`, `sudo su`.
+    static func userSwitch(_ words: [String]) -> String? {
+        switch words.count {
+        case 2 where words == ["sudo", "-i"] || words == ["sudo", "su"] || words == ["sudo", "-s"]:
+            return "root"
+        case 3 where words == ["sudo", "su", "-"]:
+            return "root"
+        case 3 where words[0] == "sudo" && words[1] == "-iu":
+            return words[2]
+        case 3 where words[0] == "su" && words[1] == "-":
+            return words[2]
+        case 3 where words[0] == "sudo" && words[1] == "su" && !words[2].hasPrefix("-"):
+            return words[2]
+        case 4 where words[0] == "sudo" && words[1] == "su" && words[2] == "-":
+            return words[3]
+        case 4 where words[0] == "sudo" && words[1] == "-u" && words[3] == "-i":
+            return words[2]
+        case 4 where words[0] == "sudo" && words[1] == "-i" && words[2] == "-u":
+            return words[3]
+        default:
+            return nil
+        }
+    }
+
+    func explicitExpectations(_ annotations: [String: String], runs: Bool) -> [Expectation] {
+        var out: [Expectation] = []
+        if runs { out.append(.exitStatus(annotations["expect-exit"].flatMap(Int.init) ?? 0)) }
+        if let text = annotations["expect-output"] { out.append(.outputContains(text)) }
+        if let pattern = annotations["expect-match"] { out.append(.outputMatches(pattern)) }
+        if let statuses = annotations["expect-status"] { out.append(.httpStatus(statusCodes(statuses))) }
+        return out
+    }
+
+    mutating func makeStep(
+        kind: StepKind, node: MarkdownNode, codeLine: Int, language: String, code: String,
+        target: TargetRef, section: Int? = nil
+    ) -> Step {
+        let sectionIndex = section ?? currentSection
+        let active = branch ?? paragraphBranch
+        return Step(
+            number: 0, id: "", kind: kind, section: sectionIndex,
+            location: location(node.range.startLine, node.range.startColumn), codeLine: codeLine,
+            language: language, code: code, target: target, runs: false, choice: active?.group,
+            option: active?.option, flow: sections[sectionIndex].flow)
+    }
+
+    // MARK: - Variables
+
+    /// The assignments of a block whose every command line is `[export] NAME=value`; nil otherwise.
+    static func variableAssignments(_ code: String) -> [(name: String, value: String, literal: Bool, line: Int, comment: String?)]? {
+        var out: [(name: String, value: String, literal: Bool, line: Int, comment: String?)] = []
+        var comment: [String] = []
+        var runComment: String?
+        for line in ShellText.logicalLines(code) {
+            if line.isHeredocBody { return nil }
+            let t = line.text.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty {
+                comment = []
+                runComment = nil
+                continue
+            }
+            if t.hasPrefix("#") {
+                comment.append(String(t.drop { $0 == "#" }).trimmingCharacters(in: .whitespaces))
+                continue
+            }
+            guard let (name, value, literal) = parseAssignment(t) else { return nil }
+            if Text.wellKnownEnvironment.contains(name) || value.contains("$(") || value.contains("`") { return nil }
+            // The same name twice is a before/after illustration, not a declaration.
+            if out.contains(where: { $0.name == name }) { return nil }
+            if !comment.isEmpty {
+                runComment = comment.joined(separator: " ")
+                comment = []
+            }
+            out.append((name, value, literal, line.offset, runComment))
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// Assignments only, but one name set twice ("# BEFORE … # AFTER"): an illustration of a
+    /// file's contents, not declarations and not a script.
+    static func isAssignmentIllustration(_ code: String) -> Bool {
+        var names: [String] = []
+        for line in ShellText.logicalLines(code) {
+            let t = line.text.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") { continue }
+            guard !line.isHeredocBody, let (name, _, _) = parseAssignment(t) else { return false }
+            names.append(name)
+        }
+        return names.count > Set(names).count
+    }
+
+    /// `export NAME="value"` → (NAME, value); nil when the line does more than assign one value.
+    static func parseAssignment(_ line: String) -> (String, String, Bool)? {
+        var text = Substring(line)
+        if text.hasPrefix("export ") { text = text.dropFirst(7).drop { $0 == " " } }
+        guard let eq = text.firstIndex(of: "=") else { return nil }
+        let name = String(text[..<eq])
+        guard Text.matches(#"^[A-Za-z_][A-Za-z0-9_]*$"#, name, caseInsensitive: false) else { return nil }
+        let rest = String(text[text.index(after: eq)...])
+        let value: String
+        var remainder: Substring
+        let literal = rest.first == "'"
+        if let quote = rest.first, quote == "\"" || quote == "'" {
+            var i = rest.index(after: rest.startIndex)
+            var v = ""
+            while i < rest.endIndex, rest[i] != quote {
+                if quote == "\"", rest[i] == "\\", rest.index(after: i) < rest.endIndex {
+                    i = rest.index(after: i)
+                }
+                v.append(rest[i])
+                i = rest.index(after: i)
+            }
+            guard i < rest.endIndex else { return nil }
+            value = v
+            remainder = rest[rest.index(after: i)...]
+        } else {
+            let end = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? rest.endIndex
+            value = String(rest[..<end])
+            remainder = rest[end...]
+            if value.contains("\"") || value.contains("'") || value.contains(";") { return nil }
+        }
+        remainder = remainder.drop { $0 == " " || $0 == "\t" }
+        guard remainder.isEmpty || remainder.hasPrefix("#") else { return nil }
+        return (name, value, literal)
+    }
+
+    mutating func declareBlock(_ assignments: [(name: String, value: String, literal: Bool, line: Int, comment: String?)], codeLine: Int) {
+        for a in assignments {
+            declare(name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal)
+        }
+    }
+
+    mutating func declare(name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false) {
+        guard !declared.contains(name) else { return }
+        declared.insert(name)
+        let derived = !literal && Text.matches(#"\$\{?[A-Za-z_]"#, value, caseInsensitive: false)
+        let required = !derived && Placeholder.isPlaceholderValue(value)
+        variables.append(
+            Variable(
+                name: name, defaultValue: value, required: required, derived: derived,
+                secret: Text.isSecretName(name) || secretNames.contains(name), description: description,
+                location: location(line), source: source))
+    }
+
+    // MARK: - Block text helpers
+
+    /// `$ cmd` lines are commands; the lines after one are its expected output.
+    static func splitConsole(_ code: String) -> (script: String, output: [String]) {
+        var commands: [String] = []
+        var output: [String] = []
+        var continuing = false
+        for raw in code.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(raw)
+            if continuing {
+                commands.append(line.hasPrefix("> ") ? String(line.dropFirst(2)) : line)
+                continuing = line.hasSuffix("\\")
+            } else if line.hasPrefix("$ ") || line.hasPrefix("# ") {
+                let command = String(line.dropFirst(2))
+                commands.append(command)
+                continuing = command.hasSuffix("\\")
+            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                output.append(line.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return (commands.joined(separator: "\n"), output)
+    }
+
+    /// `# Should output:` followed by `# text` lines.
+    static func shouldOutputComments(_ code: String) -> [String] {
+        var out: [String] = []
+        var collecting = false
+        for raw in code.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if Text.matches(#"^#\s*(should (output|print|show|return)|expected( output)?)\s*:\s*$"#, t) {
+                collecting = true
+                continue
+            }
+            if collecting, t.hasPrefix("#") {
+                let text = t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { out.append(text) }
+                continue
+            }
+            collecting = false
+        }
+        return out
+    }
+
+    static func trimBlankEdges(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,93 @@
+import RunbookModel
+
+/// The wording rules the reader infers from, in one place so they can be read and tested.
+enum Patterns {
+    static let shellLanguages: Set<String> = [
+        "bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
+        "bash-session", "shellscript", "terminal",
+    ]
+    static let consoleLanguages: Set<String> = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
+    static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
+
+    static let flowRoles: [(pattern: String, role: String)] = [
+        (#"\btroubleshoot(ing)?\b"#, "troubleshooting"), (#"\brollback\b|\broll back\b"#, "rollback"),
+        (#"\bteardown\b|\btear down\b"#, "teardown"), (#"\bclean[- ]?up\b"#, "cleanup"),
+        (#"\boperations\b"#, "operations"), (#"\bmaintenance\b"#, "maintenance"),
+        (#"\bmonitoring\b"#, "monitoring"), (#"\bfaq\b|frequently asked"#, "faq"),
+        (#"\bsecurity hardening\b"#, "security-hardening"), (#"\bcost control\b"#, "cost-control"),
+    ]
+
+    static let verificationHeading =
+        #"\b(verify|verification|verifying|check|checks|validate|validation|validating|smoke[- ]tests?|test|tests|testing)\b"#
+    static let verificationSubject =
+        #"\b(verification|smoke[- ]tests?|health[- ]checks?|sanity[- ]checks?|testing)\b|^(verify|verifying|validate|validation|test|tests)\b"#
+    static let verificationLeadIn =
+        #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bshould [^.]*:$"#
+    static let expectationLeadIn =
+        #"^(expected( output| result| response)?|should (return|output|print|show)|output should|it should (return|print|output))\b"#
+    static let personLeadIn =
+        #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
+
+    static let localProse =
+        #"\b(on|from|in)\s+(your\s+|the\s+|a\s+)?(local\s+machine|laptop|local\s+computer|workstation|local\s+terminal|own\s+machine|computer|local\s+shell|dev(elopment)?\s+machine|mac)\b"#
+    static let remoteProse =
+        #"\b(on|from|in|into)\s+(the\s+|your\s+|each\s+|a\s+)?(ec2(\s+instance)?|remote\s+server|remote\s+host|remote\s+machine|production\s+server|server|host|vm|instance|droplet|bastion|vps|box)\b"#
+
+    /// Titles whose body restates or introduces steps rather than being one.
+    static let nonStepTitles =
+        #"^(table of contents|contents|toc|tl;?dr\b.*|.*\bsummary\b.*|overview|introduction|background|notes?|why\b.*|next steps|references|see also|key decisions.*|critical warnings|.*\bwarnings?)$"#
+
+    static let imperativeVerbs: Set<String> = [
+        "create", "set", "add", "open", "click", "go", "navigate", "allocate", "associate", "import",
+        "enable", "disable", "configure", "copy", "paste", "install", "remove", "delete", "terminate",
+        "disassociate", "release", "point", "follow", "update", "ensure", "confirm", "run", "push",
+        "restrict", "select", "choose", "log", "sign", "visit", "generate", "download", "upload",
+        "rotate", "store", "prepare", "make", "fill", "edit", "replace", "register", "request",
+        "attach", "grant", "invite", "approve", "deploy", "start", "stop", "restart", "reboot",
+        "wait", "check", "verify", "test", "record", "note", "write", "save", "send", "submit",
+        "change", "rename", "move", "assign", "apply", "accept", "review", "upgrade", "back",
+        "tick", "mark", "press", "type", "enter", "insert", "put", "switch", "login", "close",
+        "research", "execute", "monitor", "turn",
+    ]
+
+    /// Words that open a sentence of advice rather than an instruction.
+    static let adviceVerbs: Set<String> = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
+
+    static func firstWord(_ text: String) -> String {
+        let trimmed = text.drop { !$0.isLetter }
+        return String(trimmed.prefix { $0.isLetter }).lowercased()
+    }
+
+    /// Does this sentence tell a person to do something?
+    static func isImperative(_ text: String) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("[") { return false }
+        let word = firstWord(t)
+        if imperativeVerbs.contains(word) { return true }
+        if Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
+            && (t.contains("→") || t.contains("->") || Text.matches(#"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#, t))
+        {
+            return true
+        }
+        return Text.matches(#"\bdo this\b|\byou must (configure|create|set)\b"#, t)
+    }
+
+    /// `Option A`, `(recommended)`, `(alternate)`: returns (isOption, letter id, recommended).
+    static func optionMarker(_ title: String) -> (isOption: Bool, letter: String?, recommended: Bool, marked: Bool) {
+        let t = title.trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
+        let letter = Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1]
+        let recommended = Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
+            || Text.matches(#"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#, t)
+        let alternate = Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
+        return (letter != nil || alternate, letter?.uppercased(), recommended, letter != nil || alternate || recommended)
+    }
+
+    /// A title with option markers and parentheticals removed, for option ids.
+    static func optionSlug(_ title: String) -> String {
+        var t = title.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
+        t = t.replacingOccurrences(of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
+        return Text.slug(t)
+    }
+}
+
+import Foundation

@@ -1,0 +1,372 @@
+import Foundation
+import RunbookModel
+
+/// One logical shell line: continuation lines joined, heredoc bodies marked.
+public struct ShellLine: Sendable, Hashable {
+    /// The text, continuations joined with a space.
+    public var text: String
+    /// 0-based index of its first physical line within the block.
+    public var offset: Int
+    /// Number of physical lines it spans.
+    public var span: Int
+    /// Part of a heredoc body: data, not commands.
+    public var isHeredocBody: Bool
+}
+
+/// Just enough shell lexing to read a guide: logical lines, words, commands and traits.
+public enum ShellText {
+    /// Splits `code` into logical lines.
+    public static func logicalLines(_ code: String) -> [ShellLine] {
+        let physical = code.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        var out: [ShellLine] = []
+        var i = 0
+        var heredocs: [(delimiter: String, stripTabs: Bool)] = []
+        while i < physical.count {
+            if let current = heredocs.first {
+                let line = physical[i]
+                let candidate = current.stripTabs ? String(line.drop { $0 == "\t" }) : line
+                out.append(ShellLine(text: line, offset: i, span: 1, isHeredocBody: true))
+                if candidate == current.delimiter { heredocs.removeFirst() }
+                i += 1
+                continue
+            }
+            var text = physical[i]
+            let start = i
+            while text.hasSuffix("\\"), !text.hasSuffix("\\\\"), i + 1 < physical.count {
+                text = String(text.dropLast()) + " " + physical[i + 1].trimmingCharacters(in: .whitespaces)
+                i += 1
+            }
+            out.append(ShellLine(text: text, offset: start, span: i - start + 1, isHeredocBody: false))
+            heredocs.append(contentsOf: heredocDelimiters(in: text))
+            i += 1
+        }
+        return out
+    }
+
+    /// Delimiters of heredocs a line opens (`<<EOF`, `<<'EOF'`, `<<-"EOF"`), in order.
+    static func heredocDelimiters(in text: String) -> [(delimiter: String, stripTabs: Bool)] {
+        guard text.contains("<<") else { return [] }
+        guard
+            let regex = try? NSRegularExpression(
+                pattern: #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#)
+        else { return [] }
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
+            // `<<<` is a here-string.
+            if m.range.location > 0, ns.substring(with: NSRange(location: m.range.location - 1, length: 1)) == "<" {
+                return nil
+            }
+            if m.range.location + 2 < ns.length, ns.substring(with: NSRange(location: m.range.location + 2, length: 1)) == "<" {
+                return nil
+            }
+            let strip = m.range(at: 1).length > 0
+            for g in 2...4 where m.range(at: g).location != NSNotFound {
+                return (ns.substring(with: m.range(at: g)), strip)
+            }
+            return nil
+        }
+    }
+
+    /// True when a heredoc opened by `text` has a quoted delimiter (its body is not expanded).
+    public static func opensQuotedHeredoc(_ text: String) -> Bool {
+        Text.matches(#"<<-?[ \t]*(['"]|\\)"#, text)
+    }
+
+    /// Words of a line with quotes removed, control operators as their own words, comments dropped.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character? = nil
+        var chars = Array(text)
+        var i = 0
+        func flush() {
+            if inWord { words.append(current) }
+            current = ""
+            inWord = false
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                if c == q {
+                    quote = nil
+                } else if c == "\\", q == "\"", i + 1 < chars.count {
+                    i += 1
+                    current.append(chars[i])
+                } else {
+                    current.append(c)
+                }
+                i += 1
+                continue
+            }
+            switch c {
+            case "'", "\"":
+                quote = c
+                inWord = true
+            case "\\":
+                if i + 1 < chars.count {
+                    i += 1
+                    current.append(chars[i])
+                    inWord = true
+                }
+            case " ", "\t":
+                flush()
+            case "#" where !inWord:
+                chars = Array(chars[..<i])
+                continue
+            case ";", "|", "&", "(", ")":
+                flush()
+                var op = String(c)
+                if i + 1 < chars.count, (c == "|" || c == "&" || c == ";"), chars[i + 1] == c {
+                    op.append(c)
+                    i += 1
+                }
+                words.append(op)
+            default:
+                current.append(c)
+                inWord = true
+            }
+            i += 1
+        }
+        flush()
+        return words
+    }
+
+    /// Simple commands of a line, split at `;`, `&&`, `||`, `|`, `&` and parentheses.
+    public static func commands(_ text: String) -> [[String]] {
+        var out: [[String]] = []
+        var current: [String] = []
+        for word in words(text) {
+            if [";", ";;", "&&", "||", "|", "&", "(", ")"].contains(word) {
+                if !current.isEmpty { out.append(current) }
+                current = []
+            } else {
+                current.append(word)
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// `NAME=value` (a shell assignment word).
+    public static func isAssignment(_ word: String) -> Bool {
+        Text.matches(#"^[A-Za-z_][A-Za-z0-9_]*\+?="#, word, caseInsensitive: false)
+    }
+
+    /// The program a simple command runs, past `sudo`, `env`, `nohup`, `time`, `exec` and assignments.
+    public static func program(of command: [String]) -> (name: String, args: [String])? {
+        var rest = command[...]
+        while let first = rest.first {
+            if isAssignment(first) || ["nohup", "time", "exec", "command", "builtin", "nice"].contains(first) {
+                rest = rest.dropFirst()
+            } else if first == "sudo" || first == "env" || first == "doas" {
+                rest = rest.dropFirst()
+                while let option = rest.first, option.hasPrefix("-") {
+                    rest = rest.dropFirst()
+                    if ["-u", "-g", "-C", "-h", "-p"].contains(option) { rest = rest.dropFirst() }
+                }
+            } else {
+                break
+            }
+        }
+        guard let name = rest.first else { return nil }
+        return (name, Array(rest.dropFirst()))
+    }
+
+    static let knownCommands: Set<String> = [
+        "sudo", "cd", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "cat", "echo", "printf", "curl",
+        "wget", "git", "docker", "docker-compose", "podman", "kubectl", "helm", "npm", "npx", "yarn",
+        "pnpm", "node", "pip", "pip3", "python", "python3", "uv", "poetry", "apt", "apt-get", "dnf",
+        "yum", "apk", "brew", "snap", "systemctl", "journalctl", "service", "ssh", "scp", "rsync",
+        "tar", "unzip", "zip", "chmod", "chown", "ln", "touch", "export", "source", ".", "set",
+        "unset", "make", "go", "cargo", "rustup", "psql", "mysql", "redis-cli", "nginx", "certbot",
+        "sed", "awk", "grep", "find", "tail", "head", "less", "more", "openssl", "dig", "nslookup",
+        "host", "ping", "ps", "kill", "pkill", "killall", "ss", "netstat", "lsof", "free", "df",
+        "du", "top", "htop", "uptime", "whoami", "id", "useradd", "usermod", "adduser", "passwd",
+        "ufw", "firewall-cmd", "iptables", "crontab", "tee", "sort", "uniq", "wc", "xargs", "env",
+        "nohup", "bash", "sh", "zsh", "aws", "gcloud", "az", "terraform", "ansible", "ansible-playbook",
+        "vercel", "heroku", "fly", "flyctl", "supabase", "gh", "jq", "yq", "base64", "sha256sum",
+        "md5sum", "date", "sleep", "test", "[", "if", "for", "while", "until", "case", "function",
+        "true", "false", "exit", "read", "alias", "which", "command", "type", "uvicorn", "gunicorn",
+        "flask", "rails", "bundle", "gem", "ruby", "php", "composer", "java", "mvn", "gradle",
+        "dotnet", "swift", "deno", "bun", "pm2", "caddy", "mkswap", "swapon", "fallocate", "mount",
+        "umount", "nano", "vim", "vi", "emacs", "watch", "stat", "file", "realpath", "dirname",
+        "basename", "install", "useradd", "groupadd", "visudo", "hostnamectl", "timedatectl",
+        "localectl", "reboot", "shutdown", "screen", "tmux", "sqlite3", "mongosh", "pg_dump",
+        "pg_restore", "createdb", "dropdb", "alembic", "django-admin", "manage.py", "pytest",
+        "tox", "ssh-keygen", "ssh-copy-id", "ssh-add", "eval", "trap", "wait", "pushd", "popd",
+    ]
+
+    /// Does an unlabeled block look like shell? First words are commands, paths, `sudo`, `$ ` prompts.
+    public static func looksLikeShell(_ code: String) -> Bool {
+        let lines = logicalLines(code).filter {
+            let t = $0.text.trimmingCharacters(in: .whitespaces)
+            return !$0.isHeredocBody && !t.isEmpty && !t.hasPrefix("#")
+        }
+        guard let first = lines.first?.text.trimmingCharacters(in: .whitespaces) else { return false }
+        if first.hasPrefix("$ ") { return true }
+        // YAML, INI, JSON and config files are not shell even when a word matches.
+        if first.hasPrefix("{") || first.hasPrefix("[") && !first.hasPrefix("[ ") || first.hasPrefix("<") {
+            return false
+        }
+        if Text.matches(#"^[A-Za-z_][A-Za-z0-9_.-]*:\s"#, first) || first.hasSuffix("{") && !first.contains("()") {
+            return false
+        }
+        guard let word = commands(first).first?.first else { return false }
+        if isAssignment(word) { return true }
+        if word.hasPrefix("/") || word.hasPrefix("./") || word.hasPrefix("~/") { return true }
+        return knownCommands.contains(word)
+    }
+
+    /// Traits of `code`'s commands (heredoc bodies and comments excluded).
+    public static func traits(of code: String) -> CommandTraits {
+        var traits = CommandTraits()
+        for line in logicalLines(code) where !line.isHeredocBody {
+            let backgrounded = line.text.trimmingCharacters(in: .whitespaces).hasSuffix("&")
+                && !line.text.trimmingCharacters(in: .whitespaces).hasSuffix("&&")
+            for command in commands(line.text) {
+                guard let (name, args) = program(of: command) else { continue }
+                if isFollow(name: name, args: args) { traits.follows = true }
+                if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
+                if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
+                    traits.foregroundServer = true
+                }
+            }
+        }
+        return traits
+    }
+
+    static func isFollow(name: String, args: [String]) -> Bool {
+        let follow = args.contains { $0 == "-f" || $0 == "-F" || $0 == "--follow" || (Text.matches("^-[a-zA-Z]*f[a-zA-Z]*$", $0, caseInsensitive: false) && !$0.hasPrefix("--")) }
+        switch name {
+        case "tail": return follow
+        case "journalctl": return args.contains { $0 == "-f" || $0 == "--follow" || Text.matches("^-[a-zA-Z]*f", $0, caseInsensitive: false) }
+        case "docker", "podman", "kubectl", "docker-compose":
+            return args.contains("logs") && follow
+        case "watch": return true
+        default: return false
+        }
+    }
+
+    static func isInteractive(command: [String], name: String, args: [String]) -> Bool {
+        switch name {
+        case "nano", "vim", "vi", "emacs", "less", "more", "top", "htop", "visudo", "mc":
+            return true
+        case "ssh":
+            return SSHLine.parse(["ssh"] + args)?.isBare ?? false
+        case "psql", "mysql", "sqlite3", "mongosh", "redis-cli":
+            let commandFlags: Set<String> = ["-c", "--command", "-e", "--execute", "-f", "--file"]
+            if args.contains(where: { commandFlags.contains($0) || $0.hasPrefix("--command=") }) { return false }
+            if name == "sqlite3" || name == "redis-cli" { return args.count <= 1 }
+            return true
+        case "docker", "podman":
+            return args.first == "exec" && args.contains { $0 == "-it" || $0 == "-ti" }
+        case "systemctl":
+            return args.contains("edit")
+        case "crontab":
+            return args.contains("-e")
+        default:
+            if command.first == "sudo" {
+                let rest = Array(command.dropFirst())
+                if rest == ["-i"] || rest == ["-s"] || rest == ["su"] || rest == ["su", "-"] { return true }
+            }
+            return false
+        }
+    }
+
+    static func isForegroundServer(name: String, args: [String]) -> Bool {
+        switch name {
+        case "uvicorn", "gunicorn", "hypercorn", "daphne":
+            return !args.contains("--daemon") && !args.contains("-D")
+        case "npm", "yarn", "pnpm", "bun":
+            return args.first == "start" || (args.first == "run" && ["dev", "start", "serve"].contains(args.dropFirst().first ?? ""))
+                || args.first == "dev"
+        case "python", "python3":
+            return args.starts(with: ["-m", "http.server"]) || args.starts(with: ["-m", "uvicorn"])
+                || args.starts(with: ["manage.py", "runserver"])
+        case "flask": return args.first == "run"
+        case "rails": return args.first == "server" || args.first == "s"
+        case "php": return args.first == "-S"
+        default: return false
+        }
+    }
+}
+
+/// A parsed `ssh [options] [user@]host [command]` line.
+public struct SSHLine: Sendable, Hashable {
+    /// Login user, when given.
+    public var user: String?
+    /// Host as written (may contain `${VAR}` when parsed from raw text).
+    public var host: String
+    /// Port from `-p`.
+    public var port: String?
+    /// Identity file from `-i`.
+    public var identity: String?
+    /// No remote command: an interactive login a person stays in.
+    public var isBare: Bool
+
+    static let optionsWithArgument: Set<Character> = Set("BbcDEeFIiJLlmOopQRSWw")
+
+    /// Parses words (quotes already removed) that start with `ssh`.
+    public static func parse(_ words: [String]) -> SSHLine? {
+        guard words.first == "ssh" else { return nil }
+        var user: String?
+        var port: String?
+        var identity: String?
+        var positional: [String] = []
+        var i = 1
+        while i < words.count {
+            let w = words[i]
+            if positional.isEmpty, w.hasPrefix("-"), w.count >= 2 {
+                let flag = w.dropFirst().first!
+                if optionsWithArgument.contains(flag) {
+                    let value = w.count > 2 ? String(w.dropFirst(2)) : (i + 1 < words.count ? words[i + 1] : "")
+                    if w.count == 2 { i += 1 }
+                    switch flag {
+                    case "i": identity = value
+                    case "p": port = value
+                    case "l": user = value
+                    default: break
+                    }
+                }
+                i += 1
+                continue
+            }
+            positional.append(w)
+            i += 1
+        }
+        guard var host = positional.first else { return nil }
+        if let at = host.lastIndex(of: "@") {
+            user = String(host[..<at])
+            host = String(host[host.index(after: at)...])
+        }
+        if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
+        return SSHLine(user: user, host: host, port: port, identity: identity, isBare: positional.count == 1)
+    }
+
+    /// `ssh://user@host:port`.
+    public var uri: String {
+        "ssh://" + (user.map { "\($0)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
+    }
+
+    /// A target name derived from the host: `${EC2_PUBLIC_IP}` → `ec2`, `db1.corp` → `db1`,
+    /// an IP address → `server`.
+    public var targetName: String {
+        if let m = Text.firstMatch(#"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$"#, in: host) {
+            var name = m[1].uppercased()
+            for suffix in ["_PUBLIC_IP", "_PRIVATE_IP", "_IP", "_HOSTNAME", "_HOST", "_ADDRESS", "_ADDR", "_SERVER", "_DNS"]
+            where name.hasSuffix(suffix) {
+                name = String(name.dropLast(suffix.count))
+                break
+            }
+            let slug = Text.slug(name)
+            return ["host", "ip", "server", "remote", "section", "address"].contains(slug) || name.isEmpty ? "server" : slug
+        }
+        if Text.matches(#"^[0-9.]+$|^\[?[0-9a-f:]+\]?$"#, host) { return "server" }
+        let first = host.split(separator: ".").first.map(String.init) ?? host
+        let slug = Text.slug(first)
+        return slug == "section" || slug == "localhost" ? "server" : slug
+    }
+}

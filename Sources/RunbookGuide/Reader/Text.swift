@@ -1,0 +1,142 @@
+import Foundation
+
+/// Small text rules shared by the reader, binding and (later) lint.
+public enum Text {
+    /// `3.2.1 Create a dedicated app user` → `create-a-dedicated-app-user`.
+    public static func slug(_ title: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in title.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar), scalar.isASCII {
+                if pendingDash, !out.isEmpty { out.append("-") }
+                pendingDash = false
+                out.unicodeScalars.append(scalar)
+            } else if scalar == "'" || scalar == "’" {
+                continue
+            } else {
+                pendingDash = true
+            }
+        }
+        return out.isEmpty ? "section" : out
+    }
+
+    /// Splits a heading's leading number (`3.2.1`, `Step 4:`, `Phase 2:`, `A.`, `0)`) from its title.
+    public static func splitLabel(_ heading: String) -> (label: String?, title: String) {
+        let text = heading.trimmingCharacters(in: .whitespaces)
+        let patterns = [
+            #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#,
+            #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#,
+            #"^([A-Z])[.)]\s+(.+)$"#,
+        ]
+        for pattern in patterns {
+            if let m = firstMatch(pattern, in: text, options: pattern.hasPrefix("^((?:Step") ? [.caseInsensitive] : []) {
+                return (m[1], m[2].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return (nil, text)
+    }
+
+    /// Capture groups of the first match (index 0 is the whole match), nil when none.
+    public static func firstMatch(
+        _ pattern: String, in text: String, options: NSRegularExpression.Options = []
+    ) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        let ns = text as NSString
+        guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
+            return nil
+        }
+        return (0..<m.numberOfRanges).map {
+            let r = m.range(at: $0)
+            return r.location == NSNotFound ? "" : ns.substring(with: r)
+        }
+    }
+
+    /// True when `pattern` matches anywhere in `text`.
+    public static func matches(_ pattern: String, _ text: String, caseInsensitive: Bool = true) -> Bool {
+        firstMatch(pattern, in: text, options: caseInsensitive ? [.caseInsensitive] : []) != nil
+    }
+
+    /// Edit distance, for "did you mean" suggestions.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// The candidate closest to `word`.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        candidates.min { distance(word, $0) < distance(word, $1) }
+    }
+
+    /// Names a guide's variable must not hide: the shell's and the login's own.
+    public static let wellKnownEnvironment: Set<String> = [
+        "HOME", "USER", "LOGNAME", "PATH", "PWD", "OLDPWD", "SHELL", "TERM", "LANG", "LC_ALL",
+        "HOSTNAME", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "TMPDIR", "EDITOR",
+        "VIRTUAL_ENV", "PS1", "IFS", "BASH", "BASH_SOURCE", "FUNCNAME", "REPLY", "OPTARG",
+        "OPTIND", "SSH_AUTH_SOCK", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "DISPLAY", "SUDO_USER",
+    ]
+
+    /// Is this name secret by its shape? Names ending in `_PATH`/`_FILE` say where a secret is,
+    /// not what it is, so they stay visible.
+    public static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        if upper.hasSuffix("_PATH") || upper.hasSuffix("_FILE") || upper.hasSuffix("_DIR") { return false }
+        return ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"].contains {
+            upper.contains($0)
+        }
+    }
+}
+
+/// Recognises text that stands for a value the author expected the reader to fill in.
+public enum Placeholder {
+    private static let patterns: [(String, String)] = [
+        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com"),
+        (#"\byour[-_][a-z0-9][a-z0-9_-]*"#, "your-…"),
+        (#"\b[a-z0-9._%+-]+@example\.(com|org|net)\b"#, "you@example.com"),
+        (#"\b(?:[a-z0-9-]+\.)*example\.(com|org|net)\b"#, "example.com host"),
+        (#"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, "<placeholder>"),
+        (#"\bOWNER/REPO\b"#, "OWNER/REPO"),
+        (#"\bUSER:PASSWORD@HOST\b"#, "USER:PASSWORD@HOST"),
+        (#"\bCHANGE_?ME\b"#, "CHANGEME"),
+        (#"\bREPLACE_?ME\b"#, "REPLACE_ME"),
+        (#"\bTODO\b"#, "TODO"),
+        (#"\b[xX]{3,}\b"#, "xxx"),
+        (#"/path/to/"#, "/path/to/…"),
+    ]
+
+    /// What kind of placeholder `text` contains, or nil.
+    public static func find(in text: String) -> String? {
+        for (pattern, name) in patterns {
+            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
+            if name == "<placeholder>" {
+                // `<<EOF` heredocs and `<br>`-style HTML are not placeholders.
+                guard let m = Text.firstMatch(pattern, in: text) else { continue }
+                let inner = m[0].dropFirst().dropLast().lowercased()
+                if ["br", "p", "b", "i", "em", "strong", "code", "pre", "div", "span", "details", "summary"].contains(String(inner)) {
+                    continue
+                }
+                if text.contains("<<") && text.contains("<<" + m[0].dropFirst().dropLast()) { continue }
+                return name
+            }
+            if Text.matches(pattern, text, caseInsensitive: insensitive) { return name }
+        }
+        if text.trimmingCharacters(in: .whitespaces) == "..." || text.contains("\"...\"") { return "..." }
+        return nil
+    }
+
+    /// True when the whole value is a placeholder (or empty).
+    public static func isPlaceholderValue(_ value: String) -> Bool {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty || find(in: trimmed) != nil
+    }
+}

@@ -1,0 +1,90 @@
+/// A span of a source file, 1-based, as libcmark reports it.
+public struct SourceRange: Sendable, Hashable {
+    /// First line.
+    public var startLine: Int
+    /// First column.
+    public var startColumn: Int
+    /// Last line.
+    public var endLine: Int
+    /// Last column.
+    public var endColumn: Int
+
+    /// Creates a range.
+    public init(startLine: Int, startColumn: Int, endLine: Int, endColumn: Int) {
+        self.startLine = startLine
+        self.startColumn = startColumn
+        self.endLine = endLine
+        self.endColumn = endColumn
+    }
+}
+
+/// A CommonMark node copied out of libcmark into a Swift value.
+public struct MarkdownNode: Sendable, Hashable {
+    /// The node types the reader distinguishes.
+    public enum Kind: Sendable, Hashable {
+        case document
+        case blockQuote
+        case list(ordered: Bool, tight: Bool)
+        case item
+        /// `fenced` is false for an indented code block.
+        case codeBlock(info: String, fenced: Bool)
+        case htmlBlock
+        case paragraph
+        case heading(level: Int)
+        case thematicBreak
+        case text
+        case softBreak
+        case lineBreak
+        case code
+        case htmlInline
+        case emphasis
+        case strong
+        case link(destination: String)
+        case image(destination: String)
+        case other
+    }
+
+    /// What the node is.
+    public var kind: Kind
+    /// Where it is in the file (front matter lines included, so lines are the file's).
+    public var range: SourceRange
+    /// Text of text, code, HTML and code-block nodes; empty otherwise.
+    public var literal: String
+    /// Child nodes in order.
+    public var children: [MarkdownNode]
+
+    /// Creates a node.
+    public init(kind: Kind, range: SourceRange, literal: String = "", children: [MarkdownNode] = []) {
+        self.kind = kind
+        self.range = range
+        self.literal = literal
+        self.children = children
+    }
+
+    /// True for nodes that hold blocks rather than inline content.
+    public var isBlock: Bool {
+        switch kind {
+        case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph, .heading,
+            .thematicBreak:
+            true
+        default: false
+        }
+    }
+
+    /// The inline text of this node and its descendants, as a reader sees it (code spans
+    /// keep their text, breaks become spaces).
+    public var plainText: String {
+        switch kind {
+        case .text, .code, .htmlInline: return literal
+        case .softBreak, .lineBreak: return " "
+        case .codeBlock, .htmlBlock: return literal
+        default:
+            var out = ""
+            for (i, child) in children.enumerated() {
+                if i > 0, child.isBlock { out += "\n" }
+                out += child.plainText
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,96 @@
+internal import CCMark
+
+/// Parses CommonMark with libcmark and copies the tree into `MarkdownNode` values.
+///
+/// This is the only file that touches libcmark: the C tree is freed before the Swift tree is
+/// returned, and no C pointer leaves this file.
+public enum MarkdownParser {
+    /// Nesting deeper than this is cut (its text kept) so hostile input cannot exhaust the stack.
+    public static let maximumDepth = 256
+
+    /// Parses `text`. `lines` is used to tell fenced from indented code blocks.
+    public static func parse(_ text: String) -> MarkdownNode {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var utf8 = Array(text.utf8)
+        utf8.append(0)
+        let root = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                cmark_parse_document($0, buffer.count - 1, CMARK_OPT_DEFAULT)
+            }
+        }
+        guard let root else {
+            return MarkdownNode(
+                kind: .document, range: SourceRange(startLine: 1, startColumn: 1, endLine: 1, endColumn: 1))
+        }
+        defer { cmark_node_free(root) }
+        return convert(root, lines: lines, depth: 0)
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+
+    private static func convert(_ node: OpaquePointer, lines: [Substring], depth: Int) -> MarkdownNode {
+        let range = SourceRange(
+            startLine: Int(cmark_node_get_start_line(node)),
+            startColumn: Int(cmark_node_get_start_column(node)),
+            endLine: Int(cmark_node_get_end_line(node)),
+            endColumn: Int(cmark_node_get_end_column(node)))
+        let kind: MarkdownNode.Kind
+        var literal = ""
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_DOCUMENT: kind = .document
+        case CMARK_NODE_BLOCK_QUOTE: kind = .blockQuote
+        case CMARK_NODE_LIST:
+            kind = .list(
+                ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                tight: cmark_node_get_list_tight(node) != 0)
+        case CMARK_NODE_ITEM: kind = .item
+        case CMARK_NODE_CODE_BLOCK:
+            var fenced = false
+            if range.startLine >= 1, range.startLine <= lines.count {
+                let first = lines[range.startLine - 1].drop { $0 == " " || $0 == "\t" || $0 == ">" }
+                fenced = first.hasPrefix("```") || first.hasPrefix("~~~")
+            }
+            kind = .codeBlock(info: string(cmark_node_get_fence_info(node)), fenced: fenced)
+            literal = string(cmark_node_get_literal(node))
+        case CMARK_NODE_HTML_BLOCK:
+            kind = .htmlBlock
+            literal = string(cmark_node_get_literal(node))
+        case CMARK_NODE_PARAGRAPH: kind = .paragraph
+        case CMARK_NODE_HEADING: kind = .heading(level: Int(cmark_node_get_heading_level(node)))
+        case CMARK_NODE_THEMATIC_BREAK: kind = .thematicBreak
+        case CMARK_NODE_TEXT:
+            kind = .text
+            literal = string(cmark_node_get_literal(node))
+        case CMARK_NODE_SOFTBREAK: kind = .softBreak
+        case CMARK_NODE_LINEBREAK: kind = .lineBreak
+        case CMARK_NODE_CODE:
+            kind = .code
+            literal = string(cmark_node_get_literal(node))
+        case CMARK_NODE_HTML_INLINE:
+            kind = .htmlInline
+            literal = string(cmark_node_get_literal(node))
+        case CMARK_NODE_EMPH: kind = .emphasis
+        case CMARK_NODE_STRONG: kind = .strong
+        case CMARK_NODE_LINK: kind = .link(destination: string(cmark_node_get_url(node)))
+        case CMARK_NODE_IMAGE: kind = .image(destination: string(cmark_node_get_url(node)))
+        default: kind = .other
+        }
+        var children: [MarkdownNode] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            if depth < maximumDepth {
+                children.append(convert(current, lines: lines, depth: depth + 1))
+            }
+            child = cmark_node_next(current)
+        }
+        return MarkdownNode(kind: kind, range: range, literal: literal, children: children)
+    }
+}
+
+extension MarkdownParser {
+    /// The linked libcmark's version, e.g. `0.30.2`.
+    public static var libraryVersion: String { String(cString: cmark_version_string()) }
+}

@@ -1,0 +1,387 @@
+/// What a step is, as the reader classified it.
+public enum StepKind: String, Sendable, Codable, CaseIterable {
+    /// Assignments evaluated as declarations, never run as a script.
+    case variables
+    /// A shell block that runs.
+    case command
+    /// A shell block that runs as an assertion on the step(s) it checks.
+    case verification
+    /// Config or code in another language; written or shown, not run.
+    case artifact
+    /// Something only a person can do.
+    case manual
+}
+
+/// Whether a section is part of the main flow or runs only when selected.
+public enum Flow: String, Sendable, Codable {
+    /// Runs in a normal `exec`.
+    case main
+    /// Troubleshooting, rollback, teardown, …: planned, linted, rendered, run only when selected.
+    case optional
+}
+
+/// A heading and the steps under it.
+public struct Section: Sendable, Hashable, Codable {
+    /// Index in `Guide.sections`.
+    public var index: Int
+    /// Unique slug, the first part of step ids.
+    public var slug: String
+    /// Leading number such as `3.2.1`, `Step 4`, `Phase 2`, `A`, when the heading has one.
+    public var label: String?
+    /// Heading text without the label.
+    public var title: String
+    /// Heading text as written.
+    public var heading: String
+    /// 1…6; 0 for the implicit root section before the first heading.
+    public var level: Int
+    /// Line of the heading.
+    public var line: Int
+    /// Index of the parent section.
+    public var parent: Int?
+    /// Main flow or optional.
+    public var flow: Flow
+    /// Why the section is optional (`rollback`, `troubleshooting`, …).
+    public var role: String?
+
+    /// Creates a section.
+    public init(
+        index: Int, slug: String, label: String?, title: String, heading: String, level: Int,
+        line: Int, parent: Int?, flow: Flow, role: String?
+    ) {
+        self.index = index
+        self.slug = slug
+        self.label = label
+        self.title = title
+        self.heading = heading
+        self.level = level
+        self.line = line
+        self.parent = parent
+        self.flow = flow
+        self.role = role
+    }
+}
+
+/// An assertion attached to a step.
+public enum Expectation: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The step's exit status.
+    case exitStatus(Int)
+    /// The output contains this text (after binding `${NAME}`).
+    case outputContains(String)
+    /// The output matches this regular expression.
+    case outputMatches(String)
+    /// The HTTP status printed by the command is one of these.
+    case httpStatus([Int])
+
+    /// Human-readable form used by plans and checklists.
+    public var description: String {
+        switch self {
+        case .exitStatus(let code): "exit status \(code)"
+        case .outputContains(let text): "output contains \"\(text)\""
+        case .outputMatches(let pattern): "output matches /\(pattern)/"
+        case .httpStatus(let codes): "HTTP " + codes.map(String.init).joined(separator: " or ")
+        }
+    }
+}
+
+/// Where a step runs: a target name and, when a session switched it, the user.
+public struct TargetRef: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `local` or a remote target's name.
+    public var name: String
+    /// The user a `sudo -iu` switched to, if any.
+    public var user: String?
+    /// How the reader decided: `default`, `prose`, `session`, `annotation`, `front-matter`.
+    public var reason: String
+
+    /// Creates a reference.
+    public init(name: String, user: String? = nil, reason: String) {
+        self.name = name
+        self.user = user
+        self.reason = reason
+    }
+
+    /// The local machine, by default.
+    public static let local = TargetRef(name: "local", reason: "default")
+
+    /// A person does it (manual steps): shown as "by a person", recorded on `local`.
+    public static let person = TargetRef(name: "local", reason: "person")
+
+    /// `name`, `name (as user)`, or `a person` for manual steps.
+    public var description: String {
+        if reason == "person" { return "a person" }
+        return user.map { "\(name) (as \($0))" } ?? name
+    }
+}
+
+/// Traits of a step's commands that change how it runs.
+public struct CommandTraits: Sendable, Hashable, Codable {
+    /// Follows a log (`tail -f`, `journalctl -f`, `watch`, …): run for a window, then stop.
+    public var follows: Bool = false
+    /// Waits for a person (`nano`, `less`, bare `ssh`, `psql` without a command, …).
+    public var interactive: Bool = false
+    /// Starts a foreground server that never returns (`uvicorn`, `npm run dev`, …).
+    public var foregroundServer: Bool = false
+
+    /// No traits.
+    public init(follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false) {
+        self.follows = follows
+        self.interactive = interactive
+        self.foregroundServer = foregroundServer
+    }
+}
+
+/// One node of the step graph.
+public struct Step: Sendable, Hashable, Codable {
+    /// 1…N in document order.
+    public var number: Int
+    /// `<section-slug>/<n>` or the `name=` annotation.
+    public var id: String
+    /// What the reader classified it as.
+    public var kind: StepKind
+    /// Index of the innermost section above it.
+    public var section: Int
+    /// Where the block (or list item) starts.
+    public var location: SourceLocation
+    /// Line of the first line of `code` in the file.
+    public var codeLine: Int
+    /// Info string language (`bash`, `sql`, …), empty when unlabeled.
+    public var language: String
+    /// The text that runs or is shown.
+    public var code: String
+    /// For manual steps: the instructions a person reads.
+    public var instructions: String?
+    /// Where it runs.
+    public var target: TargetRef
+    /// Whether `exec` runs it (command and verification steps, and annotated artifacts).
+    public var runs: Bool
+    /// Ids of the steps a verification checks.
+    public var verifies: [String]
+    /// Assertions.
+    public var expectations: [Expectation]
+    /// Choice group id when the step is inside a branch.
+    public var choice: String?
+    /// Option id of that branch.
+    public var option: String?
+    /// Main flow or optional.
+    public var flow: Flow
+    /// Annotation keys and values, after merging section and block annotations.
+    public var annotations: [String: String]
+    /// Command traits inferred from the code.
+    public var traits: CommandTraits
+    /// A `session` this step's code opened (`ssh host`) — the target later steps inherit.
+    public var opensSession: String?
+
+    /// Creates a step.
+    public init(
+        number: Int, id: String, kind: StepKind, section: Int, location: SourceLocation,
+        codeLine: Int, language: String, code: String, instructions: String? = nil,
+        target: TargetRef, runs: Bool, verifies: [String] = [], expectations: [Expectation] = [],
+        choice: String? = nil, option: String? = nil, flow: Flow = .main,
+        annotations: [String: String] = [:], traits: CommandTraits = CommandTraits(),
+        opensSession: String? = nil
+    ) {
+        self.number = number
+        self.id = id
+        self.kind = kind
+        self.section = section
+        self.location = location
+        self.codeLine = codeLine
+        self.language = language
+        self.code = code
+        self.instructions = instructions
+        self.target = target
+        self.runs = runs
+        self.verifies = verifies
+        self.expectations = expectations
+        self.choice = choice
+        self.option = option
+        self.flow = flow
+        self.annotations = annotations
+        self.traits = traits
+        self.opensSession = opensSession
+    }
+}
+
+/// A variable the guide declares.
+public struct Variable: Sendable, Hashable, Codable {
+    /// Shell name.
+    public var name: String
+    /// The default as written (unexpanded), nil when declared without one.
+    public var defaultValue: String?
+    /// Empty or placeholder default: must be bound before anything runs.
+    public var required: Bool
+    /// Default refers to other variables.
+    public var derived: Bool
+    /// Masked everywhere.
+    public var secret: Bool
+    /// Comment lines right above the assignment.
+    public var description: String?
+    /// Where it was declared.
+    public var location: SourceLocation
+    /// Where the declaration came from: `block`, `front-matter`, `annotation`.
+    public var source: String
+
+    /// Creates a declaration.
+    public init(
+        name: String, defaultValue: String?, required: Bool, derived: Bool, secret: Bool,
+        description: String?, location: SourceLocation, source: String
+    ) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.required = required
+        self.derived = derived
+        self.secret = secret
+        self.description = description
+        self.location = location
+        self.source = source
+    }
+}
+
+/// One branch of a choice group.
+public struct ChoiceOption: Sendable, Hashable, Codable {
+    /// Short id used by `--choose GROUP=OPTION` (`A`, `rsync`, …).
+    public var id: String
+    /// The branch's title as written.
+    public var title: String
+    /// Marked recommended in the guide.
+    public var recommended: Bool
+    /// Where the branch starts.
+    public var line: Int
+
+    /// Creates an option.
+    public init(id: String, title: String, recommended: Bool, line: Int) {
+        self.id = id
+        self.title = title
+        self.recommended = recommended
+        self.line = line
+    }
+}
+
+/// Sibling branches of which exactly one runs.
+public struct ChoiceGroup: Sendable, Hashable, Codable {
+    /// Group id used by `--choose`.
+    public var id: String
+    /// Branches in document order.
+    public var options: [ChoiceOption]
+    /// The option that runs.
+    public var chosen: String
+    /// Why it was chosen.
+    public var reason: String
+    /// Where the group starts.
+    public var line: Int
+
+    /// Creates a group.
+    public init(id: String, options: [ChoiceOption], chosen: String, reason: String, line: Int) {
+        self.id = id
+        self.options = options
+        self.chosen = chosen
+        self.reason = reason
+        self.line = line
+    }
+}
+
+/// A machine steps run on, as the guide names it.
+public struct TargetDecl: Sendable, Hashable, Codable {
+    /// `local` or a remote name.
+    public var name: String
+    /// `ssh://user@host:port` when known, `local`, or nil when unbound.
+    public var uri: String?
+    /// Identity file from an `ssh -i` line or binding.
+    public var identity: String?
+    /// Hosts the target is bound to (several for an inventory group).
+    public var hosts: [String]
+    /// Where the name first appears.
+    public var line: Int
+    /// How it became known: `builtin`, `ssh-line`, `prose`, `front-matter`, `annotation`, `binding`.
+    public var source: String
+
+    /// Creates a target declaration.
+    public init(
+        name: String, uri: String?, identity: String? = nil, hosts: [String], line: Int,
+        source: String
+    ) {
+        self.name = name
+        self.uri = uri
+        self.identity = identity
+        self.hosts = hosts
+        self.line = line
+        self.source = source
+    }
+}
+
+/// A name and a value, in the order the guide wrote them.
+public struct NamedValue: Sendable, Hashable, Codable {
+    /// Variable name.
+    public var name: String
+    /// Its value as written.
+    public var value: String
+
+    /// Creates a pair.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Document-level settings from front matter.
+public struct GuideSettings: Sendable, Hashable, Codable {
+    /// Target name → URI.
+    public var targets: [String: String] = [:]
+    /// Target for steps before any session.
+    public var defaultTarget: String?
+    /// Shell program (default bash).
+    public var shell: String?
+    /// Names always treated as secret.
+    public var secrets: [String] = []
+    /// Variable defaults, in order.
+    public var vars: [NamedValue] = []
+    /// Inventory file.
+    public var inventory: String?
+
+    /// Empty settings.
+    public init() {}
+}
+
+/// A guide read into a typed step graph.
+public struct Guide: Sendable, Hashable, Codable {
+    /// The path as the user gave it.
+    public var path: String
+    /// First H1, or the file name.
+    public var title: String
+    /// Sections in document order; index 0 is the implicit root.
+    public var sections: [Section]
+    /// Steps in document order.
+    public var steps: [Step]
+    /// Declarations in document order.
+    public var variables: [Variable]
+    /// Choice groups in document order.
+    public var choices: [ChoiceGroup]
+    /// Targets the guide names, `local` first.
+    public var targets: [TargetDecl]
+    /// Front matter settings.
+    public var settings: GuideSettings
+    /// Problems found while reading.
+    public var diagnostics: [Diagnostic]
+
+    /// Creates a guide.
+    public init(
+        path: String, title: String, sections: [Section], steps: [Step], variables: [Variable],
+        choices: [ChoiceGroup], targets: [TargetDecl], settings: GuideSettings,
+        diagnostics: [Diagnostic]
+    ) {
+        self.path = path
+        self.title = title
+        self.sections = sections
+        self.steps = steps
+        self.variables = variables
+        self.choices = choices
+        self.targets = targets
+        self.settings = settings
+        self.diagnostics = diagnostics
+    }
+
+    /// The step with this display number or id.
+    public func step(named reference: String) -> Step? {
+        if let number = Int(reference) { return steps.first { $0.number == number } }
+        return steps.first { $0.id == reference }
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import RunbookCLI
+
+exit(RunbookCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
