@@ -32,8 +32,8 @@ extension Guide {
         }
     }
 
-    /// The guide with `--choose GROUP=OPTION` selections applied. Options match by id or by
-    /// a case-insensitive prefix of their title's slug.
+    /// The guide with `--choose GROUP=OPTION` selections applied. Options match by id
+    /// (case-insensitive) or by whole words of their title.
     public func choosing(_ selections: [String: String]) throws(ChoiceError) -> Guide {
         var guide = self
         for (groupName, optionName) in selections.sorted(by: { $0.key < $1.key }) {
@@ -41,14 +41,17 @@ extension Guide {
                 let known = guide.choices.map(\.id)
                 throw ChoiceError(
                     description: known.isEmpty
-                        ? "--choose \(groupName)=…: this guide has no choice groups"
-                        : "--choose \(groupName)=…: no such choice group; groups are: \(known.joined(separator: ", "))")
+                        ? "--choose \(groupName)=\(optionName): this guide has no choice groups"
+                        : "--choose \(groupName)=\(optionName): no such choice group; groups are: \(known.joined(separator: ", "))")
             }
             let group = guide.choices[g]
             let wanted = optionName.lowercased()
             guard
                 let option = group.options.first(where: { $0.id.lowercased() == wanted })
-                    ?? group.options.first(where: { Text.slug($0.title).contains(Text.slug(wanted)) })
+                    ?? group.options.first(where: { option in
+                        // Whole words of the title ("ubuntu" in "Option B (alternate): Ubuntu 24.04").
+                        wanted.count >= 3 && ("-" + Text.slug(option.title) + "-").contains("-" + Text.slug(wanted) + "-")
+                    })
             else {
                 throw ChoiceError(
                     description: "--choose \(groupName)=\(optionName): no such option; options are: "

@@ -253,9 +253,14 @@ private struct Reader {
         usedSlugs.insert(slug)
         var flow = sections[parent].flow
         var role = sections[parent].role
-        if flow == .main, let match = Patterns.flowRoles.first(where: { Text.matches($0.pattern, title) }) {
+        // The word that comes first names the role: "Cost control and teardown" is cost control.
+        let matches = Patterns.flowRoles.compactMap { rule -> (Int, String)? in
+            guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
+            return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
+        }
+        if flow == .main, let first = matches.min(by: { $0.0 < $1.0 }) {
             flow = .optional
-            role = match.role
+            role = first.1
         }
         let index = sections.count
         sections.append(

@@ -114,6 +114,14 @@ public enum Placeholder {
         (#"/path/to/"#, "/path/to/…"),
     ]
 
+    /// HTML tags that look like `<angle-placeholders>` but are markup.
+    static let htmlTags: Set<String> = [
+        "br", "p", "b", "i", "em", "strong", "code", "pre", "div", "span", "details", "summary", "h1",
+        "h2", "h3", "h4", "h5", "h6", "html", "head", "body", "title", "a", "ul", "ol", "li", "table",
+        "tr", "td", "th", "script", "style", "link", "meta", "img", "hr", "section", "article", "nav",
+        "footer", "header", "main", "form", "input", "button", "label", "select", "option", "textarea",
+    ]
+
     /// What kind of placeholder `text` contains, or nil.
     public static func find(in text: String) -> String? {
         for (pattern, name) in patterns {
@@ -122,7 +130,7 @@ public enum Placeholder {
                 // `<<EOF` heredocs and `<br>`-style HTML are not placeholders.
                 guard let m = Text.firstMatch(pattern, in: text) else { continue }
                 let inner = m[0].dropFirst().dropLast().lowercased()
-                if ["br", "p", "b", "i", "em", "strong", "code", "pre", "div", "span", "details", "summary"].contains(String(inner)) {
+                if Placeholder.htmlTags.contains(String(inner)) {
                     continue
                 }
                 if text.contains("<<") && text.contains("<<" + m[0].dropFirst().dropLast()) { continue }

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("dotenv files, as python-dotenv reads them")
+struct DotenvTests {
+    /// Each case was run through python-dotenv 1.2 (`dotenv_values`) to pin the expected value.
+    @Test func trickyCasesMatchPythonDotenv() throws {
+        let text = #"""
+            # comment
+            export A=plain
+            B = spaced  # inline comment
+            C=hash#notcomment
+            D='single $A \n literal'
+            E="double ${A} \n escape \" quote \$ kept"
+            F="multi
+            line"
+            G=${A}-${MISSING:-dflt}-${A:-x}
+            H='it\'s'
+            I=
+            J
+            K="a" # trailing
+            L=x\ny
+            """#
+        let entries = try Dotenv.parse(text, file: "t.env")
+        let values = entries.map { "\($0.name)=\($0.value.map { String(reflecting: $0) } ?? "nil")@\($0.line)" }
+        #expect(values == [
+            #"A="plain"@2"#, #"B="spaced"@3"#, #"C="hash#notcomment"@4"#, #"D="single $A \\n literal"@5"#,
+            #"E="double plain \n escape \" quote \\$ kept"@6"#, #"F="multi\nline"@7"#,
+            #"G="plain-dflt-plain"@9"#, #"H="it\'s"@10"#, #"I=""@11"#, "J=nil@12", #"K="a"@13"#,
+            #"L="x\\ny"@14"#,
+        ])
+    }
+
+    @Test func interpolationFallsBackToTheLookup() throws {
+        let entries = try Dotenv.parse("X=${HOME_DIR}/app\nY='${HOME_DIR}'", file: "t.env") { $0 == "HOME_DIR" ? "/home/u" : nil }
+        #expect(entries.map(\.value) == ["/home/u/app", "${HOME_DIR}"])
+    }
+
+    @Test(arguments: [
+        ("A=\"unterminated\nB=2\n", 1, "unterminated double-quoted value"),
+        ("OK=1\nA='x\n", 2, "unterminated single-quoted value"),
+        ("A=\"x\" junk\n", 1, "unexpected text after the value of A; quote values that contain spaces"),
+        ("A=1\n\n=nokey\n", 3, "expected NAME=value; a line cannot start with '='"),
+    ])
+    func malformedStatementsAreErrorsWithTheirLine(text: String, line: Int, reason: String) {
+        #expect(throws: DotenvError(location: SourceLocation(file: "bad.env", line: line), reason: reason)) {
+            _ = try Dotenv.parse(text, file: "bad.env")
+        }
+    }
+
+    @Test func errorFormatNamesFileAndLine() {
+        let error = DotenvError(location: SourceLocation(file: "prod.env", line: 4), reason: "unterminated double-quoted value")
+        #expect(error.description == "prod.env:4:1: error: unterminated double-quoted value")
+    }
+}
+
+@Suite("binding")
+struct BindingTests {
+    let guide = read("""
+        \(fence)bash
+        export DOMAIN="yourdomain.com"
+        export API_DOMAIN="api.${DOMAIN}"
+        export APP_USER="app"
+        export APP_HOME="/home/${APP_USER}"
+        export REGION="eu-west-1"
+        export OPENAI_API_KEY=""
+        \(fence)
+        """)
+
+    func temporaryFile(_ text: String) -> String {
+        let path = NSTemporaryDirectory() + "runbook-test-\(UUID().uuidString).env"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    @Test func precedenceSetOverVarsOverEnvironmentOverDefault() throws {
+        let first = temporaryFile("DOMAIN=first.org\nAPP_USER=fromfile\nREGION=file-region\n")
+        let second = temporaryFile("DOMAIN=second.org\n")
+        defer {
+            try? FileManager.default.removeItem(atPath: first)
+            try? FileManager.default.removeItem(atPath: second)
+        }
+        let binding = try Binding.resolve(
+            guide: guide,
+            input: BindingInput(
+                sets: [NamedValue(name: "APP_USER", value: "fromset")], varsFiles: [first, second],
+                environment: ["REGION": "env-region", "OPENAI_API_KEY": "sk-test-123", "UNRELATED": "x"]))
+        let rows = binding.values.map { "\($0.name)=\($0.value ?? "nil") (\($0.source))" }
+        #expect(rows == [
+            "DOMAIN=second.org (\(second):1)", "API_DOMAIN=api.second.org (derived)", "APP_USER=fromset (--set)",
+            "APP_HOME=/home/fromset (derived)", "REGION=file-region (\(first):3)",
+            "OPENAI_API_KEY=sk-test-123 (environment)",
+        ])
+        #expect(binding.missing.isEmpty)
+        #expect(binding.secretValues == ["sk-test-123"])
+        #expect(binding.mask("key is sk-test-123.") == "key is ****.")
+    }
+
+    @Test func unboundAndPlaceholderValuesAreMissing() throws {
+        let binding = try Binding.resolve(guide: guide, input: BindingInput(sets: [NamedValue(name: "OPENAI_API_KEY", value: "CHANGEME")]))
+        #expect(binding.missing.map(\.name) == ["DOMAIN", "OPENAI_API_KEY"])
+        #expect(binding.value("API_DOMAIN") == nil)
+        #expect(binding.value("APP_HOME") == "/home/app")
+        #expect(binding.display("curl https://${API_DOMAIN}/ as $APP_USER with ${OPENAI_API_KEY}") == "curl https://${API_DOMAIN}/ as app with ****")
+    }
+
+    @Test func brokenVarsFileIsABindingError() {
+        let path = temporaryFile("DOMAIN=\"x\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: BindingError.self) {
+            _ = try Binding.resolve(guide: guide, input: BindingInput(varsFiles: [path]))
+        }
+    }
+}
+
+@Suite("shell parameter expansion")
+struct ShellExpansionTests {
+    @Test(arguments: [
+        ("www.${DOMAIN}", "www.example.org"), ("$APP_USER/x", "app/x"), ("${UNSET:-fallback}", "fallback"),
+        ("${EMPTY:-fallback}", "fallback"), ("${EMPTY-fallback}", ""), ("${APP_USER:+set}", "set"),
+        ("${UNSET:+set}", ""), ("\\$DOMAIN", "$DOMAIN"), ("'$DOMAIN'", "'$DOMAIN'"), ("${TMPDIR:-/tmp}/site", "/tmp/site"),
+        ("cost: $5", "cost: $5"),
+    ])
+    func expands(input: String, output: String) {
+        let values = ["DOMAIN": "example.org", "APP_USER": "app", "EMPTY": ""]
+        #expect(ShellExpansion.expand(input) { values[$0] }.text == output)
+    }
+
+    @Test func reportsUnresolvedNames() {
+        #expect(ShellExpansion.expand("${A}-$B-${C:-c}") { _ in nil }.unresolved == ["A", "B"])
+    }
+}
+
+@Suite("placeholders")
+struct PlaceholderTests {
+    @Test(arguments: [
+        "yourdomain.com", "your-bucket-name", "https://example.com/x", "you@example.com", "<your-token>",
+        "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db", "CHANGEME", "REPLACE_ME", "TODO", "xxx",
+        "/path/to/key.pem", "...", "api.example.org",
+    ])
+    func placeholdersAreFound(text: String) {
+        #expect(Placeholder.find(in: text) != nil)
+    }
+
+    @Test(arguments: ["workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>"])
+    func realValuesAreNotPlaceholders(text: String) {
+        #expect(Placeholder.find(in: text) == nil)
+    }
+}
+
+@Suite("runnable guides in runbooks/")
+struct RunbookGuidesTests {
+    @Test func everyGuidePlansWithoutErrors() throws {
+        let dir = repositoryRoot.appendingPathComponent("runbooks")
+        let guides = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(!guides.isEmpty)
+        for name in guides {
+            let guide = try GuideReader.read(path: dir.appendingPathComponent(name).path)
+            #expect(guide.diagnostics.isEmpty, "\(name): \(guide.diagnostics.map(\.formatted))")
+            #expect(guide.steps.contains { $0.runs }, "\(name) has no step that runs")
+        }
+    }
+
+    @Test func demoGuideReadsAsWritten() throws {
+        let guide = try GuideReader.read(path: repositoryRoot.appendingPathComponent("runbooks/demo.md").path)
+        #expect(shape(guide) == [
+            "variables/1:variables:local", "build-the-site/1:command:local", "start-the-server/1:command:local",
+            "verify/1:verification:local", "verify/2:verification:local", "troubleshooting/1:command:local",
+            "teardown/1:command:local",
+        ])
+        #expect(guide.steps.map(\.runs) == [false, true, true, true, true, false, false])
+        #expect(guide.steps[3].expectations == [.exitStatus(0), .httpStatus([200])])
+    }
+}

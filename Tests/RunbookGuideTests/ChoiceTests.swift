@@ -1,0 +1,120 @@
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("choice groups")
+struct ChoiceTests {
+    let headings = """
+        # G
+        ## 3.2 Install system packages
+        #### Option A (recommended): Amazon Linux 2023
+        \(fence)bash
+        sudo dnf install -y nginx
+        \(fence)
+        #### Option B (alternate): Ubuntu 24.04 LTS
+        \(fence)bash
+        sudo apt-get install -y nginx
+        \(fence)
+        ## 3.3 Next
+        \(fence)bash
+        nginx -v
+        \(fence)
+        """
+
+    @Test func siblingHeadingsFormAGroupAndTheRecommendedOneRuns() {
+        let guide = read(headings)
+        #expect(guide.choices.count == 1)
+        #expect(guide.choices[0].id == "install-system-packages")
+        #expect(guide.choices[0].options.map(\.id) == ["A", "B"])
+        #expect(guide.choices[0].chosen == "A")
+        #expect(guide.choices[0].reason == "marked recommended in the guide")
+        #expect(guide.steps.map(\.runs) == [true, false, true])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["A", "B", "-"])
+    }
+
+    @Test func chooseSelectsAnotherBranchByIdOrTitle() throws {
+        let guide = try read(headings).choosing(["install-system-packages": "b"])
+        #expect(guide.steps.map(\.runs) == [false, true, true])
+        #expect(guide.choices[0].reason == "chosen with --choose")
+        let byTitle = try read(headings).choosing(["install-system-packages": "ubuntu"])
+        #expect(byTitle.choices[0].chosen == "B")
+    }
+
+    @Test func chooseRejectsUnknownGroupsAndOptions() {
+        #expect(throws: ChoiceError(description: "--choose os=B: no such choice group; groups are: install-system-packages")) {
+            _ = try read(headings).choosing(["os": "B"])
+        }
+        #expect(throws: ChoiceError(description: "--choose install-system-packages=C: no such option; options are: A, B")) {
+            _ = try read(headings).choosing(["install-system-packages": "C"])
+        }
+    }
+
+    @Test func listItemsWithCodeFormAGroupIncludingUnmarkedItems() {
+        let guide = read("""
+            # G
+            ## Copying
+            1. **rsync (Recommended)**
+               \(fence)bash
+               rsync -av a/ b/
+               \(fence)
+            2. **cp -a (Alternative)**
+               \(fence)bash
+               cp -a a b
+               \(fence)
+            3. **tar + extract (For exact replica)**
+               \(fence)bash
+               tar czf a.tgz a
+               \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["copying"])
+        #expect(guide.choices[0].options.map(\.id) == ["rsync", "cp-a", "tar-extract"])
+        #expect(guide.choices[0].chosen == "rsync")
+        #expect(guide.steps.map(\.runs) == [true, false, false])
+    }
+
+    @Test func optionParagraphsStartBranches() {
+        let guide = read("""
+            # G
+            ## Virtual environment
+            **Option A**: Copy existing venv (faster)
+            \(fence)bash
+            rsync -av old/venv/ new/venv/
+            \(fence)
+            **Option B**: Rebuild venv (cleaner, recommended)
+            \(fence)bash
+            python3 -m venv venv
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["virtual-environment"])
+        #expect(guide.choices[0].chosen == "B")
+        #expect(guide.steps.map(\.runs) == [false, true])
+    }
+
+    @Test func recommendedSiblingsWithoutOptionsAreNotAlternatives() {
+        let guide = read("""
+            # G
+            ### 3.2.1 Create a dedicated app user (recommended)
+            \(fence)bash
+            sudo useradd app
+            \(fence)
+            ### 3.2.2 (Optional but recommended) Swap file
+            \(fence)bash
+            sudo fallocate -l 2G /swapfile
+            \(fence)
+            """)
+        #expect(guide.choices.isEmpty)
+        #expect(guide.steps.map(\.runs) == [true, true])
+    }
+
+    @Test func groupsWithoutStepsAreDropped() {
+        let guide = read("# G\n### Host OS (recommended)\n- Amazon Linux\n### Host OS (alternate)\n- Ubuntu\n")
+        #expect(guide.choices.isEmpty)
+    }
+
+    @Test func firstOptionWinsWhenNoneIsRecommended() {
+        let guide = read("# G\n## DB\n**Option A**: copy\n\(fence)bash\ncp a b\n\(fence)\n**Option B**: fresh\n\(fence)bash\nrm a\n\(fence)\n")
+        #expect(guide.choices[0].chosen == "A")
+        #expect(guide.choices[0].reason == "first option (none is marked recommended)")
+    }
+}

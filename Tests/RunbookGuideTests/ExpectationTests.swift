@@ -1,0 +1,123 @@
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("expectations")
+struct ExpectationTests {
+    @Test func expectedListAfterABlock() {
+        let guide = read("""
+            # G
+            Also verify from your laptop:
+            \(fence)bash
+            curl -i "https://${API_DOMAIN}/health"
+            \(fence)
+            Expected:
+
+            - HTTP 200
+            - JSON with `status: ok`
+            """)
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .httpStatus([200]), .outputContains("status: ok")])
+        #expect(guide.steps[0].kind == .verification)
+        #expect(guide.steps.count == 1)
+    }
+
+    @Test func expectedSentenceWithCode() {
+        let guide = read("\(fence)bash\ncat VERSION\n\(fence)\nShould output: `1.2.3`\n")
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("1.2.3")])
+    }
+
+    @Test func anExpectedListNotAfterABlockIsIgnored() {
+        let guide = read("# G\n## Auth\nExpected:\n\n- HTTP 200\n")
+        #expect(guide.steps.allSatisfy { $0.expectations.isEmpty })
+    }
+
+    @Test func shouldOutputComments() {
+        let guide = read("""
+            \(fence)bash
+            grep KEY .env
+            # Should output:
+            # KEY=abc
+            # OTHER=1
+            echo done
+            \(fence)
+            """)
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("KEY=abc"), .outputContains("OTHER=1")])
+    }
+
+    /// A URL with "returns 200" is not a command: it does not become a step.
+    @Test func inlineChecksInListsAreVerificationSteps() {
+        let guide = read("""
+            # G
+            ## Checks
+            - `curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8000/health` returns 200
+            - `curl http://127.0.0.1/auth/me` returns 401/200
+            - `cat /etc/app/version` prints `1.2`
+            - `https://example.org/` returns 200
+            """)
+        #expect(guide.steps.map(\.kind) == [.verification, .verification, .verification])
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .httpStatus([200])])
+        #expect(guide.steps[1].expectations == [.exitStatus(0), .httpStatus([401, 200])])
+        #expect(guide.steps[2].expectations == [.exitStatus(0), .outputContains("1.2")])
+        #expect(guide.steps[0].code == "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8000/health")
+    }
+
+    @Test func annotationExpectations() {
+        let guide = read("\(fence)bash { expect-exit=3 expect-output=ready expect-match=\"v[0-9]+\" expect-status=200,301 }\n./check\n\(fence)\n")
+        #expect(guide.steps[0].expectations == [.exitStatus(3), .outputContains("ready"), .outputMatches("v[0-9]+"), .httpStatus([200, 301])])
+    }
+}
+
+@Suite("variable declarations")
+struct VariableTests {
+    let guide = read("""
+        # G
+        \(fence)bash
+        export DOMAIN="yourdomain.com"
+        export FRONTEND_DOMAIN="www.${DOMAIN}"
+
+        # EC2 access (greenfield)
+        export SSH_KEY_PATH=""
+        export EC2_PUBLIC_IP=""
+
+        export APP_USER="workforce"
+        export OPENAI_API_KEY=""
+        export LITERAL='${NOT_EXPANDED}'
+        export DB_PASSWORD=hunter2 # inline comment
+        \(fence)
+        """)
+
+    @Test func requiredDerivedSecretAndDescription() {
+        let table = guide.variables.map {
+            "\($0.name) default=\($0.defaultValue ?? "nil") req=\($0.required) der=\($0.derived) sec=\($0.secret) desc=\($0.description ?? "-") line=\($0.location.line)"
+        }
+        #expect(table == [
+            "DOMAIN default=yourdomain.com req=true der=false sec=false desc=- line=3",
+            "FRONTEND_DOMAIN default=www.${DOMAIN} req=false der=true sec=false desc=- line=4",
+            "SSH_KEY_PATH default= req=true der=false sec=false desc=EC2 access (greenfield) line=7",
+            "EC2_PUBLIC_IP default= req=true der=false sec=false desc=EC2 access (greenfield) line=8",
+            "APP_USER default=workforce req=false der=false sec=false desc=- line=10",
+            "OPENAI_API_KEY default= req=true der=false sec=true desc=- line=11",
+            "LITERAL default=${NOT_EXPANDED} req=false der=false sec=false desc=- line=12",
+            "DB_PASSWORD default=hunter2 req=false der=false sec=true desc=- line=13",
+        ])
+    }
+
+    @Test func frontMatterVarsAndSecrets() {
+        let guide = read("---\nvars:\n  REGION: eu-west-1\n  BUCKET: \"\"\nsecrets: [BUCKET]\n---\n# G\n")
+        #expect(guide.variables.map(\.name) == ["REGION", "BUCKET"])
+        #expect(guide.variables.map(\.required) == [false, true])
+        #expect(guide.variables.map(\.secret) == [false, true])
+        #expect(guide.variables.map(\.source) == ["front-matter", "front-matter"])
+    }
+
+    @Test func secretAnnotationMarksNames() {
+        let guide = read("\(fence)bash { secret=SESSION }\nexport SESSION=\"\"\n\(fence)\n")
+        #expect(guide.variables.map(\.secret) == [true])
+    }
+
+    @Test(arguments: [("OPENAI_API_KEY", true), ("SLACK_BOT_TOKEN", true), ("DB_PASSWD", true), ("GOOGLE_CREDENTIALS", true), ("PRIVATE_PEM", true), ("SSH_KEY_PATH", false), ("KEY_FILE", false), ("DOMAIN", false), ("APP_USER", false)])
+    func secretNames(name: String, secret: Bool) {
+        #expect(Text.isSecretName(name) == secret)
+    }
+}

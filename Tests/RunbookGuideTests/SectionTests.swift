@@ -1,0 +1,120 @@
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("sections, labels, slugs, ids")
+struct SectionTests {
+    @Test(arguments: [
+        ("3.2.1 Create a dedicated app user", "3.2.1", "Create a dedicated app user"),
+        ("Step 4: Start the server", "Step 4", "Start the server"),
+        ("Phase 2: Production Configuration", "Phase 2", "Production Configuration"),
+        ("A. Appendix", "A", "Appendix"),
+        ("0) Repository layout", "0", "Repository layout"),
+        ("2. Nginx Configuration", "2", "Nginx Configuration"),
+    ])
+    func labelsAreSplitOff(heading: String, label: String, title: String) {
+        let split = Text.splitLabel(heading)
+        #expect(split.label == label)
+        #expect(split.title == title)
+    }
+
+    @Test(arguments: ["Overview", "AWS setup", "Option A (recommended): Amazon Linux", "2FA for admins"])
+    func headingsWithoutALabelKeepTheirTitle(heading: String) {
+        #expect(Text.splitLabel(heading).label == nil)
+        #expect(Text.splitLabel(heading).title == heading)
+    }
+
+    @Test func slugsIdsAndNumbers() {
+        let guide = read("""
+            # Guide
+            ## 3.2.1 Create a dedicated app user
+            \(fence)bash
+            sudo useradd app
+            \(fence)
+            \(fence)bash
+            id app
+            \(fence)
+            ## Step 2: Start
+            \(fence)bash
+            systemctl start app
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.id) == ["create-a-dedicated-app-user/1", "create-a-dedicated-app-user/2", "start/1"])
+        #expect(guide.steps.map(\.number) == [1, 2, 3])
+        #expect(guide.sections.map(\.slug) == ["top", "guide", "create-a-dedicated-app-user", "start"])
+        #expect(guide.step(named: "3")?.id == "start/1")
+        #expect(guide.step(named: "start/1")?.number == 3)
+        #expect(guide.step(named: "nope") == nil)
+    }
+
+    @Test func duplicateSlugsArePrefixedWithTheParent() {
+        let guide = read("""
+            # G
+            ## Backend
+            ### Verify
+            \(fence)bash
+            curl localhost
+            \(fence)
+            ## Frontend
+            ### Verify
+            \(fence)bash
+            curl localhost:3000
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.id) == ["verify/1", "frontend-verify/1"])
+    }
+
+    @Test func stepsBeforeAnyHeadingBelongToTop() {
+        let guide = read("\(fence)bash\necho hi\n\(fence)\n")
+        #expect(guide.steps.map(\.id) == ["top/1"])
+    }
+
+    @Test func sectionNamedByLabelSlugOrTitle() {
+        let guide = read("# G\n## 3.2 Install packages\n### 3.2.1 Nginx\n")
+        #expect(guide.section(named: "3.2")?.slug == "install-packages")
+        #expect(guide.section(named: "nginx")?.slug == "nginx")
+        #expect(guide.section(named: "PACKAGES")?.slug == "install-packages")
+        #expect(guide.section(named: "missing") == nil)
+        #expect(guide.section(2, isWithin: 1))
+        #expect(!guide.section(1, isWithin: 2))
+    }
+
+    @Test func flowSectionsAreOptionalAndInherit() {
+        let guide = read("""
+            # G
+            ## Deploy
+            \(fence)bash
+            make deploy
+            \(fence)
+            ## 8) Troubleshooting
+            ### Logs
+            \(fence)bash
+            journalctl -u app -n 50
+            \(fence)
+            ## Rollback plan
+            \(fence)bash
+            git checkout v1
+            \(fence)
+            ## 10) Cost control (AWS) and teardown
+            \(fence)bash
+            terraform destroy
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .optional])
+        #expect(guide.steps.map(\.runs) == [true, false, false, false])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "troubleshooting", "troubleshooting", "rollback", "cost-control"])
+    }
+
+    @Test(arguments: ["FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown"])
+    func everyFlowWordMakesASectionOptional(title: String) {
+        let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
+        #expect(guide.steps[0].flow == .optional)
+    }
+
+    @Test(arguments: ["Install", "Operational notes for the deploy", "Checkout the code"])
+    func otherTitlesStayInTheMainFlow(title: String) {
+        let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
+        #expect(guide.steps[0].flow == .main)
+    }
+}

@@ -1,0 +1,263 @@
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("step kinds")
+struct StepKindTests {
+    @Test func variablesBlockDeclaresAndDoesNotRun() {
+        let guide = read("""
+            # G
+            \(fence)bash
+            # Public domain
+            export DOMAIN="yourdomain.com"
+            export API="api.${DOMAIN}"
+
+            APP_USER=app
+            export TOKEN=''
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:variables:local"])
+        #expect(guide.steps[0].runs == false)
+        #expect(guide.variables.map(\.name) == ["DOMAIN", "API", "APP_USER", "TOKEN"])
+    }
+
+    @Test(arguments: [
+        "export PATH=\"$HOME/bin:$PATH\"",  // changes shell state
+        "export NOW=$(date +%s)",  // runs a command
+        "FOO=bar make build",  // an environment prefix for a command
+        "export A=1; echo $A",
+    ])
+    func assignmentsThatDoMoreAreCommands(code: String) {
+        let guide = read("\(fence)bash\n\(code)\n\(fence)\n")
+        #expect(guide.steps[0].kind == .command)
+        #expect(guide.variables.isEmpty)
+    }
+
+    @Test func beforeAfterIllustrationIsAnArtifact() {
+        let guide = read("\(fence)bash\n# BEFORE\nPORT=8080\n\n# AFTER\nPORT=8081\n\(fence)\n")
+        #expect(guide.steps[0].kind == .artifact)
+        #expect(guide.variables.isEmpty)
+    }
+
+    @Test(arguments: ["bash", "sh", "shell", "zsh", "console", "shell-session"])
+    func shellLanguagesAreCommands(language: String) {
+        let guide = read("\(fence)\(language)\n$ ls -la\n\(fence)\n")
+        #expect(guide.steps[0].kind == .command)
+        #expect(guide.steps[0].runs)
+    }
+
+    @Test(arguments: ["nginx", "yaml", "dockerfile", "sql", "json", "ini", "python", "caddy", "text"])
+    func otherLanguagesAreArtifacts(language: String) {
+        let guide = read("# G\nThe config:\n\n\(fence)\(language)\nserver { listen 80; }\n\(fence)\n")
+        #expect(guide.steps[0].kind == .artifact)
+        #expect(!guide.steps[0].runs)
+    }
+
+    @Test(arguments: ["sudo systemctl restart nginx", "cd /srv/app && git pull", "./deploy.sh", "~/bin/tool --x", "$ echo hi", "curl -fsS http://localhost/"])
+    func unlabeledShellLooksLikeShell(code: String) {
+        #expect(read("\(fence)\n\(code)\n\(fence)\n").steps[0].kind == .command)
+    }
+
+    @Test(arguments: ["server:\n  port: 80", "{\"a\": 1}", "<VirtualHost *:80>", "[Unit]\nDescription=x", "Hello world, this is output", "location / {"])
+    func unlabeledNonShellIsAnArtifact(code: String) {
+        #expect(read("\(fence)\n\(code)\n\(fence)\n").steps[0].kind == .artifact)
+    }
+
+    @Test func indentedCodeBlockIsAStep() {
+        let guide = read("# G\n\nRun:\n\n    sudo apt-get update\n")
+        #expect(shape(guide) == ["g/1:command:local"])
+        #expect(guide.steps[0].codeLine == 5)
+        #expect(guide.steps[0].code == "sudo apt-get update")
+    }
+
+    @Test func consoleBlocksSplitCommandsFromExpectedOutput() {
+        let guide = read("""
+            \(fence)console
+            $ echo hello
+            hello
+            # id -u
+            0
+            \(fence)
+            """)
+        #expect(guide.steps[0].code == "echo hello\nid -u")
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("hello"), .outputContains("0")])
+    }
+
+    @Test func verificationFromHeadingAndLeadIn() {
+        let guide = read("""
+            # G
+            ## Install
+            \(fence)bash
+            apt-get install -y nginx
+            \(fence)
+            Verify versions:
+            \(fence)bash
+            nginx -v
+            \(fence)
+            The server should respond:
+            \(fence)bash
+            curl -I localhost
+            \(fence)
+            ## Smoke tests
+            \(fence)bash
+            curl localhost/health
+            \(fence)
+            ## Verify renewal
+            \(fence)bash
+            certbot renew --dry-run
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .verification, .verification, .verification, .verification])
+        #expect(guide.steps[1].verifies == ["install/1"])
+        #expect(guide.steps[2].verifies == ["install/1"])
+        #expect(guide.steps[3].verifies == ["install/1"])
+    }
+
+    @Test func aHeadingThatOnlyMentionsVerifyingDoesNotMakeSubsectionsVerifications() {
+        let guide = read("""
+            # G
+            ## Nginx (HTTP first), then TLS, then verify streaming
+            ### Install the proxy
+            \(fence)bash
+            sudo tee /etc/nginx/conf.d/app.conf < app.conf
+            \(fence)
+            ## End-to-end verification checklist
+            ### Basic health
+            \(fence)bash
+            curl -i https://example.org/health
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .verification])
+    }
+
+    @Test func taskItemsAreManualSteps() {
+        let guide = read("# G\n## Checks\n- [ ] Can log in\n- [x] Admin page loads\n")
+        #expect(shape(guide) == ["checks/1:manual:a person", "checks/2:manual:a person"])
+        #expect(guide.steps.map { $0.instructions ?? "" } == ["Can log in", "Admin page loads"])
+        #expect(guide.steps[1].annotations["checked"] == "true")
+    }
+
+    @Test func instructionOnlySectionIsOneManualStep() {
+        let guide = read("""
+            # G
+            ## Create the Vercel project
+            - Import your repo
+            - Set **Root Directory** to `frontend/`
+            ## Repository layout
+            - `frontend/` (Vite)
+            - `backend/` (FastAPI)
+            """)
+        #expect(shape(guide) == ["create-the-vercel-project/1:manual:a person"])
+        #expect(guide.steps[0].instructions == "- Import your repo\n- Set Root Directory to frontend/")
+    }
+
+    @Test func consoleContextProseMakesANonShellBlockManual() {
+        let guide = read("""
+            # G
+            In Supabase SQL editor:
+
+            \(fence)sql
+            create extension if not exists vector;
+            \(fence)
+
+            The schema:
+
+            \(fence)sql
+            create table t (id int);
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.manual, .artifact])
+        #expect(guide.steps[0].instructions == "In Supabase SQL editor:\ncreate extension if not exists vector;")
+    }
+
+    @Test func instructionListAmongCodeIsAManualStepInPlace() {
+        let guide = read("""
+            # G
+            ## Point DNS
+            At your DNS provider:
+
+            - Create an `A` record `api` → your Elastic IP
+
+            Verify DNS from your local machine:
+
+            \(fence)bash
+            dig +short api.example.org
+            \(fence)
+            """)
+        #expect(shape(guide) == ["point-dns/1:manual:a person", "point-dns/2:verification:local"])
+        #expect(guide.steps[1].verifies == ["point-dns/1"])
+    }
+
+    @Test func descriptionOfTheNextBlockIsNotAManualStep() {
+        let guide = read("""
+            # G
+            ## Service
+            Create a systemd service that:
+
+            - Uses working directory `/srv/app`
+            - Runs `uvicorn`
+
+            Create the unit file:
+
+            \(fence)bash
+            sudo tee /etc/systemd/system/app.service < app.service
+            \(fence)
+            """)
+        #expect(shape(guide) == ["service/1:command:local"])
+    }
+
+    @Test func procedureItemsWithoutCodeAreManualStepsInOrder() {
+        let guide = read("""
+            # G
+            ## Deployment steps
+            1. Prepare a Linux server.
+            2. Create a deploy directory.
+               \(fence)bash
+               sudo mkdir -p /opt/app
+               \(fence)
+            3. Configure the repository secrets.
+            """)
+        #expect(shape(guide) == ["deployment-steps/1:manual:a person", "deployment-steps/2:command:local", "deployment-steps/3:manual:a person"])
+    }
+
+    @Test func summarySectionsYieldNoSteps() {
+        let guide = read("# G\n## TL;DR - Quick Summary\n1. Copy the files\n2. Start the server\n## Table of contents\n- Install\n")
+        #expect(guide.steps.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("tail -f /var/log/app.log", true, false, false),
+        ("sudo journalctl -u app -f", true, false, false),
+        ("docker logs -f web", true, false, false),
+        ("kubectl logs -f deploy/web", true, false, false),
+        ("watch -n1 uptime", true, false, false),
+        ("tail -n 50 /var/log/app.log", false, false, false),
+        ("nano .env", false, true, false),
+        ("sudo systemctl edit --full app", false, true, false),
+        ("psql \"$DATABASE_URL\"", false, true, false),
+        ("psql \"$DATABASE_URL\" -c 'select 1'", false, false, false),
+        ("docker exec -it db bash", false, true, false),
+        ("less /etc/hosts", false, true, false),
+        ("uvicorn main:app --port 8000", false, false, true),
+        ("nohup uvicorn main:app > log 2>&1 &", false, false, false),
+        ("python3 -m http.server 8000", false, false, true),
+        ("npm run dev", false, false, true),
+        ("npm run build", false, false, false),
+    ])
+    func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
+        let traits = ShellText.traits(of: code)
+        #expect(traits.follows == follows)
+        #expect(traits.interactive == interactive)
+        #expect(traits.foregroundServer == server)
+    }
+
+    @Test func heredocBodiesAreNotCommands() {
+        let traits = ShellText.traits(of: "cat > f <<'EOF'\nnano is mentioned here\ntail -f x\nEOF\necho done")
+        #expect(traits == CommandTraits())
+        let lines = ShellText.logicalLines("cat <<-EOF\n\tbody\n\tEOF\nls \\\n  -la")
+        #expect(lines.map(\.isHeredocBody) == [false, true, true, false])
+        #expect(lines.last?.text == "ls  -la")
+        #expect(lines.last?.span == 2)
+    }
+}

@@ -1,0 +1,164 @@
+import Testing
+import RunbookModel
+
+@testable import RunbookGuide
+
+@Suite("targets and sessions")
+struct TargetTests {
+    @Test func proseNamesTheTargetOfItsBlockOnly() {
+        let guide = read("""
+            # G
+            On your local machine:
+            \(fence)bash
+            npm run build
+            \(fence)
+            On the server:
+            \(fence)bash
+            sudo systemctl restart app
+            \(fence)
+            Then:
+            \(fence)bash
+            ls
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:local", "g/2:command:server", "g/3:command:local"])
+        #expect(guide.targets.map(\.name) == ["local", "server"])
+        #expect(guide.targets[1].uri == nil)
+        #expect(guide.targets[1].source == "prose")
+    }
+
+    @Test(arguments: [
+        ("On EC2:", "ec2"), ("From your laptop:", "local"), ("Quick smoke test (from the server):", "server"),
+        ("On your local machine (and also on EC2 when needed), run:", "local"), ("On server:", "server"),
+        ("Run this:", "local"), ("Verify production is running locally:", "local"),
+    ])
+    func proseTargets(prose: String, target: String) {
+        let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(guide.steps[0].target.name == target)
+    }
+
+    @Test func headingNamesTheTargetOfItsBlocks() {
+        let guide = read("# G\n## 3.3 Clone repo on EC2\n\(fence)bash\ngit clone x\n\(fence)\n")
+        #expect(guide.steps[0].target.name == "ec2")
+    }
+
+    @Test func bareSSHOpensASessionThatLastsAcrossSections() {
+        let guide = read("""
+            # G
+            ## Login
+            On your local machine:
+            \(fence)bash
+            chmod 400 "${SSH_KEY_PATH}"
+            ssh -i "${SSH_KEY_PATH}" -p 2222 ec2-user@"${EC2_PUBLIC_IP}"
+            \(fence)
+            ## Install
+            \(fence)bash
+            sudo dnf install -y nginx
+            \(fence)
+            Verify DNS from your local machine:
+            \(fence)bash
+            dig +short api.example.org
+            \(fence)
+            Quick smoke test (from the server):
+            \(fence)bash
+            curl -sS http://127.0.0.1:8000/health
+            \(fence)
+            """)
+        #expect(shape(guide) == ["login/1:command:local", "install/1:command:ec2", "install/2:verification:local", "install/3:command:ec2"])
+        #expect(guide.steps[0].opensSession == "ec2")
+        #expect(guide.steps[0].code == "chmod 400 \"${SSH_KEY_PATH}\"")
+        let ec2 = guide.targets.first { $0.name == "ec2" }
+        #expect(ec2?.uri == "ssh://ec2-user@${EC2_PUBLIC_IP}:2222")
+        #expect(ec2?.identity == "${SSH_KEY_PATH}")
+        #expect(ec2?.source == "ssh-line")
+    }
+
+    @Test func sshWithARemoteCommandIsNotASession() {
+        let guide = read("\(fence)bash\nssh deploy@10.0.0.5 'sudo systemctl restart app'\n\(fence)\n\(fence)bash\nls\n\(fence)\n")
+        #expect(shape(guide) == ["top/1:command:local", "top/2:command:local"])
+        #expect(guide.targets.map(\.name) == ["local"])
+    }
+
+    @Test func restOfTheBlockAfterSSHRunsOnTheHostAndExitReturns() {
+        let guide = read("""
+            \(fence)bash
+            ssh -i ~/.ssh/key.pem ec2-user@18.204.97.97
+            cd /home/ec2-user/app
+            ./start_server.sh stop
+            exit
+            echo back home
+            \(fence)
+            """)
+        #expect(shape(guide) == ["top/1:command:server", "top/2:command:local"])
+        #expect(guide.steps[0].code == "cd /home/ec2-user/app\n./start_server.sh stop")
+        #expect(guide.steps[0].opensSession == "server")
+        #expect(guide.steps[0].codeLine == 3)
+        #expect(guide.targets[1].uri == "ssh://ec2-user@18.204.97.97")
+    }
+
+    @Test func sudoSwitchesTheSessionUserUntilExit() {
+        let guide = read("""
+            \(fence)bash
+            ssh admin@db1.example.org
+            \(fence)
+            \(fence)bash
+            sudo -iu postgres
+            \(fence)
+            \(fence)bash
+            psql -c 'select 1'
+            \(fence)
+            \(fence)bash
+            exit
+            \(fence)
+            \(fence)bash
+            df -h
+            \(fence)
+            """)
+        #expect(shape(guide) == ["top/1:command:db1 (as postgres)", "top/2:command:db1"])
+    }
+
+    @Test(arguments: [
+        (["sudo", "-iu", "app"], "app"), (["sudo", "su", "-", "app"], "app"), (["sudo", "-i"], "root"),
+        (["su", "-", "deploy"], "deploy"), (["sudo", "-u", "app", "-i"], "app"),
+    ])
+    func userSwitchLines(words: [String], user: String) {
+        #expect(sessionUser(words) == user)
+    }
+
+    @Test(arguments: [["sudo", "-u", "app", "ls"], ["sudo", "systemctl", "restart", "x"], ["su"]])
+    func notUserSwitchLines(words: [String]) {
+        #expect(sessionUser(words) == nil)
+    }
+
+    @Test(arguments: [
+        ("${EC2_PUBLIC_IP}", "ec2"), ("$HOST", "server"), ("18.204.97.97", "server"),
+        ("db1.corp.example.org", "db1"), ("${BASTION_HOST}", "bastion"), ("localhost", "server"),
+    ])
+    func sessionTargetNames(host: String, name: String) {
+        #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)
+    }
+
+    @Test func frontMatterTargetsAndDefaultTarget() {
+        let guide = read("""
+            ---
+            targets:
+              web: ssh://deploy@10.0.0.7:2200
+            default-target: web
+            ---
+            # G
+            \(fence)bash
+            uptime
+            \(fence)
+            """)
+        #expect(guide.targets.map(\.name) == ["local", "web"])
+        #expect(guide.targets[1].uri == "ssh://deploy@10.0.0.7:2200")
+        #expect(guide.targets[1].hosts == ["10.0.0.7"])
+        #expect(shape(guide) == ["g/1:command:web"])
+    }
+}
+
+/// The user a bare `sudo -iu` style line switches to (tests the reader's rule through a guide).
+private func sessionUser(_ words: [String]) -> String? {
+    let guide = read("\(fence)bash\nssh h1\n\(fence)\n\(fence)bash\n\(words.joined(separator: " "))\necho x\n\(fence)\n")
+    return guide.steps.last?.target.user
+}
