@@ -83,7 +83,7 @@ struct BindingOptions: ParsableArguments {
             let (name, uri) = try Self.split(pair, flag: "--target")
             guard guide.targets.contains(where: { $0.name == name }) else {
                 let known = guide.targets.map(\.name)
-                let suggestion = Text.closest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+                let suggestion = Text.closest(to: name, in: known, maxDistance: 2).map { "; did you mean '\($0)'?" } ?? ""
                 throw CLIError(message: "--target \(pair): the guide names no target '\(name)' (targets: \(known.joined(separator: ", ")))\(suggestion)")
             }
             guard uri == "local" || Text.matches(#"^ssh://([^@/\s]+@)?[^@:/\s]+(:[0-9]{1,5})?/?$"#, uri) else {

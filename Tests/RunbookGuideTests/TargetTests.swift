@@ -64,7 +64,7 @@ struct TargetTests {
             curl -sS http://127.0.0.1:8000/health
             \(fence)
             """)
-        #expect(shape(guide) == ["login/1:command:local", "install/1:command:ec2", "install/2:verification:local", "install/3:command:ec2"])
+        #expect(shape(guide) == ["login/1:command:local", "install/1:command:ec2", "install/2:verification:local", "install/3:verification:ec2"])
         #expect(guide.steps[0].opensSession == "ec2")
         #expect(guide.steps[0].code == "chmod 400 \"${SSH_KEY_PATH}\"")
         let ec2 = guide.targets.first { $0.name == "ec2" }

@@ -49,6 +49,7 @@ struct ListCommand: ParsableCommand {
             return
         }
         let idWidth = guide.steps.map(\.id.count).max() ?? 0
+        let targetWidth = guide.steps.map(\.target.description.count).max() ?? 0
         for step in guide.steps {
             var notes: [String] = []
             if step.flow == .optional { notes.append(guide.sections[step.section].role ?? "optional") }
@@ -60,11 +61,15 @@ struct ListCommand: ParsableCommand {
                 .first { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
             let clipped = first.count > 60 ? String(first.prefix(57)) + "…" : first
             let line = String(format: "%3d  ", step.number)
-                + step.id.padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  "
-                + step.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + step.target.description.padding(toLength: 10, withPad: " ", startingAt: 0) + "  "
+                + pad(step.id, idWidth) + "  " + pad(step.kind.rawValue, 12) + "  "
+                + pad(step.target.description, targetWidth) + "  "
                 + clipped + (notes.isEmpty ? "" : "  [\(notes.joined(separator: ", "))]")
             Terminal.write(line + "\n")
         }
     }
+}
+
+/// `text` followed by spaces up to `width`; never cut.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }

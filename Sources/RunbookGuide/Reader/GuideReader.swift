@@ -187,8 +187,18 @@ private struct Reader {
             if checked.isEmpty, let k = steps[..<i].lastIndex(where: { $0.section == steps[i].section && $0.kind == .manual }) {
                 checked = [steps[k].id]
             }
-            if checked.isEmpty {
-                if let k = steps[..<i].lastIndex(where: { $0.kind == .command && $0.flow == steps[i].flow }) {
+            if checked.isEmpty, let k = steps[..<i].lastIndex(where: { $0.kind == .command && $0.flow == steps[i].flow }) {
+                if let group = steps[k].choice {
+                    // After a choice, the check applies to whichever branch ran: the last
+                    // command of each branch.
+                    var lastOfOption: [String: String] = [:]
+                    var order: [String] = []
+                    for step in steps[..<i] where step.choice == group && step.kind == .command {
+                        if lastOfOption[step.option ?? ""] == nil { order.append(step.option ?? "") }
+                        lastOfOption[step.option ?? ""] = step.id
+                    }
+                    checked = order.compactMap { lastOfOption[$0] }
+                } else {
                     checked = [steps[k].id]
                 }
             }

@@ -22,7 +22,7 @@ enum Patterns {
     static let verificationSubject =
         #"\b(verification|smoke[- ]tests?|health[- ]checks?|sanity[- ]checks?|testing)\b|^(verify|verifying|validate|validation|test|tests)\b"#
     static let verificationLeadIn =
-        #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bshould [^.]*:$"#
+        #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bsmoke[- ]test\b|\bshould [^.]*:$"#
     static let expectationLeadIn =
         #"^(expected( output| result| response)?|should (return|output|print|show)|output should|it should (return|print|output))\b"#
     static let personLeadIn =

@@ -73,9 +73,10 @@ public enum Text {
         return previous[b.count]
     }
 
-    /// The candidate closest to `word`.
-    public static func closest(to word: String, in candidates: [String]) -> String? {
-        candidates.min { distance(word, $0) < distance(word, $1) }
+    /// The candidate closest to `word`; with `maxDistance`, nil when none is that close.
+    public static func closest(to word: String, in candidates: [String], maxDistance: Int = .max) -> String? {
+        guard let best = candidates.min(by: { distance(word, $0) < distance(word, $1) }) else { return nil }
+        return distance(word, best) <= maxDistance ? best : nil
     }
 
     /// Names a guide's variable must not hide: the shell's and the login's own.

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The result of running the built `runbook` binary.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The package root, from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `runbook` executable next to the test bundle in the build directory.
+let runbookBinary: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("runbook")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug/runbook")
+}()
+
+/// Runs `runbook` with `arguments` in `directory`, with `environment` added to a clean one.
+func runbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = runbookBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = directory ?? packageRoot
+    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
+    env.merge(environment) { $1 }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// A fresh temporary directory holding `files` (name → contents).
+func workspace(_ files: [String: String] = [:]) throws -> URL {
+    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("runbook-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for (name, text) in files {
+        try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+    }
+    return dir
+}
+
+let fence = "```"
+
+/// A small guide that exercises variables, a session, a choice, a verification and an optional section.
+let smallGuide = """
+    # Small guide
+
+    ## Variables
+
+    \(fence)bash
+    # Public hostname
+    export DOMAIN="yourdomain.com"
+    export API="api.${DOMAIN}"
+    export DEPLOY_TOKEN=""
+    \(fence)
+
+    ## Install
+
+    ### Option A (recommended): apt
+
+    \(fence)bash
+    sudo apt-get install -y nginx
+    \(fence)
+
+    ### Option B: from source
+
+    \(fence)bash
+    make install
+    \(fence)
+
+    ## Check
+
+    \(fence)bash
+    curl -s -o /dev/null -w '%{http_code}' "https://${API}/health"
+    \(fence)
+
+    Expected:
+
+    - HTTP 200
+
+    ## Rollback
+
+    \(fence)bash
+    git checkout v1
+    \(fence)
+
+    """
