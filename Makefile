@@ -19,8 +19,10 @@ test: setup
 	$(SWIFT) test
 
 bench: setup
-	$(SWIFT) build -c release --product runbook --product runbook-bench
+	$(SWIFT) build -c release --product runbook
+	$(SWIFT) build -c release --product runbook-bench
 	bash Benchmarks/parse.sh
+	bash Benchmarks/startup.sh
 
 clean:
 	rm -rf .build .runbook

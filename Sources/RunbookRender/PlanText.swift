@@ -118,7 +118,7 @@ public enum PlanText {
             body = "declares " + names.joined(separator: ", ")
         default: body = step.code
         }
-        let preview = body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let preview = body.split(separator: "\n").map { $0.trimmedInline }
             .filter { !$0.isEmpty && !($0.hasPrefix("#") && step.kind != .manual) }
         for (i, line) in preview.prefix(3).enumerated() {
             let shown = binding.mask(step.kind == .variables ? line : binding.display(line))

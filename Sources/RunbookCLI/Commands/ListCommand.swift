@@ -57,7 +57,7 @@ struct ListCommand: ParsableCommand {
                 notes.append("\(choice)=\(option)" + (step.runs || !step.isExecutable ? "" : " not chosen"))
             }
             let first = (step.kind == .manual ? step.instructions ?? "" : step.code)
-                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .split(separator: "\n").map { $0.trimmedInline }
                 .first { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
             let clipped = first.count > 60 ? String(first.prefix(57)) + "…" : first
             let line = String(format: "%3d  ", step.number)

@@ -192,7 +192,7 @@ public enum Dotenv {
     /// `${NAME}` and `${NAME:-default}`; a set but empty NAME stays empty, as python-dotenv does.
     static func interpolate(_ text: String, values: [String: String], lookup: (String) -> String?) -> String {
         guard text.contains("${") else { return text }
-        guard let regex = try? NSRegularExpression(pattern: #"\$\{([^}:]*)(?::-([^}]*))?\}"#) else { return text }
+        guard let regex = RegexCache.shared.regex(#"\$\{([^}:]*)(?::-([^}]*))?\}"#, options: []) else { return text }
         let ns = text as NSString
         var out = ""
         var last = 0

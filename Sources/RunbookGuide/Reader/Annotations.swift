@@ -42,21 +42,21 @@ public struct Annotation: Sendable, Hashable {
 public enum AnnotationParser {
     /// Splits a fence info string into its language and attribute text.
     public static func splitInfo(_ info: String) -> (language: String, attributes: String?) {
-        let trimmed = info.trimmingCharacters(in: .whitespaces)
+        let trimmed = info.trimmedInline
         guard let brace = trimmed.firstIndex(of: "{") else {
             let language = trimmed.split(separator: " ").first.map(String.init) ?? ""
             return (language, nil)
         }
-        let language = trimmed[..<brace].trimmingCharacters(in: .whitespaces)
+        let language = trimmed[..<brace].trimmedInline
             .split(separator: " ").first.map(String.init) ?? ""
         return (language, String(trimmed[brace...]))
     }
 
     /// The body of a `<!-- runbook: … -->` comment, or nil for other HTML.
     public static func commentBody(_ html: String) -> String? {
-        let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = html.trimmed
         guard t.hasPrefix("<!--"), t.hasSuffix("-->") else { return nil }
-        let inner = t.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespacesAndNewlines)
+        let inner = t.dropFirst(4).dropLast(3).trimmed
         guard inner.hasPrefix("runbook:") else { return nil }
         return String(inner.dropFirst("runbook:".count))
     }
@@ -67,7 +67,7 @@ public enum AnnotationParser {
         -> Annotation
     {
         var raw: [(String, String)] = []
-        var body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var body = text.trimmed
         if body.hasPrefix("{"), body.hasSuffix("}"), body.dropFirst().drop(while: \.isWhitespace).hasPrefix("\""),
             let json = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(body.utf8))
         {
@@ -116,7 +116,7 @@ public enum AnnotationParser {
 
     /// Seconds in `120s`, `2m`, `500ms`, `1h` or a bare number of seconds.
     public static func seconds(_ value: String) -> Double? {
-        guard let m = Text.firstMatch(#"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$"#, in: value.trimmingCharacters(in: .whitespaces))
+        guard let m = Text.firstMatch(#"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$"#, in: value.trimmedInline)
         else { return nil }
         let number = Double(m[1]) ?? 0
         switch m[2] {

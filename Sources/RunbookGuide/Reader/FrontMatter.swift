@@ -69,14 +69,14 @@ enum FrontMatter {
                     settings.secrets = list.map { "\($0)" }
                 } else {
                     settings.secrets = "\(value)".split(separator: ",").map {
-                        $0.trimmingCharacters(in: .whitespaces)
+                        $0.trimmedInline
                     }
                 }
             case "vars":
                 if let vars = value as? [String: Any] {
                     // Keep the file's order: YAML mappings are unordered once loaded.
                     let order = yaml.split(separator: "\n").compactMap { text -> String? in
-                        let t = text.trimmingCharacters(in: .whitespaces)
+                        let t = text.trimmedInline
                         guard let colon = t.firstIndex(of: ":") else { return nil }
                         return String(t[..<colon])
                     }

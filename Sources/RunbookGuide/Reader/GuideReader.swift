@@ -249,7 +249,7 @@ private struct Reader {
 
     mutating func openSection(_ node: MarkdownNode, level: Int) {
         closeBody()
-        let heading = node.plainText.trimmingCharacters(in: .whitespaces)
+        let heading = node.plainText.trimmedInline
         let (label, title) = Text.splitLabel(heading)
         while let last = stack.last, last != 0, sections[last].level >= level { stack.removeLast() }
         let parent = stack.last ?? 0
@@ -264,7 +264,9 @@ private struct Reader {
         var flow = sections[parent].flow
         var role = sections[parent].role
         // The word that comes first names the role: "Cost control and teardown" is cost control.
-        let matches = Patterns.flowRoles.compactMap { rule -> (Int, String)? in
+        let lowerTitle = title.lowercased()
+        let mayBeFlow = Patterns.flowKeywords.contains { lowerTitle.contains($0) }
+        let matches = !mayBeFlow ? [] : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
             guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
             return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
         }
@@ -285,16 +287,16 @@ private struct Reader {
     }
 
     mutating func paragraph(_ node: MarkdownNode) {
-        let text = node.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = node.plainText.trimmed
         if listDepth == 0 {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
         }
-        if case .code(let stepIndex?) = previous, Text.matches(Patterns.expectationLeadIn, text) {
+        if case .code(let stepIndex?) = previous, Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) {
             expectFor = stepIndex
             let afterColon = text.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
             steps[stepIndex].expectations += expectations(from: afterColon, node: node)
-        } else if !Text.matches(Patterns.expectationLeadIn, text) {
+        } else if !Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) {
             expectFor = nil
         }
         let marker = Patterns.optionMarker(text)
@@ -348,7 +350,7 @@ private struct Reader {
         }
         var leadInNode: MarkdownNode?
         if case .paragraph(_, let node) = previous { leadInNode = node }
-        let leadIn = leadInNode.map { $0.plainText.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let leadIn = leadInNode.map { $0.plainText.trimmed }
         let titles = items.map { firstParagraphText($0) }
         listDepth += 1
         defer { listDepth -= 1 }
@@ -400,13 +402,13 @@ private struct Reader {
             // DNS provider:", "Fill these values:"), or when, unintroduced, it is mostly instructions.
             let isReason = leadIn.map { Text.matches(#"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#, $0) } ?? false
             let leadInTask = leadIn.map {
-                $0.hasSuffix(":") && (Patterns.isImperative($0) || Text.matches(Patterns.personLeadIn, $0))
+                $0.hasSuffix(":") && (Patterns.isImperative($0) || Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords))
             } ?? false
             let mostlyTasks = leadIn == nil && imperativeItems * 2 >= items.count
             if leadInTask { body.imperative = true }
             if !isReason && (leadInTask || mostlyTasks) {
                 let nodes = (leadInTask ? [leadInNode!] : []) + [node]
-                let personContext = leadIn.map { Text.matches(Patterns.personLeadIn, $0) } ?? false
+                let personContext = leadIn.map { Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords) } ?? false
                 body.candidates.append((insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count, describesNext: leadInTask && !personContext))
             }
         }
@@ -415,7 +417,7 @@ private struct Reader {
 
     func firstParagraphText(_ item: MarkdownNode) -> String {
         guard let paragraph = item.children.first(where: { $0.kind == .paragraph }) else { return "" }
-        return paragraph.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+        return paragraph.plainText.trimmed
     }
 
     func containsCode(_ node: MarkdownNode) -> Bool {
@@ -588,7 +590,11 @@ private struct Reader {
         defer { body = SectionBody(section: currentSection) }
         let section = sections.indices.contains(body.section) ? sections[body.section] : nil
         guard let section, section.index != 0 || !body.blocks.isEmpty else { return }
-        if Text.matches(Patterns.nonStepTitles, section.title) { return }
+        if section.title.includesAny(["content", "toc", "tl", "summary", "overview", "intro", "background", "note", "why", "next", "reference", "see also", "decision", "warning"]),
+            Text.matches(Patterns.nonStepTitles, section.title)
+        {
+            return
+        }
         if !body.hasCode && !body.producedSteps {
             guard body.imperative, !body.blocks.isEmpty else { return }
             let instructions = body.blocks.map(render).joined(separator: "\n")
@@ -649,7 +655,7 @@ private struct Reader {
         // "Create a systemd service that: - …" right before the block that creates it describes
         // that block; it is not a separate task.
         let leadInVerifies: Bool = {
-            if case .paragraph(let t, _) = previous { return Text.matches(Patterns.verificationLeadIn, t) }
+            if case .paragraph(let t, _) = previous { return Patterns.matches(Patterns.verificationLeadIn, t, ifAny: Patterns.verificationWords) }
             return false
         }()
         if let last = body.candidates.last, last.describesNext, last.insertAt == steps.count,
@@ -673,7 +679,7 @@ private struct Reader {
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
         let isConsole = Patterns.consoleLanguages.contains(lang)
-            || (lang.isEmpty && code.trimmingCharacters(in: .whitespaces).hasPrefix("$ "))
+            || (lang.isEmpty && code.trimmedInline.hasPrefix("$ "))
         let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(code))
         if let names = annotations["secret"] {
             for name in names.split(whereSeparator: { $0 == "," || $0 == " " }) { secretNames.insert(String(name)) }
@@ -716,7 +722,7 @@ private struct Reader {
         let kind: StepKind
         if annotations["run"] != nil || annotations["runner"] != nil || annotations["file"] != nil {
             kind = .artifact
-        } else if let leadIn, Text.matches(Patterns.personLeadIn, leadIn) || Text.matches(Patterns.verificationLeadIn, leadIn) {
+        } else if let leadIn, Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords) || Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords) {
             kind = .manual
         } else {
             kind = .artifact
@@ -725,12 +731,12 @@ private struct Reader {
     }
 
     func isVerificationContext(leadIn: String?) -> Bool {
-        if let leadIn, Text.matches(Patterns.verificationLeadIn, leadIn) { return true }
+        if let leadIn, Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords) { return true }
         // The innermost heading verifies when it starts with a verification word; any heading
         // above does when it names verification as its subject ("End-to-end verification").
         let innermost = currentSection
-        if innermost != 0, Text.matches("^" + Patterns.verificationHeading, sections[innermost].title) { return true }
-        return stack.contains { $0 != 0 && Text.matches(Patterns.verificationSubject, sections[$0].title) }
+        if innermost != 0, Patterns.matches("^" + Patterns.verificationHeading, sections[innermost].title, ifAny: Patterns.verificationWords) { return true }
+        return stack.contains { $0 != 0 && Patterns.matches(Patterns.verificationSubject, sections[$0].title, ifAny: Patterns.verificationWords) }
     }
 
     func defaultTarget() -> TargetRef {
@@ -748,8 +754,9 @@ private struct Reader {
         if let leadIn { texts.append((leadIn, "prose")) }
         for index in stack.reversed() where index != 0 { texts.append((sections[index].title, "heading")) }
         for (text, reason) in texts {
-            let local = Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive])
-            let remote = Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive])
+            let local = text.includesAny(Patterns.localWords) ? Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) : nil
+            let remote = text.includesAny(Patterns.remoteWords) ? Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) : nil
+            guard local != nil || remote != nil else { continue }
             let localAt = local.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
             let remoteAt = remote.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
             if local != nil, localAt <= remoteAt { return TargetRef(name: "local", reason: reason) }
@@ -806,11 +813,11 @@ private struct Reader {
             }
             let text = segmentLines.joined(separator: "\n")
             let meaningful = segmentLines.contains {
-                let t = $0.trimmingCharacters(in: .whitespaces)
+                let t = $0.trimmedInline
                 return !t.isEmpty && !t.hasPrefix("#")
             }
             guard meaningful else { return }
-            let leadingBlank = segmentLines.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+            let leadingBlank = segmentLines.prefix { $0.trimmedInline.isEmpty }.count
             var step = reader.makeStep(
                 kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + leadingBlank),
                 language: language, code: Self.trimBlankEdges(text), target: target)
@@ -826,7 +833,7 @@ private struct Reader {
             reader.steps.append(step)
         }
         for line in ShellText.logicalLines(script) {
-            let text = line.text.trimmingCharacters(in: .whitespaces)
+            let text = line.text.trimmedInline
             let words = line.isHeredocBody ? [] : ShellText.words(text)
             if !line.isHeredocBody, let ssh = SSHLine.parse(words), ssh.isBare, stated?.reason != "annotation" {
                 let before = steps.count
@@ -943,14 +950,14 @@ private struct Reader {
         var runComment: String?
         for line in ShellText.logicalLines(code) {
             if line.isHeredocBody { return nil }
-            let t = line.text.trimmingCharacters(in: .whitespaces)
+            let t = line.text.trimmedInline
             if t.isEmpty {
                 comment = []
                 runComment = nil
                 continue
             }
             if t.hasPrefix("#") {
-                comment.append(String(t.drop { $0 == "#" }).trimmingCharacters(in: .whitespaces))
+                comment.append(String(t.drop { $0 == "#" }).trimmedInline)
                 continue
             }
             guard let (name, value, literal) = parseAssignment(t) else { return nil }
@@ -971,7 +978,7 @@ private struct Reader {
     static func isAssignmentIllustration(_ code: String) -> Bool {
         var names: [String] = []
         for line in ShellText.logicalLines(code) {
-            let t = line.text.trimmingCharacters(in: .whitespaces)
+            let t = line.text.trimmedInline
             if t.isEmpty || t.hasPrefix("#") { continue }
             guard !line.isHeredocBody, let (name, _, _) = parseAssignment(t) else { return false }
             names.append(name)
@@ -985,7 +992,7 @@ private struct Reader {
         if text.hasPrefix("export ") { text = text.dropFirst(7).drop { $0 == " " } }
         guard let eq = text.firstIndex(of: "=") else { return nil }
         let name = String(text[..<eq])
-        guard Text.matches(#"^[A-Za-z_][A-Za-z0-9_]*$"#, name, caseInsensitive: false) else { return nil }
+        guard ShellText.isName(name.utf8) else { return nil }
         let rest = String(text[text.index(after: eq)...])
         let value: String
         var remainder: Substring
@@ -1048,8 +1055,8 @@ private struct Reader {
                 let command = String(line.dropFirst(2))
                 commands.append(command)
                 continuing = command.hasSuffix("\\")
-            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                output.append(line.trimmingCharacters(in: .whitespaces))
+            } else if !line.trimmedInline.isEmpty {
+                output.append(line.trimmedInline)
             }
         }
         return (commands.joined(separator: "\n"), output)
@@ -1060,13 +1067,13 @@ private struct Reader {
         var out: [String] = []
         var collecting = false
         for raw in code.split(separator: "\n", omittingEmptySubsequences: false) {
-            let t = raw.trimmingCharacters(in: .whitespaces)
+            let t = raw.trimmedInline
             if Text.matches(#"^#\s*(should (output|print|show|return)|expected( output)?)\s*:\s*$"#, t) {
                 collecting = true
                 continue
             }
             if collecting, t.hasPrefix("#") {
-                let text = t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+                let text = t.drop { $0 == "#" }.trimmedInline
                 if !text.isEmpty { out.append(text) }
                 continue
             }
@@ -1077,8 +1084,8 @@ private struct Reader {
 
     static func trimBlankEdges(_ text: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        while let first = lines.first, first.trimmedInline.isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmedInline.isEmpty { lines.removeLast() }
         return lines.joined(separator: "\n")
     }
 }

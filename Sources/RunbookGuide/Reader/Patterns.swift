@@ -9,6 +9,8 @@ enum Patterns {
     static let consoleLanguages: Set<String> = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
     static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
 
+    /// Words at least one of which a title must contain before the flow patterns are tried.
+    static let flowKeywords = ["troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently", "security hardening", "cost control"]
     static let flowRoles: [(pattern: String, role: String)] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting"), (#"\brollback\b|\broll back\b"#, "rollback"),
         (#"\bteardown\b|\btear down\b"#, "teardown"), (#"\bclean[- ]?up\b"#, "cleanup"),
@@ -60,20 +62,24 @@ enum Patterns {
 
     /// Does this sentence tell a person to do something?
     static func isImperative(_ text: String) -> Bool {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedInline
         if t.hasPrefix("[") { return false }
         let word = firstWord(t)
         if imperativeVerbs.contains(word) { return true }
-        if Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
+        if (word == "in" || word == "at" || word == "on"), Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
             && (t.contains("→") || t.contains("->") || Text.matches(#"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#, t))
         {
             return true
         }
+        guard t.includesAny(["do this", "you must"]) else { return false }
         return Text.matches(#"\bdo this\b|\byou must (configure|create|set)\b"#, t)
     }
 
     /// `Option A`, `(recommended)`, `(alternate)`: returns (isOption, letter id, recommended).
     static func optionMarker(_ title: String) -> (isOption: Bool, letter: String?, recommended: Bool, marked: Bool) {
+        guard title.includesAny(["option", "recommended", "altern"]) else {
+            return (false, nil, false, false)
+        }
         let t = title.trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
         let letter = Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1]
         let recommended = Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
@@ -91,3 +97,16 @@ enum Patterns {
 }
 
 import Foundation
+
+extension Patterns {
+    static let verificationWords = ["verif", "check", "confirm", "validat", "test", "should"]
+    static let expectationWords = ["expect", "should", "output"]
+    static let personWords = ["in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console", "dashboard", "editor", "web ui", "browser", "portal"]
+    static let localWords = ["local", "laptop", "workstation", "computer", "own machine", "dev", "mac"]
+    static let remoteWords = ["ec2", "server", "host", "machine", "vm", "instance", "droplet", "bastion", "vps", "box"]
+
+    /// `Text.matches`, after a cheap test that one of `words` occurs at all.
+    static func matches(_ pattern: String, _ text: String, ifAny words: [String]) -> Bool {
+        text.includesAny(words) && Text.matches(pattern, text)
+    }
+}

@@ -35,7 +35,7 @@ public enum ShellText {
             var text = physical[i]
             let start = i
             while text.hasSuffix("\\"), !text.hasSuffix("\\\\"), i + 1 < physical.count {
-                text = String(text.dropLast()) + " " + physical[i + 1].trimmingCharacters(in: .whitespaces)
+                text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
                 i += 1
             }
             out.append(ShellLine(text: text, offset: start, span: i - start + 1, isHeredocBody: false))
@@ -49,8 +49,8 @@ public enum ShellText {
     static func heredocDelimiters(in text: String) -> [(delimiter: String, stripTabs: Bool)] {
         guard text.contains("<<") else { return [] }
         guard
-            let regex = try? NSRegularExpression(
-                pattern: #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#)
+            let regex = RegexCache.shared.regex(
+                #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#, options: [])
         else { return [] }
         let ns = text as NSString
         return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
@@ -152,7 +152,16 @@ public enum ShellText {
 
     /// `NAME=value` (a shell assignment word).
     public static func isAssignment(_ word: String) -> Bool {
-        Text.matches(#"^[A-Za-z_][A-Za-z0-9_]*\+?="#, word, caseInsensitive: false)
+        guard let eq = word.utf8.firstIndex(of: UInt8(ascii: "=")) else { return false }
+        var name = word.utf8[..<eq]
+        if name.last == UInt8(ascii: "+") { name = name.dropLast() }
+        return isName(name)
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`, checked on bytes.
+    public static func isName<S: Collection>(_ bytes: S) -> Bool where S.Element == UInt8 {
+        guard let first = bytes.first, first == 0x5F || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) else { return false }
+        return bytes.allSatisfy { $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
     }
 
     /// The program a simple command runs, past `sudo`, `env`, `nohup`, `time`, `exec` and assignments.
@@ -202,10 +211,10 @@ public enum ShellText {
     /// Does an unlabeled block look like shell? First words are commands, paths, `sudo`, `$ ` prompts.
     public static func looksLikeShell(_ code: String) -> Bool {
         let lines = logicalLines(code).filter {
-            let t = $0.text.trimmingCharacters(in: .whitespaces)
+            let t = $0.text.trimmedInline
             return !$0.isHeredocBody && !t.isEmpty && !t.hasPrefix("#")
         }
-        guard let first = lines.first?.text.trimmingCharacters(in: .whitespaces) else { return false }
+        guard let first = lines.first?.text.trimmedInline else { return false }
         if first.hasPrefix("$ ") { return true }
         // YAML, INI, JSON and config files are not shell even when a word matches.
         if first.hasPrefix("{") || first.hasPrefix("[") && !first.hasPrefix("[ ") || first.hasPrefix("<") {
@@ -224,8 +233,8 @@ public enum ShellText {
     public static func traits(of code: String) -> CommandTraits {
         var traits = CommandTraits()
         for line in logicalLines(code) where !line.isHeredocBody {
-            let backgrounded = line.text.trimmingCharacters(in: .whitespaces).hasSuffix("&")
-                && !line.text.trimmingCharacters(in: .whitespaces).hasSuffix("&&")
+            let backgrounded = line.text.trimmedInline.hasSuffix("&")
+                && !line.text.trimmedInline.hasSuffix("&&")
             for command in commands(line.text) {
                 guard let (name, args) = program(of: command) else { continue }
                 if isFollow(name: name, args: args) { traits.follows = true }

@@ -22,7 +22,9 @@ public enum Text {
 
     /// Splits a heading's leading number (`3.2.1`, `Step 4:`, `Phase 2:`, `A.`, `0)`) from its title.
     public static func splitLabel(_ heading: String) -> (label: String?, title: String) {
-        let text = heading.trimmingCharacters(in: .whitespaces)
+        let text = heading.trimmedInline
+        // Labels start with a digit, a capital letter followed by `.`/`)`, or a word like Step.
+        guard let first = text.first, first.isNumber || first.isUppercase else { return (nil, text) }
         let patterns = [
             #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#,
             #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#,
@@ -30,7 +32,7 @@ public enum Text {
         ]
         for pattern in patterns {
             if let m = firstMatch(pattern, in: text, options: pattern.hasPrefix("^((?:Step") ? [.caseInsensitive] : []) {
-                return (m[1], m[2].trimmingCharacters(in: .whitespaces))
+                return (m[1], m[2].trimmedInline)
             }
         }
         return (nil, text)
@@ -40,7 +42,7 @@ public enum Text {
     public static func firstMatch(
         _ pattern: String, in text: String, options: NSRegularExpression.Options = []
     ) -> [String]? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        guard let regex = RegexCache.shared.regex(pattern, options: options) else { return nil }
         let ns = text as NSString
         guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
             return nil
@@ -139,13 +141,75 @@ public enum Placeholder {
             }
             if Text.matches(pattern, text, caseInsensitive: insensitive) { return name }
         }
-        if text.trimmingCharacters(in: .whitespaces) == "..." || text.contains("\"...\"") { return "..." }
+        if text.trimmedInline == "..." || text.contains("\"...\"") { return "..." }
         return nil
     }
 
     /// True when the whole value is a placeholder (or empty).
     public static func isPlaceholderValue(_ value: String) -> Bool {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmedInline
         return trimmed.isEmpty || find(in: trimmed) != nil
+    }
+}
+
+/// Compiled patterns, kept: the reader asks the same few dozen patterns of every line.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression?] = [:]
+
+    func regex(_ pattern: String, options: NSRegularExpression.Options) -> NSRegularExpression? {
+        let key = "\(options.rawValue)/\(pattern)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = compiled[key] { return hit }
+        let made = try? NSRegularExpression(pattern: pattern, options: options)
+        compiled[key] = made
+        return made
+    }
+}
+
+extension StringProtocol {
+    /// Byte-level substring test, case-insensitive for ASCII: a cheap filter before a regex
+    /// (Foundation's `contains` goes through CFStringFind on Linux).
+    public func includes(_ needle: String) -> Bool {
+        let hay = Array(utf8)
+        let pin = Array(needle.utf8).map(Self.lower)
+        guard !pin.isEmpty, hay.count >= pin.count else { return pin.isEmpty }
+        let first = pin[0]
+        var i = 0
+        let last = hay.count - pin.count
+        while i <= last {
+            if Self.lower(hay[i]) == first {
+                var j = 1
+                while j < pin.count, Self.lower(hay[i + j]) == pin[j] { j += 1 }
+                if j == pin.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// True when any of `needles` is included.
+    public func includesAny(_ needles: [String]) -> Bool {
+        needles.contains { includes($0) }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+
+    /// Without leading and trailing spaces, tabs and line breaks; native, because Foundation's
+    /// `trimmingCharacters` bridges through NSString on Linux and dominated reading time.
+    public var trimmed: String { trim { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) } }
+
+    /// Without leading and trailing spaces and tabs (line breaks kept).
+    public var trimmedInline: String { trim { $0 == 0x20 || $0 == 0x09 } }
+
+    private func trim(_ isSpace: (UInt8) -> Bool) -> String {
+        let bytes = Array(utf8)
+        var start = 0
+        var end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
