@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
         .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
         .target(name: "RunbookRender", dependencies: ["RunbookGuide", "RunbookModel"]),
+        .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel"]),
         .target(
             name: "RunbookCLI",
             dependencies: [
-                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH",
+                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH", "RunbookEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "runbook", dependencies: ["RunbookCLI"]),
@@ -38,6 +39,7 @@ let package = Package(
             path: "Benchmarks/runbook-bench"),
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
+        .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide"]),
     ],
     swiftLanguageModes: [.v6]

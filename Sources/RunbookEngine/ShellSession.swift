@@ -1,0 +1,274 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+
+/// How one run of a script in a session ended.
+public struct ShellOutcome: Sendable, Equatable {
+    /// The script's exit status (`128 + signal` when killed).
+    public var exitCode: Int32
+    /// Everything it printed, stdout and stderr interleaved, unmasked (callers mask).
+    public var output: String
+    /// The shell itself ended (a failing command under errexit, `exit`, a kill): the
+    /// session was rebuilt from the last snapshot.
+    public var sessionLost: Bool
+    /// Stopped because `timeout` passed.
+    public var timedOut: Bool
+    /// A follow command was stopped after its window, as a person presses Ctrl-C.
+    public var followStopped: Bool
+    /// Stopped by Ctrl-C or SIGTERM to the runner.
+    public var interrupted: Bool
+}
+
+/// Options for one script run.
+public struct ShellRunOptions: Sendable {
+    /// errexit + pipefail (the default), or not.
+    public var errexit = true
+    /// Kill the script after this many seconds.
+    public var timeout: Double?
+    /// Stop the script's commands after this many seconds and count it as done.
+    public var followWindow: Double?
+
+    /// Defaults: errexit, no timeout, no follow window.
+    public init(errexit: Bool = true, timeout: Double? = nil, followWindow: Double? = nil) {
+        self.errexit = errexit
+        self.timeout = timeout
+        self.followWindow = followWindow
+    }
+}
+
+/// One bash per target for the whole run, as a person keeps one terminal open: variables
+/// (exported or not), the working directory, functions and whatever a step sources carry to
+/// the next step. After every step the shell writes a snapshot of that state; when a step ends
+/// the shell (a failing command, `exit`), the session is rebuilt from the last snapshot.
+public final class ShellSession {
+    /// The shell's state after the last step that left it running: `declare -p` of its
+    /// variables (bound ones excluded), `declare -f`, and its directory.
+    public private(set) var snapshot: String
+    private var process: ChildProcess
+    private let environment: [String: String]
+    private let workDirectory: URL
+    private let snapshotFile: URL
+    private let nonce: String
+    private var stepCounter = 0
+    private let shell: String
+    /// Checked while a script runs; true stops it as interrupted.
+    public var interruptRequested: @Sendable () -> Bool = { false }
+
+    /// Starts a shell. `bound` are the names of bound variables: they come from the
+    /// environment every time and are never written into a snapshot.
+    public init(
+        shell: String = "/bin/bash", environment: [String: String], bound: [String], workDirectory: URL,
+        directory: String? = nil, restoring snapshot: String = ""
+    ) throws {
+        self.shell = shell
+        self.workDirectory = workDirectory
+        self.snapshotFile = workDirectory.appendingPathComponent("snapshot.sh")
+        self.nonce = "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        var env = environment
+        env["__RB_SNAPSHOT_FILE"] = snapshotFile.path
+        env["__RB_BOUND"] = bound.joined(separator: " ")
+        env["BASH_ENV"] = nil
+        env["ENV"] = nil
+        self.environment = env
+        self.snapshot = snapshot
+        self.process = try Self.start(shell: shell, environment: env, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+    }
+
+    deinit {
+        _ = process.reap(block: false)
+    }
+
+    private static let prelude = #"""
+        exec 2>&1
+        __rb_snapshot() {
+          local __rb_n
+          {
+            for __rb_n in ${!A*} ${!B*} ${!C*} ${!D*} ${!E*} ${!F*} ${!G*} ${!H*} ${!I*} ${!J*} ${!K*} ${!L*} ${!M*} \
+                          ${!N*} ${!O*} ${!P*} ${!Q*} ${!R*} ${!S*} ${!T*} ${!U*} ${!V*} ${!W*} ${!X*} ${!Y*} ${!Z*} \
+                          ${!a*} ${!b*} ${!c*} ${!d*} ${!e*} ${!f*} ${!g*} ${!h*} ${!i*} ${!j*} ${!k*} ${!l*} ${!m*} \
+                          ${!n*} ${!o*} ${!p*} ${!q*} ${!r*} ${!s*} ${!t*} ${!u*} ${!v*} ${!w*} ${!x*} ${!y*} ${!z*} ${!_*}; do
+              case "$__rb_n" in
+                BASH|BASH_*|BASHOPTS|BASHPID|EUID|UID|PPID|SHELLOPTS|FUNCNAME|GROUPS|HISTCMD|LINENO|RANDOM|SRANDOM|SECONDS|\
+                EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|DIRSTACK|SHLVL|_|__rb_*|__RB_*|COMP_*|OPTIND|OPTARG|PWD|OLDPWD|IFS|\
+                PS4|COLUMNS|LINES|HOSTNAME|HOSTTYPE|MACHTYPE|OSTYPE) continue ;;
+              esac
+              case " $__RB_BOUND " in *" $__rb_n "*) continue ;; esac
+              declare -p "$__rb_n" 2>/dev/null
+            done
+            declare -f
+            printf 'cd -- %q 2>/dev/null\n' "$PWD"
+            [[ -o allexport ]] && echo 'set -a'
+          } > "$__RB_SNAPSHOT_FILE"
+        }
+
+        """#
+
+    private static func start(shell: String, environment: [String: String], directory: String?, snapshot: String, workDirectory: URL) throws -> ChildProcess {
+        let process = try ChildProcess(executable: shell, arguments: ["--noprofile", "--norc"], environment: environment)
+        process.write(prelude)
+        if let directory { process.write("cd -- \(quote(directory))\n") }
+        if !snapshot.isEmpty {
+            let restore = workDirectory.appendingPathComponent("restore.sh")
+            try Data(snapshot.utf8).write(to: restore)
+            chmod(restore.path, 0o600)
+            // Readonly and special names fail harmlessly; bound names come from the environment.
+            process.write("source \(quote(restore.path)) 2>/dev/null\n")
+        }
+        return process
+    }
+
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// Runs `script` in the session and returns how it ended. `output` receives the
+    /// script's output line by line as it arrives (unmasked; the caller masks).
+    public func run(_ script: String, options: ShellRunOptions = ShellRunOptions(), output: (String) -> Void) -> ShellOutcome {
+        stepCounter += 1
+        let file = workDirectory.appendingPathComponent("step-\(stepCounter).sh")
+        do {
+            try Data((script + "\n").utf8).write(to: file)
+            chmod(file.path, 0o600)
+        } catch {
+            return ShellOutcome(exitCode: 127, output: "runbook: cannot write the step's script: \(error)\n", sessionLost: false, timedOut: false, followStopped: false, interrupted: false)
+        }
+        defer { unlink(file.path) }
+        let setOptions = options.errexit && options.followWindow == nil ? "set -eo pipefail" : "set +eo pipefail"
+        let command = """
+            \(setOptions)
+            source \(Self.quote(file.path)) < /dev/null
+            __rb_s=$?
+            set +eo pipefail
+            __rb_snapshot
+            printf '\\n%s %d\\n' '\(nonce)' "$__rb_s"
+
+            """
+        let started = Date()
+        var collected: [UInt8] = []
+        var lineStart = 0
+        var finished: Int32?
+        var timedOut = false
+        var followStopped = false
+        var followSignal: Int32 = 0
+        var interrupted = false
+        var killDeadline: Date?
+        let sentinel = Array("\n\(nonce) ".utf8)
+
+        if !process.write(command) {
+            return lostSession(output: "", exitCode: process.reap(block: true) ?? 1, timedOut: false, followStopped: false, interrupted: false)
+        }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var pollfd = Glibc.pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
+        var eof = false
+        while finished == nil && !eof {
+            let n = poll(&pollfd, 1, 100)
+            if n > 0 {
+                let count = read(process.output, &buffer, buffer.count)
+                if count > 0 {
+                    collected.append(contentsOf: buffer[0..<count])
+                    // Emit complete lines, holding back a possible sentinel.
+                    if let range = find(sentinel, in: collected, from: max(0, lineStart - 1)) {
+                        let rest = collected[(range.upperBound)...]
+                        if let newline = rest.firstIndex(of: 0x0A) {
+                            finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
+                            collected.removeSubrange(range.lowerBound...)
+                        }
+                    }
+                    while let newline = collected[lineStart...].firstIndex(of: 0x0A) {
+                        if finished == nil, collected.count - newline <= sentinel.count, Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline)) {
+                            break
+                        }
+                        output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+                        lineStart = newline + 1
+                    }
+                } else if count == 0 {
+                    eof = true
+                } else if errno != EINTR && errno != EAGAIN {
+                    eof = true
+                }
+            }
+            if finished != nil { break }
+            if process.reap(block: false) != nil {
+                // Drain what is left, then stop: the shell is gone.
+                while true {
+                    var p = Glibc.pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
+                    guard poll(&p, 1, 50) > 0 else { break }
+                    let count = read(process.output, &buffer, buffer.count)
+                    if count <= 0 { break }
+                    collected.append(contentsOf: buffer[0..<count])
+                }
+                eof = true
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            if !interrupted, interruptRequested() {
+                interrupted = true
+                process.signalGroup(SIGINT)
+                killDeadline = Date().addingTimeInterval(3)
+            }
+            if let timeout = options.timeout, !timedOut, elapsed > timeout {
+                timedOut = true
+                process.signalGroup(SIGTERM)
+                killDeadline = Date().addingTimeInterval(3)
+            }
+            if let window = options.followWindow, elapsed > window {
+                // Ctrl-C first, as a person would; then firmer, for commands that ignore it.
+                let stage = elapsed > window + 3 ? SIGKILL : elapsed > window + 1 ? SIGTERM : SIGINT
+                if !followStopped || stage != followSignal {
+                    followStopped = true
+                    followSignal = stage
+                    for child in process.children() { kill(child, stage) }
+                }
+            }
+            if let deadline = killDeadline, Date() > deadline {
+                process.signalGroup(SIGKILL)
+                killDeadline = nil
+            }
+        }
+        while let newline = collected[lineStart...].firstIndex(of: 0x0A) {
+            output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+            lineStart = newline + 1
+        }
+        if lineStart < collected.count { output(String(decoding: collected[lineStart...], as: UTF8.self)) }
+        // What the step printed, without its final line break.
+        if collected.last == 0x0A { collected.removeLast() }
+        let text = String(decoding: collected, as: UTF8.self)
+        if let code = finished {
+            if let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) { snapshot = saved }
+            return ShellOutcome(exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+        }
+        let code = process.reap(block: true) ?? 1
+        return lostSession(output: text, exitCode: code, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+    }
+
+    private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool) -> ShellOutcome {
+        process.signalGroup(SIGKILL)
+        _ = process.reap(block: true)
+        if let restarted = try? Self.start(shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
+            process = restarted
+        }
+        return ShellOutcome(exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+    }
+
+    /// Ends the shell as a person's would: `exit`. What it started in the background keeps
+    /// running. Waits at most `grace` seconds.
+    public func close(grace: Double = 5) {
+        process.write("exit 0\n")
+        let deadline = Date().addingTimeInterval(grace)
+        while process.reap(block: false) == nil, Date() < deadline { usleep(5_000) }
+        if process.reap(block: false) == nil {
+            kill(process.pid, SIGKILL)
+            _ = process.reap(block: true)
+        }
+    }
+
+    private func find(_ needle: [UInt8], in hay: [UInt8], from start: Int) -> Range<Int>? {
+        guard hay.count >= needle.count else { return nil }
+        var i = start
+        while i <= hay.count - needle.count {
+            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i..<(i + needle.count) }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+@testable import RunbookEngine
+
+/// A fresh 0700 directory for a session's scripts and snapshots.
+func scratch() throws -> URL {
+    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rb-engine-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    return dir
+}
+
+func session(_ env: [String: String] = [:], bound: [String] = [], in dir: URL? = nil, restoring: String = "") throws -> ShellSession {
+    var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+    environment.merge(env) { $1 }
+    return try ShellSession(environment: environment, bound: bound, workDirectory: try dir ?? scratch(), restoring: restoring)
+}
+
+func run(_ s: ShellSession, _ script: String, _ options: ShellRunOptions = ShellRunOptions()) -> ShellOutcome {
+    s.run(script, options: options) { _ in }
+}
+
+@Suite("one bash per target")
+struct ShellSessionTests {
+    @Test func stateCarriesFromStepToStep() throws {
+        let s = try session()
+        let dir = try scratch()
+        try Data("export VIRTUAL_ENV=/venv\nPATH=/venv/bin:$PATH\ndeactivate() { echo deactivated; }\n".utf8)
+            .write(to: dir.appendingPathComponent("activate"))
+        #expect(run(s, "cd \(dir.path)\nexport EXPORTED=one\nLOCAL_ONLY=two\ngreet() { echo \"hi $1\"; }\nsource ./activate").exitCode == 0)
+        let out = run(s, "pwd; echo $EXPORTED $LOCAL_ONLY; greet you; echo $VIRTUAL_ENV; deactivate; bash -c 'echo child sees ${EXPORTED:-nothing} ${LOCAL_ONLY:-nothing}'")
+        #expect(out.exitCode == 0)
+        #expect(out.output == "\(dir.path)\none two\nhi you\n/venv\ndeactivated\nchild sees one nothing")
+        s.close()
+    }
+
+    @Test func aStepStopsAtItsFirstFailingCommand() throws {
+        let s = try session()
+        let out = run(s, "echo before\nfalse\necho after")
+        #expect(out.exitCode == 1)
+        #expect(out.output == "before")
+        #expect(out.sessionLost)
+        let pipe = run(s, "false | true\necho not reached")
+        #expect(pipe.exitCode == 1)
+        #expect(pipe.output == "")
+        let tolerated = run(s, "false || true\necho reached")
+        #expect(tolerated.exitCode == 0)
+        #expect(tolerated.output == "reached")
+        let off = run(s, "false\necho still here", ShellRunOptions(errexit: false))
+        #expect(off.exitCode == 0)
+        #expect(off.output == "still here")
+        s.close()
+    }
+
+    @Test func exitFailsCleanlyAndTheSessionIsRebuiltFromTheLastSnapshot() throws {
+        let s = try session()
+        #expect(run(s, "export KEEP=kept; cd /tmp").exitCode == 0)
+        let exited = run(s, "export LOST=lost\ncd /\nexit 7")
+        #expect(exited.exitCode == 7)
+        #expect(exited.sessionLost)
+        let after = run(s, "echo ${KEEP:-none} ${LOST:-none} $(pwd)")
+        #expect(after.output == "kept none /tmp")
+        s.close()
+    }
+
+    @Test func boundValuesAreDataNeverScript() throws {
+        let dir = try scratch()
+        let s = try session(["EVIL": "$(touch \(dir.path)/pwned)", "WORSE": "\"; rm -rf \(dir.path) #"], bound: ["EVIL", "WORSE"])
+        let out = run(s, "echo \"$EVIL\"; echo $WORSE; printf '%s\\n' ${EVIL}")
+        #expect(out.exitCode == 0)
+        #expect(out.output == "$(touch \(dir.path)/pwned)\n\"; rm -rf \(dir.path) #\n$(touch\n\(dir.path)/pwned)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/pwned"))
+        #expect(FileManager.default.fileExists(atPath: dir.path))
+        s.close()
+    }
+
+    @Test func boundNamesNeverReachTheSnapshot() throws {
+        let s = try session(["API_TOKEN": "tok-secret-123"], bound: ["API_TOKEN"])
+        #expect(run(s, "export DERIVED=x; echo ${#API_TOKEN}").output == "14")
+        #expect(s.snapshot.contains("declare -x DERIVED=\"x\""))
+        #expect(!s.snapshot.contains("tok-secret-123"))
+        #expect(!s.snapshot.contains("API_TOKEN"))
+        s.close()
+    }
+
+    @Test func restoringASnapshotInANewSessionBringsTheStateBack() throws {
+        let first = try session()
+        let dir = try scratch()
+        #expect(run(first, "cd \(dir.path); export A=1; B='two words'; f() { echo fn; }; arr=(x y)").exitCode == 0)
+        let snapshot = first.snapshot
+        first.close()
+        let second = try session(restoring: snapshot)
+        #expect(run(second, "pwd; echo $A $B; f; echo ${arr[1]}; bash -c 'echo ${A:-unset}'").output == "\(dir.path)\n1 two words\nfn\ny\n1")
+        second.close()
+    }
+
+    @Test func backgroundServicesOutliveTheSession() throws {
+        let dir = try scratch()
+        let s = try session()
+        let start = Date()
+        let out = run(s, "nohup sleep 30 > \(dir.path)/log 2>&1 &\necho $! > \(dir.path)/pid\n(sleep 20; echo late) &\necho started")
+        #expect(out.exitCode == 0)
+        #expect(out.output == "started")
+        #expect(Date().timeIntervalSince(start) < 5)
+        s.close()
+        let pid = try #require(Int32(try String(contentsOf: dir.appendingPathComponent("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == 0)
+        kill(pid, SIGKILL)
+    }
+
+    @Test func timeoutStopsAStep() throws {
+        let s = try session()
+        let start = Date()
+        let out = run(s, "echo going; sleep 30", ShellRunOptions(timeout: 0.5))
+        #expect(out.timedOut)
+        #expect(out.exitCode != 0)
+        #expect(out.output == "going")
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(run(s, "echo alive").output == "alive")
+        s.close()
+    }
+
+    @Test func followCommandsRunForTheirWindowThenStopWithoutFailing() throws {
+        let dir = try scratch()
+        try Data("line one\n".utf8).write(to: dir.appendingPathComponent("app.log"))
+        let s = try session()
+        let start = Date()
+        let out = run(s, "cd \(dir.path)\ntail -f app.log\necho after", ShellRunOptions(followWindow: 0.5))
+        #expect(out.followStopped)
+        #expect(out.exitCode == 0)
+        #expect(out.output == "line one\nafter")
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(run(s, "pwd").output == dir.path)
+        s.close()
+    }
+
+    @Test func outputStreamsLineByLine() throws {
+        let s = try session()
+        var lines: [String] = []
+        let out = s.run("echo one; echo two >&2; printf 'no newline'", options: ShellRunOptions()) { lines.append($0) }
+        #expect(lines == ["one", "two", "no newline"])
+        #expect(out.output == "one\ntwo\nno newline")
+        s.close()
+    }
+
+    @Test func stepsDoNotReadTheProtocolFromStdin() throws {
+        let s = try session()
+        let out = run(s, "cat; read -r x || echo \"no input\"")
+        #expect(out.output == "no input")
+        #expect(run(s, "echo next").output == "next")
+        s.close()
+    }
+}
