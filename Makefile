@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RUNBOOK = .build/debug/runbook
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo demo-teardown test bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,7 +12,11 @@ build: setup
 
 demo: build
 	$(RUNBOOK) plan runbooks/demo.md
-	$(RUNBOOK) vars runbooks/demo.md
+	$(RUNBOOK) exec runbooks/demo.md --yes
+	@echo "The demo site is up at http://127.0.0.1:8765/ ; stop it with: make demo-teardown"
+
+demo-teardown: build
+	$(RUNBOOK) exec runbooks/demo.md --section teardown --yes
 
 test: setup
 	$(SWIFT) build

@@ -18,11 +18,12 @@ public struct RunbookCommand: ParsableCommand {
 
             Examples:
               runbook plan GUIDE_HOSTING.md
+              runbook exec GUIDE_HOSTING.md --vars prod.env
               runbook vars GUIDE_HOSTING.md --template > prod.env
               runbook plan GUIDE_HOSTING.md --vars prod.env --json
             """,
         version: "runbook \(version) (libcmark \(MarkdownParser.libraryVersion), libssh2 \(SSHLibrary.version))",
-        subcommands: [PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self]
+        subcommands: [ExecCommand.self, PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self]
     )
 
     /// Creates the root command.
@@ -81,8 +82,8 @@ enum Terminal {
         errorRaw("runbook: warning: \(message)")
     }
 
-    static func errorRaw(_ message: String) {
-        FileHandle.standardError.write(Data((message + (message.hasSuffix("\n") ? "" : "\n")).utf8))
+    static func errorRaw(_ message: String, newline: Bool = true) {
+        FileHandle.standardError.write(Data((message + (newline && !message.hasSuffix("\n") ? "\n" : "")).utf8))
     }
 
     static func write(_ text: String) {

@@ -78,7 +78,7 @@ final class ChildProcess {
         close(input)
         close(output)
         if exitStatus == nil {
-            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
             _ = reap(block: true)
         }
     }
@@ -111,20 +111,60 @@ final class ChildProcess {
         return code
     }
 
-    /// Sends `signal` to the child's whole process group.
-    func signalGroup(_ signal: Int32) {
-        kill(-pid, signal)
+    /// Every descendant of the child (what its steps started), from /proc.
+    func descendants() -> Set<pid_t> {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var parent: [pid_t: pid_t] = [:]
+        for entry in entries {
+            guard let candidate = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, let ppid = Int32(fields[1]) { parent[candidate] = ppid }
+        }
+        var found: Set<pid_t> = []
+        var frontier: Set<pid_t> = [pid]
+        while !frontier.isEmpty {
+            let next = Set(parent.filter { frontier.contains($0.value) }.map(\.key)).subtracting(found)
+            found.formUnion(next)
+            frontier = next
+        }
+        return found
     }
 
-    /// Direct children of the child (the commands a step is running), from /proc.
-    func children() -> [pid_t] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { Int32($0) }.filter { candidate in
-            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 2 && Int32(fields[1]) == pid
+    /// Signals the shell itself, not its process group (its background services stay).
+    func signalShell(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Runs a program attached to this process's terminal (inherited stdin, stdout, stderr,
+    /// same process group, so it is in the foreground) and waits for it. Ctrl-C goes to it.
+    static func runAttached(executable: String, arguments: [String], environment: [String: String]) throws -> Int32 {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, nil, &attributes, argv, envp)
+        guard result == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }

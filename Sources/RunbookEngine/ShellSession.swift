@@ -52,16 +52,25 @@ public final class ShellSession {
     private let nonce: String
     private var stepCounter = 0
     private let shell: String
+    private let launcher: [String]
     /// Checked while a script runs; true stops it as interrupted.
     public var interruptRequested: @Sendable () -> Bool = { false }
 
     /// Starts a shell. `bound` are the names of bound variables: they come from the
     /// environment every time and are never written into a snapshot.
+    /// `user` runs the shell as that user through `sudo -n` (a guide's `sudo -iu USER`).
     public init(
         shell: String = "/bin/bash", environment: [String: String], bound: [String], workDirectory: URL,
-        directory: String? = nil, restoring snapshot: String = ""
+        directory: String? = nil, restoring snapshot: String = "", user: String? = nil
     ) throws {
         self.shell = shell
+        if let user {
+            // The scripts and snapshots live in the run's 0700 directory: hand it to that user.
+            if getuid() == 0, let pw = getpwnam(user) { chown(workDirectory.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+            self.launcher = ["/usr/bin/sudo", "-n", "-E", "-H", "-u", user]
+        } else {
+            self.launcher = []
+        }
         self.workDirectory = workDirectory
         self.snapshotFile = workDirectory.appendingPathComponent("snapshot.sh")
         self.nonce = "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
@@ -72,7 +81,7 @@ public final class ShellSession {
         env["ENV"] = nil
         self.environment = env
         self.snapshot = snapshot
-        self.process = try Self.start(shell: shell, environment: env, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+        self.process = try Self.start(launcher: launcher, shell: shell, environment: env, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
     }
 
     deinit {
@@ -104,14 +113,18 @@ public final class ShellSession {
 
         """#
 
-    private static func start(shell: String, environment: [String: String], directory: String?, snapshot: String, workDirectory: URL) throws -> ChildProcess {
-        let process = try ChildProcess(executable: shell, arguments: ["--noprofile", "--norc"], environment: environment)
+    private static func start(launcher: [String], shell: String, environment: [String: String], directory: String?, snapshot: String, workDirectory: URL) throws -> ChildProcess {
+        let command = launcher + [shell, "--noprofile", "--norc"]
+        let process = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
         process.write(prelude)
         if let directory { process.write("cd -- \(quote(directory))\n") }
         if !snapshot.isEmpty {
             let restore = workDirectory.appendingPathComponent("restore.sh")
             try Data(snapshot.utf8).write(to: restore)
             chmod(restore.path, 0o600)
+            if let owner = try? FileManager.default.attributesOfItem(atPath: workDirectory.path)[.ownerAccountID] as? UInt32 {
+                chown(restore.path, owner, UInt32.max)
+            }
             // Readonly and special names fail harmlessly; bound names come from the environment.
             process.write("source \(quote(restore.path)) 2>/dev/null\n")
         }
@@ -130,6 +143,9 @@ public final class ShellSession {
         do {
             try Data((script + "\n").utf8).write(to: file)
             chmod(file.path, 0o600)
+            if !launcher.isEmpty, let owner = try? FileManager.default.attributesOfItem(atPath: workDirectory.path)[.ownerAccountID] as? UInt32 {
+                chown(file.path, owner, UInt32.max)
+            }
         } catch {
             return ShellOutcome(exitCode: 127, output: "runbook: cannot write the step's script: \(error)\n", sessionLost: false, timedOut: false, followStopped: false, interrupted: false)
         }
@@ -155,6 +171,11 @@ public final class ShellSession {
         var killDeadline: Date?
         let sentinel = Array("\n\(nonce) ".utf8)
 
+        // What earlier steps left running (services started with `&`) is not this step's to stop.
+        let baseline = process.descendants()
+        func stopStep(_ signal: Int32) {
+            for pid in process.descendants().subtracting(baseline) { kill(pid, signal) }
+        }
         if !process.write(command) {
             return lostSession(output: "", exitCode: process.reap(block: true) ?? 1, timedOut: false, followStopped: false, interrupted: false)
         }
@@ -203,12 +224,12 @@ public final class ShellSession {
             let elapsed = Date().timeIntervalSince(started)
             if !interrupted, interruptRequested() {
                 interrupted = true
-                process.signalGroup(SIGINT)
+                stopStep(SIGINT)
                 killDeadline = Date().addingTimeInterval(3)
             }
             if let timeout = options.timeout, !timedOut, elapsed > timeout {
                 timedOut = true
-                process.signalGroup(SIGTERM)
+                stopStep(SIGTERM)
                 killDeadline = Date().addingTimeInterval(3)
             }
             if let window = options.followWindow, elapsed > window {
@@ -217,11 +238,12 @@ public final class ShellSession {
                 if !followStopped || stage != followSignal {
                     followStopped = true
                     followSignal = stage
-                    for child in process.children() { kill(child, stage) }
+                    stopStep(stage)
                 }
             }
             if let deadline = killDeadline, Date() > deadline {
-                process.signalGroup(SIGKILL)
+                stopStep(SIGKILL)
+                process.signalShell(SIGKILL)
                 killDeadline = nil
             }
         }
@@ -242,12 +264,54 @@ public final class ShellSession {
     }
 
     private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool) -> ShellOutcome {
-        process.signalGroup(SIGKILL)
+        // Only the shell: what earlier steps started in the background keeps running.
+        process.signalShell(SIGKILL)
         _ = process.reap(block: true)
-        if let restarted = try? Self.start(shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
+        if let restarted = try? Self.start(launcher: launcher, shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
             process = restarted
         }
         return ShellOutcome(exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+    }
+
+    /// Runs `script` with this process's terminal, for commands a person drives (`nano`,
+    /// `less`, `psql` without a command): a separate shell restores this session's snapshot,
+    /// runs the script, and saves its snapshot, which this session then continues from.
+    public func runAttached(_ script: String, errexit: Bool = true) -> Int32 {
+        stepCounter += 1
+        let restore = workDirectory.appendingPathComponent("attached-restore.sh")
+        let file = workDirectory.appendingPathComponent("attached-\(stepCounter).sh")
+        let wrapper = workDirectory.appendingPathComponent("attached-run.sh")
+        defer { [restore, file, wrapper].forEach { unlink($0.path) } }
+        do {
+            try Data(snapshot.utf8).write(to: restore)
+            try Data((script + "\n").utf8).write(to: file)
+            let body = Self.prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") + """
+                source \(Self.quote(restore.path)) 2>/dev/null
+                \(errexit ? "set -eo pipefail" : "")
+                source \(Self.quote(file.path))
+                __rb_s=$?
+                set +eo pipefail
+                __rb_snapshot
+                exit $__rb_s
+
+                """
+            try Data(body.utf8).write(to: wrapper)
+            for url in [restore, file, wrapper] { chmod(url.path, 0o600) }
+        } catch {
+            return 127
+        }
+        let command = launcher + [shell, "--noprofile", "--norc", wrapper.path]
+        let status = (try? ChildProcess.runAttached(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)) ?? 127
+        if status == 0, let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) {
+            snapshot = saved
+            // Continue from what the person left behind.
+            process.signalShell(SIGKILL)
+            _ = process.reap(block: true)
+            if let restarted = try? Self.start(launcher: launcher, shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
+                process = restarted
+            }
+        }
+        return status
     }
 
     /// Ends the shell as a person's would: `exit`. What it started in the background keeps

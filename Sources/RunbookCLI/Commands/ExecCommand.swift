@@ -1,0 +1,275 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import RunbookEngine
+import RunbookGuide
+import RunbookModel
+import RunbookRender
+
+extension ManualMode: ExpressibleByArgument {}
+
+/// `runbook exec GUIDE`: runs a guide's steps, in order, on this machine.
+struct ExecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a guide: preflight, then each step with its assertions.",
+        discussion: """
+            Nothing runs until every variable the selected steps use is bound and every target \
+            is reachable. Each target has one shell for the whole run, so `cd`, exports, functions \
+            and an activated virtualenv carry from step to step. A step stops at its first failing \
+            command; verification steps retry for up to 30 s. Exit status: 0 succeeded, 1 a step \
+            failed, 2 bad input or preflight failed (nothing ran), 3 paused for a person, \
+            4 interrupted.
+
+            Example:
+              runbook exec GUIDE_HOSTING.md --vars prod.env
+              runbook exec runbooks/demo.md --section teardown --yes
+            """)
+
+    @OptionGroup var guide: GuideArgument
+    @OptionGroup var binding: BindingOptions
+    @Option(help: ArgumentHelp("Start at this step (number or id).", valueName: "step")) var from: String?
+    @Option(help: ArgumentHelp("Stop after this step.", valueName: "step")) var to: String?
+    @Option(help: ArgumentHelp("Run only these steps (repeatable).", valueName: "step")) var only: [String] = []
+    @Option(help: ArgumentHelp("Run one section and its subsections, optional ones included.", valueName: "name")) var section: String?
+    @Flag(help: "Do the whole preflight and print what would run where; run nothing.") var dryRun = false
+    @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
+    @Flag(help: "Ask before every step.") var step = false
+    @Flag(help: "A failed step does not stop the run; the run still ends failed.") var keepGoing = false
+    @Option(help: "Manual steps: prompt (on a terminal; else pause), pause, or skip.") var manual: ManualMode = .prompt
+    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
+    @Flag(help: "Print a JSON summary (schema 1) on stdout; step output goes to stderr.") var json = false
+
+    func run() throws {
+        let guide = try binding.applyChoices(to: try self.guide.load())
+        let bound = try binding.binding(for: guide)
+        let targets = try binding.boundTargets(for: guide)
+        let selected: [Step]
+        do {
+            selected = try Selection(from: from, to: to, only: only, section: section).steps(of: guide)
+        } catch {
+            throw CLIError(message: error.description)
+        }
+        let problems = Preflight.check(guide: guide, binding: bound, steps: selected.filter { $0.kind != .manual }, boundTargets: targets)
+        if !problems.isEmpty {
+            Terminal.errorRaw("preflight failed; nothing ran:")
+            for problem in problems { Terminal.errorRaw("  " + bound.mask(problem.description)) }
+            throw CLIError(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before this guide can run")
+        }
+        if selected.isEmpty {
+            throw CLIError(message: "no steps selected; `runbook list \(self.guide.guide)` shows them")
+        }
+        let terminal = isatty(0) == 1 && isatty(1) == 1
+        let style = Style(enabled: terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        if dryRun {
+            Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, targets: targets))
+            return
+        }
+        if terminal && !yes {
+            Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
+            Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                throw CLIError(message: "not confirmed; nothing ran", status: ExitStatus.badInput)
+            }
+        }
+        let directory: RunDirectory
+        do {
+            directory = try RunDirectory.create(in: stateDir)
+        } catch {
+            throw CLIError(message: "cannot create the run directory in \(stateDir): \(error.localizedDescription)")
+        }
+        var options = RunOptions()
+        options.keepGoing = keepGoing
+        options.manual = manual
+        options.terminal = terminal
+        options.stepByStep = step
+        if let shell = guide.settings.shell { options.shell = shell.hasPrefix("/") ? shell : "/bin/\(shell)" }
+        let observer = TerminalObserver(guide: guide, style: style, json: json)
+        let started = Date()
+        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer).run()
+        observer.finish(summary, guide: guide, directory: directory, elapsed: Date().timeIntervalSince(started))
+        if json { Terminal.write(ExecReport.json(summary, guide: guide) + "\n") }
+        switch summary.status {
+        case .succeeded, .running: return
+        case .failed: throw ExitCode(ExitStatus.failed)
+        case .paused: throw ExitCode(ExitStatus.paused)
+        case .interrupted: throw ExitCode(ExitStatus.interrupted)
+        }
+    }
+}
+
+/// ANSI styling, only on a terminal and never with NO_COLOR.
+struct Style {
+    var enabled: Bool
+    func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    func dim(_ s: String) -> String { enabled ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+    func green(_ s: String) -> String { enabled ? "\u{1B}[32m\(s)\u{1B}[0m" : s }
+    func red(_ s: String) -> String { enabled ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    func yellow(_ s: String) -> String { enabled ? "\u{1B}[33m\(s)\u{1B}[0m" : s }
+}
+
+/// Prints a run as it happens: a header per step, its output, its result.
+final class TerminalObserver: RunObserver {
+    let guide: Guide
+    let style: Style
+    let json: Bool
+
+    init(guide: Guide, style: Style, json: Bool) {
+        self.guide = guide
+        self.style = style
+        self.json = json
+    }
+
+    func out(_ text: String) {
+        if json { Terminal.errorRaw(text) } else { Terminal.write(text + "\n") }
+    }
+
+    func stepStarted(_ step: Step, position: Int, of total: Int, attempt: Int) {
+        if attempt > 1 {
+            out(style.dim("   … attempt \(attempt)"))
+            return
+        }
+        let where_ = step.kind == .manual ? "by a person" : "on \(step.target)"
+        out(style.bold("── [\(position)/\(total)] \(step.number). \(step.id)  \(where_)  (\(guide.path):\(step.location.line))"))
+    }
+
+    func stepOutput(_ step: Step, line: String) {
+        out("   │ " + line)
+    }
+
+    func stepFinished(_ step: Step, result: StepResult) {
+        let time = String(format: "%.2f s", result.duration)
+        switch result.status {
+        case .succeeded:
+            let note = result.note.map { " (\($0))" } ?? ""
+            let tries = result.attempts > 1 ? " after \(result.attempts) attempts" : ""
+            out(style.green("   ✔ succeeded in \(time)\(tries)\(note)"))
+        case .skipped:
+            out(style.yellow("   ↷ skipped" + (result.note.map { ": \($0)" } ?? "")))
+        case .paused:
+            out(style.yellow("   ⏸ paused: " + (result.note ?? "waiting for a person")))
+            for line in result.outputTail { out("   │ " + line) }
+        case .interrupted:
+            out(style.red("   ✘ interrupted"))
+        case .failed:
+            out(style.red("   ✘ failed" + (result.exitCode.map { " (exit status \($0))" } ?? "") + " in \(time)" + (result.attempts > 1 ? " after \(result.attempts) attempts" : "")))
+            out("   at \(guide.path):\(step.codeLine)")
+            let first = step.code.split(separator: "\n").first.map(String.init) ?? ""
+            out("   command: \(first)\(step.code.contains("\n") ? " …" : "")")
+            if let note = result.note { out("   \(note)") }
+            for assertion in result.assertions where !assertion.passed {
+                out("   expected \(assertion.expected), got \(assertion.actual)")
+            }
+            if !result.outputTail.isEmpty {
+                out("   last output:")
+                for line in result.outputTail.suffix(5) { out("     " + line) }
+            }
+        case .pending, .running:
+            break
+        }
+    }
+
+    func askManual(_ step: Step, instructions: String) -> ManualAnswer {
+        for line in instructions.split(separator: "\n", omittingEmptySubsequences: false) { out("   │ " + line) }
+        while true {
+            Terminal.errorRaw("   Done? [d]one / [s]kip / [a]bort: ", newline: false)
+            guard let answer = readLine()?.lowercased() else { return .abort }
+            switch answer {
+            case "d", "done", "y", "yes": return .done
+            case "s", "skip": return .skip
+            case "a", "abort", "q": return .abort
+            default: continue
+            }
+        }
+    }
+
+    func confirmStep(_ step: Step, position: Int, of total: Int) -> Bool {
+        Terminal.errorRaw("Run step \(step.number) \(step.id) on \(step.target)? [Y/n] ", newline: false)
+        let answer = readLine()?.lowercased() ?? "n"
+        return answer.isEmpty || answer == "y" || answer == "yes"
+    }
+
+    func willAttach(_ step: Step) {
+        out(style.dim("   (this step uses the terminal; runbook continues when it ends)"))
+    }
+
+    func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double) {
+        let counts = Dictionary(grouping: summary.results, by: { $0.result.status }).mapValues(\.count)
+        let parts = [StepStatus.succeeded, .failed, .skipped, .paused, .interrupted].compactMap { status in
+            counts[status].map { "\($0) \(status.rawValue)" }
+        }
+        let line = "run \(summary.id) \(summary.status.rawValue): " + parts.joined(separator: ", ")
+            + String(format: " in %.1f s", elapsed) + "; logs in \(directory.url.path)"
+        let colored = summary.status == .succeeded ? style.green(line) : summary.status == .failed ? style.red(line) : style.yellow(line)
+        out("")
+        out(colored)
+        if let paused = summary.pausedAt {
+            out("when step \(paused.number) is done, continue with: runbook exec \(guide.path) --from \(paused.number + 1) (or --manual=skip)")
+        }
+    }
+}
+
+/// `exec --dry-run` and the confirmation summary.
+enum DryRun {
+    static func render(guide: Guide, binding: Binding, steps: [Step], targets: [String: String]) -> String {
+        var out = ["preflight passed; \(steps.count) step\(steps.count == 1 ? "" : "s") would run (nothing was run):", ""]
+        let bound = binding.values.filter { $0.value != nil }
+        if !bound.isEmpty {
+            out.append("environment of every step:")
+            for value in bound { out.append("  \(value.name)=\(value.secret ? "****" : value.value!)") }
+            out.append("")
+        }
+        for step in steps {
+            let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (targets[step.target.name].map { " (\($0))" } ?? "")
+            out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
+            let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
+            for line in body.split(separator: "\n", omittingEmptySubsequences: false) { out.append("    " + binding.mask(String(line))) }
+            let expectations = step.expectations.filter { $0 != .exitStatus(0) }
+            if !expectations.isEmpty { out.append("    expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; ")) }
+            if step.kind == .verification { out.append("    retries for up to 30 s until its checks pass") }
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func summary(guide: Guide, steps: [Step]) -> String {
+        var lines = ["\(guide.title): \(steps.count) steps"]
+        for step in steps.prefix(15) {
+            lines.append(String(format: "%4d. ", step.number) + "\(step.id)  \(step.kind.rawValue)  \(step.kind == .manual ? "by a person" : "on \(step.target)")")
+        }
+        if steps.count > 15 { lines.append("   … and \(steps.count - 15) more") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `exec --json`: the run's outcome, schema 1.
+enum ExecReport {
+    struct Entry: Encodable {
+        var number: Int
+        var id: String
+        var status: String
+        var exitCode: Int32?
+        var durationMs: Int
+        var attempts: Int
+        var assertions: [AssertionResult]
+        var note: String?
+    }
+    struct Document: Encodable {
+        var schema = 1
+        var run: String
+        var guide: String
+        var status: String
+        var steps: [Entry]
+    }
+
+    static func json(_ summary: RunSummary, guide: Guide) -> String {
+        JSONOutput.encode(Document(
+            run: summary.id, guide: guide.path, status: summary.status.rawValue,
+            steps: summary.results.map {
+                Entry(number: $0.step.number, id: $0.step.id, status: $0.result.status.rawValue, exitCode: $0.result.exitCode,
+                      durationMs: Int($0.result.duration * 1000), attempts: $0.result.attempts, assertions: $0.result.assertions, note: $0.result.note)
+            }))
+    }
+}
