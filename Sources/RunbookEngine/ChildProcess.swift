@@ -22,6 +22,7 @@ final class ChildProcess {
     private(set) var exitStatus: Int32?
 
     init(executable: String, arguments: [String], environment: [String: String]) throws {
+        Self.keepDescriptorsFromChildren()
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0 else {
@@ -141,6 +142,7 @@ final class ChildProcess {
     /// Runs a program attached to this process's terminal (inherited stdin, stdout, stderr,
     /// same process group, so it is in the foreground) and waits for it. Ctrl-C goes to it.
     static func runAttached(executable: String, arguments: [String], environment: [String: String]) throws -> Int32 {
+        keepDescriptorsFromChildren()
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -166,5 +168,16 @@ final class ChildProcess {
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Marks every descriptor above stderr close-on-exec. Whatever launched runbook may have
+    /// left pipes open in it; a shell, and the services a guide starts from it, must not hold
+    /// them (a caller waiting for EOF would wait as long as the service lives).
+    static func keepDescriptorsFromChildren() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for fd in entries.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 }

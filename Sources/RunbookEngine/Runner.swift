@@ -134,6 +134,13 @@ public final class Runner {
     /// Runs the steps. Ctrl-C or SIGTERM interrupts the running step and ends the run.
     public func run() -> RunSummary {
         interruptSignal = 0
+        // Whoever started runbook may have blocked these (a parent's thread mask is
+        // inherited); Ctrl-C and SIGTERM must reach the runner all the same.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let previousInt = signal(SIGINT) { _ in interruptSignal = 1 }
         let previousTerm = signal(SIGTERM) { _ in interruptSignal = 1 }
         let previousPipe = signal(SIGPIPE, SIG_IGN)

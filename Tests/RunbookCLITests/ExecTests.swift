@@ -1,0 +1,376 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A guide for exec tests; `extra` is appended.
+func guide(_ body: String) -> String {
+    "# Exec test\n\n" + body
+}
+
+@Suite("runbook exec", .serialized)
+struct ExecTests {
+    @Test func demoGuideDeploysVerifiesAndTearsDown() throws {
+        let dir = try workspace()
+        let port = freePort()
+        let site = dir.appendingPathComponent("site").path
+        let demo = packageRoot.appendingPathComponent("runbooks/demo.md").path
+        let run = try runbook(["exec", demo, "--set", "SITE_PORT=\(port)", "--set", "SITE_DIR=\(site)"], in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("── [1/4] 2. build-the-site/1  on local  (\(demo):24)\n   │ health\n   │ index.html\n   ✔ succeeded"))
+        #expect(run.stdout.contains("── [4/4] 5. verify/2  on local  (\(demo):64)\n   │ <h1>runbook demo</h1>\n   ✔ succeeded"))
+        #expect(run.stdout.contains(" succeeded: 4 succeeded in "))
+        let fetch = Process()
+        fetch.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        fetch.arguments = ["-fsS", "--max-time", "5", "http://127.0.0.1:\(port)/"]
+        let body = Pipe()
+        fetch.standardOutput = body
+        try fetch.run()
+        let page = String(decoding: body.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        fetch.waitUntilExit()
+        #expect(page.contains("<h1>runbook demo</h1>"))
+        let teardown = try runbook(["exec", demo, "--section", "teardown", "--set", "SITE_PORT=\(port)", "--set", "SITE_DIR=\(site)"], in: dir)
+        #expect(teardown.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: site))
+    }
+
+    @Test func preflightRefusesAndNothingRuns() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## Variables
+
+            ```bash
+            # Where to deploy
+            export DEPLOY_HOST=""
+            export REGION="<your-region>"
+            export UNUSED_HERE=""
+            ```
+
+            ## Deploy
+
+            ```bash
+            touch ran-marker
+            echo "$DEPLOY_HOST $REGION"
+            ```
+            """)])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr == """
+            preflight failed; nothing ran:
+              g.md:7: DEPLOY_HOST is not bound — Where to deploy; set it with --set DEPLOY_HOST=… or in a --vars file
+              g.md:8: REGION is not bound; the guide's default is a placeholder (your-…) — Where to deploy; set it with --set REGION=… or in a --vars file
+            runbook: error: 2 problems to fix before this guide can run
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran-marker").path))
+        let placeholder = try runbook(["exec", "g.md", "--set", "DEPLOY_HOST=yourdomain.com", "--set", "REGION=eu"], in: dir)
+        #expect(placeholder.status == 2)
+        #expect(placeholder.stderr.contains("g.md:7: DEPLOY_HOST is bound to a placeholder (yourdomain.com)"))
+        let ok = try runbook(["exec", "g.md", "--set", "DEPLOY_HOST=db1.internal", "--set", "REGION=eu"], in: dir)
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("   │ db1.internal eu\n"))
+    }
+
+    @Test func aFailedStepStopsTheRunUnlessKeepGoing() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## One
+
+            ```bash
+            echo one
+            ```
+
+            ## Two
+
+            ```bash
+            echo two
+            false
+            echo never
+            ```
+
+            ## Three
+
+            ```bash
+            echo three
+            ```
+            """)])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("""
+            ── [2/3] 2. two/1  on local  (g.md:11)
+               │ two
+               ✘ failed (exit status 1) in
+            """))
+        #expect(run.stdout.contains("   at g.md:12\n   command: echo two …\n   expected exit status 0, got exit status 1\n   last output:\n     two\n"))
+        #expect(!run.stdout.contains("three"))
+        let going = try runbook(["exec", "g.md", "--keep-going"], in: dir)
+        #expect(going.status == 1)
+        #expect(going.stdout.contains("   │ three\n"))
+        #expect(going.stdout.contains(" failed: 2 succeeded, 1 failed in "))
+    }
+
+    @Test func manualStepsPauseWithoutATerminalOrAreSkipped() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## Console
+
+            - Create a bucket in the AWS Console.
+
+            ## After
+
+            ```bash
+            touch after-marker
+            ```
+            """)])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("── [1/2] 1. console/1  by a person  (g.md:5)\n   ⏸ paused: waiting for a person\n   │ - Create a bucket in the AWS Console.\n"))
+        #expect(run.stdout.contains("when step 1 is done, continue with: runbook exec g.md --from 2 (or --manual=skip)"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
+        let skipped = try runbook(["exec", "g.md", "--manual", "skip"], in: dir)
+        #expect(skipped.status == 0)
+        #expect(skipped.stdout.contains("   ↷ skipped: manual step skipped (--manual=skip)\n"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
+    }
+
+    @Test func interactiveCommandsWithoutATerminalPause() throws {
+        let dir = try workspace(["g.md": guide("## Edit\n\n```bash\nnano .env\n```\n")])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("   │ Run this yourself (it needs a person at a terminal):\n   │ nano .env\n"))
+    }
+
+    @Test func secretsAreMaskedInOutputAndLogs() throws {
+        let dir = try workspace([
+            "g.md": guide("## Vars\n\n```bash\nexport API_TOKEN=\"\"\n```\n\n## Use\n\n```bash\necho \"token is $API_TOKEN\"\necho \"$API_TOKEN\" | rev | rev\n```\n"),
+            "prod.env": "API_TOKEN=tok-9f8e7d6c5b4a\n",
+        ])
+        let run = try runbook(["exec", "g.md", "--vars", "prod.env", "--state-dir", "state"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ token is ****\n   │ ****\n"))
+        #expect(!run.stdout.contains("tok-9f8e7d6c5b4a"))
+        let runs = dir.appendingPathComponent("state/runs")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let runDir = runs.appendingPathComponent(id)
+        #expect(id.range(of: #"^\d{8}-\d{4}-[0-9a-f]{4}$"#, options: .regularExpression) != nil)
+        let files = try FileManager.default.contentsOfDirectory(atPath: runDir.path).sorted()
+        #expect(files == ["002-use-1.log"])
+        let log = try String(contentsOf: runDir.appendingPathComponent("002-use-1.log"), encoding: .utf8)
+        #expect(log == "token is ****\n****\n")
+        let dirMode = try FileManager.default.attributesOfItem(atPath: runDir.path)[.posixPermissions] as? Int
+        let logMode = try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent("002-use-1.log").path)[.posixPermissions] as? Int
+        #expect(dirMode == 0o700)
+        #expect(logMode == 0o600)
+    }
+
+    @Test func boundValuesNeverBecomeScript() throws {
+        let dir = try workspace(["g.md": guide("## Vars\n\n```bash\nexport NAME=\"\"\n```\n\n## Greet\n\n```bash\necho \"hello $NAME\"\necho hello ${NAME}\n```\n")])
+        let evil = "$(touch pwned); \"; touch pwned2 #"
+        let run = try runbook(["exec", "g.md", "--set", "NAME=\(evil)"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ hello \(evil)\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pwned").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pwned2").path))
+    }
+
+    @Test func shellStateCarriesAcrossSteps() throws {
+        let dir = try workspace([
+            "g.md": guide("""
+                ## Setup
+
+                ```bash
+                mkdir -p app && cd app
+                export MODE=prod
+                COUNT=3
+                say() { echo "say: $*"; }
+                printf 'export VIRTUAL_ENV=%s/venv\\n' "$PWD" > activate
+                source ./activate
+                ```
+
+                ## Use
+
+                ```bash
+                basename "$PWD"
+                echo "$MODE $COUNT $VIRTUAL_ENV"
+                say done
+                ```
+                """),
+        ])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0)
+        let app = dir.appendingPathComponent("app").path
+        #expect(run.stdout.contains("   │ app\n   │ prod 3 \(app)/venv\n   │ say: done\n"))
+    }
+
+    @Test func exitInAStepFailsCleanlyAndTheNextStepKeepsTheState() throws {
+        let dir = try workspace(["g.md": guide("## A\n\n```bash\nexport KEEP=1\n```\n\n## B\n\n```bash\nexport LOST=1\nexit 3\n```\n\n## C\n\n```bash\necho \"keep=${KEEP:-} lost=${LOST:-}\"\n```\n")])
+        let run = try runbook(["exec", "g.md", "--keep-going"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("   ✘ failed (exit status 3)"))
+        #expect(run.stdout.contains("   │ keep=1 lost=\n"))
+    }
+
+    @Test func verificationsRetryWhileAServiceStarts() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## Start
+
+            ```bash
+            (sleep 2; touch ready) > /dev/null 2>&1 &
+            ```
+
+            Verify it is ready:
+
+            ```bash
+            test -f ready && echo ready
+            ```
+            """)])
+        let started = Date()
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   … attempt 2\n"))
+        #expect(run.stdout.contains("   │ ready\n   ✔ succeeded in "))
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+
+    @Test func retriesAndIntervalAnnotationsBoundAFailingCheck() throws {
+        let dir = try workspace(["g.md": guide("Verification:\n\n```bash { retries=2 interval=100ms }\ntest -f never\n```\n")])
+        let started = Date()
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("after 3 attempts"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func expectedHTTPStatusAndOutputAreChecked() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## Check
+
+            ```bash { retries=0 }
+            printf 'HTTP/1.1 301 Moved\\r\\n\\r\\nHTTP/2 503 \\r\\n\\r\\n{"status": "degraded"}\\n'
+            ```
+
+            Expected:
+
+            - HTTP 200
+            - JSON with `"status": "ok"`
+            """)])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("   expected HTTP 200, got HTTP 503\n   expected output contains \"\"status\": \"ok\"\", got not found\n"))
+    }
+
+    @Test func followCommandsStopAfterTheirWindow() throws {
+        let dir = try workspace(["g.md": guide("## Logs\n\n```bash { follow=1s }\necho start > app.log\ntail -f app.log\n```\n\n## Next\n\n```bash\necho next\n```\n")])
+        let started = Date()
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ start\n   ✔ succeeded in "))
+        #expect(run.stdout.contains("(follow window ended)"))
+        #expect(run.stdout.contains("   │ next\n"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func sigtermInterruptsTheRunningStep() throws {
+        let dir = try workspace(["g.md": guide("## Wait\n\n```bash\necho waiting\nsleep 60\n```\n\n## After\n\n```bash\ntouch after-marker\n```\n")])
+        let (process, out, _) = try startRunbook(["exec", "g.md"], in: dir)
+        Thread.sleep(forTimeInterval: 1.5)
+        let started = Date()
+        kill(process.processIdentifier, SIGTERM)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 4)
+        #expect(Date().timeIntervalSince(started) < 8)
+        #expect(stdout.contains("   │ waiting\n   ✘ interrupted\n"))
+        #expect(stdout.contains(" interrupted: 1 interrupted in "))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
+    }
+
+    @Test func selectionByFromToOnlyAndSection() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## A
+
+            ```bash
+            echo A
+            ```
+
+            ## B
+
+            ```bash
+            echo B
+            ```
+
+            ## C
+
+            ```bash
+            echo C
+            ```
+
+            ## Rollback
+
+            ```bash
+            echo R
+            ```
+            """)])
+        func ran(_ args: [String]) throws -> [String] {
+            let run = try runbook(["exec", "g.md"] + args, in: dir)
+            #expect(run.status == 0, "\(args): \(run.stderr)")
+            return run.stdout.split(separator: "\n").filter { $0.hasPrefix("   │ ") }.map { String($0.dropFirst(5)) }
+        }
+        #expect(try ran([]) == ["A", "B", "C"])
+        #expect(try ran(["--from", "2"]) == ["B", "C"])
+        #expect(try ran(["--to", "b/1"]) == ["A", "B"])
+        #expect(try ran(["--only", "c/1", "--only", "1"]) == ["A", "C"])
+        #expect(try ran(["--section", "rollback"]) == ["R"])
+        let bad = try runbook(["exec", "g.md", "--from", "b/9"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "runbook: error: --from b/9: no such step (give a number 1…4 or an id from `runbook list`); did you mean b/1?\n")
+        let badSection = try runbook(["exec", "g.md", "--section", "deploy"], in: dir)
+        #expect(badSection.status == 2)
+        #expect(badSection.stderr == "runbook: error: --section deploy: no such section\n")
+    }
+
+    @Test func dryRunPrintsWhatWouldRunAndRunsNothing() throws {
+        let dir = try workspace(["g.md": guide("## Vars\n\n```bash\nexport WHO=\"\"\nexport DB_PASSWORD=\"\"\n```\n\n## Go\n\n```bash\ntouch marker\necho \"$WHO\"\n```\n")])
+        let run = try runbook(["exec", "g.md", "--dry-run", "--set", "WHO=ops", "--set", "DB_PASSWORD=hunter22"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout == """
+            preflight passed; 1 step would run (nothing was run):
+
+            environment of every step:
+              WHO=ops
+              DB_PASSWORD=****
+
+            2. go/1  command  on local  (g.md:12)
+                touch marker
+                echo "$WHO"
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("marker").path))
+        let missing = try runbook(["exec", "g.md", "--dry-run"], in: dir)
+        #expect(missing.status == 2)
+    }
+
+    @Test func remoteTargetsNeedABinding() throws {
+        let dir = try workspace(["g.md": guide("On the server:\n\n```bash\nhostname > host-marker\n```\n")])
+        let unbound = try runbook(["exec", "g.md"], in: dir)
+        #expect(unbound.status == 2)
+        #expect(unbound.stderr.contains("g.md:5: target server is not bound (first used by step 1 exec-test/1); bind it with --target server=ssh://user@host[:port]\n"))
+        let local = try runbook(["exec", "g.md", "--target", "server=local"], in: dir)
+        #expect(local.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("host-marker").path))
+    }
+
+    @Test func jsonSummary() throws {
+        let dir = try workspace(["g.md": guide("## A\n\n```bash\necho hi\n```\n")])
+        let run = try runbook(["exec", "g.md", "--json"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("   │ hi\n"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(json["schema"] as? Int == 1)
+        #expect(json["status"] as? String == "succeeded")
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["id"] as? String } == ["a/1"])
+        #expect(steps.map { $0["status"] as? String } == ["succeeded"])
+        #expect(steps.map { $0["exit_code"] as? Int } == [0])
+    }
+}
