@@ -27,6 +27,7 @@ bench: setup
 	$(SWIFT) build -c release --product runbook-bench
 	bash Benchmarks/parse.sh
 	bash Benchmarks/startup.sh
+	bash Benchmarks/steps.sh
 
 clean:
 	rm -rf .build .runbook

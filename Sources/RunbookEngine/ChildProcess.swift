@@ -112,17 +112,23 @@ final class ChildProcess {
         return code
     }
 
-    /// Every descendant of the child (what its steps started), from /proc.
-    func descendants() -> Set<pid_t> {
+    /// Descendants of the child started at or after `ticks` (clock ticks since boot): what the
+    /// current step started, not the services earlier steps left running. Scans /proc, so it
+    /// is only called when a step must be stopped.
+    func descendants(startedSince ticks: UInt64) -> [pid_t] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var parent: [pid_t: pid_t] = [:]
+        var started: [pid_t: UInt64] = [:]
         for entry in entries {
             guard let candidate = Int32(entry),
                 let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { continue }
+            // Fields after the command name: state(0) ppid(1) … starttime(19).
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 2, let ppid = Int32(fields[1]) { parent[candidate] = ppid }
+            guard fields.count > 19, let ppid = Int32(fields[1]), let start = UInt64(fields[19]) else { continue }
+            parent[candidate] = ppid
+            started[candidate] = start
         }
         var found: Set<pid_t> = []
         var frontier: Set<pid_t> = [pid]
@@ -131,7 +137,15 @@ final class ChildProcess {
             found.formUnion(next)
             frontier = next
         }
-        return found
+        return found.filter { (started[$0] ?? 0) >= ticks }.sorted()
+    }
+
+    /// Now, in clock ticks since boot (the unit of /proc/PID/stat's start time).
+    static func ticksSinceBoot() -> UInt64 {
+        guard let text = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+            let seconds = Double(text.split(separator: " ").first ?? "")
+        else { return 0 }
+        return UInt64(seconds * Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// Signals the shell itself, not its process group (its background services stay).

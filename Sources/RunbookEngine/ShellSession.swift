@@ -53,6 +53,7 @@ public final class ShellSession {
     private var stepCounter = 0
     private let shell: String
     private let launcher: [String]
+    private let bound: Set<String>
     /// Checked while a script runs; true stops it as interrupted.
     public var interruptRequested: @Sendable () -> Bool = { false }
 
@@ -64,6 +65,7 @@ public final class ShellSession {
         directory: String? = nil, restoring snapshot: String = "", user: String? = nil
     ) throws {
         self.shell = shell
+        self.bound = Set(bound)
         if let user {
             // The scripts and snapshots live in the run's 0700 directory: hand it to that user.
             if getuid() == 0, let pw = getpwnam(user) { chown(workDirectory.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
@@ -88,27 +90,17 @@ public final class ShellSession {
         _ = process.reap(block: false)
     }
 
+    /// Defines how the shell reports its state: every variable, then the functions and the
+    /// directory; `Snapshot.filter` keeps what may be kept. Builtins only, no fork.
     private static let prelude = #"""
         exec 2>&1
         __rb_snapshot() {
-          local __rb_n
-          {
-            for __rb_n in ${!A*} ${!B*} ${!C*} ${!D*} ${!E*} ${!F*} ${!G*} ${!H*} ${!I*} ${!J*} ${!K*} ${!L*} ${!M*} \
-                          ${!N*} ${!O*} ${!P*} ${!Q*} ${!R*} ${!S*} ${!T*} ${!U*} ${!V*} ${!W*} ${!X*} ${!Y*} ${!Z*} \
-                          ${!a*} ${!b*} ${!c*} ${!d*} ${!e*} ${!f*} ${!g*} ${!h*} ${!i*} ${!j*} ${!k*} ${!l*} ${!m*} \
-                          ${!n*} ${!o*} ${!p*} ${!q*} ${!r*} ${!s*} ${!t*} ${!u*} ${!v*} ${!w*} ${!x*} ${!y*} ${!z*} ${!_*}; do
-              case "$__rb_n" in
-                BASH|BASH_*|BASHOPTS|BASHPID|EUID|UID|PPID|SHELLOPTS|FUNCNAME|GROUPS|HISTCMD|LINENO|RANDOM|SRANDOM|SECONDS|\
-                EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|DIRSTACK|SHLVL|_|__rb_*|__RB_*|COMP_*|OPTIND|OPTARG|PWD|OLDPWD|IFS|\
-                PS4|COLUMNS|LINES|HOSTNAME|HOSTTYPE|MACHTYPE|OSTYPE) continue ;;
-              esac
-              case " $__RB_BOUND " in *" $__rb_n "*) continue ;; esac
-              declare -p "$__rb_n" 2>/dev/null
-            done
-            declare -f
-            printf 'cd -- %q 2>/dev/null\n' "$PWD"
-            [[ -o allexport ]] && echo 'set -a'
-          } > "$__RB_SNAPSHOT_FILE"
+          declare -p
+          echo __RB_FUNCTIONS__
+          declare -f
+          printf 'cd -- %q 2>/dev/null\n' "$PWD"
+          [[ -o allexport ]] && echo 'set -a'
+          return 0
         }
 
         """#
@@ -139,42 +131,42 @@ public final class ShellSession {
     /// script's output line by line as it arrives (unmasked; the caller masks).
     public func run(_ script: String, options: ShellRunOptions = ShellRunOptions(), output: (String) -> Void) -> ShellOutcome {
         stepCounter += 1
-        let file = workDirectory.appendingPathComponent("step-\(stepCounter).sh")
-        do {
-            try Data((script + "\n").utf8).write(to: file)
-            chmod(file.path, 0o600)
-            if !launcher.isEmpty, let owner = try? FileManager.default.attributesOfItem(atPath: workDirectory.path)[.ownerAccountID] as? UInt32 {
-                chown(file.path, owner, UInt32.max)
-            }
-        } catch {
-            return ShellOutcome(exitCode: 127, output: "runbook: cannot write the step's script: \(error)\n", sessionLost: false, timedOut: false, followStopped: false, interrupted: false)
-        }
-        defer { unlink(file.path) }
         let setOptions = options.errexit && options.followWindow == nil ? "set -eo pipefail" : "set +eo pipefail"
+        // The step travels in a quoted heredoc (no expansion; the nonce cannot occur in it)
+        // and is evaluated with stdin from /dev/null, so it cannot read this protocol. After it,
+        // the status line and the shell's snapshot come back on the same stream.
         let command = """
+            IFS= read -r -d '' __rb_script <<'\(nonce)_SCRIPT' || true
+            \(script)
+            \(nonce)_SCRIPT
             \(setOptions)
-            source \(Self.quote(file.path)) < /dev/null
+            eval "$__rb_script" < /dev/null
             __rb_s=$?
             set +eo pipefail
-            __rb_snapshot
             printf '\\n%s %d\\n' '\(nonce)' "$__rb_s"
+            __rb_snapshot
+            printf '%s\\n' '\(nonce)_END'
 
             """
         let started = Date()
         var collected: [UInt8] = []
         var lineStart = 0
+        var outputEnd: Int?
         var finished: Int32?
+        var newSnapshot: String?
         var timedOut = false
         var followStopped = false
         var followSignal: Int32 = 0
         var interrupted = false
         var killDeadline: Date?
         let sentinel = Array("\n\(nonce) ".utf8)
+        let endMarker = Array("\(nonce)_END\n".utf8)
 
-        // What earlier steps left running (services started with `&`) is not this step's to stop.
-        let baseline = process.descendants()
+        // What earlier steps left running (services started with `&`) is not this step's to
+        // stop: only processes started since this step began are signalled.
+        let stepStart = ChildProcess.ticksSinceBoot()
         func stopStep(_ signal: Int32) {
-            for pid in process.descendants().subtracting(baseline) { kill(pid, signal) }
+            for pid in process.descendants(startedSince: stepStart) { kill(pid, signal) }
         }
         if !process.write(command) {
             return lostSession(output: "", exitCode: process.reap(block: true) ?? 1, timedOut: false, followStopped: false, interrupted: false)
@@ -182,22 +174,31 @@ public final class ShellSession {
         var buffer = [UInt8](repeating: 0, count: 65536)
         var pollfd = Glibc.pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
         var eof = false
-        while finished == nil && !eof {
+        while newSnapshot == nil && !eof {
             let n = poll(&pollfd, 1, 100)
             if n > 0 {
                 let count = read(process.output, &buffer, buffer.count)
                 if count > 0 {
                     collected.append(contentsOf: buffer[0..<count])
-                    // Emit complete lines, holding back a possible sentinel.
-                    if let range = find(sentinel, in: collected, from: max(0, lineStart - 1)) {
-                        let rest = collected[(range.upperBound)...]
-                        if let newline = rest.firstIndex(of: 0x0A) {
-                            finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
-                            collected.removeSubrange(range.lowerBound...)
+                    if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
+                        let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
+                    {
+                        outputEnd = range.lowerBound
+                        finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
+                    }
+                    if let end = outputEnd, let status = finished {
+                        let snapshotStart = (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) } ?? end) + 1
+                        _ = status
+                        if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
+                            newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
                         }
                     }
-                    while let newline = collected[lineStart...].firstIndex(of: 0x0A) {
-                        if finished == nil, collected.count - newline <= sentinel.count, Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline)) {
+                    // Emit complete lines of the step's own output, holding back a possible sentinel.
+                    let limit = outputEnd ?? collected.count
+                    while let newline = collected[lineStart..<limit].firstIndex(of: 0x0A) {
+                        if outputEnd == nil, collected.count - newline <= sentinel.count,
+                            Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline))
+                        {
                             break
                         }
                         output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
@@ -209,7 +210,7 @@ public final class ShellSession {
                     eof = true
                 }
             }
-            if finished != nil { break }
+            if newSnapshot != nil { break }
             if process.reap(block: false) != nil {
                 // Drain what is left, then stop: the shell is gone.
                 while true {
@@ -247,16 +248,18 @@ public final class ShellSession {
                 killDeadline = nil
             }
         }
-        while let newline = collected[lineStart...].firstIndex(of: 0x0A) {
+        let end = outputEnd ?? collected.count
+        while let newline = collected[lineStart..<end].firstIndex(of: 0x0A) {
             output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
             lineStart = newline + 1
         }
-        if lineStart < collected.count { output(String(decoding: collected[lineStart...], as: UTF8.self)) }
+        if lineStart < end { output(String(decoding: collected[lineStart..<end], as: UTF8.self)) }
         // What the step printed, without its final line break.
-        if collected.last == 0x0A { collected.removeLast() }
-        let text = String(decoding: collected, as: UTF8.self)
-        if let code = finished {
-            if let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) { snapshot = saved }
+        var printed = collected[..<end]
+        if printed.last == 0x0A { printed = printed.dropLast() }
+        let text = String(decoding: printed, as: UTF8.self)
+        if let code = finished, let newSnapshot {
+            snapshot = Snapshot.filter(newSnapshot, excluding: bound)
             return ShellOutcome(exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
         }
         let code = process.reap(block: true) ?? 1
@@ -291,7 +294,7 @@ public final class ShellSession {
                 source \(Self.quote(file.path))
                 __rb_s=$?
                 set +eo pipefail
-                __rb_snapshot
+                __rb_snapshot > "$__RB_SNAPSHOT_FILE"
                 exit $__rb_s
 
                 """
@@ -303,7 +306,8 @@ public final class ShellSession {
         let command = launcher + [shell, "--noprofile", "--norc", wrapper.path]
         let status = (try? ChildProcess.runAttached(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)) ?? 127
         if status == 0, let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) {
-            snapshot = saved
+            snapshot = Snapshot.filter(saved, excluding: bound)
+            unlink(snapshotFile.path)
             // Continue from what the person left behind.
             process.signalShell(SIGKILL)
             _ = process.reap(block: true)

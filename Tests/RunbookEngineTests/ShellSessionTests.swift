@@ -152,3 +152,35 @@ struct ShellSessionTests {
         s.close()
     }
 }
+
+@Suite("snapshot filter")
+struct SnapshotFilterTests {
+    @Test func keepsUserStateAndDropsBoundSpecialAndReadonlyNames() throws {
+        // Real `declare -p` output from bash, with values built to confuse a line-based reader.
+        let s = try session(["API_TOKEN": "tok-123"], bound: ["API_TOKEN"])
+        let out = run(s, #"""
+            MULTI=$'line one\ndeclare -x API_TOKEN="fake"\n__RB_FUNCTIONS__'
+            QUOTED='say "hi" and \ back'
+            DOLLAR='$HOME and `cmd`'
+            readonly FROZEN=1
+            arr=("a b" $'c\nd')
+            declare -A map=([k]="v")
+            """#)
+        #expect(out.exitCode == 0)
+        let kept = s.snapshot
+        #expect(!kept.contains("tok-123"))
+        #expect(!kept.contains("FROZEN"))
+        #expect(!kept.contains("BASHPID"))
+        #expect(!kept.contains("declare -x API_TOKEN=\"tok-123\""))
+        s.close()
+        let restored = try session(restoring: kept)
+        let check = run(restored, #"printf '%s|' "$MULTI" "$QUOTED" "$DOLLAR" "${arr[1]}" "${map[k]}" "${API_TOKEN:-unbound}""#)
+        #expect(check.output == "line one\ndeclare -x API_TOKEN=\"fake\"\n__RB_FUNCTIONS__|say \"hi\" and \\ back|$HOME and `cmd`|c\nd|v|unbound|")
+        restored.close()
+    }
+
+    @Test func filterReadsQuotedEntries() {
+        let raw = "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\ndeclare -r C=\"3\"\ndeclare -x SECRET=\"s\"\n__RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n"
+        #expect(Snapshot.filter(raw, excluding: ["SECRET"]) == "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Per-step overhead of `runbook exec` on this machine against bash running the same commands
+# in one script (SPEC §11: at most 3 ms per step above bash; durable checkpoints are added
+# with the journal). Release binary; best of 5.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runbook=$PWD/.build/release/runbook
+steps=${1:-200}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+{
+  echo "# Overhead benchmark"
+  for i in $(seq "$steps"); do
+    printf '\n## Step %d\n\n```bash\necho "step %d" > /dev/null\ncd .\n```\n' "$i" "$i"
+  done
+} > "$work/guide.md"
+{
+  for i in $(seq "$steps"); do printf 'echo "step %d" > /dev/null\ncd .\n' "$i"; done
+} > "$work/script.sh"
+
+best_ms() {
+  local best=""
+  for _ in 1 2 3 4 5; do
+    local start end ms
+    start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
+    ms=$(( (end - start) / 1000000 ))
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+  done
+  echo "$best"
+}
+cd "$work"
+bash_ms=$(best_ms bash script.sh)
+runbook_ms=$(best_ms "$runbook" exec guide.md --yes --state-dir "$work/state")
+printf '%-46s %8s %12s\n' "what ($steps steps)" "ms" "per step"
+awk -v s="$steps" -v b="$bash_ms" -v r="$runbook_ms" 'BEGIN {
+  printf "%-46s %8d %9.2f ms\n", "bash, one script", b, b / s
+  printf "%-46s %8d %9.2f ms\n", "runbook exec, one shell, snapshot per step", r, r / s
+  printf "%-46s %8s %9.2f ms   (budget 3 ms)\n", "overhead per step", "", (r - b) / s
+}'
