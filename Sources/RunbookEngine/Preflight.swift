@@ -19,7 +19,8 @@ public struct PreflightProblem: Sendable, Hashable, CustomStringConvertible {
 /// that is not a placeholder, and every target they run on can be reached.
 public enum Preflight {
     /// Problems, in guide order; empty when the run may start.
-    public static func check(guide: Guide, binding: Binding, steps: [Step], boundTargets: [String: String]) -> [PreflightProblem] {
+    /// `connecting: false` (a dry run) accepts bound SSH targets without needing to reach them.
+    public static func check(guide: Guide, binding: Binding, steps: [Step], boundTargets: [String: String], connecting: Bool = true) -> [PreflightProblem] {
         var problems: [PreflightProblem] = []
         let used = usedNames(steps: steps, guide: guide)
         for value in binding.values where value.isMissing && used.contains(value.name) {
@@ -43,7 +44,7 @@ public enum Preflight {
                     message: "target \(step.target.name) is not bound (first used by step \(step.number) \(step.id)); "
                         + "bind it with --target \(step.target.name)=ssh://user@host[:port]",
                     location: step.location))
-            } else if boundTargets[step.target.name] != "local" {
+            } else if connecting, boundTargets[step.target.name] != "local" {
                 problems.append(PreflightProblem(
                     message: "step \(step.number) \(step.id) runs on \(step.target.name) over SSH, which this version cannot do yet; "
                         + "bind --target \(step.target.name)=local to run it here, or run it by hand",

@@ -374,3 +374,99 @@ struct ExecTests {
         #expect(steps.map { $0["exit_code"] as? Int } == [0])
     }
 }
+
+/// Runs `runbook` on a pseudo-terminal (util-linux `script`), typing `input`.
+func runbookOnTerminal(_ arguments: [String], input: String, in directory: URL, noColor: Bool = false) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    let command = ([runbookBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    process.arguments = ["-qec", command, "/dev/null"]
+    process.currentDirectoryURL = directory
+    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm"]
+    if noColor { env["NO_COLOR"] = "1" }
+    process.environment = env
+    let stdin = Pipe()
+    let out = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try? stdin.fileHandleForWriting.close()
+    return Run(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: ""), stderr: "")
+}
+
+@Suite("runbook exec on a terminal", .serialized)
+struct TerminalExecTests {
+    let ttyGuide = """
+        # T
+
+        ## Ask
+
+        ```bash { interactive=true }
+        read -r -p "name? " answer
+        echo "got $answer"
+        export ANSWER=$answer
+        ```
+
+        ## Console
+
+        - Create the bucket in the AWS Console.
+
+        ## Use
+
+        ```bash
+        echo "still $ANSWER"
+        ```
+        """
+
+    @Test func interactiveStepsGetTheTerminalAndManualStepsAsk() throws {
+        let dir = try workspace(["tty.md": ttyGuide])
+        let run = try runbookOnTerminal(["exec", "tty.md", "--yes"], input: "alice\nd\n", in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("name? got alice\n"))
+        #expect(run.stdout.contains("   │ - Create the bucket in the AWS Console.\n   Done? [d]one / [s]kip / [a]bort: "))
+        #expect(run.stdout.contains("(done by a person)"))
+        #expect(run.stdout.contains("   │ still alice\n"))
+        #expect(run.stdout.contains("\u{1B}[32m   ✔ succeeded"))
+    }
+
+    @Test func noColorTurnsColourOffAndAbortPauses() throws {
+        let dir = try workspace(["tty.md": ttyGuide])
+        let run = try runbookOnTerminal(["exec", "tty.md", "--yes"], input: "bob\na\n", in: dir, noColor: true)
+        #expect(run.status == 3)
+        #expect(!run.stdout.contains("\u{1B}["))
+        #expect(run.stdout.contains("   ⏸ paused: stopped by a person\n"))
+        #expect(!run.stdout.contains("still bob"))
+    }
+
+    @Test func confirmationAndStepPrompts() throws {
+        let dir = try workspace(["g.md": "# G\n\n## A\n\n```bash\necho A\n```\n\n## B\n\n```bash\necho B\n```\n"])
+        let refused = try runbookOnTerminal(["exec", "g.md"], input: "n\n", in: dir, noColor: true)
+        #expect(refused.status == 2)
+        #expect(refused.stdout.contains("G: 2 steps\n   1. a/1  command  on local\n   2. b/1  command  on local\nRun these steps? [y/N] "))
+        #expect(refused.stdout.contains("runbook: error: not confirmed; nothing ran"))
+        #expect(!refused.stdout.contains("│ A"))
+        let stepwise = try runbookOnTerminal(["exec", "g.md", "--step"], input: "y\ny\nn\n", in: dir, noColor: true)
+        #expect(stepwise.status == 3)
+        #expect(stepwise.stdout.contains("   │ A\n"))
+        #expect(!stepwise.stdout.contains("   │ B\n"))
+        #expect(stepwise.stdout.contains("Run step 2 b/1 on local? [Y/n] "))
+    }
+}
+
+@Suite("runbook exec --dry-run with SSH targets")
+struct DryRunRemoteTests {
+    @Test func aBoundRemoteTargetIsShownNotContacted() throws {
+        let dir = try workspace(["g.md": "# G\n\n## Login\n\n```bash\nssh -i \"$KEY\" admin@\"$HOST_IP\"\n```\n\n## Restart\n\n```bash\nsudo systemctl restart app\n```\n"])
+        let dry = try runbook(["exec", "g.md", "--dry-run", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("1. restart/1  command  on server (ssh://admin@203.0.113.7)  (g.md:11)\n    sudo systemctl restart app\n"))
+        #expect(dry.stdout.contains("  KEY=****\n"))
+        let real = try runbook(["exec", "g.md", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
+        #expect(real.status == 2)
+        #expect(real.stderr.contains("step 1 restart/1 runs on server over SSH, which this version cannot do yet"))
+    }
+}

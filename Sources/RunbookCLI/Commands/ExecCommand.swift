@@ -52,7 +52,8 @@ struct ExecCommand: ParsableCommand {
         } catch {
             throw CLIError(message: error.description)
         }
-        let problems = Preflight.check(guide: guide, binding: bound, steps: selected.filter { $0.kind != .manual }, boundTargets: targets)
+        let problems = Preflight.check(
+            guide: guide, binding: bound, steps: selected.filter { $0.kind != .manual }, boundTargets: targets, connecting: !dryRun)
         if !problems.isEmpty {
             Terminal.errorRaw("preflight failed; nothing ran:")
             for problem in problems { Terminal.errorRaw("  " + bound.mask(problem.description)) }
@@ -222,7 +223,8 @@ enum DryRun {
             out.append("")
         }
         for step in steps {
-            let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (targets[step.target.name].map { " (\($0))" } ?? "")
+            let uri = targets[step.target.name] ?? guide.targets.first { $0.name == step.target.name && $0.name != "local" }?.uri.map { binding.display($0) }
+            let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (uri.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
             for line in body.split(separator: "\n", omittingEmptySubsequences: false) { out.append("    " + binding.mask(String(line))) }
