@@ -360,6 +360,63 @@ struct ExecTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("host-marker").path))
     }
 
+    @Test func runAnnotationsAndChoicesAtRunTime() throws {
+        let dir = try workspace(["g.md": guide("""
+            ## Setup
+
+            ```bash
+            mkdir -p sub
+            ```
+
+            ## Annotated
+
+            ```bash { cwd=sub }
+            pwd
+            ```
+
+            ```bash { background=true }
+            sleep 0.2; echo from-background > bg-done
+            ```
+
+            ```bash { errexit=false }
+            false
+            echo carried on
+            ```
+
+            ```bash { timeout=1s name=slow }
+            sleep 20
+            ```
+
+            ## Install
+
+            ### Option A (recommended): apt
+
+            ```bash
+            echo via-apt
+            ```
+
+            ### Option B: source
+
+            ```bash
+            echo via-source
+            ```
+            """)])
+        let started = Date()
+        let run = try runbook(["exec", "g.md", "--keep-going", "--choose", "install=B"], in: dir)
+        #expect(run.status == 1)
+        let sub = dir.appendingPathComponent("sub").path
+        #expect(run.stdout.contains("── [2/6] 2. annotated/1  on local  (g.md:11)\n   │ \(sub)\n"))
+        #expect(run.stdout.contains("   │ started in the background (pid "))
+        #expect(run.stdout.contains("   │ carried on\n   ✔ succeeded"))
+        #expect(run.stdout.contains("── [5/6] 5. slow  on local"))
+        #expect(run.stdout.contains("   timed out after 1 s\n"))
+        #expect(run.stdout.contains("   │ via-source\n"))
+        #expect(!run.stdout.contains("via-apt"))
+        #expect(Date().timeIntervalSince(started) < 15)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect((try? String(contentsOf: dir.appendingPathComponent("sub/bg-done"), encoding: .utf8)) == "from-background\n")
+    }
+
     @Test func jsonSummary() throws {
         let dir = try workspace(["g.md": guide("## A\n\n```bash\necho hi\n```\n")])
         let run = try runbook(["exec", "g.md", "--json"], in: dir)
