@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,11 +27,14 @@ let package = Package(
         .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
         .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
         .target(name: "RunbookRender", dependencies: ["RunbookGuide", "RunbookModel"]),
-        .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel"]),
+        .target(
+            name: "RunbookJournal",
+            dependencies: ["RunbookModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel", "RunbookJournal"]),
         .target(
             name: "RunbookCLI",
             dependencies: [
-                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH", "RunbookEngine",
+                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH", "RunbookEngine", "RunbookJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "runbook", dependencies: ["RunbookCLI"]),
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine"]),
+        .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide"]),
     ],
     swiftLanguageModes: [.v6]

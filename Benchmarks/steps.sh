@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Per-step overhead of `runbook exec` on this machine against bash running the same commands
-# in one script (SPEC §11: at most 3 ms per step above bash; durable checkpoints are added
+
 # with the journal). Release binary; best of 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,6 @@ runbook_ms=$(best_ms "$runbook" exec guide.md --yes --state-dir "$work/state")
 printf '%-46s %8s %12s\n' "what ($steps steps)" "ms" "per step"
 awk -v s="$steps" -v b="$bash_ms" -v r="$runbook_ms" 'BEGIN {
   printf "%-46s %8d %9.2f ms\n", "bash, one script", b, b / s
-  printf "%-46s %8d %9.2f ms\n", "runbook exec, one shell, snapshot per step", r, r / s
+  printf "%-46s %8d %9.2f ms\n", "runbook exec: shell, snapshot, durable journal", r, r / s
   printf "%-46s %8s %9.2f ms   (budget 3 ms)\n", "overhead per step", "", (r - b) / s
 }'

@@ -3,6 +3,7 @@
 #endif
 import Foundation
 import RunbookGuide
+import RunbookJournal
 import RunbookModel
 
 /// A step's status in a run.
@@ -108,12 +109,17 @@ public final class Runner {
     let options: RunOptions
     let directory: RunDirectory
     weak var observer: (any RunObserver)?
+    let journal: Journal?
     private var sessions: [String: ShellSession] = [:]
     private let environment: [String: String]
     private let boundNames: [String]
 
     /// Prepares a run; nothing starts until `run()`.
-    public init(guide: Guide, binding: Binding, steps: [Step], options: RunOptions, directory: RunDirectory, observer: any RunObserver) {
+    public init(
+        guide: Guide, binding: Binding, steps: [Step], options: RunOptions, directory: RunDirectory,
+        observer: any RunObserver, journal: Journal? = nil
+    ) {
+        self.journal = journal
         self.guide = guide
         self.binding = binding
         self.steps = steps
@@ -166,7 +172,18 @@ public final class Runner {
                 pausedAt = step
                 break
             }
+            do {
+                try journal?.stepStarted(step.number, at: Date().timeIntervalSince1970)
+            } catch {
+                let result = StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "not run: \(error.description)")
+                results.append((step, result))
+                observer?.stepFinished(step, result: result)
+                failed = true
+                break
+            }
+            let started = Date()
             let result = execute(step, position: index + 1)
+            record(step, result, started: started)
             results.append((step, result))
             observer?.stepFinished(step, result: result)
             switch result.status {
@@ -184,10 +201,30 @@ public final class Runner {
             if failed && !options.keepGoing { break }
         }
         if status == .succeeded && failed { status = .failed }
+        try? journal?.finish(status: status.rawValue, at: Date().timeIntervalSince1970)
         for session in sessions.values { session.close() }
         sessions = [:]
         directory.removeWork()
         return RunSummary(id: directory.id, status: status, results: results, pausedAt: pausedAt)
+    }
+
+    /// The finished record and the step's shell snapshot, durable before the next step.
+    private func record(_ step: Step, _ result: StepResult, started: Date) {
+        guard let journal else { return }
+        let key = step.target.user.map { "\(step.target.name)@\($0)" } ?? step.target.name
+        var snapshots: [String: String] = [:]
+        if let session = sessions[key], step.kind != .manual {
+            let secrets = Set(guide.variables.filter(\.secret).map(\.name))
+            let stored = Snapshot.filter(session.snapshot, excluding: Set(boundNames).union(secrets), dropSecretNames: true)
+            snapshots[key] = binding.mask(stored)
+        }
+        let assertions = (try? String(decoding: JSONEncoder().encode(result.assertions), as: UTF8.self)) ?? "[]"
+        let row = StepRecord(
+            number: step.number, id: step.id, contentHash: Journal.fingerprint(step.code + (step.instructions ?? "")),
+            target: key, status: result.status.rawValue, started: started.timeIntervalSince1970,
+            ended: Date().timeIntervalSince1970, exitCode: result.exitCode.map(Int.init), attempts: result.attempts,
+            assertions: assertions, note: result.note)
+        try? journal.stepFinished(row, snapshots: snapshots)
     }
 
     private func session(for target: TargetRef) throws -> ShellSession {
@@ -234,8 +271,11 @@ public final class Runner {
         var script = step.code
         if let cwd = step.annotations["cwd"] { script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script }
         if step.annotations["background"].map(AnnotationParser.isTrue) ?? false {
-            let log = directory.url.appendingPathComponent(String(format: "%03d-background.log", step.number)).path
-            script = "( \(script)\n) > \(ShellSession.quote(log)) 2>&1 < /dev/null &\necho \"started in the background (pid $!), output in \(log)\""
+            let logURL = directory.url.appendingPathComponent(String(format: "%03d-background.log", step.number))
+            let log = logURL.path
+            // Created here, 0600: the shell's redirect would use its umask.
+            close(open(log, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600))
+            script = "( \(script)\n) >> \(ShellSession.quote(log)) 2>&1 < /dev/null &\necho \"started in the background (pid $!), output in \(log)\""
         }
 
         let interactive = step.traits.interactive || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false)

@@ -1,3 +1,5 @@
+import RunbookGuide
+
 /// Turns what a shell prints about itself (`declare -p`, a marker line, `declare -f`, `cd`)
 /// into the snapshot that is kept: bash's own special and readonly variables, runbook's
 /// `__rb_` names, and every bound name (their values, secrets included, come from the
@@ -12,8 +14,9 @@ enum Snapshot {
         "COLUMNS", "LINES", "HOSTNAME", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH_ARGV0",
     ]
 
-    /// Filters raw shell output into a snapshot.
-    static func filter(_ raw: String, excluding bound: Set<String>) -> String {
+    /// Filters raw shell output into a snapshot. `dropSecretNames` also leaves out variables
+    /// whose names look secret (what is written to disk must hold no secret).
+    static func filter(_ raw: String, excluding bound: Set<String>, dropSecretNames: Bool = false) -> String {
         let bytes = Array(raw.utf8)
         var kept: [String] = []
         var i = 0
@@ -56,6 +59,7 @@ enum Snapshot {
             let name = String(words[2].prefix { $0 != "=" })
             if flags.contains("r") || special.contains(name) || name.hasPrefix("BASH_") || name.hasPrefix("COMP_")
                 || name.hasPrefix("__rb_") || name.hasPrefix("__RB_") || bound.contains(name)
+                || (dropSecretNames && Text.isSecretName(name))
             {
                 continue
             }

@@ -154,7 +154,10 @@ struct ExecTests {
         let runDir = runs.appendingPathComponent(id)
         #expect(id.range(of: #"^\d{8}-\d{4}-[0-9a-f]{4}$"#, options: .regularExpression) != nil)
         let files = try FileManager.default.contentsOfDirectory(atPath: runDir.path).sorted()
-        #expect(files == ["002-use-1.log"])
+        #expect(files == ["002-use-1.log", "journal.sqlite", "lock"])
+        for file in files {
+            #expect(try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent(file).path)[.posixPermissions] as? Int == 0o600, "\(file)")
+        }
         let log = try String(contentsOf: runDir.appendingPathComponent("002-use-1.log"), encoding: .utf8)
         #expect(log == "token is ****\n****\n")
         let dirMode = try FileManager.default.attributesOfItem(atPath: runDir.path)[.posixPermissions] as? Int
@@ -525,5 +528,63 @@ struct DryRunRemoteTests {
         let real = try runbook(["exec", "g.md", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
         #expect(real.status == 2)
         #expect(real.stderr.contains("step 1 restart/1 runs on server over SSH, which this version cannot do yet"))
+    }
+}
+
+@Suite("runs and status", .serialized)
+struct RunsStatusTests {
+    @Test func runsAndStatusShowTheJournalWithoutSecrets() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\nexport APP_SECRET=\"made-$DB_PASSWORD\"\nexport MODE=prod\necho one\n```\n\n## Two\n\n```bash\nfalse\n```\n",
+        ])
+        let run = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-5e3cr3t"], in: dir)
+        #expect(run.status == 1)
+        let runs = try runbook(["runs"], in: dir)
+        #expect(runs.status == 0)
+        #expect(runs.stdout.range(of: #"^\d{8}-\d{4}-[0-9a-f]{4}  failed       2/2 steps  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  g\.md\n$"#, options: .regularExpression) != nil, "\(runs.stdout)")
+        let status = try runbook(["status"], in: dir)
+        #expect(status.status == 0)
+        let lines = status.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("   2  one/1  succeeded    exit 0  "))
+        #expect(lines[2].hasPrefix("   3  two/1  failed       exit 1  "))
+        let json = try runbook(["runs", "--json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["schema"] as? Int == 1)
+        let entries = try #require(document["runs"] as? [[String: Any]])
+        #expect(entries.map { $0["status"] as? String } == ["failed"])
+        #expect(entries.map { $0["steps"] as? Int } == [2])
+        #expect(entries.map { $0["finished"] as? Int } == [2])
+        // Neither the bound secret nor a secret the guide derived reaches the state files.
+        let runDir = dir.appendingPathComponent(".runbook/runs").appendingPathComponent(entries[0]["id"] as! String)
+        for file in try FileManager.default.contentsOfDirectory(atPath: runDir.path) {
+            let bytes = try Data(contentsOf: runDir.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("pw-5e3cr3t".utf8)) == nil, "\(file)")
+            #expect(bytes.range(of: Data("APP_SECRET".utf8)) == nil, "\(file)")
+        }
+        let journal = try Data(contentsOf: runDir.appendingPathComponent("journal.sqlite"))
+        #expect(journal.range(of: Data("declare -x MODE=\"prod\"".utf8)) != nil)
+        let unknown = try runbook(["status", "nope"], in: dir)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "runbook: error: no run nope in .runbook; runbook runs lists them\n")
+    }
+
+    @Test func killMinusNineLosesNoFinishedStep() throws {
+        let dir = try workspace(["g.md": "# G\n\n## One\n\n```bash\necho one\n```\n\n## Two\n\n```bash\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"])
+        let (process, _, _) = try startRunbook(["exec", "g.md"], in: dir)
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let status = try runbook(["status"], in: dir)
+        let lines = status.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].contains("  interrupted  g.md  started "))
+        #expect(lines[1].hasPrefix("   1  one/1    succeeded    exit 0  "))
+        #expect(lines[2] == "   2  two/1    interrupted")
+        #expect(lines[3] == "   3  three/1  pending    ")
+        let runs = try runbook(["runs"], in: dir)
+        #expect(runs.stdout.contains("  interrupted  1/3 steps  "))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("three").path))
+        // The killed runner's shell and its sleep do not outlive the test by long.
+        _ = try runbook(["exec", "g.md", "--only", "1"], in: dir)
     }
 }

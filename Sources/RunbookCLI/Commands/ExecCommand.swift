@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import RunbookEngine
 import RunbookGuide
+import RunbookJournal
 import RunbookModel
 import RunbookRender
 
@@ -81,6 +82,17 @@ struct ExecCommand: ParsableCommand {
         } catch {
             throw CLIError(message: "cannot create the run directory in \(stateDir): \(error.localizedDescription)")
         }
+        let lock: RunLock
+        let journal: Journal
+        do {
+            lock = try RunLock(runDirectory: directory.url)
+            journal = try Journal.create(
+                in: directory.url, run: RunRecord.describing(guide: guide, binding: bound, steps: selected, targets: targets, id: directory.id),
+                steps: selected.map { StepRecord(number: $0.number, id: $0.id, contentHash: Journal.fingerprint($0.code + ($0.instructions ?? "")), target: $0.target.description, status: StepStatus.pending.rawValue) })
+        } catch {
+            throw CLIError(message: error.description)
+        }
+        defer { withExtendedLifetime(lock) {} }
         var options = RunOptions()
         options.keepGoing = keepGoing
         options.manual = manual
@@ -89,7 +101,7 @@ struct ExecCommand: ParsableCommand {
         if let shell = guide.settings.shell { options.shell = shell.hasPrefix("/") ? shell : "/bin/\(shell)" }
         let observer = TerminalObserver(guide: guide, style: style, json: json)
         let started = Date()
-        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer).run()
+        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal).run()
         observer.finish(summary, guide: guide, directory: directory, elapsed: Date().timeIntervalSince(started))
         if json { Terminal.write(ExecReport.json(summary, guide: guide) + "\n") }
         switch summary.status {
@@ -273,5 +285,22 @@ enum ExecReport {
                 Entry(number: $0.step.number, id: $0.step.id, status: $0.result.status.rawValue, exitCode: $0.result.exitCode,
                       durationMs: Int($0.result.duration * 1000), attempts: $0.result.attempts, assertions: $0.result.assertions, note: $0.result.note)
             }))
+    }
+}
+
+extension RunRecord {
+    /// The header for a new run: the guide and its fingerprint, the selection, and the
+    /// bindings with every secret value left out.
+    static func describing(guide: Guide, binding: Binding, steps: [Step], targets: [String: String], id: String) -> RunRecord {
+        let text = (try? String(contentsOfFile: guide.path, encoding: .utf8)) ?? ""
+        let bindings = binding.values.compactMap { value -> String? in
+            guard let v = value.value else { return nil }
+            return "\(value.name)=\(value.secret ? "****" : v)\t\(value.source)"
+        }
+        return RunRecord(
+            id: id, guide: guide.path, guideHash: Journal.fingerprint(text), status: RunStatus.running.rawValue,
+            started: Date().timeIntervalSince1970, selection: steps.map { String($0.number) }.joined(separator: ","),
+            bindings: bindings.joined(separator: "\n"), targets: targets.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n"),
+            choices: guide.choices.map { "\($0.id)=\($0.chosen)" }.joined(separator: "\n"))
     }
 }

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import RunbookJournal
+import RunbookRender
+
+private func clock(_ seconds: Double) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
+    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+}
+
+private func duration(_ start: Double?, _ end: Double?) -> String {
+    guard let start, let end else { return "-" }
+    return String(format: "%.1f s", end - start)
+}
+
+/// `runbook runs`: the runs in the state directory.
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List runs: id, guide, status, progress, start and duration.",
+        discussion: """
+            Example:
+              runbook runs
+              runbook status 20261123-0142-7f3a
+            """)
+
+    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
+    @Flag(help: "Write JSON (schema 1).") var json = false
+
+    struct Entry: Encodable {
+        var id: String
+        var guide: String
+        var status: String
+        var steps: Int
+        var finished: Int
+        var started: String
+        var ended: String?
+    }
+    struct Document: Encodable {
+        var schema = 1
+        var runs: [Entry]
+    }
+
+    func run() throws {
+        var entries: [Entry] = []
+        for directory in RunStore.directories(in: stateDir) {
+            do {
+                let view = try RunStore.load(directory)
+                let finished = view.steps.filter { ["succeeded", "failed", "skipped"].contains($0.status) }.count
+                entries.append(Entry(
+                    id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count, finished: finished,
+                    started: clock(view.run.started), ended: view.run.ended.map(clock)))
+            } catch {
+                Terminal.warning(error.description)
+            }
+        }
+        if json {
+            Terminal.write(JSONOutput.encode(Document(runs: entries)) + "\n")
+            return
+        }
+        if entries.isEmpty {
+            Terminal.write("no runs in \(stateDir)\n")
+            return
+        }
+        for entry in entries {
+            let start = entry.started
+            Terminal.write("\(entry.id)  \(pad(entry.status, 11))  \(entry.finished)/\(entry.steps) steps  \(start)  \(entry.guide)\n")
+        }
+    }
+}
+
+/// `runbook status [RUN]`: every step of a run.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show every step of a run (the newest by default) with its status.",
+        discussion: """
+            Example:
+              runbook status
+              runbook status 20261123-0142 --json
+            """)
+
+    @Argument(help: "Run id or a unique prefix; the newest run when omitted.") var runID: String?
+    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
+    @Flag(help: "Write JSON (schema 1).") var json = false
+
+    struct Entry: Encodable {
+        var number: Int
+        var id: String
+        var target: String
+        var status: String
+        var exitCode: Int?
+        var attempts: Int
+        var started: String?
+        var durationMs: Int?
+        var note: String?
+    }
+    struct Document: Encodable {
+        var schema = 1
+        var run: String
+        var guide: String
+        var status: String
+        var steps: [Entry]
+    }
+
+    static func milliseconds(_ step: StepRecord) -> Int? {
+        guard let start = step.started, let end = step.ended else { return nil }
+        return Int((end - start) * 1000)
+    }
+
+    func run() throws {
+        let view: RunView
+        do {
+            view = try RunStore.load(try RunStore.find(runID, in: stateDir))
+        } catch {
+            throw CLIError(message: error.description)
+        }
+        if json {
+            let steps = view.steps.map {
+                Entry(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
+                      started: $0.started.map(clock), durationMs: Self.milliseconds($0), note: $0.note)
+            }
+            Terminal.write(JSONOutput.encode(Document(run: view.run.id, guide: view.run.guide, status: view.status, steps: steps)) + "\n")
+            return
+        }
+        Terminal.write("run \(view.run.id)  \(view.status)  \(view.run.guide)  started \(clock(view.run.started))\n")
+        let width = view.steps.map(\.id.count).max() ?? 0
+        for step in view.steps {
+            var line = String(format: "%4d  ", step.number) + pad(step.id, width) + "  " + pad(step.status, 11)
+            if let code = step.exitCode { line += "  exit \(code)" }
+            if step.started != nil, step.ended != nil { line += "  " + duration(step.started, step.ended) }
+            if step.attempts > 1 { line += "  \(step.attempts) attempts" }
+            if let note = step.note { line += "  (\(note))" }
+            Terminal.write(line + "\n")
+        }
+    }
+}
