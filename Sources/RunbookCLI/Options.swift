@@ -9,6 +9,13 @@ struct GuideArgument: ParsableArguments {
     @Argument(help: "The Markdown guide to read.", completion: .file(extensions: ["md", "markdown", "txt"]))
     var guide: String
 
+    init() {}
+
+    /// A guide named by a run's journal rather than the command line.
+    init(guide: String) {
+        self.guide = guide
+    }
+
     /// Reads the guide; a missing or binary file, or errors in it (bad annotations, broken
     /// front matter), exit 2 with every problem and its location.
     func load() throws -> Guide {

@@ -35,6 +35,13 @@ public struct RunDirectory: Sendable {
         return RunDirectory(id: id, url: url)
     }
 
+    /// An existing run's directory (for a resume); its scratch area is made again.
+    public static func existing(_ url: URL) throws -> RunDirectory {
+        let work = url.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return RunDirectory(id: url.lastPathComponent, url: url)
+    }
+
     /// Where a target's shell writes its scripts and snapshots.
     public func workDirectory(for target: String) throws -> URL {
         let dir = url.appendingPathComponent("work").appendingPathComponent(target)

@@ -110,16 +110,19 @@ public final class Runner {
     let directory: RunDirectory
     weak var observer: (any RunObserver)?
     let journal: Journal?
+    let initialSnapshots: [String: String]
     private var sessions: [String: ShellSession] = [:]
     private let environment: [String: String]
     private let boundNames: [String]
 
     /// Prepares a run; nothing starts until `run()`.
+    /// `snapshots` (target key → snapshot) restore each target's shell state, for a resume.
     public init(
         guide: Guide, binding: Binding, steps: [Step], options: RunOptions, directory: RunDirectory,
-        observer: any RunObserver, journal: Journal? = nil
+        observer: any RunObserver, journal: Journal? = nil, snapshots: [String: String] = [:]
     ) {
         self.journal = journal
+        self.initialSnapshots = snapshots
         self.guide = guide
         self.binding = binding
         self.steps = steps
@@ -159,6 +162,7 @@ public final class Runner {
         var status = RunStatus.succeeded
         var pausedAt: Step?
         var failed = false
+        var startedRecorded = false
         for (index, step) in steps.enumerated() {
             if interruptSignal != 0 {
                 status = .interrupted
@@ -173,7 +177,7 @@ public final class Runner {
                 break
             }
             do {
-                try journal?.stepStarted(step.number, at: Date().timeIntervalSince1970)
+                if !startedRecorded { try journal?.stepStarted(step.number, at: Date().timeIntervalSince1970) }
             } catch {
                 let result = StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "not run: \(error.description)")
                 results.append((step, result))
@@ -183,7 +187,11 @@ public final class Runner {
             }
             let started = Date()
             let result = execute(step, position: index + 1)
-            record(step, result, started: started)
+            // The next step's started record rides in the same commit when nothing can come
+            // between the two steps (no prompt, and this step let the run go on).
+            let goesOn = result.status == .succeeded || result.status == .skipped || (result.status == .failed && options.keepGoing)
+            let next = index + 1 < steps.count && goesOn && !options.stepByStep && interruptSignal == 0 ? steps[index + 1].number : nil
+            startedRecorded = record(step, result, started: started, nextStarting: next)
             results.append((step, result))
             observer?.stepFinished(step, result: result)
             switch result.status {
@@ -209,13 +217,17 @@ public final class Runner {
     }
 
     /// The finished record and the step's shell snapshot, durable before the next step.
-    private func record(_ step: Step, _ result: StepResult, started: Date) {
-        guard let journal else { return }
+    /// Returns whether the next step's started record was written too.
+    @discardableResult
+    private func record(_ step: Step, _ result: StepResult, started: Date, nextStarting next: Int? = nil) -> Bool {
+        guard let journal else { return false }
         let key = step.target.user.map { "\(step.target.name)@\($0)" } ?? step.target.name
         var snapshots: [String: String] = [:]
         if let session = sessions[key], step.kind != .manual {
             let secrets = Set(guide.variables.filter(\.secret).map(\.name))
-            let stored = Snapshot.filter(session.snapshot, excluding: Set(boundNames).union(secrets), dropSecretNames: true)
+            let stored = Snapshot.filter(
+                session.snapshot, excluding: Set(boundNames).union(secrets), dropSecretNames: true,
+                inherited: ProcessInfo.processInfo.environment)
             snapshots[key] = binding.mask(stored)
         }
         let assertions = (try? String(decoding: JSONEncoder().encode(result.assertions), as: UTF8.self)) ?? "[]"
@@ -224,7 +236,12 @@ public final class Runner {
             target: key, status: result.status.rawValue, started: started.timeIntervalSince1970,
             ended: Date().timeIntervalSince1970, exitCode: result.exitCode.map(Int.init), attempts: result.attempts,
             assertions: assertions, note: result.note)
-        try? journal.stepFinished(row, snapshots: snapshots)
+        do {
+            try journal.stepFinished(row, snapshots: snapshots, nextStarting: next)
+            return next != nil
+        } catch {
+            return false
+        }
     }
 
     private func session(for target: TargetRef) throws -> ShellSession {
@@ -232,7 +249,8 @@ public final class Runner {
         if let existing = sessions[key] { return existing }
         let created = try ShellSession(
             shell: options.shell, environment: environment, bound: boundNames,
-            workDirectory: try directory.workDirectory(for: Text.slugForFile(key)), user: target.user)
+            workDirectory: try directory.workDirectory(for: Text.slugForFile(key)),
+            restoring: initialSnapshots[key] ?? "", user: target.user)
         created.interruptRequested = { interruptSignal != 0 }
         sessions[key] = created
         return created

@@ -16,7 +16,11 @@ enum Snapshot {
 
     /// Filters raw shell output into a snapshot. `dropSecretNames` also leaves out variables
     /// whose names look secret (what is written to disk must hold no secret).
-    static func filter(_ raw: String, excluding bound: Set<String>, dropSecretNames: Bool = false) -> String {
+    /// `inherited`: variables exported unchanged from runbook's own environment are left out
+    /// too (a resume gets them from the environment again, and they may hold credentials).
+    static func filter(
+        _ raw: String, excluding bound: Set<String>, dropSecretNames: Bool = false, inherited: [String: String] = [:]
+    ) -> String {
         let bytes = Array(raw.utf8)
         var kept: [String] = []
         var i = 0
@@ -48,8 +52,9 @@ enum Snapshot {
             }
             let entry = String(decoding: bytes[start..<min(i, bytes.count)], as: UTF8.self)
             i += 1
-            if entry == marker {
-                kept.append(String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self))
+            if entry == marker || entry == "# " + marker {
+                // Kept as a comment so filtering a snapshot again finds it (sourcing ignores it).
+                kept.append("# \(marker)\n" + String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self))
                 break
             }
             guard entry.hasPrefix("declare ") else { continue }
@@ -63,8 +68,21 @@ enum Snapshot {
             {
                 continue
             }
+            if let value = inherited[name], flags.contains("x"), entry == "declare \(flags) \(name)=\"\(escaped(value))\"" {
+                continue
+            }
             kept.append(entry + "\n")
         }
         return kept.joined()
+    }
+
+    /// A value as `declare -p` writes it between double quotes.
+    static func escaped(_ value: String) -> String {
+        var out = ""
+        for c in value {
+            if c == "\\" || c == "\"" || c == "$" || c == "`" { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 }

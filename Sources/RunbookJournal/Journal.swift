@@ -141,13 +141,26 @@ public final class Journal: @unchecked Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        do {
-            queue = try DatabaseQueue(path: url.path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(queue)
-        } catch {
-            throw JournalError(description: "\(url.path): cannot open the journal: \(error)")
+        // Opening is retried briefly: CI once saw a transient "disk I/O error" opening a second
+        // connection to a WAL journal under heavy load (not reproducible here).
+        var opened: DatabaseQueue?
+        var lastError: (any Error)?
+        for attempt in 0..<5 {
+            do {
+                let candidate = try DatabaseQueue(path: url.path, configuration: configuration)
+                try candidate.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try Self.migrator.migrate(candidate)
+                opened = candidate
+                break
+            } catch {
+                lastError = error
+                usleep(useconds_t(50_000 * (attempt + 1)))
+            }
         }
+        guard let opened else {
+            throw JournalError(description: "\(url.path): cannot open the journal: \(lastError.map { "\($0)" } ?? "unknown error")")
+        }
+        queue = opened
         // SQLite creates -wal and -shm beside the file with the process umask; keep them private.
         for suffix in ["", "-wal", "-shm"] { chmod(url.path + suffix, 0o600) }
     }
@@ -196,10 +209,16 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Records how a step ended and each target's shell snapshot, in one transaction.
-    public func stepFinished(_ record: StepRecord, snapshots: [String: String]) throws(JournalError) {
+    /// Records how a step ended and each target's shell snapshot, in one transaction; with
+    /// `nextStarting`, also the next step's started record (one commit between two steps).
+    public func stepFinished(_ record: StepRecord, snapshots: [String: String], nextStarting next: Int? = nil) throws(JournalError) {
         try write { db in
             try record.update(db)
+            if let next {
+                try db.execute(
+                    sql: "UPDATE step SET status = 'running', started = ?, ended = NULL WHERE number = ?",
+                    arguments: [record.ended ?? Date().timeIntervalSince1970, next])
+            }
             for (target, content) in snapshots {
                 try db.execute(
                     sql: "INSERT INTO snapshot (target, content, step) VALUES (?, ?, ?) ON CONFLICT(target) DO UPDATE SET content = excluded.content, step = excluded.step",
@@ -212,6 +231,18 @@ public final class Journal: @unchecked Sendable {
     public func finish(status: String, at time: Double) throws(JournalError) {
         try write { db in
             try db.execute(sql: "UPDATE run SET status = ?, ended = ?", arguments: [status, time])
+        }
+    }
+
+    /// Marks the run as running again (a resume).
+    public func reopen() throws(JournalError) {
+        try write { db in try db.execute(sql: "UPDATE run SET status = 'running', ended = NULL") }
+    }
+
+    /// Records a step's outcome decided without running it (confirmed, skipped).
+    public func decide(_ number: Int, status: String, note: String, at time: Double) throws(JournalError) {
+        try write { db in
+            try db.execute(sql: "UPDATE step SET status = ?, note = ?, ended = ? WHERE number = ?", arguments: [status, note, time, number])
         }
     }
 

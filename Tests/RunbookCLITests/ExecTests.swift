@@ -125,7 +125,7 @@ struct ExecTests {
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 3)
         #expect(run.stdout.contains("── [1/2] 1. console/1  by a person  (g.md:5)\n   ⏸ paused: waiting for a person\n   │ - Create a bucket in the AWS Console.\n"))
-        #expect(run.stdout.contains("when step 1 is done, continue with: runbook exec g.md --from 2 (or --manual=skip)"))
+        #expect(run.stdout.range(of: #"when step 1 is done: runbook resume \d{8}-\d{4}-[0-9a-f]{4} --confirm\n"#, options: .regularExpression) != nil)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
         let skipped = try runbook(["exec", "g.md", "--manual", "skip"], in: dir)
         #expect(skipped.status == 0)
@@ -586,5 +586,105 @@ struct RunsStatusTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("three").path))
         // The killed runner's shell and its sleep do not outlive the test by long.
         _ = try runbook(["exec", "g.md", "--only", "1"], in: dir)
+    }
+}
+
+@Suite("runbook resume", .serialized)
+struct ResumeTests {
+    let guideText = """
+        # R
+
+        ## One
+
+        ```bash
+        echo ran >> one-count
+        mkdir -p work && cd work
+        export STAGE=built
+        UNEXPORTED=kept
+        helper() { echo "helper $1"; }
+        ```
+
+        ## Two
+
+        Verify it is ready:
+
+        ```bash { retries=0 }
+        test -f ../ready
+        ```
+
+        ## Three
+
+        ```bash
+        echo "$STAGE $UNEXPORTED $(basename "$PWD")"
+        helper three
+        ```
+        """
+
+    @Test func aFailedRunResumesAfterTheFixInANewProcessWithItsState() throws {
+        let dir = try workspace(["g.md": guideText])
+        let first = try runbook(["exec", "g.md"], in: dir)
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("after fixing the cause: runbook resume "))
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("ready").path, contents: Data())
+        let resumed = try runbook(["resume"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("at step 2 two/1 (1 of 3 steps already finished)\n── [1/2] 2. two/1"))
+        #expect(resumed.stdout.contains("   │ built kept work\n   │ helper three\n"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("one-count"), encoding: .utf8) == "ran\n")
+        let again = try runbook(["resume"], in: dir)
+        #expect(again.status == 2)
+        #expect(again.stderr == "runbook: error: no unfinished run in .runbook; runbook runs lists them\n")
+    }
+
+    @Test func anInterruptedStepNeedsConsentToRunAgain() throws {
+        let dir = try workspace(["g.md": "# K\n\n## One\n\n```bash\necho ran >> one-count\n```\n\n## Two\n\n```bash\necho two >> two-count\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"])
+        let (process, _, _) = try startRunbook(["exec", "g.md"], in: dir)
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let refused = try runbook(["resume"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "runbook: error: step 2 two/1 was interrupted and its outcome is unknown; run it again with --rerun-interrupted or skip it with --skip-interrupted\n")
+        let skipped = try runbook(["resume", "--skip-interrupted"], in: dir)
+        #expect(skipped.status == 0)
+        #expect(skipped.stdout.contains("   │ three\n"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("one-count"), encoding: .utf8) == "ran\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("two-count"), encoding: .utf8) == "two\n")
+        let status = try runbook(["status"], in: dir)
+        #expect(status.stdout.contains("   2  two/1    skipped      (interrupted, skipped on resume)\n"))
+    }
+
+    @Test func aPausedManualStepIsConfirmed() throws {
+        let dir = try workspace(["g.md": "# M\n\n## Console\n\n- Create the bucket in the AWS Console.\n\n## After\n\n```bash\necho after\n```\n"])
+        let paused = try runbook(["exec", "g.md"], in: dir)
+        #expect(paused.status == 3)
+        #expect(paused.stdout.contains("when step 1 is done: runbook resume "))
+        let again = try runbook(["resume"], in: dir)
+        #expect(again.status == 3)
+        let confirmed = try runbook(["resume", "--confirm"], in: dir)
+        #expect(confirmed.status == 0)
+        #expect(confirmed.stdout.contains("   │ after\n"))
+        let status = try runbook(["status"], in: dir)
+        #expect(status.stdout.contains("   1  console/1  succeeded    (done by a person (--confirm))\n"))
+    }
+
+    @Test func aRunInUseIsRefusedAndDriftIsReported() throws {
+        let dir = try workspace(["g.md": "# L\n\n## One\n\n```bash\necho one\n```\n\n## Two\n\n```bash\nsleep 3\nfalse\n```\n"])
+        let (process, _, _) = try startRunbook(["exec", "g.md"], in: dir)
+        Thread.sleep(forTimeInterval: 1.0)
+        let busy = try runbook(["resume"], in: dir)
+        #expect(busy.status == 2)
+        #expect(busy.stderr.contains(" is in use by process \(process.processIdentifier); wait for it to end\n"))
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        try Data("# L\n\n## One\n\n```bash\necho one, changed\n```\n\n## Two\n\n```bash\necho fixed\n```\n".utf8).write(to: dir.appendingPathComponent("g.md"))
+        let resumed = try runbook(["resume"], in: dir)
+        #expect(resumed.status == 0)
+        #expect(resumed.stderr == """
+            runbook: warning: g.md changed since run \(try #require(resumed.stdout.split(separator: " ").dropFirst(2).first)) started; steps not yet run use the new text
+            runbook: warning: finished step 1 one/1 has changed; it is not run again
+
+            """)
+        #expect(resumed.stdout.contains("   │ fixed\n"))
     }
 }

@@ -181,6 +181,11 @@ struct SnapshotFilterTests {
 
     @Test func filterReadsQuotedEntries() {
         let raw = "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\ndeclare -r C=\"3\"\ndeclare -x SECRET=\"s\"\n__RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n"
-        #expect(Snapshot.filter(raw, excluding: ["SECRET"]) == "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+        let once = Snapshot.filter(raw, excluding: ["SECRET"])
+        #expect(once == "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+        // Filtering again (as the journal does) keeps the functions and the directory.
+        #expect(Snapshot.filter(once, excluding: ["SECRET"]) == once)
+        #expect(Snapshot.filter(once, excluding: [], inherited: ["A": "1"]) == "declare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+        #expect(Snapshot.filter(once, excluding: [], inherited: ["A": "changed"]).hasPrefix("declare -x A=\"1\"\n"))
     }
 }

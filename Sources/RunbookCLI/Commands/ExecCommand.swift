@@ -208,7 +208,7 @@ final class TerminalObserver: RunObserver {
         out(style.dim("   (this step uses the terminal; runbook continues when it ends)"))
     }
 
-    func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double) {
+    func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double, resuming: Bool = false) {
         let counts = Dictionary(grouping: summary.results, by: { $0.result.status }).mapValues(\.count)
         let parts = [StepStatus.succeeded, .failed, .skipped, .paused, .interrupted].compactMap { status in
             counts[status].map { "\($0) \(status.rawValue)" }
@@ -219,7 +219,11 @@ final class TerminalObserver: RunObserver {
         out("")
         out(colored)
         if let paused = summary.pausedAt {
-            out("when step \(paused.number) is done, continue with: runbook exec \(guide.path) --from \(paused.number + 1) (or --manual=skip)")
+            out("when step \(paused.number) is done: runbook resume \(summary.id) --confirm")
+        } else if summary.status == .failed {
+            out("after fixing the cause: runbook resume \(summary.id)")
+        } else if summary.status == .interrupted {
+            out("to continue: runbook resume \(summary.id) --rerun-interrupted (or --skip-interrupted)")
         }
     }
 }

@@ -131,7 +131,7 @@ struct StatusCommand: ParsableCommand {
         for step in view.steps {
             var line = String(format: "%4d  ", step.number) + pad(step.id, width) + "  " + pad(step.status, 11)
             if let code = step.exitCode { line += "  exit \(code)" }
-            if step.started != nil, step.ended != nil { line += "  " + duration(step.started, step.ended) }
+            if step.attempts > 0, step.started != nil, step.ended != nil { line += "  " + duration(step.started, step.ended) }
             if step.attempts > 1 { line += "  \(step.attempts) attempts" }
             if let note = step.note { line += "  (\(note))" }
             Terminal.write(line + "\n")
