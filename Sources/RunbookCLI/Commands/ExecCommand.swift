@@ -36,12 +36,8 @@ struct ExecCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only these steps (repeatable).", valueName: "step")) var only: [String] = []
     @Option(help: ArgumentHelp("Run one section and its subsections, optional ones included.", valueName: "name")) var section: String?
     @Flag(help: "Do the whole preflight and print what would run where; run nothing.") var dryRun = false
-    @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
     @Flag(help: "Ask before every step.") var step = false
-    @Flag(help: "A failed step does not stop the run; the run still ends failed.") var keepGoing = false
-    @Option(help: "Manual steps: prompt (on a terminal; else pause), pause, or skip.") var manual: ManualMode = .prompt
-    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
-    @Flag(help: "Print a JSON summary (schema 1) on stdout; step output goes to stderr.") var json = false
+    @OptionGroup var flags: RunFlags
 
     func run() throws {
         let guide = try binding.applyChoices(to: try self.guide.load())
@@ -69,7 +65,7 @@ struct ExecCommand: ParsableCommand {
             Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, targets: targets))
             return
         }
-        if terminal && !yes {
+        if terminal && !flags.yes {
             Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
             Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
@@ -78,9 +74,9 @@ struct ExecCommand: ParsableCommand {
         }
         let directory: RunDirectory
         do {
-            directory = try RunDirectory.create(in: stateDir)
+            directory = try RunDirectory.create(in: flags.stateDir)
         } catch {
-            throw CLIError(message: "cannot create the run directory in \(stateDir): \(error.localizedDescription)")
+            throw CLIError(message: "cannot create the run directory in \(flags.stateDir): \(error.localizedDescription)")
         }
         let lock: RunLock
         let journal: Journal
@@ -93,16 +89,36 @@ struct ExecCommand: ParsableCommand {
             throw CLIError(message: error.description)
         }
         defer { withExtendedLifetime(lock) {} }
+        var options = flags.options(guide: guide, terminal: terminal)
+        options.stepByStep = step
+        let observer = TerminalObserver(guide: guide, style: style, json: flags.json)
+        let started = Date()
+        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal).run()
+        try flags.end(summary, guide: guide, directory: directory, observer: observer, elapsed: Date().timeIntervalSince(started))
+    }
+}
+
+/// Flags `exec` and `resume` share, and how both end a run.
+struct RunFlags: ParsableArguments {
+    @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
+    @Flag(help: "A failed step does not stop the run; the run still ends failed.") var keepGoing = false
+    @Option(help: "Manual steps: prompt (on a terminal; else pause), pause, or skip.") var manual: ManualMode = .prompt
+    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
+    @Flag(help: "Print a JSON summary (schema 1) on stdout; step output goes to stderr.") var json = false
+
+    /// Runner options from these flags and the guide's front matter.
+    func options(guide: Guide, terminal: Bool) -> RunOptions {
         var options = RunOptions()
         options.keepGoing = keepGoing
         options.manual = manual
         options.terminal = terminal
-        options.stepByStep = step
         if let shell = guide.settings.shell { options.shell = shell.hasPrefix("/") ? shell : "/bin/\(shell)" }
-        let observer = TerminalObserver(guide: guide, style: style, json: json)
-        let started = Date()
-        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal).run()
-        observer.finish(summary, guide: guide, directory: directory, elapsed: Date().timeIntervalSince(started))
+        return options
+    }
+
+    /// Prints the run's last lines (and JSON) and ends with its exit status.
+    func end(_ summary: RunSummary, guide: Guide, directory: RunDirectory, observer: TerminalObserver, elapsed: Double) throws {
+        observer.finish(summary, guide: guide, directory: directory, elapsed: elapsed)
         if json { Terminal.write(ExecReport.json(summary, guide: guide) + "\n") }
         switch summary.status {
         case .succeeded, .running: return
@@ -208,7 +224,7 @@ final class TerminalObserver: RunObserver {
         out(style.dim("   (this step uses the terminal; runbook continues when it ends)"))
     }
 
-    func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double, resuming: Bool = false) {
+    func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double) {
         let counts = Dictionary(grouping: summary.results, by: { $0.result.status }).mapValues(\.count)
         let parts = [StepStatus.succeeded, .failed, .skipped, .paused, .interrupted].compactMap { status in
             counts[status].map { "\($0) \(status.rawValue)" }

@@ -32,11 +32,7 @@ struct ResumeCommand: ParsableCommand {
     @Flag(help: "Record the paused manual step as done and continue.") var confirm = false
     @Flag(help: "Run an interrupted step again.") var rerunInterrupted = false
     @Flag(help: "Record an interrupted step as skipped and continue.") var skipInterrupted = false
-    @Flag(help: "Do not ask for confirmation on a terminal.") var yes = false
-    @Flag(help: "A failed step does not stop the run.") var keepGoing = false
-    @Option(help: "Manual steps: prompt, pause, or skip.") var manual: ManualMode = .prompt
-    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
-    @Flag(help: "Print a JSON summary (schema 1) on stdout.") var json = false
+    @OptionGroup var flags: RunFlags
 
     func validate() throws {
         if rerunInterrupted && skipInterrupted {
@@ -135,7 +131,7 @@ struct ResumeCommand: ParsableCommand {
             remaining.append(step)
         }
         let style = Style(enabled: terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        let observer = TerminalObserver(guide: guide, style: style, json: json)
+        let observer = TerminalObserver(guide: guide, style: style, json: flags.json)
         if remaining.isEmpty {
             try? journal.finish(status: RunStatus.succeeded.rawValue, at: now)
             observer.out("run \(header.id): nothing left to run; recorded as succeeded")
@@ -156,36 +152,24 @@ struct ResumeCommand: ParsableCommand {
         } catch {
             throw CLIError(message: "cannot prepare \(directory.path): \(error.localizedDescription)")
         }
-        var options = RunOptions()
-        options.keepGoing = keepGoing
-        options.manual = manual
-        options.terminal = terminal
-        if let shell = guide.settings.shell { options.shell = shell.hasPrefix("/") ? shell : "/bin/\(shell)" }
         let started = Date()
         let summary = Runner(
-            guide: guide, binding: bound, steps: remaining, options: options, directory: runDirectory, observer: observer,
-            journal: journal, snapshots: snapshots
+            guide: guide, binding: bound, steps: remaining, options: flags.options(guide: guide, terminal: terminal),
+            directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots
         ).run()
-        observer.finish(summary, guide: guide, directory: runDirectory, elapsed: Date().timeIntervalSince(started), resuming: true)
-        if json { Terminal.write(ExecReport.json(summary, guide: guide) + "\n") }
-        switch summary.status {
-        case .succeeded, .running: return
-        case .failed: throw ExitCode(ExitStatus.failed)
-        case .paused: throw ExitCode(ExitStatus.paused)
-        case .interrupted: throw ExitCode(ExitStatus.interrupted)
-        }
+        try flags.end(summary, guide: guide, directory: runDirectory, observer: observer, elapsed: Date().timeIntervalSince(started))
     }
 
     func findRun() throws -> URL {
         do {
-            if runID != nil { return try RunStore.find(runID, in: stateDir) }
-            for directory in RunStore.directories(in: stateDir) {
+            if runID != nil { return try RunStore.find(runID, in: flags.stateDir) }
+            for directory in RunStore.directories(in: flags.stateDir) {
                 if let view = try? RunStore.load(directory), view.status != StepStatus.succeeded.rawValue { return directory }
             }
         } catch {
             throw CLIError(message: error.description)
         }
-        throw CLIError(message: "no unfinished run in \(stateDir); runbook runs lists them")
+        throw CLIError(message: "no unfinished run in \(flags.stateDir); runbook runs lists them")
     }
 
     /// Finished steps whose text changed, that were removed, or that moved, are reported.
