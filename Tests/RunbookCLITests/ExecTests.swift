@@ -688,3 +688,41 @@ struct ResumeTests {
         #expect(resumed.stdout.contains("   │ fixed\n"))
     }
 }
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+@Suite("runbook report")
+struct ReportTests {
+    @Test func junitJSONMarkdownAndHTMLFromTheJournal() throws {
+        let dir = try workspace(["g.md": "# P\n\n## Ok\n\n```bash\necho ok\n```\n\n## Check\n\n```bash { retries=0 }\necho 'HTTP/1.1 503 Unavailable'\n```\n\nExpected:\n\n- HTTP 200\n\n## Later\n\n```bash\necho later\n```\n"])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 1)
+        let junit = try runbook(["report", "--format", "junit"], in: dir)
+        #expect(junit.status == 0)
+        let lines = junit.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 12)
+        #expect(lines[1].hasPrefix(#"<testsuites name="runbook" tests="3" failures="1" errors="0" skipped="1" time=""#))
+        #expect(lines[3].range(of: #"^    <testcase classname="g.md" name="1 ok/1" time="\d+\.\d{3}"/>$"#, options: .regularExpression) != nil)
+        #expect(lines[5] == #"      <failure message="exit status 0">expected HTTP 200, got HTTP 503</failure>"#)
+        #expect(lines[8] == #"      <skipped message="pending"/>"#)
+        let parser = XMLParser(data: Data(junit.stdout.utf8))
+        #expect(parser.parse())
+        let json = try runbook(["report", "--format", "json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["status"] as? String == "failed")
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["status"] as? String } == ["succeeded", "failed", "pending"])
+        #expect(steps[1]["failures"] as? [String] == ["expected HTTP 200, got HTTP 503"])
+        let md = try runbook(["report", "--format", "md"], in: dir)
+        #expect(md.stdout.contains("| 2 | `check/1` | local | failed | 0 | "))
+        #expect(md.stdout.contains("expected HTTP 200, got HTTP 503 |\n"))
+        let html = try runbook(["report", "--format", "html", "-o", "report.html"], in: dir)
+        #expect(html.status == 0)
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!doctype html>"))
+        #expect(page.contains(#"<tr class="failed"><td>2</td><td><code>check/1</code></td>"#))
+        #expect(!page.contains("http://") && !page.contains("https://"))
+    }
+}

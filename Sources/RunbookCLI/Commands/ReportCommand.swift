@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import RunbookJournal
+import RunbookRender
+
+/// `runbook report RUN --format …`: a run's outcome for CI and for people.
+struct ReportCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case junit, json, md, html
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a run's report: JUnit (a test case per step), JSON, Markdown or HTML.",
+        discussion: """
+            Example:
+              runbook report 20261123-0142-7f3a --format junit > runbook.xml
+              runbook report --format html -o report.html
+            """)
+
+    @Argument(help: "Run id or a unique prefix; the newest run when omitted.") var runID: String?
+    @Option(help: "junit, json, md or html.") var format: Format
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
+    @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
+
+    func run() throws {
+        let view: RunView
+        do {
+            view = try RunStore.load(try RunStore.find(runID, in: stateDir))
+        } catch {
+            throw CLIError(message: error.description)
+        }
+        let text: String
+        switch format {
+        case .junit: text = RunReport.junit(view)
+        case .json: text = RunReport.json(view)
+        case .md: text = RunReport.markdown(view)
+        case .html: text = RunReport.html(view)
+        }
+        if let output {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw CLIError(message: "-o \(output): cannot write: \(error.localizedDescription)")
+            }
+        } else {
+            Terminal.write(text)
+        }
+    }
+}
+
+/// Renders a journal's run. Everything comes from the journal, which holds no secret.
+enum RunReport {
+    struct Assertion: Decodable {
+        var expected: String
+        var actual: String
+        var passed: Bool
+    }
+
+    static func assertions(_ step: StepRecord) -> [Assertion] {
+        (try? JSONDecoder().decode([Assertion].self, from: Data(step.assertions.utf8))) ?? []
+    }
+
+    static func seconds(_ step: StepRecord) -> Double {
+        guard step.attempts > 0, let start = step.started, let end = step.ended else { return 0 }
+        return end - start
+    }
+
+    static func xml(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func failureText(_ step: StepRecord) -> String {
+        var lines = assertions(step).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" }
+        if let note = step.note { lines.insert(note, at: 0) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// JUnit XML: the run is a test suite, each step a test case.
+    static func junit(_ view: RunView) -> String {
+        let failures = view.steps.filter { $0.status == "failed" }.count
+        let errors = view.steps.filter { $0.status == "interrupted" }.count
+        let skipped = view.steps.filter { ["skipped", "pending", "paused"].contains($0.status) }.count
+        let total = view.steps.map(seconds).reduce(0, +)
+        var out = [
+            #"<?xml version="1.0" encoding="UTF-8"?>"#,
+            #"<testsuites name="runbook" tests="\#(view.steps.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#,
+            #"  <testsuite name="\#(xml(view.run.guide))" id="\#(view.run.id)" tests="\#(view.steps.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#,
+        ]
+        for step in view.steps {
+            let head = #"    <testcase classname="\#(xml(view.run.guide))" name="\#(step.number) \#(xml(step.id))" time="\#(String(format: "%.3f", seconds(step)))""#
+            switch step.status {
+            case "succeeded":
+                out.append(head + "/>")
+            case "failed":
+                out.append(head + ">")
+                out.append(#"      <failure message="\#(xml(step.exitCode.map { "exit status \($0)" } ?? "failed"))">\#(xml(failureText(step)))</failure>"#)
+                out.append("    </testcase>")
+            case "interrupted":
+                out.append(head + ">")
+                out.append(#"      <error message="interrupted">the step was interrupted; its outcome is unknown</error>"#)
+                out.append("    </testcase>")
+            default:
+                out.append(head + ">")
+                out.append(#"      <skipped message="\#(xml(step.status + (step.note.map { ": \($0)" } ?? "")))"/>"#)
+                out.append("    </testcase>")
+            }
+        }
+        out.append("  </testsuite>")
+        out.append("</testsuites>")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    struct JSONStep: Encodable {
+        var number: Int
+        var id: String
+        var target: String
+        var status: String
+        var exitCode: Int?
+        var attempts: Int
+        var seconds: Double
+        var note: String?
+        var failures: [String]
+    }
+    struct JSONDocument: Encodable {
+        var schema = 1
+        var run: String
+        var guide: String
+        var status: String
+        var steps: [JSONStep]
+    }
+
+    static func json(_ view: RunView) -> String {
+        JSONOutput.encode(JSONDocument(
+            run: view.run.id, guide: view.run.guide, status: view.status,
+            steps: view.steps.map {
+                JSONStep(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
+                         seconds: (seconds($0) * 1000).rounded() / 1000, note: $0.note,
+                         failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" })
+            })) + "\n"
+    }
+
+    static func markdown(_ view: RunView) -> String {
+        var out = ["# Run \(view.run.id): \(view.status)", "", "Guide: `\(view.run.guide)`", "", "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|"]
+        for step in view.steps {
+            let note = ([step.note].compactMap { $0 } + [failureText(step)].filter { !$0.isEmpty && step.status == "failed" }).joined(separator: "; ")
+            out.append("| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(step.attempts > 0 ? String(format: "%.2f s", seconds(step)) : "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func html(_ view: RunView) -> String {
+        let rows = view.steps.map { step in
+            "<tr class=\"\(xml(step.status))\"><td>\(step.number)</td><td><code>\(xml(step.id))</code></td><td>\(xml(step.target))</td><td>\(xml(step.status))</td><td>\(step.exitCode.map(String.init) ?? "")</td><td>\(step.attempts > 0 ? String(format: "%.2f s", seconds(step)) : "")</td><td>\(xml([step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.joined(separator: " — ")))</td></tr>"
+        }.joined(separator: "\n")
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Run \(xml(view.run.id))</title>
+            <style>body{font:15px/1.4 system-ui,sans-serif;margin:1rem;max-width:60rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}.failed td{background:#fde8e8}.interrupted td,.paused td{background:#fff4d6}.succeeded td:nth-child(4){color:#176d2c}</style>
+            </head><body>
+            <h1>Run \(xml(view.run.id)): \(xml(view.status))</h1>
+            <p>Guide <code>\(xml(view.run.guide))</code></p>
+            <table><thead><tr><th>#</th><th>step</th><th>target</th><th>status</th><th>exit</th><th>time</th><th>note</th></tr></thead>
+            <tbody>
+            \(rows)
+            </tbody></table>
+            </body></html>
+
+            """
+    }
+}
