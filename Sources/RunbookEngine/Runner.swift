@@ -176,8 +176,10 @@ public final class Runner {
                 pausedAt = step
                 break
             }
+            crashPoint("before-started", step.number)
             do {
                 if !startedRecorded { try journal?.stepStarted(step.number, at: Date().timeIntervalSince1970) }
+                crashPoint("after-started", step.number)
             } catch {
                 let result = StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "not run: \(error.description)")
                 results.append((step, result))
@@ -192,6 +194,7 @@ public final class Runner {
             let goesOn = result.status == .succeeded || result.status == .skipped || (result.status == .failed && options.keepGoing)
             let next = index + 1 < steps.count && goesOn && !options.stepByStep && interruptSignal == 0 ? steps[index + 1].number : nil
             startedRecorded = record(step, result, started: started, nextStarting: next)
+            crashPoint("after-finished", step.number)
             results.append((step, result))
             observer?.stepFinished(step, result: result)
             switch result.status {
@@ -217,6 +220,15 @@ public final class Runner {
     }
 
     /// The finished record and the step's shell snapshot, durable before the next step.
+    /// For the crash tests: `RUNBOOK_TEST_KILL_AT=after-finished:2` makes the runner SIGKILL
+    /// itself at exactly that instant, which no outside `kill -9` can hit reliably. The kill
+    /// is real; only its timing is chosen.
+    private func crashPoint(_ name: String, _ number: Int) {
+        if crashAt == "\(name):\(number)" { kill(getpid(), SIGKILL) }
+    }
+
+    private let crashAt = ProcessInfo.processInfo.environment["RUNBOOK_TEST_KILL_AT"]
+
     /// Returns whether the next step's started record was written too.
     @discardableResult
     private func record(_ step: Step, _ result: StepResult, started: Date, nextStarting next: Int? = nil) -> Bool {

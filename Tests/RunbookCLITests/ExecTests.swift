@@ -726,3 +726,47 @@ struct ReportTests {
         #expect(!page.contains("http://") && !page.contains("https://"))
     }
 }
+
+/// kill -9 of the runner at each instant of a step's life; resume must lose nothing finished
+/// and re-run nothing finished without being asked.
+@Suite("crash at every instant", .serialized)
+struct CrashTests {
+    let text = "# C\n\n## One\n\n```bash\necho 1 >> count-1\nexport CARRIED=yes\n```\n\n## Two\n\n```bash\necho 2 >> count-2\n```\n\n## Three\n\n```bash\necho 3 >> count-3\necho \"carried=$CARRIED\"\n```\n"
+
+    func counts(_ dir: URL) -> [String] {
+        (1...3).map { (try? String(contentsOf: dir.appendingPathComponent("count-\($0)"), encoding: .utf8)) ?? "" }
+    }
+
+    /// Between two steps, one commit records the first as finished and the next as started
+    /// (it is durable before the next step runs), so a crash in that gap leaves the next step
+    /// `interrupted` although it never began: resume asks instead of guessing.
+    @Test(arguments: [
+        ("before-started:1", ["pending", "pending", "pending"], [String](), ["1\n", "2\n", "3\n"]),
+        ("after-started:1", ["interrupted", "pending", "pending"], ["--rerun-interrupted"], ["1\n", "2\n", "3\n"]),
+        ("after-finished:1", ["succeeded", "interrupted", "pending"], ["--rerun-interrupted"], ["1\n", "2\n", "3\n"]),
+        ("before-started:2", ["succeeded", "interrupted", "pending"], ["--rerun-interrupted"], ["1\n", "2\n", "3\n"]),
+        ("after-started:2", ["succeeded", "interrupted", "pending"], ["--rerun-interrupted"], ["1\n", "2\n", "3\n"]),
+        ("after-finished:2", ["succeeded", "succeeded", "interrupted"], ["--rerun-interrupted"], ["1\n", "2\n", "3\n"]),
+        ("after-finished:2", ["succeeded", "succeeded", "interrupted"], ["--skip-interrupted"], ["1\n", "2\n", ""]),
+        ("after-finished:3", ["succeeded", "succeeded", "succeeded"], [String](), ["1\n", "2\n", "3\n"]),
+    ])
+    func killedRunsResumeWithoutLossOrRepeats(point: String, afterCrash: [String], flags: [String], ran: [String]) throws {
+        let dir = try workspace(["g.md": text])
+        let crashed = try runbookWith(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": point])
+        #expect(crashed.status != 0)
+        let json = try runbook(["status", "--json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        #expect(document["status"] as? String == "interrupted")
+        #expect(steps.map { $0["status"] as? String } == afterCrash)
+        if afterCrash.contains("interrupted") {
+            let refused = try runbook(["resume"], in: dir)
+            #expect(refused.status == 2)
+        }
+        let resumed = try runbook(["resume"] + flags, in: dir)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        if ran[2] == "3\n" && afterCrash[2] != "succeeded" { #expect(resumed.stdout.contains("   │ carried=yes\n")) }
+        // Nothing finished ran twice, nothing that never finished was lost.
+        #expect(counts(dir) == ran)
+    }
+}

@@ -27,6 +27,11 @@ let runbookBinary: URL = {
 
 /// Runs `runbook` with `arguments` in `directory`, with `environment` added to a clean one.
 func runbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    try runbookWith(arguments, in: directory, environment: environment)
+}
+
+/// `runbook` with extra environment (the crash tests use it to pick the instant of a kill -9).
+func runbookWith(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = runbookBinary
     process.arguments = arguments
