@@ -273,12 +273,13 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
-    @Test func sigtermInterruptsTheRunningStep() throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalInterruptsTheRunningStep(signal: Int32) throws {
         let dir = try workspace(["g.md": guide("## Wait\n\n```bash\necho waiting\nsleep 60\n```\n\n## After\n\n```bash\ntouch after-marker\n```\n")])
         let (process, out, _) = try startRunbook(["exec", "g.md"], in: dir)
         Thread.sleep(forTimeInterval: 1.5)
         let started = Date()
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, signal)
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 4)
