@@ -114,6 +114,10 @@ public final class Runner {
     private var sessions: [String: ShellSession] = [:]
     private let environment: [String: String]
     private let boundNames: [String]
+    /// What a stored snapshot leaves out: bound names and the guide's secret names.
+    private let unstored: Set<String>
+    /// runbook's own environment at the start, which stored snapshots need not repeat.
+    private let inherited: [String: String]
 
     /// Prepares a run; nothing starts until `run()`.
     /// `snapshots` (target key → snapshot) restore each target's shell state, for a resume.
@@ -129,7 +133,8 @@ public final class Runner {
         self.options = options
         self.directory = directory
         self.observer = observer
-        var env = ProcessInfo.processInfo.environment
+        let inherited = ProcessInfo.processInfo.environment
+        var env = inherited
         var names: [String] = []
         for value in binding.values {
             guard let v = value.value else { continue }
@@ -138,6 +143,8 @@ public final class Runner {
         }
         self.environment = env
         self.boundNames = names
+        self.inherited = inherited
+        self.unstored = Set(names).union(guide.variables.filter(\.secret).map(\.name))
     }
 
     /// Runs the steps. Ctrl-C or SIGTERM interrupts the running step and ends the run.
@@ -236,10 +243,7 @@ public final class Runner {
         let key = step.target.user.map { "\(step.target.name)@\($0)" } ?? step.target.name
         var snapshots: [String: String] = [:]
         if let session = sessions[key], step.kind != .manual {
-            let secrets = Set(guide.variables.filter(\.secret).map(\.name))
-            let stored = Snapshot.filter(
-                session.snapshot, excluding: Set(boundNames).union(secrets), dropSecretNames: true,
-                inherited: ProcessInfo.processInfo.environment)
+            let stored = Snapshot.filter(session.snapshot, excluding: unstored, dropSecretNames: true, inherited: inherited)
             snapshots[key] = binding.mask(stored)
         }
         let assertions = (try? String(decoding: JSONEncoder().encode(result.assertions), as: UTF8.self)) ?? "[]"
