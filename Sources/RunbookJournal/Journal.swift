@@ -309,15 +309,19 @@ public final class RunLock {
     /// Takes the lock, or says who holds it.
     public init(runDirectory: URL) throws(JournalError) {
         let path = runDirectory.appendingPathComponent("lock").path
-        fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw JournalError(description: "\(path): cannot open the run's lock") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        // `fd` is assigned only once the lock is held: a class whose init throws after all its
+        // properties are set still runs deinit, which would close the descriptor a second time
+        // (and, in a threaded process, possibly someone else's newly opened file).
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw JournalError(description: "\(path): cannot open the run's lock") }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             var holder = [UInt8](repeating: 0, count: 32)
-            let n = pread(fd, &holder, holder.count, 0)
-            Glibc.close(fd)
+            let n = pread(descriptor, &holder, holder.count, 0)
+            Glibc.close(descriptor)
             let pid = n > 0 ? String(decoding: holder[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "another process"
             throw JournalError(description: "run \(runDirectory.lastPathComponent) is in use by process \(pid); wait for it to end")
         }
+        fd = descriptor
         ftruncate(fd, 0)
         let me = "\(getpid())\n"
         _ = me.withCString { pwrite(fd, $0, strlen($0), 0) }
