@@ -716,6 +716,10 @@ struct ReportTests {
         let steps = try #require(document["steps"] as? [[String: Any]])
         #expect(steps.map { $0["status"] as? String } == ["succeeded", "failed", "pending"])
         #expect(steps[1]["failures"] as? [String] == ["expected HTTP 200, got HTTP 503"])
+        #expect(steps[0]["duration_ms"] as? Int != nil)
+        #expect(steps[2]["duration_ms"] == nil)
+        // status --json and report --format json are the same document.
+        #expect(try runbook(["status", "--json"], in: dir).stdout == json.stdout)
         let md = try runbook(["report", "--format", "md"], in: dir)
         #expect(md.stdout.contains("| 2 | `check/1` | local | failed | 0 | "))
         #expect(md.stdout.contains("expected HTTP 200, got HTTP 503 |\n"))

@@ -61,8 +61,9 @@ enum RunReport {
         (try? JSONDecoder().decode([Assertion].self, from: Data(step.assertions.utf8))) ?? []
     }
 
-    static func seconds(_ step: StepRecord) -> Double {
-        guard step.attempts > 0, let start = step.started, let end = step.ended else { return 0 }
+    /// How long a step ran; nil for steps that did not run (pending, or decided on resume).
+    static func seconds(_ step: StepRecord) -> Double? {
+        guard step.attempts > 0, let start = step.started, let end = step.ended else { return nil }
         return end - start
     }
 
@@ -82,14 +83,14 @@ enum RunReport {
         let failures = view.steps.filter { $0.status == "failed" }.count
         let errors = view.steps.filter { $0.status == "interrupted" }.count
         let skipped = view.steps.filter { ["skipped", "pending", "paused"].contains($0.status) }.count
-        let total = view.steps.map(seconds).reduce(0, +)
+        let total = view.steps.compactMap(seconds).reduce(0, +)
         var out = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
             #"<testsuites name="runbook" tests="\#(view.steps.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#,
             #"  <testsuite name="\#(xml(view.run.guide))" id="\#(view.run.id)" tests="\#(view.steps.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#,
         ]
         for step in view.steps {
-            let head = #"    <testcase classname="\#(xml(view.run.guide))" name="\#(step.number) \#(xml(step.id))" time="\#(String(format: "%.3f", seconds(step)))""#
+            let head = #"    <testcase classname="\#(xml(view.run.guide))" name="\#(step.number) \#(xml(step.id))" time="\#(String(format: "%.3f", seconds(step) ?? 0))""#
             switch step.status {
             case "succeeded":
                 out.append(head + "/>")
@@ -119,7 +120,8 @@ enum RunReport {
         var status: String
         var exitCode: Int?
         var attempts: Int
-        var seconds: Double
+        var started: String?
+        var durationMs: Int?
         var note: String?
         var failures: [String]
     }
@@ -131,12 +133,13 @@ enum RunReport {
         var steps: [JSONStep]
     }
 
+    /// The run as JSON (schema 1): what `status --json` and `report --format json` write.
     static func json(_ view: RunView) -> String {
         JSONOutput.encode(JSONDocument(
             run: view.run.id, guide: view.run.guide, status: view.status,
             steps: view.steps.map {
                 JSONStep(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
-                         seconds: (seconds($0) * 1000).rounded() / 1000, note: $0.note,
+                         started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
                          failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" })
             })) + "\n"
     }
@@ -145,14 +148,14 @@ enum RunReport {
         var out = ["# Run \(view.run.id): \(view.status)", "", "Guide: `\(view.run.guide)`", "", "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|"]
         for step in view.steps {
             let note = ([step.note].compactMap { $0 } + [failureText(step)].filter { !$0.isEmpty && step.status == "failed" }).joined(separator: "; ")
-            out.append("| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(step.attempts > 0 ? String(format: "%.2f s", seconds(step)) : "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |")
+            out.append("| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |")
         }
         return out.joined(separator: "\n") + "\n"
     }
 
     static func html(_ view: RunView) -> String {
         let rows = view.steps.map { step in
-            "<tr class=\"\(xml(step.status))\"><td>\(step.number)</td><td><code>\(xml(step.id))</code></td><td>\(xml(step.target))</td><td>\(xml(step.status))</td><td>\(step.exitCode.map(String.init) ?? "")</td><td>\(step.attempts > 0 ? String(format: "%.2f s", seconds(step)) : "")</td><td>\(xml([step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.joined(separator: " — ")))</td></tr>"
+            "<tr class=\"\(xml(step.status))\"><td>\(step.number)</td><td><code>\(xml(step.id))</code></td><td>\(xml(step.target))</td><td>\(xml(step.status))</td><td>\(step.exitCode.map(String.init) ?? "")</td><td>\(seconds(step).map { String(format: "%.2f s", $0) } ?? "")</td><td>\(xml([step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.joined(separator: " — ")))</td></tr>"
         }.joined(separator: "\n")
         return """
             <!doctype html>

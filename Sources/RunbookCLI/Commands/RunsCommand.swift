@@ -3,17 +3,12 @@ import Foundation
 import RunbookJournal
 import RunbookRender
 
-private func clock(_ seconds: Double) -> String {
+func clock(_ seconds: Double) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
     return formatter.string(from: Date(timeIntervalSince1970: seconds))
-}
-
-private func duration(_ start: Double?, _ end: Double?) -> String {
-    guard let start, let end else { return "-" }
-    return String(format: "%.1f s", end - start)
 }
 
 /// `runbook runs`: the runs in the state directory.
@@ -87,30 +82,6 @@ struct StatusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
     @Flag(help: "Write JSON (schema 1).") var json = false
 
-    struct Entry: Encodable {
-        var number: Int
-        var id: String
-        var target: String
-        var status: String
-        var exitCode: Int?
-        var attempts: Int
-        var started: String?
-        var durationMs: Int?
-        var note: String?
-    }
-    struct Document: Encodable {
-        var schema = 1
-        var run: String
-        var guide: String
-        var status: String
-        var steps: [Entry]
-    }
-
-    static func milliseconds(_ step: StepRecord) -> Int? {
-        guard let start = step.started, let end = step.ended else { return nil }
-        return Int((end - start) * 1000)
-    }
-
     func run() throws {
         let view: RunView
         do {
@@ -119,11 +90,7 @@ struct StatusCommand: ParsableCommand {
             throw CLIError(message: error.description)
         }
         if json {
-            let steps = view.steps.map {
-                Entry(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
-                      started: $0.started.map(clock), durationMs: Self.milliseconds($0), note: $0.note)
-            }
-            Terminal.write(JSONOutput.encode(Document(run: view.run.id, guide: view.run.guide, status: view.status, steps: steps)) + "\n")
+            Terminal.write(RunReport.json(view))
             return
         }
         Terminal.write("run \(view.run.id)  \(view.status)  \(view.run.guide)  started \(clock(view.run.started))\n")
@@ -131,7 +98,7 @@ struct StatusCommand: ParsableCommand {
         for step in view.steps {
             var line = String(format: "%4d  ", step.number) + pad(step.id, width) + "  " + pad(step.status, 11)
             if let code = step.exitCode { line += "  exit \(code)" }
-            if step.attempts > 0, step.started != nil, step.ended != nil { line += "  " + duration(step.started, step.ended) }
+            if let seconds = RunReport.seconds(step) { line += String(format: "  %.1f s", seconds) }
             if step.attempts > 1 { line += "  \(step.attempts) attempts" }
             if let note = step.note { line += "  (\(note))" }
             Terminal.write(line + "\n")
