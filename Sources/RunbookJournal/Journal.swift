@@ -141,26 +141,13 @@ public final class Journal: @unchecked Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        // Opening is retried briefly: CI once saw a transient "disk I/O error" opening a second
-        // connection to a WAL journal under heavy load (not reproducible here).
-        var opened: DatabaseQueue?
-        var lastError: (any Error)?
-        for attempt in 0..<5 {
-            do {
-                let candidate = try DatabaseQueue(path: url.path, configuration: configuration)
-                try candidate.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-                try Self.migrator.migrate(candidate)
-                opened = candidate
-                break
-            } catch {
-                lastError = error
-                usleep(useconds_t(50_000 * (attempt + 1)))
-            }
+        do {
+            queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw JournalError(description: "\(url.path): cannot open the journal: \(error)")
         }
-        guard let opened else {
-            throw JournalError(description: "\(url.path): cannot open the journal: \(lastError.map { "\($0)" } ?? "unknown error")")
-        }
-        queue = opened
         // SQLite creates -wal and -shm beside the file with the process umask; keep them private.
         for suffix in ["", "-wal", "-shm"] { chmod(url.path + suffix, 0o600) }
     }
