@@ -41,7 +41,9 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench", dependencies: ["RunbookGuide", "RunbookMarkdown"],
             path: "Benchmarks/runbook-bench"),
+        .target(name: "RunbookTestSupport", path: "Tests/Support"),
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
+        .testTarget(name: "RunbookSSHTests", dependencies: ["RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),

@@ -1,0 +1,192 @@
+import Foundation
+import RunbookTestSupport
+import Testing
+
+@testable import RunbookSSH
+
+/// Against a real sshd on 127.0.0.1 that the suite starts itself.
+@Suite(.serialized) struct SSHConnectionTests {
+    let server: LoopbackSSHD
+    let home: URL
+
+    init() throws {
+        server = try LoopbackSSHD()
+        home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("runbook-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+    }
+
+    func endpoint() throws -> SSHEndpoint {
+        try SSHEndpoint.parse(server.uri, config: SSHConfig(home: home.path))
+    }
+
+    func options(knownHosts: String? = nil, identity: String? = nil) -> SSHOptions {
+        var options = SSHOptions(home: home.path)
+        options.knownHostsFile = knownHosts ?? server.knownHosts
+        options.identityFiles = [identity ?? server.identity]
+        options.useAgent = false
+        return options
+    }
+
+    @Test func runsACommandAndReportsItsExitStatus() throws {
+        let connection = try SSHConnection(endpoint: try endpoint(), options: options())
+        #expect(connection.authenticatedWith == server.identity)
+        let result = try connection.execute("echo hello; echo oops >&2; exit 7")
+        #expect(result.status == 7)
+        #expect(result.output.contains("hello\n"))
+        #expect(result.output.contains("oops\n"))
+    }
+
+    @Test func aChannelKeepsOneShellAcrossWrites() throws {
+        let connection = try SSHConnection(endpoint: try endpoint(), options: options())
+        let channel = try connection.open(command: "exec bash --noprofile --norc")
+        #expect(channel.write("X=41\ncd /tmp\n"))
+        #expect(channel.write("echo $((X+1)) $PWD\nexit 3\n"))
+        var collected: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var ended = false
+        let deadline = Date().addingTimeInterval(10)
+        while !ended && Date() < deadline {
+            switch channel.read(into: &buffer, waiting: 100) {
+            case .data(let n): collected.append(contentsOf: buffer[0..<n])
+            case .ended: ended = true
+            case .idle: continue
+            case .lost(let why): Issue.record("lost: \(why)"); return
+            }
+        }
+        #expect(ended)
+        #expect(String(decoding: collected, as: UTF8.self) == "42 /tmp\n")
+        #expect(channel.exitStatus == 3)
+    }
+
+    @Test func anUnknownHostIsRefusedWithItsFingerprint() throws {
+        let empty = home.appendingPathComponent(".ssh/known_hosts").path
+        #expect(throws: SSHError.self) { try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: empty)) }
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: empty))
+        } catch let error as SSHError {
+            guard case .unknownHostKey(let host, let fingerprint, _) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(host == "[127.0.0.1]:\(server.port)")
+            #expect(fingerprint == (try sshKeygenFingerprint()))
+        }
+        #expect(!FileManager.default.fileExists(atPath: empty))
+    }
+
+    @Test func acceptingANewHostRecordsItOnceAndTrustsItAfterwards() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        try Data("# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n".utf8).write(to: URL(fileURLWithPath: file))
+        var accepting = options(knownHosts: file)
+        accepting.acceptNewHostKeys = true
+        let first = try SSHConnection(endpoint: try endpoint(), options: accepting)
+        #expect(first.recordedHostKey)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let keyParts = server.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
+        #expect(text == "# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n[127.0.0.1]:\(server.port) \(keyParts)\n")
+        // Without the flag, the recorded key is now trusted; nothing more is written.
+        let second = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: file))
+        #expect(!second.recordedHostKey)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == text)
+    }
+
+    @Test func aChangedHostKeyIsAlwaysRefused() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        let other = home.appendingPathComponent("other")
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
+        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        try Data("[127.0.0.1]:\(server.port) \(otherKey)\n".utf8).write(to: URL(fileURLWithPath: file))
+        var accepting = options(knownHosts: file)
+        accepting.acceptNewHostKeys = true
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: accepting)
+            Issue.record("a changed host key was accepted")
+        } catch let error as SSHError {
+            guard case .changedHostKey(let host, _, let named) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(host == "[127.0.0.1]:\(server.port)")
+            #expect(named == file)
+            #expect(error.description.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"))
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "[127.0.0.1]:\(server.port) \(otherKey)\n")
+    }
+
+    @Test func hashedKnownHostsEntriesMatch() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        try FileManager.default.copyItem(atPath: server.knownHosts, toPath: file)
+        try run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", file])
+        let hashed = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(hashed.hasPrefix("|1|"))
+        #expect(!hashed.contains("127.0.0.1"))
+        let connection = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: file))
+        #expect(try connection.execute("echo ok").output == "ok\n")
+    }
+
+    @Test func aKeyTheServerDoesNotAcceptIsRefusedNamingWhatWasTried() throws {
+        let wrong = home.appendingPathComponent("wrong").path
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrong])
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: options(identity: wrong))
+            Issue.record("a wrong key was accepted")
+        } catch let error as SSHError {
+            guard case .authentication = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.description.contains("\(wrong) (not accepted)"))
+        }
+    }
+
+    @Test func anEncryptedKeyUsesItsPassphrase() throws {
+        let locked = home.appendingPathComponent("locked").path
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "s3cret pass", "-f", locked])
+        try Data((try String(contentsOfFile: locked + ".pub", encoding: .utf8)).utf8).write(to: server.directory.appendingPathComponent("authorized_keys"))
+        #expect(PrivateKeyFile.isEncrypted(FileManager.default.contents(atPath: locked)!))
+        #expect(!PrivateKeyFile.isEncrypted(FileManager.default.contents(atPath: server.identity)!))
+        var withoutPassphrase = options(identity: locked)
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: withoutPassphrase)
+            Issue.record("connected without the passphrase")
+        } catch let error as SSHError {
+            #expect(error.description.contains("\(locked) (encrypted; give its passphrase in RUNBOOK_SSH_PASSPHRASE or run on a terminal)"))
+        }
+        withoutPassphrase.passphrase = { _ in "wrong" }
+        #expect(throws: SSHError.self) { try SSHConnection(endpoint: try endpoint(), options: withoutPassphrase) }
+        var withPassphrase = options(identity: locked)
+        withPassphrase.passphrase = { path in path == locked ? "s3cret pass" : nil }
+        let connection = try SSHConnection(endpoint: try endpoint(), options: withPassphrase)
+        #expect(connection.authenticatedWith == locked)
+    }
+
+    @Test func theDefaultIdentityUnderHomeIsTried() throws {
+        try FileManager.default.copyItem(atPath: server.identity, toPath: home.appendingPathComponent(".ssh/id_ed25519").path)
+        var options = options()
+        options.identityFiles = []
+        let connection = try SSHConnection(endpoint: try endpoint(), options: options)
+        #expect(connection.authenticatedWith == home.appendingPathComponent(".ssh/id_ed25519").path)
+    }
+
+    @Test func nothingListeningIsAConnectError() throws {
+        server.stop()
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: options())
+            Issue.record("connected to a stopped server")
+        } catch let error as SSHError {
+            guard case .connect = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.description.contains("Connection refused"))
+        }
+    }
+
+    func sshKeygenFingerprint() throws -> String {
+        let output = try run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", server.directory.appendingPathComponent("host_ed25519.pub").path])
+        return String(output.split(separator: " ")[1])
+    }
+
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
