@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, dependencies pointing down only:
 //   runbook → RunbookCLI → RunbookRender → RunbookGuide → RunbookMarkdown → RunbookModel
+//   RunbookCLI → RunbookEngine → RunbookJournal, RunbookSSH
 //   RunbookSSH (libssh2) and RunbookMarkdown (libcmark) are the only modules that import C.
 let package = Package(
     name: "runbook",
@@ -30,7 +31,7 @@ let package = Package(
         .target(
             name: "RunbookJournal",
             dependencies: ["RunbookModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel", "RunbookJournal"]),
+        .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel", "RunbookJournal", "RunbookSSH"]),
         .target(
             name: "RunbookCLI",
             dependencies: [
@@ -45,7 +46,7 @@ let package = Package(
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
         .testTarget(name: "RunbookSSHTests", dependencies: ["RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
-        .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine"]),
+        .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide"]),
     ],

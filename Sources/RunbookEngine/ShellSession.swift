@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Foundation
+import RunbookSSH
 
 /// How one run of a script in a session ended.
 public struct ShellOutcome: Sendable, Equatable {
@@ -18,6 +19,8 @@ public struct ShellOutcome: Sendable, Equatable {
     public var followStopped: Bool
     /// Stopped by Ctrl-C or SIGTERM to the runner.
     public var interrupted: Bool
+    /// The connection to the shell's machine dropped: how the script ended is unknown.
+    public var connectionLost: String? = nil
 }
 
 /// Options for one script run.
@@ -42,17 +45,23 @@ public struct ShellRunOptions: Sendable {
 /// the next step. After every step the shell writes a snapshot of that state; when a step ends
 /// the shell (a failing command, `exit`), the session is rebuilt from the last snapshot.
 public final class ShellSession {
+    /// Where the shell runs.
+    enum Host {
+        /// On this machine, started by `launcher` (empty, or `sudo -n … -u USER`).
+        case local(launcher: [String], shell: String, environment: [String: String])
+        /// Over SSH, as `user` when given; `bound` values are handed over as data.
+        case remote(connection: SSHConnection, user: String?, bound: [(String, String)])
+    }
+
     /// The shell's state after the last step that left it running: `declare -p` of its
     /// variables (bound ones excluded), `declare -f`, and its directory.
     public private(set) var snapshot: String
-    private var process: ChildProcess
-    private let environment: [String: String]
+    private var transport: any ShellTransport
+    private let host: Host
     private let workDirectory: URL
     private let snapshotFile: URL
     private let nonce: String
     private var stepCounter = 0
-    private let shell: String
-    private let launcher: [String]
     private let bound: Set<String>
     /// Checked while a script runs; true stops it as interrupted.
     public var interruptRequested: @Sendable () -> Bool = { false }
@@ -64,30 +73,56 @@ public final class ShellSession {
         shell: String = "/bin/bash", environment: [String: String], bound: [String], workDirectory: URL,
         directory: String? = nil, restoring snapshot: String = "", user: String? = nil
     ) throws {
-        self.shell = shell
         self.bound = Set(bound)
+        let launcher: [String]
         if let user {
             // The scripts and snapshots live in the run's 0700 directory: hand it to that user.
             if getuid() == 0, let pw = getpwnam(user) { chown(workDirectory.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
-            self.launcher = ["/usr/bin/sudo", "-n", "-E", "-H", "-u", user]
+            launcher = ["/usr/bin/sudo", "-n", "-E", "-H", "-u", user]
         } else {
-            self.launcher = []
+            launcher = []
         }
         self.workDirectory = workDirectory
         self.snapshotFile = workDirectory.appendingPathComponent("snapshot.sh")
-        self.nonce = "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+        let nonce = Self.makeNonce()
+        self.nonce = nonce
         var env = environment
         env["__RB_SNAPSHOT_FILE"] = snapshotFile.path
         env["__RB_BOUND"] = bound.joined(separator: " ")
         env["BASH_ENV"] = nil
         env["ENV"] = nil
-        self.environment = env
+        self.host = .local(launcher: launcher, shell: shell, environment: env)
         self.snapshot = snapshot
-        self.process = try Self.start(launcher: launcher, shell: shell, environment: env, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+        self.transport = try Self.start(host, nonce: nonce, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+    }
+
+    /// Starts a shell on another machine over `connection`: the same session, one channel.
+    /// `bound` (name, value) pairs are exported in it, handed over as data.
+    public init(
+        connection: SSHConnection, bound: [(String, String)], workDirectory: URL, restoring snapshot: String = "", user: String? = nil
+    ) throws {
+        self.bound = Set(bound.map(\.0))
+        self.workDirectory = workDirectory
+        self.snapshotFile = workDirectory.appendingPathComponent("snapshot.sh")
+        let nonce = Self.makeNonce()
+        self.nonce = nonce
+        self.host = .remote(connection: connection, user: user, bound: bound)
+        self.snapshot = snapshot
+        self.transport = try Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
+    }
+
+    private static func makeNonce() -> String {
+        "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+    }
+
+    /// True for a shell on another machine.
+    public var isRemote: Bool {
+        if case .remote = host { return true }
+        return false
     }
 
     deinit {
-        _ = process.reap(block: false)
+        _ = transport.exitStatus()
     }
 
     /// Defines how the shell reports its state: every variable, then the functions and the
@@ -105,22 +140,24 @@ public final class ShellSession {
 
         """#
 
-    private static func start(launcher: [String], shell: String, environment: [String: String], directory: String?, snapshot: String, workDirectory: URL) throws -> ChildProcess {
-        let command = launcher + [shell, "--noprofile", "--norc"]
-        let process = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
-        process.write(prelude)
-        if let directory { process.write("cd -- \(quote(directory))\n") }
-        if !snapshot.isEmpty {
-            let restore = workDirectory.appendingPathComponent("restore.sh")
-            try Data(snapshot.utf8).write(to: restore)
-            chmod(restore.path, 0o600)
-            if let owner = try? FileManager.default.attributesOfItem(atPath: workDirectory.path)[.ownerAccountID] as? UInt32 {
-                chown(restore.path, owner, UInt32.max)
-            }
-            // Readonly and special names fail harmlessly; bound names come from the environment.
-            process.write("source \(quote(restore.path)) 2>/dev/null\n")
+    private static func start(_ host: Host, nonce: String, directory: String?, snapshot: String, workDirectory: URL) throws -> any ShellTransport {
+        let transport: any ShellTransport
+        switch host {
+        case .local(let launcher, let shell, let environment):
+            let command = launcher + [shell, "--noprofile", "--norc"]
+            let process = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
+            transport = LocalShell(process: process)
+        case .remote(let connection, let user, let bound):
+            transport = try RemoteShell(connection: connection, user: user, nonce: nonce, bound: bound)
         }
-        return process
+        _ = transport.send(prelude)
+        if let directory { _ = transport.send("cd -- \(quote(directory))\n") }
+        if !snapshot.isEmpty {
+            // Readonly and special names fail harmlessly; bound names come from the environment.
+            // The snapshot travels as data in a quoted heredoc and is evaluated once read.
+            _ = transport.send("IFS= read -r -d '' __rb_restore <<'\(nonce)_RESTORE'\n\(snapshot)\n\(nonce)_RESTORE\neval \"$__rb_restore\" 2>/dev/null\nunset __rb_restore\n")
+        }
+        return transport
     }
 
     static func quote(_ text: String) -> String {
@@ -139,7 +176,7 @@ public final class ShellSession {
             IFS= read -r -d '' __rb_script <<'\(nonce)_SCRIPT' || true
             \(script)
             \(nonce)_SCRIPT
-            \(setOptions)
+            \(transport.stepPrologue)\(setOptions)
             eval "$__rb_script" < /dev/null
             __rb_s=$?
             set +eo pipefail
@@ -158,71 +195,73 @@ public final class ShellSession {
         var followStopped = false
         var followSignal: Int32 = 0
         var interrupted = false
+        var lost: String?
         var killDeadline: Date?
         let sentinel = Array("\n\(nonce) ".utf8)
         let endMarker = Array("\(nonce)_END\n".utf8)
 
         // What earlier steps left running (services started with `&`) is not this step's to
         // stop: only processes started since this step began are signalled.
-        let stepStart = ChildProcess.ticksSinceBoot()
+        let stepStart = transport.stepBegins()
         func stopStep(_ signal: Int32) {
-            for pid in process.descendants(startedSince: stepStart) { kill(pid, signal) }
+            transport.stop(startedSince: stepStart, signal: signal)
         }
-        if !process.write(command) {
-            return lostSession(output: "", exitCode: process.reap(block: true) ?? 1, timedOut: false, followStopped: false, interrupted: false)
+        if !transport.send(command) {
+            if case .remote(let connection, _, _) = host {
+                return ShellOutcome(exitCode: 255, output: "", sessionLost: true, timedOut: false, followStopped: false, interrupted: false, connectionLost: "\(connection.endpoint): cannot send the step")
+            }
+            return lostSession(output: "", exitCode: transport.waitForExit(), timedOut: false, followStopped: false, interrupted: false)
         }
         var buffer = [UInt8](repeating: 0, count: 65536)
-        var pollfd = Glibc.pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
         var eof = false
         while newSnapshot == nil && !eof {
-            let n = poll(&pollfd, 1, 100)
-            if n > 0 {
-                let count = read(process.output, &buffer, buffer.count)
-                if count > 0 {
-                    collected.append(contentsOf: buffer[0..<count])
-                    if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
-                        let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
-                    {
-                        outputEnd = range.lowerBound
-                        finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
-                    }
-                    if let end = outputEnd, let status = finished {
-                        let snapshotStart = (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) } ?? end) + 1
-                        _ = status
-                        if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
-                            newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
-                        }
-                    }
-                    // Emit complete lines of the step's own output, holding back a possible sentinel.
-                    let limit = outputEnd ?? collected.count
-                    while let newline = collected[lineStart..<limit].firstIndex(of: 0x0A) {
-                        if outputEnd == nil, collected.count - newline <= sentinel.count,
-                            Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline))
-                        {
-                            break
-                        }
-                        output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
-                        lineStart = newline + 1
-                    }
-                } else if count == 0 {
-                    eof = true
-                } else if errno != EINTR && errno != EAGAIN {
-                    eof = true
+            switch transport.receive(into: &buffer, waiting: 100) {
+            case .data(let count):
+                collected.append(contentsOf: buffer[0..<count])
+                if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
+                    let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
+                {
+                    outputEnd = range.lowerBound
+                    finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
                 }
+                if let end = outputEnd, finished != nil {
+                    let snapshotStart = (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) } ?? end) + 1
+                    if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
+                        newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
+                    }
+                }
+                // Emit complete lines of the step's own output, holding back a possible sentinel.
+                let limit = outputEnd ?? collected.count
+                while let newline = collected[lineStart..<limit].firstIndex(of: 0x0A) {
+                    if outputEnd == nil, collected.count - newline <= sentinel.count,
+                        Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline))
+                    {
+                        break
+                    }
+                    output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+                    lineStart = newline + 1
+                }
+            case .idle:
+                break
+            case .ended:
+                eof = true
+            case .lost(let why):
+                lost = why
+                eof = true
             }
             if newSnapshot != nil { break }
-            if process.reap(block: false) != nil {
+            if lost == nil, transport.exitStatus() != nil {
                 // Drain what is left, then stop: the shell is gone.
-                while true {
-                    var p = Glibc.pollfd(fd: process.output, events: Int16(POLLIN), revents: 0)
-                    guard poll(&p, 1, 50) > 0 else { break }
-                    let count = read(process.output, &buffer, buffer.count)
-                    if count <= 0 { break }
-                    collected.append(contentsOf: buffer[0..<count])
+                drain: while true {
+                    switch transport.receive(into: &buffer, waiting: 50) {
+                    case .data(let count): collected.append(contentsOf: buffer[0..<count])
+                    default: break drain
+                    }
                 }
                 eof = true
             }
             let elapsed = Date().timeIntervalSince(started)
+            if lost != nil { continue }
             if !interrupted, interruptRequested() {
                 interrupted = true
                 stopStep(SIGINT)
@@ -244,7 +283,7 @@ public final class ShellSession {
             }
             if let deadline = killDeadline, Date() > deadline {
                 stopStep(SIGKILL)
-                process.signalShell(SIGKILL)
+                transport.killShell()
                 killDeadline = nil
             }
         }
@@ -262,24 +301,32 @@ public final class ShellSession {
             snapshot = Snapshot.filter(newSnapshot, excluding: bound)
             return ShellOutcome(exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
         }
-        let code = process.reap(block: true) ?? 1
+        if let lost {
+            // How the step ended is unknown; the session cannot be rebuilt without a connection.
+            return ShellOutcome(exitCode: 255, output: text, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted, connectionLost: lost)
+        }
+        let code = transport.waitForExit()
         return lostSession(output: text, exitCode: code, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
     }
 
     private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool) -> ShellOutcome {
         // Only the shell: what earlier steps started in the background keeps running.
-        process.signalShell(SIGKILL)
-        _ = process.reap(block: true)
-        if let restarted = try? Self.start(launcher: launcher, shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
-            process = restarted
-        }
-        return ShellOutcome(exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+        transport.killShell()
+        var connectionLost: String?
+        do {
+            transport = try Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
+        } catch let error as SSHError {
+            connectionLost = error.description
+        } catch {}
+        return ShellOutcome(exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted, connectionLost: connectionLost)
     }
 
     /// Runs `script` with this process's terminal, for commands a person drives (`nano`,
     /// `less`, `psql` without a command): a separate shell restores this session's snapshot,
     /// runs the script, and saves its snapshot, which this session then continues from.
+    /// Local shells only: on a remote target such a step is a person's to do.
     public func runAttached(_ script: String, errexit: Bool = true) -> Int32 {
+        guard case .local(let launcher, let shell, let environment) = host else { return 127 }
         stepCounter += 1
         let restore = workDirectory.appendingPathComponent("attached-restore.sh")
         let file = workDirectory.appendingPathComponent("attached-\(stepCounter).sh")
@@ -309,10 +356,9 @@ public final class ShellSession {
             snapshot = Snapshot.filter(saved, excluding: bound)
             unlink(snapshotFile.path)
             // Continue from what the person left behind.
-            process.signalShell(SIGKILL)
-            _ = process.reap(block: true)
-            if let restarted = try? Self.start(launcher: launcher, shell: shell, environment: environment, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
-                process = restarted
+            transport.killShell()
+            if let restarted = try? Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
+                transport = restarted
             }
         }
         return status
@@ -321,13 +367,7 @@ public final class ShellSession {
     /// Ends the shell as a person's would: `exit`. What it started in the background keeps
     /// running. Waits at most `grace` seconds.
     public func close(grace: Double = 5) {
-        process.write("exit 0\n")
-        let deadline = Date().addingTimeInterval(grace)
-        while process.reap(block: false) == nil, Date() < deadline { usleep(5_000) }
-        if process.reap(block: false) == nil {
-            kill(process.pid, SIGKILL)
-            _ = process.reap(block: true)
-        }
+        transport.close(grace: grace)
     }
 
     private func find(_ needle: [UInt8], in hay: [UInt8], from start: Int) -> Range<Int>? {

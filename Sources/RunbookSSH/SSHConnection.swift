@@ -32,8 +32,10 @@ public struct SSHOptions: Sendable {
 
 /// What a read from a channel found.
 public enum SSHRead: Equatable, Sendable {
-    /// This many bytes were read.
+    /// This many bytes of stdout were read.
     case data(Int)
+    /// This many bytes of stderr were read.
+    case stderr(Int)
     /// Nothing arrived in the time allowed.
     case idle
     /// The remote command ended (its exit status is in `exitStatus`).
@@ -321,7 +323,7 @@ public final class SSHConnection: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         loop: while Date() < deadline {
             switch channel.read(into: &buffer, waiting: 100) {
-            case .data(let n): collected.append(contentsOf: buffer[0..<n])
+            case .data(let n), .stderr(let n): collected.append(contentsOf: buffer[0..<n])
             case .idle: continue
             case .ended: break loop
             case .lost(let why): throw SSHError.lost(endpoint.description, why)
@@ -381,6 +383,7 @@ public final class SSHChannel: @unchecked Sendable {
     }
 
     /// Reads what is available (stdout first, then stderr), waiting up to `milliseconds`.
+    /// At the end of the stream, `.ended`; `exitStatus` then says how the command ended.
     public func read(into buffer: inout [UInt8], waiting milliseconds: Int32) -> SSHRead {
         for pass in 0..<2 {
             let out = readOnce(into: &buffer)
@@ -404,7 +407,7 @@ public final class SSHChannel: @unchecked Sendable {
                     stderr ? rb_ssh2_channel_read_stderr(handle, $0, pointer.count) : rb_ssh2_channel_read(handle, $0, pointer.count)
                 }
             }
-            if n > 0 { return .data(n) }
+            if n > 0 { return stderr ? .stderr(n) : .data(n) }
             if n == 0 || n == Int(LIBSSH2_ERROR_EAGAIN) { continue }
             if n == Int(LIBSSH2_ERROR_CHANNEL_CLOSED) || n == Int(LIBSSH2_ERROR_CHANNEL_EOF_SENT) { return .ended }
             return .lost(SSHConnection.lastError(connection.session))

@@ -47,7 +47,7 @@ import Testing
         let deadline = Date().addingTimeInterval(10)
         while !ended && Date() < deadline {
             switch channel.read(into: &buffer, waiting: 100) {
-            case .data(let n): collected.append(contentsOf: buffer[0..<n])
+            case .data(let n), .stderr(let n): collected.append(contentsOf: buffer[0..<n])
             case .ended: ended = true
             case .idle: continue
             case .lost(let why): Issue.record("lost: \(why)"); return
