@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
-        .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide"]),
+        .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,8 +4,9 @@
 #   scripts/loopback-sshd.sh start DIR [PORT]  # prints the port; DIR gets the keys and the config
 #   scripts/loopback-sshd.sh stop DIR
 #
-# DIR receives: host_ed25519 (the server's key), id_ed25519 (a client key it accepts),
-# known_hosts (the server's entry, for clients that should trust it), sshd_config, port, sshd.pid.
+# DIR receives: host_ed25519 (the server's key), id_ed25519 (a client key it accepts,
+# listed in authorized_keys unless that file exists), sshd_config (plus sshd_config.extra),
+# known_hosts (the server's entry, for clients that should trust it), port, sshd.pid.
 # A second `start` in the same DIR reuses the keys (so the host key stays the same).
 set -euo pipefail
 
@@ -40,7 +41,7 @@ sshd=$(command -v sshd || echo /usr/sbin/sshd)
 
 [[ -f $dir/host_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C runbook-test-host -f "$dir/host_ed25519"
 [[ -f $dir/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C runbook-test-user -f "$dir/id_ed25519"
-cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+[[ -f $dir/authorized_keys ]] || cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
 chmod 600 "$dir/authorized_keys" "$dir/host_ed25519" "$dir/id_ed25519"
 
 stop
@@ -63,6 +64,8 @@ MaxSessions 50
 MaxStartups 50
 LogLevel ERROR
 EOF
+# Settings a test adds (PermitUserEnvironment, …) survive a restart.
+[[ ! -f $dir/sshd_config.extra ]] || cat "$dir/sshd_config.extra" >>"$dir/sshd_config"
 "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log"
 echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$dir/host_ed25519.pub")" >"$dir/known_hosts"
 echo "$port" >"$dir/port"

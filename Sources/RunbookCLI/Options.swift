@@ -3,6 +3,8 @@ import Foundation
 import RunbookGuide
 import RunbookMarkdown
 import RunbookModel
+import RunbookSSH
+import RunbookEngine
 
 /// The guide a command reads.
 struct GuideArgument: ParsableArguments {
@@ -51,6 +53,18 @@ struct BindingOptions: ParsableArguments {
     @Option(name: .customLong("choose"), help: ArgumentHelp("Pick a branch of a choice group.", valueName: "group=option"))
     var choices: [String] = []
 
+    @Option(name: .customLong("identity"), help: ArgumentHelp("An SSH identity file, tried after ssh-agent and before ~/.ssh/id_* (repeatable).", valueName: "path"))
+    var identities: [String] = []
+
+    @Option(name: .customLong("inventory"), help: ArgumentHelp("An Ansible INI inventory: a group (or host) named like a target binds it.", valueName: "file"))
+    var inventory: String?
+
+    @Option(name: .customLong("known-hosts"), help: ArgumentHelp("The known_hosts file (default ~/.ssh/known_hosts).", valueName: "file"))
+    var knownHosts: String?
+
+    @Flag(name: .customLong("accept-new-host-keys"), help: "Record the key of a host not yet known (a changed key is still refused).")
+    var acceptNewHostKeys = false
+
     static func split(_ pair: String, flag: String) throws -> (String, String) {
         guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
             throw CLIError(message: "\(flag) \(pair): expected NAME=VALUE")
@@ -81,6 +95,67 @@ struct BindingOptions: ParsableArguments {
         } catch let error as BindingError {
             throw CLIError(message: error.description)
         }
+    }
+
+    /// Where targets are, from `--target`, `--inventory` and `~/.ssh/config`, plus what a
+    /// resumed run recorded (`recorded`: the journal's target lines; flags win over them).
+    func targetRequest(for guide: Guide, recorded: String = "") throws -> TargetRequest {
+        var explicit = try boundTargets(for: guide)
+        var inventoryPath = inventory
+        for line in recorded.split(separator: "\n").map(String.init) {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[0] == "@inventory" {
+                if inventoryPath == nil { inventoryPath = parts[1] }
+            } else if !parts[0].hasPrefix("@"), explicit[parts[0]] == nil, guide.targets.contains(where: { $0.name == parts[0] }) {
+                explicit[parts[0]] = parts[1]
+            }
+        }
+        var loaded: Inventory?
+        if let inventoryPath {
+            do {
+                loaded = try Inventory.load(path: inventoryPath)
+            } catch {
+                throw CLIError(message: "--inventory \(error.description)")
+            }
+        }
+        return TargetRequest(explicit: explicit, inventory: loaded, config: SSHConfig.load())
+    }
+
+    /// What a run records so that `resume` reconnects the same way: the `--target` pairs,
+    /// then `@inventory=`, `@identity=` and `@known-hosts=` lines (paths, never secrets).
+    func recordedTargets(_ request: TargetRequest) -> [String: String] {
+        var out = request.explicit
+        if let inventory = request.inventory { out["@inventory"] = absolute(inventory.path) }
+        if !identities.isEmpty { out["@identity"] = identities.map(absolute).joined(separator: ",") }
+        if let knownHosts { out["@known-hosts"] = absolute(knownHosts) }
+        return out
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// How to connect: known_hosts, identities, passphrases (`RUNBOOK_SSH_PASSPHRASE`, else a
+    /// prompt on the terminal), plus what a resumed run recorded.
+    func sshOptions(recorded: String = "") -> SSHOptions {
+        var options = SSHOptions()
+        var known = knownHosts
+        var identityFiles = identities
+        for line in recorded.split(separator: "\n").map(String.init) {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[0] == "@known-hosts", known == nil { known = parts[1] }
+            if parts[0] == "@identity", identityFiles.isEmpty { identityFiles = parts[1].split(separator: ",").map(String.init) }
+        }
+        if let known { options.knownHostsFile = known }
+        options.identityFiles = identityFiles
+        options.acceptNewHostKeys = acceptNewHostKeys
+        options.passphrase = { path in
+            if let given = ProcessInfo.processInfo.environment["RUNBOOK_SSH_PASSPHRASE"] { return given }
+            return Terminal.secretPrompt("Enter passphrase for key '\(path)': ")
+        }
+        return options
     }
 
     /// `--target` bindings, checked against the guide's targets.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import RunbookMarkdown
@@ -88,5 +91,27 @@ enum Terminal {
 
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Asks on the controlling terminal with echo off (as `ssh` asks for a passphrase); nil
+    /// without a terminal. What is typed is never echoed or kept.
+    static func secretPrompt(_ prompt: String) -> String? {
+        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard tty >= 0 else { return nil }
+        defer { close(tty) }
+        var saved = termios()
+        guard tcgetattr(tty, &saved) == 0 else { return nil }
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        _ = prompt.withCString { Glibc.write(tty, $0, strlen($0)) }
+        tcsetattr(tty, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(tty, TCSAFLUSH, &saved)
+            _ = Glibc.write(tty, "\n", 1)
+        }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(tty, &byte, 1) == 1, byte != 0x0A, byte != 0x0D { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

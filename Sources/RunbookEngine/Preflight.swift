@@ -19,8 +19,9 @@ public struct PreflightProblem: Sendable, Hashable, CustomStringConvertible {
 /// that is not a placeholder, and every target they run on can be reached.
 public enum Preflight {
     /// Problems, in guide order; empty when the run may start.
-    /// `connecting: false` (a dry run) accepts bound SSH targets without needing to reach them.
-    public static func check(guide: Guide, binding: Binding, steps: [Step], boundTargets: [String: String], connecting: Bool = true) -> [PreflightProblem] {
+    /// Reaching the targets (`Targets.connect`) is the last part of preflight, done by the
+    /// caller once these problems are settled; a dry run stops before it.
+    public static func check(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> [PreflightProblem] {
         var problems: [PreflightProblem] = []
         let used = usedNames(steps: steps, guide: guide)
         for value in binding.values where value.isMissing && used.contains(value.name) {
@@ -35,22 +36,7 @@ public enum Preflight {
             message += "; set it with --set \(value.name)=… or in a --vars file"
             problems.append(PreflightProblem(message: message, location: variable.location))
         }
-        var seen: Set<String> = []
-        for step in steps where step.target.name != "local" && !seen.contains(step.target.name) {
-            seen.insert(step.target.name)
-            let target = guide.targets.first { $0.name == step.target.name }
-            if boundTargets[step.target.name] == nil && target?.uri == nil {
-                problems.append(PreflightProblem(
-                    message: "target \(step.target.name) is not bound (first used by step \(step.number) \(step.id)); "
-                        + "bind it with --target \(step.target.name)=ssh://user@host[:port]",
-                    location: step.location))
-            } else if connecting, boundTargets[step.target.name] != "local" {
-                problems.append(PreflightProblem(
-                    message: "step \(step.number) \(step.id) runs on \(step.target.name) over SSH, which this version cannot do yet; "
-                        + "bind --target \(step.target.name)=local to run it here, or run it by hand",
-                    location: step.location))
-            }
-        }
+        problems += Targets.place(guide: guide, binding: binding, steps: steps, request: request).1
         return problems
     }
 

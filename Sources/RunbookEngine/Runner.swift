@@ -5,6 +5,7 @@ import Foundation
 import RunbookGuide
 import RunbookJournal
 import RunbookModel
+import RunbookSSH
 
 /// A step's status in a run.
 public enum StepStatus: String, Sendable, Codable {
@@ -31,6 +32,22 @@ public struct StepResult: Sendable, Codable {
     /// The last lines of output, masked.
     public var outputTail: [String]
     /// Why it was skipped, paused or failed, when not an assertion.
+    public var note: String?
+    /// Each host's result, for a step on a target of several hosts (empty otherwise).
+    public var hosts: [HostResult] = []
+}
+
+/// One host's part in a step that ran on several.
+public struct HostResult: Sendable, Codable, Equatable {
+    /// The host's label (inventory name or address).
+    public var host: String
+    /// Its status.
+    public var status: StepStatus
+    /// Its last exit status.
+    public var exitCode: Int32?
+    /// Its wall time.
+    public var duration: Double
+    /// Why it failed or was interrupted.
     public var note: String?
 }
 
@@ -81,6 +98,8 @@ public struct RunOptions: Sendable {
     public var followWindow: Double = 10
     /// Shell program.
     public var shell = "/bin/bash"
+    /// Hosts a step on a multi-host target runs on at once.
+    public var forks = 10
 
     /// Defaults.
     public init() {}
@@ -112,6 +131,10 @@ public final class Runner {
     let journal: Journal?
     let initialSnapshots: [String: String]
     private var sessions: [String: ShellSession] = [:]
+    /// Open connections per remote target (one per host), from preflight.
+    let connections: [String: [SSHConnection]]
+    /// Serialises what host threads tell the observer and write to the step's log.
+    private let outputLock = NSLock()
     private let environment: [String: String]
     private let boundNames: [String]
     /// What a stored snapshot leaves out: bound names and the guide's secret names.
@@ -123,9 +146,11 @@ public final class Runner {
     /// `snapshots` (target key → snapshot) restore each target's shell state, for a resume.
     public init(
         guide: Guide, binding: Binding, steps: [Step], options: RunOptions, directory: RunDirectory,
-        observer: any RunObserver, journal: Journal? = nil, snapshots: [String: String] = [:]
+        observer: any RunObserver, journal: Journal? = nil, snapshots: [String: String] = [:],
+        connections: [String: [SSHConnection]] = [:]
     ) {
         self.journal = journal
+        self.connections = connections
         self.initialSnapshots = snapshots
         self.guide = guide
         self.binding = binding
@@ -240,11 +265,15 @@ public final class Runner {
     @discardableResult
     private func record(_ step: Step, _ result: StepResult, started: Date, nextStarting next: Int? = nil) -> Bool {
         guard let journal else { return false }
-        let key = step.target.user.map { "\(step.target.name)@\($0)" } ?? step.target.name
+        let key = Self.key(step.target)
         var snapshots: [String: String] = [:]
-        if let session = sessions[key], step.kind != .manual {
-            let stored = Snapshot.filter(session.snapshot, excluding: unstored, dropSecretNames: true, inherited: inherited)
-            snapshots[key] = binding.mask(stored)
+        if step.kind != .manual {
+            for sessionKey in sessionKeys(for: step.target) {
+                guard let session = sessions[sessionKey] else { continue }
+                // Remote shells never had runbook's environment; nothing there is inherited.
+                let stored = Snapshot.filter(session.snapshot, excluding: unstored, dropSecretNames: true, inherited: session.isRemote ? [:] : inherited)
+                snapshots[sessionKey] = binding.mask(stored)
+            }
         }
         let assertions = (try? String(decoding: JSONEncoder().encode(result.assertions), as: UTF8.self)) ?? "[]"
         let row = StepRecord(
@@ -252,24 +281,56 @@ public final class Runner {
             target: key, status: result.status.rawValue, started: started.timeIntervalSince1970,
             ended: Date().timeIntervalSince1970, exitCode: result.exitCode.map(Int.init), attempts: result.attempts,
             assertions: assertions, note: result.note)
+        let hosts = result.hosts.map {
+            HostRecord(step: step.number, host: $0.host, status: $0.status.rawValue, exitCode: $0.exitCode.map(Int.init), duration: $0.duration, note: $0.note)
+        }
         do {
-            try journal.stepFinished(row, snapshots: snapshots, nextStarting: next)
+            try journal.stepFinished(row, snapshots: snapshots, hosts: hosts, nextStarting: next)
             return next != nil
         } catch {
             return false
         }
     }
 
-    private func session(for target: TargetRef) throws -> ShellSession {
-        let key = target.user.map { "\(target.name)@\($0)" } ?? target.name
-        if let existing = sessions[key] { return existing }
-        let created = try ShellSession(
-            shell: options.shell, environment: environment, bound: boundNames,
-            workDirectory: try directory.workDirectory(for: Text.slugForFile(key)),
-            restoring: initialSnapshots[key] ?? "", user: target.user)
-        created.interruptRequested = { interruptSignal != 0 }
-        sessions[key] = created
-        return created
+    static func key(_ target: TargetRef) -> String {
+        target.user.map { "\(target.name)@\($0)" } ?? target.name
+    }
+
+    /// The journal's keys for a target's sessions: the target's key, or one per host
+    /// (`web#web01`) for a target of several hosts.
+    private func sessionKeys(for target: TargetRef) -> [String] {
+        let key = Self.key(target)
+        guard let hosts = connections[target.name], hosts.count > 1 else { return [key] }
+        return hosts.map { "\(key)#\($0.endpoint.label)" }
+    }
+
+    /// The target's sessions, started on first use: one local shell, or one remote shell per host.
+    private func sessions(for target: TargetRef) throws -> [(host: String?, session: ShellSession)] {
+        let keys = sessionKeys(for: target)
+        let hosts = connections[target.name]
+        var out: [(host: String?, session: ShellSession)] = []
+        for (index, key) in keys.enumerated() {
+            let label = (hosts?.count ?? 0) > 1 ? hosts?[index].endpoint.label : nil
+            if let existing = sessions[key] {
+                out.append((label, existing))
+                continue
+            }
+            let workDirectory = try directory.workDirectory(for: Text.slugForFile(key))
+            let created: ShellSession
+            if let connection = hosts?[index] {
+                created = try ShellSession(
+                    connection: connection, bound: binding.values.compactMap { value in value.value.map { (value.name, $0) } },
+                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
+            } else {
+                created = try ShellSession(
+                    shell: options.shell, environment: environment, bound: boundNames,
+                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
+            }
+            created.interruptRequested = { interruptSignal != 0 }
+            sessions[key] = created
+            out.append((label, created))
+        }
+        return out
     }
 
     private func manualInstructions(_ step: Step) -> String {
@@ -281,15 +342,23 @@ public final class Runner {
         if !step.isExecutable && step.kind != .manual {
             return StepResult(status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "skipped by annotation")
         }
-        let needsPerson = step.kind == .manual || (step.traits.interactive && !options.terminal)
-            || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false && !options.terminal)
+        // A person drives interactive commands on a terminal here; on a remote target they
+        // are the person's to do there.
+        let attachable = options.terminal && connections[step.target.name] == nil
+        let needsPerson = step.kind == .manual || (step.traits.interactive && !attachable)
+            || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false && !attachable)
         if needsPerson {
             return manual(step, position: position)
         }
         let started = Date()
-        let session: ShellSession
+        let targetSessions: [(host: String?, session: ShellSession)]
         do {
-            session = try self.session(for: step.target)
+            targetSessions = try self.sessions(for: step.target)
+        } catch let error as SSHError {
+            if case .lost = error {
+                return StepResult(status: .interrupted, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: error.description)
+            }
+            return StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [], note: "cannot start a shell for \(step.target): \(error)")
         } catch {
             return StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [], note: "cannot start a shell for \(step.target): \(error)")
         }
@@ -313,7 +382,7 @@ public final class Runner {
         }
 
         let interactive = step.traits.interactive || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false)
-        if interactive && options.terminal {
+        if interactive && attachable, let session = targetSessions.first?.session {
             observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
             observer?.willAttach(step)
             let previous = signal(SIGINT, SIG_IGN)
@@ -322,25 +391,69 @@ public final class Runner {
             let assertions = [AssertionResult(expected: "exit status 0", actual: "exit status \(code)", passed: code == 0)]
             return StepResult(status: code == 0 ? .succeeded : .failed, exitCode: code, duration: Date().timeIntervalSince(started), attempts: 1, assertions: assertions, outputTail: [], note: "ran on the terminal")
         }
+        let plan = AttemptPlan(script: script, options: runOptions, retries: retries, interval: interval, window: window)
+        if targetSessions.count == 1, let only = targetSessions.first {
+            return attempts(step, on: only.session, host: nil, plan: plan, position: position, started: started)
+        }
+        // Several hosts: the step runs on all of them at once (`forks` at a time) and
+        // succeeds only where it succeeds on every one.
+        observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
+        let results = Fleet.map(targetSessions, forks: options.forks) { [self] pair in
+            (pair.host ?? "", attempts(step, on: pair.session, host: pair.host, plan: plan, position: position, started: Date()))
+        }
+        let hosts = results.map { HostResult(host: $0.0, status: $0.1.status, exitCode: $0.1.exitCode, duration: $0.1.duration, note: $0.1.note) }
+        let status: StepStatus =
+            results.contains { $0.1.status == .interrupted } ? .interrupted : results.contains { $0.1.status == .failed } ? .failed : .succeeded
+        let failing = results.filter { $0.1.status != .succeeded }
+        let note = failing.isEmpty ? nil : failing.map { "\($0.0): \($0.1.status.rawValue)" + ($0.1.note.map { " (\($0))" } ?? "") }.joined(separator: "; ")
+        return StepResult(
+            status: status, exitCode: failing.first?.1.exitCode ?? results.first?.1.exitCode, duration: Date().timeIntervalSince(started),
+            attempts: results.map(\.1.attempts).max() ?? 1,
+            assertions: results.flatMap { host in host.1.assertions.map { AssertionResult(expected: "\(host.0): \($0.expected)", actual: $0.actual, passed: $0.passed) } },
+            outputTail: Array(results.flatMap { host in host.1.outputTail.map { "[\(host.0)] \($0)" } }.suffix(10)), note: note, hosts: hosts)
+    }
+
+    /// How a step's script is run and retried.
+    private struct AttemptPlan {
+        var script: String
+        var options: ShellRunOptions
+        var retries: Int?
+        var interval: Double?
+        var window: Double
+    }
+
+    /// Runs a step on one session until it passes or its retries run out. With `host`, the
+    /// step runs on several hosts at once: output lines are prefixed with the host and only
+    /// the first attempt is announced.
+    private func attempts(_ step: Step, on session: ShellSession, host: String?, plan: AttemptPlan, position: Int, started: Date) -> StepResult {
         var attempt = 0
-        var delay = interval ?? 1.0
+        var delay = plan.interval ?? 1.0
+        let prefix = host.map { "[\($0)] " } ?? ""
         while true {
             attempt += 1
-            observer?.stepStarted(step, position: position, of: steps.count, attempt: attempt)
-            directory.appendLog(attempt == 1 ? "" : "\n--- attempt \(attempt) ---\n", for: step)
+            outputLock.withLock {
+                if host == nil { observer?.stepStarted(step, position: position, of: steps.count, attempt: attempt) }
+                directory.appendLog(attempt == 1 ? "" : "\n--- \(prefix)attempt \(attempt) ---\n", for: step)
+            }
             var tail: [String] = []
-            let outcome = session.run(script, options: runOptions) { [binding, directory, observer] line in
-                let masked = binding.mask(line)
-                observer?.stepOutput(step, line: masked)
-                directory.appendLog(masked + "\n", for: step)
+            let outcome = session.run(plan.script, options: plan.options) { [binding, directory, observer, outputLock] line in
+                let masked = prefix + binding.mask(line)
+                outputLock.withLock {
+                    observer?.stepOutput(step, line: masked)
+                    directory.appendLog(masked + "\n", for: step)
+                }
                 tail.append(masked)
                 if tail.count > 20 { tail.removeFirst() }
             }
-            let maskedOutput = binding.mask(outcome.output)
             let assertions = Assertions.check(step.expectations.isEmpty ? [.exitStatus(0)] : step.expectations, exitCode: outcome.exitCode, output: outcome.output) { binding.display($0) }
                 .map { AssertionResult(expected: binding.mask($0.expected), actual: binding.mask($0.actual), passed: $0.passed) }
             let passed = assertions.allSatisfy(\.passed)
             let duration = Date().timeIntervalSince(started)
+            if let lost = outcome.connectionLost {
+                // How far the step got is unknown: interrupted, never failed or succeeded.
+                let message = binding.mask(lost)
+                return StepResult(status: .interrupted, exitCode: nil, duration: duration, attempts: attempt, assertions: [], outputTail: Array(tail.suffix(10)), note: message.hasPrefix("connection to") ? message : "connection lost: \(message)")
+            }
             if outcome.interrupted || interruptSignal != 0 {
                 return StepResult(status: .interrupted, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: "interrupted")
             }
@@ -348,17 +461,16 @@ public final class Runner {
                 return StepResult(status: .succeeded, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: outcome.followStopped ? "follow window ended" : nil)
             }
             let more: Bool
-            if let retries { more = attempt <= retries } else { more = duration + delay < window }
+            if let retries = plan.retries { more = attempt <= retries } else { more = duration + delay < plan.window }
             if !more {
                 var note: String? = nil
-                if outcome.timedOut { note = "timed out after \(runOptions.timeout.map { String(format: "%.0f s", $0) } ?? "")" }
-                _ = maskedOutput
+                if outcome.timedOut { note = "timed out after \(plan.options.timeout.map { String(format: "%.0f s", $0) } ?? "")" }
                 return StepResult(status: .failed, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: note)
             }
             // Still starting, probably: wait and look again, backing off.
             let until = Date().addingTimeInterval(delay)
             while Date() < until, interruptSignal == 0 { usleep(20_000) }
-            if interval == nil { delay = min(delay * 2, 8) }
+            if plan.interval == nil { delay = min(delay * 2, 8) }
         }
     }
 

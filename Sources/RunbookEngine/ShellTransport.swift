@@ -183,7 +183,7 @@ final class RemoteShell: ShellTransport {
             if status == nil { status = channel.exitStatus }
             return .ended
         case .lost(let why):
-            return .lost(why)
+            return .lost(SSHError.lost(connection.endpoint.description, why).description)
         }
     }
 

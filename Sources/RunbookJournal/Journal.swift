@@ -91,6 +91,33 @@ public struct StepRecord: Sendable, Codable, Equatable, FetchableRecord, Persist
     }
 }
 
+/// One host's result for a step that ran on several hosts.
+public struct HostRecord: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "host_result"
+    /// The step's number.
+    public var step: Int
+    /// The host's label.
+    public var host: String
+    /// Its status.
+    public var status: String
+    /// Its last exit status.
+    public var exitCode: Int?
+    /// Its wall time in seconds.
+    public var duration: Double
+    /// Why it failed or was interrupted.
+    public var note: String?
+
+    /// Creates a row.
+    public init(step: Int, host: String, status: String, exitCode: Int?, duration: Double, note: String?) {
+        self.step = step
+        self.host = host
+        self.status = status
+        self.exitCode = exitCode
+        self.duration = duration
+        self.note = note
+    }
+}
+
 /// Why a journal could not be opened or written.
 public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What failed, with the path.
@@ -186,6 +213,17 @@ public final class Journal: @unchecked Sendable {
                 t.column("step", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2 host results") { db in
+            try db.create(table: "host_result") { t in
+                t.column("step", .integer).notNull()
+                t.column("host", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("exitCode", .integer)
+                t.column("duration", .double).notNull()
+                t.column("note", .text)
+                t.primaryKey(["step", "host"])
+            }
+        }
         return migrator
     }
 
@@ -198,9 +236,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Records how a step ended and each target's shell snapshot, in one transaction; with
     /// `nextStarting`, also the next step's started record (one commit between two steps).
-    public func stepFinished(_ record: StepRecord, snapshots: [String: String], nextStarting next: Int? = nil) throws(JournalError) {
+    public func stepFinished(_ record: StepRecord, snapshots: [String: String], hosts: [HostRecord] = [], nextStarting next: Int? = nil) throws(JournalError) {
         try write { db in
             try record.update(db)
+            for host in hosts { try host.upsert(db) }
             if let next {
                 try db.execute(
                     sql: "UPDATE step SET status = 'running', started = ?, ended = NULL WHERE number = ?",
@@ -251,6 +290,15 @@ public final class Journal: @unchecked Sendable {
     public func steps() throws(JournalError) -> [StepRecord] {
         do {
             return try queue.read { try StepRecord.order(Column("number")).fetchAll($0) }
+        } catch {
+            throw JournalError(description: "\(url.path): \(error)")
+        }
+    }
+
+    /// Per-host results of steps that ran on several hosts, by step then host order.
+    public func hostResults() throws(JournalError) -> [HostRecord] {
+        do {
+            return try queue.read { try HostRecord.order(Column("step"), Column("rowid")).fetchAll($0) }
         } catch {
             throw JournalError(description: "\(url.path): \(error)")
         }

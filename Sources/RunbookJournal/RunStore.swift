@@ -11,6 +11,11 @@ public struct RunView: Sendable {
     /// The status to show: a `running` run whose lock nobody holds was killed, so it is
     /// `interrupted`, and so is its running step.
     public var status: String
+    /// Per-host results of steps that ran on several hosts.
+    public var hosts: [HostRecord] = []
+
+    /// The host results of one step, in the order the hosts were bound.
+    public func hosts(of step: Int) -> [HostRecord] { hosts.filter { $0.step == step } }
 }
 
 /// The runs kept under a state directory (`.runbook/runs/<id>/journal.sqlite`).
@@ -33,7 +38,7 @@ public enum RunStore {
             status = "interrupted"
             for i in steps.indices where steps[i].status == "running" { steps[i].status = "interrupted" }
         }
-        return RunView(directory: directory, run: run, steps: steps, status: status)
+        return RunView(directory: directory, run: run, steps: steps, status: status, hosts: try journal.hostResults())
     }
 
     /// The run named `id` (or a unique prefix of it); the newest when nil.

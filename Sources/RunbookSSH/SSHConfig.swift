@@ -71,6 +71,11 @@ public struct SSHConfig: Sendable {
         return "/"
     }
 
+    /// True when a `Host` line names `name` literally (not only through a wildcard).
+    public func hasHost(named name: String) -> Bool {
+        blocks.contains { $0.patterns.contains { $0.lowercased() == name.lowercased() } }
+    }
+
     /// The endpoint for `alias`: explicit `user` and `port` win over the config.
     public func endpoint(for alias: String, user: String?, port: Int?, defaultUser: String = SSHEndpoint.localUser) -> SSHEndpoint {
         var hostName: String?

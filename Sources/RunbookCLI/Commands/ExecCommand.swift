@@ -8,6 +8,7 @@ import RunbookGuide
 import RunbookJournal
 import RunbookModel
 import RunbookRender
+import RunbookSSH
 
 extension ManualMode: ExpressibleByArgument {}
 
@@ -42,29 +43,30 @@ struct ExecCommand: ParsableCommand {
     func run() throws {
         let guide = try binding.applyChoices(to: try self.guide.load())
         let bound = try binding.binding(for: guide)
-        let targets = try binding.boundTargets(for: guide)
+        let request = try binding.targetRequest(for: guide)
         let selected: [Step]
         do {
             selected = try Selection(from: from, to: to, only: only, section: section).steps(of: guide)
         } catch {
             throw CLIError(message: error.description)
         }
-        let problems = Preflight.check(
-            guide: guide, binding: bound, steps: selected.filter { $0.kind != .manual }, boundTargets: targets, connecting: !dryRun)
-        if !problems.isEmpty {
-            Terminal.errorRaw("preflight failed; nothing ran:")
-            for problem in problems { Terminal.errorRaw("  " + bound.mask(problem.description)) }
-            throw CLIError(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before this guide can run")
-        }
+        let running = selected.filter { $0.kind != .manual }
+        let problems = Preflight.check(guide: guide, binding: bound, steps: running, request: request)
+        try Preflight.report(problems, binding: bound, what: "this guide can run")
         if selected.isEmpty {
             throw CLIError(message: "no steps selected; `runbook list \(self.guide.guide)` shows them")
         }
         let terminal = isatty(0) == 1 && isatty(1) == 1
         let style = Style(enabled: terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let placements = Targets.place(guide: guide, binding: bound, steps: running, request: request).0
         if dryRun {
-            Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, targets: targets))
+            Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, placements: placements))
             return
         }
+        // The last part of preflight: every host reached, its key verified, logged in.
+        let (connections, unreachable) = Targets.connect(placements, options: binding.sshOptions(), forks: flags.forks)
+        try Preflight.report(unreachable, binding: bound, what: "this guide can run")
+        Connections.announce(connections)
         if terminal && !flags.yes {
             Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
             Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
@@ -83,7 +85,7 @@ struct ExecCommand: ParsableCommand {
         do {
             lock = try RunLock(runDirectory: directory.url)
             journal = try Journal.create(
-                in: directory.url, run: RunRecord.describing(guide: guide, binding: bound, steps: selected, targets: targets, id: directory.id),
+                in: directory.url, run: RunRecord.describing(guide: guide, binding: bound, steps: selected, targets: binding.recordedTargets(request), id: directory.id),
                 steps: selected.map { StepRecord(number: $0.number, id: $0.id, contentHash: Journal.fingerprint($0.code + ($0.instructions ?? "")), target: $0.target.description, status: StepStatus.pending.rawValue) })
         } catch {
             throw CLIError(message: error.description)
@@ -93,7 +95,11 @@ struct ExecCommand: ParsableCommand {
         options.stepByStep = step
         let observer = TerminalObserver(guide: guide, style: style, json: flags.json)
         let started = Date()
-        let summary = Runner(guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal).run()
+        let summary = Runner(
+            guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal,
+            connections: connections
+        ).run()
+        Connections.close(connections)
         try flags.end(summary, guide: guide, directory: directory, observer: observer, elapsed: Date().timeIntervalSince(started))
     }
 }
@@ -105,6 +111,11 @@ struct RunFlags: ParsableArguments {
     @Option(help: "Manual steps: prompt (on a terminal; else pause), pause, or skip.") var manual: ManualMode = .prompt
     @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
     @Flag(help: "Print a JSON summary (schema 1) on stdout; step output goes to stderr.") var json = false
+    @Option(help: ArgumentHelp("Hosts of a multi-host target a step runs on at once.", valueName: "n")) var forks = 10
+
+    func validate() throws {
+        if forks < 1 { throw ValidationError("--forks must be at least 1") }
+    }
 
     /// Runner options from these flags and the guide's front matter.
     func options(guide: Guide, terminal: Bool) -> RunOptions {
@@ -112,6 +123,7 @@ struct RunFlags: ParsableArguments {
         options.keepGoing = keepGoing
         options.manual = manual
         options.terminal = terminal
+        options.forks = forks
         if let shell = guide.settings.shell { options.shell = shell.hasPrefix("/") ? shell : "/bin/\(shell)" }
         return options
     }
@@ -126,6 +138,35 @@ struct RunFlags: ParsableArguments {
         case .paused: throw ExitCode(ExitStatus.paused)
         case .interrupted: throw ExitCode(ExitStatus.interrupted)
         }
+    }
+}
+
+extension Preflight {
+    /// Prints the problems and ends with exit 2 when there are any.
+    static func report(_ problems: [PreflightProblem], binding: Binding, what: String) throws {
+        guard !problems.isEmpty else { return }
+        Terminal.errorRaw("preflight failed; nothing ran:")
+        for problem in problems { Terminal.errorRaw("  " + binding.mask(problem.description)) }
+        throw CLIError(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before \(what)")
+    }
+}
+
+/// The SSH connections of a run.
+enum Connections {
+    /// Says on stderr which hosts were reached, and any host key newly recorded.
+    static func announce(_ connections: [String: [SSHConnection]]) {
+        for (name, list) in connections.sorted(by: { $0.key < $1.key }) {
+            for connection in list where connection.recordedHostKey {
+                Terminal.warning("permanently added \(connection.endpoint.knownHostsName) (\(connection.fingerprint)) to the known hosts (--accept-new-host-keys)")
+            }
+            let hosts = list.map { $0.endpoint.label == $0.endpoint.host ? $0.endpoint.description : "\($0.endpoint.label) (\($0.endpoint))" }
+            Terminal.errorRaw("connected to \(name): \(hosts.joined(separator: ", "))")
+        }
+    }
+
+    /// Ends every connection.
+    static func close(_ connections: [String: [SSHConnection]]) {
+        for list in connections.values { list.forEach { $0.close() } }
     }
 }
 
@@ -246,7 +287,7 @@ final class TerminalObserver: RunObserver {
 
 /// `exec --dry-run` and the confirmation summary.
 enum DryRun {
-    static func render(guide: Guide, binding: Binding, steps: [Step], targets: [String: String]) -> String {
+    static func render(guide: Guide, binding: Binding, steps: [Step], placements: [String: TargetPlacement]) -> String {
         var out = ["preflight passed; \(steps.count) step\(steps.count == 1 ? "" : "s") would run (nothing was run):", ""]
         let bound = binding.values.filter { $0.value != nil }
         if !bound.isEmpty {
@@ -255,8 +296,8 @@ enum DryRun {
             out.append("")
         }
         for step in steps {
-            let uri = targets[step.target.name] ?? guide.targets.first { $0.name == step.target.name && $0.name != "local" }?.uri.map { binding.display($0) }
-            let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (uri.map { " (\($0))" } ?? "")
+            let hosts = placements[step.target.name].flatMap { $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map { $0.label == $0.host ? $0.description : "\($0.label) \($0)" }.joined(separator: ", ") }
+            let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
             for line in body.split(separator: "\n", omittingEmptySubsequences: false) { out.append("    " + binding.mask(String(line))) }

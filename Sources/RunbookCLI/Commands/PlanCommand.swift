@@ -22,7 +22,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let guide = try binding.applyChoices(to: try self.guide.load())
         let bound = try binding.binding(for: guide)
-        let targets = try binding.boundTargets(for: guide)
+        let targets = try binding.targetRequest(for: guide).bound(for: guide)
         if json {
             Terminal.write(PlanDocument(guide: guide, binding: bound, boundTargets: Set(targets.keys)).json() + "\n")
         } else {

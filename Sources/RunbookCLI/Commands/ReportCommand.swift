@@ -124,6 +124,14 @@ enum RunReport {
         var durationMs: Int?
         var note: String?
         var failures: [String]
+        var hosts: [JSONHost]?
+    }
+    struct JSONHost: Encodable {
+        var host: String
+        var status: String
+        var exitCode: Int?
+        var durationMs: Int
+        var note: String?
     }
     struct JSONDocument: Encodable {
         var schema = 1
@@ -140,7 +148,10 @@ enum RunReport {
             steps: view.steps.map {
                 JSONStep(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
                          started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
-                         failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" })
+                         failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" },
+                         hosts: view.hosts(of: $0.number).isEmpty ? nil : view.hosts(of: $0.number).map {
+                             JSONHost(host: $0.host, status: $0.status, exitCode: $0.exitCode, durationMs: Int($0.duration * 1000), note: $0.note)
+                         })
             })) + "\n"
     }
 

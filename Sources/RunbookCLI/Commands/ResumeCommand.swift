@@ -88,11 +88,7 @@ struct ResumeCommand: ParsableCommand {
         } catch let error as BindingError {
             throw CLIError(message: error.description)
         }
-        var targets = try binding.boundTargets(for: guide)
-        for line in header.targets.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2, targets[parts[0]] == nil { targets[parts[0]] = parts[1] }
-        }
+        let request = try binding.targetRequest(for: guide, recorded: header.targets)
 
         let terminal = isatty(0) == 1 && isatty(1) == 1
         var remaining: [Step] = []
@@ -137,12 +133,13 @@ struct ResumeCommand: ParsableCommand {
             observer.out("run \(header.id): nothing left to run; recorded as succeeded")
             return
         }
-        let problems = Preflight.check(guide: guide, binding: bound, steps: remaining.filter { $0.kind != .manual }, boundTargets: targets)
-        if !problems.isEmpty {
-            Terminal.errorRaw("preflight failed; nothing ran:")
-            for problem in problems { Terminal.errorRaw("  " + bound.mask(problem.description)) }
-            throw CLIError(message: "\(problems.count) problem\(problems.count == 1 ? "" : "s") to fix before run \(header.id) can resume")
-        }
+        let running = remaining.filter { $0.kind != .manual }
+        try Preflight.report(Preflight.check(guide: guide, binding: bound, steps: running, request: request), binding: bound, what: "run \(header.id) can resume")
+        // Reconnect: the remote shells are rebuilt from their snapshots.
+        let placements = Targets.place(guide: guide, binding: bound, steps: running, request: request).0
+        let (connections, unreachable) = Targets.connect(placements, options: binding.sshOptions(recorded: header.targets), forks: flags.forks)
+        try Preflight.report(unreachable, binding: bound, what: "run \(header.id) can resume")
+        Connections.announce(connections)
         let finished = records.filter { $0.status == StepStatus.succeeded.rawValue || $0.status == StepStatus.skipped.rawValue }.count
         observer.out("resuming run \(header.id) at step \(remaining[0].number) \(remaining[0].id) (\(finished) of \(records.count) steps already finished)")
         try? journal.reopen()
@@ -155,8 +152,9 @@ struct ResumeCommand: ParsableCommand {
         let started = Date()
         let summary = Runner(
             guide: guide, binding: bound, steps: remaining, options: flags.options(guide: guide, terminal: terminal),
-            directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots
+            directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots, connections: connections
         ).run()
+        Connections.close(connections)
         try flags.end(summary, guide: guide, directory: runDirectory, observer: observer, elapsed: Date().timeIntervalSince(started))
     }
 

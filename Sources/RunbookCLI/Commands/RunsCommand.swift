@@ -102,6 +102,13 @@ struct StatusCommand: ParsableCommand {
             if step.attempts > 1 { line += "  \(step.attempts) attempts" }
             if let note = step.note { line += "  (\(note))" }
             Terminal.write(line + "\n")
+            for host in view.hosts(of: step.number) {
+                var detail = "        " + pad(host.host, width - 2) + "  " + pad(host.status, 11)
+                if let code = host.exitCode { detail += "  exit \(code)" }
+                detail += String(format: "  %.1f s", host.duration)
+                if let note = host.note { detail += "  (\(note))" }
+                Terminal.write(detail + "\n")
+            }
         }
     }
 }

@@ -1,0 +1,191 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+import RunbookSSH
+
+/// Where one target's steps run, once bound.
+public struct TargetPlacement: Sendable {
+    /// The guide's name for it.
+    public var name: String
+    /// What bound it: `local`, an `ssh://` address, `inventory group web`, …
+    public var source: String
+    /// The hosts; empty for this machine.
+    public var hosts: [SSHEndpoint]
+
+    /// True when steps run on this machine.
+    public var isLocal: Bool { hosts.isEmpty }
+}
+
+/// What the command line says about targets.
+public struct TargetRequest: Sendable {
+    /// `--target NAME=URI`.
+    public var explicit: [String: String] = [:]
+    /// `--inventory FILE`.
+    public var inventory: Inventory?
+    /// `~/.ssh/config`.
+    public var config: SSHConfig
+
+    /// A request with nothing bound beyond the guide and `config`.
+    public init(explicit: [String: String] = [:], inventory: Inventory? = nil, config: SSHConfig = SSHConfig()) {
+        self.explicit = explicit
+        self.inventory = inventory
+        self.config = config
+    }
+
+    /// The names this request binds, and how (for preflight and `plan`): `--target`'s URIs,
+    /// `inventory NAME`, or the `~/.ssh/config` host.
+    public func bound(for guide: Guide) -> [String: String] {
+        var out: [String: String] = [:]
+        for target in guide.targets where target.name != "local" {
+            if let uri = explicit[target.name] {
+                out[target.name] = uri
+            } else if let hosts = inventory?.hosts(named: target.name) {
+                out[target.name] = "inventory \(target.name) (\(hosts.count) host\(hosts.count == 1 ? "" : "s"))"
+            } else if target.uri == nil, config.hasHost(named: target.name) {
+                out[target.name] = "ssh://\(target.name)"
+            }
+        }
+        return out
+    }
+}
+
+/// Binds targets to machines and connects to them, before anything runs.
+public enum Targets {
+    /// The placement of every target `steps` run on. Precedence: `--target`, an inventory
+    /// group or host of that name, the guide's own address (front matter, an `ssh` line), a
+    /// `Host` of that name in `~/.ssh/config`.
+    public static func place(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> ([String: TargetPlacement], [PreflightProblem]) {
+        var placements: [String: TargetPlacement] = [:]
+        var problems: [PreflightProblem] = []
+        for step in steps where placements[step.target.name] == nil && !problems.contains(where: { $0.message.hasPrefix("target \(step.target.name) ") }) {
+            let name = step.target.name
+            if name == "local" {
+                placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
+                continue
+            }
+            let declared = guide.targets.first { $0.name == name }
+            do throws(SSHError) {
+                if let uri = request.explicit[name] {
+                    placements[name] = uri == "local"
+                        ? TargetPlacement(name: name, source: "local", hosts: [])
+                        : TargetPlacement(name: name, source: uri, hosts: [try endpoint(uri, declared: declared, binding: binding, config: request.config)])
+                } else if let inventory = request.inventory, let hosts = inventory.hosts(named: name) {
+                    guard !hosts.isEmpty else {
+                        problems.append(PreflightProblem(message: "target \(name) is inventory group \(name) in \(inventory.path), which has no hosts", location: step.location))
+                        continue
+                    }
+                    placements[name] = TargetPlacement(
+                        name: name, source: "inventory \(inventory.path) [\(name)]",
+                        hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
+                } else if let uri = declared?.uri {
+                    let expanded = binding.display(uri)
+                    if expanded == "local" {
+                        placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
+                    } else if expanded.contains("$") {
+                        // The variable itself is reported as unbound by preflight.
+                        continue
+                    } else {
+                        placements[name] = TargetPlacement(name: name, source: expanded, hosts: [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
+                    }
+                } else if request.config.hasHost(named: name) {
+                    placements[name] = TargetPlacement(name: name, source: "~/.ssh/config Host \(name)", hosts: [request.config.endpoint(for: name, user: nil, port: nil)])
+                } else {
+                    problems.append(PreflightProblem(
+                        message: "target \(name) is not bound (first used by step \(step.number) \(step.id)); "
+                            + "bind it with --target \(name)=ssh://user@host[:port], an --inventory group [\(name)], or a Host \(name) entry in ~/.ssh/config",
+                        location: step.location))
+                }
+            } catch {
+                problems.append(PreflightProblem(message: "target \(name): \(error.description)", location: step.location))
+            }
+        }
+        return (placements, problems)
+    }
+
+    private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError) -> SSHEndpoint {
+        var endpoint = try SSHEndpoint.parse(uri, config: config)
+        if let identity = declared?.identity.map({ binding.display($0) }), !identity.contains("$") {
+            let home = SSHConfig.homeDirectory
+            endpoint.identityFiles.insert(identity.hasPrefix("~/") ? home + identity.dropFirst(1) : identity, at: 0)
+        }
+        return endpoint
+    }
+
+    /// Connects to every host of every remote placement, `forks` at a time. Each failure is a
+    /// preflight problem naming the host; nothing is left connected when there is one.
+    public static func connect(_ placements: [String: TargetPlacement], options: SSHOptions, forks: Int) -> ([String: [SSHConnection]], [PreflightProblem]) {
+        let jobs = placements.values.sorted { $0.name < $1.name }.flatMap { placement in placement.hosts.map { (placement.name, $0) } }
+        guard !jobs.isEmpty else { return ([:], []) }
+        let results = Fleet.map(jobs, forks: forks) { job -> Result<SSHConnection, SSHError> in
+            do throws(SSHError) {
+                return .success(try SSHConnection(endpoint: job.1, options: options))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var connections: [String: [SSHConnection]] = [:]
+        var problems: [PreflightProblem] = []
+        for (job, result) in zip(jobs, results) {
+            switch result {
+            case .success(let connection): connections[job.0, default: []].append(connection)
+            case .failure(let error):
+                let host = job.1.label == job.1.host ? "" : " (\(job.1.label))"
+                problems.append(PreflightProblem(message: "target \(job.0)\(host): \(error.description)", location: nil))
+            }
+        }
+        if !problems.isEmpty {
+            for list in connections.values { list.forEach { $0.close() } }
+            return ([:], problems)
+        }
+        return (connections, [])
+    }
+}
+
+/// Runs work for several hosts at once on plain threads (never Swift's cooperative pool:
+/// libssh2 and bash calls block), at most `forks` at a time, results in input order.
+enum Fleet {
+    static func map<Input, Output>(_ inputs: [Input], forks: Int, _ body: @escaping (Input) -> Output) -> [Output] {
+        if inputs.count == 1 { return [body(inputs[0])] }
+        let state = FleetState(inputs: inputs, body: body)
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(forks, inputs.count)) {
+            group.enter()
+            let thread = Thread {
+                state.work()
+                group.leave()
+            }
+            thread.start()
+        }
+        group.wait()
+        return state.results.map { $0! }
+    }
+}
+
+/// The shared queue of a `Fleet.map`: an index handed out under a lock, results stored under it.
+private final class FleetState<Input, Output>: @unchecked Sendable {
+    let inputs: [Input]
+    let body: (Input) -> Output
+    let lock = NSLock()
+    var results: [Output?]
+    var next = 0
+
+    init(inputs: [Input], body: @escaping (Input) -> Output) {
+        self.inputs = inputs
+        self.body = body
+        self.results = [Output?](repeating: nil, count: inputs.count)
+    }
+
+    func work() {
+        while true {
+            lock.lock()
+            let index = next
+            next += 1
+            lock.unlock()
+            guard index < inputs.count else { return }
+            let output = body(inputs[index])
+            lock.lock()
+            results[index] = output
+            lock.unlock()
+        }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import RunbookTestSupport
+import Testing
+
+/// `runbook exec` and `resume` against real sshd processes on 127.0.0.1, started by the suite.
+@Suite("exec over SSH", .serialized)
+struct RemoteExecTests {
+    /// A guide whose steps say where they run, as guides do.
+    static let guide = """
+        # Remote hello
+
+        ## Variables
+
+        \(fence)bash
+        export WORK="/tmp/rb-remote"
+        export API_TOKEN="changeme"
+        \(fence)
+
+        ## Prepare the server
+
+        On the server:
+
+        \(fence)bash
+        mkdir -p "$WORK" && cd "$WORK"
+        export STAMP=one
+        UNEXPORTED=two
+        greet() { echo "hi $1"; }
+        echo "prepare ran" >> ran.log
+        \(fence)
+
+        ## Check the server
+
+        On the server:
+
+        \(fence)bash
+        echo "in $PWD: $STAMP $UNEXPORTED $(greet there) token=$API_TOKEN"
+        echo "$API_TOKEN" > token-copy
+        \(fence)
+
+        ## Summary
+
+        \(fence)bash
+        echo "back here"
+        \(fence)
+
+        """
+
+    let server: LoopbackSSHD
+    let home: URL
+
+    init() throws {
+        server = try LoopbackSSHD()
+        home = try workspace()
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+    }
+
+    func ssh(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
+        var env = ["HOME": home.path]
+        env.merge(environment) { $1 }
+        return try runbookWith(arguments, in: dir, environment: env)
+    }
+
+    func trusted(_ server: LoopbackSSHD) -> [String] {
+        ["--identity", server.identity, "--known-hosts", server.knownHosts]
+    }
+
+    /// What each step printed, from its log in the run directory.
+    func logs(_ dir: URL) throws -> [String] {
+        let runs = dir.appendingPathComponent(".runbook/runs")
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted().last)
+        let files = try FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent(run).path).filter { $0.hasSuffix(".log") }.sorted()
+        return try files.map { try String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    @Test func stepsOnTheServerRunThereExactlyAsTheyRunLocally() throws {
+        let work = "/tmp/rb-remote-\(UUID().uuidString)"
+        let local = try workspace(["guide.md": Self.guide])
+        let localRun = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=\(work)-local", "--set", "API_TOKEN=tok-secret-1", "--target", "server=local"], in: local)
+        #expect(localRun.status == 0, "\(localRun.stderr)")
+        let remote = try workspace(["guide.md": Self.guide])
+        let remoteRun = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=tok-secret-1", "--target", "server=\(server.uri)"] + trusted(server), in: remote)
+        #expect(remoteRun.status == 0, "\(remoteRun.stderr)")
+        #expect(remoteRun.stderr.contains("connected to server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port)"))
+        #expect(try logs(local) == ["", "in \(work)-local: one two hi there token=****\n", "back here\n"])
+        #expect(try logs(remote) == ["", "in \(work): one two hi there token=****\n", "back here\n"])
+        // The secret reached the server's shell as a value, and no file here.
+        #expect(try String(contentsOfFile: "\(work)/token-copy", encoding: .utf8) == "tok-secret-1\n")
+        #expect(try grepTree(remote.appendingPathComponent(".runbook"), for: "tok-secret-1").isEmpty)
+        #expect(!remoteRun.stdout.contains("tok-secret-1") && !remoteRun.stderr.contains("tok-secret-1"))
+    }
+
+    @Test func anUnknownHostIsRefusedUntilAcceptedThenTrusted() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        let known = home.appendingPathComponent(".ssh/known_hosts")
+        let base = ["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", server.identity]
+        let refused = try ssh(base, in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("preflight failed; nothing ran:"))
+        #expect(refused.stderr.contains("the authenticity of host [127.0.0.1]:\(server.port) can't be established"))
+        #expect(refused.stderr.contains("--accept-new-host-keys"))
+        #expect(!FileManager.default.fileExists(atPath: known.path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".runbook/runs").path))
+
+        let accepted = try ssh(base + ["--accept-new-host-keys"], in: dir)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("permanently added [127.0.0.1]:\(server.port)"))
+        let keyParts = server.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
+        #expect(try String(contentsOf: known, encoding: .utf8) == "[127.0.0.1]:\(server.port) \(keyParts)\n")
+
+        let again = try ssh(base, in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("permanently added"))
+    }
+
+    @Test func aChangedHostKeyIsRefusedEvenWhenAcceptingNewOnes() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        let known = home.appendingPathComponent(".ssh/known_hosts")
+        let other = try LoopbackSSHD()
+        // Another server's key recorded under this server's address.
+        let otherKey = other.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
+        try Data("[127.0.0.1]:\(server.port) \(otherKey)\n".utf8).write(to: known)
+        let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", server.identity, "--accept-new-host-keys"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED for [127.0.0.1]:\(server.port)"))
+        #expect(try String(contentsOf: known, encoding: .utf8) == "[127.0.0.1]:\(server.port) \(otherKey)\n")
+    }
+
+    @Test func aKeyTheServerRefusesStopsThePreflight() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        let other = try LoopbackSSHD()
+        let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", other.identity, "--known-hosts", server.knownHosts], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("target server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port): permission denied: publickey; tried \(other.identity) (not accepted)"))
+    }
+
+    @Test func anUnboundTargetIsRefusedNamingEveryWayToBindIt() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("target server is not bound (first used by step 2 prepare-the-server/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config"))
+    }
+
+    @Test func aHostInSSHConfigBindsTheTargetOfItsName() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        try Data("Host server\n  HostName 127.0.0.1\n  Port \(server.port)\n  User \(LoopbackSSHD.user)\n  IdentityFile \(server.identity)\n".utf8)
+            .write(to: home.appendingPathComponent(".ssh/config"))
+        let run = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--known-hosts", server.knownHosts], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("connected to server: server (\(LoopbackSSHD.user)@127.0.0.1:\(server.port))"))
+    }
+
+    @Test func aDroppedConnectionInterruptsTheStepAndResumeReconnectsAndRestoresTheShell() throws {
+        let work = "/tmp/rb-remote-\(UUID().uuidString)"
+        let guide = Self.guide.replacingOccurrences(of: "echo \"in $PWD:", with: "sleep 3\necho \"in $PWD:")
+        let dir = try workspace(["guide.md": guide])
+        let arguments = ["exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)"] + trusted(server)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { server.dropConnections() }
+        let first = try ssh(arguments, in: dir)
+        #expect(first.status == 4, "\(first.stderr)")
+        let status = try ssh(["status"], in: dir)
+        #expect(status.stdout.contains("prepare-the-server/1  succeeded"))
+        #expect(status.stdout.contains("check-the-server/1    interrupted"))
+        #expect(status.stdout.contains("connection to \(LoopbackSSHD.user)@127.0.0.1:\(server.port) lost"))
+
+        let refused = try ssh(["resume", "--set", "API_TOKEN=x1"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--rerun-interrupted"))
+
+        let resumed = try ssh(["resume", "--set", "API_TOKEN=x1", "--rerun-interrupted"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("connected to server"))
+        // The shell came back with its directory, variables and function; step 2 did not run again.
+        #expect(try logs(dir)[1] == "in \(work): one two hi there token=****\n")
+        #expect(try String(contentsOfFile: "\(work)/ran.log", encoding: .utf8) == "prepare ran\n")
+    }
+
+    @Test func anInventoryGroupRunsEachStepOnEveryHostAndKeepsPerHostResults() throws {
+        let second = try LoopbackSSHD()
+        let work = "/tmp/rb-fleet-\(UUID().uuidString)"
+        let guide = """
+            # Fleet
+
+            ## Stamp the web servers
+
+            On each server:
+
+            \(fence)bash
+            mkdir -p \(work)-$RB_HOST && echo "stamped $RB_HOST"
+            \(fence)
+
+            ## Mark the host
+
+            On each server:
+
+            \(fence)bash
+            test "$RB_HOST" != two
+            \(fence)
+
+            """
+        // Each server's login shell learns its name from an environment file runbook never sees.
+        for (name, host) in [("one", server), ("two", second)] {
+            let keys = try String(contentsOf: host.directory.appendingPathComponent("authorized_keys"), encoding: .utf8)
+            try Data("environment=\"RB_HOST=\(name)\" \(keys)".utf8).write(to: host.directory.appendingPathComponent("authorized_keys"))
+            try Data("PermitUserEnvironment yes\n".utf8).write(to: host.directory.appendingPathComponent("sshd_config.extra"))
+            try host.restart()
+        }
+        let inventory = """
+            [server]
+            one ansible_host=127.0.0.1 ansible_port=\(server.port) ansible_user=\(LoopbackSSHD.user)
+            two ansible_host=127.0.0.1 ansible_port=\(second.port) ansible_user=\(LoopbackSSHD.user) ansible_ssh_private_key_file=\(second.identity)
+
+            [server:vars]
+            ansible_ssh_private_key_file=\(server.identity)
+            """
+        let known = try String(contentsOfFile: server.knownHosts, encoding: .utf8) + (try String(contentsOfFile: second.knownHosts, encoding: .utf8))
+        let dir = try workspace(["guide.md": guide, "hosts.ini": inventory, "known_hosts": known])
+        let run = try ssh(["exec", "guide.md", "--yes", "--inventory", "hosts.ini", "--known-hosts", "known_hosts", "--forks", "2"], in: dir)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("connected to server: one (\(LoopbackSSHD.user)@127.0.0.1:\(server.port)), two (\(LoopbackSSHD.user)@127.0.0.1:\(second.port))"))
+        #expect(FileManager.default.fileExists(atPath: "\(work)-one") && FileManager.default.fileExists(atPath: "\(work)-two"))
+        let log = try logs(dir)[0].split(separator: "\n").sorted()
+        #expect(log == ["[one] stamped one", "[two] stamped two"])
+
+        let status = try ssh(["status", "--json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["status"] as? String } == ["succeeded", "failed"])
+        let hosts = try #require(steps[1]["hosts"] as? [[String: Any]])
+        #expect(hosts.map { $0["host"] as? String } == ["one", "two"])
+        #expect(hosts.map { $0["status"] as? String } == ["succeeded", "failed"])
+        #expect(hosts.map { $0["exit_code"] as? Int } == [0, 1])
+        #expect(steps[1]["note"] as? String == "two: failed")
+    }
+
+    /// Files under `dir` that contain `needle`.
+    func grepTree(_ dir: URL, for needle: String) throws -> [String] {
+        var hits: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: dir.path)
+        while let path = enumerator?.nextObject() as? String {
+            let full = dir.appendingPathComponent(path).path
+            if let data = FileManager.default.contents(atPath: full), String(decoding: data, as: UTF8.self).contains(needle) { hits.append(path) }
+        }
+        return hits
+    }
+}
