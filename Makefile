@@ -28,6 +28,7 @@ bench: setup
 	bash Benchmarks/parse.sh
 	bash Benchmarks/startup.sh
 	bash Benchmarks/steps.sh
+	bash Benchmarks/remote.sh
 
 clean:
 	rm -rf .build .runbook

@@ -4,7 +4,8 @@ import PackageDescription
 // Layers, dependencies pointing down only:
 //   runbook → RunbookCLI → RunbookRender → RunbookGuide → RunbookMarkdown → RunbookModel
 //   RunbookCLI → RunbookEngine → RunbookJournal, RunbookSSH
-//   RunbookSSH (libssh2) and RunbookMarkdown (libcmark) are the only modules that import C.
+//   RunbookSSH (libssh2), RunbookMarkdown (libcmark) and RunbookJournal (libcrypto, for the
+//   hash of a secret binding) are the only modules that import C.
 let package = Package(
     name: "runbook",
     platforms: [.macOS(.v13)],
@@ -23,6 +24,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibSSH2", pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .target(name: "RunbookModel"),
         .target(name: "RunbookMarkdown", dependencies: ["CCMark", "RunbookModel"]),
         .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
@@ -30,7 +34,7 @@ let package = Package(
         .target(name: "RunbookRender", dependencies: ["RunbookGuide", "RunbookModel"]),
         .target(
             name: "RunbookJournal",
-            dependencies: ["RunbookModel", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["RunbookModel", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "RunbookEngine", dependencies: ["RunbookGuide", "RunbookModel", "RunbookJournal", "RunbookSSH"]),
         .target(
             name: "RunbookCLI",

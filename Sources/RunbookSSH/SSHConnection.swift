@@ -14,6 +14,8 @@ public struct SSHOptions: Sendable {
     public var identityFiles: [String] = []
     /// Try ssh-agent first (when `SSH_AUTH_SOCK` is set).
     public var useAgent = true
+    /// The agent's socket: `SSH_AUTH_SOCK` unless said.
+    public var agentSocket: String? = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"]
     /// The passphrase for an encrypted key file, or nil (asked only for encrypted keys).
     public var passphrase: @Sendable (String) -> String? = { _ in nil }
     /// Seconds to wait for TCP and for each blocking protocol step.
@@ -197,8 +199,8 @@ public final class SSHConnection: @unchecked Sendable {
     private static func authenticate(session: OpaquePointer, endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> String {
         var tried: [String] = []
         let user = endpoint.user
-        if options.useAgent, let socket = ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"], !socket.isEmpty {
-            switch agentAuthenticate(session: session, user: user) {
+        if options.useAgent, let socket = options.agentSocket, !socket.isEmpty {
+            switch agentAuthenticate(session: session, user: user, socket: socket) {
             case .success: return "agent"
             case .failure(let why): tried.append("ssh-agent (\(why))")
             }
@@ -237,9 +239,10 @@ public final class SSHConnection: @unchecked Sendable {
 
     private enum AgentResult { case success, failure(String) }
 
-    private static func agentAuthenticate(session: OpaquePointer, user: String) -> AgentResult {
+    private static func agentAuthenticate(session: OpaquePointer, user: String, socket: String) -> AgentResult {
         guard let agent = libssh2_agent_init(session) else { return .failure("cannot start") }
         defer { libssh2_agent_free(agent) }
+        libssh2_agent_set_identity_path(agent, socket)
         guard libssh2_agent_connect(agent) == 0 else { return .failure("cannot connect") }
         defer { libssh2_agent_disconnect(agent) }
         guard libssh2_agent_list_identities(agent) == 0 else { return .failure("cannot list identities") }

@@ -243,3 +243,31 @@ struct RemoteExecTests {
         return hits
     }
 }
+
+@Suite("secret bindings in the journal")
+struct SecretBindingTests {
+    @Test func aSecretIsRecordedAsAHashAndAChangedOneIsNoticedOnResume() throws {
+        let dir = try workspace(["g.md": "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\ntest -n \"$DB_PASSWORD\"\n```\n\n## Two\n\n```bash\ntest -f go-on\n```\n"])
+        let first = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-first-1"], in: dir)
+        #expect(first.status == 1)
+        let runs = dir.appendingPathComponent(".runbook/runs")
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let journal = try Data(contentsOf: runs.appendingPathComponent(run).appendingPathComponent("journal.sqlite"))
+        #expect(journal.range(of: Data("pw-first-1".utf8)) == nil)
+        #expect(journal.range(of: Data("DB_PASSWORD=pbkdf2-sha256$50000$".utf8)) != nil)
+        try Data().write(to: dir.appendingPathComponent("go-on"))
+        let changed = try runbook(["resume", "--set", "DB_PASSWORD=pw-second-2"], in: dir)
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(changed.stderr.contains("runbook: warning: DB_PASSWORD is not the value run \(run) started with; the remaining steps use the new one\n"))
+        let again = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-first-1", "--only", "2", "--only", "3"], in: dir)
+        #expect(again.status == 0)
+        // The same secret given again draws no warning.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("go-on"))
+        let failing = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-third-3"], in: dir)
+        #expect(failing.status == 1)
+        try Data().write(to: dir.appendingPathComponent("go-on"))
+        let same = try runbook(["resume", "--set", "DB_PASSWORD=pw-third-3"], in: dir)
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(!same.stderr.contains("is not the value"))
+    }
+}

@@ -159,6 +159,41 @@ import Testing
         #expect(connection.authenticatedWith == home.appendingPathComponent(".ssh/id_ed25519").path)
     }
 
+    @Test func anAgentIsTriedFirst() throws {
+        let socket = home.appendingPathComponent("agent.sock").path
+        // In the foreground (-D): a daemonised agent would hold the output pipe open.
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+        agent.arguments = ["-D", "-a", socket]
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        defer { agent.terminate() }
+        let deadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline { usleep(20_000) }
+        var options = options()
+        options.useAgent = true
+        options.agentSocket = socket
+        options.identityFiles = []
+        // An empty agent is tried and said to be, then nothing else is there to offer.
+        do {
+            _ = try SSHConnection(endpoint: try endpoint(), options: options)
+            Issue.record("connected with an empty agent and no key")
+        } catch let error as SSHError {
+            #expect(error.description.hasSuffix("publickey; tried ssh-agent (no identities)"))
+        }
+        let add = Process()
+        add.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-add")
+        add.arguments = ["-q", server.identity]
+        add.environment = ["SSH_AUTH_SOCK": socket]
+        add.standardError = FileHandle.nullDevice
+        try add.run()
+        add.waitUntilExit()
+        #expect(add.terminationStatus == 0)
+        let connection = try SSHConnection(endpoint: try endpoint(), options: options)
+        #expect(connection.authenticatedWith == "agent")
+    }
+
     @Test func nothingListeningIsAConnectError() throws {
         server.stop()
         do {

@@ -356,7 +356,7 @@ extension RunRecord {
         let text = (try? String(contentsOfFile: guide.path, encoding: .utf8)) ?? ""
         let bindings = binding.values.compactMap { value -> String? in
             guard let v = value.value else { return nil }
-            return "\(value.name)=\(value.secret ? "****" : v)\t\(value.source)"
+            return "\(value.name)=\(value.secret ? SecretHash.make(v) : v)\t\(value.source)"
         }
         return RunRecord(
             id: id, guide: guide.path, guideHash: Journal.fingerprint(text), status: RunStatus.running.rawValue,

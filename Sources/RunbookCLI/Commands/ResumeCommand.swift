@@ -76,17 +76,29 @@ struct ResumeCommand: ParsableCommand {
 
         // Bound values from the start of the run act as the environment: --vars and --set still win.
         var environment = ProcessInfo.processInfo.environment
+        var secretHashes: [String: String] = [:]
         for line in header.bindings.split(separator: "\n") {
             let entry = line.split(separator: "\t").first.map(String.init) ?? ""
             guard let eq = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<eq])
             let value = String(entry[entry.index(after: eq)...])
-            if value != "****" { environment[String(entry[..<eq])] = value }
+            if SecretHash.isHash(value) {
+                secretHashes[name] = value
+            } else if value != "****" {
+                environment[name] = value
+            }
         }
         let bound: Binding
         do {
             bound = try Binding.resolve(guide: guide, input: BindingInput(sets: try binding.setPairs(), varsFiles: binding.varsFiles, environment: environment))
         } catch let error as BindingError {
             throw CLIError(message: error.description)
+        }
+        // Secrets were recorded only as hashes: say so when one given again is another value.
+        for value in bound.values {
+            if let stored = secretHashes[value.name], let given = value.value, !SecretHash.matches(given, stored) {
+                Terminal.warning("\(value.name) is not the value run \(header.id) started with; the remaining steps use the new one")
+            }
         }
         let request = try binding.targetRequest(for: guide, recorded: header.targets)
 
