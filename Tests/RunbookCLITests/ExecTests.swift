@@ -776,4 +776,26 @@ struct CrashTests {
         // Nothing finished ran twice, nothing that never finished was lost.
         #expect(counts(dir) == ran)
     }
+
+    /// On a terminal, resume asks about an interrupted step: rerun, skip or abort.
+    @Test(arguments: [("r\n", Int32(0), ["1\n", "2\n", "3\n"]), ("s\n", Int32(0), ["1\n", "", "3\n"]), ("a\n", Int32(2), ["1\n", "", ""])])
+    func aTerminalIsAskedAboutAnInterruptedStep(answer: String, status: Int32, ran: [String]) throws {
+        let dir = try workspace(["g.md": text])
+        let crashed = try runbookWith(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": "after-started:2"])
+        #expect(crashed.status != 0)
+        let resumed = try runbookOnTerminal(["resume"], input: answer, in: dir, noColor: true)
+        #expect(resumed.status == status, "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("Step 2 two/1 was interrupted; its outcome is unknown. [r]erun / [s]kip / [a]bort: "))
+        if status == 2 { #expect(resumed.stdout.contains("runbook: error: not resumed")) }
+        #expect(counts(dir) == ran)
+        let json = try runbook(["status", "--json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        let expected: [String] = switch answer {
+        case "r\n": ["succeeded", "succeeded", "succeeded"]
+        case "s\n": ["succeeded", "skipped", "succeeded"]
+        default: ["succeeded", "interrupted", "pending"]
+        }
+        #expect(steps.map { $0["status"] as? String } == expected)
+    }
 }
