@@ -78,14 +78,14 @@ public enum Targets {
                         name: name, source: "inventory \(inventory.path) [\(name)]",
                         hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
                 } else if let uri = declared?.uri {
-                    let expanded = binding.display(uri)
+                    let expanded = binding.resolved(uri)
                     if expanded == "local" {
                         placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
                     } else if expanded.contains("$") {
                         // The variable itself is reported as unbound by preflight.
                         continue
                     } else {
-                        placements[name] = TargetPlacement(name: name, source: expanded, hosts: [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
+                        placements[name] = TargetPlacement(name: name, source: binding.display(uri), hosts: [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
                     }
                 } else if request.config.hasHost(named: name) {
                     placements[name] = TargetPlacement(name: name, source: "~/.ssh/config Host \(name)", hosts: [request.config.endpoint(for: name, user: nil, port: nil)])
@@ -104,7 +104,7 @@ public enum Targets {
 
     private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError) -> SSHEndpoint {
         var endpoint = try SSHEndpoint.parse(uri, config: config)
-        if let identity = declared?.identity.map({ binding.display($0) }), !identity.contains("$") {
+        if let identity = declared?.identity.map({ binding.resolved($0) }), !identity.contains("$") {
             let home = SSHConfig.homeDirectory
             endpoint.identityFiles.insert(identity.hasPrefix("~/") ? home + identity.dropFirst(1) : identity, at: 0)
         }

@@ -140,6 +140,45 @@ struct RemoteExecTests {
         #expect(run.stderr.contains("target server is not bound (first used by step 2 prepare-the-server/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config"))
     }
 
+    @Test func theGuidesOwnSSHLineAndFrontMatterBindTheirTargets() throws {
+        let guide = """
+            ---
+            targets:
+              web: \(server.uri)
+            ---
+            # Own addresses
+
+            ## Log in
+
+            \(fence)bash
+            ssh -i "$DEPLOY_KEY" -p "$PORT" \(LoopbackSSHD.user)@"$HOST_IP"
+            \(fence)
+
+            ## Work there
+
+            \(fence)bash
+            echo "session $SSH_CONNECTION" | cut -d' ' -f1,4-
+            \(fence)
+
+            ## Web
+
+            <!-- runbook: on=web -->
+            \(fence)bash
+            echo "web $SSH_CONNECTION" | cut -d' ' -f1,4-
+            \(fence)
+
+            """
+        let dir = try workspace(["guide.md": guide])
+        let run = try ssh([
+            "exec", "guide.md", "--yes", "--set", "DEPLOY_KEY=\(server.identity)", "--set", "PORT=\(server.port)", "--set", "HOST_IP=127.0.0.1",
+            "--known-hosts", server.knownHosts, "--identity", server.identity,
+        ], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try logs(dir) == ["session 127.0.0.1 \(server.port)\n", "web 127.0.0.1 \(server.port)\n"])
+        #expect(run.stderr.contains("connected to server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port)\n"))
+        #expect(run.stderr.contains("connected to web: \(LoopbackSSHD.user)@127.0.0.1:\(server.port)\n"))
+    }
+
     @Test func aHostInSSHConfigBindsTheTargetOfItsName() throws {
         let dir = try workspace(["guide.md": Self.guide])
         try Data("Host server\n  HostName 127.0.0.1\n  Port \(server.port)\n  User \(LoopbackSSHD.user)\n  IdentityFile \(server.identity)\n".utf8)

@@ -158,6 +158,13 @@ public struct Binding: Sendable {
         return ShellExpansion.substitute(text) { known[$0] }
     }
 
+    /// `text` with bound values in place of `${NAME}`, secrets included: for what runbook
+    /// itself uses (a target's address, an identity file's path), never for display.
+    public func resolved(_ text: String) -> String {
+        let known = Dictionary(values.compactMap { v in v.value.map { (v.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        return ShellExpansion.substitute(text) { known[$0] }
+    }
+
     /// Replaces every secret value in `text` with `****`.
     public func mask(_ text: String) -> String {
         var out = text
