@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -31,7 +32,10 @@ let package = Package(
         .target(name: "RunbookMarkdown", dependencies: ["CCMark", "RunbookModel"]),
         .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
         .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
-        .target(name: "RunbookRender", dependencies: ["RunbookGuide", "RunbookModel"]),
+        .target(
+            name: "RunbookRender",
+            dependencies: ["RunbookGuide", "RunbookModel", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]),
         .target(
             name: "RunbookJournal",
             dependencies: ["RunbookModel", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),

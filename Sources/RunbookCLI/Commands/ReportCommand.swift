@@ -37,15 +37,7 @@ struct ReportCommand: ParsableCommand {
         case .md: text = RunReport.markdown(view)
         case .html: text = RunReport.html(view)
         }
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-            } catch {
-                throw CLIError(message: "-o \(output): cannot write: \(error.localizedDescription)")
-            }
-        } else {
-            Terminal.write(text)
-        }
+        try Output.write(text, to: output)
     }
 }
 
@@ -164,24 +156,26 @@ enum RunReport {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// One self-contained page, from `templates/report.html.mustache` (styles shared with
+    /// the checklist).
     static func html(_ view: RunView) -> String {
-        let rows = view.steps.map { step in
-            "<tr class=\"\(xml(step.status))\"><td>\(step.number)</td><td><code>\(xml(step.id))</code></td><td>\(xml(step.target))</td><td>\(xml(step.status))</td><td>\(step.exitCode.map(String.init) ?? "")</td><td>\(seconds(step).map { String(format: "%.2f s", $0) } ?? "")</td><td>\(xml([step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.joined(separator: " — ")))</td></tr>"
-        }.joined(separator: "\n")
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Run \(xml(view.run.id))</title>
-            <style>body{font:15px/1.4 system-ui,sans-serif;margin:1rem;max-width:60rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}.failed td{background:#fde8e8}.interrupted td,.paused td{background:#fff4d6}.succeeded td:nth-child(4){color:#176d2c}</style>
-            </head><body>
-            <h1>Run \(xml(view.run.id)): \(xml(view.status))</h1>
-            <p>Guide <code>\(xml(view.run.guide))</code></p>
-            <table><thead><tr><th>#</th><th>step</th><th>target</th><th>status</th><th>exit</th><th>time</th><th>note</th></tr></thead>
-            <tbody>
-            \(rows)
-            </tbody></table>
-            </body></html>
-
-            """
+        let steps = view.steps.map { step -> [String: Any] in
+            [
+                "number": step.number, "id": step.id, "target": step.target, "status": step.status,
+                "exit": step.exitCode.map(String.init) ?? "", "time": seconds(step).map { String(format: "%.2f s", $0) } ?? "",
+                "note": [step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " — "),
+                "hosts": view.hosts(of: step.number).map { host -> [String: Any] in
+                    ["host": host.host, "status": host.status, "exit": host.exitCode.map(String.init) ?? "",
+                     "time": String(format: "%.2f s", host.duration), "note": host.note ?? ""]
+                },
+            ]
+        }
+        let finished = view.steps.filter { $0.status == "succeeded" || $0.status == "skipped" }.count
+        let context: [String: Any] = [
+            "id": view.run.id, "status": view.status, "guide": view.run.guide, "started": clock(view.run.started),
+            "finished": finished, "total": view.steps.count, "steps": steps,
+        ]
+        // The built-in template is part of the binary; a failure here is a bug, shown as such.
+        return (try? Templates.render(Templates.builtin("report.html"), context: context)) ?? "<!doctype html><p>report template failed</p>\n"
     }
 }

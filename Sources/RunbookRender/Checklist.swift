@@ -1,0 +1,162 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// How far a run got with one step, for `checklist --run`.
+public struct StepProgress: Sendable, Equatable {
+    /// `succeeded`, `failed`, `paused`, `interrupted`, `skipped`, `pending`, `running`.
+    public var status: String
+    /// What to show: `done 14:03 (1.2 s)`, `failed (exit 1)`, …
+    public var detail: String
+
+    /// Creates a step's progress.
+    public init(status: String, detail: String) {
+        self.status = status
+        self.detail = detail
+    }
+}
+
+/// A run's progress through a guide, by step id.
+public struct ChecklistProgress: Sendable {
+    /// The run's id.
+    public var run: String
+    /// The run's status.
+    public var status: String
+    /// Each step's progress, by step id.
+    public var steps: [String: StepProgress]
+
+    /// Creates a run's progress.
+    public init(run: String, status: String, steps: [String: StepProgress]) {
+        self.run = run
+        self.status = status
+        self.steps = steps
+    }
+}
+
+/// Formats a checklist can be rendered in.
+public enum ChecklistFormat: String, Sendable, CaseIterable {
+    case md, html, text
+}
+
+/// A guide as a checklist for the person doing (or watching) it: numbered steps with a box
+/// each, where each runs, the commands with bound values in place (secrets masked), what to
+/// expect, manual items as their own boxes, the chosen branch of each choice, and the
+/// optional sections (troubleshooting, rollback, teardown) at the end.
+public enum Checklist {
+    /// Renders with the built-in template for `format`, or `template` (Mustache text).
+    public static func render(
+        guide: Guide, binding: Binding, format: ChecklistFormat, template: String? = nil, progress: ChecklistProgress? = nil
+    ) throws(TemplateError) -> String {
+        let context = self.context(guide: guide, binding: binding, progress: progress, format: format)
+        return try Templates.render(template ?? Templates.builtin("checklist.\(format.rawValue)"), context: context)
+    }
+
+    /// What the templates see; every value is already masked.
+    static func context(guide: Guide, binding: Binding, progress: ChecklistProgress?, format: ChecklistFormat) -> [String: Any] {
+        let chosen = Dictionary(uniqueKeysWithValues: guide.choices.map { ($0.id, $0.chosen) })
+        let shown = guide.steps.filter { step in
+            step.kind != .variables && (step.choice.map { chosen[$0] == step.option } ?? true)
+        }
+        func present(_ text: String) -> String { binding.mask(binding.display(text)) }
+        var counter = 0
+        func stepContext(_ step: Step) -> [String: Any] {
+            let manual = step.kind == .manual
+            let artifact = step.kind == .artifact || (!step.isExecutable && !manual)
+            if !artifact { counter += 1 }
+            let expectations = step.expectations.filter { $0 != .exitStatus(0) }.map { present($0.description) }
+            let badge: String
+            if manual {
+                badge = "by a person"
+            } else if artifact {
+                badge = "reference"
+            } else {
+                badge = step.target.name == "local" && step.target.user == nil ? "locally" : "on \(step.target)"
+            }
+            var entry: [String: Any] = [
+                "number": step.number, "id": step.id, "kind": step.kind.rawValue, "badge": badge,
+                "manual": manual, "artifact": artifact, "checkable": !artifact,
+                "language": step.language, "location": "\(guide.path):\(step.location.line)",
+                "expectations": expectations, "has_expectations": !expectations.isEmpty,
+                "expectations_text": expectations.joined(separator: "; "),
+                "retries": step.kind == .verification,
+            ]
+            if manual {
+                entry["text"] = present(step.instructions ?? step.code)
+            } else {
+                entry["code"] = present(step.code)
+            }
+            if let session = step.opensSession {
+                entry["then"] = "then log in to \(session): the steps after this one run there"
+            }
+            if let option = step.option, let group = guide.choices.first(where: { $0.id == step.choice }),
+                let title = group.options.first(where: { $0.id == option })?.title
+            {
+                entry["option"] = "option \(title)"
+            }
+            if let progress, let state = progress.steps[step.id] {
+                entry["status"] = state.status
+                entry["status_detail"] = state.detail
+                entry["done"] = state.status == "succeeded" || state.status == "skipped"
+            } else {
+                entry["done"] = false
+                if progress != nil {
+                    entry["status"] = "not in run"
+                    entry["status_detail"] = "not in this run"
+                }
+            }
+            return entry
+        }
+        func sections(_ flow: Flow) -> [[String: Any]] {
+            guide.sections.compactMap { section -> [String: Any]? in
+                let steps = shown.filter { $0.section == section.index && $0.flow == flow }
+                guard !steps.isEmpty else { return nil }
+                let heading = [section.label, section.title].compactMap { $0 }.joined(separator: " ")
+                var entry: [String: Any] = [
+                    "heading": heading.isEmpty ? guide.title : heading, "level": section.level, "slug": section.slug,
+                    "steps": steps.map(stepContext),
+                ]
+                if let role = section.role { entry["role"] = role }
+                return entry
+            }
+        }
+        let main = sections(.main)
+        let optional = sections(.optional)
+        let variables = binding.values.filter { $0.variable != nil }.map { value -> [String: Any] in
+            let shownValue: String
+            if value.isMissing {
+                shownValue = value.placeholder.map { "unbound (placeholder \($0))" } ?? "unbound"
+            } else if value.secret {
+                shownValue = "****"
+            } else if let variable = value.variable, variable.derived, (value.value ?? "").isEmpty {
+                shownValue = variable.defaultValue ?? ""
+            } else {
+                shownValue = value.value ?? ""
+            }
+            var entry: [String: Any] = [
+                "name": value.name, "value": binding.mask(shownValue), "missing": value.isMissing, "secret": value.secret,
+                "source": value.source.description,
+            ]
+            if let description = value.variable?.description { entry["description"] = binding.mask(description) }
+            return entry
+        }
+        let choices = guide.choices.map { group -> [String: Any] in
+            let title = group.options.first { $0.id == group.chosen }?.title ?? group.chosen
+            return [
+                "id": group.id, "chosen": title, "reason": group.reason,
+                "others": group.options.filter { $0.id != group.chosen }.map(\.title).joined(separator: ", "),
+            ]
+        }
+        let total = counter
+        var context: [String: Any] = [
+            "title": guide.title, "guide": guide.path, "variables": variables, "has_variables": !variables.isEmpty,
+            "choices": choices, "has_choices": !choices.isEmpty, "main": main, "optional": optional,
+            "has_optional": !optional.isEmpty, "total": total,
+            "storage_key": "runbook-checklist:" + guide.path + ":" + String(guide.steps.count),
+        ]
+        if let progress {
+            let done = progress.steps.values.filter { $0.status == "succeeded" || $0.status == "skipped" }.count
+            context["run"] = ["id": progress.run, "status": progress.status, "done": done]
+        }
+        return context
+    }
+}
