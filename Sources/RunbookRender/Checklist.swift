@@ -81,7 +81,15 @@ public enum Checklist {
                 "retries": step.kind == .verification,
             ]
             if manual {
-                entry["text"] = present(step.instructions ?? step.code)
+                // "In the SQL editor:" followed by the SQL: the words, then the code as code.
+                let instructions = step.instructions ?? step.code
+                let code = step.code.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !code.isEmpty, instructions != step.code, instructions.hasSuffix(code) {
+                    entry["text"] = present(String(instructions.dropLast(code.count)).trimmingCharacters(in: .whitespacesAndNewlines))
+                    entry["code"] = present(code)
+                } else {
+                    entry["text"] = present(instructions)
+                }
             } else {
                 entry["code"] = present(step.code)
             }
