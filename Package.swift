@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "RunbookMarkdown", dependencies: ["CCMark", "RunbookModel"]),
         .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
         .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
+        .target(name: "RunbookLint", dependencies: ["RunbookGuide", "RunbookMarkdown", "RunbookModel"]),
         .target(
             name: "RunbookRender",
             dependencies: ["RunbookGuide", "RunbookModel", .product(name: "Mustache", package: "swift-mustache")],
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "RunbookCLI",
             dependencies: [
-                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH", "RunbookEngine", "RunbookJournal",
+                "RunbookGuide", "RunbookRender", "RunbookModel", "RunbookSSH", "RunbookEngine", "RunbookJournal", "RunbookLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "runbook", dependencies: ["RunbookCLI"]),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
         .testTarget(name: "RunbookSSHTests", dependencies: ["RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
+        .testTarget(name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),

@@ -26,7 +26,7 @@ public struct RunbookCommand: ParsableCommand {
               runbook plan GUIDE_HOSTING.md --vars prod.env --json
             """,
         version: "runbook \(version) (libcmark \(MarkdownParser.libraryVersion), libssh2 \(SSHLibrary.version))",
-        subcommands: [ExecCommand.self, ResumeCommand.self, PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self, ChecklistCommand.self, RunsCommand.self, StatusCommand.self, ReportCommand.self]
+        subcommands: [ExecCommand.self, ResumeCommand.self, PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self, LintCommand.self, ChecklistCommand.self, RunsCommand.self, StatusCommand.self, ReportCommand.self]
     )
 
     /// Creates the root command.

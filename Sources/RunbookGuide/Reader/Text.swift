@@ -145,6 +145,34 @@ public enum Placeholder {
         return nil
     }
 
+    /// Every placeholder in one line of text: its kind and its 1-based column, left to right.
+    public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
+        var found: [(name: String, column: Int, text: String)] = []
+        let ns = line as NSString
+        for (pattern, name) in patterns {
+            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
+            guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else { continue }
+            for match in regex.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
+                let text = ns.substring(with: match.range)
+                if name == "<placeholder>" {
+                    let inner = text.dropFirst().dropLast().lowercased()
+                    if htmlTags.contains(String(inner)) || line.contains("<<" + text.dropFirst().dropLast()) || line.contains("<<-" + text.dropFirst().dropLast()) { continue }
+                }
+                // One finding per spot: `you@example.com` is not also an example.com host.
+                if found.contains(where: { NSLocationInRange(match.range.location, NSRange(location: $0.column - 1, length: ($0.text as NSString).length)) }) { continue }
+                let prefix = ns.substring(to: match.range.location)
+                found.append((name, prefix.count + 1, text))
+            }
+        }
+        if let range = line.range(of: "...") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "..." || line.contains("\"...\"") || line.contains("'...'") {
+                found.append(("...", line.distance(from: line.startIndex, to: range.lowerBound) + 1, "..."))
+            }
+        }
+        return found.sorted { $0.column < $1.column }
+    }
+
     /// True when the whole value is a placeholder (or empty).
     public static func isPlaceholderValue(_ value: String) -> Bool {
         let trimmed = value.trimmedInline

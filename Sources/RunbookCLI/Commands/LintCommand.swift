@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import RunbookLint
+import RunbookModel
+
+extension LintFormat: ExpressibleByArgument {}
+
+/// `runbook lint FILE…`: checks guides without running anything.
+struct LintCommand: ParsableCommand {
+    enum Toggle: String, ExpressibleByArgument, CaseIterable { case on, off }
+
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check guides for placeholders, undefined variables, secrets, hangs and risky commands.",
+        discussion: """
+            Nothing runs. Exit status: 0 clean, 1 an error was found (or, with --strict, a \
+            warning), 2 a file could not be read. Silence a rule for one block with \
+            <!-- runbook-lint disable=RULE --> before it, or for a file with \
+            <!-- runbook-lint disable-file=RULE -->.
+
+            Rules: \(Linter.rules.map(\.id).joined(separator: ", ")).
+
+            Example:
+              runbook lint docs/*.md
+              runbook lint GUIDE.md --vars prod.env --format github
+            """)
+
+    @Argument(help: "Guides to check.", completion: .file(extensions: ["md", "markdown"])) var files: [String]
+    @Option(name: .customLong("vars"), help: ArgumentHelp("Also check this binding: required variables bound, no placeholders (repeatable).", valueName: "file"))
+    var varsFiles: [String] = []
+    @Option(help: "text, json, github or sarif.") var format: LintFormat = .text
+    @Flag(help: "Warnings fail too (exit 1).") var strict = false
+    @Option(name: .customLong("disable"), help: ArgumentHelp("Do not run this rule (repeatable).", valueName: "rule")) var disabled: [String] = []
+    @Option(help: "Run shellcheck on blocks that run: on (default) or off.") var shellcheck: Toggle = .on
+
+    func validate() throws {
+        let known = Set(Linter.rules.map(\.id))
+        for rule in disabled where !known.contains(rule) {
+            throw ValidationError("--disable \(rule): no such rule (rules: \(Linter.rules.map(\.id).joined(separator: ", ")))")
+        }
+    }
+
+    func run() throws {
+        for path in varsFiles where !FileManager.default.fileExists(atPath: path) {
+            throw CLIError(message: "--vars \(path): no such file")
+        }
+        var options = LintOptions()
+        options.disabled = Set(disabled)
+        options.bindingFiles = varsFiles
+        options.shellcheck = shellcheck == .on
+        var reports: [LintReport] = []
+        var unreadable = false
+        var notes: Set<String> = []
+        for file in files {
+            do {
+                let report = try Linter.lint(path: file, options: options)
+                reports.append(report)
+                notes.formUnion(report.notes)
+            } catch {
+                Terminal.error("\(error)")
+                unreadable = true
+            }
+        }
+        for note in notes.sorted() { Terminal.warning(note) }
+        Terminal.write(format.render(reports))
+        let findings = reports.flatMap(\.findings)
+        if unreadable { throw ExitCode(ExitStatus.badInput) }
+        if findings.contains(where: { $0.severity == .error || (strict && $0.severity == .warning) }) { throw ExitCode(ExitStatus.failed) }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import RunbookGuide
+import RunbookMarkdown
+import RunbookModel
+
+/// One lint rule: an id, what it finds, and a check over a read guide. Findings are
+/// `Diagnostic` values, the same type the reader reports problems with.
+public protocol LintRule: Sendable {
+    /// The rule's id, as in `--disable` and suppressions (`placeholder`).
+    var id: String { get }
+    /// One line on what it finds.
+    var summary: String { get }
+    /// The findings in one guide.
+    func check(_ guide: LintedGuide) -> [Diagnostic]
+}
+
+/// What lint is asked to do.
+public struct LintOptions: Sendable {
+    /// Rule ids not to run.
+    public var disabled: Set<String> = []
+    /// A binding to check as well (`--vars`), with the file it came from.
+    public var bindingFiles: [String] = []
+    /// Run shellcheck on running blocks (when it is installed).
+    public var shellcheck = true
+
+    /// Every rule, shellcheck included.
+    public init() {}
+}
+
+/// The outcome of linting one file.
+public struct LintReport: Sendable {
+    /// The file.
+    public var path: String
+    /// Findings after suppressions, in line order.
+    public var findings: [Diagnostic]
+    /// Notes for the person (shellcheck missing), not findings.
+    public var notes: [String]
+}
+
+/// A guide as lint sees it: the step graph plus the source text for what the graph does not
+/// keep (inline code, prose).
+public struct LintedGuide: Sendable {
+    /// The step graph.
+    public let guide: Guide
+    /// The file's lines (1-based access through `line(_:)`).
+    public let lines: [Substring]
+    /// The binding being checked (`--vars`), if any.
+    public let binding: Binding?
+    /// The dotenv files that binding came from.
+    public let bindingFiles: [String]
+
+    /// Line `number` (1-based), or "" past the end.
+    public func line(_ number: Int) -> Substring {
+        number >= 1 && number <= lines.count ? lines[number - 1] : ""
+    }
+
+    /// Steps that run as they stand: their code is shell that runbook would execute.
+    public var runningSteps: [Step] {
+        guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
+    }
+
+    /// The first line of a step's code whose commands have a trait (0 when none alone does).
+    public func firstLine(of step: Step, where test: (CommandTraits) -> Bool) -> Int {
+        let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.indices.first { test(ShellText.traits(of: String(lines[$0]))) } ?? 0
+    }
+
+    /// The location of `column` (1-based, in the code line) of the `index`th line of a step's
+    /// code, in the guide: the block's first code line plus the offset, and the fence's
+    /// indentation (a block inside a list item is indented in the file).
+    public func location(of step: Step, codeLine index: Int, column: Int) -> SourceLocation {
+        let number = step.codeLine + index
+        let codeLines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+        var indent = 0
+        if index < codeLines.count {
+            let source = line(number)
+            let code = codeLines[index]
+            if !code.isEmpty, source.hasSuffix(code) { indent = source.count - code.count }
+        }
+        return SourceLocation(file: guide.path, line: number, column: indent + column)
+    }
+}
+
+/// Runs the rules over guides.
+public enum Linter {
+    /// Every rule, in the order the spec lists them.
+    public static let rules: [any LintRule] = [
+        PlaceholderRule(), UndefinedVariableRule(), UnusedVariableRule(), HardcodedSecretRule(),
+        NeverEndingRule(), InteractiveRule(), DestructiveRule(), PipeToShellRule(), InsecureRule(),
+        UnlabeledBlockRule(), AmbiguousTargetRule(), BadAnnotationRule(), ShellcheckRule(),
+    ]
+
+    /// Lints one file. Throws only when it cannot be read at all.
+    public static func lint(path: String, options: LintOptions) throws -> LintReport {
+        let source = try GuideSource.load(path: path)
+        let guide = GuideReader.read(source: source)
+        let text = source.markdown
+        var binding: Binding?
+        if !options.bindingFiles.isEmpty {
+            binding = try? Binding.resolve(guide: guide, input: BindingInput(varsFiles: options.bindingFiles))
+        }
+        let linted = LintedGuide(
+            guide: guide, lines: text.split(separator: "\n", omittingEmptySubsequences: false), binding: binding,
+            bindingFiles: options.bindingFiles)
+        var findings: [Diagnostic] = []
+        var notes: [String] = []
+        for rule in rules where !options.disabled.contains(rule.id) {
+            if rule.id == ShellcheckRule.id {
+                guard options.shellcheck else { continue }
+                guard ShellcheckRule.executable != nil else {
+                    notes.append("shellcheck is not installed; its checks were skipped (apt-get install shellcheck)")
+                    continue
+                }
+            }
+            findings += rule.check(linted)
+        }
+        // The reader's own problems (front matter, encoding) are findings too.
+        findings += guide.diagnostics.filter { $0.rule != BadAnnotationRule.id && !options.disabled.contains($0.rule) }
+        // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
+        let placeholderLines = Set(findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
+        findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
+        let suppressions = Suppressions(lines: linted.lines)
+        findings = findings.filter { !suppressions.suppresses($0) }
+        findings.sort { ($0.location.line, $0.location.column, $0.rule) < ($1.location.line, $1.location.column, $1.rule) }
+        return LintReport(path: path, findings: findings, notes: notes)
+    }
+}
+
+/// `<!-- runbook-lint disable=RULE[,RULE] -->` before a block silences those rules in it;
+/// `<!-- runbook-lint disable-file=RULE[,RULE] -->` anywhere silences them in the file.
+struct Suppressions {
+    private var file: Set<String> = []
+    private var ranges: [(rules: Set<String>, lines: ClosedRange<Int>)] = []
+
+    init(lines: [Substring]) {
+        var pending: (rules: Set<String>, from: Int)?
+        var fence: (marker: String, start: Int)?
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if let open = fence {
+                if line.hasPrefix(open.marker) && line.trimmingCharacters(in: CharacterSet(charactersIn: open.marker.prefix(1) + " ")).isEmpty {
+                    if let p = pending { ranges.append((p.rules, p.from...number)) }
+                    pending = nil
+                    fence = nil
+                }
+                continue
+            }
+            if line.hasPrefix("```") || line.hasPrefix("~~~") {
+                let marker = String(line.prefix { $0 == line.first })
+                fence = (marker, number)
+                continue
+            }
+            guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
+            for (key, value) in Self.settings(line) {
+                let rules = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                if key == "disable-file" { file.formUnion(rules) }
+                if key == "disable" { pending = (rules, number) }
+            }
+        }
+    }
+
+    static func settings(_ comment: String) -> [(String, String)] {
+        let body = comment.replacingOccurrences(of: "<!--", with: "").replacingOccurrences(of: "-->", with: "")
+            .replacingOccurrences(of: "runbook-lint", with: "")
+        return body.split(separator: " ").compactMap { word in
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+    }
+
+    func suppresses(_ finding: Diagnostic) -> Bool {
+        if file.contains(finding.rule) { return true }
+        return ranges.contains { $0.rules.contains(finding.rule) && $0.lines.contains(finding.location.line) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `hardcoded-secret`: a literal secret in the guide: a high-entropy value assigned to a
+/// secret-like name, a key of a known shape (AWS, GitHub, Slack, OpenAI), a private key block.
+struct HardcodedSecretRule: LintRule {
+    var id: String { "hardcoded-secret" }
+    var summary: String { "a literal secret pasted into the guide" }
+
+    static let shapes: [(String, String)] = [
+        (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id"),
+        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token"),
+        (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token"),
+        (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token"),
+        (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key"),
+        (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key"),
+    ]
+    static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (index, raw) in linted.lines.enumerated() {
+            let line = String(raw)
+            let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
+            var flagged = false
+            for (pattern, what) in Self.shapes {
+                if let range = line.range(of: pattern, options: .regularExpression) {
+                    findings.append(Diagnostic(
+                        rule: id, severity: .error, location: location(line.distance(from: line.startIndex, to: range.lowerBound) + 1),
+                        message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
+                        fix: "replace it with ${NAME} and keep the value in an untracked .env file"))
+                    flagged = true
+                    break
+                }
+            }
+            guard !flagged, let match = Text.firstMatch(Self.assignment, in: line) else { continue }
+            let name = match[1]
+            let value = match[2]
+            guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,
+                value.contains(where: \.isNumber) || value.contains(where: \.isUppercase)
+            else { continue }
+            let column = (line.range(of: value).map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 0) + 1
+            findings.append(Diagnostic(
+                rule: id, severity: .error, location: location(column),
+                message: "\(name) is given a literal value that looks like a real secret",
+                fix: "bind \(name) with --vars or the environment"))
+        }
+        return findings
+    }
+
+    /// Shannon entropy in bits per character.
+    static func entropy(_ text: String) -> Double {
+        var counts: [Character: Int] = [:]
+        for c in text { counts[c, default: 0] += 1 }
+        let n = Double(text.count)
+        return counts.values.reduce(0) { sum, count in
+            let p = Double(count) / n
+            return sum - p * log2(p)
+        }
+    }
+}

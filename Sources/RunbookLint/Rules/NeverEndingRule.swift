@@ -1,0 +1,23 @@
+import Foundation
+import RunbookModel
+
+/// `never-ending`: a follow command (`tail -f`) or a server in the foreground (`uvicorn`,
+/// `npm run dev`, `python -m http.server`) with no `follow=` or `background` annotation. It
+/// runs for the default window and is stopped, which is rarely what the author meant.
+struct NeverEndingRule: LintRule {
+    var id: String { "never-ending" }
+    var summary: String { "a command that does not return on its own" }
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        linted.runningSteps.compactMap { step in
+            guard step.traits.follows || step.traits.foregroundServer,
+                step.annotations["follow"] == nil, step.annotations["background"] == nil
+            else { return nil }
+            let what = step.traits.follows ? "follows output until stopped" : "starts a server in the foreground"
+            return Diagnostic(
+                rule: id, severity: .warning, location: linted.location(of: step, codeLine: linted.firstLine(of: step, where: { $0.follows || $0.foregroundServer }), column: 1),
+                message: "step \(step.id) \(what); runbook stops it after the follow window",
+                fix: step.traits.follows ? "annotate the block with follow=10s" : "annotate the block with background=true, or run it as a service")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `placeholder`: text left for the reader to replace (`yourdomain.com`, `<token>`, `CHANGEME`,
+/// `/path/to/…`). An error in a block that runs; a warning in inline code, prose instructions
+/// and artifacts; info as a variable's default, which is what defaults are for.
+struct PlaceholderRule: LintRule {
+    static let id = "placeholder"
+    var id: String { Self.id }
+    var summary: String { "text left for the reader to replace" }
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        var covered: Set<Int> = []
+        let declarations = Set(linted.guide.variables.map(\.location.line))
+        for step in linted.guide.steps {
+            let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+            let running = step.isExecutable && step.kind != .variables
+            for (index, line) in lines.enumerated() {
+                covered.insert(step.codeLine + index)
+                for hit in Placeholder.occurrences(in: String(line)) {
+                    let location = linted.location(of: step, codeLine: index, column: hit.column)
+                    let declaration = step.kind == .variables || declarations.contains(location.line)
+                    let severity: Severity = declaration ? .info : running ? .error : .warning
+                    let what = declaration ? "default" : running ? "command" : step.kind == .manual ? "instruction" : "block"
+                    findings.append(Diagnostic(
+                        rule: id, severity: severity, location: location,
+                        message: "placeholder \(hit.text) (\(hit.name)) in a \(what)" + (declaration ? "; bind a real value with --vars or --set" : ""),
+                        fix: declaration ? nil : "use a variable (${NAME}) bound with --vars"))
+                }
+            }
+        }
+        // Inline code and prose outside the steps' code.
+        var inFence = false
+        for (index, raw) in linted.lines.enumerated() {
+            let number = index + 1
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                inFence.toggle()
+                continue
+            }
+            guard !inFence, !covered.contains(number), trimmed.contains("`") else { continue }
+            // Only inline code spans: prose around them is the author's own words.
+            let line = String(raw)
+            var searchStart = line.startIndex
+            while let open = line[searchStart...].firstIndex(of: "`"),
+                let close = line[line.index(after: open)...].firstIndex(of: "`")
+            {
+                let span = String(line[line.index(after: open)..<close])
+                for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
+                    let column = line.distance(from: line.startIndex, to: open) + 1 + hit.column
+                    findings.append(Diagnostic(
+                        rule: id, severity: .warning, location: SourceLocation(file: linted.guide.path, line: number, column: column),
+                        message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
+                }
+                searchStart = line.index(after: close)
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `undefined-variable`: `$NAME` in a running block that nothing defines: no declaration, no
+/// earlier step, no binding source, no well-known environment variable. `${NAME:-x}`, `\$NAME`,
+/// single quotes and quoted heredocs are respected. After a `source FILE` or `set -a` (which may
+/// define anything) it is a warning.
+struct UndefinedVariableRule: LintRule {
+    static let id = "undefined-variable"
+    var id: String { Self.id }
+    var summary: String { "a variable no declaration, earlier step or binding defines" }
+
+    /// What a login shell, sshd, sudo or a CI runner provides.
+    static let environment: Set<String> = [
+        "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "HOSTNAME", "HOSTTYPE", "LANG", "LC_ALL", "TERM",
+        "TMPDIR", "UID", "EUID", "PPID", "IFS", "RANDOM", "LINENO", "SECONDS", "REPLY", "OPTARG", "OPTIND", "BASHPID",
+        "BASH", "BASH_VERSION", "BASH_SOURCE", "BASH_REMATCH", "FUNCNAME", "PIPESTATUS", "GROUPS", "EDITOR", "VISUAL",
+        "PAGER", "SUDO_USER", "SUDO_UID", "SUDO_GID", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK",
+        "DISPLAY", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "VIRTUAL_ENV", "CI",
+        "GITHUB_WORKSPACE", "GITHUB_SHA", "GITHUB_REF", "GITHUB_ENV", "GITHUB_OUTPUT", "RUNNER_TEMP", "COLUMNS", "LINES",
+        "OSTYPE", "MACHTYPE", "HISTFILE", "PS1", "PS4", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM",
+    ]
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        var defined = Set(linted.guide.variables.map(\.name)).union(Self.environment)
+        if let binding = linted.binding { defined.formUnion(binding.values.filter { $0.value != nil }.map(\.name)) }
+        var importsUnknown = false
+        var findings: [Diagnostic] = []
+        for step in linted.guide.steps where step.kind != .manual {
+            let scan = ShellScan(step.code)
+            let running = step.isExecutable && step.kind != .variables
+            if running {
+                var reported: Set<String> = []
+                for use in scan.uses where !use.defaulted && !defined.contains(use.name) && !reported.contains(use.name) {
+                    // Defined in this block before (or on) the line that reads it.
+                    if let line = scan.defines[use.name], line <= use.line { continue }
+                    reported.insert(use.name)
+                    let unknown = importsUnknown || scan.importsUnknown
+                    findings.append(Diagnostic(
+                        rule: id, severity: unknown ? .warning : .error, location: linted.location(of: step, codeLine: use.line, column: use.column),
+                        message: "$\(use.name) is not defined by the guide, an earlier step or a binding"
+                            + (unknown ? " (a sourced file or set -a may define it)" : ""),
+                        fix: "declare it (export \(use.name)=…) in the variables section, or use ${\(use.name):?set \(use.name) first}"))
+                }
+            }
+            defined.formUnion(scan.defines.keys)
+            if scan.importsUnknown { importsUnknown = true }
+        }
+        if let binding = linted.binding {
+            // --vars: every required variable bound, and to a real value.
+            let files = linted.bindingFiles.joined(separator: ", ")
+            for value in binding.values where value.isMissing {
+                guard let variable = value.variable, variable.required else { continue }
+                let message = value.value == nil
+                    ? "\(value.name) is required and \(files) does not bind it"
+                    : "\(value.name) is bound to a placeholder (\(value.placeholder ?? "…")) in \(files)"
+                findings.append(Diagnostic(rule: value.value == nil ? id : PlaceholderRule.id, severity: .error, location: variable.location, message: message))
+            }
+        }
+        return findings
+    }
+}

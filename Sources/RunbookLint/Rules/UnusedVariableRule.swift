@@ -1,0 +1,22 @@
+import Foundation
+import RunbookModel
+
+/// `unused-variable`: declared and never used by a step, an expectation, a target or another
+/// variable's default.
+struct UnusedVariableRule: LintRule {
+    var id: String { "unused-variable" }
+    var summary: String { "a declared variable nothing uses" }
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        var used: Set<String> = []
+        var texts = linted.guide.steps.filter { $0.kind != .variables }.flatMap { step in
+            [step.code, step.instructions ?? ""] + step.expectations.map(\.description) + Array(step.annotations.values)
+        }
+        texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? ""] }
+        texts += linted.guide.variables.compactMap(\.defaultValue)
+        for text in texts { used.formUnion(ShellScan(text).uses.map(\.name)) }
+        return linted.guide.variables.filter { !used.contains($0.name) }.map { variable in
+            Diagnostic(rule: id, severity: .info, location: variable.location, message: "\(variable.name) is declared but no step uses it")
+        }
+    }
+}

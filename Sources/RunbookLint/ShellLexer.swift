@@ -1,0 +1,272 @@
+import Foundation
+
+/// A variable reference in shell text.
+struct VariableUse: Equatable {
+    /// The name.
+    var name: String
+    /// 0-based line in the text.
+    var line: Int
+    /// 1-based column of the `$`.
+    var column: Int
+    /// `${NAME:-x}` and the like: a missing value is handled.
+    var defaulted: Bool
+}
+
+/// What `undefined-variable` needs to know about a block of shell: the variables it reads and
+/// the ones it defines. Quotes, escapes, comments, `$(…)` and heredocs (quoted delimiters keep
+/// their bodies literal) are followed; the rest of the grammar is not.
+struct ShellScan {
+    /// References, in order.
+    var uses: [VariableUse] = []
+    /// Names the text defines, with the 0-based line of their first definition.
+    var defines: [String: Int] = [:]
+    /// The text sources a file or turns on `set -a`: what it defines cannot be known.
+    var importsUnknown = false
+
+    /// Scans `code`.
+    init(_ code: String) {
+        let chars = Array(code.unicodeScalars)
+        var skeleton = [Unicode.Scalar]()
+        skeleton.reserveCapacity(chars.count)
+        // Contexts: 0 plain, 1 inside "…", 2 inside $( … ) (plain rules, counts parens).
+        var stack: [(kind: Int, depth: Int)] = [(0, 0)]
+        var line = 0
+        var column = 1
+        var i = 0
+        var heredocs: [(delimiter: String, quoted: Bool, strip: Bool)] = []
+        var atWordStart = true
+        func emit(_ c: Unicode.Scalar, blank: Bool = false) {
+            skeleton.append(blank && c != "\n" ? " " : c)
+        }
+        func advance(_ c: Unicode.Scalar) {
+            if c == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || (c.value < 128 && CharacterSet.letters.contains(c)) }
+        func isName(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || (c.value >= 48 && c.value <= 57) }
+
+        /// A `$` at `i`: record what it references; returns how many scalars it covers.
+        func dollar(at i: Int) -> Int {
+            guard i + 1 < chars.count else { return 1 }
+            let next = chars[i + 1]
+            if isNameStart(next) {
+                var j = i + 1
+                while j < chars.count, isName(chars[j]) { j += 1 }
+                uses.append(VariableUse(name: String(String.UnicodeScalarView(chars[(i + 1)..<j])), line: line, column: column, defaulted: false))
+                return j - i
+            }
+            if next == "{" {
+                var j = i + 2
+                if j < chars.count, chars[j] == "#" || chars[j] == "!" {
+                    // ${#NAME} reads NAME; ${!NAME} is indirection, not checked.
+                    if chars[j] == "!" { return 2 }
+                    j += 1
+                }
+                let start = j
+                while j < chars.count, isName(chars[j]) { j += 1 }
+                guard j > start, isNameStart(chars[start]) else { return 2 }
+                let name = String(String.UnicodeScalarView(chars[start..<j]))
+                var op = ""
+                if j < chars.count, chars[j] == ":" { op.append(":"); j += 1 }
+                if j < chars.count, "-=?+".unicodeScalars.contains(chars[j]) { op.unicodeScalars.append(chars[j]) }
+                let defaulted = op.count >= 1 && op != ":"
+                if op.hasSuffix("=") && defines[name] == nil { defines[name] = line }
+                uses.append(VariableUse(name: name, line: line, column: column, defaulted: defaulted))
+                return 2
+            }
+            return 1
+        }
+
+        while i < chars.count {
+            let c = chars[i]
+            let context = stack[stack.count - 1].kind
+            // A heredoc body starts on the line after its operator.
+            if c == "\n", !heredocs.isEmpty, context != 1 {
+                emit(c)
+                advance(c)
+                i += 1
+                while let doc = heredocs.first {
+                    heredocs.removeFirst()
+                    // Each body line up to the delimiter line.
+                    while i < chars.count {
+                        var j = i
+                        while j < chars.count, chars[j] != "\n" { j += 1 }
+                        var text = String(String.UnicodeScalarView(chars[i..<j]))
+                        if doc.strip { text = String(text.drop { $0 == "\t" }) }
+                        if text == doc.delimiter {
+                            for k in i..<j { emit(chars[k], blank: true); advance(chars[k]) }
+                            i = j
+                            if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                            break
+                        }
+                        var k = i
+                        while k < j {
+                            if !doc.quoted, chars[k] == "\\", k + 1 < j {
+                                emit(chars[k], blank: true); advance(chars[k])
+                                emit(chars[k + 1], blank: true); advance(chars[k + 1])
+                                k += 2
+                                continue
+                            }
+                            if !doc.quoted, chars[k] == "$" {
+                                let n = dollar(at: k)
+                                for m in k..<(k + n) { emit(chars[m], blank: true); advance(chars[m]) }
+                                k += n
+                                continue
+                            }
+                            emit(chars[k], blank: true)
+                            advance(chars[k])
+                            k += 1
+                        }
+                        i = j
+                        if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                    }
+                }
+                atWordStart = true
+                continue
+            }
+            switch c {
+            case "\\":
+                emit(c, blank: context == 1)
+                advance(c)
+                if i + 1 < chars.count {
+                    emit(chars[i + 1], blank: true)
+                    advance(chars[i + 1])
+                }
+                i += 2
+                atWordStart = false
+                continue
+            case "'" where context != 1:
+                // Literal to the closing quote ($'…' too).
+                emit(c)
+                advance(c)
+                i += 1
+                while i < chars.count, chars[i] != "'" {
+                    if chars[i] == "\\", i > 0, i + 1 < chars.count, chars[i + 1] == "'" {
+                        // $'it\'s': the escaped quote stays inside.
+                        emit(chars[i], blank: true); advance(chars[i]); i += 1
+                    }
+                    emit(chars[i], blank: true)
+                    advance(chars[i])
+                    i += 1
+                }
+                if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                atWordStart = false
+                continue
+            case "\"":
+                if context == 1 { stack.removeLast() } else { stack.append((1, 0)) }
+                emit(c)
+                advance(c)
+                i += 1
+                atWordStart = false
+                continue
+            case "#" where context != 1 && atWordStart:
+                while i < chars.count, chars[i] != "\n" {
+                    emit(chars[i], blank: true)
+                    advance(chars[i])
+                    i += 1
+                }
+                continue
+            case "$":
+                if i + 1 < chars.count, chars[i + 1] == "(" {
+                    stack.append((2, 1))
+                    emit(c); advance(c); emit("("); advance("(")
+                    i += 2
+                    atWordStart = true
+                    continue
+                }
+                if i + 1 < chars.count, chars[i + 1] == "'", context != 1 {
+                    emit(c); advance(c); i += 1
+                    continue
+                }
+                let n = dollar(at: i)
+                for k in i..<(i + n) { emit(chars[k], blank: context == 1); advance(chars[k]) }
+                i += n
+                atWordStart = false
+                continue
+            case "(" where context == 2:
+                stack[stack.count - 1].depth += 1
+            case ")" where context == 2:
+                stack[stack.count - 1].depth -= 1
+                if stack[stack.count - 1].depth == 0 { stack.removeLast() }
+            case "<" where context != 1:
+                // <<DELIM, <<-DELIM, <<'DELIM', <<"DELIM", <<\DELIM; not <<< (a here-string).
+                if i + 1 < chars.count, chars[i + 1] == "<", !(i + 2 < chars.count && chars[i + 2] == "<"), !(i > 0 && chars[i - 1] == "<") {
+                    var j = i + 2
+                    var strip = false
+                    if j < chars.count, chars[j] == "-" { strip = true; j += 1 }
+                    while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+                    var quoted = false
+                    var delimiter = ""
+                    while j < chars.count, !" \t\n;&|<>)".unicodeScalars.contains(chars[j]) {
+                        let d = chars[j]
+                        if d == "'" || d == "\"" || d == "\\" { quoted = true } else { delimiter.unicodeScalars.append(d) }
+                        j += 1
+                    }
+                    if !delimiter.isEmpty {
+                        heredocs.append((delimiter, quoted, strip))
+                        for k in i..<j { emit(chars[k]); advance(chars[k]) }
+                        i = j
+                        atWordStart = false
+                        continue
+                    }
+                }
+            default:
+                break
+            }
+            emit(c, blank: context == 1)
+            advance(c)
+            atWordStart = c == " " || c == "\t" || c == "\n" || c == ";" || c == "&" || c == "|" || c == "(" || c == "{" || c == "`"
+            i += 1
+        }
+        findDefinitions(String(String.UnicodeScalarView(skeleton)))
+    }
+
+    private static let assignment = try! NSRegularExpression(
+        pattern: #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#)
+    private static let declaration = try! NSRegularExpression(
+        pattern: #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=\S*)?)+)"#)
+    private static let reader = try! NSRegularExpression(
+        pattern: #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]+(?:\s+(?!-)\S+)?)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
+    private static let loop = try! NSRegularExpression(pattern: #"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b"#)
+    private static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+    private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+    private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
+
+    private mutating func findDefinitions(_ skeleton: String) {
+        for (number, line) in skeleton.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = String(line)
+            let ns = text as NSString
+            let range = NSRange(location: 0, length: ns.length)
+            func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
+            for m in Self.assignment.matches(in: text, range: range) {
+                define(ns.substring(with: m.range(at: 2)))
+                // A=1 B=2 cmd: the earlier prefixes are assignments too.
+                let prefix = ns.substring(with: m.range(at: 1))
+                for word in prefix.split(separator: " ") {
+                    if let eq = word.firstIndex(of: "=") { define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0]) }
+                }
+            }
+            for m in Self.declaration.matches(in: text, range: range) {
+                for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    define(String(word.split(separator: "=", maxSplits: 1)[0]))
+                }
+            }
+            for m in Self.reader.matches(in: text, range: range) {
+                for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) { define(String(word)) }
+                // read -a NAME, read -p PROMPT: an option's argument.
+                let options = ns.substring(with: m.range(at: 2))
+                if let r = options.range(of: #"-[A-Za-z]*a\s+([A-Za-z_][A-Za-z0-9_]*)"#, options: .regularExpression) {
+                    define(String(options[r].split(separator: " ").last ?? ""))
+                }
+            }
+            for pattern in [Self.loop, Self.printfV, Self.getopts] {
+                for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
+            }
+            if Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
+        }
+    }
+}
