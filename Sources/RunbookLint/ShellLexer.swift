@@ -228,9 +228,9 @@ struct ShellScan {
     private static let assignment = try! NSRegularExpression(
         pattern: #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#)
     private static let declaration = try! NSRegularExpression(
-        pattern: #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=\S*)?)+)"#)
+        pattern: #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=[^\s;&|]*)?)+)"#)
     private static let reader = try! NSRegularExpression(
-        pattern: #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]+(?:\s+(?!-)\S+)?)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
+        pattern: #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]*[pdtnNuaiCc]\s+\S+|\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
     private static let loop = try! NSRegularExpression(pattern: #"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b"#)
     private static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)

@@ -17,17 +17,35 @@ struct PlaceholderRule: LintRule {
         for step in linted.guide.steps {
             let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
             let running = step.isExecutable && step.kind != .variables
-            for (index, line) in lines.enumerated() {
+            for (index, line) in lines.enumerated() where !step.code.isEmpty {
                 covered.insert(step.codeLine + index)
                 for hit in Placeholder.occurrences(in: String(line)) {
                     let location = linted.location(of: step, codeLine: index, column: hit.column)
                     let declaration = step.kind == .variables || declarations.contains(location.line)
                     let severity: Severity = declaration ? .info : running ? .error : .warning
-                    let what = declaration ? "default" : running ? "command" : step.kind == .manual ? "instruction" : "block"
+                    let what = declaration ? "default" : running ? "command" : step.kind == .manual ? "an instruction" : "block"
                     findings.append(Diagnostic(
                         rule: id, severity: severity, location: location,
-                        message: "placeholder \(hit.text) (\(hit.name)) in a \(what)" + (declaration ? "; bind a real value with --vars or --set" : ""),
+                        message: "placeholder \(hit.text) (\(hit.name)) in \(what.hasPrefix("an ") ? what : "a " + what)" + (declaration ? "; bind a real value with --vars or --set" : ""),
                         fix: declaration ? nil : "use a variable (${NAME}) bound with --vars"))
+                }
+            }
+        }
+        // A person's instructions: found in the file from where the step begins.
+        for step in linted.guide.steps where step.kind == .manual {
+            for text in (step.instructions ?? "").split(separator: "\n") {
+                let hits = Placeholder.occurrences(in: String(text)).filter { $0.name != "..." }
+                guard !hits.isEmpty else { continue }
+                let needle = text.trimmingCharacters(in: .whitespaces)
+                guard let number = (step.location.line...(step.location.line + 200)).first(where: { linted.line($0).contains(needle) }),
+                    !covered.contains(number)
+                else { continue }
+                covered.insert(number)
+                let source = String(linted.line(number))
+                for hit in Placeholder.occurrences(in: source) where hit.name != "..." {
+                    findings.append(Diagnostic(
+                        rule: id, severity: .warning, location: SourceLocation(file: linted.guide.path, line: number, column: hit.column),
+                        message: "placeholder \(hit.text) (\(hit.name)) in an instruction"))
                 }
             }
         }

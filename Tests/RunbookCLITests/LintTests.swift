@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+@Suite("runbook lint")
+struct LintCLITests {
+    static let guide = """
+        # Deploy
+
+        ## Variables
+
+        \(fence)bash
+        export DOMAIN="yourdomain.com"
+        \(fence)
+
+        ## Install
+
+        \(fence)bash
+        curl -fsSL "https://get.${DOMAIN}/install.sh" | sh
+        git clone https://github.com/OWNER/REPO "$APP_DIR"
+        \(fence)
+
+        ## Logs
+
+        \(fence)bash
+        tail -f /var/log/app.log
+        \(fence)
+
+        """
+
+    @Test func textFindingsAndExitStatusOne() throws {
+        let dir = try workspace(["g.md": Self.guide])
+        let run = try runbook(["lint", "g.md", "--shellcheck", "off"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stdout == """
+            g.md:6:16: info: [placeholder] placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set
+            g.md:12:1: warning: [pipe-to-shell] a downloaded script is run unread (fix: download it, check its checksum or read it, then run it)
+            g.md:13:30: error: [placeholder] placeholder OWNER/REPO (OWNER/REPO) in a command (fix: use a variable (${NAME}) bound with --vars)
+            g.md:13:42: error: [undefined-variable] $APP_DIR is not defined by the guide, an earlier step or a binding (fix: declare it (export APP_DIR=…) in the variables section, or use ${APP_DIR:?set APP_DIR first})
+            g.md:19:1: warning: [never-ending] step logs/1 follows output until stopped; runbook stops it after the follow window (fix: annotate the block with follow=10s)
+
+            """)
+    }
+
+    @Test func warningsFailOnlyWithStrictAndRulesCanBeDisabled() throws {
+        let dir = try workspace(["g.md": "# G\n\n## Logs\n\n```bash\ntail -f /var/log/app.log\n```\n"])
+        #expect(try runbook(["lint", "g.md"], in: dir).status == 0)
+        #expect(try runbook(["lint", "g.md", "--strict"], in: dir).status == 1)
+        let disabled = try runbook(["lint", "g.md", "--strict", "--disable", "never-ending"], in: dir)
+        #expect(disabled.status == 0)
+        #expect(disabled.stdout.isEmpty)
+        let unknown = try runbook(["lint", "g.md", "--disable", "never-endin"], in: dir)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--disable never-endin: no such rule"))
+    }
+
+    @Test func anUnreadableFileIsExitTwoAndTheOthersAreStillChecked() throws {
+        let dir = try workspace(["g.md": Self.guide, "binary.md": "\u{0}\u{1}"])
+        let run = try runbook(["lint", "missing.md", "binary.md", "g.md", "--shellcheck", "off"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("missing.md"))
+        #expect(run.stderr.contains("binary.md"))
+        #expect(run.stdout.contains("g.md:13:30: error: [placeholder]"))
+    }
+
+    @Test func jsonHasTheSpecsSchema() throws {
+        let dir = try workspace(["g.md": Self.guide])
+        let run = try runbook(["lint", "g.md", "--format", "json", "--shellcheck", "off"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["schema"] as? Int == 1)
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        #expect(findings.count == 5)
+        #expect(Set(findings[0].keys) == ["rule", "severity", "file", "line", "column", "message", "fix"])
+        #expect(findings[2]["rule"] as? String == "placeholder")
+        #expect(findings[2]["severity"] as? String == "error")
+        #expect(findings[2]["line"] as? Int == 13)
+        #expect(findings[2]["column"] as? Int == 30)
+        #expect(findings[0]["fix"] is NSNull)
+    }
+
+    @Test func githubAnnotationsAreWorkflowCommands() throws {
+        let dir = try workspace(["g.md": Self.guide])
+        let run = try runbook(["lint", "g.md", "--format", "github", "--shellcheck", "off"], in: dir)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0] == "::notice file=g.md,line=6,col=16,title=runbook placeholder::placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set")
+        #expect(lines[2].hasPrefix("::error file=g.md,line=13,col=30,title=runbook placeholder::"))
+        // Every line is `::level key=value,…::message` with no raw newline, comma or colon inside properties.
+        for line in lines {
+            #expect(line.range(of: #"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[^,:]+::.+$"#, options: .regularExpression) != nil, "\(line)")
+        }
+    }
+
+    @Test func sarifIsAValidLookingSARIF210Log() throws {
+        let dir = try workspace(["g.md": Self.guide])
+        let run = try runbook(["lint", "g.md", "--format", "sarif", "--shellcheck", "off"], in: dir)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        #expect(log["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")
+        let runs = try #require(log["runs"] as? [[String: Any]])
+        #expect(runs.count == 1)
+        let driver = try #require((runs[0]["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "runbook")
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        let results = try #require(runs[0]["results"] as? [[String: Any]])
+        #expect(results.count == 5)
+        for result in results {
+            let ruleID = try #require(result["ruleId"] as? String)
+            let index = try #require(result["ruleIndex"] as? Int)
+            #expect(rules[index]["id"] as? String == ruleID)
+            #expect(["error", "warning", "note"].contains(result["level"] as? String ?? ""))
+            #expect(((result["message"] as? [String: Any])?["text"] as? String)?.isEmpty == false)
+            let location = try #require((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+            #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "g.md")
+            let region = try #require(location["region"] as? [String: Any])
+            #expect((region["startLine"] as? Int ?? 0) >= 1)
+            #expect((region["startColumn"] as? Int ?? 0) >= 1)
+        }
+        #expect(results[2]["level"] as? String == "error")
+    }
+
+    @Test func varsChecksTheBinding() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n## Vars\n\n```bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n```\n\n## Go\n\n```bash\necho \"$DOMAIN $API_TOKEN\"\n```\n",
+            "prod.env": "DOMAIN=shop.acme.io\n",
+            "good.env": "DOMAIN=shop.acme.io\nAPI_TOKEN=abc\n",
+        ])
+        let bad = try runbook(["lint", "g.md", "--vars", "prod.env", "--shellcheck", "off"], in: dir)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("g.md:7:1: error: [undefined-variable] API_TOKEN is required and prod.env does not bind it\n"))
+        let good = try runbook(["lint", "g.md", "--vars", "good.env", "--shellcheck", "off"], in: dir)
+        #expect(good.status == 0, "\(good.stdout)")
+    }
+
+    @Test func shellcheckFindingsArePartOfTheReport() throws {
+        let dir = try workspace(["g.md": "# G\n\n## A\n\n```bash\nfor f in $(ls *.log); do echo $f; done\n```\n"])
+        let run = try runbook(["lint", "g.md"], in: dir)
+        #expect(run.stdout.contains("g.md:6:10: error: [shellcheck] SC2045: Iterating over ls output is fragile. Use globs.\n"))
+        #expect(run.status == 1)
+        // Without shellcheck on the PATH, lint says so once and goes on.
+        let bin = dir.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let without = try runbookWith(["lint", "g.md", "g.md"], in: dir, environment: ["PATH": bin.path])
+        #expect(without.stderr == "runbook: warning: shellcheck is not installed; its checks were skipped (apt-get install shellcheck)\n")
+        #expect(!without.stdout.contains("shellcheck"))
+    }
+}

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import RunbookLint
+
+struct UndefinedVariableRuleTests {
+    @Test func aVariableNothingDefinesIsAnErrorAtItsDollar() throws {
+        let findings = try lint(guide("echo \"deploying $APP_VERSION to ${TARGET_HOST}\""), rule: "undefined-variable")
+        #expect(spots(findings) == ["6:17 error", "6:33 error"])
+        #expect(findings[0].message == "$APP_VERSION is not defined by the guide, an earlier step or a binding")
+        #expect(findings[0].fix == "declare it (export APP_VERSION=…) in the variables section, or use ${APP_VERSION:?set APP_VERSION first}")
+    }
+
+    @Test func declarationsEarlierStepsAssignmentsAndTheEnvironmentDefine() throws {
+        let text = guide(
+            "export A=1\nB=2 C=3 make\nread -r D E < file\nfor F in x y; do echo $F; done\nlocal G=1; declare -a H\nprintf -v I '%s' x\nmapfile -t J < f",
+            "echo $A $B $C $D $E $F $G $H $I $J $HOME $PATH $USER $PWD $1 $? $$ $# $@",
+            "K=$(date); echo \"$K\" ${L:-default} ${M:=set}; echo $M")
+        #expect(try lint(text, rule: "undefined-variable").isEmpty)
+    }
+
+    @Test func quotesEscapesCommentsAndQuotedHeredocsAreRespected() throws {
+        let text = guide(
+            "echo '$SINGLE' \\$ESCAPED \"$'x'\"  # $COMMENT\nawk '{print $1, $NF}' f",
+            "cat > app.env <<'EOF'\nTOKEN=$NOT_EXPANDED\nEOF\ncat <<-\"END\"\n\t$ALSO_LITERAL\n\tEND",
+            "cat <<EOF\nhost=$EXPANDED_HERE\nEOF")
+        let findings = try lint(text, rule: "undefined-variable")
+        #expect(findings.map(\.message) == ["$EXPANDED_HERE is not defined by the guide, an earlier step or a binding"])
+        #expect(spots(findings) == ["25:6 error"])
+    }
+
+    @Test func commandSubstitutionIsCodeEvenInsideQuotes() throws {
+        let findings = try lint(guide("echo \"today: $(date +%F) in $(cat \"$CONFIG_DIR/zone\")\""), rule: "undefined-variable")
+        #expect(findings.map(\.message) == ["$CONFIG_DIR is not defined by the guide, an earlier step or a binding"])
+    }
+
+    @Test func afterSourceOrSetAItIsAWarning() throws {
+        let text = guide("set -a\nsource .env\nset +a", "psql \"$DATABASE_URL\" -c 'select 1'")
+        #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])
+    }
+
+    @Test func useBeforeDefinitionInTheSameBlockIsAnError() throws {
+        #expect(spots(try lint(guide("echo $LATER\nLATER=1"), rule: "undefined-variable")) == ["6:6 error"])
+    }
+
+    @Test func aBindingChecksRequiredVariablesAndPlaceholders() throws {
+        let text = "# G\n\n## Variables\n\n\(fence)bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n\(fence)\n\n## Go\n\n\(fence)bash\necho $DOMAIN $API_TOKEN\n\(fence)\n"
+        let unbound = try lint(text, rule: "undefined-variable", vars: "DOMAIN=shop.acme.io\n")
+        #expect(unbound.map(\.message).count == 1)
+        #expect(unbound[0].message.hasPrefix("API_TOKEN is required and "))
+        #expect(unbound[0].location.line == 7)
+        let placeholder = try lint(text, rule: "placeholder", vars: "DOMAIN=yourdomain.com\nAPI_TOKEN=t0k\n")
+        #expect(placeholder.contains { $0.severity == .error && $0.message.hasPrefix("DOMAIN is bound to a placeholder (yourdomain.com) in ") })
+    }
+}
