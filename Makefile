@@ -29,6 +29,7 @@ bench: setup
 	bash Benchmarks/startup.sh
 	bash Benchmarks/steps.sh
 	bash Benchmarks/remote.sh
+	bash Benchmarks/lint.sh
 
 clean:
 	rm -rf .build .runbook

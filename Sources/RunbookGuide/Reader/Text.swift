@@ -148,6 +148,15 @@ public enum Placeholder {
     /// Every placeholder in one line of text: its kind and its 1-based column, left to right.
     public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
         var found: [(name: String, column: Int, text: String)] = []
+        // Most lines hold none of the words a placeholder needs: skip the patterns for them.
+        let lowered = line.lowercased()
+        let angle = lowered.utf8.indices.contains { i in
+            lowered.utf8[i] == UInt8(ascii: "<") && lowered.utf8.index(after: i) < lowered.utf8.endIndex
+                && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lowered.utf8[lowered.utf8.index(after: i)])
+        }
+        guard angle || ["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."].contains(where: lowered.contains) else {
+            return []
+        }
         let ns = line as NSString
         for (pattern, name) in patterns {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")

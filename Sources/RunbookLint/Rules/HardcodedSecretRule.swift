@@ -8,13 +8,13 @@ struct HardcodedSecretRule: LintRule {
     var id: String { "hardcoded-secret" }
     var summary: String { "a literal secret pasted into the guide" }
 
-    static let shapes: [(String, String)] = [
-        (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id"),
-        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token"),
-        (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token"),
-        (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token"),
-        (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key"),
-        (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key"),
+    static let shapes: [(pattern: String, what: String, hint: String)] = [
+        (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id", "AKIA"),
+        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token", "_"),
+        (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token", "github_pat_"),
+        (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token", "xox"),
+        (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", "sk-"),
+        (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", "PRIVATE KEY"),
     ]
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
@@ -24,17 +24,19 @@ struct HardcodedSecretRule: LintRule {
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
-            for (pattern, what) in Self.shapes {
-                if let range = line.range(of: pattern, options: .regularExpression) {
+            for (pattern, what, hint) in Self.shapes where line.contains(hint) {
+                if let column = Self.column(of: pattern, in: line) {
                     findings.append(Diagnostic(
-                        rule: id, severity: .error, location: location(line.distance(from: line.startIndex, to: range.lowerBound) + 1),
+                        rule: id, severity: .error, location: location(column),
                         message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
                         fix: "replace it with ${NAME} and keep the value in an untracked .env file"))
                     flagged = true
                     break
                 }
             }
-            guard !flagged, let match = Text.firstMatch(Self.assignment, in: line) else { continue }
+            guard !flagged, line.contains("=") || line.contains(":") else { continue }
+            let upper = line.uppercased()
+            guard Self.secretWords.contains(where: upper.contains), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
             let name = match[1]
             let value = match[2]
             guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,
@@ -47,6 +49,16 @@ struct HardcodedSecretRule: LintRule {
                 fix: "bind \(name) with --vars or the environment"))
         }
         return findings
+    }
+
+    static let secretWords = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
+    static let compiled: [String: NSRegularExpression] = Dictionary(
+        uniqueKeysWithValues: shapes.compactMap { shape in (try? NSRegularExpression(pattern: shape.pattern)).map { (shape.pattern, $0) } })
+
+    static func column(of pattern: String, in line: String) -> Int? {
+        let ns = line as NSString
+        guard let regex = compiled[pattern], let match = regex.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        return ns.substring(to: match.range.location).count + 1
     }
 
     /// Shannon entropy in bits per character.

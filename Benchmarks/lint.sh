@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `runbook lint` over a large generated corpus against the cmark CLI on the same files.
+# SPEC §11: lint at most 2x cmark. Release binary; best of 3. shellcheck is measured apart
+# (`--shellcheck off` for the budget figure): it is another program, run once per guide.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-2000}
+bench=.build/release/runbook-bench
+runbook=.build/release/runbook
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+"$bench" generate "$corpus" "$count"
+files=("$corpus"/*.md)
+
+best_ms() { # best of 3 wall-clock runs of "$@", in milliseconds; lint's exit 1 is expected
+  local best=""
+  for _ in 1 2 3; do
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    local ms=$(((end - start) / 1000000))
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+  done
+  echo "$best"
+}
+
+cmark_ms=$(best_ms cmark "${files[@]}")
+lint_ms=$(best_ms "$runbook" lint --shellcheck off "${files[@]}")
+some=("${files[@]:0:100}")
+cmark_some=$(best_ms cmark "${some[@]}")
+shellcheck_some=$(best_ms "$runbook" lint "${some[@]}")
+nocheck_some=$(best_ms "$runbook" lint --shellcheck off "${some[@]}")
+echo "corpus: ${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
+printf '%-52s %10s %9s\n' "what" "ms" "vs cmark"
+printf '%-52s %10s %9s\n' "cmark CLI (one process, all files)" "$cmark_ms" "1.00x"
+awk -v c="$cmark_ms" -v l="$lint_ms" -v cs="$cmark_some" -v s="$shellcheck_some" -v n="$nocheck_some" 'BEGIN {
+  printf "%-52s %10d %8.2fx   (budget 2x)\n", "runbook lint --shellcheck off", l, l / c
+  printf "%-52s %10d %8.2fx   (first 100 guides; cmark %d ms)\n", "runbook lint with shellcheck", s, s / cs, cs
+  printf "%-52s %10d %8.2fx   (first 100 guides)\n", "runbook lint --shellcheck off", n, n / cs
+}'

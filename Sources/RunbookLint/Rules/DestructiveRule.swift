@@ -1,0 +1,35 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `destructive`: commands that destroy data, outside rollback and teardown sections.
+struct DestructiveRule: PatternRule {
+    var id: String { "destructive" }
+    var summary: String { "a command that destroys data, outside rollback or teardown" }
+    var hints: [String] { ["rm ", "mkfs", "dd ", "drop ", "down", "clean"] }
+    var patterns: [(pattern: String, message: String, fix: String?)] {
+        [
+            (#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
+             "rm -rf on a variable: if it is empty or unset, this removes the wrong tree", "write ${NAME:?} so an unset variable stops the step"),
+            (#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs formats a file system", nil),
+            (#"\bdd\s+[^|;]*\bof=/dev/"#, "dd writes over a device", nil),
+            (#"\bdrop\s+(database|schema|table)\b"#, "DROP destroys data", nil),
+            (#"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "compose down -v deletes the volumes", nil),
+            (#"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "git clean -fdx deletes untracked and ignored files", nil),
+        ]
+    }
+
+    func applies(to step: Step, in guide: Guide) -> Bool {
+        // Cheap first: only a step that could match pays for the section walk.
+        let lowered = step.code.lowercased()
+        guard hints.contains(where: lowered.contains) else { return false }
+        guard let section = guide.sections.first(where: { $0.index == step.section }) else { return true }
+        var current: Section? = section
+        while let s = current {
+            if let role = s.role, ["rollback", "teardown", "cleanup"].contains(role) { return false }
+            if Text.matches(#"\b(rollback|roll back|teardown|tear down|clean ?up|uninstall|reset)\b"#, s.title) { return false }
+            current = s.parent.flatMap { parent in guide.sections.first { $0.index == parent } }
+        }
+        return true
+    }
+}

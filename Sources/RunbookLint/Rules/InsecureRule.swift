@@ -1,0 +1,18 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `insecure`: switches that turn off a protection.
+struct InsecureRule: PatternRule {
+    var id: String { "insecure" }
+    var summary: String { "a command that turns off a protection" }
+    var hints: [String] { ["curl", "stricthostkeychecking", "chmod", "sslmode"] }
+    var patterns: [(pattern: String, message: String, fix: String?)] {
+        [
+            (#"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl -k accepts any TLS certificate", "fix the certificate, or pass --cacert"),
+            (#"StrictHostKeyChecking[= ]+no"#, "StrictHostKeyChecking=no trusts any host key", "add the host's key to known_hosts (ssh-keyscan, checked)"),
+            (#"\bchmod\s+(-R\s+)?0?777\b"#, "chmod 777 lets every user write here", "grant only what is needed (755, 750, a group)"),
+            (#"sslmode=disable"#, "sslmode=disable sends database traffic in clear", "use sslmode=require or verify-full"),
+        ]
+    }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `pipe-to-shell`: a downloaded script run without being read.
+struct PipeToShellRule: PatternRule {
+    var id: String { "pipe-to-shell" }
+    var summary: String { "a downloaded script piped into a shell" }
+    var hints: [String] { ["curl", "wget"] }
+    var needs: [String] { ["|", "sh"] }
+    var patterns: [(pattern: String, message: String, fix: String?)] {
+        [(#"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#,
+          "a downloaded script is run unread", "download it, check its checksum or read it, then run it")]
+    }
+}

@@ -1,0 +1,17 @@
+import Testing
+
+@testable import RunbookLint
+
+struct NeverEndingRuleTests {
+    @Test func followsAndForegroundServersWithoutAWindowWarn() throws {
+        let text = guide("cd app\ntail -f log.txt", "uvicorn app:app --port 8000", "python3 -m http.server 8080 &")
+        let findings = try lint(text, rule: "never-ending")
+        #expect(spots(findings) == ["7:1 warning", "13:1 warning"])
+        #expect(findings[1].fix == "annotate the block with background=true, or run it as a service")
+    }
+
+    @Test func anAnnotatedWindowOrBackgroundIsFine() throws {
+        let text = "# G\n\n## Logs\n\n\(fence)bash { follow=5s }\ntail -f log\n\(fence)\n\n## Serve\n\n\(fence)bash { background=true }\nuvicorn app:app\n\(fence)\n"
+        #expect(try lint(text, rule: "never-ending").isEmpty)
+    }
+}
