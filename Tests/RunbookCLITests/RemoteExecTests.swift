@@ -133,6 +133,25 @@ struct RemoteExecTests {
         #expect(run.stderr.contains("target server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port): permission denied: publickey; tried \(other.identity) (not accepted)"))
     }
 
+    @Test func anEncryptedIdentityTakesItsPassphraseFromTheEnvironment() throws {
+        let dir = try workspace(["guide.md": Self.guide])
+        let key = dir.appendingPathComponent("locked").path
+        let keygen = Process()
+        keygen.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        keygen.arguments = ["-q", "-t", "ed25519", "-N", "open sesame", "-f", key]
+        try keygen.run()
+        keygen.waitUntilExit()
+        try Data((try String(contentsOfFile: key + ".pub", encoding: .utf8)).utf8).write(to: server.directory.appendingPathComponent("authorized_keys"))
+        let arguments = ["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
+                         "--target", "server=\(server.uri)", "--identity", key, "--known-hosts", server.knownHosts]
+        let without = try ssh(arguments, in: dir)
+        #expect(without.status == 2)
+        #expect(without.stderr.contains("\(key) (encrypted; give its passphrase in RUNBOOK_SSH_PASSPHRASE or run on a terminal)"))
+        let with = try ssh(arguments, in: dir, environment: ["RUNBOOK_SSH_PASSPHRASE": "open sesame"])
+        #expect(with.status == 0, "\(with.stderr)")
+        #expect(!with.stdout.contains("open sesame") && !with.stderr.contains("open sesame"))
+    }
+
     @Test func anUnboundTargetIsRefusedNamingEveryWayToBindIt() throws {
         let dir = try workspace(["guide.md": Self.guide])
         let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1"], in: dir)
