@@ -137,9 +137,9 @@ struct Suppressions {
         var fence: (marker: String, start: Int)?
         for (index, raw) in lines.enumerated() {
             let number = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmedInline
             if let open = fence {
-                if line.hasPrefix(open.marker) && line.trimmingCharacters(in: CharacterSet(charactersIn: open.marker.prefix(1) + " ")).isEmpty {
+                if line.hasPrefix(open.marker) && line.allSatisfy({ $0 == open.marker.first }) {
                     if let p = pending { ranges.append((p.rules, p.from...number)) }
                     pending = nil
                     fence = nil
@@ -153,7 +153,7 @@ struct Suppressions {
             }
             guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
             for (key, value) in Self.settings(line) {
-                let rules = Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                let rules = Set(value.split(separator: ",").map { $0.trimmedInline })
                 if key == "disable-file" { file.formUnion(rules) }
                 if key == "disable" { pending = (rules, number) }
             }

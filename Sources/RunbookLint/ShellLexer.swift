@@ -1,4 +1,5 @@
 import Foundation
+import RunbookGuide
 
 /// A variable reference in shell text.
 struct VariableUse: Equatable {
@@ -242,7 +243,9 @@ struct ShellScan {
             let ns = text as NSString
             let range = NSRange(location: 0, length: ns.length)
             func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
-            for m in Self.assignment.matches(in: text, range: range) {
+            // Each pattern only where its keyword is: most lines have none of them.
+            let hasEquals = text.utf8.contains(UInt8(ascii: "="))
+            for m in hasEquals ? Self.assignment.matches(in: text, range: range) : [] {
                 define(ns.substring(with: m.range(at: 2)))
                 // A=1 B=2 cmd: the earlier prefixes are assignments too.
                 let prefix = ns.substring(with: m.range(at: 1))
@@ -250,12 +253,12 @@ struct ShellScan {
                     if let eq = word.firstIndex(of: "=") { define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0]) }
                 }
             }
-            for m in Self.declaration.matches(in: text, range: range) {
+            for m in text.includesAny(["export", "local", "declare", "readonly", "typeset"]) ? Self.declaration.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word.split(separator: "=", maxSplits: 1)[0]))
                 }
             }
-            for m in Self.reader.matches(in: text, range: range) {
+            for m in text.includesAny(["read", "mapfile"]) ? Self.reader.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) { define(String(word)) }
                 // read -a NAME, read -p PROMPT: an option's argument.
                 let options = ns.substring(with: m.range(at: 2))
@@ -263,10 +266,10 @@ struct ShellScan {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for pattern in [Self.loop, Self.printfV, Self.getopts] {
+            for pattern in [Self.loop, Self.printfV, Self.getopts] where text.includesAny(["for", "select", "printf", "getopts"]) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }
-            if Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
+            if text.includesAny(["source", ".", "set", "eval"]), Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
         }
     }
 }

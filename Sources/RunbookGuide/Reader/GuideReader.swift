@@ -265,7 +265,7 @@ private struct Reader {
         var role = sections[parent].role
         // The word that comes first names the role: "Cost control and teardown" is cost control.
         let lowerTitle = title.lowercased()
-        let mayBeFlow = Patterns.flowKeywords.contains { lowerTitle.contains($0) }
+        let mayBeFlow = lowerTitle.includesAny(Patterns.flowKeywords)
         let matches = !mayBeFlow ? [] : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
             guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
             return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)

@@ -47,7 +47,7 @@ public enum ShellText {
 
     /// Delimiters of heredocs a line opens (`<<EOF`, `<<'EOF'`, `<<-"EOF"`), in order.
     static func heredocDelimiters(in text: String) -> [(delimiter: String, stripTabs: Bool)] {
-        guard text.contains("<<") else { return [] }
+        guard text.includes("<<") else { return [] }
         guard
             let regex = RegexCache.shared.regex(
                 #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#, options: [])

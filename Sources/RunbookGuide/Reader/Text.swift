@@ -149,12 +149,11 @@ public enum Placeholder {
     public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
         var found: [(name: String, column: Int, text: String)] = []
         // Most lines hold none of the words a placeholder needs: skip the patterns for them.
-        let lowered = line.lowercased()
-        let angle = lowered.utf8.indices.contains { i in
-            lowered.utf8[i] == UInt8(ascii: "<") && lowered.utf8.index(after: i) < lowered.utf8.endIndex
-                && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lowered.utf8[lowered.utf8.index(after: i)])
+        let bytes = Array(line.utf8)
+        let angle = bytes.indices.dropLast().contains { i in
+            bytes[i] == UInt8(ascii: "<") && (bytes[i + 1] | 0x20) >= UInt8(ascii: "a") && (bytes[i + 1] | 0x20) <= UInt8(ascii: "z")
         }
-        guard angle || ["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."].contains(where: lowered.contains) else {
+        guard angle || line.includesAny(["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."]) else {
             return []
         }
         let ns = line as NSString
@@ -174,7 +173,7 @@ public enum Placeholder {
             }
         }
         if let range = line.range(of: "...") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmedInline
             if trimmed == "..." || line.contains("\"...\"") || line.contains("'...'") {
                 found.append(("...", line.distance(from: line.startIndex, to: range.lowerBound) + 1, "..."))
             }

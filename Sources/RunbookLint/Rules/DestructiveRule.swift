@@ -21,8 +21,7 @@ struct DestructiveRule: PatternRule {
 
     func applies(to step: Step, in guide: Guide) -> Bool {
         // Cheap first: only a step that could match pays for the section walk.
-        let lowered = step.code.lowercased()
-        guard hints.contains(where: lowered.contains) else { return false }
+        guard step.code.includesAny(hints) else { return false }
         guard let section = guide.sections.first(where: { $0.index == step.section }) else { return true }
         var current: Section? = section
         while let s = current {

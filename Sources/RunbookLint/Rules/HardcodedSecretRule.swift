@@ -24,7 +24,7 @@ struct HardcodedSecretRule: LintRule {
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
-            for (pattern, what, hint) in Self.shapes where line.contains(hint) {
+            for (pattern, what, hint) in Self.shapes where line.includes(hint) {
                 if let column = Self.column(of: pattern, in: line) {
                     findings.append(Diagnostic(
                         rule: id, severity: .error, location: location(column),
@@ -34,9 +34,8 @@ struct HardcodedSecretRule: LintRule {
                     break
                 }
             }
-            guard !flagged, line.contains("=") || line.contains(":") else { continue }
-            let upper = line.uppercased()
-            guard Self.secretWords.contains(where: upper.contains), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
+            guard !flagged, line.utf8.contains(UInt8(ascii: "=")) || line.utf8.contains(UInt8(ascii: ":")) else { continue }
+            guard line.includesAny(Self.secretWords), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
             let name = match[1]
             let value = match[2]
             guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,

@@ -44,13 +44,11 @@ extension PatternRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for step in linted.runningSteps where applies(to: step, in: linted.guide) {
-            let lowered = step.code.lowercased()
-            guard hints.isEmpty || hints.contains(where: lowered.contains) else { continue }
+            guard hints.isEmpty || step.code.includesAny(hints) else { continue }
             for (index, line) in step.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let text = String(line)
-                if text.trimmingCharacters(in: .whitespaces).hasPrefix("#") { continue }
-                let lowerLine = text.lowercased()
-                guard hints.isEmpty || hints.contains(where: lowerLine.contains), needs.allSatisfy(lowerLine.contains) else { continue }
+                if text.trimmedInline.hasPrefix("#") { continue }
+                guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }
                 for entry in patterns {
                     guard let column = CompiledPatterns.column(of: entry.pattern, in: text) else { continue }
                     findings.append(Diagnostic(

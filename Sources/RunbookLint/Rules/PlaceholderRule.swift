@@ -36,7 +36,7 @@ struct PlaceholderRule: LintRule {
             for text in (step.instructions ?? "").split(separator: "\n") {
                 let hits = Placeholder.occurrences(in: String(text)).filter { $0.name != "..." }
                 guard !hits.isEmpty else { continue }
-                let needle = text.trimmingCharacters(in: .whitespaces)
+                let needle = text.trimmedInline
                 guard let number = (step.location.line...(step.location.line + 200)).first(where: { linted.line($0).contains(needle) }),
                     !covered.contains(number)
                 else { continue }
@@ -53,7 +53,7 @@ struct PlaceholderRule: LintRule {
         var inFence = false
         for (index, raw) in linted.lines.enumerated() {
             let number = index + 1
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedInline
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 inFence.toggle()
                 continue

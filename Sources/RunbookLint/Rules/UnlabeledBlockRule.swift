@@ -1,4 +1,5 @@
 import Foundation
+import RunbookGuide
 import RunbookModel
 
 /// `unlabeled-block`: a fenced block with no info string, and what runbook took it for.
@@ -10,7 +11,7 @@ struct UnlabeledBlockRule: LintRule {
         var findings: [Diagnostic] = []
         var fence: String?
         for (index, raw) in linted.lines.enumerated() {
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmedInline
             if let open = fence {
                 if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
                 continue
@@ -18,7 +19,7 @@ struct UnlabeledBlockRule: LintRule {
             guard trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") else { continue }
             let marker = String(trimmed.prefix { $0 == trimmed.first })
             fence = marker
-            guard trimmed.dropFirst(marker.count).trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard trimmed.dropFirst(marker.count).trimmedInline.isEmpty else { continue }
             let number = index + 1
             let step = linted.guide.steps.first { $0.codeLine == number + 1 || $0.location.line == number }
             let taken = step.map { "read as \($0.kind.rawValue)" + ($0.isExecutable ? " that runs" : "") } ?? "not a step"
