@@ -55,7 +55,9 @@ public enum Text {
 
     /// True when `pattern` matches anywhere in `text`.
     public static func matches(_ pattern: String, _ text: String, caseInsensitive: Bool = true) -> Bool {
-        firstMatch(pattern, in: text, options: caseInsensitive ? [.caseInsensitive] : []) != nil
+        // No capture groups copied out: a yes/no needs none, and each copy is a UTF-16 round trip.
+        guard let regex = RegexCache.shared.regex(pattern, options: caseInsensitive ? [.caseInsensitive] : []) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
     }
 
     /// Edit distance, for "did you mean" suggestions.
@@ -209,26 +211,37 @@ extension StringProtocol {
     /// Byte-level substring test, case-insensitive for ASCII: a cheap filter before a regex
     /// (Foundation's `contains` goes through CFStringFind on Linux).
     public func includes(_ needle: String) -> Bool {
-        let hay = Array(utf8)
-        let pin = Array(needle.utf8).map(Self.lower)
-        guard !pin.isEmpty, hay.count >= pin.count else { return pin.isEmpty }
-        let first = pin[0]
-        var i = 0
-        let last = hay.count - pin.count
-        while i <= last {
-            if Self.lower(hay[i]) == first {
-                var j = 1
-                while j < pin.count, Self.lower(hay[i + j]) == pin[j] { j += 1 }
-                if j == pin.count { return true }
-            }
-            i += 1
-        }
-        return false
+        includesAny(CollectionOfOne(needle))
     }
 
-    /// True when any of `needles` is included.
-    public func includesAny(_ needles: [String]) -> Bool {
-        needles.contains { includes($0) }
+    /// True when any of `needles` is included. The text's bytes are read in place (no copy)
+    /// when its storage is contiguous, as native strings' is.
+    public func includesAny<Needles: Collection>(_ needles: Needles) -> Bool where Needles.Element == String {
+        if let found = utf8.withContiguousStorageIfAvailable({ hay in needles.contains { Self.search(hay, for: $0) } }) {
+            return found
+        }
+        let copy = Array(utf8)
+        return copy.withUnsafeBufferPointer { hay in needles.contains { Self.search(hay, for: $0) } }
+    }
+
+    private static func search(_ hay: UnsafeBufferPointer<UInt8>, for needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pin in
+            guard !pin.isEmpty else { return true }
+            guard hay.count >= pin.count else { return false }
+            let first = lower(pin[0])
+            var i = 0
+            let last = hay.count - pin.count
+            while i <= last {
+                if lower(hay[i]) == first {
+                    var j = 1
+                    while j < pin.count, lower(hay[i + j]) == lower(pin[j]) { j += 1 }
+                    if j == pin.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
