@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunbookGuide
+import RunbookJournal
 import RunbookMarkdown
 import RunbookModel
 import RunbookSSH
@@ -102,13 +103,11 @@ struct BindingOptions: ParsableArguments {
     func targetRequest(for guide: Guide, recorded: String = "") throws -> TargetRequest {
         var explicit = try boundTargets(for: guide)
         var inventoryPath = inventory
-        for line in recorded.split(separator: "\n").map(String.init) {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { continue }
-            if parts[0] == "@inventory" {
-                if inventoryPath == nil { inventoryPath = parts[1] }
-            } else if !parts[0].hasPrefix("@"), explicit[parts[0]] == nil, guide.targets.contains(where: { $0.name == parts[0] }) {
-                explicit[parts[0]] = parts[1]
+        for (name, value) in RunRecord.entries(recorded) {
+            if name == "@inventory" {
+                if inventoryPath == nil { inventoryPath = value }
+            } else if !name.hasPrefix("@"), explicit[name] == nil, guide.targets.contains(where: { $0.name == name }) {
+                explicit[name] = value
             }
         }
         var loaded: Inventory?
@@ -142,11 +141,9 @@ struct BindingOptions: ParsableArguments {
         var options = SSHOptions()
         var known = knownHosts
         var identityFiles = identities
-        for line in recorded.split(separator: "\n").map(String.init) {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { continue }
-            if parts[0] == "@known-hosts", known == nil { known = parts[1] }
-            if parts[0] == "@identity", identityFiles.isEmpty { identityFiles = parts[1].split(separator: ",").map(String.init) }
+        for (name, value) in RunRecord.entries(recorded) {
+            if name == "@known-hosts", known == nil { known = value }
+            if name == "@identity", identityFiles.isEmpty { identityFiles = value.split(separator: ",").map(String.init) }
         }
         if let known { options.knownHostsFile = known }
         options.identityFiles = identityFiles
@@ -189,4 +186,13 @@ struct BindingOptions: ParsableArguments {
             throw CLIError(message: error.description)
         }
     }
+}
+
+/// The branches a run took (its journal's `choices`), for the choice groups the guide still has.
+func recordedChoices(_ run: RunRecord, in guide: Guide) -> [String: String] {
+    var chosen: [String: String] = [:]
+    for (group, option) in RunRecord.entries(run.choices) where guide.choices.contains(where: { $0.id == group }) {
+        chosen[group] = option
+    }
+    return chosen
 }

@@ -46,6 +46,18 @@ public struct RunRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
     }
 }
 
+extension RunRecord {
+    /// The `name=value` lines of a header field (`bindings`, `targets`, `choices`), in order;
+    /// the value is everything after the first `=`.
+    public static func entries(_ field: String) -> [(name: String, value: String)] {
+        field.split(separator: "\n").compactMap { line -> (name: String, value: String)? in
+            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return nil }
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+}
+
 /// One step's row.
 public struct StepRecord: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "step"

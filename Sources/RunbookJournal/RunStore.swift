@@ -41,6 +41,11 @@ public enum RunStore {
         return RunView(directory: directory, run: run, steps: steps, status: status, hosts: try journal.hostResults())
     }
 
+    /// Loads the run `find` names.
+    public static func view(_ id: String?, in stateDirectory: String) throws(JournalError) -> RunView {
+        try load(try find(id, in: stateDirectory))
+    }
+
     /// The run named `id` (or a unique prefix of it); the newest when nil.
     public static func find(_ id: String?, in stateDirectory: String) throws(JournalError) -> URL {
         let all = directories(in: stateDirectory)

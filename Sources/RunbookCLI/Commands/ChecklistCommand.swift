@@ -38,17 +38,12 @@ struct ChecklistCommand: ParsableCommand {
         if let runID {
             let view: RunView
             do {
-                view = try RunStore.load(try RunStore.find(runID, in: stateDir))
+                view = try RunStore.view(runID, in: stateDir)
             } catch {
                 throw CLIError(message: error.description)
             }
             // The branches that run took, unless --choose says otherwise.
-            var recorded: [String: String] = [:]
-            for line in view.run.choices.split(separator: "\n") {
-                let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-                if parts.count == 2, guide.choices.contains(where: { $0.id == parts[0] }) { recorded[parts[0]] = parts[1] }
-            }
-            guide = (try? guide.choosing(recorded)) ?? guide
+            guide = (try? guide.choosing(recordedChoices(view.run, in: guide))) ?? guide
             progress = Self.progress(view)
         }
         guide = try binding.applyChoices(to: guide)

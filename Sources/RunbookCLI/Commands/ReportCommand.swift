@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let view: RunView
         do {
-            view = try RunStore.load(try RunStore.find(runID, in: stateDir))
+            view = try RunStore.view(runID, in: stateDir)
         } catch {
             throw CLIError(message: error.description)
         }

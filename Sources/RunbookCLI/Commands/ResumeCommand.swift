@@ -62,13 +62,8 @@ struct ResumeCommand: ParsableCommand {
         }
         var guide = try GuideArgument(guide: header.guide).load()
         // The branches the run started with.
-        var recorded: [String: String] = [:]
-        for line in header.choices.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2, guide.choices.contains(where: { $0.id == parts[0] }) { recorded[parts[0]] = parts[1] }
-        }
         do {
-            guide = try guide.choosing(recorded)
+            guide = try guide.choosing(recordedChoices(header, in: guide))
         } catch {
             throw CLIError(message: error.description)
         }
@@ -77,11 +72,9 @@ struct ResumeCommand: ParsableCommand {
         // Bound values from the start of the run act as the environment: --vars and --set still win.
         var environment = ProcessInfo.processInfo.environment
         var secretHashes: [String: String] = [:]
-        for line in header.bindings.split(separator: "\n") {
-            let entry = line.split(separator: "\t").first.map(String.init) ?? ""
-            guard let eq = entry.firstIndex(of: "=") else { continue }
-            let name = String(entry[..<eq])
-            let value = String(entry[entry.index(after: eq)...])
+        for (name, recorded) in RunRecord.entries(header.bindings) {
+            // `NAME=value<TAB>source`.
+            let value = String(recorded.prefix { $0 != "\t" })
             if SecretHash.isHash(value) {
                 secretHashes[name] = value
             } else if value != "****" {

@@ -85,7 +85,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let view: RunView
         do {
-            view = try RunStore.load(try RunStore.find(runID, in: stateDir))
+            view = try RunStore.view(runID, in: stateDir)
         } catch {
             throw CLIError(message: error.description)
         }
