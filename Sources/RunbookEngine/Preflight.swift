@@ -18,10 +18,10 @@ public struct PreflightProblem: Sendable, Hashable, CustomStringConvertible {
 /// Checks that a run can start: every variable the selected steps use is bound to a value
 /// that is not a placeholder, and every target they run on can be reached.
 public enum Preflight {
-    /// Problems, in guide order; empty when the run may start.
-    /// Reaching the targets (`Targets.connect`) is the last part of preflight, done by the
-    /// caller once these problems are settled; a dry run stops before it.
-    public static func check(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> [PreflightProblem] {
+    /// Problems, in guide order (none when the run may start), and where each target the
+    /// steps use is. Reaching the targets (`Targets.connect`) is the last part of preflight,
+    /// done by the caller once these problems are settled; a dry run stops before it.
+    public static func check(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> (problems: [PreflightProblem], placements: [String: TargetPlacement]) {
         var problems: [PreflightProblem] = []
         let used = usedNames(steps: steps, guide: guide)
         for value in binding.values where value.isMissing && used.contains(value.name) {
@@ -36,8 +36,8 @@ public enum Preflight {
             message += "; set it with --set \(value.name)=… or in a --vars file"
             problems.append(PreflightProblem(message: message, location: variable.location))
         }
-        problems += Targets.place(guide: guide, binding: binding, steps: steps, request: request).1
-        return problems
+        let (placements, unbound) = Targets.place(guide: guide, binding: binding, steps: steps, request: request)
+        return (problems + unbound, placements)
     }
 
     /// Names the steps (and the derived defaults they depend on, and their targets) refer to.

@@ -50,23 +50,17 @@ struct ExecCommand: ParsableCommand {
         } catch {
             throw CLIError(message: error.description)
         }
-        let running = selected.filter { $0.kind != .manual }
-        let problems = Preflight.check(guide: guide, binding: bound, steps: running, request: request)
-        try Preflight.report(problems, binding: bound, what: "this guide can run")
+        let placements = try Preflight.passed(guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
         if selected.isEmpty {
             throw CLIError(message: "no steps selected; `runbook list \(self.guide.guide)` shows them")
         }
         let terminal = isatty(0) == 1 && isatty(1) == 1
         let style = Style(enabled: terminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-        let placements = Targets.place(guide: guide, binding: bound, steps: running, request: request).0
         if dryRun {
             Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, placements: placements))
             return
         }
-        // The last part of preflight: every host reached, its key verified, logged in.
-        let (connections, unreachable) = Targets.connect(placements, options: binding.sshOptions(), forks: flags.forks)
-        try Preflight.report(unreachable, binding: bound, what: "this guide can run")
-        Connections.announce(connections)
+        let connections = try Connections.open(placements, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
         if terminal && !flags.yes {
             Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
             Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
@@ -142,6 +136,14 @@ struct RunFlags: ParsableArguments {
 }
 
 extension Preflight {
+    /// Preflight as `exec` and `resume` run it for `steps` (manual ones need no binding or
+    /// target): where each target is, or exit 2 naming every problem.
+    static func passed(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest, what: String) throws -> [String: TargetPlacement] {
+        let (problems, placements) = check(guide: guide, binding: binding, steps: steps.filter { $0.kind != .manual }, request: request)
+        try report(problems, binding: binding, what: what)
+        return placements
+    }
+
     /// Prints the problems and ends with exit 2 when there are any.
     static func report(_ problems: [PreflightProblem], binding: Binding, what: String) throws {
         guard !problems.isEmpty else { return }
@@ -153,8 +155,19 @@ extension Preflight {
 
 /// The SSH connections of a run.
 enum Connections {
+    /// The last part of preflight: every host reached, its key verified, logged in, and said
+    /// so on stderr; exit 2 naming each host that was not.
+    static func open(
+        _ placements: [String: TargetPlacement], options: SSHOptions, forks: Int, binding: Binding, what: String
+    ) throws -> [String: [SSHConnection]] {
+        let (connections, unreachable) = Targets.connect(placements, options: options, forks: forks)
+        try Preflight.report(unreachable, binding: binding, what: what)
+        announce(connections)
+        return connections
+    }
+
     /// Says on stderr which hosts were reached, and any host key newly recorded.
-    static func announce(_ connections: [String: [SSHConnection]]) {
+    private static func announce(_ connections: [String: [SSHConnection]]) {
         for (name, list) in connections.sorted(by: { $0.key < $1.key }) {
             for connection in list where connection.recordedHostKey {
                 Terminal.warning("permanently added \(connection.endpoint.knownHostsName) (\(connection.fingerprint)) to the known hosts (--accept-new-host-keys)")

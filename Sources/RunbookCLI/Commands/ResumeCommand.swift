@@ -138,13 +138,11 @@ struct ResumeCommand: ParsableCommand {
             observer.out("run \(header.id): nothing left to run; recorded as succeeded")
             return
         }
-        let running = remaining.filter { $0.kind != .manual }
-        try Preflight.report(Preflight.check(guide: guide, binding: bound, steps: running, request: request), binding: bound, what: "run \(header.id) can resume")
+        let what = "run \(header.id) can resume"
+        let placements = try Preflight.passed(guide: guide, binding: bound, steps: remaining, request: request, what: what)
         // Reconnect: the remote shells are rebuilt from their snapshots.
-        let placements = Targets.place(guide: guide, binding: bound, steps: running, request: request).0
-        let (connections, unreachable) = Targets.connect(placements, options: binding.sshOptions(recorded: header.targets), forks: flags.forks)
-        try Preflight.report(unreachable, binding: bound, what: "run \(header.id) can resume")
-        Connections.announce(connections)
+        let connections = try Connections.open(
+            placements, options: binding.sshOptions(recorded: header.targets), forks: flags.forks, binding: bound, what: what)
         let finished = records.filter { $0.status == StepStatus.succeeded.rawValue || $0.status == StepStatus.skipped.rawValue }.count
         observer.out("resuming run \(header.id) at step \(remaining[0].number) \(remaining[0].id) (\(finished) of \(records.count) steps already finished)")
         try? journal.reopen()
