@@ -57,12 +57,9 @@ public enum LintFormat: String, Sendable, CaseIterable {
     }
 
     static func json(_ findings: [Diagnostic]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let document = JSONDocument(findings: findings.map {
+        JSONOutput.encode(JSONDocument(findings: findings.map {
             JSONFinding(rule: $0.rule, severity: $0.severity.rawValue, file: $0.location.file, line: $0.location.line, column: $0.location.column, message: $0.message, fix: $0.fix)
-        })
-        return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
+        })) + "\n"
     }
 
     /// GitHub's escaping: `%`, CR and LF everywhere; `:` and `,` in properties too.

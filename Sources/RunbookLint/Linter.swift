@@ -48,6 +48,22 @@ public struct LintedGuide: Sendable {
     public let binding: Binding?
     /// The dotenv files that binding came from.
     public let bindingFiles: [String]
+    /// The file's fenced code blocks, found once for every rule that needs them.
+    public let fences: [Fence]
+
+    /// A guide and its source lines, as the rules see them.
+    init(guide: Guide, lines: [Substring], binding: Binding?, bindingFiles: [String]) {
+        self.guide = guide
+        self.lines = lines
+        self.binding = binding
+        self.bindingFiles = bindingFiles
+        self.fences = Fence.scan(lines)
+    }
+
+    /// True when line `number` is a fence line or inside a fenced block.
+    public func isFenced(_ number: Int) -> Bool {
+        fences.contains { $0.lines.contains(number) }
+    }
 
     /// Line `number` (1-based), or "" past the end.
     public func line(_ number: Int) -> Substring {
@@ -119,7 +135,7 @@ public enum Linter {
         // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
         let placeholderLines = Set(findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
         findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
-        let suppressions = Suppressions(lines: linted.lines)
+        let suppressions = Suppressions(linted)
         findings = findings.filter { !suppressions.suppresses($0) }
         findings.sort { ($0.location.line, $0.location.column, $0.rule) < ($1.location.line, $1.location.column, $1.rule) }
         return LintReport(path: path, findings: findings, notes: notes)
@@ -132,30 +148,20 @@ struct Suppressions {
     private var file: Set<String> = []
     private var ranges: [(rules: Set<String>, lines: ClosedRange<Int>)] = []
 
-    init(lines: [Substring]) {
-        var pending: (rules: Set<String>, from: Int)?
-        var fence: (marker: String, start: Int)?
-        for (index, raw) in lines.enumerated() {
+    init(_ linted: LintedGuide) {
+        for (index, raw) in linted.lines.enumerated() where !linted.isFenced(index + 1) {
             let number = index + 1
             let line = raw.trimmedInline
-            if let open = fence {
-                if line.hasPrefix(open.marker) && line.allSatisfy({ $0 == open.marker.first }) {
-                    if let p = pending { ranges.append((p.rules, p.from...number)) }
-                    pending = nil
-                    fence = nil
-                }
-                continue
-            }
-            if line.hasPrefix("```") || line.hasPrefix("~~~") {
-                let marker = String(line.prefix { $0 == line.first })
-                fence = (marker, number)
-                continue
-            }
             guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
             for (key, value) in Self.settings(line) {
                 let rules = Set(value.split(separator: ",").map { $0.trimmedInline })
                 if key == "disable-file" { file.formUnion(rules) }
-                if key == "disable" { pending = (rules, number) }
+                // Up to the end of the next block; a later comment before that block wins.
+                if key == "disable", let block = linted.fences.first(where: { $0.open > number }),
+                    !linted.lines[index + 1..<(block.open - 1)].contains(where: { $0.contains("runbook-lint") && $0.contains("disable=") })
+                {
+                    ranges.append((rules, number...block.close))
+                }
             }
         }
     }
@@ -172,5 +178,44 @@ struct Suppressions {
     func suppresses(_ finding: Diagnostic) -> Bool {
         if file.contains(finding.rule) { return true }
         return ranges.contains { $0.rules.contains(finding.rule) && $0.lines.contains(finding.location.line) }
+    }
+}
+
+/// A fenced code block: its opening and closing lines (1-based; an unclosed block ends with
+/// the file), its info string and the fence's indentation.
+public struct Fence: Sendable, Equatable {
+    /// The line of the opening fence.
+    public var open: Int
+    /// The line of the closing fence.
+    public var close: Int
+    /// What follows the opening fence (`bash`, `nginx`, or empty).
+    public var info: String
+    /// Spaces before the opening fence.
+    public var indent: Int
+
+    /// The fence lines and what is between them.
+    public var lines: ClosedRange<Int> { open...close }
+
+    /// The blocks in `lines`, as CommonMark closes them: by a line of the same fence character,
+    /// at least as long as the opening one.
+    static func scan(_ lines: [Substring]) -> [Fence] {
+        var fences: [Fence] = []
+        var current: (marker: String, open: Int, info: String, indent: Int)?
+        for (index, raw) in lines.enumerated() {
+            let number = index + 1
+            let line = raw.trimmedInline
+            if let block = current {
+                if line.hasPrefix(block.marker), line.allSatisfy({ $0 == block.marker.first }) {
+                    fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
+                    current = nil
+                }
+                continue
+            }
+            guard line.hasPrefix("```") || line.hasPrefix("~~~") else { continue }
+            let marker = String(line.prefix { $0 == line.first })
+            current = (marker, number, String(line.dropFirst(marker.count)).trimmedInline, raw.prefix { $0 == " " }.count)
+        }
+        if let block = current { fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent)) }
+        return fences
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunbookJournal
+import RunbookModel
 import RunbookRender
 
 /// `runbook report RUN --format …`: a run's outcome for CI and for people.

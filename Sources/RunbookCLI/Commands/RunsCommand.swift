@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunbookJournal
+import RunbookModel
 import RunbookRender
 
 func clock(_ seconds: Double) -> String {

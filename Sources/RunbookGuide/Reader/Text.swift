@@ -53,6 +53,14 @@ public enum Text {
         }
     }
 
+    /// The 1-based column (in characters) where `pattern` first matches in `text`, or nil.
+    public static func column(of pattern: String, in text: String, caseInsensitive: Bool = false) -> Int? {
+        guard let regex = RegexCache.shared.regex(pattern, options: caseInsensitive ? [.caseInsensitive] : []) else { return nil }
+        let ns = text as NSString
+        guard let match = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        return ns.substring(to: match.range.location).count + 1
+    }
+
     /// True when `pattern` matches anywhere in `text`.
     public static func matches(_ pattern: String, _ text: String, caseInsensitive: Bool = true) -> Bool {
         // No capture groups copied out: a yes/no needs none, and each copy is a UTF-16 round trip.
@@ -96,10 +104,11 @@ public enum Text {
     public static func isSecretName(_ name: String) -> Bool {
         let upper = name.uppercased()
         if upper.hasSuffix("_PATH") || upper.hasSuffix("_FILE") || upper.hasSuffix("_DIR") { return false }
-        return ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"].contains {
-            upper.contains($0)
-        }
+        return secretWords.contains { upper.contains($0) }
     }
+
+    /// The words that make a name secret.
+    public static let secretWords = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
 }
 
 /// Recognises text that stands for a value the author expected the reader to fill in.

@@ -25,7 +25,7 @@ struct HardcodedSecretRule: LintRule {
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
             for (pattern, what, hint) in Self.shapes where line.includes(hint) {
-                if let column = Self.column(of: pattern, in: line) {
+                if let column = Text.column(of: pattern, in: line) {
                     findings.append(Diagnostic(
                         rule: id, severity: .error, location: location(column),
                         message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
@@ -35,7 +35,7 @@ struct HardcodedSecretRule: LintRule {
                 }
             }
             guard !flagged, line.utf8.contains(UInt8(ascii: "=")) || line.utf8.contains(UInt8(ascii: ":")) else { continue }
-            guard line.includesAny(Self.secretWords), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
+            guard line.includesAny(Text.secretWords), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
             let name = match[1]
             let value = match[2]
             guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,
@@ -48,16 +48,6 @@ struct HardcodedSecretRule: LintRule {
                 fix: "bind \(name) with --vars or the environment"))
         }
         return findings
-    }
-
-    static let secretWords = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
-    static let compiled: [String: NSRegularExpression] = Dictionary(
-        uniqueKeysWithValues: shapes.compactMap { shape in (try? NSRegularExpression(pattern: shape.pattern)).map { (shape.pattern, $0) } })
-
-    static func column(of pattern: String, in line: String) -> Int? {
-        let ns = line as NSString
-        guard let regex = compiled[pattern], let match = regex.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) else { return nil }
-        return ns.substring(to: match.range.location).count + 1
     }
 
     /// Shannon entropy in bits per character.

@@ -50,15 +50,9 @@ struct PlaceholderRule: LintRule {
             }
         }
         // Inline code and prose outside the steps' code.
-        var inFence = false
         for (index, raw) in linted.lines.enumerated() {
             let number = index + 1
-            let trimmed = raw.trimmedInline
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
-                inFence.toggle()
-                continue
-            }
-            guard !inFence, !covered.contains(number), trimmed.contains("`") else { continue }
+            guard !covered.contains(number), raw.contains("`"), !linted.isFenced(number) else { continue }
             // Only inline code spans: prose around them is the author's own words.
             let line = String(raw)
             var searchStart = line.startIndex
