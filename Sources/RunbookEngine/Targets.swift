@@ -105,8 +105,7 @@ public enum Targets {
     private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError) -> SSHEndpoint {
         var endpoint = try SSHEndpoint.parse(uri, config: config)
         if let identity = declared?.identity.map({ binding.resolved($0) }), !identity.contains("$") {
-            let home = SSHConfig.homeDirectory
-            endpoint.identityFiles.insert(identity.hasPrefix("~/") ? home + identity.dropFirst(1) : identity, at: 0)
+            endpoint.identityFiles.insert(SSHConfig.expandingHome(identity), at: 0)
         }
         return endpoint
     }

@@ -148,8 +148,7 @@ public struct Inventory: Sendable {
         var endpoint = config.endpoint(for: address, user: user, port: port, defaultUser: defaultUser)
         endpoint.label = name
         if let key = vars["ansible_ssh_private_key_file"] ?? vars["ansible_private_key_file"] {
-            let home = SSHConfig.homeDirectory
-            endpoint.identityFiles.insert(key.hasPrefix("~/") ? home + key.dropFirst(1) : key, at: 0)
+            endpoint.identityFiles.insert(SSHConfig.expandingHome(key), at: 0)
         }
         return endpoint
     }

@@ -42,7 +42,7 @@ public struct SSHConfig: Sendable {
                 skipping = true
             case "include" where !skipping && includeDepth < 8:
                 for path in value.split(separator: " ").map(String.init) {
-                    let full = path.hasPrefix("/") ? path : path.hasPrefix("~/") ? home + path.dropFirst(1) : home + "/.ssh/" + path
+                    let full = path.hasPrefix("/") || path.hasPrefix("~/") ? Self.expandingHome(path, home: home) : home + "/.ssh/" + path
                     for file in Self.glob(full) {
                         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
                         let included = SSHConfig(text: text, home: home, includeDepth: includeDepth + 1)
@@ -62,6 +62,11 @@ public struct SSHConfig: Sendable {
     public static func load(home: String = SSHConfig.homeDirectory) -> SSHConfig {
         guard let text = try? String(contentsOfFile: home + "/.ssh/config", encoding: .utf8) else { return SSHConfig(home: home) }
         return SSHConfig(text: text, home: home)
+    }
+
+    /// `path` with a leading `~/` made `home`'s, as ssh reads it.
+    public static func expandingHome(_ path: String, home: String = homeDirectory) -> String {
+        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
     }
 
     /// `$HOME`, else the password database's.
@@ -100,13 +105,10 @@ public struct SSHConfig: Sendable {
     }
 
     private func expand(_ path: String, user: String, host: String) -> String {
-        var out = path
-        if out.hasPrefix("~/") { out = home + out.dropFirst(1) }
-        out = out.replacingOccurrences(of: "%d", with: home)
+        Self.expandingHome(path, home: home).replacingOccurrences(of: "%d", with: home)
             .replacingOccurrences(of: "%r", with: user)
             .replacingOccurrences(of: "%h", with: host)
             .replacingOccurrences(of: "%%", with: "%")
-        return out
     }
 
     static func keyValue(_ line: String) -> (String, String) {
