@@ -22,7 +22,6 @@ final class ChildProcess {
     private(set) var exitStatus: Int32?
 
     init(executable: String, arguments: [String], environment: [String: String]) throws {
-        Self.keepDescriptorsFromChildren()
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0 else {
@@ -37,17 +36,9 @@ final class ChildProcess {
         for fd in [stdinPipe[0], stdinPipe[1], stdoutPipe[0], stdoutPipe[1]] {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
-        var attributes = Self.spawnAttributes(ownGroup: true)
-        defer { posix_spawnattr_destroy(&attributes) }
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let (child, result) = withUnsafePointer(to: &actions) {
+            Self.spawn(executable, arguments, environment, actions: $0, ownGroup: true)
         }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         close(stdinPipe[0])
         close(stdoutPipe[1])
         guard result == 0 else {
@@ -94,7 +85,7 @@ final class ChildProcess {
         var status: Int32 = 0
         let r = waitpid(pid, &status, block ? 0 : WNOHANG)
         guard r == pid else { return nil }
-        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = Self.exitCode(status)
         exitStatus = code
         return code
     }
@@ -143,8 +134,24 @@ final class ChildProcess {
     /// Runs a program attached to this process's terminal (inherited stdin, stdout, stderr,
     /// same process group, so it is in the foreground) and waits for it. Ctrl-C goes to it.
     static func runAttached(executable: String, arguments: [String], environment: [String: String]) throws -> Int32 {
+        let (child, result) = spawn(executable, arguments, environment, actions: nil, ownGroup: false)
+        guard result == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        return exitCode(status)
+    }
+
+    /// `posix_spawn` as every child is started: inherited descriptors kept from it, the
+    /// attributes of `spawnAttributes`, its C strings freed after. Returns the pid and
+    /// posix_spawn's result (0 when started).
+    private static func spawn(
+        _ executable: String, _ arguments: [String], _ environment: [String: String],
+        actions: UnsafePointer<posix_spawn_file_actions_t>?, ownGroup: Bool
+    ) -> (pid: pid_t, result: Int32) {
         keepDescriptorsFromChildren()
-        var attributes = spawnAttributes(ownGroup: false)
+        var attributes = spawnAttributes(ownGroup: ownGroup)
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -153,13 +160,13 @@ final class ChildProcess {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, nil, &attributes, argv, envp)
-        guard result == 0 else {
-            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
-        }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let result = posix_spawn(&child, executable, actions, &attributes, argv, envp)
+        return (child, result)
+    }
+
+    /// A wait status as an exit status: the code, or `128 + signal` for a signal.
+    private static func exitCode(_ status: Int32) -> Int32 {
+        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// Marks every descriptor above stderr close-on-exec. Whatever launched runbook may have
