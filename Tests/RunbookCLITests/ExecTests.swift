@@ -759,7 +759,7 @@ struct CrashTests {
     ])
     func killedRunsResumeWithoutLossOrRepeats(point: String, afterCrash: [String], flags: [String], ran: [String]) throws {
         let dir = try workspace(["g.md": text])
-        let crashed = try runbookWith(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": point])
+        let crashed = try runbook(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": point])
         #expect(crashed.status != 0)
         let json = try runbook(["status", "--json"], in: dir)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -781,7 +781,7 @@ struct CrashTests {
     @Test(arguments: [("r\n", Int32(0), ["1\n", "2\n", "3\n"]), ("s\n", Int32(0), ["1\n", "", "3\n"]), ("a\n", Int32(2), ["1\n", "", ""])])
     func aTerminalIsAskedAboutAnInterruptedStep(answer: String, status: Int32, ran: [String]) throws {
         let dir = try workspace(["g.md": text])
-        let crashed = try runbookWith(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": "after-started:2"])
+        let crashed = try runbook(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": "after-started:2"])
         #expect(crashed.status != 0)
         let resumed = try runbookOnTerminal(["resume"], input: answer, in: dir, noColor: true)
         #expect(resumed.status == status, "\(resumed.stdout)")

@@ -139,7 +139,7 @@ struct LintCLITests {
         // Without shellcheck on the PATH, lint says so once and goes on.
         let bin = dir.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let without = try runbookWith(["lint", "g.md", "g.md"], in: dir, environment: ["PATH": bin.path])
+        let without = try runbook(["lint", "g.md", "g.md"], in: dir, environment: ["PATH": bin.path])
         #expect(without.stderr == "runbook: warning: shellcheck is not installed; its checks were skipped (apt-get install shellcheck)\n")
         #expect(!without.stdout.contains("shellcheck"))
     }

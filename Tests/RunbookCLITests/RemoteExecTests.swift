@@ -57,7 +57,7 @@ struct RemoteExecTests {
     func ssh(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
         var env = ["HOME": home.path]
         env.merge(environment) { $1 }
-        return try runbookWith(arguments, in: dir, environment: env)
+        return try runbook(arguments, in: dir, environment: env)
     }
 
     func trusted(_ server: LoopbackSSHD) -> [String] {

@@ -25,26 +25,10 @@ let runbookBinary: URL = {
     return packageRoot.appendingPathComponent(".build/debug/runbook")
 }()
 
-/// Runs `runbook` with `arguments` in `directory`, with `environment` added to a clean one.
+/// Runs `runbook` with `arguments` in `directory`, with `environment` added to a clean one
+/// (the crash tests use it to pick the instant of a kill -9), and waits for it.
 func runbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
-    try runbookWith(arguments, in: directory, environment: environment)
-}
-
-/// `runbook` with extra environment (the crash tests use it to pick the instant of a kill -9).
-func runbookWith(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
-    let process = Process()
-    process.executableURL = runbookBinary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory ?? packageRoot
-    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
-    env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let (process, out, err) = try startRunbook(arguments, in: directory, environment: environment)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -124,13 +108,16 @@ func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Starts `runbook` without waiting, for tests that signal it.
-func startRunbook(_ arguments: [String], in directory: URL) throws -> (Process, Pipe, Pipe) {
+/// Starts `runbook` without waiting (tests that signal it use this directly): no terminal,
+/// no colour, the caller's PATH plus `environment`, in `directory` (the package root by default).
+func startRunbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
     let process = Process()
     process.executableURL = runbookBinary
     process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
+    process.currentDirectoryURL = directory ?? packageRoot
+    var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "NO_COLOR": "1"]
+    env.merge(environment) { $1 }
+    process.environment = env
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
