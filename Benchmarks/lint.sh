@@ -12,25 +12,14 @@ trap 'rm -rf "$corpus"' EXIT
 "$bench" generate "$corpus" "$count"
 files=("$corpus"/*.md)
 
-best_ms() { # best of 3 wall-clock runs of "$@", in milliseconds; lint's exit 1 is expected
-  local best=""
-  for _ in 1 2 3; do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s%N)
-    local ms=$(((end - start) / 1000000))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-  done
-  echo "$best"
-}
+source Benchmarks/timing.sh
 
-cmark_ms=$(best_ms cmark "${files[@]}")
-lint_ms=$(best_ms "$runbook" lint --shellcheck off "${files[@]}")
+cmark_ms=$(best_ms 3 cmark "${files[@]}")
+lint_ms=$(best_ms 3 "$runbook" lint --shellcheck off "${files[@]}")
 some=("${files[@]:0:100}")
-cmark_some=$(best_ms cmark "${some[@]}")
-shellcheck_some=$(best_ms "$runbook" lint "${some[@]}")
-nocheck_some=$(best_ms "$runbook" lint --shellcheck off "${some[@]}")
+cmark_some=$(best_ms 3 cmark "${some[@]}")
+shellcheck_some=$(best_ms 3 "$runbook" lint "${some[@]}")
+nocheck_some=$(best_ms 3 "$runbook" lint --shellcheck off "${some[@]}")
 echo "corpus: ${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
 printf '%-52s %10s %9s\n' "what" "ms" "vs cmark"
 printf '%-52s %10s %9s\n' "cmark CLI (one process, all files)" "$cmark_ms" "1.00x"

@@ -10,20 +10,9 @@ trap 'rm -rf "$corpus"' EXIT
 "$bench" generate "$corpus" "$count"
 files=("$corpus"/*.md)
 
-best_ms() {  # best of 5 wall-clock runs of "$@", in milliseconds
-  local best=""
-  for _ in 1 2 3 4 5; do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    local ms=$(( (end - start) / 1000000 ))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-  done
-  echo "$best"
-}
+source Benchmarks/timing.sh
 
-cmark_ms=$(best_ms cmark "${files[@]}")
+cmark_ms=$(best_ms 5 cmark "${files[@]}")
 read -r line < <("$bench" read "${files[@]}")
 markdown_ms=$(sed -E 's/.*markdown_ms=([0-9.]+).*/\1/' <<<"$line")
 reader_ms=$(sed -E 's/.*reader_ms=([0-9.]+).*/\1/' <<<"$line")

@@ -32,25 +32,14 @@ guide() {
 guide "$steps" >"$work/guide-n.md"
 guide $((steps * 2)) >"$work/guide-2n.md"
 
-best_ms() {
-  local best=""
-  for _ in 1 2 3 4 5; do
-    local start end ms
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    ms=$(((end - start) / 1000000))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-  done
-  echo "$best"
-}
+source Benchmarks/timing.sh
 
 cd "$work"
 bind=(--yes --target "server=ssh://$user@127.0.0.1:$port" --identity "$sshd_dir/id_ed25519" --known-hosts "$sshd_dir/known_hosts" --state-dir "$work/state")
 # Both must succeed before they are timed.
 "$runbook" exec guide-n.md "${bind[@]}" >/dev/null 2>&1 || { echo "runbook exec over SSH failed" >&2; exit 1; }
-n_ms=$(best_ms "$runbook" exec guide-n.md "${bind[@]}")
-n2_ms=$(best_ms "$runbook" exec guide-2n.md "${bind[@]}")
+n_ms=$(best_ms 5 "$runbook" exec guide-n.md "${bind[@]}")
+n2_ms=$(best_ms 5 "$runbook" exec guide-2n.md "${bind[@]}")
 
 # One ssh per command, over a shared (ControlMaster) connection: the fastest way to script ssh.
 control=$work/control
@@ -59,7 +48,7 @@ ssh "${ssh_opts[@]}" -o ControlMaster=yes -o ControlPersist=60 -fN "$user@127.0.
 per_call() {
   for i in $(seq 50); do ssh "${ssh_opts[@]}" "$user@127.0.0.1" "echo step $i > /dev/null; cd ."; done
 }
-ssh_ms=$(best_ms per_call)
+ssh_ms=$(best_ms 5 per_call)
 
 ansible_cell="not installed"
 if command -v ansible-playbook >/dev/null; then
@@ -71,7 +60,7 @@ if command -v ansible-playbook >/dev/null; then
     for i in $(seq 20); do printf '    - shell: echo step %d > /dev/null\n' "$i"; done
   } >play.yml
   export ANSIBLE_PIPELINING=1 ANSIBLE_HOST_KEY_CHECKING=0
-  a_ms=$(best_ms ansible-playbook -i inventory.ini play.yml)
+  a_ms=$(best_ms 5 ansible-playbook -i inventory.ini play.yml)
   ansible_cell=$(awk -v a="$a_ms" 'BEGIN { printf "%.1f ms", a / 20 }')
 fi
 

@@ -18,19 +18,10 @@ trap 'rm -rf "$work"' EXIT
   for i in $(seq "$steps"); do printf 'echo "step %d" > /dev/null\ncd .\n' "$i"; done
 } > "$work/script.sh"
 
-best_ms() {
-  local best=""
-  for _ in 1 2 3 4 5; do
-    local start end ms
-    start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
-    ms=$(( (end - start) / 1000000 ))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-  done
-  echo "$best"
-}
+source Benchmarks/timing.sh
 cd "$work"
-bash_ms=$(best_ms bash script.sh)
-runbook_ms=$(best_ms "$runbook" exec guide.md --yes --state-dir "$work/state")
+bash_ms=$(best_ms 5 bash script.sh)
+runbook_ms=$(best_ms 5 "$runbook" exec guide.md --yes --state-dir "$work/state")
 printf '%-46s %8s %12s\n' "what ($steps steps)" "ms" "per step"
 awk -v s="$steps" -v b="$bash_ms" -v r="$runbook_ms" 'BEGIN {
   printf "%-46s %8d %9.2f ms\n", "bash, one script", b, b / s
