@@ -65,17 +65,16 @@ final class ChildProcess {
     /// Writes all of `text` to the child's stdin; false when the child is gone.
     @discardableResult
     func write(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(input, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(input, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return false
             }
             offset += n
         }
-        bytes.removeAll()
         return true
     }
 

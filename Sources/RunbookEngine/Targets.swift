@@ -57,8 +57,10 @@ public enum Targets {
     public static func place(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> ([String: TargetPlacement], [PreflightProblem]) {
         var placements: [String: TargetPlacement] = [:]
         var problems: [PreflightProblem] = []
-        for step in steps where placements[step.target.name] == nil && !problems.contains(where: { $0.message.hasPrefix("target \(step.target.name) ") }) {
+        var seen: Set<String> = []
+        for step in steps where !seen.contains(step.target.name) {
             let name = step.target.name
+            seen.insert(name)
             if name == "local" {
                 placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
                 continue

@@ -362,11 +362,11 @@ public final class SSHChannel: @unchecked Sendable {
     /// Writes all of `text`; false when the channel or connection is gone.
     @discardableResult
     public func write(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         let deadline = Date().addingTimeInterval(60)
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBufferPointer { buffer in
+            let n = bytes.withUnsafeBufferPointer { buffer in
                 buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: buffer.count - offset) {
                     rb_ssh2_channel_write(handle, $0, buffer.count - offset)
                 }
@@ -381,7 +381,6 @@ public final class SSHChannel: @unchecked Sendable {
                 return false
             }
         }
-        bytes.removeAll()
         return true
     }
 
