@@ -128,7 +128,9 @@ public enum Checklist {
             }
         }
         let main = sections(.main)
-        let optional = sections(.optional)
+        var optional = sections(.optional)
+        // The templates list every section in one loop and open "When needed" here.
+        if !optional.isEmpty { optional[0]["when_needed"] = true }
         let variables = binding.values.filter { $0.variable != nil }.map { value -> [String: Any] in
             let shownValue: String
             if value.isMissing {
@@ -157,7 +159,7 @@ public enum Checklist {
         let total = counter
         var context: [String: Any] = [
             "title": guide.title, "guide": guide.path, "variables": variables, "has_variables": !variables.isEmpty,
-            "choices": choices, "has_choices": !choices.isEmpty, "main": main, "optional": optional,
+            "choices": choices, "has_choices": !choices.isEmpty, "main": main, "optional": optional, "sections": main + optional,
             "has_optional": !optional.isEmpty, "total": total,
             "storage_key": "runbook-checklist:" + guide.path + ":" + String(guide.steps.count),
         ]
