@@ -25,6 +25,9 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// `user@host:port`.
     public var description: String { "\(user)@\(host)" + (port == 22 ? "" : ":\(port)") }
 
+    /// `user@host:port`, after the label when the label is another name (`web01 (ops@10.0.0.5)`).
+    public var named: String { label == host ? description : "\(label) (\(description))" }
+
     /// The name known_hosts uses: `host`, or `[host]:port` off port 22.
     public var knownHostsName: String { port == 22 ? host : "[\(host)]:\(port)" }
 

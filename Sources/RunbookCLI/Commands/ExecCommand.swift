@@ -172,7 +172,7 @@ enum Connections {
             for connection in list where connection.recordedHostKey {
                 Terminal.warning("permanently added \(connection.endpoint.knownHostsName) (\(connection.fingerprint)) to the known hosts (--accept-new-host-keys)")
             }
-            let hosts = list.map { $0.endpoint.label == $0.endpoint.host ? $0.endpoint.description : "\($0.endpoint.label) (\($0.endpoint))" }
+            let hosts = list.map(\.endpoint.named)
             Terminal.errorRaw("connected to \(name): \(hosts.joined(separator: ", "))")
         }
     }
@@ -309,7 +309,7 @@ enum DryRun {
             out.append("")
         }
         for step in steps {
-            let hosts = placements[step.target.name].flatMap { $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map { $0.label == $0.host ? $0.description : "\($0.label) \($0)" }.joined(separator: ", ") }
+            let hosts = placements[step.target.name].flatMap { $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map(\.named).joined(separator: ", ") }
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
