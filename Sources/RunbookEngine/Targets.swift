@@ -7,8 +7,6 @@ import RunbookSSH
 public struct TargetPlacement: Sendable {
     /// The guide's name for it.
     public var name: String
-    /// What bound it: `local`, an `ssh://` address, `inventory group web`, …
-    public var source: String
     /// The hosts; empty for this machine.
     public var hosts: [SSHEndpoint]
 
@@ -32,73 +30,68 @@ public struct TargetRequest: Sendable {
         self.config = config
     }
 
-    /// The names this request binds, and how (for preflight and `plan`): `--target`'s URIs,
-    /// `inventory NAME`, or the `~/.ssh/config` host.
-    public func bound(for guide: Guide) -> [String: String] {
-        var out: [String: String] = [:]
-        for target in guide.targets where target.name != "local" {
-            if let uri = explicit[target.name] {
-                out[target.name] = uri
-            } else if let hosts = inventory?.hosts(named: target.name) {
-                out[target.name] = "inventory \(target.name) (\(hosts.count) host\(hosts.count == 1 ? "" : "s"))"
-            } else if target.uri == nil, config.hasHost(named: target.name) {
-                out[target.name] = "ssh://\(target.name)"
+    /// The guide with its targets as this request binds them, first match winning: `--target`,
+    /// an inventory group or host of that name, the guide's own address (front matter, an `ssh`
+    /// line), a `Host` of that name in `~/.ssh/config`. Each bound target says how (`source`:
+    /// `--target`, `inventory`, `ssh-config`) and names its hosts, for `plan`; `Targets.place`
+    /// reaches the same hosts.
+    public func applied(to guide: Guide) -> Guide {
+        var guide = guide
+        for i in guide.targets.indices where guide.targets[i].name != "local" {
+            let name = guide.targets[i].name
+            if let uri = explicit[name] {
+                guide.targets[i].uri = uri
+                guide.targets[i].source = "--target"
+                guide.targets[i].hosts = [uri == "local" ? "localhost" : (try? SSHEndpoint.parse(uri, config: config))?.named ?? uri]
+            } else if let inventory, let hosts = inventory.hosts(named: name) {
+                guide.targets[i].uri = "inventory \(inventory.path) [\(name)]"
+                guide.targets[i].source = "inventory"
+                guide.targets[i].hosts = hosts.map { inventory.endpoint(for: $0, config: config).named }
+            } else if guide.targets[i].uri == nil, config.hasHost(named: name) {
+                guide.targets[i].uri = "ssh://\(name)"
+                guide.targets[i].source = "ssh-config"
+                guide.targets[i].hosts = [config.endpoint(for: name, user: nil, port: nil).named]
             }
         }
-        return out
+        return guide
     }
 }
 
 /// Binds targets to machines and connects to them, before anything runs.
 public enum Targets {
-    /// The placement of every target `steps` run on. Precedence: `--target`, an inventory
-    /// group or host of that name, the guide's own address (front matter, an `ssh` line), a
-    /// `Host` of that name in `~/.ssh/config`.
+    /// The placement of every target `steps` run on, bound as `TargetRequest.applied` says.
     public static func place(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> ([String: TargetPlacement], [PreflightProblem]) {
+        let guide = request.applied(to: guide)
         var placements: [String: TargetPlacement] = [:]
         var problems: [PreflightProblem] = []
         var seen: Set<String> = []
         for step in steps where !seen.contains(step.target.name) {
             let name = step.target.name
             seen.insert(name)
-            if name == "local" {
-                placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
-                continue
-            }
             let declared = guide.targets.first { $0.name == name }
-            do throws(SSHError) {
-                if let uri = request.explicit[name] {
-                    placements[name] = uri == "local"
-                        ? TargetPlacement(name: name, source: "local", hosts: [])
-                        : TargetPlacement(name: name, source: uri, hosts: [try endpoint(uri, declared: declared, binding: binding, config: request.config)])
-                } else if let inventory = request.inventory, let hosts = inventory.hosts(named: name) {
-                    guard !hosts.isEmpty else {
-                        problems.append(PreflightProblem(message: "target \(name) is inventory group \(name) in \(inventory.path), which has no hosts", location: step.location))
-                        continue
-                    }
-                    placements[name] = TargetPlacement(
-                        name: name, source: "inventory \(inventory.path) [\(name)]",
-                        hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
-                } else if let uri = declared?.uri {
-                    let expanded = binding.resolved(uri)
-                    if expanded == "local" {
-                        placements[name] = TargetPlacement(name: name, source: "local", hosts: [])
-                    } else if expanded.contains("$") {
-                        // The variable itself is reported as unbound by preflight.
-                        continue
-                    } else {
-                        placements[name] = TargetPlacement(name: name, source: binding.display(uri), hosts: [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
-                    }
-                } else if request.config.hasHost(named: name) {
-                    placements[name] = TargetPlacement(name: name, source: "~/.ssh/config Host \(name)", hosts: [request.config.endpoint(for: name, user: nil, port: nil)])
-                } else {
-                    problems.append(PreflightProblem(
-                        message: "target \(name) is not bound (first used by step \(step.number) \(step.id)); "
-                            + "bind it with --target \(name)=ssh://user@host[:port], an --inventory group [\(name)], or a Host \(name) entry in ~/.ssh/config",
-                        location: step.location))
+            if name == "local" {
+                placements[name] = TargetPlacement(name: name, hosts: [])
+            } else if declared?.source == "inventory", let inventory = request.inventory, let hosts = inventory.hosts(named: name) {
+                guard !hosts.isEmpty else {
+                    problems.append(PreflightProblem(message: "target \(name) is inventory group \(name) in \(inventory.path), which has no hosts", location: step.location))
+                    continue
                 }
-            } catch {
-                problems.append(PreflightProblem(message: "target \(name): \(error.description)", location: step.location))
+                placements[name] = TargetPlacement(name: name, hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
+            } else if let uri = declared?.uri {
+                let expanded = binding.resolved(uri)
+                // An unbound variable in the address is reported as such by preflight.
+                guard !expanded.contains("$") else { continue }
+                do throws(SSHError) {
+                    placements[name] = TargetPlacement(
+                        name: name, hosts: expanded == "local" ? [] : [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
+                } catch {
+                    problems.append(PreflightProblem(message: "target \(name): \(error.description)", location: step.location))
+                }
+            } else {
+                problems.append(PreflightProblem(
+                    message: "target \(name) is not bound (first used by step \(step.number) \(step.id)); "
+                        + "bind it with --target \(name)=ssh://user@host[:port], an --inventory group [\(name)], or a Host \(name) entry in ~/.ssh/config",
+                    location: step.location))
             }
         }
         return (placements, problems)

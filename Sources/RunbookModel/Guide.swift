@@ -291,7 +291,8 @@ public struct TargetDecl: Sendable, Hashable, Codable {
     public var hosts: [String]
     /// Where the name first appears.
     public var line: Int
-    /// How it became known: `builtin`, `ssh-line`, `prose`, `front-matter`, `annotation`, `binding`.
+    /// How it became known or bound: `builtin`, `ssh-line`, `prose`, `front-matter`,
+    /// `annotation`; `--target`, `inventory`, `ssh-config` once a command line binds it.
     public var source: String
 
     /// Creates a target declaration.

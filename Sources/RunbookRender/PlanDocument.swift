@@ -108,7 +108,7 @@ public struct PlanDocument: Encodable, Sendable {
     var diagnostics: [DiagnosticEntry]
 
     /// Builds the document; every string passes through the binding's secret mask.
-    public init(guide: Guide, binding: Binding, boundTargets: Set<String> = []) {
+    public init(guide: Guide, binding: Binding) {
         let mask = binding.mask
         self.guide = guide.path
         self.title = guide.title
@@ -124,7 +124,7 @@ public struct PlanDocument: Encodable, Sendable {
             TargetEntry(
                 name: $0.name, uri: $0.uri.map { binding.display($0) }, hosts: $0.hosts.map { binding.display($0) },
                 identity: $0.identity.map { binding.display($0) }, source: $0.source, line: $0.line,
-                bound: $0.uri != nil || boundTargets.contains($0.name))
+                bound: $0.uri != nil)
         }
         choices = guide.choices.map { group in
             ChoiceEntry(

@@ -4,8 +4,8 @@ import RunbookModel
 
 /// The readable plan: variables, targets, choices, then every step under its section.
 public enum PlanText {
-    /// Renders the plan. `boundTargets` are targets bound on the command line.
-    public static func render(guide: Guide, binding: Binding, boundTargets: [String: String] = [:]) -> String {
+    /// Renders the plan (targets as the command line bound them: `TargetRequest.applied`).
+    public static func render(guide: Guide, binding: Binding) -> String {
         var out: [String] = []
         let running = guide.steps.filter(\.runs).count
         let manual = guide.steps.filter { $0.kind == .manual && $0.flow == .main }.count
@@ -46,16 +46,16 @@ public enum PlanText {
 
         out.append("targets")
         for target in guide.targets {
-            let uri = boundTargets[target.name] ?? target.uri.map { binding.display($0) }
+            let uri = target.uri.map { binding.display($0) }
             var line = "  \(target.name)  "
             switch (target.name, uri) {
             case ("local", _): line += "this machine"
             case (_, let uri?): line += uri + (target.identity.map { "  (key \(binding.display($0)))" } ?? "")
             case (_, nil): line += "UNBOUND — bind with --target \(target.name)=ssh://user@host[:port]"
             }
+            if target.source == "inventory" { line += ": " + target.hosts.joined(separator: ", ") }
             if target.source != "builtin" {
-                line += "  [\(boundTargets[target.name] != nil ? "--target" : target.source)"
-                    + (target.line > 0 ? " :\(target.line)" : "") + "]"
+                line += "  [\(target.source)" + (target.line > 0 ? " :\(target.line)" : "") + "]"
             }
             out.append(line)
         }

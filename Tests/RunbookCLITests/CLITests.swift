@@ -233,3 +233,22 @@ struct CLITests {
         }
     }
 }
+
+@Suite("plan with bound targets")
+struct PlanTargetTests {
+    @Test func planShowsWhereEachTargetIsBoundAndItsHosts() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n## Deploy\n\nOn the server:\n\n```bash\nuptime\n```\n",
+            "hosts.ini": "[server]\nweb1 ansible_host=10.0.0.5 ansible_user=ops\nweb2 ansible_host=10.0.0.6 ansible_user=ops ansible_port=2222\n",
+        ])
+        let text = try runbook(["plan", "g.md", "--inventory", "hosts.ini"], in: dir)
+        #expect(text.stdout.contains("  server  inventory hosts.ini [server]: web1 (ops@10.0.0.5), web2 (ops@10.0.0.6:2222)  [inventory :7]\n"))
+        let json = try runbook(["plan", "g.md", "--target", "server=ssh://deploy@203.0.113.7:2200", "--json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let server = try #require((document["targets"] as? [[String: Any]])?.first { $0["name"] as? String == "server" })
+        #expect(server["uri"] as? String == "ssh://deploy@203.0.113.7:2200")
+        #expect(server["hosts"] as? [String] == ["deploy@203.0.113.7:2200"])
+        #expect(server["source"] as? String == "--target")
+        #expect(server["bound"] as? Bool == true)
+    }
+}

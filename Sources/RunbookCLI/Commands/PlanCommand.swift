@@ -20,13 +20,13 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Write the plan as JSON (schema 1).") var json = false
 
     func run() throws {
-        let guide = try binding.applyChoices(to: try self.guide.load())
-        let bound = try binding.binding(for: guide)
-        let targets = try binding.targetRequest(for: guide).bound(for: guide)
+        let read = try binding.applyChoices(to: try self.guide.load())
+        let bound = try binding.binding(for: read)
+        let guide = try binding.targetRequest(for: read).applied(to: read)
         if json {
-            Terminal.write(PlanDocument(guide: guide, binding: bound, boundTargets: Set(targets.keys)).json() + "\n")
+            Terminal.write(PlanDocument(guide: guide, binding: bound).json() + "\n")
         } else {
-            Terminal.write(PlanText.render(guide: guide, binding: bound, boundTargets: targets))
+            Terminal.write(PlanText.render(guide: guide, binding: bound))
         }
     }
 }
