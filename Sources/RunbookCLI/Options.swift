@@ -165,8 +165,15 @@ struct BindingOptions: ParsableArguments {
                 let suggestion = Text.closest(to: name, in: known, maxDistance: 2).map { "; did you mean '\($0)'?" } ?? ""
                 throw CLIError(message: "--target \(pair): the guide names no target '\(name)' (targets: \(known.joined(separator: ", ")))\(suggestion)")
             }
-            guard uri == "local" || Text.matches(#"^ssh://([^@/\s]+@)?[^@:/\s]+(:[0-9]{1,5})?/?$"#, uri) else {
-                throw CLIError(message: "--target \(pair): expected ssh://[user@]host[:port] or local")
+            // The address is checked by the parser that will use it (IPv6 in brackets, port range).
+            if uri != "local" {
+                do {
+                    _ = try SSHEndpoint.parse(uri)
+                } catch {
+                    guard case .badAddress(_, let why) = error else { throw CLIError(message: "--target \(pair): \(error)") }
+                    // "expected ssh://…" already says what an address is.
+                    throw CLIError(message: "--target \(pair): \(why)" + (why.hasPrefix("expected") ? " or local" : "; give ssh://[user@]host[:port] or local"))
+                }
             }
             out[name] = uri
         }

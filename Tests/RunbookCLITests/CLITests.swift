@@ -252,3 +252,19 @@ struct PlanTargetTests {
         #expect(server["bound"] as? Bool == true)
     }
 }
+
+@Suite("--target addresses")
+struct TargetAddressTests {
+    @Test func addressesAreCheckedByTheParserThatUsesThem() throws {
+        let dir = try workspace(["g.md": "# G\n\n## Deploy\n\nOn the server:\n\n```bash\nuptime\n```\n"])
+        let scheme = try runbook(["plan", "g.md", "--target", "server=http://x"], in: dir)
+        #expect(scheme.status == 2)
+        #expect(scheme.stderr == "runbook: error: --target server=http://x: expected ssh://[user@]host[:port] or local\n")
+        let port = try runbook(["plan", "g.md", "--target", "server=ssh://h:99999"], in: dir)
+        #expect(port.status == 2)
+        #expect(port.stderr == "runbook: error: --target server=ssh://h:99999: the port must be 1…65535; give ssh://[user@]host[:port] or local\n")
+        let ipv6 = try runbook(["plan", "g.md", "--target", "server=ssh://ops@[::1]:2222"], in: dir)
+        #expect(ipv6.status == 0)
+        #expect(ipv6.stdout.contains("  server  ssh://ops@[::1]:2222  [--target :7]\n"))
+    }
+}
