@@ -77,7 +77,7 @@ public struct LintedGuide: Sendable {
 
     /// The first line of a step's code whose commands have a trait (0 when none alone does).
     public func firstLine(of step: Step, where test: (CommandTraits) -> Bool) -> Int {
-        let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = step.code.lines
         return lines.indices.first { test(ShellText.traits(of: String(lines[$0]))) } ?? 0
     }
 
@@ -86,7 +86,7 @@ public struct LintedGuide: Sendable {
     /// indentation (a block inside a list item is indented in the file).
     public func location(of step: Step, codeLine index: Int, column: Int) -> SourceLocation {
         let number = step.codeLine + index
-        let codeLines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+        let codeLines = step.code.lines
         var indent = 0
         if index < codeLines.count {
             let source = line(number)
@@ -106,6 +106,14 @@ public enum Linter {
         UnlabeledBlockRule(), AmbiguousTargetRule(), BadAnnotationRule(), ShellcheckRule(),
     ]
 
+    /// Lints files on as many threads as there are cores (each file is read and checked on
+    /// its own), results in the order given.
+    public static func lint(paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
+        Fleet.map(paths, forks: ProcessInfo.processInfo.activeProcessorCount) { path in
+            Result { try lint(path: path, options: options) }
+        }
+    }
+
     /// Lints one file. Throws only when it cannot be read at all.
     public static func lint(path: String, options: LintOptions) throws -> LintReport {
         let source = try GuideSource.load(path: path)
@@ -116,7 +124,7 @@ public enum Linter {
             binding = try? Binding.resolve(guide: guide, input: BindingInput(varsFiles: options.bindingFiles))
         }
         let linted = LintedGuide(
-            guide: guide, lines: text.split(separator: "\n", omittingEmptySubsequences: false), binding: binding,
+            guide: guide, lines: text.lines, binding: binding,
             bindingFiles: options.bindingFiles)
         var findings: [Diagnostic] = []
         var notes: [String] = []

@@ -1,5 +1,6 @@
 import Foundation
 import RunbookGuide
+import RunbookModel
 
 /// A variable reference in shell text.
 struct VariableUse: Equatable {
@@ -238,7 +239,7 @@ struct ShellScan {
     private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
     private mutating func findDefinitions(_ skeleton: String) {
-        for (number, line) in skeleton.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in skeleton.lines.enumerated() {
             let text = String(line)
             let ns = text as NSString
             let range = NSRange(location: 0, length: ns.length)

@@ -81,7 +81,7 @@ public struct GuideSource: Sendable {
     /// Blanks the lines of a leading `---` … `---` block and returns its content.
     static func splitFrontMatter(_ text: String) -> (String, String?) {
         guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return (text, nil) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.lines.map(String.init)
         guard
             let close = lines.indices.dropFirst().first(where: {
                 let l = lines[$0].trimmingCharacters(in: .whitespaces)

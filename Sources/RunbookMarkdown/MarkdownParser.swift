@@ -1,4 +1,5 @@
 internal import CCMark
+import RunbookModel
 
 /// Parses CommonMark with libcmark and copies the tree into `MarkdownNode` values.
 ///
@@ -10,7 +11,7 @@ public enum MarkdownParser {
 
     /// Parses `text`. `lines` is used to tell fenced from indented code blocks.
     public static func parse(_ text: String) -> MarkdownNode {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.lines
         var utf8 = Array(text.utf8)
         utf8.append(0)
         let root = utf8.withUnsafeBufferPointer { buffer in

@@ -114,7 +114,7 @@ public enum PlanText {
         switch step.kind {
         case .manual: body = step.instructions ?? step.code
         case .variables:
-            let names = guide.variables.filter { $0.location.line >= step.codeLine && $0.location.line < step.codeLine + step.code.split(separator: "\n", omittingEmptySubsequences: false).count }.map(\.name)
+            let names = guide.variables.filter { $0.location.line >= step.codeLine && $0.location.line < step.codeLine + step.code.lines.count }.map(\.name)
             body = "declares " + names.joined(separator: ", ")
         default: body = step.code
         }

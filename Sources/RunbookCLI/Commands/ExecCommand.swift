@@ -255,7 +255,7 @@ final class TerminalObserver: RunObserver {
     }
 
     func askManual(_ step: Step, instructions: String) -> ManualAnswer {
-        for line in instructions.split(separator: "\n", omittingEmptySubsequences: false) { out("   │ " + line) }
+        for line in instructions.lines { out("   │ " + line) }
         while true {
             Terminal.errorRaw("   Done? [d]one / [s]kip / [a]bort: ", newline: false)
             guard let answer = readLine()?.lowercased() else { return .abort }
@@ -313,7 +313,7 @@ enum DryRun {
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
-            for line in body.split(separator: "\n", omittingEmptySubsequences: false) { out.append("    " + binding.mask(String(line))) }
+            for line in body.lines { out.append("    " + binding.mask(String(line))) }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }
             if !expectations.isEmpty { out.append("    expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; ")) }
             if step.kind == .verification { out.append("    retries for up to 30 s until its checks pass") }

@@ -51,12 +51,12 @@ struct LintCommand: ParsableCommand {
         var reports: [LintReport] = []
         var unreadable = false
         var notes: Set<String> = []
-        for file in files {
-            do {
-                let report = try Linter.lint(path: file, options: options)
+        for result in Linter.lint(paths: files, options: options) {
+            switch result {
+            case .success(let report):
                 reports.append(report)
                 notes.formUnion(report.notes)
-            } catch {
+            case .failure(let error):
                 Terminal.error("\(error)")
                 unreadable = true
             }

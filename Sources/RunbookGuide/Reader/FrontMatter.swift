@@ -42,7 +42,7 @@ enum FrontMatter {
         }
         func lineOf(_ key: String) -> SourceLocation {
             var at = location
-            for (i, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            for (i, text) in yaml.lines.enumerated()
             where text.hasPrefix(key + ":") {
                 at.line = line + i
                 break

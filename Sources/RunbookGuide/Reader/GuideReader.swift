@@ -805,7 +805,7 @@ private struct Reader {
         var segmentLines: [String] = []
         var segmentStart = 0
         var opened: String?
-        let physical = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let physical = script.lines.map(String.init)
         func flush(_ reader: inout Reader, nextStart: Int) {
             defer {
                 segmentLines = []
@@ -1046,7 +1046,7 @@ private struct Reader {
         var commands: [String] = []
         var output: [String] = []
         var continuing = false
-        for raw in code.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in code.lines {
             let line = String(raw)
             if continuing {
                 commands.append(line.hasPrefix("> ") ? String(line.dropFirst(2)) : line)
@@ -1066,7 +1066,7 @@ private struct Reader {
     static func shouldOutputComments(_ code: String) -> [String] {
         var out: [String] = []
         var collecting = false
-        for raw in code.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in code.lines {
             let t = raw.trimmedInline
             if Text.matches(#"^#\s*(should (output|print|show|return)|expected( output)?)\s*:\s*$"#, t) {
                 collecting = true
@@ -1083,7 +1083,7 @@ private struct Reader {
     }
 
     static func trimBlankEdges(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.lines
         while let first = lines.first, first.trimmedInline.isEmpty { lines.removeFirst() }
         while let last = lines.last, last.trimmedInline.isEmpty { lines.removeLast() }
         return lines.joined(separator: "\n")

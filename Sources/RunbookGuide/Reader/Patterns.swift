@@ -10,7 +10,7 @@ enum Patterns {
     static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
 
     /// Words at least one of which a title must contain before the flow patterns are tried.
-    static let flowKeywords = ["troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently", "security hardening", "cost control"]
+    static let flowKeywords: Needles = ["troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently", "security hardening", "cost control"]
     static let flowRoles: [(pattern: String, role: String)] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting"), (#"\brollback\b|\broll back\b"#, "rollback"),
         (#"\bteardown\b|\btear down\b"#, "teardown"), (#"\bclean[- ]?up\b"#, "cleanup"),
@@ -99,14 +99,14 @@ enum Patterns {
 import Foundation
 
 extension Patterns {
-    static let verificationWords = ["verif", "check", "confirm", "validat", "test", "should"]
-    static let expectationWords = ["expect", "should", "output"]
-    static let personWords = ["in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console", "dashboard", "editor", "web ui", "browser", "portal"]
-    static let localWords = ["local", "laptop", "workstation", "computer", "own machine", "dev", "mac"]
-    static let remoteWords = ["ec2", "server", "host", "machine", "vm", "instance", "droplet", "bastion", "vps", "box"]
+    static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
+    static let expectationWords: Needles = ["expect", "should", "output"]
+    static let personWords: Needles = ["in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console", "dashboard", "editor", "web ui", "browser", "portal"]
+    static let localWords: Needles = ["local", "laptop", "workstation", "computer", "own machine", "dev", "mac"]
+    static let remoteWords: Needles = ["ec2", "server", "host", "machine", "vm", "instance", "droplet", "bastion", "vps", "box"]
 
     /// `Text.matches`, after a cheap test that one of `words` occurs at all.
-    static func matches(_ pattern: String, _ text: String, ifAny words: [String]) -> Bool {
+    static func matches(_ pattern: String, _ text: String, ifAny words: Needles) -> Bool {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 }

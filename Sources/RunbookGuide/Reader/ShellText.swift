@@ -17,7 +17,7 @@ public struct ShellLine: Sendable, Hashable {
 public enum ShellText {
     /// Splits `code` into logical lines.
     public static func logicalLines(_ code: String) -> [ShellLine] {
-        let physical = code.split(separator: "\n", omittingEmptySubsequences: false).map {
+        let physical = code.lines.map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         var out: [ShellLine] = []

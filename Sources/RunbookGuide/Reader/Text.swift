@@ -104,11 +104,11 @@ public enum Text {
     public static func isSecretName(_ name: String) -> Bool {
         let upper = name.uppercased()
         if upper.hasSuffix("_PATH") || upper.hasSuffix("_FILE") || upper.hasSuffix("_DIR") { return false }
-        return secretWords.contains { upper.contains($0) }
+        return upper.includesAny(secretWords)
     }
 
     /// The words that make a name secret.
-    public static let secretWords = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
+    public static let secretWords: Needles = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
 }
 
 /// Recognises text that stands for a value the author expected the reader to fill in.
@@ -216,36 +216,42 @@ final class RegexCache: @unchecked Sendable {
     }
 }
 
-extension StringProtocol {
-    /// Byte-level substring test, case-insensitive for ASCII: a cheap filter before a regex
-    /// (Foundation's `contains` goes through CFStringFind on Linux).
-    public func includes(_ needle: String) -> Bool {
-        includesAny(CollectionOfOne(needle))
-    }
+/// Words to look for in text, ASCII case-insensitively, all in one pass over its bytes: the
+/// cheap filter before a regex. Keep sets that are asked often in a `static let`; a literal
+/// array at the call site is built on every call.
+public struct Needles: Sendable, ExpressibleByArrayLiteral {
+    /// Each word's bytes, lower-cased.
+    let words: [[UInt8]]
+    /// Which bytes (either case) can start a word.
+    private let starts: [Bool]
 
-    /// True when any of `needles` is included. The text's bytes are read in place (no copy)
-    /// when its storage is contiguous, as native strings' is.
-    public func includesAny<Needles: Collection>(_ needles: Needles) -> Bool where Needles.Element == String {
-        if let found = utf8.withContiguousStorageIfAvailable({ hay in needles.contains { Self.search(hay, for: $0) } }) {
-            return found
+    /// The words to find.
+    public init(_ words: [String]) {
+        self.words = words.map { $0.utf8.map(Needles.lower) }
+        var starts = [Bool](repeating: false, count: 256)
+        for word in self.words {
+            guard let first = word.first else { continue }
+            starts[Int(first)] = true
+            if first >= 0x61, first <= 0x7A { starts[Int(first - 32)] = true }
         }
-        let copy = Array(utf8)
-        return copy.withUnsafeBufferPointer { hay in needles.contains { Self.search(hay, for: $0) } }
+        self.starts = starts
     }
 
-    private static func search(_ hay: UnsafeBufferPointer<UInt8>, for needle: String) -> Bool {
-        var needle = needle
-        return needle.withUTF8 { pin in
-            guard !pin.isEmpty else { return true }
-            guard hay.count >= pin.count else { return false }
-            let first = lower(pin[0])
+    public init(arrayLiteral words: String...) { self.init(words) }
+
+    /// True when there are no words (nothing can be found).
+    public var isEmpty: Bool { words.isEmpty }
+
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+
+    /// True when any word occurs in `hay`.
+    func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        if words.contains(where: \.isEmpty) { return true }
+        return starts.withUnsafeBufferPointer { starts in
             var i = 0
-            let last = hay.count - pin.count
-            while i <= last {
-                if lower(hay[i]) == first {
-                    var j = 1
-                    while j < pin.count, lower(hay[i + j]) == lower(pin[j]) { j += 1 }
-                    if j == pin.count { return true }
+            while i < hay.count {
+                if starts[Int(hay[i])] {
+                    for word in words where Self.matches(word, in: hay, at: i) { return true }
                 }
                 i += 1
             }
@@ -253,21 +259,73 @@ extension StringProtocol {
         }
     }
 
-    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+    @inline(__always) private static func matches(_ word: [UInt8], in hay: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard hay.count - start >= word.count else { return false }
+        var j = 0
+        while j < word.count {
+            if lower(hay[start + j]) != word[j] { return false }
+            j += 1
+        }
+        return true
+    }
+}
 
+extension String {
+    /// Byte-level substring test, case-insensitive for ASCII (Foundation's `contains` goes
+    /// through CFStringFind on Linux).
+    public func includes(_ needle: String) -> Bool { utf8.includes(Needles([needle])) }
+
+    /// True when any of `needles` is included.
+    public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
+}
+
+extension Substring {
+    /// Byte-level substring test, case-insensitive for ASCII.
+    public func includes(_ needle: String) -> Bool { utf8.includes(Needles([needle])) }
+
+    /// True when any of `needles` is included.
+    public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
+}
+
+extension Sequence where Element == UInt8 {
+    /// The bytes are read in place (no copy) when their storage is contiguous, as native
+    /// strings' is.
+    fileprivate func includes(_ needles: Needles) -> Bool {
+        if let found = withContiguousStorageIfAvailable({ needles.occurs(in: $0) }) { return found }
+        return Array(self).withUnsafeBufferPointer { needles.occurs(in: $0) }
+    }
+}
+
+extension String {
     /// Without leading and trailing spaces, tabs and line breaks; native, because Foundation's
     /// `trimmingCharacters` bridges through NSString on Linux and dominated reading time.
-    public var trimmed: String { trim { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) } }
+    public var trimmed: String { String(self[...].trimming(Substring.isSpace)) }
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
-    public var trimmedInline: String { trim { $0 == 0x20 || $0 == 0x09 } }
+    public var trimmedInline: String { String(self[...].trimming(Substring.isInlineSpace)) }
+}
 
-    private func trim(_ isSpace: (UInt8) -> Bool) -> String {
-        let bytes = Array(utf8)
-        var start = 0
-        var end = bytes.count
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+extension Substring {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    public var trimmed: String { String(trimming(Self.isSpace)) }
+
+    /// Without leading and trailing spaces and tabs (line breaks kept).
+    public var trimmedInline: String { String(trimming(Self.isInlineSpace)) }
+
+    fileprivate static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    fileprivate static func isInlineSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The slice without the bytes `isSpace` accepts at either end; no copy.
+    fileprivate func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {
+        let view = utf8
+        var start = view.startIndex
+        var end = view.endIndex
+        while start < end, isSpace(view[start]) { start = view.index(after: start) }
+        while end > start {
+            let before = view.index(before: end)
+            guard isSpace(view[before]) else { break }
+            end = before
+        }
+        return self[start..<end]
     }
 }

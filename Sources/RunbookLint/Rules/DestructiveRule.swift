@@ -6,7 +6,8 @@ import RunbookModel
 struct DestructiveRule: PatternRule {
     var id: String { "destructive" }
     var summary: String { "a command that destroys data, outside rollback or teardown" }
-    var hints: [String] { ["rm ", "mkfs", "dd ", "drop ", "down", "clean"] }
+    static let hintWords: Needles = ["rm", "mkfs", "dd", "drop", "down", "clean"]
+    var hints: Needles { Self.hintWords }
     var patterns: [(pattern: String, message: String, fix: String?)] {
         [
             (#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,

@@ -6,7 +6,8 @@ import RunbookModel
 struct InsecureRule: PatternRule {
     var id: String { "insecure" }
     var summary: String { "a command that turns off a protection" }
-    var hints: [String] { ["curl", "stricthostkeychecking", "chmod", "sslmode"] }
+    static let hintWords: Needles = ["curl", "stricthostkeychecking", "chmod", "sslmode"]
+    var hints: Needles { Self.hintWords }
     var patterns: [(pattern: String, message: String, fix: String?)] {
         [
             (#"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl -k accepts any TLS certificate", "fix the certificate, or pass --cacert"),

@@ -6,6 +6,11 @@ import RunbookModel
 protocol PatternRule: LintRule {
     /// (pattern, message, fix) triples; the first that matches a line is reported.
     var patterns: [(pattern: String, message: String, fix: String?)] { get }
+    /// Words one of which a line must contain (any case) before any pattern is tried; none
+    /// means every line is tried.
+    var hints: Needles { get }
+    /// Text every matching line contains.
+    var needs: [String] { get }
     /// Steps the rule skips (rollback and teardown may destroy things).
     func applies(to step: Step, in guide: Guide) -> Bool
 }
@@ -13,16 +18,15 @@ protocol PatternRule: LintRule {
 extension PatternRule {
     func applies(to step: Step, in guide: Guide) -> Bool { true }
 
-    /// Words one of which a line must contain (lower-cased) before any pattern is tried.
-    var hints: [String] { [] }
-    /// Text every matching line contains.
+    var hints: Needles { [] }
     var needs: [String] { [] }
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        let hints = hints, needs = needs
         for step in linted.runningSteps where applies(to: step, in: linted.guide) {
             guard hints.isEmpty || step.code.includesAny(hints) else { continue }
-            for (index, line) in step.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (index, line) in step.code.lines.enumerated() {
                 let text = String(line)
                 if text.trimmedInline.hasPrefix("#") { continue }
                 guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }

@@ -6,7 +6,8 @@ import RunbookModel
 struct PipeToShellRule: PatternRule {
     var id: String { "pipe-to-shell" }
     var summary: String { "a downloaded script piped into a shell" }
-    var hints: [String] { ["curl", "wget"] }
+    static let hintWords: Needles = ["curl", "wget"]
+    var hints: Needles { Self.hintWords }
     var needs: [String] { ["|", "sh"] }
     var patterns: [(pattern: String, message: String, fix: String?)] {
         [(#"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#,

@@ -15,7 +15,7 @@ struct PlaceholderRule: LintRule {
         var covered: Set<Int> = []
         let declarations = Set(linted.guide.variables.map(\.location.line))
         for step in linted.guide.steps {
-            let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = step.code.lines
             let running = step.isExecutable && step.kind != .variables
             for (index, line) in lines.enumerated() where !step.code.isEmpty {
                 covered.insert(step.codeLine + index)

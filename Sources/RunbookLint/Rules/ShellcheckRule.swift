@@ -43,7 +43,7 @@ struct ShellcheckRule: LintRule {
         var origin: [Int: (Step, Int)] = [:]
         var line = 2
         for step in steps {
-            for (index, text) in step.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (index, text) in step.code.lines.enumerated() {
                 script += text + "\n"
                 origin[line] = (step, index)
                 line += 1

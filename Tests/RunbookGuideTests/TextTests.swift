@@ -1,0 +1,40 @@
+import RunbookModel
+import Testing
+
+@testable import RunbookGuide
+
+/// The byte-level text helpers the reader and lint run on every line.
+@Suite("byte-level text helpers")
+struct TextTests {
+    @Test func linesSplitAtNewlinesKeepEmptyOnesAndDropCarriageReturns() {
+        #expect("a\n\nb".lines == ["a", "", "b"])
+        #expect("a\n".lines == ["a", ""])
+        #expect("".lines == [""])
+        #expect("one\r\ntwo\r\n".lines == ["one", "two", ""])
+        #expect("last\r".lines == ["last"])
+        #expect("é\n日本\n".lines == ["é", "日本", ""])
+        let slice = "x\ny\nz".dropFirst(2)
+        #expect(slice.lines == ["y", "z"])
+    }
+
+    @Test func needlesAreFoundInAnyCaseAndOnlyWhole() {
+        let words: Needles = ["export", "sslmode", "Down"]
+        #expect("EXPORT X=1".includesAny(words))
+        #expect("psql sslmode=disable".includesAny(words))
+        #expect("docker compose down".includesAny(words))
+        #expect(!"exporx sslmod dow".includesAny(words))
+        #expect(!"".includesAny(words))
+        #expect(!"anything".includesAny(Needles([])))
+        #expect("tail end".includes("end"))
+        #expect(!"tail en".includes("end"))
+        #expect("日本 key".dropFirst(3).includes("KEY"))
+    }
+
+    @Test func trimmingRemovesOnlyTheEdges() {
+        #expect("  a b \t\n".trimmed == "a b")
+        #expect("  a b \t\n".trimmedInline == "a b \t\n")
+        #expect(" \t ".trimmed == "")
+        #expect("x\n y ".dropFirst(2).trimmed == "y")
+        #expect(" 日本 ".trimmed == "日本")
+    }
+}
