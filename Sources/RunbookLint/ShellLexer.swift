@@ -238,6 +238,12 @@ struct ShellScan {
     private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
+    /// Keywords one of which a line needs before each pattern is tried.
+    private static let declarationWords: Needles = ["export", "local", "declare", "readonly", "typeset"]
+    private static let readerWords: Needles = ["read", "mapfile"]
+    private static let loopWords: Needles = ["for", "select", "printf", "getopts"]
+    private static let importWords: Needles = ["source", ".", "set", "eval"]
+
     private mutating func findDefinitions(_ skeleton: String) {
         for (number, line) in skeleton.lines.enumerated() {
             let text = String(line)
@@ -254,12 +260,12 @@ struct ShellScan {
                     if let eq = word.firstIndex(of: "=") { define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0]) }
                 }
             }
-            for m in text.includesAny(["export", "local", "declare", "readonly", "typeset"]) ? Self.declaration.matches(in: text, range: range) : [] {
+            for m in text.includesAny(Self.declarationWords) ? Self.declaration.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word.split(separator: "=", maxSplits: 1)[0]))
                 }
             }
-            for m in text.includesAny(["read", "mapfile"]) ? Self.reader.matches(in: text, range: range) : [] {
+            for m in text.includesAny(Self.readerWords) ? Self.reader.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) { define(String(word)) }
                 // read -a NAME, read -p PROMPT: an option's argument.
                 let options = ns.substring(with: m.range(at: 2))
@@ -267,10 +273,10 @@ struct ShellScan {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for pattern in [Self.loop, Self.printfV, Self.getopts] where text.includesAny(["for", "select", "printf", "getopts"]) {
+            for pattern in [Self.loop, Self.printfV, Self.getopts] where text.includesAny(Self.loopWords) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }
-            if text.includesAny(["source", ".", "set", "eval"]), Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
+            if text.includesAny(Self.importWords), Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
         }
     }
 }

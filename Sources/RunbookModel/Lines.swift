@@ -1,4 +1,9 @@
-extension StringProtocol where SubSequence == Substring {
+extension String {
+    /// The text split at each "\n"; see `Substring.lines`.
+    public var lines: [Substring] { self[...].lines }
+}
+
+extension Substring {
     /// The text split at each "\n", empty lines kept, a line's trailing "\r" dropped (a file
     /// saved with CRLF reads as lines too).
     ///

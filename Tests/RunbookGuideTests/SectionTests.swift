@@ -12,6 +12,10 @@ struct SectionTests {
         ("A. Appendix", "A", "Appendix"),
         ("0) Repository layout", "0", "Repository layout"),
         ("2. Nginx Configuration", "2", "Nginx Configuration"),
+        ("10)\tTabbed  title", "10", "Tabbed  title"),
+        ("3:  Two spaces", "3", "Two spaces"),
+        ("1.2.3 Ünïcode title", "1.2.3", "Ünïcode title"),
+        ("4.\u{00A0}No-break space", "4", "No-break space"),
     ])
     func labelsAreSplitOff(heading: String, label: String, title: String) {
         let split = Text.splitLabel(heading)
@@ -19,10 +23,24 @@ struct SectionTests {
         #expect(split.title == title)
     }
 
-    @Test(arguments: ["Overview", "AWS setup", "Option A (recommended): Amazon Linux", "2FA for admins"])
+    @Test(arguments: [
+        "Overview", "AWS setup", "Option A (recommended): Amazon Linux", "2FA for admins", "1.2.a title", "2024",
+        "1.", "step 4: lower-case first letter", "A.B. testing", "Stepping out",
+    ])
     func headingsWithoutALabelKeepTheirTitle(heading: String) {
         #expect(Text.splitLabel(heading).label == nil)
         #expect(Text.splitLabel(heading).title == heading)
+    }
+
+    @Test(arguments: [
+        ("3.2.1 Create a dedicated app user", "3-2-1-create-a-dedicated-app-user"),
+        ("Don't  panic!", "dont-panic"),
+        ("Café & Crème", "caf-cr-me"),
+        ("Nginx’s config", "nginxs-config"),
+        ("***", "section"),
+    ])
+    func slugsKeepASCIILettersAndDigits(title: String, slug: String) {
+        #expect(Text.slug(title) == slug)
     }
 
     @Test func slugsIdsAndNumbers() {

@@ -363,7 +363,7 @@ private struct Reader {
         for (i, item) in items.enumerated() {
             let text = titles[i]
             if Patterns.isImperative(text) || isCommandSpan(item) { imperativeItems += 1 }
-            if let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators]) {
+            if text.hasPrefix("["), let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators]) {
                 addManual(instructions: task[2], node: item, done: task[1] != " ")
                 continue
             }
@@ -590,7 +590,7 @@ private struct Reader {
         defer { body = SectionBody(section: currentSection) }
         let section = sections.indices.contains(body.section) ? sections[body.section] : nil
         guard let section, section.index != 0 || !body.blocks.isEmpty else { return }
-        if section.title.includesAny(["content", "toc", "tl", "summary", "overview", "intro", "background", "note", "why", "next", "reference", "see also", "decision", "warning"]),
+        if section.title.includesAny(Patterns.asideWords),
             Text.matches(Patterns.nonStepTitles, section.title)
         {
             return
@@ -1068,7 +1068,9 @@ private struct Reader {
         var collecting = false
         for raw in code.lines {
             let t = raw.trimmedInline
-            if Text.matches(#"^#\s*(should (output|print|show|return)|expected( output)?)\s*:\s*$"#, t) {
+            if t.hasPrefix("#"), t.includesAny(Patterns.expectationWords),
+                Text.matches(#"^#\s*(should (output|print|show|return)|expected( output)?)\s*:\s*$"#, t)
+            {
                 collecting = true
                 continue
             }

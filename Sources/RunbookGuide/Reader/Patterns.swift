@@ -71,13 +71,13 @@ enum Patterns {
         {
             return true
         }
-        guard t.includesAny(["do this", "you must"]) else { return false }
+        guard t.includesAny(Self.obligationWords) else { return false }
         return Text.matches(#"\bdo this\b|\byou must (configure|create|set)\b"#, t)
     }
 
     /// `Option A`, `(recommended)`, `(alternate)`: returns (isOption, letter id, recommended).
     static func optionMarker(_ title: String) -> (isOption: Bool, letter: String?, recommended: Bool, marked: Bool) {
-        guard title.includesAny(["option", "recommended", "altern"]) else {
+        guard title.includesAny(Self.optionWords) else {
             return (false, nil, false, false)
         }
         let t = title.trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
@@ -99,6 +99,10 @@ enum Patterns {
 import Foundation
 
 extension Patterns {
+    /// Words in the titles of sections that are read, not run (contents, notes, overview).
+    static let asideWords: Needles = ["content", "toc", "tl", "summary", "overview", "intro", "background", "note", "why", "next", "reference", "see also", "decision", "warning"]
+    static let obligationWords: Needles = ["do this", "you must"]
+    static let optionWords: Needles = ["option", "recommended", "altern"]
     static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
     static let expectationWords: Needles = ["expect", "should", "output"]
     static let personWords: Needles = ["in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console", "dashboard", "editor", "web ui", "browser", "portal"]

@@ -248,15 +248,33 @@ public enum ShellText {
     }
 
     static func isFollow(name: String, args: [String]) -> Bool {
-        let follow = args.contains { $0 == "-f" || $0 == "-F" || $0 == "--follow" || (Text.matches("^-[a-zA-Z]*f[a-zA-Z]*$", $0, caseInsensitive: false) && !$0.hasPrefix("--")) }
+        let follow = args.contains { $0 == "-f" || $0 == "-F" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: false) }
         switch name {
         case "tail": return follow
-        case "journalctl": return args.contains { $0 == "-f" || $0 == "--follow" || Text.matches("^-[a-zA-Z]*f", $0, caseInsensitive: false) }
+        case "journalctl": return args.contains { $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true) }
         case "docker", "podman", "kubectl", "docker-compose":
             return args.contains("logs") && follow
         case "watch": return true
         default: return false
         }
+    }
+
+    /// `-xfz`: a dash, then letters, among them `flag` (`^-[a-zA-Z]*f[a-zA-Z]*$`); with
+    /// `thenAnything`, anything may follow the flag (`^-[a-zA-Z]*f`).
+    static func isShortFlags(_ word: String, including flag: UInt8, thenAnything: Bool) -> Bool {
+        let bytes = word.utf8
+        guard bytes.first == UInt8(ascii: "-") else { return false }
+        var seen = false
+        for byte in bytes.dropFirst() {
+            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            if byte == flag {
+                if thenAnything { return true }
+                seen = true
+            } else if !isLetter {
+                return false
+            }
+        }
+        return seen
     }
 
     static func isInteractive(command: [String], name: String, args: [String]) -> Bool {

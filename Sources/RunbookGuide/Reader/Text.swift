@@ -4,6 +4,7 @@ import Foundation
 public enum Text {
     /// `3.2.1 Create a dedicated app user` → `create-a-dedicated-app-user`.
     public static func slug(_ title: String) -> String {
+        if let ascii = asciiSlug(title) { return ascii }
         var out = ""
         var pendingDash = false
         for scalar in title.lowercased().unicodeScalars {
@@ -20,23 +21,74 @@ public enum Text {
         return out.isEmpty ? "section" : out
     }
 
+    /// `slug` for ASCII text, by bytes (the common case; CharacterSet lookups went through
+    /// Foundation for every character). Nil for other text.
+    private static func asciiSlug(_ title: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(title.utf8.count)
+        var pendingDash = false
+        for byte in title.utf8 {
+            guard byte < 0x80 else { return nil }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                if pendingDash, !out.isEmpty { out.append(UInt8(ascii: "-")) }
+                pendingDash = false
+                out.append(lower)
+            } else if byte != UInt8(ascii: "'") {
+                pendingDash = true
+            }
+        }
+        return out.isEmpty ? "section" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// `3.2.1 Title` → ("3.2.1", "Title") by bytes, as `^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$`
+    /// would split it; nil when the text does not start that way or holds anything (a
+    /// non-ASCII space, a line break) the regex should judge.
+    private static func numberedLabel(_ text: String) -> (label: String, title: String)?? {
+        let bytes = Array(text.utf8)
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        var i = 0
+        while isDigit(i) { i += 1 }
+        guard i > 0 else { return .some(nil) }
+        while i + 1 < bytes.count, bytes[i] == UInt8(ascii: "."), isDigit(i + 1) {
+            i += 1
+            while isDigit(i) { i += 1 }
+        }
+        let labelEnd = i
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") || bytes[i] == UInt8(ascii: ":") { i += 1 }
+        guard i < bytes.count else { return .some(nil) }
+        guard bytes[i] == 0x20 || bytes[i] == 0x09 else { return nil }
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        guard i < bytes.count else { return .some(nil) }
+        guard bytes[i] < 0x80, !bytes[i...].contains(where: { $0 < 0x20 && $0 != 0x09 }) else { return nil }
+        return (String(decoding: bytes[..<labelEnd], as: UTF8.self), String(decoding: bytes[i...], as: UTF8.self).trimmedInline)
+    }
+
     /// Splits a heading's leading number (`3.2.1`, `Step 4:`, `Phase 2:`, `A.`, `0)`) from its title.
     public static func splitLabel(_ heading: String) -> (label: String?, title: String) {
         let text = heading.trimmedInline
         // Labels start with a digit, a capital letter followed by `.`/`)`, or a word like Step.
-        guard let first = text.first, first.isNumber || first.isUppercase else { return (nil, text) }
-        let patterns = [
-            #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#,
-            #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#,
-            #"^([A-Z])[.)]\s+(.+)$"#,
-        ]
-        for pattern in patterns {
-            if let m = firstMatch(pattern, in: text, options: pattern.hasPrefix("^((?:Step") ? [.caseInsensitive] : []) {
-                return (m[1], m[2].trimmedInline)
-            }
+        guard let first = text.utf8.first else { return (nil, text) }
+        // Each pattern is tried only on text that starts the way it needs.
+        let pattern: String
+        var options: NSRegularExpression.Options = []
+        if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
+            if let decided = numberedLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
+            pattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
+        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), labelWords.contains(String(text.utf8.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })!.lowercased()) {
+            pattern = #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
+            options = [.caseInsensitive]
+        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), text.utf8.dropFirst().first.map({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }) == true {
+            pattern = #"^([A-Z])[.)]\s+(.+)$"#
+        } else {
+            return (nil, text)
         }
-        return (nil, text)
+        guard let m = firstMatch(pattern, in: text, options: options) else { return (nil, text) }
+        return (m[1], m[2].trimmedInline)
     }
+
+    /// The words that open a heading's label (`Step 4:`).
+    private static let labelWords: Set<String> = ["step", "phase", "part", "stage", "chapter", "section"]
 
     /// Capture groups of the first match (index 0 is the whole match), nil when none.
     public static func firstMatch(
@@ -156,6 +208,9 @@ public enum Placeholder {
         return nil
     }
 
+    /// Words one of which a line needs before the patterns are tried.
+    private static let hintWords: Needles = ["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."]
+
     /// Every placeholder in one line of text: its kind and its 1-based column, left to right.
     public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
         var found: [(name: String, column: Int, text: String)] = []
@@ -164,7 +219,7 @@ public enum Placeholder {
         let angle = bytes.indices.dropLast().contains { i in
             bytes[i] == UInt8(ascii: "<") && (bytes[i + 1] | 0x20) >= UInt8(ascii: "a") && (bytes[i + 1] | 0x20) <= UInt8(ascii: "z")
         }
-        guard angle || line.includesAny(["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."]) else {
+        guard angle || line.includesAny(hintWords) else {
             return []
         }
         let ns = line as NSString
@@ -224,6 +279,8 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     let words: [[UInt8]]
     /// Which bytes (either case) can start a word.
     private let starts: [Bool]
+    /// An empty word is found in any text.
+    private let hasEmpty: Bool
 
     /// The words to find.
     public init(_ words: [String]) {
@@ -235,6 +292,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
             if first >= 0x61, first <= 0x7A { starts[Int(first - 32)] = true }
         }
         self.starts = starts
+        self.hasEmpty = self.words.contains { $0.isEmpty }
     }
 
     public init(arrayLiteral words: String...) { self.init(words) }
@@ -246,7 +304,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
 
     /// True when any word occurs in `hay`.
     func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
-        if words.contains(where: \.isEmpty) { return true }
+        if hasEmpty { return true }
         return starts.withUnsafeBufferPointer { starts in
             var i = 0
             while i < hay.count {
@@ -268,12 +326,35 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         }
         return true
     }
+
+    /// True when `needle` occurs in `hay`: the one-word case, without building a set.
+    static func occurs(_ needle: String, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pin in
+            guard let head = pin.first else { return true }
+            guard hay.count >= pin.count else { return false }
+            let first = lower(head)
+            let upper = first >= 0x61 && first <= 0x7A ? first - 32 : first
+            var i = 0
+            let last = hay.count - pin.count
+            while i <= last {
+                let byte = hay[i]
+                if byte == first || byte == upper {
+                    var j = 1
+                    while j < pin.count, lower(hay[i + j]) == lower(pin[j]) { j += 1 }
+                    if j == pin.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 }
 
 extension String {
     /// Byte-level substring test, case-insensitive for ASCII (Foundation's `contains` goes
     /// through CFStringFind on Linux).
-    public func includes(_ needle: String) -> Bool { utf8.includes(Needles([needle])) }
+    public func includes(_ needle: String) -> Bool { utf8.includes(needle) }
 
     /// True when any of `needles` is included.
     public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
@@ -281,7 +362,7 @@ extension String {
 
 extension Substring {
     /// Byte-level substring test, case-insensitive for ASCII.
-    public func includes(_ needle: String) -> Bool { utf8.includes(Needles([needle])) }
+    public func includes(_ needle: String) -> Bool { utf8.includes(needle) }
 
     /// True when any of `needles` is included.
     public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
@@ -293,6 +374,11 @@ extension Sequence where Element == UInt8 {
     fileprivate func includes(_ needles: Needles) -> Bool {
         if let found = withContiguousStorageIfAvailable({ needles.occurs(in: $0) }) { return found }
         return Array(self).withUnsafeBufferPointer { needles.occurs(in: $0) }
+    }
+
+    fileprivate func includes(_ needle: String) -> Bool {
+        if let found = withContiguousStorageIfAvailable({ Needles.occurs(needle, in: $0) }) { return found }
+        return Array(self).withUnsafeBufferPointer { Needles.occurs(needle, in: $0) }
     }
 }
 
