@@ -76,25 +76,28 @@ public enum ShellText {
 
     /// Words of a line with quotes removed, control operators as their own words, comments dropped.
     public static func words(_ text: String) -> [String] {
+        // By bytes: every character the shell treats specially is ASCII, and a multi-byte
+        // character's bytes are all ordinary ones.
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var inWord = false
-        var quote: Character? = nil
-        var chars = Array(text)
+        var quote: UInt8? = nil
+        let bytes = Array(text.utf8)
+        let end = bytes.count
         var i = 0
         func flush() {
-            if inWord { words.append(current) }
-            current = ""
+            if inWord { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
             inWord = false
         }
-        while i < chars.count {
-            let c = chars[i]
+        scan: while i < end {
+            let c = bytes[i]
             if let q = quote {
                 if c == q {
                     quote = nil
-                } else if c == "\\", q == "\"", i + 1 < chars.count {
+                } else if c == UInt8(ascii: "\\"), q == UInt8(ascii: "\""), i + 1 < end {
                     i += 1
-                    current.append(chars[i])
+                    current.append(bytes[i])
                 } else {
                     current.append(c)
                 }
@@ -102,28 +105,27 @@ public enum ShellText {
                 continue
             }
             switch c {
-            case "'", "\"":
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 quote = c
                 inWord = true
-            case "\\":
-                if i + 1 < chars.count {
+            case UInt8(ascii: "\\"):
+                if i + 1 < end {
                     i += 1
-                    current.append(chars[i])
+                    current.append(bytes[i])
                     inWord = true
                 }
-            case " ", "\t":
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 flush()
-            case "#" where !inWord:
-                chars = Array(chars[..<i])
-                continue
-            case ";", "|", "&", "(", ")":
+            case UInt8(ascii: "#") where !inWord:
+                break scan
+            case UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "("), UInt8(ascii: ")"):
                 flush()
-                var op = String(c)
-                if i + 1 < chars.count, (c == "|" || c == "&" || c == ";"), chars[i + 1] == c {
+                var op = [c]
+                if i + 1 < end, c == UInt8(ascii: "|") || c == UInt8(ascii: "&") || c == UInt8(ascii: ";"), bytes[i + 1] == c {
                     op.append(c)
                     i += 1
                 }
-                words.append(op)
+                words.append(String(decoding: op, as: UTF8.self))
             default:
                 current.append(c)
                 inWord = true
@@ -135,11 +137,13 @@ public enum ShellText {
     }
 
     /// Simple commands of a line, split at `;`, `&&`, `||`, `|`, `&` and parentheses.
+    private static let separators: Set<String> = [";", ";;", "&&", "||", "|", "&", "(", ")"]
+
     public static func commands(_ text: String) -> [[String]] {
         var out: [[String]] = []
         var current: [String] = []
         for word in words(text) {
-            if [";", ";;", "&&", "||", "|", "&", "(", ")"].contains(word) {
+            if Self.separators.contains(word) {
                 if !current.isEmpty { out.append(current) }
                 current = []
             } else {

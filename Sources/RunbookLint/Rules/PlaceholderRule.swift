@@ -52,7 +52,7 @@ struct PlaceholderRule: LintRule {
         // Inline code and prose outside the steps' code.
         for (index, raw) in linted.lines.enumerated() {
             let number = index + 1
-            guard !covered.contains(number), raw.contains("`"), !linted.isFenced(number) else { continue }
+            guard !covered.contains(number), raw.utf8.contains(UInt8(ascii: "`")), !linted.isFenced(number) else { continue }
             // Only inline code spans: prose around them is the author's own words.
             let line = String(raw)
             var searchStart = line.startIndex
