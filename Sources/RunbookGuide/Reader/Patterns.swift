@@ -80,18 +80,29 @@ enum Patterns {
         guard title.includesAny(Self.optionWords) else {
             return (false, nil, false, false)
         }
-        let t = title.trimmingCharacters(in: CharacterSet(charactersIn: "*_ "))
-        let letter = Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1]
-        let recommended = Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
-            || Text.matches(#"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#, t)
-        let alternate = Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
+        let t = String(title[...].trimming { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: " ") })
+        // Each pattern only where its word is: "option" at the start, "recommended", "altern".
+        let opening = t.utf8.drop { $0 == UInt8(ascii: "*") || $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        let startsWithOption = (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
+            || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
+        let mentionsRecommended = t.includes("recommended")
+        let letter = startsWithOption ? Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1] : nil
+        let recommended = mentionsRecommended
+            && (Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
+                || (startsWithOption && Text.matches(#"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#, t)))
+        let alternate = t.includes("altern") && Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
         return (letter != nil || alternate, letter?.uppercased(), recommended, letter != nil || alternate || recommended)
     }
 
     /// A title with option markers and parentheticals removed, for option ids.
     static func optionSlug(_ title: String) -> String {
-        var t = title.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
-        t = t.replacingOccurrences(of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
+        var t = title
+        if t.utf8.contains(UInt8(ascii: "(")) {
+            t = t.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
+        }
+        if t.includes("option") {
+            t = t.replacingOccurrences(of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
+        }
         return Text.slug(t)
     }
 }

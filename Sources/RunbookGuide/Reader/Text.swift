@@ -165,19 +165,21 @@ public enum Text {
 
 /// Recognises text that stands for a value the author expected the reader to fill in.
 public enum Placeholder {
-    private static let patterns: [(String, String)] = [
-        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com"),
-        (#"\byour[-_][a-z0-9][a-z0-9_-]*"#, "your-…"),
-        (#"\b[a-z0-9._%+-]+@example\.(com|org|net)\b"#, "you@example.com"),
-        (#"\b(?:[a-z0-9-]+\.)*example\.(com|org|net)\b"#, "example.com host"),
-        (#"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, "<placeholder>"),
-        (#"\bOWNER/REPO\b"#, "OWNER/REPO"),
-        (#"\bUSER:PASSWORD@HOST\b"#, "USER:PASSWORD@HOST"),
-        (#"\bCHANGE_?ME\b"#, "CHANGEME"),
-        (#"\bREPLACE_?ME\b"#, "REPLACE_ME"),
-        (#"\bTODO\b"#, "TODO"),
-        (#"\b[xX]{3,}\b"#, "xxx"),
-        (#"/path/to/"#, "/path/to/…"),
+    /// (pattern, name, a word every match contains, in any case: the pattern is tried only on
+    /// text that has it).
+    private static let patterns: [(pattern: String, name: String, hint: String)] = [
+        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com", "your"),
+        (#"\byour[-_][a-z0-9][a-z0-9_-]*"#, "your-…", "your"),
+        (#"\b[a-z0-9._%+-]+@example\.(com|org|net)\b"#, "you@example.com", "@example."),
+        (#"\b(?:[a-z0-9-]+\.)*example\.(com|org|net)\b"#, "example.com host", "example."),
+        (#"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, "<placeholder>", ">"),
+        (#"\bOWNER/REPO\b"#, "OWNER/REPO", "owner/repo"),
+        (#"\bUSER:PASSWORD@HOST\b"#, "USER:PASSWORD@HOST", "user:password@host"),
+        (#"\bCHANGE_?ME\b"#, "CHANGEME", "change"),
+        (#"\bREPLACE_?ME\b"#, "REPLACE_ME", "replace"),
+        (#"\bTODO\b"#, "TODO", "todo"),
+        (#"\b[xX]{3,}\b"#, "xxx", "xxx"),
+        (#"/path/to/"#, "/path/to/…", "/path/to/"),
     ]
 
     /// HTML tags that look like `<angle-placeholders>` but are markup.
@@ -190,7 +192,7 @@ public enum Placeholder {
 
     /// What kind of placeholder `text` contains, or nil.
     public static func find(in text: String) -> String? {
-        for (pattern, name) in patterns {
+        for (pattern, name, hint) in patterns where text.includes(hint) {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
             if name == "<placeholder>" {
                 // `<<EOF` heredocs and `<br>`-style HTML are not placeholders.
@@ -223,7 +225,7 @@ public enum Placeholder {
             return []
         }
         let ns = line as NSString
-        for (pattern, name) in patterns {
+        for (pattern, name, hint) in patterns where line.includes(hint) {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
             guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else { continue }
             for match in regex.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
@@ -402,7 +404,7 @@ extension Substring {
     fileprivate static func isInlineSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// The slice without the bytes `isSpace` accepts at either end; no copy.
-    fileprivate func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {
+    func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {
         let view = utf8
         var start = view.startIndex
         var end = view.endIndex
