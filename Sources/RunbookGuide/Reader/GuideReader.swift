@@ -87,6 +87,8 @@ private struct Reader {
     var body: SectionBody
     var usedSlugs: Set<String> = []
     var listDepth = 0
+    /// What each heading says about where its blocks run, read once per heading.
+    var headingPlaces: [Int: ProsePlace] = [:]
 
     init(path: String) {
         self.path = path
@@ -750,16 +752,16 @@ private struct Reader {
             ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: "annotation")
             return TargetRef(name: name, user: annotations["user"], reason: "annotation")
         }
-        var texts: [(String, String)] = []
-        if let leadIn { texts.append((leadIn, "prose")) }
-        for index in stack.reversed() where index != 0 { texts.append((sections[index].title, "heading")) }
-        for (text, reason) in texts {
-            let local = text.includesAny(Patterns.localWords) ? Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) : nil
-            let remote = text.includesAny(Patterns.remoteWords) ? Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) : nil
+        var places: [(ProsePlace, String)] = []
+        if let leadIn { places.append((ProsePlace(leadIn), "prose")) }
+        for index in stack.reversed() where index != 0 {
+            if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
+            places.append((headingPlaces[index]!, "heading"))
+        }
+        for (place, reason) in places {
+            let (local, remote) = (place.local, place.remote)
             guard local != nil || remote != nil else { continue }
-            let localAt = local.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
-            let remoteAt = remote.map { (text as NSString).range(of: $0[0]).location } ?? Int.max
-            if local != nil, localAt <= remoteAt { return TargetRef(name: "local", reason: reason) }
+            if local != nil, place.localAt <= place.remoteAt { return TargetRef(name: "local", reason: reason) }
             if let remote {
                 let noun = remote[3].lowercased()
                 let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
@@ -772,6 +774,23 @@ private struct Reader {
             }
         }
         return nil
+    }
+
+    /// Where a sentence or heading says its commands run: "on your laptop", "on the server".
+    struct ProsePlace {
+        /// Capture groups of the local and remote phrases, when there are any.
+        var local: [String]?
+        var remote: [String]?
+        /// Where each phrase starts (UTF-16 offset), `Int.max` when absent: the first one wins.
+        var localAt = Int.max
+        var remoteAt = Int.max
+
+        init(_ text: String) {
+            local = text.includesAny(Patterns.localWords) ? Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) : nil
+            remote = text.includesAny(Patterns.remoteWords) ? Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) : nil
+            if let local { localAt = (text as NSString).range(of: local[0]).location }
+            if let remote { remoteAt = (text as NSString).range(of: remote[0]).location }
+        }
     }
 
     mutating func ensureTarget(_ name: String, line: Int, source: String) {
