@@ -245,7 +245,8 @@ struct ShellScan {
     private static let declarationWords: Needles = ["export", "local", "declare", "readonly", "typeset"]
     private static let readerWords: Needles = ["read", "mapfile"]
     private static let loopWords: Needles = ["for", "select", "printf", "getopts"]
-    private static let importWords: Needles = ["source", ".", "set", "eval"]
+    /// `. FILE` needs the dot and a blank after it (bash splits words at spaces and tabs only).
+    private static let importWords: Needles = ["source", ". ", ".\t", "set", "eval"]
 
     private mutating func findDefinitions(_ skeleton: String) {
         for (number, line) in skeleton.lines.enumerated() {

@@ -89,6 +89,7 @@ private struct Reader {
     var listDepth = 0
     /// What each heading says about where its blocks run, read once per heading.
     var headingPlaces: [Int: ProsePlace] = [:]
+    var lastLeadIn: (text: String, place: ProsePlace)?
 
     init(path: String) {
         self.path = path
@@ -629,15 +630,21 @@ private struct Reader {
                 let bullet = ordered ? "\(i + 1). " : "- "
                 let parts = item.children.map { child -> String in
                     if case .list = child.kind { return render(child, indent: indent + "  ") }
-                    return indent + bullet + child.plainText.replacingOccurrences(of: "\n", with: " ")
+                    return indent + bullet + Self.oneLine(child.plainText)
                 }
                 return parts.joined(separator: "\n")
             }.joined(separator: "\n")
         case .codeBlock:
             return node.literal
         default:
-            return indent + node.plainText.replacingOccurrences(of: "\n", with: " ")
+            return indent + Self.oneLine(node.plainText)
         }
+    }
+
+    /// Line breaks as spaces (by bytes; Foundation's replacingOccurrences is slow on Linux).
+    static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(0x0A) else { return text }
+        return String(decoding: text.utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
     }
 
     // MARK: - Code blocks
@@ -753,7 +760,11 @@ private struct Reader {
             return TargetRef(name: name, user: annotations["user"], reason: "annotation")
         }
         var places: [(ProsePlace, String)] = []
-        if let leadIn { places.append((ProsePlace(leadIn), "prose")) }
+        if let leadIn {
+            // A block's lead-in is asked twice (the block, then its steps): read it once.
+            if lastLeadIn?.text != leadIn { lastLeadIn = (leadIn, ProsePlace(leadIn)) }
+            places.append((lastLeadIn!.place, "prose"))
+        }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
             places.append((headingPlaces[index]!, "heading"))

@@ -17,9 +17,7 @@ public struct ShellLine: Sendable, Hashable {
 public enum ShellText {
     /// Splits `code` into logical lines.
     public static func logicalLines(_ code: String) -> [ShellLine] {
-        let physical = code.lines.map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        let physical = code.lines.map(String.init)
         var out: [ShellLine] = []
         var i = 0
         var heredocs: [(delimiter: String, stripTabs: Bool)] = []
@@ -34,7 +32,7 @@ public enum ShellText {
             }
             var text = physical[i]
             let start = i
-            while text.hasSuffix("\\"), !text.hasSuffix("\\\\"), i + 1 < physical.count {
+            while text.utf8.last == UInt8(ascii: "\\"), !text.hasSuffix("\\\\"), i + 1 < physical.count {
                 text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
                 i += 1
             }

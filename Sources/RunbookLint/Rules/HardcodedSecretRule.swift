@@ -10,12 +10,14 @@ struct HardcodedSecretRule: LintRule {
 
     static let shapes: [(pattern: String, what: String, hint: String)] = [
         (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id", "AKIA"),
-        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token", "_"),
+        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token", "gh"),
         (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token", "github_pat_"),
         (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token", "xox"),
         (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", "sk-"),
         (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", "PRIVATE KEY"),
     ]
+    /// Every shape's word: a line with none of them skips the shapes.
+    static let shapeHints = Needles(shapes.map(\.hint))
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
@@ -24,7 +26,7 @@ struct HardcodedSecretRule: LintRule {
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
-            for (pattern, what, hint) in Self.shapes where line.includes(hint) {
+            for (pattern, what, hint) in Self.shapes where line.includesAny(Self.shapeHints) && line.includes(hint) {
                 if let column = Text.column(of: pattern, in: line) {
                     findings.append(Diagnostic(
                         rule: id, severity: .error, location: location(column),
