@@ -1020,7 +1020,15 @@ private struct Reader {
     static func parseAssignment(_ line: String) -> (String, String, Bool)? {
         var text = Substring(line)
         if text.hasPrefix("export ") { text = text.dropFirst(7).drop { $0 == " " } }
-        guard let eq = text.firstIndex(of: "=") else { return nil }
+        // NAME= at the start: stop at the first byte that cannot be in a name.
+        let bytes = text.utf8
+        var eq = bytes.startIndex
+        while eq < bytes.endIndex, bytes[eq] == UInt8(ascii: "_") || (bytes[eq] | 0x20) >= 0x61 && (bytes[eq] | 0x20) <= 0x7A
+            || bytes[eq] >= 0x30 && bytes[eq] <= 0x39
+        {
+            eq = bytes.index(after: eq)
+        }
+        guard eq < bytes.endIndex, bytes[eq] == UInt8(ascii: "=") else { return nil }
         let name = String(text[..<eq])
         guard ShellText.isName(name.utf8) else { return nil }
         let rest = String(text[text.index(after: eq)...])

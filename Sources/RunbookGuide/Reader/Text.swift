@@ -260,10 +260,14 @@ public enum Placeholder {
 final class RegexCache: @unchecked Sendable {
     static let shared = RegexCache()
     private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression?] = [:]
+    private struct Key: Hashable {
+        let pattern: String
+        let options: UInt
+    }
+    private var compiled: [Key: NSRegularExpression?] = [:]
 
     func regex(_ pattern: String, options: NSRegularExpression.Options) -> NSRegularExpression? {
-        let key = "\(options.rawValue)/\(pattern)"
+        let key = Key(pattern: pattern, options: options.rawValue)
         lock.lock()
         defer { lock.unlock() }
         if let hit = compiled[key] { return hit }
@@ -277,56 +281,67 @@ final class RegexCache: @unchecked Sendable {
 /// cheap filter before a regex. Keep sets that are asked often in a `static let`; a literal
 /// array at the call site is built on every call.
 public struct Needles: Sendable, ExpressibleByArrayLiteral {
-    /// Each word's bytes, lower-cased.
-    let words: [[UInt8]]
-    /// Which bytes (either case) can start a word.
-    private let starts: [Bool]
+    /// Every word's bytes, lower-cased, one after another.
+    private let bytes: [UInt8]
+    /// Where each word is in `bytes`.
+    private let ranges: [Range<Int>]
+    /// For each byte (either case), the words that start with it, as bits (64 words at most).
+    private let starts: [UInt64]
     /// An empty word is found in any text.
     private let hasEmpty: Bool
 
     /// The words to find.
     public init(_ words: [String]) {
-        self.words = words.map { $0.utf8.map(Needles.lower) }
-        var starts = [Bool](repeating: false, count: 256)
-        for word in self.words {
-            guard let first = word.first else { continue }
-            starts[Int(first)] = true
-            if first >= 0x61, first <= 0x7A { starts[Int(first - 32)] = true }
+        precondition(words.count <= 64, "Needles holds 64 words at most")
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var starts = [UInt64](repeating: 0, count: 256)
+        for (index, word) in words.enumerated() {
+            let lower = word.utf8.map(Needles.lower)
+            ranges.append(bytes.count..<(bytes.count + lower.count))
+            bytes += lower
+            guard let first = lower.first else { continue }
+            starts[Int(first)] |= 1 << UInt64(index)
+            if first >= 0x61, first <= 0x7A { starts[Int(first - 32)] |= 1 << UInt64(index) }
         }
+        self.bytes = bytes
+        self.ranges = ranges
         self.starts = starts
-        self.hasEmpty = self.words.contains { $0.isEmpty }
+        self.hasEmpty = ranges.contains { $0.isEmpty }
     }
 
     public init(arrayLiteral words: String...) { self.init(words) }
 
     /// True when there are no words (nothing can be found).
-    public var isEmpty: Bool { words.isEmpty }
+    public var isEmpty: Bool { ranges.isEmpty }
 
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
 
-    /// True when any word occurs in `hay`.
+    /// True when any word occurs in `hay`: one pass, and at each byte only the words that
+    /// start with it are compared.
     func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         if hasEmpty { return true }
-        return starts.withUnsafeBufferPointer { starts in
-            var i = 0
-            while i < hay.count {
-                if starts[Int(hay[i])] {
-                    for word in words where Self.matches(word, in: hay, at: i) { return true }
+        return bytes.withUnsafeBufferPointer { words in
+            starts.withUnsafeBufferPointer { starts in
+                ranges.withUnsafeBufferPointer { ranges in
+                    var i = 0
+                    while i < hay.count {
+                        var candidates = starts[Int(hay[i])]
+                        while candidates != 0 {
+                            let word = ranges[candidates.trailingZeroBitCount]
+                            candidates &= candidates - 1
+                            if hay.count - i >= word.count {
+                                var j = 1
+                                while j < word.count, Self.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                                if j == word.count { return true }
+                            }
+                        }
+                        i += 1
+                    }
+                    return false
                 }
-                i += 1
             }
-            return false
         }
-    }
-
-    @inline(__always) private static func matches(_ word: [UInt8], in hay: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        guard hay.count - start >= word.count else { return false }
-        var j = 0
-        while j < word.count {
-            if lower(hay[start + j]) != word[j] { return false }
-            j += 1
-        }
-        return true
     }
 
     /// True when `needle` occurs in `hay`: the one-word case, without building a set.

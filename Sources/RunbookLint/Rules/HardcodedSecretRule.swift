@@ -26,7 +26,8 @@ struct HardcodedSecretRule: LintRule {
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
-            for (pattern, what, hint) in Self.shapes where line.includesAny(Self.shapeHints) && line.includes(hint) {
+            let mayHaveShape = line.includesAny(Self.shapeHints)
+            for (pattern, what, hint) in Self.shapes where mayHaveShape && line.includes(hint) {
                 if let column = Text.column(of: pattern, in: line) {
                     findings.append(Diagnostic(
                         rule: id, severity: .error, location: location(column),
