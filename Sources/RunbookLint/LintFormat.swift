@@ -84,17 +84,20 @@ public enum LintFormat: String, Sendable, CaseIterable {
         let results: [[String: Any]] = findings.map { finding in
             var message = finding.message
             if let fix = finding.fix { message += " (fix: \(fix))" }
+            // The path as a URI reference (`my guide.md` → `my%20guide.md`), as the schema's
+            // uri-reference format and code scanning require; a region only for a real line.
+            var physical: [String: Any] = [
+                "artifactLocation": ["uri": finding.location.file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? finding.location.file]
+            ]
+            if finding.location.line >= 1 {
+                physical["region"] = ["startLine": finding.location.line, "startColumn": max(1, finding.location.column)]
+            }
             return [
                 "ruleId": finding.rule,
                 "ruleIndex": ruleIDs.firstIndex(of: finding.rule) ?? 0,
                 "level": finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "note",
                 "message": ["text": message],
-                "locations": [[
-                    "physicalLocation": [
-                        "artifactLocation": ["uri": finding.location.file],
-                        "region": ["startLine": finding.location.line, "startColumn": max(1, finding.location.column)],
-                    ]
-                ]],
+                "locations": [["physicalLocation": physical]],
             ]
         }
         let document: [String: Any] = [

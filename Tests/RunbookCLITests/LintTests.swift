@@ -118,6 +118,19 @@ struct LintCLITests {
         #expect(results[2]["level"] as? String == "error")
     }
 
+    @Test func sarifURIsArePercentEncodedPaths() throws {
+        let dir = try workspace(["my guide é.md": Self.guide])
+        let run = try runbook(["lint", "my guide é.md", "--format", "sarif", "--shellcheck", "off"], in: dir)
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+        #expect(results.count == 5)
+        let uris = Set(results.compactMap {
+            (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+                .flatMap { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String }
+        })
+        #expect(uris == ["my%20guide%20%C3%A9.md"])
+    }
+
     @Test func varsChecksTheBinding() throws {
         let dir = try workspace([
             "g.md": "# G\n\n## Vars\n\n```bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n```\n\n## Go\n\n```bash\necho \"$DOMAIN $API_TOKEN\"\n```\n",
