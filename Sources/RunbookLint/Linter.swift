@@ -50,6 +50,9 @@ public struct LintedGuide: Sendable {
     public let bindingFiles: [String]
     /// The file's fenced code blocks, found once for every rule that needs them.
     public let fences: [Fence]
+    /// Steps that run as they stand: their code is shell that runbook would execute. Found
+    /// once: six rules walk them.
+    public let runningSteps: [Step]
 
     /// A guide and its source lines, as the rules see them.
     init(guide: Guide, lines: [Substring], binding: Binding?, bindingFiles: [String]) {
@@ -58,6 +61,7 @@ public struct LintedGuide: Sendable {
         self.binding = binding
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(lines)
+        self.runningSteps = guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
     }
 
     /// True when line `number` is a fence line or inside a fenced block.
@@ -68,11 +72,6 @@ public struct LintedGuide: Sendable {
     /// Line `number` (1-based), or "" past the end.
     public func line(_ number: Int) -> Substring {
         number >= 1 && number <= lines.count ? lines[number - 1] : ""
-    }
-
-    /// Steps that run as they stand: their code is shell that runbook would execute.
-    public var runningSteps: [Step] {
-        guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
     }
 
     /// The first line of a step's code whose commands have a trait (0 when none alone does).
