@@ -149,6 +149,21 @@ struct PlaceholderTests {
     func realValuesAreNotPlaceholders(text: String) {
         #expect(Placeholder.find(in: text) == nil)
     }
+
+    /// `find` names the first kind in the patterns' order, and looks past markup and
+    /// heredoc delimiters to a placeholder later in the text.
+    @Test(arguments: [
+        ("you@example.com", "you@example.com"),
+        ("https://api.example.com", "example.com host"),
+        ("yourdomain.com/path/to/x", "yourdomain.com"),
+        ("<br> then <api-token>", "<placeholder>"),
+        ("cat <<-EOF <EOF>", nil),
+        ("'...'", "..."),
+        ("TODO: later", "TODO"),
+    ] as [(String, String?)])
+    func theKindFoundIsTheFirstInPatternOrder(text: String, kind: String?) {
+        #expect(Placeholder.find(in: text) == kind)
+    }
 }
 
 @Suite("runnable guides in runbooks/")

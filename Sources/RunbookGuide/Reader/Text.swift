@@ -192,22 +192,11 @@ public enum Placeholder {
 
     /// What kind of placeholder `text` contains, or nil.
     public static func find(in text: String) -> String? {
-        for (pattern, name, hint) in patterns where text.includes(hint) {
-            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
-            if name == "<placeholder>" {
-                // `<<EOF` heredocs and `<br>`-style HTML are not placeholders.
-                guard let m = Text.firstMatch(pattern, in: text) else { continue }
-                let inner = m[0].dropFirst().dropLast().lowercased()
-                if Placeholder.htmlTags.contains(String(inner)) {
-                    continue
-                }
-                if text.contains("<<") && text.contains("<<" + m[0].dropFirst().dropLast()) { continue }
-                return name
-            }
-            if Text.matches(pattern, text, caseInsensitive: insensitive) { return name }
-        }
-        if text.trimmedInline == "..." || text.contains("\"...\"") { return "..." }
-        return nil
+        // The kinds `occurrences` finds, in the patterns' order (`you@example.com` before
+        // an example.com host), so both ask the same questions of the text.
+        let found = Set(occurrences(in: text).map(\.name))
+        guard !found.isEmpty else { return nil }
+        return (patterns.map(\.name) + ["..."]).first { found.contains($0) }
     }
 
     /// Words one of which a line needs before the patterns are tried.
