@@ -56,6 +56,21 @@ enum Patterns {
     static let adviceVerbs: Set<String> = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
 
     static func firstWord(_ text: String) -> String {
+        // ASCII by bytes; any other letter (or mark) on the way sends the text to Characters.
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            if byte >= 0x80 { return firstWordOfCharacters(text) }
+            let lower = byte | 0x20
+            if lower >= 0x61, lower <= 0x7A {
+                word.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+            } else if !word.isEmpty {
+                break
+            }
+        }
+        return String(decoding: word, as: UTF8.self)
+    }
+
+    private static func firstWordOfCharacters(_ text: String) -> String {
         let trimmed = text.drop { !$0.isLetter }
         return String(trimmed.prefix { $0.isLetter }).lowercased()
     }
