@@ -43,6 +43,38 @@ struct SectionTests {
         #expect(Text.slug(title) == slug)
     }
 
+    /// The byte paths of `splitLabel` agree with its regexes on every heading built from
+    /// these parts: label words, numbers, separators (ASCII and dashes), blanks, and a space
+    /// only Unicode calls one.
+    @Test func splitLabelAgreesWithItsRegexes() {
+        let words = ["Step", "phase", "SECTION", "Stepping", "A", "12", "4.1"]
+        let gaps = ["", " ", "\u{00A0}"]
+        let ids = ["", "4", "A", "4.1", "4.x"]
+        let separators = ["", ":", ".", ")", "-", "–", "é"]
+        let titles = ["", "Title", "-Go"]
+        var checked = 0
+        for word in words {
+            for gap1 in gaps {
+                for id in ids {
+                    for gap2 in gaps {
+                        for separator in separators {
+                            for gap3 in ["", " ", "\t"] {
+                                for title in titles {
+                                    let heading = word + gap1 + id + gap2 + separator + gap3 + title
+                                    let fast = Text.splitLabel(heading)
+                                    let reference = Text.splitLabelByRegex(heading)
+                                    #expect(fast.label == reference.label && fast.title == reference.title, "\(heading.debugDescription)")
+                                    checked += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked == 7 * 3 * 5 * 3 * 7 * 3 * 3)
+    }
+
     @Test func slugsIdsAndNumbers() {
         let guide = read("""
             # Guide

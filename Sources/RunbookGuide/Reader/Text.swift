@@ -64,6 +64,54 @@ public enum Text {
         return (String(decoding: bytes[..<labelEnd], as: UTF8.self), String(decoding: bytes[i...], as: UTF8.self).trimmedInline)
     }
 
+    /// `Step 4.1: Title` → ("Step 4.1", "Title") by bytes, as the `Step|Phase|…` pattern of
+    /// `splitLabel` would split it (the text is known to start with one of `labelWords`); nil
+    /// for text that is not plain ASCII, which the regex judges (Unicode spaces, `–`, `—`).
+    private static func wordLabel(_ text: String) -> (label: String, title: String)?? {
+        let bytes = Array(text.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 || ($0 < 0x20 && $0 != 0x09) }) else { return nil }
+        func isBlank(_ i: Int) -> Bool { i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) }
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        func isLetter(_ i: Int) -> Bool { i < bytes.count && (bytes[i] | 0x20) >= 0x61 && (bytes[i] | 0x20) <= 0x7A }
+        var i = 0
+        while isLetter(i) { i += 1 }
+        guard isBlank(i) else { return .some(nil) }
+        while isBlank(i) { i += 1 }
+        guard isLetter(i) || isDigit(i) else { return .some(nil) }
+        while isLetter(i) || isDigit(i) { i += 1 }
+        while bytes.indices.contains(i), bytes[i] == UInt8(ascii: "."), isDigit(i + 1) {
+            i += 1
+            while isDigit(i) { i += 1 }
+        }
+        let label = String(decoding: bytes[..<i], as: UTF8.self)
+        var j = i
+        while isBlank(j) { j += 1 }
+        // `\s* [:.)-]? \s+ (.+)`: the separator when blanks follow it; else the blanks alone.
+        if bytes.indices.contains(j), ":.)-".utf8.contains(bytes[j]), isBlank(j + 1) {
+            var k = j + 1
+            while isBlank(k) { k += 1 }
+            return (label, String(decoding: bytes[k...], as: UTF8.self).trimmedInline)
+        }
+        guard j > i, j < bytes.count else { return .some(nil) }
+        return (label, String(decoding: bytes[j...], as: UTF8.self).trimmedInline)
+    }
+
+    /// `splitLabel` by its three regexes alone: the definition the byte paths must agree with
+    /// (the tests compare the two on generated headings).
+    static func splitLabelByRegex(_ heading: String) -> (label: String?, title: String) {
+        let text = heading.trimmedInline
+        guard let first = text.first, first.isNumber || first.isUppercase else { return (nil, text) }
+        let patterns: [(String, NSRegularExpression.Options)] = [
+            (#"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#, [.caseInsensitive]),
+            (#"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#, []),
+            (#"^([A-Z])[.)]\s+(.+)$"#, []),
+        ]
+        for (pattern, options) in patterns {
+            if let m = firstMatch(pattern, in: text, options: options) { return (m[1], m[2].trimmedInline) }
+        }
+        return (nil, text)
+    }
+
     /// Splits a heading's leading number (`3.2.1`, `Step 4:`, `Phase 2:`, `A.`, `0)`) from its title.
     public static func splitLabel(_ heading: String) -> (label: String?, title: String) {
         let text = heading.trimmedInline
@@ -76,6 +124,7 @@ public enum Text {
             if let decided = numberedLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
         } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), labelWords.contains(String(text.utf8.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })!.lowercased()) {
+            if let decided = wordLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
             options = [.caseInsensitive]
         } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), text.utf8.dropFirst().first.map({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }) == true {
