@@ -162,3 +162,46 @@ private func sessionUser(_ words: [String]) -> String? {
     let guide = read("\(fence)bash\nssh h1\n\(fence)\n\(fence)bash\n\(words.joined(separator: " "))\necho x\n\(fence)\n")
     return guide.steps.last?.target.user
 }
+
+/// The byte path of "where does this run" prose against its two regexes.
+@Suite("prose places")
+struct ProsePlaceTests {
+    @Test func bytePathAgreesWithTheRegexesOnGeneratedSentences() {
+        let openings = ["", "x", "Run it ", "upon", "Then, "]
+        let prepositions = ["on", "On", "in", "into", "from", "onto"]
+        let gaps = [" ", "  ", "\t", ""]
+        let articles = ["", "the ", "your ", "a ", "each ", "the  "]
+        let nouns = [
+            "server", "servers", "ec2 instance", "EC2 instances", "remote  host", "production server", "laptop",
+            "local machine", "dev machine", "development machine", "mac", "macs", "box_1", "own machine",
+        ]
+        let endings = ["", ":", " and on your laptop", ", then in the vm", "x", " from your workstation"]
+        var checked = 0
+        for opening in openings {
+            for preposition in prepositions {
+                for gap in gaps {
+                    for article in articles {
+                        for noun in nouns {
+                            for ending in endings {
+                                let text = opening + preposition + gap + article + noun + ending
+                                #expect(ProsePlace(text) == ProsePlace(regex: text), "\(text.debugDescription)")
+                                checked += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked == 5 * 6 * 4 * 6 * 14 * 6)
+    }
+
+    @Test func whatTheSentencesSay() {
+        #expect(ProsePlace("On your laptop:").localAt == 0)
+        #expect(ProsePlace("On your laptop:").remoteNoun == nil)
+        #expect(ProsePlace("Then SSH in and, on the EC2 instance:").remoteNoun == "EC2 instance")
+        #expect(ProsePlace("Then SSH in and, on the EC2 instance:").remoteAt == 17)
+        #expect(ProsePlace("from your workstation, copy it to the server").localAt == 0)
+        #expect(ProsePlace("Upon restart").remoteNoun == nil)
+        #expect(ProsePlace("On the server — not on your laptop:").remoteNoun == "server")
+    }
+}

@@ -770,11 +770,10 @@ private struct Reader {
             places.append((headingPlaces[index]!, "heading"))
         }
         for (place, reason) in places {
-            let (local, remote) = (place.local, place.remote)
-            guard local != nil || remote != nil else { continue }
-            if local != nil, place.localAt <= place.remoteAt { return TargetRef(name: "local", reason: reason) }
-            if let remote {
-                let noun = remote[3].lowercased()
+            guard place.localAt != Int.max || place.remoteNoun != nil else { continue }
+            if place.localAt != Int.max, place.localAt <= place.remoteAt { return TargetRef(name: "local", reason: reason) }
+            if let remoteNoun = place.remoteNoun {
+                let noun = remoteNoun.lowercased()
                 let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
                 // A person already logged in calls that host "the server".
                 if let session, session.name != "local", !targets.contains(where: { $0.name == name && $0.source == "front-matter" }) {
@@ -788,22 +787,6 @@ private struct Reader {
     }
 
     /// Where a sentence or heading says its commands run: "on your laptop", "on the server".
-    struct ProsePlace {
-        /// Capture groups of the local and remote phrases, when there are any.
-        var local: [String]?
-        var remote: [String]?
-        /// Where each phrase starts (UTF-16 offset), `Int.max` when absent: the first one wins.
-        var localAt = Int.max
-        var remoteAt = Int.max
-
-        init(_ text: String) {
-            local = text.includesAny(Patterns.localWords) ? Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) : nil
-            remote = text.includesAny(Patterns.remoteWords) ? Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) : nil
-            if let local { localAt = (text as NSString).range(of: local[0]).location }
-            if let remote { remoteAt = (text as NSString).range(of: remote[0]).location }
-        }
-    }
-
     mutating func ensureTarget(_ name: String, line: Int, source: String) {
         guard !targets.contains(where: { $0.name == name }) else { return }
         targets.append(TargetDecl(name: name, uri: nil, hosts: [], line: line, source: source))
@@ -1127,5 +1110,42 @@ private struct Reader {
         while let first = lines.first, first.trimmedInline.isEmpty { lines.removeFirst() }
         while let last = lines.last, last.trimmedInline.isEmpty { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// Where a sentence or heading says its commands run: "on your laptop", "on the server".
+struct ProsePlace: Equatable {
+    /// Where the local phrase starts (UTF-16 offset), `Int.max` when there is none.
+    var localAt = Int.max
+    /// Where the remote phrase starts, `Int.max` when there is none; the first one wins.
+    var remoteAt = Int.max
+    /// The remote phrase's noun (`EC2 instance`, `server`, `bastion`).
+    var remoteNoun: String?
+
+    init(_ text: String) {
+        if let bytes = ProsePhrase.asciiBytes(text) { self.init(ascii: bytes, text: text) } else { self.init(regex: text) }
+    }
+
+    /// By bytes, for ASCII text (`ProsePhrase`).
+    private init(ascii bytes: [UInt8], text: String) {
+        if text.includesAny(Patterns.localWords), let m = ProsePhrase.local.match(in: bytes) {
+            localAt = ProsePhrase.firstOccurrence(of: bytes[m.range], in: bytes)
+        }
+        if text.includesAny(Patterns.remoteWords), let m = ProsePhrase.remote.match(in: bytes) {
+            remoteAt = ProsePhrase.firstOccurrence(of: bytes[m.range], in: bytes)
+            remoteNoun = String(decoding: bytes[m.noun], as: UTF8.self)
+        }
+    }
+
+    /// The same by the two regexes (`Patterns.localProse`, `remoteProse`): for text that
+    /// is not ASCII, and the definition the byte path is tested against.
+    init(regex text: String) {
+        if text.includesAny(Patterns.localWords), let local = Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) {
+            localAt = (text as NSString).range(of: local[0]).location
+        }
+        if text.includesAny(Patterns.remoteWords), let remote = Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) {
+            remoteAt = (text as NSString).range(of: remote[0]).location
+            remoteNoun = remote[3]
+        }
     }
 }

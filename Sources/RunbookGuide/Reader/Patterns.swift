@@ -140,3 +140,98 @@ extension Patterns {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 }
+
+/// `Patterns.localProse` and `remoteProse` by bytes, for ASCII text: `\b(on|from|in)\s+`,
+/// an optional article and blanks, then the first noun phrase (in the regex's order) that
+/// ends at a word boundary.
+struct ProsePhrase: Sendable {
+    let prepositions: [[UInt8]]
+    let articles: [[UInt8]]
+    /// Each noun phrase as its words, longer forms before the shorter ones they extend.
+    let nouns: [[[UInt8]]]
+
+    static let remote = ProsePhrase(
+        prepositions: ["on", "from", "in", "into"], articles: ["the", "your", "each", "a"],
+        nouns: ["ec2 instance", "ec2", "remote server", "remote host", "remote machine", "production server", "server",
+                "host", "vm", "instance", "droplet", "bastion", "vps", "box"])
+    static let local = ProsePhrase(
+        prepositions: ["on", "from", "in"], articles: ["your", "the", "a"],
+        nouns: ["local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "computer",
+                "local shell", "development machine", "dev machine", "mac"])
+
+    init(prepositions: [String], articles: [String], nouns: [String]) {
+        self.prepositions = prepositions.map { Array($0.utf8) }
+        self.articles = articles.map { Array($0.utf8) }
+        self.nouns = nouns.map { $0.split(separator: " ").map { Array($0.utf8) } }
+    }
+
+    /// The text's bytes when it is all ASCII (the byte path's domain), else nil.
+    static func asciiBytes(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        return bytes.contains { $0 >= 0x80 } ? nil : bytes
+    }
+
+    /// Where `needle` first occurs in `bytes`, case-sensitively (as NSString's range(of:)).
+    static func firstOccurrence(of needle: ArraySlice<UInt8>, in bytes: [UInt8]) -> Int {
+        guard !needle.isEmpty, needle.count <= bytes.count else { return Int.max }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+            return start
+        }
+        return Int.max
+    }
+
+    private static func isWord(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    /// The end of `word` at `i` (any case), or nil.
+    private static func word(_ word: [UInt8], in bytes: [UInt8], at i: Int) -> Int? {
+        guard bytes.count - i >= word.count else { return nil }
+        for k in 0..<word.count where Needles.lower(bytes[i + k]) != word[k] { return nil }
+        return i + word.count
+    }
+
+    /// The end of the blanks at `i`, or nil when there are none.
+    private static func spaces(in bytes: [UInt8], at i: Int) -> Int? {
+        var j = i
+        while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+        return j > i ? j : nil
+    }
+
+    /// The end of a noun phrase at `i` that ends at a word boundary, and which one.
+    private func noun(in bytes: [UInt8], at i: Int) -> Int? {
+        for phrase in nouns {
+            var j: Int? = i
+            for (index, part) in phrase.enumerated() {
+                if index > 0 { j = j.flatMap { Self.spaces(in: bytes, at: $0) } }
+                j = j.flatMap { Self.word(part, in: bytes, at: $0) }
+            }
+            if let end = j, end == bytes.count || !Self.isWord(bytes[end]) { return end }
+        }
+        return nil
+    }
+
+    /// The leftmost match: its whole range and the noun's.
+    func match(in bytes: [UInt8]) -> (range: Range<Int>, noun: Range<Int>)? {
+        for start in bytes.indices where start == 0 || !Self.isWord(bytes[start - 1]) {
+            for preposition in prepositions {
+                guard let afterWord = Self.word(preposition, in: bytes, at: start),
+                    let afterSpace = Self.spaces(in: bytes, at: afterWord)
+                else { continue }
+                // With an article first (the optional group is greedy), then without.
+                for article in articles {
+                    if let afterArticle = Self.word(article, in: bytes, at: afterSpace),
+                        let nounStart = Self.spaces(in: bytes, at: afterArticle),
+                        let end = noun(in: bytes, at: nounStart)
+                    {
+                        return (start..<end, nounStart..<end)
+                    }
+                }
+                if let end = noun(in: bytes, at: afterSpace) { return (start..<end, afterSpace..<end) }
+            }
+        }
+        return nil
+    }
+}
