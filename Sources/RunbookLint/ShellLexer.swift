@@ -51,7 +51,7 @@ struct ShellScan {
                 column += 1
             }
         }
-        func isNameStart(_ c: Unicode.Scalar) -> Bool { c == "_" || ((c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A) }
+        func isNameStart(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c == "_" || ASCII.isLetter(UInt8(c.value))) }
         func isName(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || (c.value >= 48 && c.value <= 57) }
 
         /// A `$` at `i`: record what it references; returns how many scalars it covers.

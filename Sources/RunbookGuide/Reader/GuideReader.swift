@@ -1006,11 +1006,7 @@ private struct Reader {
         // NAME= at the start: stop at the first byte that cannot be in a name.
         let bytes = text.utf8
         var eq = bytes.startIndex
-        while eq < bytes.endIndex, bytes[eq] == UInt8(ascii: "_") || (bytes[eq] | 0x20) >= 0x61 && (bytes[eq] | 0x20) <= 0x7A
-            || bytes[eq] >= 0x30 && bytes[eq] <= 0x39
-        {
-            eq = bytes.index(after: eq)
-        }
+        while eq < bytes.endIndex, ASCII.isWord(bytes[eq]) { eq = bytes.index(after: eq) }
         guard eq < bytes.endIndex, bytes[eq] == UInt8(ascii: "=") else { return nil }
         let name = String(text[..<eq])
         guard ShellText.isName(name.utf8) else { return nil }

@@ -60,9 +60,8 @@ enum Patterns {
         var word: [UInt8] = []
         for byte in text.utf8 {
             if byte >= 0x80 { return firstWordOfCharacters(text) }
-            let lower = byte | 0x20
-            if lower >= 0x61, lower <= 0x7A {
-                word.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+            if ASCII.isLetter(byte) {
+                word.append(ASCII.lower(byte))
             } else if !word.isEmpty {
                 break
             }
@@ -97,7 +96,7 @@ enum Patterns {
         }
         let t = String(title[...].trimming { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: " ") })
         // Each pattern only where its word is: "option" at the start, "recommended", "altern".
-        let opening = t.utf8.drop { $0 == UInt8(ascii: "*") || $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        let opening = t.utf8.drop { $0 == UInt8(ascii: "*") || ASCII.isSpace($0) }
         let startsWithOption = (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
             || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
         let mentionsRecommended = t.includes("recommended")
@@ -180,23 +179,17 @@ struct ProsePhrase: Sendable {
         return Int.max
     }
 
-    private static func isWord(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "_") || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-
     /// The end of `word` at `i` (any case), or nil.
     private static func word(_ word: [UInt8], in bytes: [UInt8], at i: Int) -> Int? {
         guard bytes.count - i >= word.count else { return nil }
-        for k in 0..<word.count where Needles.lower(bytes[i + k]) != word[k] { return nil }
+        for k in 0..<word.count where ASCII.lower(bytes[i + k]) != word[k] { return nil }
         return i + word.count
     }
 
     /// The end of the blanks at `i`, or nil when there are none.
     private static func spaces(in bytes: [UInt8], at i: Int) -> Int? {
         var j = i
-        while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+        while j < bytes.count, ASCII.isSpace(bytes[j]) { j += 1 }
         return j > i ? j : nil
     }
 
@@ -208,14 +201,14 @@ struct ProsePhrase: Sendable {
                 if index > 0 { j = j.flatMap { Self.spaces(in: bytes, at: $0) } }
                 j = j.flatMap { Self.word(part, in: bytes, at: $0) }
             }
-            if let end = j, end == bytes.count || !Self.isWord(bytes[end]) { return end }
+            if let end = j, end == bytes.count || !ASCII.isWord(bytes[end]) { return end }
         }
         return nil
     }
 
     /// The leftmost match: its whole range and the noun's.
     func match(in bytes: [UInt8]) -> (range: Range<Int>, noun: Range<Int>)? {
-        for start in bytes.indices where start == 0 || !Self.isWord(bytes[start - 1]) {
+        for start in bytes.indices where start == 0 || !ASCII.isWord(bytes[start - 1]) {
             for preposition in prepositions {
                 guard let afterWord = Self.word(preposition, in: bytes, at: start),
                     let afterSpace = Self.spaces(in: bytes, at: afterWord)

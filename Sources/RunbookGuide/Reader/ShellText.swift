@@ -162,8 +162,8 @@ public enum ShellText {
 
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked on bytes.
     public static func isName<S: Collection>(_ bytes: S) -> Bool where S.Element == UInt8 {
-        guard let first = bytes.first, first == 0x5F || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) else { return false }
-        return bytes.allSatisfy { $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+        guard let first = bytes.first, first == 0x5F || ASCII.isLetter(first) else { return false }
+        return bytes.allSatisfy(ASCII.isWord)
     }
 
     /// The program a simple command runs, past `sudo`, `env`, `nohup`, `time`, `exec` and assignments.
@@ -268,11 +268,10 @@ public enum ShellText {
         guard bytes.first == UInt8(ascii: "-") else { return false }
         var seen = false
         for byte in bytes.dropFirst() {
-            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
             if byte == flag {
                 if thenAnything { return true }
                 seen = true
-            } else if !isLetter {
+            } else if !ASCII.isLetter(byte) {
                 return false
             }
         }

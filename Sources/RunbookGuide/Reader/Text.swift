@@ -29,11 +29,10 @@ public enum Text {
         var pendingDash = false
         for byte in title.utf8 {
             guard byte < 0x80 else { return nil }
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
-            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+            if ASCII.isLetter(byte) || ASCII.isDigit(byte) {
                 if pendingDash, !out.isEmpty { out.append(UInt8(ascii: "-")) }
                 pendingDash = false
-                out.append(lower)
+                out.append(ASCII.lower(byte))
             } else if byte != UInt8(ascii: "'") {
                 pendingDash = true
             }
@@ -46,7 +45,7 @@ public enum Text {
     /// non-ASCII space, a line break) the regex should judge.
     private static func numberedLabel(_ text: String) -> (label: String, title: String)?? {
         let bytes = Array(text.utf8)
-        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && ASCII.isDigit(bytes[i]) }
         var i = 0
         while isDigit(i) { i += 1 }
         guard i > 0 else { return .some(nil) }
@@ -57,8 +56,8 @@ public enum Text {
         let labelEnd = i
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") || bytes[i] == UInt8(ascii: ":") { i += 1 }
         guard i < bytes.count else { return .some(nil) }
-        guard bytes[i] == 0x20 || bytes[i] == 0x09 else { return nil }
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        guard ASCII.isBlank(bytes[i]) else { return nil }
+        while i < bytes.count, ASCII.isBlank(bytes[i]) { i += 1 }
         guard i < bytes.count else { return .some(nil) }
         guard bytes[i] < 0x80, !bytes[i...].contains(where: { $0 < 0x20 && $0 != 0x09 }) else { return nil }
         return (String(decoding: bytes[..<labelEnd], as: UTF8.self), String(decoding: bytes[i...], as: UTF8.self).trimmedInline)
@@ -70,9 +69,9 @@ public enum Text {
     private static func wordLabel(_ text: String) -> (label: String, title: String)?? {
         let bytes = Array(text.utf8)
         guard !bytes.contains(where: { $0 >= 0x80 || ($0 < 0x20 && $0 != 0x09) }) else { return nil }
-        func isBlank(_ i: Int) -> Bool { i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) }
-        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
-        func isLetter(_ i: Int) -> Bool { i < bytes.count && (bytes[i] | 0x20) >= 0x61 && (bytes[i] | 0x20) <= 0x7A }
+        func isBlank(_ i: Int) -> Bool { i < bytes.count && ASCII.isBlank(bytes[i]) }
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && ASCII.isDigit(bytes[i]) }
+        func isLetter(_ i: Int) -> Bool { i < bytes.count && ASCII.isLetter(bytes[i]) }
         var i = 0
         while isLetter(i) { i += 1 }
         guard isBlank(i) else { return .some(nil) }
@@ -123,7 +122,7 @@ public enum Text {
         if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
             if let decided = numberedLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
-        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), labelWords.contains(String(text.utf8.prefix { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })!.lowercased()) {
+        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), labelWords.contains(String(text.utf8.prefix(while: ASCII.isLetter))!.lowercased()) {
             if let decided = wordLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
             options = [.caseInsensitive]
@@ -335,7 +334,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         var ranges: [Range<Int>] = []
         var starts = [UInt64](repeating: 0, count: 256)
         for (index, word) in words.enumerated() {
-            let lower = word.utf8.map(Needles.lower)
+            let lower = word.utf8.map(ASCII.lower)
             ranges.append(bytes.count..<(bytes.count + lower.count))
             bytes += lower
             guard let first = lower.first else { continue }
@@ -353,8 +352,6 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     /// True when there are no words (nothing can be found).
     public var isEmpty: Bool { ranges.isEmpty }
 
-    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
-
     /// True when any word occurs in `hay`: one pass, and at each byte only the words that
     /// start with it are compared.
     func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -370,7 +367,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
                             candidates &= candidates - 1
                             if hay.count - i >= word.count {
                                 var j = 1
-                                while j < word.count, Self.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                                while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
                                 if j == word.count { return true }
                             }
                         }
@@ -388,7 +385,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         return needle.withUTF8 { pin in
             guard let head = pin.first else { return true }
             guard hay.count >= pin.count else { return false }
-            let first = lower(head)
+            let first = ASCII.lower(head)
             let upper = first >= 0x61 && first <= 0x7A ? first - 32 : first
             var i = 0
             let last = hay.count - pin.count
@@ -396,7 +393,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
                 let byte = hay[i]
                 if byte == first || byte == upper {
                     var j = 1
-                    while j < pin.count, lower(hay[i + j]) == lower(pin[j]) { j += 1 }
+                    while j < pin.count, ASCII.lower(hay[i + j]) == ASCII.lower(pin[j]) { j += 1 }
                     if j == pin.count { return true }
                 }
                 i += 1
@@ -440,21 +437,19 @@ extension Sequence where Element == UInt8 {
 extension String {
     /// Without leading and trailing spaces, tabs and line breaks; native, because Foundation's
     /// `trimmingCharacters` bridges through NSString on Linux and dominated reading time.
-    public var trimmed: String { String(self[...].trimming(Substring.isSpace)) }
+    public var trimmed: String { String(self[...].trimming(ASCII.isSpace)) }
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
-    public var trimmedInline: String { String(self[...].trimming(Substring.isInlineSpace)) }
+    public var trimmedInline: String { String(self[...].trimming(ASCII.isBlank)) }
 }
 
 extension Substring {
     /// Without leading and trailing spaces, tabs and line breaks.
-    public var trimmed: String { String(trimming(Self.isSpace)) }
+    public var trimmed: String { String(trimming(ASCII.isSpace)) }
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
-    public var trimmedInline: String { String(trimming(Self.isInlineSpace)) }
+    public var trimmedInline: String { String(trimming(ASCII.isBlank)) }
 
-    fileprivate static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-    fileprivate static func isInlineSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// The slice without the bytes `isSpace` accepts at either end; no copy.
     func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {

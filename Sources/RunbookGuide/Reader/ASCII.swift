@@ -1,0 +1,22 @@
+/// Byte classes for the reader's byte paths. Only ASCII bytes are in any class: a byte of a
+/// multi-byte character is never a letter, digit or space here (those paths send non-ASCII
+/// text to Characters or regexes, which know Unicode).
+public enum ASCII {
+    /// `0`–`9`.
+    @inline(__always) public static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// `A`–`Z`, `a`–`z`.
+    @inline(__always) public static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    /// A letter, a digit or `_`: what `\w` and `\b` mean for ASCII, and what a shell name is made of.
+    @inline(__always) public static func isWord(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) || byte == 0x5F }
+
+    /// Space or tab.
+    @inline(__always) public static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// Space, tab, or a line break (`\n`, `\v`, `\f`, `\r`): `\s` for ASCII.
+    @inline(__always) public static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    /// The byte lower-cased when it is a capital letter.
+    @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+}
