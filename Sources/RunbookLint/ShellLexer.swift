@@ -241,10 +241,36 @@ struct ShellScan {
     private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
-    /// Keywords one of which a line needs before each pattern is tried.
-    private static let declarationWords: Needles = ["export", "local", "declare", "readonly", "typeset"]
-    private static let readerWords: Needles = ["read", "mapfile"]
-    private static let loopWords: Needles = ["for", "select", "printf", "getopts"]
+    /// Keywords one of which a line needs, as a word, before each pattern is tried.
+    private static let declarationWords = ["export", "local", "declare", "readonly", "typeset"]
+    private static let readerWords = ["read", "mapfile", "readarray"]
+    private static let loopWords = ["for", "select"]
+
+    /// True when one of `words` stands in `bytes` as a whole word, case as written (what the
+    /// patterns' `\bword\b` needs; a non-ASCII neighbour is left for the pattern to judge).
+    static func hasWord(_ bytes: [UInt8], _ words: [String]) -> Bool {
+        words.contains { word in
+            let needle = Array(word.utf8)
+            guard needle.count <= bytes.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                let end = start + needle.count
+                guard bytes[start..<end].elementsEqual(needle) else { continue }
+                if (start == 0 || !ASCII.isWord(bytes[start - 1])) && (end == bytes.count || !ASCII.isWord(bytes[end])) { return true }
+            }
+            return false
+        }
+    }
+
+    /// True when some '=' could end an assignment: a name character, `]` or `+` stands just
+    /// before it (`NAME=`, `A[i]=`, `NAME+=`); `[ "$a" = "$b" ]` and `==` have none.
+    static func mayAssign(_ bytes: [UInt8]) -> Bool {
+        for k in bytes.indices.dropFirst() where bytes[k] == UInt8(ascii: "=") {
+            let before = bytes[k - 1]
+            if ASCII.isWord(before) || before == UInt8(ascii: "]") { return true }
+            if before == UInt8(ascii: "+"), k >= 2, ASCII.isWord(bytes[k - 2]) || bytes[k - 2] == UInt8(ascii: "]") { return true }
+        }
+        return false
+    }
     /// `. FILE` needs the dot and a blank after it (bash splits words at spaces and tabs only).
     private static let importWords: Needles = ["source", ". ", ".\t", "set", "eval"]
 
@@ -254,9 +280,10 @@ struct ShellScan {
             let ns = text as NSString
             let range = NSRange(location: 0, length: ns.length)
             func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
-            // Each pattern only where its keyword is: most lines have none of them.
-            let hasEquals = text.utf8.contains(UInt8(ascii: "="))
-            for m in hasEquals ? Self.assignment.matches(in: text, range: range) : [] {
+            // Each pattern only where its keyword stands as a word, or (assignments) where a
+            // name could end just before an '=': most lines have none of them.
+            let bytes = Array(text.utf8)
+            for m in Self.mayAssign(bytes) ? Self.assignment.matches(in: text, range: range) : [] {
                 define(ns.substring(with: m.range(at: 2)))
                 // A=1 B=2 cmd: the earlier prefixes are assignments too.
                 let prefix = ns.substring(with: m.range(at: 1))
@@ -264,12 +291,12 @@ struct ShellScan {
                     if let eq = word.firstIndex(of: "=") { define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0]) }
                 }
             }
-            for m in text.includesAny(Self.declarationWords) ? Self.declaration.matches(in: text, range: range) : [] {
+            for m in Self.hasWord(bytes, Self.declarationWords) ? Self.declaration.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word.split(separator: "=", maxSplits: 1)[0]))
                 }
             }
-            for m in text.includesAny(Self.readerWords) ? Self.reader.matches(in: text, range: range) : [] {
+            for m in Self.hasWord(bytes, Self.readerWords) ? Self.reader.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) { define(String(word)) }
                 // read -a NAME, read -p PROMPT: an option's argument.
                 let options = ns.substring(with: m.range(at: 2))
@@ -277,7 +304,8 @@ struct ShellScan {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for pattern in [Self.loop, Self.printfV, Self.getopts] where text.includesAny(Self.loopWords) {
+            for (pattern, words) in [(Self.loop, Self.loopWords), (Self.printfV, ["printf"]), (Self.getopts, ["getopts"])]
+            where Self.hasWord(bytes, words) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }
             if text.includesAny(Self.importWords), Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
