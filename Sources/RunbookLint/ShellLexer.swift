@@ -242,15 +242,18 @@ struct ShellScan {
     private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
     /// Keywords one of which a line needs, as a word, before each pattern is tried.
-    private static let declarationWords = ["export", "local", "declare", "readonly", "typeset"]
-    private static let readerWords = ["read", "mapfile", "readarray"]
-    private static let loopWords = ["for", "select"]
+    private static let declarationWords = bytes(["export", "local", "declare", "readonly", "typeset"])
+    private static let readerWords = bytes(["read", "mapfile", "readarray"])
+    private static let loopWords = bytes(["for", "select"])
+    private static let printfWords = bytes(["printf"])
+    private static let getoptsWords = bytes(["getopts"])
+
+    private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
 
     /// True when one of `words` stands in `bytes` as a whole word, case as written (what the
     /// patterns' `\bword\b` needs; a non-ASCII neighbour is left for the pattern to judge).
-    static func hasWord(_ bytes: [UInt8], _ words: [String]) -> Bool {
-        words.contains { word in
-            let needle = Array(word.utf8)
+    static func hasWord(_ bytes: [UInt8], _ words: [[UInt8]]) -> Bool {
+        words.contains { needle in
             guard needle.count <= bytes.count else { return false }
             for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
                 let end = start + needle.count
@@ -304,7 +307,7 @@ struct ShellScan {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for (pattern, words) in [(Self.loop, Self.loopWords), (Self.printfV, ["printf"]), (Self.getopts, ["getopts"])]
+            for (pattern, words) in [(Self.loop, Self.loopWords), (Self.printfV, Self.printfWords), (Self.getopts, Self.getoptsWords)]
             where Self.hasWord(bytes, words) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }

@@ -1,5 +1,4 @@
 internal import CCMark
-import RunbookModel
 
 /// Parses CommonMark with libcmark and copies the tree into `MarkdownNode` values.
 ///
@@ -11,8 +10,11 @@ public enum MarkdownParser {
 
     /// Parses `text`. `lines` is used to tell fenced from indented code blocks.
     public static func parse(_ text: String) -> MarkdownNode {
-        let lines = text.lines
         var utf8 = Array(text.utf8)
+        // Where each line starts, to tell a fenced block from an indented one by its first line.
+        var lineStarts = [0]
+        for (offset, byte) in utf8.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        let lines = SourceLines(bytes: utf8, starts: lineStarts)
         utf8.append(0)
         let root = utf8.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -32,7 +34,23 @@ public enum MarkdownParser {
         return String(cString: pointer)
     }
 
-    private static func convert(_ node: OpaquePointer, lines: [Substring], depth: Int) -> MarkdownNode {
+    /// The source's bytes and where its lines start.
+    private struct SourceLines {
+        let bytes: [UInt8]
+        let starts: [Int]
+
+        /// True when 1-based line `number`, past indentation and `>` markers, opens a fence.
+        func opensFence(_ number: Int) -> Bool {
+            guard number >= 1, number <= starts.count else { return false }
+            var i = starts[number - 1]
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == UInt8(ascii: ">") { i += 1 }
+            guard i + 3 <= bytes.count else { return false }
+            let mark = bytes[i]
+            return (mark == UInt8(ascii: "`") || mark == UInt8(ascii: "~")) && bytes[i + 1] == mark && bytes[i + 2] == mark
+        }
+    }
+
+    private static func convert(_ node: OpaquePointer, lines: SourceLines, depth: Int) -> MarkdownNode {
         let range = SourceRange(
             startLine: Int(cmark_node_get_start_line(node)),
             startColumn: Int(cmark_node_get_start_column(node)),
@@ -49,12 +67,7 @@ public enum MarkdownParser {
                 tight: cmark_node_get_list_tight(node) != 0)
         case CMARK_NODE_ITEM: kind = .item
         case CMARK_NODE_CODE_BLOCK:
-            var fenced = false
-            if range.startLine >= 1, range.startLine <= lines.count {
-                let first = lines[range.startLine - 1].drop { $0 == " " || $0 == "\t" || $0 == ">" }
-                fenced = first.hasPrefix("```") || first.hasPrefix("~~~")
-            }
-            kind = .codeBlock(info: string(cmark_node_get_fence_info(node)), fenced: fenced)
+            kind = .codeBlock(info: string(cmark_node_get_fence_info(node)), fenced: lines.opensFence(range.startLine))
             literal = string(cmark_node_get_literal(node))
         case CMARK_NODE_HTML_BLOCK:
             kind = .htmlBlock
