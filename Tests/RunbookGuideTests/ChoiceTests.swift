@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RunbookModel
 
@@ -116,5 +117,18 @@ struct ChoiceTests {
         let guide = read("# G\n## DB\n**Option A**: copy\n\(fence)bash\ncp a b\n\(fence)\n**Option B**: fresh\n\(fence)bash\nrm a\n\(fence)\n")
         #expect(guide.choices[0].chosen == "A")
         #expect(guide.choices[0].reason == "first option (none is marked recommended)")
+    }
+
+    /// Option ids drop parentheticals as `\([^)]*\)` would: up to the first `)`, unclosed kept.
+    @Test(arguments: [
+        ("Option A (recommended): Amazon Linux", "Option A : Amazon Linux"),
+        ("a (b (c) d) e", "a  d) e"),
+        ("open ( never closed", "open ( never closed"),
+        ("(x)(y)z", "z"),
+        ("é (ü) ö", "é  ö"),
+    ])
+    func parentheticalsAreRemovedAsTheRegexWould(title: String, expected: String) {
+        #expect(Patterns.withoutParentheticals(title) == expected)
+        #expect(title.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression) == expected)
     }
 }

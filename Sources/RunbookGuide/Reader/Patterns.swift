@@ -108,12 +108,27 @@ enum Patterns {
         return (letter != nil || alternate, letter?.uppercased(), recommended, letter != nil || alternate || recommended)
     }
 
+    /// `title` without its `(…)` spans, as `\([^)]*\)` replaced by nothing: each `(` up to the
+    /// next `)`; a `(` that is never closed stays.
+    static func withoutParentheticals(_ title: String) -> String {
+        guard title.utf8.contains(UInt8(ascii: "(")) else { return title }
+        let bytes = Array(title.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "("), let close = bytes[i...].firstIndex(of: UInt8(ascii: ")")) {
+                i = close + 1
+                continue
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A title with option markers and parentheticals removed, for option ids.
     static func optionSlug(_ title: String) -> String {
-        var t = title
-        if t.utf8.contains(UInt8(ascii: "(")) {
-            t = t.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
-        }
+        var t = withoutParentheticals(title)
         if t.includes("option") {
             t = t.replacingOccurrences(of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
         }
