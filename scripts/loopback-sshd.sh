@@ -17,7 +17,18 @@ dir=$(cd "$dir" && pwd)
 
 stop() {
   if [[ -f $dir/sshd.pid ]]; then
-    kill "$(cat "$dir/sshd.pid")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$dir/sshd.pid")
+    kill "$pid" 2>/dev/null || true
+    # Wait (up to 5 s) until it has exited, so its port is closed when stop returns: a test
+    # that connects right after stopping must be refused, not accepted by a dying listener.
+    # A zombie counts as exited (its sockets are closed; PID 1 may not reap it at once).
+    local state
+    for _ in $(seq 250); do
+      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+      [[ -n $state && $state != Z ]] || break
+      sleep 0.02
+    done
     rm -f "$dir/sshd.pid"
   fi
 }
