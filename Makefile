@@ -5,7 +5,9 @@ RUNBOOK = .build/debug/runbook
 # shorter without the dynamic loader's work (README, Performance).
 RELEASE = $(SWIFT) build -c release --static-swift-stdlib
 
-.PHONY: setup build release demo demo-teardown test bench clean
+SWIFT_SOURCES = Sources Tests Benchmarks/runbook-bench Package.swift
+
+.PHONY: setup build release demo demo-teardown test bench format format-check clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,9 +23,16 @@ demo: build
 demo-teardown: build
 	$(RUNBOOK) exec runbooks/demo.md --section teardown --yes
 
-test: setup
+test: setup format-check
 	$(SWIFT) build
 	$(SWIFT) test
+
+# swift-format with the committed .swift-format: `make format` rewrites, the check fails on drift.
+format:
+	$(SWIFT) format -i -r -p $(SWIFT_SOURCES)
+
+format-check:
+	$(SWIFT) format lint --strict -r -p $(SWIFT_SOURCES)
 
 release: setup
 	$(RELEASE) --product runbook

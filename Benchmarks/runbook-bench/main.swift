@@ -24,7 +24,10 @@ case "generate":
         exit(2)
     }
     let dir = arguments[1]
-    let sources = ["runbooks/demo.md", "Tests/Fixtures/hosting-ec2.md", "Tests/Fixtures/deployment-plan.md", "Tests/Fixtures/compose-stack.md"]
+    let sources = [
+        "runbooks/demo.md", "Tests/Fixtures/hosting-ec2.md", "Tests/Fixtures/deployment-plan.md",
+        "Tests/Fixtures/compose-stack.md",
+    ]
     let texts = sources.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
     guard texts.count == sources.count else {
         FileHandle.standardError.write(Data("runbook-bench: run from the repository root\n".utf8))

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
+import RunbookEngine
 import RunbookGuide
 import RunbookJournal
 import RunbookMarkdown
 import RunbookModel
 import RunbookSSH
-import RunbookEngine
 
 /// The guide a command reads.
 struct GuideArgument: ParsableArguments {
@@ -34,7 +34,9 @@ struct GuideArgument: ParsableArguments {
         let errors = guide.errors
         if !errors.isEmpty {
             for diagnostic in errors { Terminal.errorRaw(diagnostic.formatted) }
-            throw CLIError(message: "\(self.guide): \(errors.count) error\(errors.count == 1 ? "" : "s") in the guide; fix them and try again")
+            throw CLIError(
+                message:
+                    "\(self.guide): \(errors.count) error\(errors.count == 1 ? "" : "s") in the guide; fix them and try again")
         }
         return guide
     }
@@ -42,28 +44,40 @@ struct GuideArgument: ParsableArguments {
 
 /// `--vars`, `--set`, `--target`, `--choose`: what the user binds.
 struct BindingOptions: ParsableArguments {
-    @Option(name: .customLong("vars"), help: ArgumentHelp("A dotenv file of values (repeatable; later files win).", valueName: "file"))
+    @Option(
+        name: .customLong("vars"), help: ArgumentHelp("A dotenv file of values (repeatable; later files win).", valueName: "file")
+    )
     var varsFiles: [String] = []
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Bind one variable; wins over --vars.", valueName: "name=value"))
     var sets: [String] = []
 
-    @Option(name: .customLong("target"), help: ArgumentHelp("Bind a target: NAME=ssh://user@host[:port] or NAME=local.", valueName: "name=uri"))
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp("Bind a target: NAME=ssh://user@host[:port] or NAME=local.", valueName: "name=uri"))
     var targets: [String] = []
 
     @Option(name: .customLong("choose"), help: ArgumentHelp("Pick a branch of a choice group.", valueName: "group=option"))
     var choices: [String] = []
 
-    @Option(name: .customLong("identity"), help: ArgumentHelp("An SSH identity file, tried after ssh-agent and before ~/.ssh/id_* (repeatable).", valueName: "path"))
+    @Option(
+        name: .customLong("identity"),
+        help: ArgumentHelp("An SSH identity file, tried after ssh-agent and before ~/.ssh/id_* (repeatable).", valueName: "path"))
     var identities: [String] = []
 
-    @Option(name: .customLong("inventory"), help: ArgumentHelp("An Ansible INI inventory: a group (or host) named like a target binds it.", valueName: "file"))
+    @Option(
+        name: .customLong("inventory"),
+        help: ArgumentHelp("An Ansible INI inventory: a group (or host) named like a target binds it.", valueName: "file"))
     var inventory: String?
 
-    @Option(name: .customLong("known-hosts"), help: ArgumentHelp("The known_hosts file (default ~/.ssh/known_hosts).", valueName: "file"))
+    @Option(
+        name: .customLong("known-hosts"),
+        help: ArgumentHelp("The known_hosts file (default ~/.ssh/known_hosts).", valueName: "file"))
     var knownHosts: String?
 
-    @Flag(name: .customLong("accept-new-host-keys"), help: "Record the key of a host not yet known (a changed key is still refused).")
+    @Flag(
+        name: .customLong("accept-new-host-keys"),
+        help: "Record the key of a host not yet known (a changed key is still refused).")
     var acceptNewHostKeys = false
 
     static func split(_ pair: String, flag: String) throws -> (String, String) {
@@ -163,7 +177,10 @@ struct BindingOptions: ParsableArguments {
             guard guide.targets.contains(where: { $0.name == name }) else {
                 let known = guide.targets.map(\.name)
                 let suggestion = Text.closest(to: name, in: known, maxDistance: 2).map { "; did you mean '\($0)'?" } ?? ""
-                throw CLIError(message: "--target \(pair): the guide names no target '\(name)' (targets: \(known.joined(separator: ", ")))\(suggestion)")
+                throw CLIError(
+                    message:
+                        "--target \(pair): the guide names no target '\(name)' (targets: \(known.joined(separator: ", ")))\(suggestion)"
+                )
             }
             // The address is checked by the parser that will use it (IPv6 in brackets, port range).
             if uri != "local" {
@@ -172,7 +189,9 @@ struct BindingOptions: ParsableArguments {
                 } catch {
                     guard case .badAddress(_, let why) = error else { throw CLIError(message: "--target \(pair): \(error)") }
                     // "expected ssh://…" already says what an address is.
-                    throw CLIError(message: "--target \(pair): \(why)" + (why.hasPrefix("expected") ? " or local" : "; give ssh://[user@]host[:port] or local"))
+                    throw CLIError(
+                        message: "--target \(pair): \(why)"
+                            + (why.hasPrefix("expected") ? " or local" : "; give ssh://[user@]host[:port] or local"))
                 }
             }
             out[name] = uri

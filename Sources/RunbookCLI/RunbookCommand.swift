@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import RunbookMarkdown
 import RunbookSSH
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `runbook` command: turns Markdown deployment guides into step graphs you can plan,
 /// run, resume, lint and hand to a person as a checklist.
@@ -26,7 +27,10 @@ public struct RunbookCommand: ParsableCommand {
               runbook plan GUIDE_HOSTING.md --vars prod.env --json
             """,
         version: "runbook \(version) (libcmark \(MarkdownParser.libraryVersion), libssh2 \(SSHLibrary.version))",
-        subcommands: [ExecCommand.self, ResumeCommand.self, PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self, LintCommand.self, ChecklistCommand.self, RunsCommand.self, StatusCommand.self, ReportCommand.self]
+        subcommands: [
+            ExecCommand.self, ResumeCommand.self, PlanCommand.self, ListCommand.self, VarsCommand.self, GraphCommand.self,
+            LintCommand.self, ChecklistCommand.self, RunsCommand.self, StatusCommand.self, ReportCommand.self,
+        ]
     )
 
     /// Creates the root command.

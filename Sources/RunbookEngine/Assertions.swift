@@ -21,7 +21,8 @@ public enum Assertions {
         expectations.map { expectation in
             switch expectation {
             case .exitStatus(let code):
-                return AssertionResult(expected: "exit status \(code)", actual: "exit status \(exitCode)", passed: Int(exitCode) == code)
+                return AssertionResult(
+                    expected: "exit status \(code)", actual: "exit status \(exitCode)", passed: Int(exitCode) == code)
             case .outputContains(let text):
                 let wanted = expand(text)
                 return AssertionResult(
@@ -30,7 +31,8 @@ public enum Assertions {
             case .outputMatches(let pattern):
                 let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
                 let found = regex?.firstMatch(in: output, range: NSRange(location: 0, length: (output as NSString).length)) != nil
-                return AssertionResult(expected: "output matches /\(pattern)/", actual: found ? "matched" : "no match", passed: found)
+                return AssertionResult(
+                    expected: "output matches /\(pattern)/", actual: found ? "matched" : "no match", passed: found)
             case .httpStatus(let codes):
                 let status = httpStatus(in: output)
                 return AssertionResult(

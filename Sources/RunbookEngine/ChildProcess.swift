@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// Why a child process could not be started.
 public struct SpawnError: Error, Sendable, CustomStringConvertible {

@@ -21,7 +21,9 @@ public enum Preflight {
     /// Problems, in guide order (none when the run may start), and where each target the
     /// steps use is. Reaching the targets (`Targets.connect`) is the last part of preflight,
     /// done by the caller once these problems are settled; a dry run stops before it.
-    public static func check(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> (problems: [PreflightProblem], placements: [String: TargetPlacement]) {
+    public static func check(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> (
+        problems: [PreflightProblem], placements: [String: TargetPlacement]
+    ) {
         var problems: [PreflightProblem] = []
         let used = usedNames(steps: steps, guide: guide)
         for value in binding.values where value.isMissing && used.contains(value.name) {
@@ -70,7 +72,10 @@ public enum Preflight {
                 var j = i + 1
                 if j < chars.count, chars[j] == UInt8(ascii: "{") { j += 1 }
                 let start = j
-                while j < chars.count, chars[j] == 0x5F || (chars[j] >= 0x30 && chars[j] <= 0x39) || (chars[j] | 0x20 >= 0x61 && chars[j] | 0x20 <= 0x7A) { j += 1 }
+                while j < chars.count,
+                    chars[j] == 0x5F || (chars[j] >= 0x30 && chars[j] <= 0x39)
+                        || (chars[j] | 0x20 >= 0x61 && chars[j] | 0x20 <= 0x7A)
+                { j += 1 }
                 if j > start { names.insert(String(decoding: chars[start..<j], as: UTF8.self)) }
                 i = j
             } else {
@@ -105,8 +110,12 @@ public struct Selection: Sendable {
     public func steps(of guide: Guide) throws(SelectionError) -> [Step] {
         func resolve(_ reference: String, flag: String) throws(SelectionError) -> Step {
             if let step = guide.step(named: reference) { return step }
-            let suggestion = Text.closest(to: reference, in: guide.steps.map(\.id), maxDistance: 4).map { "; did you mean \($0)?" } ?? ""
-            throw SelectionError(description: "\(flag) \(reference): no such step (give a number 1…\(guide.steps.count) or an id from `runbook list`)\(suggestion)")
+            let suggestion =
+                Text.closest(to: reference, in: guide.steps.map(\.id), maxDistance: 4).map { "; did you mean \($0)?" } ?? ""
+            throw SelectionError(
+                description:
+                    "\(flag) \(reference): no such step (give a number 1…\(guide.steps.count) or an id from `runbook list`)\(suggestion)"
+            )
         }
         let chosen = Dictionary(uniqueKeysWithValues: guide.choices.map { ($0.id, $0.chosen) })
         func inChosenBranch(_ step: Step) -> Bool { step.choice.map { chosen[$0] == step.option } ?? true }

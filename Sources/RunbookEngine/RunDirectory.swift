@@ -1,8 +1,10 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import RunbookModel
 
 /// `.runbook/runs/<run-id>/`: one directory per run (0700), one output log per step (0600).
 public struct RunDirectory: Sendable {
@@ -19,7 +21,8 @@ public struct RunDirectory: Sendable {
         formatter.dateFormat = "yyyyMMdd-HHmm"
         let runs = URL(fileURLWithPath: stateDirectory).appendingPathComponent("runs")
         for directory in [URL(fileURLWithPath: stateDirectory), runs] {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             chmod(directory.path, 0o700)
         }
         var id: String
@@ -28,24 +31,28 @@ public struct RunDirectory: Sendable {
             id = formatter.string(from: now) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
             url = runs.appendingPathComponent(id)
         } while FileManager.default.fileExists(atPath: url.path)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         chmod(url.path, 0o700)
         let work = url.appendingPathComponent("work")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         return RunDirectory(id: id, url: url)
     }
 
     /// An existing run's directory (for a resume); its scratch area is made again.
     public static func existing(_ url: URL) throws -> RunDirectory {
         let work = url.appendingPathComponent("work")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return RunDirectory(id: url.lastPathComponent, url: url)
     }
 
     /// Where a target's shell writes its scripts and snapshots.
     public func workDirectory(for target: String) throws -> URL {
         let dir = url.appendingPathComponent("work").appendingPathComponent(target)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return dir
     }
 
@@ -76,5 +83,3 @@ extension Text {
         String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     }
 }
-
-import RunbookGuide

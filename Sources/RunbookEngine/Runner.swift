@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import RunbookGuide
 import RunbookJournal
 import RunbookModel
 import RunbookSSH
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A step's status in a run.
 public enum StepStatus: String, Sendable, Codable {
@@ -201,7 +202,9 @@ public final class Runner {
                 break
             }
             if options.stepByStep, options.terminal, observer?.confirmStep(step, position: index + 1, of: steps.count) == false {
-                let result = StepResult(status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "stopped at the --step prompt")
+                let result = StepResult(
+                    status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: "stopped at the --step prompt")
                 results.append((step, result))
                 observer?.stepFinished(step, result: result)
                 status = .paused
@@ -213,7 +216,9 @@ public final class Runner {
                 if !startedRecorded { try journal?.stepStarted(step.number, at: Date().timeIntervalSince1970) }
                 crashPoint("after-started", step.number)
             } catch {
-                let result = StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "not run: \(error.description)")
+                let result = StepResult(
+                    status: .failed, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: "not run: \(error.description)")
                 results.append((step, result))
                 observer?.stepFinished(step, result: result)
                 failed = true
@@ -223,8 +228,10 @@ public final class Runner {
             let result = execute(step, position: index + 1)
             // The next step's started record rides in the same commit when nothing can come
             // between the two steps (no prompt, and this step let the run go on).
-            let goesOn = result.status == .succeeded || result.status == .skipped || (result.status == .failed && options.keepGoing)
-            let next = index + 1 < steps.count && goesOn && !options.stepByStep && interruptSignal == 0 ? steps[index + 1].number : nil
+            let goesOn =
+                result.status == .succeeded || result.status == .skipped || (result.status == .failed && options.keepGoing)
+            let next =
+                index + 1 < steps.count && goesOn && !options.stepByStep && interruptSignal == 0 ? steps[index + 1].number : nil
             startedRecorded = record(step, result, started: started, nextStarting: next)
             crashPoint("after-finished", step.number)
             results.append((step, result))
@@ -271,7 +278,8 @@ public final class Runner {
             for sessionKey in sessionKeys(for: step.target) {
                 guard let session = sessions[sessionKey] else { continue }
                 // Remote shells never had runbook's environment; nothing there is inherited.
-                let stored = Snapshot.filter(session.snapshot, excluding: unstored, dropSecretNames: true, inherited: session.isRemote ? [:] : inherited)
+                let stored = Snapshot.filter(
+                    session.snapshot, excluding: unstored, dropSecretNames: true, inherited: session.isRemote ? [:] : inherited)
                 snapshots[sessionKey] = binding.mask(stored)
             }
         }
@@ -282,7 +290,9 @@ public final class Runner {
             ended: Date().timeIntervalSince1970, exitCode: result.exitCode.map(Int.init), attempts: result.attempts,
             assertions: assertions, note: result.note)
         let hosts = result.hosts.map {
-            HostRecord(step: step.number, host: $0.host, status: $0.status.rawValue, exitCode: $0.exitCode.map(Int.init), duration: $0.duration, note: $0.note)
+            HostRecord(
+                step: step.number, host: $0.host, status: $0.status.rawValue, exitCode: $0.exitCode.map(Int.init),
+                duration: $0.duration, note: $0.note)
         }
         do {
             try journal.stepFinished(row, snapshots: snapshots, hosts: hosts, nextStarting: next)
@@ -334,18 +344,23 @@ public final class Runner {
     }
 
     private func manualInstructions(_ step: Step) -> String {
-        let text = step.kind == .manual ? (step.instructions ?? step.code) : "Run this yourself (it needs a person at a terminal):\n" + step.code
+        let text =
+            step.kind == .manual
+            ? (step.instructions ?? step.code) : "Run this yourself (it needs a person at a terminal):\n" + step.code
         return binding.mask(binding.display(text))
     }
 
     private func execute(_ step: Step, position: Int) -> StepResult {
         if !step.isExecutable && step.kind != .manual {
-            return StepResult(status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "skipped by annotation")
+            return StepResult(
+                status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                note: "skipped by annotation")
         }
         // A person drives interactive commands on a terminal here; on a remote target they
         // are the person's to do there.
         let attachable = options.terminal && connections[step.target.name] == nil
-        let needsPerson = step.kind == .manual || (step.traits.interactive && !attachable)
+        let needsPerson =
+            step.kind == .manual || (step.traits.interactive && !attachable)
             || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false && !attachable)
         if needsPerson {
             return manual(step, position: position)
@@ -356,11 +371,17 @@ public final class Runner {
             targetSessions = try self.sessions(for: step.target)
         } catch let error as SSHError {
             if case .lost = error {
-                return StepResult(status: .interrupted, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: error.description)
+                return StepResult(
+                    status: .interrupted, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: error.description)
             }
-            return StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [], note: "cannot start a shell for \(step.target): \(error)")
+            return StepResult(
+                status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
+                note: "cannot start a shell for \(step.target): \(error)")
         } catch {
-            return StepResult(status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [], note: "cannot start a shell for \(step.target): \(error)")
+            return StepResult(
+                status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
+                note: "cannot start a shell for \(step.target): \(error)")
         }
         let verification = step.kind == .verification
         let retries = step.annotations["retries"].flatMap(Int.init)
@@ -370,7 +391,9 @@ public final class Runner {
         var runOptions = ShellRunOptions()
         runOptions.errexit = step.annotations["errexit"].map(AnnotationParser.isTrue) ?? true
         runOptions.timeout = step.annotations["timeout"].flatMap(AnnotationParser.seconds)
-        if follows { runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow }
+        if follows {
+            runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
+        }
         var script = step.code
         if let cwd = step.annotations["cwd"] { script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script }
         if step.annotations["background"].map(AnnotationParser.isTrue) ?? false {
@@ -378,7 +401,8 @@ public final class Runner {
             let log = logURL.path
             // Created here, 0600: the shell's redirect would use its umask.
             close(open(log, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600))
-            script = "( \(script)\n) >> \(ShellSession.quote(log)) 2>&1 < /dev/null &\necho \"started in the background (pid $!), output in \(log)\""
+            script =
+                "( \(script)\n) >> \(ShellSession.quote(log)) 2>&1 < /dev/null &\necho \"started in the background (pid $!), output in \(log)\""
         }
 
         let interactive = step.traits.interactive || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false)
@@ -389,7 +413,9 @@ public final class Runner {
             let code = session.runAttached(script, errexit: runOptions.errexit)
             signal(SIGINT, previous)
             let assertions = [AssertionResult(expected: "exit status 0", actual: "exit status \(code)", passed: code == 0)]
-            return StepResult(status: code == 0 ? .succeeded : .failed, exitCode: code, duration: Date().timeIntervalSince(started), attempts: 1, assertions: assertions, outputTail: [], note: "ran on the terminal")
+            return StepResult(
+                status: code == 0 ? .succeeded : .failed, exitCode: code, duration: Date().timeIntervalSince(started),
+                attempts: 1, assertions: assertions, outputTail: [], note: "ran on the terminal")
         }
         let plan = AttemptPlan(script: script, options: runOptions, retries: retries, interval: interval, window: window)
         if targetSessions.count == 1, let only = targetSessions.first {
@@ -401,16 +427,28 @@ public final class Runner {
         let results = Fleet.map(targetSessions, forks: options.forks) { [self] pair in
             (pair.host ?? "", attempts(step, on: pair.session, host: pair.host, plan: plan, position: position, started: Date()))
         }
-        let hosts = results.map { HostResult(host: $0.0, status: $0.1.status, exitCode: $0.1.exitCode, duration: $0.1.duration, note: $0.1.note) }
+        let hosts = results.map {
+            HostResult(host: $0.0, status: $0.1.status, exitCode: $0.1.exitCode, duration: $0.1.duration, note: $0.1.note)
+        }
         let status: StepStatus =
-            results.contains { $0.1.status == .interrupted } ? .interrupted : results.contains { $0.1.status == .failed } ? .failed : .succeeded
+            results.contains { $0.1.status == .interrupted }
+            ? .interrupted : results.contains { $0.1.status == .failed } ? .failed : .succeeded
         let failing = results.filter { $0.1.status != .succeeded }
-        let note = failing.isEmpty ? nil : failing.map { "\($0.0): \($0.1.status.rawValue)" + ($0.1.note.map { " (\($0))" } ?? "") }.joined(separator: "; ")
+        let note =
+            failing.isEmpty
+            ? nil
+            : failing.map { "\($0.0): \($0.1.status.rawValue)" + ($0.1.note.map { " (\($0))" } ?? "") }.joined(separator: "; ")
         return StepResult(
-            status: status, exitCode: failing.first?.1.exitCode ?? results.first?.1.exitCode, duration: Date().timeIntervalSince(started),
+            status: status, exitCode: failing.first?.1.exitCode ?? results.first?.1.exitCode,
+            duration: Date().timeIntervalSince(started),
             attempts: results.map(\.1.attempts).max() ?? 1,
-            assertions: results.flatMap { host in host.1.assertions.map { AssertionResult(expected: "\(host.0): \($0.expected)", actual: $0.actual, passed: $0.passed) } },
-            outputTail: Array(results.flatMap { host in host.1.outputTail.map { "[\(host.0)] \($0)" } }.suffix(10)), note: note, hosts: hosts)
+            assertions: results.flatMap { host in
+                host.1.assertions.map {
+                    AssertionResult(expected: "\(host.0): \($0.expected)", actual: $0.actual, passed: $0.passed)
+                }
+            },
+            outputTail: Array(results.flatMap { host in host.1.outputTail.map { "[\(host.0)] \($0)" } }.suffix(10)), note: note,
+            hosts: hosts)
     }
 
     /// How a step's script is run and retried.
@@ -425,7 +463,9 @@ public final class Runner {
     /// Runs a step on one session until it passes or its retries run out. With `host`, the
     /// step runs on several hosts at once: output lines are prefixed with the host and only
     /// the first attempt is announced.
-    private func attempts(_ step: Step, on session: ShellSession, host: String?, plan: AttemptPlan, position: Int, started: Date) -> StepResult {
+    private func attempts(_ step: Step, on session: ShellSession, host: String?, plan: AttemptPlan, position: Int, started: Date)
+        -> StepResult
+    {
         var attempt = 0
         var delay = plan.interval ?? 1.0
         let prefix = host.map { "[\($0)] " } ?? ""
@@ -445,27 +485,41 @@ public final class Runner {
                 tail.append(masked)
                 if tail.count > 20 { tail.removeFirst() }
             }
-            let assertions = Assertions.check(step.expectations.isEmpty ? [.exitStatus(0)] : step.expectations, exitCode: outcome.exitCode, output: outcome.output) { binding.display($0) }
-                .map { AssertionResult(expected: binding.mask($0.expected), actual: binding.mask($0.actual), passed: $0.passed) }
+            let assertions = Assertions.check(
+                step.expectations.isEmpty ? [.exitStatus(0)] : step.expectations, exitCode: outcome.exitCode,
+                output: outcome.output
+            ) { binding.display($0) }
+            .map { AssertionResult(expected: binding.mask($0.expected), actual: binding.mask($0.actual), passed: $0.passed) }
             let passed = assertions.allSatisfy(\.passed)
             let duration = Date().timeIntervalSince(started)
             if let lost = outcome.connectionLost {
                 // How far the step got is unknown: interrupted, never failed or succeeded.
                 let message = binding.mask(lost)
-                return StepResult(status: .interrupted, exitCode: nil, duration: duration, attempts: attempt, assertions: [], outputTail: Array(tail.suffix(10)), note: message.hasPrefix("connection to") ? message : "connection lost: \(message)")
+                return StepResult(
+                    status: .interrupted, exitCode: nil, duration: duration, attempts: attempt, assertions: [],
+                    outputTail: Array(tail.suffix(10)),
+                    note: message.hasPrefix("connection to") ? message : "connection lost: \(message)")
             }
             if outcome.interrupted || interruptSignal != 0 {
-                return StepResult(status: .interrupted, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: "interrupted")
+                return StepResult(
+                    status: .interrupted, exitCode: outcome.exitCode, duration: duration, attempts: attempt,
+                    assertions: assertions, outputTail: Array(tail.suffix(10)), note: "interrupted")
             }
             if passed {
-                return StepResult(status: .succeeded, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: outcome.followStopped ? "follow window ended" : nil)
+                return StepResult(
+                    status: .succeeded, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions,
+                    outputTail: Array(tail.suffix(10)), note: outcome.followStopped ? "follow window ended" : nil)
             }
             let more: Bool
             if let retries = plan.retries { more = attempt <= retries } else { more = duration + delay < plan.window }
             if !more {
                 var note: String? = nil
-                if outcome.timedOut { note = "timed out after \(plan.options.timeout.map { String(format: "%.0f s", $0) } ?? "")" }
-                return StepResult(status: .failed, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions, outputTail: Array(tail.suffix(10)), note: note)
+                if outcome.timedOut {
+                    note = "timed out after \(plan.options.timeout.map { String(format: "%.0f s", $0) } ?? "")"
+                }
+                return StepResult(
+                    status: .failed, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions,
+                    outputTail: Array(tail.suffix(10)), note: note)
             }
             // Still starting, probably: wait and look again, backing off.
             let until = Date().addingTimeInterval(delay)
@@ -480,17 +534,32 @@ public final class Runner {
         directory.appendLog(instructions + "\n", for: step)
         switch options.manual {
         case .skip:
-            return StepResult(status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "manual step skipped (--manual=skip)")
+            return StepResult(
+                status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                note: "manual step skipped (--manual=skip)")
         case .pause:
-            return StepResult(status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
+            return StepResult(
+                status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
+                outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
         case .prompt:
             guard options.terminal, let observer else {
-                return StepResult(status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
+                return StepResult(
+                    status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
+                    outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
             }
             switch observer.askManual(step, instructions: instructions) {
-            case .done: return StepResult(status: .succeeded, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [], note: "done by a person")
-            case .skip: return StepResult(status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "skipped by a person")
-            case .abort: return StepResult(status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [], note: "stopped by a person")
+            case .done:
+                return StepResult(
+                    status: .succeeded, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
+                    note: "done by a person")
+            case .skip:
+                return StepResult(
+                    status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: "skipped by a person")
+            case .abort:
+                return StepResult(
+                    status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: "stopped by a person")
             }
         }
     }

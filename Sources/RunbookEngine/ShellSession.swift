@@ -1,8 +1,9 @@
+import Foundation
+import RunbookSSH
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import RunbookSSH
 
 /// How one run of a script in a session ended.
 public struct ShellOutcome: Sendable, Equatable {
@@ -93,13 +94,15 @@ public final class ShellSession {
         env["ENV"] = nil
         self.host = .local(launcher: launcher, shell: shell, environment: env)
         self.snapshot = snapshot
-        self.transport = try Self.start(host, nonce: nonce, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+        self.transport = try Self.start(
+            host, nonce: nonce, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
     }
 
     /// Starts a shell on another machine over `connection`: the same session, one channel.
     /// `bound` (name, value) pairs are exported in it, handed over as data.
     public init(
-        connection: SSHConnection, bound: [(String, String)], workDirectory: URL, restoring snapshot: String = "", user: String? = nil
+        connection: SSHConnection, bound: [(String, String)], workDirectory: URL, restoring snapshot: String = "",
+        user: String? = nil
     ) throws {
         self.bound = Set(bound.map(\.0))
         self.workDirectory = workDirectory
@@ -140,12 +143,15 @@ public final class ShellSession {
 
         """#
 
-    private static func start(_ host: Host, nonce: String, directory: String?, snapshot: String, workDirectory: URL) throws -> any ShellTransport {
+    private static func start(_ host: Host, nonce: String, directory: String?, snapshot: String, workDirectory: URL) throws
+        -> any ShellTransport
+    {
         let transport: any ShellTransport
         switch host {
         case .local(let launcher, let shell, let environment):
             let command = launcher + [shell, "--noprofile", "--norc"]
-            let process = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
+            let process = try ChildProcess(
+                executable: command[0], arguments: Array(command.dropFirst()), environment: environment)
             transport = LocalShell(process: process)
         case .remote(let connection, let user, let bound):
             transport = try RemoteShell(connection: connection, user: user, nonce: nonce, bound: bound)
@@ -155,7 +161,9 @@ public final class ShellSession {
         if !snapshot.isEmpty {
             // Readonly and special names fail harmlessly; bound names come from the environment.
             // The snapshot travels as data in a quoted heredoc and is evaluated once read.
-            _ = transport.send("IFS= read -r -d '' __rb_restore <<'\(nonce)_RESTORE'\n\(snapshot)\n\(nonce)_RESTORE\neval \"$__rb_restore\" 2>/dev/null\nunset __rb_restore\n")
+            _ = transport.send(
+                "IFS= read -r -d '' __rb_restore <<'\(nonce)_RESTORE'\n\(snapshot)\n\(nonce)_RESTORE\neval \"$__rb_restore\" 2>/dev/null\nunset __rb_restore\n"
+            )
         }
         return transport
     }
@@ -208,9 +216,12 @@ public final class ShellSession {
         }
         if !transport.send(command) {
             if case .remote(let connection, _, _) = host {
-                return ShellOutcome(exitCode: 255, output: "", sessionLost: true, timedOut: false, followStopped: false, interrupted: false, connectionLost: "\(connection.endpoint): cannot send the step")
+                return ShellOutcome(
+                    exitCode: 255, output: "", sessionLost: true, timedOut: false, followStopped: false, interrupted: false,
+                    connectionLost: "\(connection.endpoint): cannot send the step")
             }
-            return lostSession(output: "", exitCode: transport.waitForExit(), timedOut: false, followStopped: false, interrupted: false)
+            return lostSession(
+                output: "", exitCode: transport.waitForExit(), timedOut: false, followStopped: false, interrupted: false)
         }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var eof = false
@@ -225,7 +236,9 @@ public final class ShellSession {
                     finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
                 }
                 if let end = outputEnd, finished != nil {
-                    let snapshotStart = (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) } ?? end) + 1
+                    let snapshotStart =
+                        (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A)
+                        } ?? end) + 1
                     if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
                         newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
                     }
@@ -299,17 +312,24 @@ public final class ShellSession {
         let text = String(decoding: printed, as: UTF8.self)
         if let code = finished, let newSnapshot {
             snapshot = Snapshot.filter(newSnapshot, excluding: bound)
-            return ShellOutcome(exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+            return ShellOutcome(
+                exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut,
+                followStopped: followStopped, interrupted: interrupted)
         }
         if let lost {
             // How the step ended is unknown; the session cannot be rebuilt without a connection.
-            return ShellOutcome(exitCode: 255, output: text, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted, connectionLost: lost)
+            return ShellOutcome(
+                exitCode: 255, output: text, sessionLost: true, timedOut: timedOut, followStopped: followStopped,
+                interrupted: interrupted, connectionLost: lost)
         }
         let code = transport.waitForExit()
-        return lostSession(output: text, exitCode: code, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+        return lostSession(
+            output: text, exitCode: code, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
     }
 
-    private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool) -> ShellOutcome {
+    private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool)
+        -> ShellOutcome
+    {
         // Only the shell: what earlier steps started in the background keeps running.
         transport.killShell()
         var connectionLost: String?
@@ -318,7 +338,9 @@ public final class ShellSession {
         } catch let error as SSHError {
             connectionLost = error.description
         } catch {}
-        return ShellOutcome(exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted, connectionLost: connectionLost)
+        return ShellOutcome(
+            exitCode: exitCode == 0 ? 1 : exitCode, output: output, sessionLost: true, timedOut: timedOut,
+            followStopped: followStopped, interrupted: interrupted, connectionLost: connectionLost)
     }
 
     /// Runs `script` with this process's terminal, for commands a person drives (`nano`,
@@ -335,29 +357,34 @@ public final class ShellSession {
         do {
             try Data(snapshot.utf8).write(to: restore)
             try Data((script + "\n").utf8).write(to: file)
-            let body = Self.prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") + """
-                source \(Self.quote(restore.path)) 2>/dev/null
-                \(errexit ? "set -eo pipefail" : "")
-                source \(Self.quote(file.path))
-                __rb_s=$?
-                set +eo pipefail
-                __rb_snapshot > "$__RB_SNAPSHOT_FILE"
-                exit $__rb_s
+            let body =
+                Self.prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") + """
+                    source \(Self.quote(restore.path)) 2>/dev/null
+                    \(errexit ? "set -eo pipefail" : "")
+                    source \(Self.quote(file.path))
+                    __rb_s=$?
+                    set +eo pipefail
+                    __rb_snapshot > "$__RB_SNAPSHOT_FILE"
+                    exit $__rb_s
 
-                """
+                    """
             try Data(body.utf8).write(to: wrapper)
             for url in [restore, file, wrapper] { chmod(url.path, 0o600) }
         } catch {
             return 127
         }
         let command = launcher + [shell, "--noprofile", "--norc", wrapper.path]
-        let status = (try? ChildProcess.runAttached(executable: command[0], arguments: Array(command.dropFirst()), environment: environment)) ?? 127
+        let status =
+            (try? ChildProcess.runAttached(
+                executable: command[0], arguments: Array(command.dropFirst()), environment: environment)) ?? 127
         if status == 0, let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) {
             snapshot = Snapshot.filter(saved, excluding: bound)
             unlink(snapshotFile.path)
             // Continue from what the person left behind.
             transport.killShell()
-            if let restarted = try? Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory) {
+            if let restarted = try? Self.start(
+                host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
+            {
                 transport = restarted
             }
         }

@@ -1,8 +1,9 @@
+import Foundation
+import RunbookSSH
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import RunbookSSH
 
 /// What a read from a session's shell found.
 enum TransportRead: Equatable {
@@ -102,7 +103,9 @@ final class RemoteShell: ShellTransport {
 
     /// Starts bash (as `user` through `sudo -n`, if given) on `connection` and waits for it to
     /// report its pid. `bound` values reach it as data read by `read`, never as script text.
-    init(connection: SSHConnection, user: String?, nonce: String, bound: [(String, String)], timeout: Double = 10) throws(SSHError) {
+    init(connection: SSHConnection, user: String?, nonce: String, bound: [(String, String)], timeout: Double = 10)
+        throws(SSHError)
+    {
         self.connection = connection
         self.exitMarker = "\(nonce)_EXIT"
         self.markFile = "/tmp/.runbook-\(nonce).t0"
@@ -112,7 +115,8 @@ final class RemoteShell: ShellTransport {
         var setup = "exec 2>&1\nprintf '%s %d\\n' \(nonce)_PID $$\n"
         for (name, value) in bound {
             // A quoted heredoc is data: no expansion, and the nonce cannot occur in a value.
-            setup += "IFS= read -r -d '' \(name) <<'\(nonce)_VALUE'\n\(value)\n\(nonce)_VALUE\n\(name)=${\(name)%$'\\n'}; export \(name)\n"
+            setup +=
+                "IFS= read -r -d '' \(name) <<'\(nonce)_VALUE'\n\(value)\n\(nonce)_VALUE\n\(name)=${\(name)%$'\\n'}; export \(name)\n"
         }
         guard channel.write(setup) else { throw SSHError.lost(connection.endpoint.description, "the shell did not start") }
         // Wait for `NONCE_PID n`.
@@ -134,7 +138,8 @@ final class RemoteShell: ShellTransport {
                 continue
             case .ended:
                 let said = String(decoding: collected + stderrText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw SSHError.channel(connection.endpoint.description, "the remote shell ended at once" + (said.isEmpty ? "" : ": \(said)"))
+                throw SSHError.channel(
+                    connection.endpoint.description, "the remote shell ended at once" + (said.isEmpty ? "" : ": \(said)"))
             case .lost(let why):
                 throw SSHError.lost(connection.endpoint.description, why)
             }
@@ -202,12 +207,15 @@ final class RemoteShell: ShellTransport {
 
     /// The remote clock is the remote's: the shell notes when the step began in a file the
     /// stop command reads. Builtins only, no fork.
-    var stepPrologue: String { "read -r __rb_up __rb_x < /proc/uptime 2>/dev/null && printf '%s\\n' \"$__rb_up\" > \(markFile)\n" }
+    var stepPrologue: String {
+        "read -r __rb_up __rb_x < /proc/uptime 2>/dev/null && printf '%s\\n' \"$__rb_up\" > \(markFile)\n"
+    }
 
     func stop(startedSince mark: UInt64, signal: Int32) {
         guard pid > 0 else { return }
         let name = signal == SIGKILL ? "KILL" : signal == SIGTERM ? "TERM" : "INT"
-        _ = try? connection.execute("exec /bin/bash -c \(ShellSession.quote(Self.stopScript)) runbook-stop \(name) \(pid) \(markFile)", timeout: 5)
+        _ = try? connection.execute(
+            "exec /bin/bash -c \(ShellSession.quote(Self.stopScript)) runbook-stop \(name) \(pid) \(markFile)", timeout: 5)
     }
 
     /// Signals the descendants of a shell started since the time in a file (seconds of

@@ -32,8 +32,14 @@ enum Snapshot {
             while i < bytes.count {
                 let c = bytes[i]
                 if let q = quote {
-                    if c == 0x5C { i += 2; continue }  // backslash escapes the next byte
-                    if c == q { quote = nil; dollarQuote = false }
+                    if c == 0x5C {
+                        i += 2
+                        continue
+                    }  // backslash escapes the next byte
+                    if c == q {
+                        quote = nil
+                        dollarQuote = false
+                    }
                 } else if c == 0x22 {
                     quote = 0x22
                 } else if c == 0x27 {

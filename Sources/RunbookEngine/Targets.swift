@@ -42,7 +42,9 @@ public struct TargetRequest: Sendable {
             if let uri = explicit[name] {
                 guide.targets[i].uri = uri
                 guide.targets[i].source = "--target"
-                guide.targets[i].hosts = [uri == "local" ? "localhost" : (try? SSHEndpoint.parse(uri, config: config))?.named ?? uri]
+                guide.targets[i].hosts = [
+                    uri == "local" ? "localhost" : (try? SSHEndpoint.parse(uri, config: config))?.named ?? uri
+                ]
             } else if let inventory, let hosts = inventory.hosts(named: name) {
                 guide.targets[i].uri = "inventory \(inventory.path) [\(name)]"
                 guide.targets[i].source = "inventory"
@@ -60,7 +62,9 @@ public struct TargetRequest: Sendable {
 /// Binds targets to machines and connects to them, before anything runs.
 public enum Targets {
     /// The placement of every target `steps` run on, bound as `TargetRequest.applied` says.
-    public static func place(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> ([String: TargetPlacement], [PreflightProblem]) {
+    public static func place(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest) -> (
+        [String: TargetPlacement], [PreflightProblem]
+    ) {
         let guide = request.applied(to: guide)
         var placements: [String: TargetPlacement] = [:]
         var problems: [PreflightProblem] = []
@@ -71,33 +75,43 @@ public enum Targets {
             let declared = guide.targets.first { $0.name == name }
             if name == "local" {
                 placements[name] = TargetPlacement(name: name, hosts: [])
-            } else if declared?.source == "inventory", let inventory = request.inventory, let hosts = inventory.hosts(named: name) {
+            } else if declared?.source == "inventory", let inventory = request.inventory, let hosts = inventory.hosts(named: name)
+            {
                 guard !hosts.isEmpty else {
-                    problems.append(PreflightProblem(message: "target \(name) is inventory group \(name) in \(inventory.path), which has no hosts", location: step.location))
+                    problems.append(
+                        PreflightProblem(
+                            message: "target \(name) is inventory group \(name) in \(inventory.path), which has no hosts",
+                            location: step.location))
                     continue
                 }
-                placements[name] = TargetPlacement(name: name, hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
+                placements[name] = TargetPlacement(
+                    name: name, hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
             } else if let uri = declared?.uri {
                 let expanded = binding.resolved(uri)
                 // An unbound variable in the address is reported as such by preflight.
                 guard !expanded.contains("$") else { continue }
                 do throws(SSHError) {
                     placements[name] = TargetPlacement(
-                        name: name, hosts: expanded == "local" ? [] : [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
+                        name: name,
+                        hosts: expanded == "local"
+                            ? [] : [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
                 } catch {
                     problems.append(PreflightProblem(message: "target \(name): \(error.description)", location: step.location))
                 }
             } else {
-                problems.append(PreflightProblem(
-                    message: "target \(name) is not bound (first used by step \(step.number) \(step.id)); "
-                        + "bind it with --target \(name)=ssh://user@host[:port], an --inventory group [\(name)], or a Host \(name) entry in ~/.ssh/config",
-                    location: step.location))
+                problems.append(
+                    PreflightProblem(
+                        message: "target \(name) is not bound (first used by step \(step.number) \(step.id)); "
+                            + "bind it with --target \(name)=ssh://user@host[:port], an --inventory group [\(name)], or a Host \(name) entry in ~/.ssh/config",
+                        location: step.location))
             }
         }
         return (placements, problems)
     }
 
-    private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError) -> SSHEndpoint {
+    private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError)
+        -> SSHEndpoint
+    {
         var endpoint = try SSHEndpoint.parse(uri, config: config)
         if let identity = declared?.identity.map({ binding.resolved($0) }), !identity.contains("$") {
             endpoint.identityFiles.insert(SSHConfig.expandingHome(identity), at: 0)
@@ -107,8 +121,12 @@ public enum Targets {
 
     /// Connects to every host of every remote placement, `forks` at a time. Each failure is a
     /// preflight problem naming the host; nothing is left connected when there is one.
-    public static func connect(_ placements: [String: TargetPlacement], options: SSHOptions, forks: Int) -> ([String: [SSHConnection]], [PreflightProblem]) {
-        let jobs = placements.values.sorted { $0.name < $1.name }.flatMap { placement in placement.hosts.map { (placement.name, $0) } }
+    public static func connect(_ placements: [String: TargetPlacement], options: SSHOptions, forks: Int) -> (
+        [String: [SSHConnection]], [PreflightProblem]
+    ) {
+        let jobs = placements.values.sorted { $0.name < $1.name }.flatMap { placement in
+            placement.hosts.map { (placement.name, $0) }
+        }
         guard !jobs.isEmpty else { return ([:], []) }
         let results = Fleet.map(jobs, forks: forks) { job -> Result<SSHConnection, SSHError> in
             do throws(SSHError) {

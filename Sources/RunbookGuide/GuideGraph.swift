@@ -42,7 +42,8 @@ extension Guide {
                 throw ChoiceError(
                     description: known.isEmpty
                         ? "--choose \(groupName)=\(optionName): this guide has no choice groups"
-                        : "--choose \(groupName)=\(optionName): no such choice group; groups are: \(known.joined(separator: ", "))")
+                        : "--choose \(groupName)=\(optionName): no such choice group; groups are: \(known.joined(separator: ", "))"
+                )
             }
             let group = guide.choices[g]
             let wanted = optionName.lowercased()

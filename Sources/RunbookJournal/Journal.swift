@@ -1,8 +1,9 @@
+import Foundation
+import GRDB
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import GRDB
 
 /// A run's header row.
 public struct RunRecord: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
@@ -151,7 +152,9 @@ public final class Journal: @unchecked Sendable {
     public static func create(in runDirectory: URL, run: RunRecord, steps: [StepRecord]) throws(JournalError) -> Journal {
         let url = Self.url(in: runDirectory)
         let fd = Glibc.open(url.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw JournalError(description: "\(url.path): cannot create the journal: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw JournalError(description: "\(url.path): cannot create the journal: \(String(cString: strerror(errno)))")
+        }
         Glibc.close(fd)
         let journal = try Journal(url: url)
         do {
@@ -242,13 +245,16 @@ public final class Journal: @unchecked Sendable {
     /// Records that a step is starting; durable before the step runs.
     public func stepStarted(_ number: Int, at time: Double) throws(JournalError) {
         try write { db in
-            try db.execute(sql: "UPDATE step SET status = 'running', started = ?, ended = NULL WHERE number = ?", arguments: [time, number])
+            try db.execute(
+                sql: "UPDATE step SET status = 'running', started = ?, ended = NULL WHERE number = ?", arguments: [time, number])
         }
     }
 
     /// Records how a step ended and each target's shell snapshot, in one transaction; with
     /// `nextStarting`, also the next step's started record (one commit between two steps).
-    public func stepFinished(_ record: StepRecord, snapshots: [String: String], hosts: [HostRecord] = [], nextStarting next: Int? = nil) throws(JournalError) {
+    public func stepFinished(
+        _ record: StepRecord, snapshots: [String: String], hosts: [HostRecord] = [], nextStarting next: Int? = nil
+    ) throws(JournalError) {
         try write { db in
             try record.update(db)
             for host in hosts { try host.upsert(db) }
@@ -259,7 +265,8 @@ public final class Journal: @unchecked Sendable {
             }
             for (target, content) in snapshots {
                 try db.execute(
-                    sql: "INSERT INTO snapshot (target, content, step) VALUES (?, ?, ?) ON CONFLICT(target) DO UPDATE SET content = excluded.content, step = excluded.step",
+                    sql:
+                        "INSERT INTO snapshot (target, content, step) VALUES (?, ?, ?) ON CONFLICT(target) DO UPDATE SET content = excluded.content, step = excluded.step",
                     arguments: [target, content, record.number])
             }
         }
@@ -280,7 +287,8 @@ public final class Journal: @unchecked Sendable {
     /// Records a step's outcome decided without running it (confirmed, skipped).
     public func decide(_ number: Int, status: String, note: String, at time: Double) throws(JournalError) {
         try write { db in
-            try db.execute(sql: "UPDATE step SET status = ?, note = ?, ended = ? WHERE number = ?", arguments: [status, note, time, number])
+            try db.execute(
+                sql: "UPDATE step SET status = ?, note = ?, ended = ? WHERE number = ?", arguments: [status, note, time, number])
         }
     }
 
@@ -320,9 +328,10 @@ public final class Journal: @unchecked Sendable {
     public func snapshots() throws(JournalError) -> [String: String] {
         do {
             return try queue.read { db in
-                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT target, content FROM snapshot").map {
-                    ($0["target"] as String, $0["content"] as String)
-                })
+                Dictionary(
+                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT target, content FROM snapshot").map {
+                        ($0["target"] as String, $0["content"] as String)
+                    })
             }
         } catch {
             throw JournalError(description: "\(url.path): \(error)")
@@ -365,8 +374,12 @@ public final class RunLock {
             var holder = [UInt8](repeating: 0, count: 32)
             let n = pread(descriptor, &holder, holder.count, 0)
             Glibc.close(descriptor)
-            let pid = n > 0 ? String(decoding: holder[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "another process"
-            throw JournalError(description: "run \(runDirectory.lastPathComponent) is in use by process \(pid); wait for it to end")
+            let pid =
+                n > 0
+                ? String(decoding: holder[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                : "another process"
+            throw JournalError(
+                description: "run \(runDirectory.lastPathComponent) is in use by process \(pid); wait for it to end")
         }
         fd = descriptor
         ftruncate(fd, 0)

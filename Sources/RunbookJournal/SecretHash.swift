@@ -1,5 +1,5 @@
-import Foundation
 internal import CCrypto
+import Foundation
 
 /// How a run records a secret binding: never the value, only a salted, slow hash of it
 /// (PBKDF2-HMAC-SHA256 from libcrypto), so that a resume can tell whether the secret given

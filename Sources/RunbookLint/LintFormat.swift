@@ -57,22 +57,28 @@ public enum LintFormat: String, Sendable, CaseIterable {
     }
 
     static func json(_ findings: [Diagnostic]) -> String {
-        JSONOutput.encode(JSONDocument(findings: findings.map {
-            JSONFinding(rule: $0.rule, severity: $0.severity.rawValue, file: $0.location.file, line: $0.location.line, column: $0.location.column, message: $0.message, fix: $0.fix)
-        })) + "\n"
+        JSONOutput.encode(
+            JSONDocument(
+                findings: findings.map {
+                    JSONFinding(
+                        rule: $0.rule, severity: $0.severity.rawValue, file: $0.location.file, line: $0.location.line,
+                        column: $0.location.column, message: $0.message, fix: $0.fix)
+                })) + "\n"
     }
 
     /// GitHub's escaping: `%`, CR and LF everywhere; `:` and `,` in properties too.
     static func github(_ finding: Diagnostic) -> String {
         func data(_ text: String) -> String {
-            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+                of: "\n", with: "%0A")
         }
         func property(_ text: String) -> String {
             data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
         }
         let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
         let message = finding.message + (finding.fix.map { " (fix: \($0))" } ?? "")
-        return "::\(command) file=\(property(finding.location.file)),line=\(finding.location.line),col=\(finding.location.column),title=\(property("runbook " + finding.rule))::\(data(message))\n"
+        return
+            "::\(command) file=\(property(finding.location.file)),line=\(finding.location.line),col=\(finding.location.column),title=\(property("runbook " + finding.rule))::\(data(message))\n"
     }
 
     static func sarif(_ findings: [Diagnostic]) -> String {
@@ -87,7 +93,10 @@ public enum LintFormat: String, Sendable, CaseIterable {
             // The path as a URI reference (`my guide.md` → `my%20guide.md`), as the schema's
             // uri-reference format and code scanning require; a region only for a real line.
             var physical: [String: Any] = [
-                "artifactLocation": ["uri": finding.location.file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? finding.location.file]
+                "artifactLocation": [
+                    "uri": finding.location.file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)
+                        ?? finding.location.file
+                ]
             ]
             if finding.location.line >= 1 {
                 physical["region"] = ["startLine": finding.location.line, "startColumn": max(1, finding.location.column)]
@@ -103,12 +112,16 @@ public enum LintFormat: String, Sendable, CaseIterable {
         let document: [String: Any] = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": ["name": "runbook", "rules": rules]],
-                "results": results,
-            ]],
+            "runs": [
+                [
+                    "tool": ["driver": ["name": "runbook", "rules": rules]],
+                    "results": results,
+                ]
+            ],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

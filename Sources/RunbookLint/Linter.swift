@@ -140,7 +140,8 @@ public enum Linter {
         // The reader's own problems (front matter, encoding) are findings too.
         findings += guide.diagnostics.filter { $0.rule != BadAnnotationRule.id && !options.disabled.contains($0.rule) }
         // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
-        let placeholderLines = Set(findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
+        let placeholderLines = Set(
+            findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
         findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
         let suppressions = Suppressions(linted)
         findings = findings.filter { !suppressions.suppresses($0) }
@@ -165,7 +166,9 @@ struct Suppressions {
                 if key == "disable-file" { file.formUnion(rules) }
                 // Up to the end of the next block; a later comment before that block wins.
                 if key == "disable", let block = linted.fences.first(where: { $0.open > number }),
-                    !linted.lines[index + 1..<(block.open - 1)].contains(where: { $0.contains("runbook-lint") && $0.contains("disable=") })
+                    !linted.lines[index + 1..<(block.open - 1)].contains(where: {
+                        $0.contains("runbook-lint") && $0.contains("disable=")
+                    })
                 {
                     ranges.append((rules, number...block.close))
                 }
@@ -222,7 +225,9 @@ public struct Fence: Sendable, Equatable {
             let marker = String(line.prefix { $0 == line.first })
             current = (marker, number, String(line.dropFirst(marker.count)).trimmedInline, raw.prefix { $0 == " " }.count)
         }
-        if let block = current { fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent)) }
+        if let block = current {
+            fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent))
+        }
         return fences
     }
 }

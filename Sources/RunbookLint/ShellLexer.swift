@@ -61,7 +61,9 @@ struct ShellScan {
             if isNameStart(next) {
                 var j = i + 1
                 while j < chars.count, isName(chars[j]) { j += 1 }
-                uses.append(VariableUse(name: String(String.UnicodeScalarView(chars[(i + 1)..<j])), line: line, column: column, defaulted: false))
+                uses.append(
+                    VariableUse(
+                        name: String(String.UnicodeScalarView(chars[(i + 1)..<j])), line: line, column: column, defaulted: false))
                 return j - i
             }
             if next == "{" {
@@ -76,7 +78,10 @@ struct ShellScan {
                 guard j > start, isNameStart(chars[start]) else { return 2 }
                 let name = String(String.UnicodeScalarView(chars[start..<j]))
                 var op = ""
-                if j < chars.count, chars[j] == ":" { op.append(":"); j += 1 }
+                if j < chars.count, chars[j] == ":" {
+                    op.append(":")
+                    j += 1
+                }
                 if j < chars.count, "-=?+".unicodeScalars.contains(chars[j]) { op.unicodeScalars.append(chars[j]) }
                 let defaulted = op.count >= 1 && op != ":"
                 if op.hasSuffix("=") && defines[name] == nil { defines[name] = line }
@@ -103,22 +108,34 @@ struct ShellScan {
                         var text = String(String.UnicodeScalarView(chars[i..<j]))
                         if doc.strip { text = String(text.drop { $0 == "\t" }) }
                         if text == doc.delimiter {
-                            for k in i..<j { emit(chars[k], blank: true); advance(chars[k]) }
+                            for k in i..<j {
+                                emit(chars[k], blank: true)
+                                advance(chars[k])
+                            }
                             i = j
-                            if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                            if i < chars.count {
+                                emit(chars[i])
+                                advance(chars[i])
+                                i += 1
+                            }
                             break
                         }
                         var k = i
                         while k < j {
                             if !doc.quoted, chars[k] == "\\", k + 1 < j {
-                                emit(chars[k], blank: true); advance(chars[k])
-                                emit(chars[k + 1], blank: true); advance(chars[k + 1])
+                                emit(chars[k], blank: true)
+                                advance(chars[k])
+                                emit(chars[k + 1], blank: true)
+                                advance(chars[k + 1])
                                 k += 2
                                 continue
                             }
                             if !doc.quoted, chars[k] == "$" {
                                 let n = dollar(at: k)
-                                for m in k..<(k + n) { emit(chars[m], blank: true); advance(chars[m]) }
+                                for m in k..<(k + n) {
+                                    emit(chars[m], blank: true)
+                                    advance(chars[m])
+                                }
                                 k += n
                                 continue
                             }
@@ -127,7 +144,11 @@ struct ShellScan {
                             k += 1
                         }
                         i = j
-                        if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                        if i < chars.count {
+                            emit(chars[i])
+                            advance(chars[i])
+                            i += 1
+                        }
                     }
                 }
                 atWordStart = true
@@ -152,13 +173,19 @@ struct ShellScan {
                 while i < chars.count, chars[i] != "'" {
                     if chars[i] == "\\", i > 0, i + 1 < chars.count, chars[i + 1] == "'" {
                         // $'it\'s': the escaped quote stays inside.
-                        emit(chars[i], blank: true); advance(chars[i]); i += 1
+                        emit(chars[i], blank: true)
+                        advance(chars[i])
+                        i += 1
                     }
                     emit(chars[i], blank: true)
                     advance(chars[i])
                     i += 1
                 }
-                if i < chars.count { emit(chars[i]); advance(chars[i]); i += 1 }
+                if i < chars.count {
+                    emit(chars[i])
+                    advance(chars[i])
+                    i += 1
+                }
                 atWordStart = false
                 continue
             case "\"":
@@ -178,17 +205,25 @@ struct ShellScan {
             case "$":
                 if i + 1 < chars.count, chars[i + 1] == "(" {
                     stack.append((2, 1))
-                    emit(c); advance(c); emit("("); advance("(")
+                    emit(c)
+                    advance(c)
+                    emit("(")
+                    advance("(")
                     i += 2
                     atWordStart = true
                     continue
                 }
                 if i + 1 < chars.count, chars[i + 1] == "'", context != 1 {
-                    emit(c); advance(c); i += 1
+                    emit(c)
+                    advance(c)
+                    i += 1
                     continue
                 }
                 let n = dollar(at: i)
-                for k in i..<(i + n) { emit(chars[k], blank: context == 1); advance(chars[k]) }
+                for k in i..<(i + n) {
+                    emit(chars[k], blank: context == 1)
+                    advance(chars[k])
+                }
                 i += n
                 atWordStart = false
                 continue
@@ -199,10 +234,15 @@ struct ShellScan {
                 if stack[stack.count - 1].depth == 0 { stack.removeLast() }
             case "<" where context != 1:
                 // <<DELIM, <<-DELIM, <<'DELIM', <<"DELIM", <<\DELIM; not <<< (a here-string).
-                if i + 1 < chars.count, chars[i + 1] == "<", !(i + 2 < chars.count && chars[i + 2] == "<"), !(i > 0 && chars[i - 1] == "<") {
+                if i + 1 < chars.count, chars[i + 1] == "<", !(i + 2 < chars.count && chars[i + 2] == "<"),
+                    !(i > 0 && chars[i - 1] == "<")
+                {
                     var j = i + 2
                     var strip = false
-                    if j < chars.count, chars[j] == "-" { strip = true; j += 1 }
+                    if j < chars.count, chars[j] == "-" {
+                        strip = true
+                        j += 1
+                    }
                     while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
                     var quoted = false
                     var delimiter = ""
@@ -213,7 +253,10 @@ struct ShellScan {
                     }
                     if !delimiter.isEmpty {
                         heredocs.append((delimiter, quoted, strip))
-                        for k in i..<j { emit(chars[k]); advance(chars[k]) }
+                        for k in i..<j {
+                            emit(chars[k])
+                            advance(chars[k])
+                        }
                         i = j
                         atWordStart = false
                         continue
@@ -224,22 +267,28 @@ struct ShellScan {
             }
             emit(c, blank: context == 1)
             advance(c)
-            atWordStart = c == " " || c == "\t" || c == "\n" || c == ";" || c == "&" || c == "|" || c == "(" || c == "{" || c == "`"
+            atWordStart =
+                c == " " || c == "\t" || c == "\n" || c == ";" || c == "&" || c == "|" || c == "(" || c == "{" || c == "`"
             i += 1
         }
         if definitions { findDefinitions(String(decoding: skeleton, as: UTF8.self)) }
     }
 
     private static let assignment = try! NSRegularExpression(
-        pattern: #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#)
+        pattern:
+            #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#
+    )
     private static let declaration = try! NSRegularExpression(
-        pattern: #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=[^\s;&|]*)?)+)"#)
+        pattern:
+            #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=[^\s;&|]*)?)+)"#)
     private static let reader = try! NSRegularExpression(
-        pattern: #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]*[pdtnNuaiCc]\s+\S+|\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
+        pattern:
+            #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]*[pdtnNuaiCc]\s+\S+|\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
     private static let loop = try! NSRegularExpression(pattern: #"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b"#)
     private static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
-    private static let imports = try! NSRegularExpression(pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
+    private static let imports = try! NSRegularExpression(
+        pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
     /// Keywords one of which a line needs, as a word, before each pattern is tried.
     private static let declarationWords = bytes(["export", "local", "declare", "readonly", "typeset"])
@@ -258,7 +307,9 @@ struct ShellScan {
             for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
                 let end = start + needle.count
                 guard bytes[start..<end].elementsEqual(needle) else { continue }
-                if (start == 0 || !ASCII.isWord(bytes[start - 1])) && (end == bytes.count || !ASCII.isWord(bytes[end])) { return true }
+                if (start == 0 || !ASCII.isWord(bytes[start - 1])) && (end == bytes.count || !ASCII.isWord(bytes[end])) {
+                    return true
+                }
             }
             return false
         }
@@ -270,7 +321,9 @@ struct ShellScan {
         for k in bytes.indices.dropFirst() where bytes[k] == UInt8(ascii: "=") {
             let before = bytes[k - 1]
             if ASCII.isWord(before) || before == UInt8(ascii: "]") { return true }
-            if before == UInt8(ascii: "+"), k >= 2, ASCII.isWord(bytes[k - 2]) || bytes[k - 2] == UInt8(ascii: "]") { return true }
+            if before == UInt8(ascii: "+"), k >= 2, ASCII.isWord(bytes[k - 2]) || bytes[k - 2] == UInt8(ascii: "]") {
+                return true
+            }
         }
         return false
     }
@@ -291,7 +344,9 @@ struct ShellScan {
                 // A=1 B=2 cmd: the earlier prefixes are assignments too.
                 let prefix = ns.substring(with: m.range(at: 1))
                 for word in prefix.split(separator: " ") {
-                    if let eq = word.firstIndex(of: "=") { define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0]) }
+                    if let eq = word.firstIndex(of: "=") {
+                        define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0])
+                    }
                 }
             }
             for m in Self.hasWord(bytes, Self.declarationWords) ? Self.declaration.matches(in: text, range: range) : [] {
@@ -300,18 +355,24 @@ struct ShellScan {
                 }
             }
             for m in Self.hasWord(bytes, Self.readerWords) ? Self.reader.matches(in: text, range: range) : [] {
-                for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) { define(String(word)) }
+                for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                    define(String(word))
+                }
                 // read -a NAME, read -p PROMPT: an option's argument.
                 let options = ns.substring(with: m.range(at: 2))
                 if let r = options.range(of: #"-[A-Za-z]*a\s+([A-Za-z_][A-Za-z0-9_]*)"#, options: .regularExpression) {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for (pattern, words) in [(Self.loop, Self.loopWords), (Self.printfV, Self.printfWords), (Self.getopts, Self.getoptsWords)]
+            for (pattern, words) in [
+                (Self.loop, Self.loopWords), (Self.printfV, Self.printfWords), (Self.getopts, Self.getoptsWords),
+            ]
             where Self.hasWord(bytes, words) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }
-            if text.includesAny(Self.importWords), Self.imports.firstMatch(in: text, range: range) != nil { importsUnknown = true }
+            if text.includesAny(Self.importWords), Self.imports.firstMatch(in: text, range: range) != nil {
+                importsUnknown = true
+            }
         }
     }
 }

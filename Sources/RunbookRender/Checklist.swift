@@ -85,7 +85,8 @@ public enum Checklist {
                 let instructions = step.instructions ?? step.code
                 let code = step.code.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !code.isEmpty, instructions != step.code, instructions.hasSuffix(code) {
-                    entry["text"] = present(String(instructions.dropLast(code.count)).trimmingCharacters(in: .whitespacesAndNewlines))
+                    entry["text"] = present(
+                        String(instructions.dropLast(code.count)).trimmingCharacters(in: .whitespacesAndNewlines))
                     entry["code"] = present(code)
                 } else {
                     entry["text"] = present(instructions)

@@ -67,7 +67,8 @@ public enum GraphRenderer {
     }
 
     static func label(_ step: Step) -> String {
-        let first = (step.kind == .manual ? step.instructions ?? "" : step.code)
+        let first =
+            (step.kind == .manual ? step.instructions ?? "" : step.code)
             .split(separator: "\n").map { $0.trimmedInline }
             .first { !$0.isEmpty && !$0.hasPrefix("#") } ?? step.id
         let clipped = first.count > 40 ? String(first.prefix(37)) + "…" : first

@@ -42,7 +42,9 @@ public struct PlanDocument: Encodable, Sendable {
         var type: String
         var value: ExpectationValue
         enum ExpectationValue: Encodable {
-            case int(Int), text(String), ints([Int])
+            case int(Int)
+            case text(String)
+            case ints([Int])
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.singleValueContainer()
                 switch self {
@@ -129,7 +131,9 @@ public struct PlanDocument: Encodable, Sendable {
         choices = guide.choices.map { group in
             ChoiceEntry(
                 id: group.id,
-                options: group.options.map { OptionEntry(id: $0.id, title: $0.title, recommended: $0.recommended, line: $0.line) },
+                options: group.options.map {
+                    OptionEntry(id: $0.id, title: $0.title, recommended: $0.recommended, line: $0.line)
+                },
                 chosen: group.chosen, reason: group.reason, line: group.line)
         }
         let slugs = guide.sections.map(\.slug)

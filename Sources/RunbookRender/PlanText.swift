@@ -82,7 +82,8 @@ public enum PlanText {
                 lastSection = step.section
                 let section = guide.sections[step.section]
                 let heading = section.index == 0 ? "(before the first heading)" : section.heading
-                let flow = section.flow == .optional ? "  [optional: \(section.role ?? "optional") — runs only with --section]" : ""
+                let flow =
+                    section.flow == .optional ? "  [optional: \(section.role ?? "optional") — runs only with --section]" : ""
                 out.append("  § \(heading)\(flow)")
             }
             out.append(contentsOf: stepLines(step, guide: guide, binding: binding))
@@ -106,7 +107,8 @@ public enum PlanText {
         if step.traits.foregroundServer { flags.append("foreground server: never returns") }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }
         let target = step.target.description + (step.target.reason == "default" ? "" : "")
-        let head = String(format: "%4d  ", step.number)
+        let head =
+            String(format: "%4d  ", step.number)
             + "\(step.id)  \(kind)  \(step.target.reason == "person" ? "by" : "on") \(target)  :\(step.location.line)"
             + (flags.isEmpty ? "" : "  (\(flags.joined(separator: "; ")))")
         var lines = [head]
@@ -114,7 +116,9 @@ public enum PlanText {
         switch step.kind {
         case .manual: body = step.instructions ?? step.code
         case .variables:
-            let names = guide.variables.filter { $0.location.line >= step.codeLine && $0.location.line < step.codeLine + step.code.lines.count }.map(\.name)
+            let names = guide.variables.filter {
+                $0.location.line >= step.codeLine && $0.location.line < step.codeLine + step.code.lines.count
+            }.map(\.name)
             body = "declares " + names.joined(separator: ", ")
         default: body = step.code
         }
@@ -128,7 +132,8 @@ public enum PlanText {
         if preview.count > 3 { lines.append("          … \(preview.count - 3) more line\(preview.count - 3 == 1 ? "" : "s")") }
         let expectations = step.expectations.filter { $0 != .exitStatus(0) }
         if !expectations.isEmpty {
-            lines.append("        expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; "))
+            lines.append(
+                "        expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; "))
         }
         if !step.verifies.isEmpty { lines.append("        checks: " + step.verifies.joined(separator: ", ")) }
         if let session = step.opensSession { lines.append("        ⇒ opens a session on \(session); later steps run there") }

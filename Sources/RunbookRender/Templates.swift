@@ -37,7 +37,8 @@ public enum Templates {
         do {
             parsed = try MustacheTemplate(string: template)
         } catch let error as MustacheTemplate.ParserError {
-            throw TemplateError(description: "line \(error.context.lineNumber), column \(error.context.columnNumber): \(error.error)")
+            throw TemplateError(
+                description: "line \(error.context.lineNumber), column \(error.context.columnNumber): \(error.error)")
         } catch {
             throw TemplateError(description: "\(error)")
         }

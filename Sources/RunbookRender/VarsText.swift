@@ -26,7 +26,8 @@ public enum VarsText {
                 flags.append(value.placeholder.map { "MISSING: placeholder \($0)" } ?? "MISSING")
             }
             if value.variable == nil { flags.append("not declared") }
-            var line = value.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            var line =
+                value.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
                 + "  \(shown)  [\(value.source)\(flags.isEmpty ? "" : "; " + flags.joined(separator: ", "))]"
             if let description = value.variable?.description { line += "  # \(description)" }
             out.append(line)
@@ -79,7 +80,9 @@ public enum VarsText {
             var notes: [String] = []
             if variable.required { notes.append("required") }
             if variable.secret { notes.append("secret: keep this file out of version control") }
-            if variable.required, let d = variable.defaultValue, !d.isEmpty { notes.append("the guide's \"\(d)\" is a placeholder") }
+            if variable.required, let d = variable.defaultValue, !d.isEmpty {
+                notes.append("the guide's \"\(d)\" is a placeholder")
+            }
             if variable.derived, let d = variable.defaultValue { notes.append("derived: defaults to \(d)") }
             if !notes.isEmpty { out.append("# " + notes.joined(separator: "; ")) }
             if variable.required {

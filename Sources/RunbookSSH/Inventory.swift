@@ -25,7 +25,11 @@ public struct Inventory: Sendable {
     /// Parses inventory text; a malformed line is an error naming `path:line`.
     public init(text: String, path: String) throws(InventoryError) {
         self.path = path
-        enum Section { case hosts(String), vars(String), children(String) }
+        enum Section {
+            case hosts(String)
+            case vars(String)
+            case children(String)
+        }
         var section = Section.hosts("ungrouped")
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
@@ -34,7 +38,9 @@ public struct Inventory: Sendable {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), line.count > 2 else {
-                    throw InventoryError(path: path, line: number, message: "a section header must look like [group], [group:vars] or [group:children]")
+                    throw InventoryError(
+                        path: path, line: number,
+                        message: "a section header must look like [group], [group:vars] or [group:children]")
                 }
                 let name = String(line.dropFirst().dropLast())
                 let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
@@ -45,7 +51,9 @@ public struct Inventory: Sendable {
                 case "": section = .hosts(group)
                 case "vars": section = .vars(group)
                 case "children": section = .children(group)
-                default: throw InventoryError(path: path, line: number, message: "unknown section kind ':\(parts[1])' (expected :vars or :children)")
+                default:
+                    throw InventoryError(
+                        path: path, line: number, message: "unknown section kind ':\(parts[1])' (expected :vars or :children)")
                 }
                 if groups[group] == nil { groups[group] = [] }
                 if groupLines[group] == nil { groupLines[group] = number }
@@ -81,7 +89,9 @@ public struct Inventory: Sendable {
                 }
                 let key = line[..<eq].trimmingCharacters(in: .whitespaces)
                 var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q { value = String(value.dropFirst().dropLast()) }
+                if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                    value = String(value.dropFirst().dropLast())
+                }
                 groupVars[group, default: [:]][key] = value
             case .children(let group):
                 guard Self.validName(line) else {
@@ -92,7 +102,9 @@ public struct Inventory: Sendable {
         }
         for (group, kids) in children {
             for kid in kids where groups[kid] == nil {
-                throw InventoryError(path: path, line: groupLines[group] ?? 1, message: "[\(group):children] names '\(kid)', which is not a group in this inventory")
+                throw InventoryError(
+                    path: path, line: groupLines[group] ?? 1,
+                    message: "[\(group):children] names '\(kid)', which is not a group in this inventory")
             }
         }
     }
@@ -184,15 +196,20 @@ public struct Inventory: Sendable {
     /// `web[01:03].example.com` → web01…web03; `db[a:c]` → dba, dbb, dbc.
     static func expand(_ pattern: String, path: String, line number: Int) throws(InventoryError) -> [String] {
         guard let open = pattern.firstIndex(of: "["), let close = pattern[open...].firstIndex(of: "]") else { return [pattern] }
-        let inside = pattern[pattern.index(after: open)..<close].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let inside = pattern[pattern.index(after: open)..<close].split(separator: ":", omittingEmptySubsequences: false).map(
+            String.init)
         let prefix = String(pattern[..<open])
         let suffix = String(pattern[pattern.index(after: close)...])
-        guard inside.count == 2 else { throw InventoryError(path: path, line: number, message: "a host range must look like [01:10] or [a:f]") }
+        guard inside.count == 2 else {
+            throw InventoryError(path: path, line: number, message: "a host range must look like [01:10] or [a:f]")
+        }
         if let low = Int(inside[0]), let high = Int(inside[1]), low <= high, high - low < 10_000 {
             let width = inside[0].count
             return (low...high).map { prefix + String(format: "%0\(width)d", $0) + suffix }
         }
-        if inside[0].count == 1, inside[1].count == 1, let a = inside[0].unicodeScalars.first?.value, let b = inside[1].unicodeScalars.first?.value, a <= b {
+        if inside[0].count == 1, inside[1].count == 1, let a = inside[0].unicodeScalars.first?.value,
+            let b = inside[1].unicodeScalars.first?.value, a <= b
+        {
             return (a...b).compactMap { Unicode.Scalar($0).map { prefix + String(Character($0)) + suffix } }
         }
         throw InventoryError(path: path, line: number, message: "cannot expand the host range [\(inside.joined(separator: ":"))]")

@@ -1,8 +1,9 @@
+internal import CLibSSH2
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-internal import CLibSSH2
 
 /// How a host's key compares with known_hosts.
 enum HostKeyCheck: Equatable {
@@ -15,7 +16,9 @@ enum HostKeyCheck: Equatable {
 /// ever appended to, so nothing in it is lost.
 enum KnownHosts {
     /// Compares the key the server presented with the file.
-    static func check(session: OpaquePointer, endpoint: SSHEndpoint, key: UnsafePointer<CChar>, length: Int, type: Int32, path: String) throws(SSHError) -> HostKeyCheck {
+    static func check(
+        session: OpaquePointer, endpoint: SSHEndpoint, key: UnsafePointer<CChar>, length: Int, type: Int32, path: String
+    ) throws(SSHError) -> HostKeyCheck {
         guard let hosts = libssh2_knownhost_init(session) else {
             throw SSHError.handshake(endpoint.description, "cannot initialise the known-hosts list")
         }
@@ -24,7 +27,9 @@ enum KnownHosts {
             for line in text.split(whereSeparator: \.isNewline) {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("@") { continue }
-                _ = trimmed.withCString { libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH)) }
+                _ = trimmed.withCString {
+                    libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
+                }
             }
         }
         let mask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
@@ -40,7 +45,8 @@ enum KnownHosts {
 
     /// Appends `name keytype base64` to the file (creating it and its directory privately),
     /// as `ssh -o StrictHostKeyChecking=accept-new` does.
-    static func append(endpoint: SSHEndpoint, key: UnsafePointer<CChar>, length: Int, type: Int32, path: String) throws(SSHError) {
+    static func append(endpoint: SSHEndpoint, key: UnsafePointer<CChar>, length: Int, type: Int32, path: String) throws(SSHError)
+    {
         guard let name = keyTypeName(type) else {
             throw SSHError.handshake(endpoint.description, "the host key's type (\(type)) is unknown; not recorded")
         }
@@ -50,7 +56,8 @@ enum KnownHosts {
         if !directory.isEmpty { mkdir(directory, 0o700) }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SSHError.handshake(endpoint.description, "cannot record its host key in \(path): \(String(cString: strerror(errno)))")
+            throw SSHError.handshake(
+                endpoint.description, "cannot record its host key in \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         // Several hosts of a group may be accepted at once: one line per write, under a lock.
@@ -64,7 +71,8 @@ enum KnownHosts {
         let written = text.withCString { write(fd, $0, strlen($0)) }
         flock(fd, LOCK_UN)
         if written < 0 {
-            throw SSHError.handshake(endpoint.description, "cannot record its host key in \(path): \(String(cString: strerror(errno)))")
+            throw SSHError.handshake(
+                endpoint.description, "cannot record its host key in \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// The parts of `~/.ssh/config` runbook honours: `Host` blocks with `HostName`, `User`, `Port`
 /// and `IdentityFile`, read as OpenSSH reads them (the first value obtained wins;
@@ -42,7 +43,9 @@ public struct SSHConfig: Sendable {
                 skipping = true
             case "include" where !skipping && includeDepth < 8:
                 for path in value.split(separator: " ").map(String.init) {
-                    let full = path.hasPrefix("/") || path.hasPrefix("~/") ? Self.expandingHome(path, home: home) : home + "/.ssh/" + path
+                    let full =
+                        path.hasPrefix("/") || path.hasPrefix("~/")
+                        ? Self.expandingHome(path, home: home) : home + "/.ssh/" + path
                     for file in Self.glob(full) {
                         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
                         let included = SSHConfig(text: text, home: home, includeDepth: includeDepth + 1)
@@ -82,7 +85,8 @@ public struct SSHConfig: Sendable {
     }
 
     /// The endpoint for `alias`: explicit `user` and `port` win over the config.
-    public func endpoint(for alias: String, user: String?, port: Int?, defaultUser: String = SSHEndpoint.localUser) -> SSHEndpoint {
+    public func endpoint(for alias: String, user: String?, port: Int?, defaultUser: String = SSHEndpoint.localUser) -> SSHEndpoint
+    {
         var hostName: String?
         var configUser: String?
         var configPort: Int?

@@ -1,8 +1,9 @@
+internal import CLibSSH2
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-internal import CLibSSH2
 
 /// How to connect and whom to trust.
 public struct SSHOptions: Sendable {
@@ -124,14 +125,18 @@ public final class SSHConnection: @unchecked Sendable {
         let fingerprint = KnownHosts.fingerprint(session: session)
         var recorded = false
         do throws(SSHError) {
-            switch try KnownHosts.check(session: session, endpoint: endpoint, key: key, length: length, type: type, path: options.knownHostsFile) {
+            switch try KnownHosts.check(
+                session: session, endpoint: endpoint, key: key, length: length, type: type, path: options.knownHostsFile)
+            {
             case .match:
                 break
             case .mismatch:
-                throw SSHError.changedHostKey(host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile)
+                throw SSHError.changedHostKey(
+                    host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile)
             case .notFound:
                 guard options.acceptNewHostKeys else {
-                    throw SSHError.unknownHostKey(host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile)
+                    throw SSHError.unknownHostKey(
+                        host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile)
                 }
                 try KnownHosts.append(endpoint: endpoint, key: key, length: length, type: type, path: options.knownHostsFile)
                 recorded = true
@@ -196,7 +201,9 @@ public final class SSHConnection: @unchecked Sendable {
     }
 
     /// ssh-agent, then identity files: explicit ones, the host's, then `~/.ssh/id_{ed25519,ecdsa,rsa}`.
-    private static func authenticate(session: OpaquePointer, endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> String {
+    private static func authenticate(session: OpaquePointer, endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError)
+        -> String
+    {
         var tried: [String] = []
         let user = endpoint.user
         if options.useAgent, let socket = options.agentSocket, !socket.isEmpty {
@@ -233,11 +240,16 @@ public final class SSHConnection: @unchecked Sendable {
             }
             if libssh2_session_last_errno(session) == LIBSSH2_ERROR_SOCKET_DISCONNECT { break }
         }
-        let list = tried.isEmpty ? "no identity to offer (no agent, no --identity, no ~/.ssh/id_*)" : "tried " + tried.joined(separator: ", ")
+        let list =
+            tried.isEmpty
+            ? "no identity to offer (no agent, no --identity, no ~/.ssh/id_*)" : "tried " + tried.joined(separator: ", ")
         throw SSHError.authentication("\(endpoint.description)", "publickey; \(list)")
     }
 
-    private enum AgentResult { case success, failure(String) }
+    private enum AgentResult {
+        case success
+        case failure(String)
+    }
 
     private static func agentAuthenticate(session: OpaquePointer, user: String, socket: String) -> AgentResult {
         guard let agent = libssh2_agent_init(session) else { return .failure("cannot start") }
@@ -337,7 +349,8 @@ public final class SSHConnection: @unchecked Sendable {
 
     static func failure(_ endpoint: SSHEndpoint, _ code: Int32, _ message: String) -> SSHError {
         switch code {
-        case LIBSSH2_ERROR_SOCKET_DISCONNECT, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_TIMEOUT, LIBSSH2_ERROR_BAD_SOCKET:
+        case LIBSSH2_ERROR_SOCKET_DISCONNECT, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_TIMEOUT,
+            LIBSSH2_ERROR_BAD_SOCKET:
             .lost(endpoint.description, message)
         default:
             .channel(endpoint.description, message)
@@ -406,7 +419,8 @@ public final class SSHChannel: @unchecked Sendable {
         for stderr in [false, true] {
             let n = buffer.withUnsafeMutableBufferPointer { pointer in
                 pointer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: pointer.count) {
-                    stderr ? rb_ssh2_channel_read_stderr(handle, $0, pointer.count) : rb_ssh2_channel_read(handle, $0, pointer.count)
+                    stderr
+                        ? rb_ssh2_channel_read_stderr(handle, $0, pointer.count) : rb_ssh2_channel_read(handle, $0, pointer.count)
                 }
             }
             if n > 0 { return stderr ? .stderr(n) : .data(n) }
@@ -463,7 +477,8 @@ enum PrivateKeyFile {
         let magic = Array("openssh-key-v1\0".utf8)
         guard bytes.count > magic.count + 4, Array(bytes[0..<magic.count]) == magic else { return false }
         var offset = magic.count
-        let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+        let length =
+            Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
         offset += 4
         guard offset + length <= bytes.count else { return false }
         return String(decoding: bytes[offset..<(offset + length)], as: UTF8.self) != "none"

@@ -33,7 +33,9 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `ssh://[user@]host[:port]` and applies `~/.ssh/config` (`config`) to the host:
     /// what the URI says wins over the config, as on the `ssh` command line.
-    public static func parse(_ uri: String, config: SSHConfig = SSHConfig(), defaultUser: String = SSHEndpoint.localUser) throws(SSHError) -> SSHEndpoint {
+    public static func parse(_ uri: String, config: SSHConfig = SSHConfig(), defaultUser: String = SSHEndpoint.localUser)
+        throws(SSHError) -> SSHEndpoint
+    {
         guard uri.hasPrefix("ssh://") else { throw SSHError.badAddress(uri, "expected ssh://[user@]host[:port]") }
         var rest = Substring(uri.dropFirst("ssh://".count))
         if rest.hasSuffix("/") { rest = rest.dropLast() }

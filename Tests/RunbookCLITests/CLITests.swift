@@ -15,19 +15,21 @@ struct CLITests {
         let run = try runbook(["list", "guide.md"], in: dir)
         #expect(run.status == 0)
         #expect(run.stderr == "")
-        #expect(run.stdout == """
-              1  variables/1                 variables     local  export DOMAIN="yourdomain.com"
-              2  option-a-recommended-apt/1  command       local  sudo apt-get install -y nginx  [install=A]
-              3  option-b-from-source/1      command       local  make install  [install=B not chosen]
-              4  check/1                     verification  local  curl -s -o /dev/null -w '%{http_code}' "https://${API}/he…
-              5  rollback/1                  command       local  git checkout v1  [rollback]
+        #expect(
+            run.stdout == """
+                  1  variables/1                 variables     local  export DOMAIN="yourdomain.com"
+                  2  option-a-recommended-apt/1  command       local  sudo apt-get install -y nginx  [install=A]
+                  3  option-b-from-source/1      command       local  make install  [install=B not chosen]
+                  4  check/1                     verification  local  curl -s -o /dev/null -w '%{http_code}' "https://${API}/he…
+                  5  rollback/1                  command       local  git checkout v1  [rollback]
 
-            """)
+                """)
     }
 
     @Test func planJSONHasTheSpecsFields() throws {
         let dir = try workspace(["guide.md": smallGuide])
-        let run = try runbook(["plan", "guide.md", "--json", "--set", "DOMAIN=example.net", "--set", "DEPLOY_TOKEN=s3cr3t-value"], in: dir)
+        let run = try runbook(
+            ["plan", "guide.md", "--json", "--set", "DOMAIN=example.net", "--set", "DEPLOY_TOKEN=s3cr3t-value"], in: dir)
         #expect(run.status == 0)
         #expect(!run.stdout.contains("s3cr3t-value"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -51,16 +53,25 @@ struct CLITests {
         #expect((choices[0]["options"] as? [[String: Any]])?.map { $0["id"] as? String } == ["A", "B"])
         let steps = try #require(json["steps"] as? [[String: Any]])
         #expect(steps.map { $0["number"] as? Int } == [1, 2, 3, 4, 5])
-        #expect(steps.map { $0["id"] as? String } == ["variables/1", "option-a-recommended-apt/1", "option-b-from-source/1", "check/1", "rollback/1"])
+        #expect(
+            steps.map { $0["id"] as? String } == [
+                "variables/1", "option-a-recommended-apt/1", "option-b-from-source/1", "check/1", "rollback/1",
+            ])
         #expect(steps.map { $0["kind"] as? String } == ["variables", "command", "command", "verification", "command"])
-        #expect(steps.map { $0["section"] as? String } == ["variables", "option-a-recommended-apt", "option-b-from-source", "check", "rollback"])
+        #expect(
+            steps.map { $0["section"] as? String } == [
+                "variables", "option-a-recommended-apt", "option-b-from-source", "check", "rollback",
+            ])
         #expect(steps.map { $0["line"] as? Int } == [5, 16, 22, 28, 38])
         #expect(steps.map { $0["target"] as? String } == ["local", "local", "local", "local", "local"])
         #expect(steps.map { $0["runs"] as? Bool } == [false, true, false, true, false])
         #expect(steps.map { $0["flow"] as? String } == ["main", "main", "main", "main", "optional"])
         #expect(steps.map { $0["choice"] as? String } == [nil, "install", "install", nil, nil])
         #expect(steps.map { $0["option"] as? String } == [nil, "A", "B", nil, nil])
-        #expect(steps.map { $0["verifies"] as? [String] } == [[], [], [], ["option-a-recommended-apt/1", "option-b-from-source/1"], []])
+        #expect(
+            steps.map { $0["verifies"] as? [String] } == [
+                [], [], [], ["option-a-recommended-apt/1", "option-b-from-source/1"], [],
+            ])
         let expectations = try #require(steps[3]["expectations"] as? [[String: Any]])
         #expect(expectations.map { $0["type"] as? String } == ["exit-status", "http-status"])
         #expect(expectations[1]["value"] as? [Int] == [200])
@@ -68,9 +79,13 @@ struct CLITests {
 
     @Test func planTextShowsBindingsChoicesAndOptionalSections() throws {
         let dir = try workspace(["guide.md": smallGuide])
-        let run = try runbook(["plan", "guide.md", "--choose", "install=B"], in: dir, environment: ["DEPLOY_TOKEN": "from-env-secret"])
+        let run = try runbook(
+            ["plan", "guide.md", "--choose", "install=B"], in: dir, environment: ["DEPLOY_TOKEN": "from-env-secret"])
         #expect(run.status == 0)
-        #expect(run.stdout.contains("  DOMAIN        unbound (default \"yourdomain.com\" is a placeholder)  [unbound, required, MISSING]  :7  — Public hostname\n"))
+        #expect(
+            run.stdout.contains(
+                "  DOMAIN        unbound (default \"yourdomain.com\" is a placeholder)  [unbound, required, MISSING]  :7  — Public hostname\n"
+            ))
         #expect(run.stdout.contains("  DEPLOY_TOKEN  ****  [environment, required, secret]  :9  — Public hostname\n"))
         #expect(run.stdout.contains("  install: B — chosen with --choose  :14\n"))
         #expect(run.stdout.contains("  § Rollback  [optional: rollback — runs only with --section]\n"))
@@ -81,36 +96,38 @@ struct CLITests {
         let dir = try workspace(["guide.md": smallGuide])
         let run = try runbook(["vars", "guide.md", "--template"], in: dir)
         #expect(run.status == 0)
-        #expect(run.stdout == """
-            # Variables for Small guide (guide.md)
-            # Written by `runbook vars --template`. Fill in the empty values, then:
-            #   runbook exec guide.md --vars THIS_FILE
+        #expect(
+            run.stdout == """
+                # Variables for Small guide (guide.md)
+                # Written by `runbook vars --template`. Fill in the empty values, then:
+                #   runbook exec guide.md --vars THIS_FILE
 
-            # Public hostname
-            # required; the guide's "yourdomain.com" is a placeholder
-            DOMAIN=
+                # Public hostname
+                # required; the guide's "yourdomain.com" is a placeholder
+                DOMAIN=
 
-            # Public hostname
-            # derived: defaults to api.${DOMAIN}
-            # API="api.${DOMAIN}"
+                # Public hostname
+                # derived: defaults to api.${DOMAIN}
+                # API="api.${DOMAIN}"
 
-            # Public hostname
-            # required; secret: keep this file out of version control
-            DEPLOY_TOKEN=
+                # Public hostname
+                # required; secret: keep this file out of version control
+                DEPLOY_TOKEN=
 
-            """)
+                """)
     }
 
     @Test func varsShowsValuesWithTheirSource() throws {
         let dir = try workspace(["guide.md": smallGuide, "prod.env": "DOMAIN=prod.example.net\nDEPLOY_TOKEN='tok-123'\n"])
         let run = try runbook(["vars", "guide.md", "--vars", "prod.env", "--set", "DOMAIN=override.net"], in: dir)
         #expect(run.status == 0)
-        #expect(run.stdout == """
-            DOMAIN        override.net  [--set; required]  # Public hostname
-            API           api.override.net  [derived; derived]  # Public hostname
-            DEPLOY_TOKEN  ****  [prod.env:2; required, secret]  # Public hostname
+        #expect(
+            run.stdout == """
+                DOMAIN        override.net  [--set; required]  # Public hostname
+                API           api.override.net  [derived; derived]  # Public hostname
+                DEPLOY_TOKEN  ****  [prod.env:2; required, secret]  # Public hostname
 
-            """)
+                """)
     }
 
     @Test func templateRoundTripsThroughVars() throws {
@@ -131,30 +148,34 @@ struct CLITests {
         let dir = try workspace(["guide.md": smallGuide])
         let mermaid = try runbook(["graph", "guide.md"], in: dir)
         #expect(mermaid.status == 0)
-        #expect(mermaid.stdout == """
-            flowchart TD
-              subgraph S4["Option A (recommended): apt"]
-                s2["2. sudo apt-get install -y nginx @local"]
-              end
-              subgraph S5["Option B: from source"]
-                s3["3. make install @local"]
-              end
-              subgraph S6["Check"]
-                s4{{"4. curl -s -o /dev/null -w '%{http_code}… @local"}}
-              end
-              subgraph S7["Rollback"]
-                s5["5. git checkout v1 @local"]
-              end
-              s2 --> s4
-              s3 --> s4
-              s4 -. verifies .-> s2
-              s4 -. verifies .-> s3
+        #expect(
+            mermaid.stdout == """
+                flowchart TD
+                  subgraph S4["Option A (recommended): apt"]
+                    s2["2. sudo apt-get install -y nginx @local"]
+                  end
+                  subgraph S5["Option B: from source"]
+                    s3["3. make install @local"]
+                  end
+                  subgraph S6["Check"]
+                    s4{{"4. curl -s -o /dev/null -w '%{http_code}… @local"}}
+                  end
+                  subgraph S7["Rollback"]
+                    s5["5. git checkout v1 @local"]
+                  end
+                  s2 --> s4
+                  s3 --> s4
+                  s4 -. verifies .-> s2
+                  s4 -. verifies .-> s3
 
-            """)
+                """)
         let dot = try runbook(["graph", "guide.md", "--format", "dot"], in: dir)
         #expect(dot.status == 0)
         #expect(dot.stdout.hasPrefix("digraph runbook {\n"))
-        #expect(dot.stdout.contains("  s2 -> s4;\n  s3 -> s4;\n  s4 -> s2 [style=dashed, label=\"verifies\"];\n  s4 -> s3 [style=dashed, label=\"verifies\"];\n}"))
+        #expect(
+            dot.stdout.contains(
+                "  s2 -> s4;\n  s3 -> s4;\n  s4 -> s2 [style=dashed, label=\"verifies\"];\n  s4 -> s3 [style=dashed, label=\"verifies\"];\n}"
+            ))
         #expect(dot.stdout.contains("style=dashed;"))
     }
 
@@ -171,7 +192,8 @@ struct CLITests {
 
     @Test func invalidUTF8WarnsAndStillPlans() throws {
         let dir = try workspace()
-        try Data(Array("# T\n\n```bash\necho caf".utf8) + [0xE9] + Array("\n```\n".utf8)).write(to: dir.appendingPathComponent("latin1.md"))
+        try Data(Array("# T\n\n```bash\necho caf".utf8) + [0xE9] + Array("\n```\n".utf8)).write(
+            to: dir.appendingPathComponent("latin1.md"))
         let run = try runbook(["list", "latin1.md"], in: dir)
         #expect(run.status == 0)
         #expect(run.stderr == "latin1.md:4:9: warning: [encoding] invalid UTF-8 replaced with U+FFFD; save the file as UTF-8\n")
@@ -183,11 +205,12 @@ struct CLITests {
         let run = try runbook(["plan", "guide.md"], in: dir)
         #expect(run.status == 2)
         #expect(run.stdout == "")
-        #expect(run.stderr == """
-            guide.md:3:1: error: [bad-annotation] unknown annotation key 'nmae'; did you mean 'name'? (fix: name)
-            runbook: error: guide.md: 1 error in the guide; fix them and try again
+        #expect(
+            run.stderr == """
+                guide.md:3:1: error: [bad-annotation] unknown annotation key 'nmae'; did you mean 'name'? (fix: name)
+                runbook: error: guide.md: 1 error in the guide; fix them and try again
 
-            """)
+                """)
     }
 
     @Test func badBindingInputExitsTwo() throws {
@@ -239,10 +262,13 @@ struct PlanTargetTests {
     @Test func planShowsWhereEachTargetIsBoundAndItsHosts() throws {
         let dir = try workspace([
             "g.md": "# G\n\n## Deploy\n\nOn the server:\n\n```bash\nuptime\n```\n",
-            "hosts.ini": "[server]\nweb1 ansible_host=10.0.0.5 ansible_user=ops\nweb2 ansible_host=10.0.0.6 ansible_user=ops ansible_port=2222\n",
+            "hosts.ini":
+                "[server]\nweb1 ansible_host=10.0.0.5 ansible_user=ops\nweb2 ansible_host=10.0.0.6 ansible_user=ops ansible_port=2222\n",
         ])
         let text = try runbook(["plan", "g.md", "--inventory", "hosts.ini"], in: dir)
-        #expect(text.stdout.contains("  server  inventory hosts.ini [server]: web1 (ops@10.0.0.5), web2 (ops@10.0.0.6:2222)  [inventory :7]\n"))
+        #expect(
+            text.stdout.contains(
+                "  server  inventory hosts.ini [server]: web1 (ops@10.0.0.5), web2 (ops@10.0.0.6:2222)  [inventory :7]\n"))
         let json = try runbook(["plan", "g.md", "--target", "server=ssh://deploy@203.0.113.7:2200", "--json"], in: dir)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let server = try #require((document["targets"] as? [[String: Any]])?.first { $0["name"] as? String == "server" })
@@ -262,7 +288,10 @@ struct TargetAddressTests {
         #expect(scheme.stderr == "runbook: error: --target server=http://x: expected ssh://[user@]host[:port] or local\n")
         let port = try runbook(["plan", "g.md", "--target", "server=ssh://h:99999"], in: dir)
         #expect(port.status == 2)
-        #expect(port.stderr == "runbook: error: --target server=ssh://h:99999: the port must be 1…65535; give ssh://[user@]host[:port] or local\n")
+        #expect(
+            port.stderr
+                == "runbook: error: --target server=ssh://h:99999: the port must be 1…65535; give ssh://[user@]host[:port] or local\n"
+        )
         let ipv6 = try runbook(["plan", "g.md", "--target", "server=ssh://ops@[::1]:2222"], in: dir)
         #expect(ipv6.status == 0)
         #expect(ipv6.stdout.contains("  server  ssh://ops@[::1]:2222  [--target :7]\n"))

@@ -70,12 +70,23 @@ struct ChecklistTests {
         #expect(md.contains("| `DOMAIN` | `shop.acme-test.net` | --set |\n"))
         #expect(md.contains("| `API_URL` | `https://api.shop.acme-test.net` | derived |\n"))
         #expect(md.contains("| `API_TOKEN` | `****` | --set |\n"))
-        #expect(md.contains("- `install`: **Option A (recommended): apt** (marked recommended in the guide); not taken: Option B: from source\n"))
-        #expect(md.contains("- [ ] **2.** `option-a-recommended-apt/1` — locally · option Option A (recommended): apt\n\n```bash\necho \"apt install for shop.acme-test.net\" > install-a\n```\n"))
+        #expect(
+            md.contains(
+                "- `install`: **Option A (recommended): apt** (marked recommended in the guide); not taken: Option B: from source\n"
+            ))
+        #expect(
+            md.contains(
+                "- [ ] **2.** `option-a-recommended-apt/1` — locally · option Option A (recommended): apt\n\n```bash\necho \"apt install for shop.acme-test.net\" > install-a\n```\n"
+            ))
         #expect(!md.contains("make install"))
-        #expect(md.contains("- [ ] **4.** `configure-dns/1` — by a person\n\nPoint shop.acme-test.net at the server in your DNS provider\n"))
+        #expect(
+            md.contains(
+                "- [ ] **4.** `configure-dns/1` — by a person\n\nPoint shop.acme-test.net at the server in your DNS provider\n"))
         #expect(md.contains("echo \"deploy with token ****\" > deployed"))
-        #expect(md.contains("- [ ] **6.** `verify/1` — locally\n\n```bash\ntest -f deployed && echo \"HTTP/1.1 200 OK\"\n```\n\nExpect: HTTP 200\n"))
+        #expect(
+            md.contains(
+                "- [ ] **6.** `verify/1` — locally\n\n```bash\ntest -f deployed && echo \"HTTP/1.1 200 OK\"\n```\n\nExpect: HTTP 200\n"
+            ))
         let whenNeeded = try #require(md.range(of: "# When needed"))
         let rollback = try #require(md.range(of: "## Rollback"))
         #expect(whenNeeded.upperBound < rollback.lowerBound)
@@ -88,16 +99,29 @@ struct ChecklistTests {
         let md = try runbook(["checklist", "g.md", "--choose", "install=B"] + write(dir), in: dir).stdout
         #expect(md.contains("make install"))
         #expect(!md.contains("apt install for"))
-        #expect(md.contains("- `install`: **Option B: from source** (chosen with --choose); not taken: Option A (recommended): apt\n"))
+        #expect(
+            md.contains("- `install`: **Option B: from source** (chosen with --choose); not taken: Option A (recommended): apt\n")
+        )
     }
 
     @Test func withARunEachStepShowsHowFarItGot() throws {
-        let dir = try workspace(["g.md": Self.guide.replacingOccurrences(of: "test -f deployed &&", with: "test -f never-there &&")])
-        let exec = try runbook(["exec", "g.md", "--manual", "skip", "--only", "2", "--only", "4", "--only", "5", "--only", "6"] + write(dir), in: dir)
+        let dir = try workspace([
+            "g.md": Self.guide.replacingOccurrences(of: "test -f deployed &&", with: "test -f never-there &&")
+        ])
+        let exec = try runbook(
+            ["exec", "g.md", "--manual", "skip", "--only", "2", "--only", "4", "--only", "5", "--only", "6"] + write(dir), in: dir
+        )
         #expect(exec.status == 1)
         let md = try runbook(["checklist", "g.md", "--run", "2026", "--format", "md"] + write(dir), in: dir).stdout
-        #expect(md.range(of: #"Guide: `g.md` · 5 steps · run `\d{8}-\d{4}-[0-9a-f]{4}`: \*\*failed\*\*, 3 done\n"#, options: .regularExpression) != nil)
-        #expect(md.range(of: #"- \[x\] \*\*2\.\*\* `option-a-recommended-apt/1` — locally · option Option A \(recommended\): apt · _done \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+\.\d s\)_\n"#, options: .regularExpression) != nil)
+        #expect(
+            md.range(
+                of: #"Guide: `g.md` · 5 steps · run `\d{8}-\d{4}-[0-9a-f]{4}`: \*\*failed\*\*, 3 done\n"#,
+                options: .regularExpression) != nil)
+        #expect(
+            md.range(
+                of:
+                    #"- \[x\] \*\*2\.\*\* `option-a-recommended-apt/1` — locally · option Option A \(recommended\): apt · _done \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+\.\d s\)_\n"#,
+                options: .regularExpression) != nil)
         #expect(md.contains("- [x] **4.** `configure-dns/1` — by a person · _skipped_\n"))
         #expect(md.contains("- [ ] **6.** `verify/1` — locally · _failed (exit 1)_\n"))
         #expect(md.contains("- [ ] **7.** `rollback/1` — locally · _not in this run_\n"))
@@ -109,7 +133,9 @@ struct ChecklistTests {
     @Test func textIsPlainAndMasksSecrets() throws {
         let dir = try workspace(["g.md": Self.guide])
         let text = try runbook(["checklist", "g.md", "--format", "text"] + write(dir), in: dir).stdout
-        #expect(text.hasPrefix("Ship the shop — checklist\nguide g.md · 5 steps\n\nVALUES\n  DOMAIN = shop.acme-test.net   (--set)\n"))
+        #expect(
+            text.hasPrefix("Ship the shop — checklist\nguide g.md · 5 steps\n\nVALUES\n  DOMAIN = shop.acme-test.net   (--set)\n")
+        )
         #expect(text.contains("  API_TOKEN = ****   (--set)\n"))
         #expect(text.contains("[ ] 5. deploy/1 — locally\necho \"deploy with token ****\" > deployed\n"))
         #expect(!text.contains("tok-9f8e7d-secret"))
@@ -138,7 +164,8 @@ struct ChecklistTests {
     @Test(arguments: ["hosting-ec2.md", "deployment-plan.md", "compose-stack.md"])
     func theFixtureGuidesRenderAsWorkingPages(fixture: String) throws {
         let dir = try workspace()
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)"), to: dir.appendingPathComponent(fixture))
+        try FileManager.default.copyItem(
+            at: packageRoot.appendingPathComponent("Tests/Fixtures/\(fixture)"), to: dir.appendingPathComponent(fixture))
         let run = try runbook(["checklist", fixture, "--format", "html", "-o", "page.html"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         let check = try checkHTML(dir.appendingPathComponent("page.html"))
@@ -146,10 +173,16 @@ struct ChecklistTests {
     }
 
     @Test func theChromiumCheckFailsOnABrokenPage() throws {
-        let dir = try workspace(["g.md": Self.guide, "broken.mustache": "<!doctype html><body><p id=\"progress\">x</p><p>{{title}}</p><script>undefinedFunction();</script></body>"])
-        let run = try runbook(["checklist", "g.md", "--format", "html", "--template", "broken.mustache", "-o", "broken.html"], in: dir)
+        let dir = try workspace([
+            "g.md": Self.guide,
+            "broken.mustache":
+                "<!doctype html><body><p id=\"progress\">x</p><p>{{title}}</p><script>undefinedFunction();</script></body>",
+        ])
+        let run = try runbook(
+            ["checklist", "g.md", "--format", "html", "--template", "broken.mustache", "-o", "broken.html"], in: dir)
         #expect(run.status == 0)
-        #expect(try String(contentsOf: dir.appendingPathComponent("broken.html"), encoding: .utf8).contains("<p>Ship the shop</p>"))
+        #expect(
+            try String(contentsOf: dir.appendingPathComponent("broken.html"), encoding: .utf8).contains("<p>Ship the shop</p>"))
         let check = try checkHTML(dir.appendingPathComponent("broken.html"))
         #expect(check.status == 1)
         #expect(check.output.contains("FAILED: console errors:"))
@@ -175,7 +208,8 @@ struct ChecklistTests {
     func checkHTML(_ page: URL, expecting progress: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [packageRoot.appendingPathComponent("scripts/check-html.sh").path, page.path] + (progress.map { [$0] } ?? [])
+        process.arguments =
+            [packageRoot.appendingPathComponent("scripts/check-html.sh").path, page.path] + (progress.map { [$0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

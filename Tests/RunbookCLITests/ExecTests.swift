@@ -19,7 +19,9 @@ struct ExecTests {
         let demo = packageRoot.appendingPathComponent("runbooks/demo.md").path
         let run = try runbook(["exec", demo, "--set", "SITE_PORT=\(port)", "--set", "SITE_DIR=\(site)"], in: dir)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.contains("── [1/4] 2. build-the-site/1  on local  (\(demo):24)\n   │ health\n   │ index.html\n   ✔ succeeded"))
+        #expect(
+            run.stdout.contains(
+                "── [1/4] 2. build-the-site/1  on local  (\(demo):24)\n   │ health\n   │ index.html\n   ✔ succeeded"))
         #expect(run.stdout.contains("── [4/4] 5. verify/2  on local  (\(demo):64)\n   │ <h1>runbook demo</h1>\n   ✔ succeeded"))
         #expect(run.stdout.contains(" succeeded: 4 succeeded in "))
         let fetch = Process()
@@ -31,39 +33,44 @@ struct ExecTests {
         let page = String(decoding: body.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         fetch.waitUntilExit()
         #expect(page.contains("<h1>runbook demo</h1>"))
-        let teardown = try runbook(["exec", demo, "--section", "teardown", "--set", "SITE_PORT=\(port)", "--set", "SITE_DIR=\(site)"], in: dir)
+        let teardown = try runbook(
+            ["exec", demo, "--section", "teardown", "--set", "SITE_PORT=\(port)", "--set", "SITE_DIR=\(site)"], in: dir)
         #expect(teardown.status == 0)
         #expect(!FileManager.default.fileExists(atPath: site))
     }
 
     @Test func preflightRefusesAndNothingRuns() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## Variables
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Variables
 
-            ```bash
-            # Where to deploy
-            export DEPLOY_HOST=""
-            export REGION="<your-region>"
-            export UNUSED_HERE=""
-            ```
+                ```bash
+                # Where to deploy
+                export DEPLOY_HOST=""
+                export REGION="<your-region>"
+                export UNUSED_HERE=""
+                ```
 
-            ## Deploy
+                ## Deploy
 
-            ```bash
-            touch ran-marker
-            echo "$DEPLOY_HOST $REGION"
-            ```
-            """)])
+                ```bash
+                touch ran-marker
+                echo "$DEPLOY_HOST $REGION"
+                ```
+                """)
+        ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 2)
         #expect(run.stdout == "")
-        #expect(run.stderr == """
-            preflight failed; nothing ran:
-              g.md:7: DEPLOY_HOST is not bound — Where to deploy; set it with --set DEPLOY_HOST=… or in a --vars file
-              g.md:8: REGION is not bound; the guide's default is a placeholder (your-…) — Where to deploy; set it with --set REGION=… or in a --vars file
-            runbook: error: 2 problems to fix before this guide can run
+        #expect(
+            run.stderr == """
+                preflight failed; nothing ran:
+                  g.md:7: DEPLOY_HOST is not bound — Where to deploy; set it with --set DEPLOY_HOST=… or in a --vars file
+                  g.md:8: REGION is not bound; the guide's default is a placeholder (your-…) — Where to deploy; set it with --set REGION=… or in a --vars file
+                runbook: error: 2 problems to fix before this guide can run
 
-            """)
+                """)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran-marker").path))
         let placeholder = try runbook(["exec", "g.md", "--set", "DEPLOY_HOST=yourdomain.com", "--set", "REGION=eu"], in: dir)
         #expect(placeholder.status == 2)
@@ -74,35 +81,43 @@ struct ExecTests {
     }
 
     @Test func aFailedStepStopsTheRunUnlessKeepGoing() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## One
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## One
 
-            ```bash
-            echo one
-            ```
+                ```bash
+                echo one
+                ```
 
-            ## Two
+                ## Two
 
-            ```bash
-            echo two
-            false
-            echo never
-            ```
+                ```bash
+                echo two
+                false
+                echo never
+                ```
 
-            ## Three
+                ## Three
 
-            ```bash
-            echo three
-            ```
-            """)])
+                ```bash
+                echo three
+                ```
+                """)
+        ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("""
-            ── [2/3] 2. two/1  on local  (g.md:11)
-               │ two
-               ✘ failed (exit status 1) in
-            """))
-        #expect(run.stdout.contains("   at g.md:12\n   command: echo two …\n   expected exit status 0, got exit status 1\n   last output:\n     two\n"))
+        #expect(
+            run.stdout.contains(
+                """
+                ── [2/3] 2. two/1  on local  (g.md:11)
+                   │ two
+                   ✘ failed (exit status 1) in
+                """))
+        #expect(
+            run.stdout.contains(
+                "   at g.md:12\n   command: echo two …\n   expected exit status 0, got exit status 1\n   last output:\n     two\n"
+            ))
         #expect(!run.stdout.contains("three"))
         let going = try runbook(["exec", "g.md", "--keep-going"], in: dir)
         #expect(going.status == 1)
@@ -111,21 +126,30 @@ struct ExecTests {
     }
 
     @Test func manualStepsPauseWithoutATerminalOrAreSkipped() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## Console
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Console
 
-            - Create a bucket in the AWS Console.
+                - Create a bucket in the AWS Console.
 
-            ## After
+                ## After
 
-            ```bash
-            touch after-marker
-            ```
-            """)])
+                ```bash
+                touch after-marker
+                ```
+                """)
+        ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 3)
-        #expect(run.stdout.contains("── [1/2] 1. console/1  by a person  (g.md:5)\n   ⏸ paused: waiting for a person\n   │ - Create a bucket in the AWS Console.\n"))
-        #expect(run.stdout.range(of: #"when step 1 is done: runbook resume \d{8}-\d{4}-[0-9a-f]{4} --confirm\n"#, options: .regularExpression) != nil)
+        #expect(
+            run.stdout.contains(
+                "── [1/2] 1. console/1  by a person  (g.md:5)\n   ⏸ paused: waiting for a person\n   │ - Create a bucket in the AWS Console.\n"
+            ))
+        #expect(
+            run.stdout.range(
+                of: #"when step 1 is done: runbook resume \d{8}-\d{4}-[0-9a-f]{4} --confirm\n"#, options: .regularExpression)
+                != nil)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
         let skipped = try runbook(["exec", "g.md", "--manual", "skip"], in: dir)
         #expect(skipped.status == 0)
@@ -142,7 +166,9 @@ struct ExecTests {
 
     @Test func secretsAreMaskedInOutputAndLogs() throws {
         let dir = try workspace([
-            "g.md": guide("## Vars\n\n```bash\nexport API_TOKEN=\"\"\n```\n\n## Use\n\n```bash\necho \"token is $API_TOKEN\"\necho \"$API_TOKEN\" | rev | rev\n```\n"),
+            "g.md": guide(
+                "## Vars\n\n```bash\nexport API_TOKEN=\"\"\n```\n\n## Use\n\n```bash\necho \"token is $API_TOKEN\"\necho \"$API_TOKEN\" | rev | rev\n```\n"
+            ),
             "prod.env": "API_TOKEN=tok-9f8e7d6c5b4a\n",
         ])
         let run = try runbook(["exec", "g.md", "--vars", "prod.env", "--state-dir", "state"], in: dir)
@@ -156,18 +182,26 @@ struct ExecTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: runDir.path).sorted()
         #expect(files == ["002-use-1.log", "journal.sqlite", "lock"])
         for file in files {
-            #expect(try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent(file).path)[.posixPermissions] as? Int == 0o600, "\(file)")
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent(file).path)[.posixPermissions]
+                    as? Int == 0o600, "\(file)")
         }
         let log = try String(contentsOf: runDir.appendingPathComponent("002-use-1.log"), encoding: .utf8)
         #expect(log == "token is ****\n****\n")
         let dirMode = try FileManager.default.attributesOfItem(atPath: runDir.path)[.posixPermissions] as? Int
-        let logMode = try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent("002-use-1.log").path)[.posixPermissions] as? Int
+        let logMode =
+            try FileManager.default.attributesOfItem(atPath: runDir.appendingPathComponent("002-use-1.log").path)[
+                .posixPermissions] as? Int
         #expect(dirMode == 0o700)
         #expect(logMode == 0o600)
     }
 
     @Test func boundValuesNeverBecomeScript() throws {
-        let dir = try workspace(["g.md": guide("## Vars\n\n```bash\nexport NAME=\"\"\n```\n\n## Greet\n\n```bash\necho \"hello $NAME\"\necho hello ${NAME}\n```\n")])
+        let dir = try workspace([
+            "g.md": guide(
+                "## Vars\n\n```bash\nexport NAME=\"\"\n```\n\n## Greet\n\n```bash\necho \"hello $NAME\"\necho hello ${NAME}\n```\n"
+            )
+        ])
         let evil = "$(touch pwned); \"; touch pwned2 #"
         let run = try runbook(["exec", "g.md", "--set", "NAME=\(evil)"], in: dir)
         #expect(run.status == 0)
@@ -178,7 +212,8 @@ struct ExecTests {
 
     @Test func shellStateCarriesAcrossSteps() throws {
         let dir = try workspace([
-            "g.md": guide("""
+            "g.md": guide(
+                """
                 ## Setup
 
                 ```bash
@@ -197,7 +232,7 @@ struct ExecTests {
                 echo "$MODE $COUNT $VIRTUAL_ENV"
                 say done
                 ```
-                """),
+                """)
         ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 0)
@@ -206,7 +241,11 @@ struct ExecTests {
     }
 
     @Test func exitInAStepFailsCleanlyAndTheNextStepKeepsTheState() throws {
-        let dir = try workspace(["g.md": guide("## A\n\n```bash\nexport KEEP=1\n```\n\n## B\n\n```bash\nexport LOST=1\nexit 3\n```\n\n## C\n\n```bash\necho \"keep=${KEEP:-} lost=${LOST:-}\"\n```\n")])
+        let dir = try workspace([
+            "g.md": guide(
+                "## A\n\n```bash\nexport KEEP=1\n```\n\n## B\n\n```bash\nexport LOST=1\nexit 3\n```\n\n## C\n\n```bash\necho \"keep=${KEEP:-} lost=${LOST:-}\"\n```\n"
+            )
+        ])
         let run = try runbook(["exec", "g.md", "--keep-going"], in: dir)
         #expect(run.status == 1)
         #expect(run.stdout.contains("   ✘ failed (exit status 3)"))
@@ -214,19 +253,22 @@ struct ExecTests {
     }
 
     @Test func verificationsRetryWhileAServiceStarts() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## Start
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Start
 
-            ```bash
-            (sleep 2; touch ready) > /dev/null 2>&1 &
-            ```
+                ```bash
+                (sleep 2; touch ready) > /dev/null 2>&1 &
+                ```
 
-            Verify it is ready:
+                Verify it is ready:
 
-            ```bash
-            test -f ready && echo ready
-            ```
-            """)])
+                ```bash
+                test -f ready && echo ready
+                ```
+                """)
+        ])
         let started = Date()
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 0)
@@ -245,25 +287,34 @@ struct ExecTests {
     }
 
     @Test func expectedHTTPStatusAndOutputAreChecked() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## Check
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Check
 
-            ```bash { retries=0 }
-            printf 'HTTP/1.1 301 Moved\\r\\n\\r\\nHTTP/2 503 \\r\\n\\r\\n{"status": "degraded"}\\n'
-            ```
+                ```bash { retries=0 }
+                printf 'HTTP/1.1 301 Moved\\r\\n\\r\\nHTTP/2 503 \\r\\n\\r\\n{"status": "degraded"}\\n'
+                ```
 
-            Expected:
+                Expected:
 
-            - HTTP 200
-            - JSON with `"status": "ok"`
-            """)])
+                - HTTP 200
+                - JSON with `"status": "ok"`
+                """)
+        ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("   expected HTTP 200, got HTTP 503\n   expected output contains \"\"status\": \"ok\"\", got not found\n"))
+        #expect(
+            run.stdout.contains(
+                "   expected HTTP 200, got HTTP 503\n   expected output contains \"\"status\": \"ok\"\", got not found\n"))
     }
 
     @Test func followCommandsStopAfterTheirWindow() throws {
-        let dir = try workspace(["g.md": guide("## Logs\n\n```bash { follow=1s }\necho start > app.log\ntail -f app.log\n```\n\n## Next\n\n```bash\necho next\n```\n")])
+        let dir = try workspace([
+            "g.md": guide(
+                "## Logs\n\n```bash { follow=1s }\necho start > app.log\ntail -f app.log\n```\n\n## Next\n\n```bash\necho next\n```\n"
+            )
+        ])
         let started = Date()
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 0)
@@ -275,7 +326,9 @@ struct ExecTests {
 
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalInterruptsTheRunningStep(signal: Int32) throws {
-        let dir = try workspace(["g.md": guide("## Wait\n\n```bash\necho waiting\nsleep 60\n```\n\n## After\n\n```bash\ntouch after-marker\n```\n")])
+        let dir = try workspace([
+            "g.md": guide("## Wait\n\n```bash\necho waiting\nsleep 60\n```\n\n## After\n\n```bash\ntouch after-marker\n```\n")
+        ])
         let (process, out, _) = try startRunbook(["exec", "g.md"], in: dir)
         Thread.sleep(forTimeInterval: 1.5)
         let started = Date()
@@ -290,31 +343,34 @@ struct ExecTests {
     }
 
     @Test func selectionByFromToOnlyAndSection() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## A
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## A
 
-            ```bash
-            echo A
-            ```
+                ```bash
+                echo A
+                ```
 
-            ## B
+                ## B
 
-            ```bash
-            echo B
-            ```
+                ```bash
+                echo B
+                ```
 
-            ## C
+                ## C
 
-            ```bash
-            echo C
-            ```
+                ```bash
+                echo C
+                ```
 
-            ## Rollback
+                ## Rollback
 
-            ```bash
-            echo R
-            ```
-            """)])
+                ```bash
+                echo R
+                ```
+                """)
+        ])
         func ran(_ args: [String]) throws -> [String] {
             let run = try runbook(["exec", "g.md"] + args, in: dir)
             #expect(run.status == 0, "\(args): \(run.stderr)")
@@ -327,28 +383,36 @@ struct ExecTests {
         #expect(try ran(["--section", "rollback"]) == ["R"])
         let bad = try runbook(["exec", "g.md", "--from", "b/9"], in: dir)
         #expect(bad.status == 2)
-        #expect(bad.stderr == "runbook: error: --from b/9: no such step (give a number 1…4 or an id from `runbook list`); did you mean b/1?\n")
+        #expect(
+            bad.stderr
+                == "runbook: error: --from b/9: no such step (give a number 1…4 or an id from `runbook list`); did you mean b/1?\n"
+        )
         let badSection = try runbook(["exec", "g.md", "--section", "deploy"], in: dir)
         #expect(badSection.status == 2)
         #expect(badSection.stderr == "runbook: error: --section deploy: no such section\n")
     }
 
     @Test func dryRunPrintsWhatWouldRunAndRunsNothing() throws {
-        let dir = try workspace(["g.md": guide("## Vars\n\n```bash\nexport WHO=\"\"\nexport DB_PASSWORD=\"\"\n```\n\n## Go\n\n```bash\ntouch marker\necho \"$WHO\"\n```\n")])
+        let dir = try workspace([
+            "g.md": guide(
+                "## Vars\n\n```bash\nexport WHO=\"\"\nexport DB_PASSWORD=\"\"\n```\n\n## Go\n\n```bash\ntouch marker\necho \"$WHO\"\n```\n"
+            )
+        ])
         let run = try runbook(["exec", "g.md", "--dry-run", "--set", "WHO=ops", "--set", "DB_PASSWORD=hunter22"], in: dir)
         #expect(run.status == 0)
-        #expect(run.stdout == """
-            preflight passed; 1 step would run (nothing was run):
+        #expect(
+            run.stdout == """
+                preflight passed; 1 step would run (nothing was run):
 
-            environment of every step:
-              WHO=ops
-              DB_PASSWORD=****
+                environment of every step:
+                  WHO=ops
+                  DB_PASSWORD=****
 
-            2. go/1  command  on local  (g.md:12)
-                touch marker
-                echo "$WHO"
+                2. go/1  command  on local  (g.md:12)
+                    touch marker
+                    echo "$WHO"
 
-            """)
+                """)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("marker").path))
         let missing = try runbook(["exec", "g.md", "--dry-run"], in: dir)
         #expect(missing.status == 2)
@@ -358,53 +422,59 @@ struct ExecTests {
         let dir = try workspace(["g.md": guide("On the server:\n\n```bash\nhostname > host-marker\n```\n")])
         let unbound = try runbook(["exec", "g.md"], in: dir)
         #expect(unbound.status == 2)
-        #expect(unbound.stderr.contains("g.md:5: target server is not bound (first used by step 1 exec-test/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config\n"))
+        #expect(
+            unbound.stderr.contains(
+                "g.md:5: target server is not bound (first used by step 1 exec-test/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config\n"
+            ))
         let local = try runbook(["exec", "g.md", "--target", "server=local"], in: dir)
         #expect(local.status == 0)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("host-marker").path))
     }
 
     @Test func runAnnotationsAndChoicesAtRunTime() throws {
-        let dir = try workspace(["g.md": guide("""
-            ## Setup
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Setup
 
-            ```bash
-            mkdir -p sub
-            ```
+                ```bash
+                mkdir -p sub
+                ```
 
-            ## Annotated
+                ## Annotated
 
-            ```bash { cwd=sub }
-            pwd
-            ```
+                ```bash { cwd=sub }
+                pwd
+                ```
 
-            ```bash { background=true }
-            sleep 0.2; echo from-background > bg-done
-            ```
+                ```bash { background=true }
+                sleep 0.2; echo from-background > bg-done
+                ```
 
-            ```bash { errexit=false }
-            false
-            echo carried on
-            ```
+                ```bash { errexit=false }
+                false
+                echo carried on
+                ```
 
-            ```bash { timeout=1s name=slow }
-            sleep 20
-            ```
+                ```bash { timeout=1s name=slow }
+                sleep 20
+                ```
 
-            ## Install
+                ## Install
 
-            ### Option A (recommended): apt
+                ### Option A (recommended): apt
 
-            ```bash
-            echo via-apt
-            ```
+                ```bash
+                echo via-apt
+                ```
 
-            ### Option B: source
+                ### Option B: source
 
-            ```bash
-            echo via-source
-            ```
-            """)])
+                ```bash
+                echo via-source
+                ```
+                """)
+        ])
         let started = Date()
         let run = try runbook(["exec", "g.md", "--keep-going", "--choose", "install=B"], in: dir)
         #expect(run.status == 1)
@@ -456,7 +526,9 @@ func runbookOnTerminal(_ arguments: [String], input: String, in directory: URL, 
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     try? stdin.fileHandleForWriting.close()
-    return Run(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: ""), stderr: "")
+    return Run(
+        status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: ""),
+        stderr: "")
 }
 
 @Suite("runbook exec on a terminal", .serialized)
@@ -507,7 +579,9 @@ struct TerminalExecTests {
         let dir = try workspace(["g.md": "# G\n\n## A\n\n```bash\necho A\n```\n\n## B\n\n```bash\necho B\n```\n"])
         let refused = try runbookOnTerminal(["exec", "g.md"], input: "n\n", in: dir, noColor: true)
         #expect(refused.status == 2)
-        #expect(refused.stdout.contains("G: 2 steps\n   1. a/1  command  on local\n   2. b/1  command  on local\nRun these steps? [y/N] "))
+        #expect(
+            refused.stdout.contains(
+                "G: 2 steps\n   1. a/1  command  on local\n   2. b/1  command  on local\nRun these steps? [y/N] "))
         #expect(refused.stdout.contains("runbook: error: not confirmed; nothing ran"))
         #expect(!refused.stdout.contains("│ A"))
         let stepwise = try runbookOnTerminal(["exec", "g.md", "--step"], input: "y\ny\nn\n", in: dir, noColor: true)
@@ -521,16 +595,28 @@ struct TerminalExecTests {
 @Suite("runbook exec --dry-run with SSH targets")
 struct DryRunRemoteTests {
     @Test func aBoundRemoteTargetIsShownNotContacted() throws {
-        let dir = try workspace(["g.md": "# G\n\n## Login\n\n```bash\nssh -i \"$KEY\" admin@\"$HOST_IP\"\n```\n\n## Restart\n\n```bash\nsudo systemctl restart app\n```\n"])
+        let dir = try workspace([
+            "g.md":
+                "# G\n\n## Login\n\n```bash\nssh -i \"$KEY\" admin@\"$HOST_IP\"\n```\n\n## Restart\n\n```bash\nsudo systemctl restart app\n```\n"
+        ])
         let dry = try runbook(["exec", "g.md", "--dry-run", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
         #expect(dry.status == 0)
-        #expect(dry.stdout.contains("1. restart/1  command  on server (admin@203.0.113.7)  (g.md:11)\n    sudo systemctl restart app\n"))
+        #expect(
+            dry.stdout.contains(
+                "1. restart/1  command  on server (admin@203.0.113.7)  (g.md:11)\n    sudo systemctl restart app\n"))
         #expect(dry.stdout.contains("  KEY=****\n"))
         // A real run reaches every host before the first step; here nothing listens.
         let port = freePort()
-        let real = try runbook(["exec", "g.md", "--set", "HOST_IP=127.0.0.1", "--set", "KEY=/k.pem", "--target", "server=ssh://admin@127.0.0.1:\(port)"], in: dir)
+        let real = try runbook(
+            [
+                "exec", "g.md", "--set", "HOST_IP=127.0.0.1", "--set", "KEY=/k.pem", "--target",
+                "server=ssh://admin@127.0.0.1:\(port)",
+            ], in: dir)
         #expect(real.status == 2)
-        #expect(real.stderr.contains("preflight failed; nothing ran:\n  target server: cannot connect to admin@127.0.0.1:\(port): Connection refused\n"))
+        #expect(
+            real.stderr.contains(
+                "preflight failed; nothing ran:\n  target server: cannot connect to admin@127.0.0.1:\(port): Connection refused\n"
+            ))
     }
 }
 
@@ -538,13 +624,17 @@ struct DryRunRemoteTests {
 struct RunsStatusTests {
     @Test func runsAndStatusShowTheJournalWithoutSecrets() throws {
         let dir = try workspace([
-            "g.md": "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\nexport APP_SECRET=\"made-$DB_PASSWORD\"\nexport MODE=prod\necho one\n```\n\n## Two\n\n```bash\nfalse\n```\n",
+            "g.md":
+                "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\nexport APP_SECRET=\"made-$DB_PASSWORD\"\nexport MODE=prod\necho one\n```\n\n## Two\n\n```bash\nfalse\n```\n"
         ])
         let run = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-5e3cr3t"], in: dir)
         #expect(run.status == 1)
         let runs = try runbook(["runs"], in: dir)
         #expect(runs.status == 0)
-        #expect(runs.stdout.range(of: #"^\d{8}-\d{4}-[0-9a-f]{4}  failed       2/2 steps  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  g\.md\n$"#, options: .regularExpression) != nil, "\(runs.stdout)")
+        #expect(
+            runs.stdout.range(
+                of: #"^\d{8}-\d{4}-[0-9a-f]{4}  failed       2/2 steps  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  g\.md\n$"#,
+                options: .regularExpression) != nil, "\(runs.stdout)")
         let status = try runbook(["status"], in: dir)
         #expect(status.status == 0)
         let lines = status.stdout.split(separator: "\n").map(String.init)
@@ -573,7 +663,10 @@ struct RunsStatusTests {
     }
 
     @Test func killMinusNineLosesNoFinishedStep() throws {
-        let dir = try workspace(["g.md": "# G\n\n## One\n\n```bash\necho one\n```\n\n## Two\n\n```bash\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"])
+        let dir = try workspace([
+            "g.md":
+                "# G\n\n## One\n\n```bash\necho one\n```\n\n## Two\n\n```bash\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"
+        ])
         let (process, _, _) = try startRunbook(["exec", "g.md"], in: dir)
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
@@ -640,14 +733,20 @@ struct ResumeTests {
     }
 
     @Test func anInterruptedStepNeedsConsentToRunAgain() throws {
-        let dir = try workspace(["g.md": "# K\n\n## One\n\n```bash\necho ran >> one-count\n```\n\n## Two\n\n```bash\necho two >> two-count\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"])
+        let dir = try workspace([
+            "g.md":
+                "# K\n\n## One\n\n```bash\necho ran >> one-count\n```\n\n## Two\n\n```bash\necho two >> two-count\nsleep 30\n```\n\n## Three\n\n```bash\necho three\n```\n"
+        ])
         let (process, _, _) = try startRunbook(["exec", "g.md"], in: dir)
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let refused = try runbook(["resume"], in: dir)
         #expect(refused.status == 2)
-        #expect(refused.stderr == "runbook: error: step 2 two/1 was interrupted and its outcome is unknown; run it again with --rerun-interrupted or skip it with --skip-interrupted\n")
+        #expect(
+            refused.stderr
+                == "runbook: error: step 2 two/1 was interrupted and its outcome is unknown; run it again with --rerun-interrupted or skip it with --skip-interrupted\n"
+        )
         let skipped = try runbook(["resume", "--skip-interrupted"], in: dir)
         #expect(skipped.status == 0)
         #expect(skipped.stdout.contains("   │ three\n"))
@@ -658,7 +757,9 @@ struct ResumeTests {
     }
 
     @Test func aPausedManualStepIsConfirmed() throws {
-        let dir = try workspace(["g.md": "# M\n\n## Console\n\n- Create the bucket in the AWS Console.\n\n## After\n\n```bash\necho after\n```\n"])
+        let dir = try workspace([
+            "g.md": "# M\n\n## Console\n\n- Create the bucket in the AWS Console.\n\n## After\n\n```bash\necho after\n```\n"
+        ])
         let paused = try runbook(["exec", "g.md"], in: dir)
         #expect(paused.status == 3)
         #expect(paused.stdout.contains("when step 1 is done: runbook resume "))
@@ -680,14 +781,16 @@ struct ResumeTests {
         #expect(busy.stderr.contains(" is in use by process \(process.processIdentifier); wait for it to end\n"))
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        try Data("# L\n\n## One\n\n```bash\necho one, changed\n```\n\n## Two\n\n```bash\necho fixed\n```\n".utf8).write(to: dir.appendingPathComponent("g.md"))
+        try Data("# L\n\n## One\n\n```bash\necho one, changed\n```\n\n## Two\n\n```bash\necho fixed\n```\n".utf8).write(
+            to: dir.appendingPathComponent("g.md"))
         let resumed = try runbook(["resume"], in: dir)
         #expect(resumed.status == 0)
-        #expect(resumed.stderr == """
-            runbook: warning: g.md changed since run \(try #require(resumed.stdout.split(separator: " ").dropFirst(2).first)) started; steps not yet run use the new text
-            runbook: warning: finished step 1 one/1 has changed; it is not run again
+        #expect(
+            resumed.stderr == """
+                runbook: warning: g.md changed since run \(try #require(resumed.stdout.split(separator: " ").dropFirst(2).first)) started; steps not yet run use the new text
+                runbook: warning: finished step 1 one/1 has changed; it is not run again
 
-            """)
+                """)
         #expect(resumed.stdout.contains("   │ fixed\n"))
     }
 }
@@ -699,7 +802,10 @@ struct ResumeTests {
 @Suite("runbook report")
 struct ReportTests {
     @Test func junitJSONMarkdownAndHTMLFromTheJournal() throws {
-        let dir = try workspace(["g.md": "# P\n\n## Ok\n\n```bash\necho ok\n```\n\n## Check\n\n```bash { retries=0 }\necho 'HTTP/1.1 503 Unavailable'\n```\n\nExpected:\n\n- HTTP 200\n\n## Later\n\n```bash\necho later\n```\n"])
+        let dir = try workspace([
+            "g.md":
+                "# P\n\n## Ok\n\n```bash\necho ok\n```\n\n## Check\n\n```bash { retries=0 }\necho 'HTTP/1.1 503 Unavailable'\n```\n\nExpected:\n\n- HTTP 200\n\n## Later\n\n```bash\necho later\n```\n"
+        ])
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 1)
         let junit = try runbook(["report", "--format", "junit"], in: dir)
@@ -707,7 +813,9 @@ struct ReportTests {
         let lines = junit.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 12)
         #expect(lines[1].hasPrefix(#"<testsuites name="runbook" tests="3" failures="1" errors="0" skipped="1" time=""#))
-        #expect(lines[3].range(of: #"^    <testcase classname="g.md" name="1 ok/1" time="\d+\.\d{3}"/>$"#, options: .regularExpression) != nil)
+        #expect(
+            lines[3].range(
+                of: #"^    <testcase classname="g.md" name="1 ok/1" time="\d+\.\d{3}"/>$"#, options: .regularExpression) != nil)
         #expect(lines[5] == #"      <failure message="exit status 0">expected HTTP 200, got HTTP 503</failure>"#)
         #expect(lines[8] == #"      <skipped message="pending"/>"#)
         let parser = XMLParser(data: Data(junit.stdout.utf8))
@@ -738,7 +846,8 @@ struct ReportTests {
 /// and re-run nothing finished without being asked.
 @Suite("crash at every instant", .serialized)
 struct CrashTests {
-    let text = "# C\n\n## One\n\n```bash\necho 1 >> count-1\nexport CARRIED=yes\n```\n\n## Two\n\n```bash\necho 2 >> count-2\n```\n\n## Three\n\n```bash\necho 3 >> count-3\necho \"carried=$CARRIED\"\n```\n"
+    let text =
+        "# C\n\n## One\n\n```bash\necho 1 >> count-1\nexport CARRIED=yes\n```\n\n## Two\n\n```bash\necho 2 >> count-2\n```\n\n## Three\n\n```bash\necho 3 >> count-3\necho \"carried=$CARRIED\"\n```\n"
 
     func counts(_ dir: URL) -> [String] {
         (1...3).map { (try? String(contentsOf: dir.appendingPathComponent("count-\($0)"), encoding: .utf8)) ?? "" }
@@ -778,7 +887,9 @@ struct CrashTests {
     }
 
     /// On a terminal, resume asks about an interrupted step: rerun, skip or abort.
-    @Test(arguments: [("r\n", Int32(0), ["1\n", "2\n", "3\n"]), ("s\n", Int32(0), ["1\n", "", "3\n"]), ("a\n", Int32(2), ["1\n", "", ""])])
+    @Test(arguments: [
+        ("r\n", Int32(0), ["1\n", "2\n", "3\n"]), ("s\n", Int32(0), ["1\n", "", "3\n"]), ("a\n", Int32(2), ["1\n", "", ""]),
+    ])
     func aTerminalIsAskedAboutAnInterruptedStep(answer: String, status: Int32, ran: [String]) throws {
         let dir = try workspace(["g.md": text])
         let crashed = try runbook(["exec", "g.md"], in: dir, environment: ["RUNBOOK_TEST_KILL_AT": "after-started:2"])
@@ -791,11 +902,12 @@ struct CrashTests {
         let json = try runbook(["status", "--json"], in: dir)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let steps = try #require(document["steps"] as? [[String: Any]])
-        let expected: [String] = switch answer {
-        case "r\n": ["succeeded", "succeeded", "succeeded"]
-        case "s\n": ["succeeded", "skipped", "succeeded"]
-        default: ["succeeded", "interrupted", "pending"]
-        }
+        let expected: [String] =
+            switch answer {
+            case "r\n": ["succeeded", "succeeded", "succeeded"]
+            case "s\n": ["succeeded", "skipped", "succeeded"]
+            default: ["succeeded", "interrupted", "pending"]
+            }
         #expect(steps.map { $0["status"] as? String } == expected)
     }
 }

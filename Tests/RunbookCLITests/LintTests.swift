@@ -31,14 +31,15 @@ struct LintCLITests {
         let dir = try workspace(["g.md": Self.guide])
         let run = try runbook(["lint", "g.md", "--shellcheck", "off"], in: dir)
         #expect(run.status == 1)
-        #expect(run.stdout == """
-            g.md:6:16: info: [placeholder] placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set
-            g.md:12:1: warning: [pipe-to-shell] a downloaded script is run unread (fix: download it, check its checksum or read it, then run it)
-            g.md:13:30: error: [placeholder] placeholder OWNER/REPO (OWNER/REPO) in a command (fix: use a variable (${NAME}) bound with --vars)
-            g.md:13:42: error: [undefined-variable] $APP_DIR is not defined by the guide, an earlier step or a binding (fix: declare it (export APP_DIR=…) in the variables section, or use ${APP_DIR:?set APP_DIR first})
-            g.md:19:1: warning: [never-ending] step logs/1 follows output until stopped; runbook stops it after the follow window (fix: annotate the block with follow=10s)
+        #expect(
+            run.stdout == """
+                g.md:6:16: info: [placeholder] placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set
+                g.md:12:1: warning: [pipe-to-shell] a downloaded script is run unread (fix: download it, check its checksum or read it, then run it)
+                g.md:13:30: error: [placeholder] placeholder OWNER/REPO (OWNER/REPO) in a command (fix: use a variable (${NAME}) bound with --vars)
+                g.md:13:42: error: [undefined-variable] $APP_DIR is not defined by the guide, an earlier step or a binding (fix: declare it (export APP_DIR=…) in the variables section, or use ${APP_DIR:?set APP_DIR first})
+                g.md:19:1: warning: [never-ending] step logs/1 follows output until stopped; runbook stops it after the follow window (fix: annotate the block with follow=10s)
 
-            """)
+                """)
     }
 
     @Test func warningsFailOnlyWithStrictAndRulesCanBeDisabled() throws {
@@ -82,11 +83,17 @@ struct LintCLITests {
         let run = try runbook(["lint", "g.md", "--format", "github", "--shellcheck", "off"], in: dir)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
-        #expect(lines[0] == "::notice file=g.md,line=6,col=16,title=runbook placeholder::placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set")
+        #expect(
+            lines[0]
+                == "::notice file=g.md,line=6,col=16,title=runbook placeholder::placeholder yourdomain.com (yourdomain.com) in a default; bind a real value with --vars or --set"
+        )
         #expect(lines[2].hasPrefix("::error file=g.md,line=13,col=30,title=runbook placeholder::"))
         // Every line is `::level key=value,…::message` with no raw newline, comma or colon inside properties.
         for line in lines {
-            #expect(line.range(of: #"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[^,:]+::.+$"#, options: .regularExpression) != nil, "\(line)")
+            #expect(
+                line.range(
+                    of: #"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[^,:]+::.+$"#, options: .regularExpression)
+                    != nil, "\(line)")
         }
     }
 
@@ -124,22 +131,25 @@ struct LintCLITests {
         let log = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
         #expect(results.count == 5)
-        let uris = Set(results.compactMap {
-            (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
-                .flatMap { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String }
-        })
+        let uris = Set(
+            results.compactMap {
+                (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+                    .flatMap { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String }
+            })
         #expect(uris == ["my%20guide%20%C3%A9.md"])
     }
 
     @Test func varsChecksTheBinding() throws {
         let dir = try workspace([
-            "g.md": "# G\n\n## Vars\n\n```bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n```\n\n## Go\n\n```bash\necho \"$DOMAIN $API_TOKEN\"\n```\n",
+            "g.md":
+                "# G\n\n## Vars\n\n```bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n```\n\n## Go\n\n```bash\necho \"$DOMAIN $API_TOKEN\"\n```\n",
             "prod.env": "DOMAIN=shop.acme.io\n",
             "good.env": "DOMAIN=shop.acme.io\nAPI_TOKEN=abc\n",
         ])
         let bad = try runbook(["lint", "g.md", "--vars", "prod.env", "--shellcheck", "off"], in: dir)
         #expect(bad.status == 1)
-        #expect(bad.stdout.contains("g.md:7:1: error: [undefined-variable] API_TOKEN is required and prod.env does not bind it\n"))
+        #expect(
+            bad.stdout.contains("g.md:7:1: error: [undefined-variable] API_TOKEN is required and prod.env does not bind it\n"))
         let good = try runbook(["lint", "g.md", "--vars", "good.env", "--shellcheck", "off"], in: dir)
         #expect(good.status == 0, "\(good.stdout)")
     }
@@ -153,7 +163,9 @@ struct LintCLITests {
         let bin = dir.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let without = try runbook(["lint", "g.md", "g.md"], in: dir, environment: ["PATH": bin.path])
-        #expect(without.stderr == "runbook: warning: shellcheck is not installed; its checks were skipped (apt-get install shellcheck)\n")
+        #expect(
+            without.stderr
+                == "runbook: warning: shellcheck is not installed; its checks were skipped (apt-get install shellcheck)\n")
         #expect(!without.stdout.contains("shellcheck"))
     }
 }

@@ -68,17 +68,29 @@ struct RemoteExecTests {
     func logs(_ dir: URL) throws -> [String] {
         let runs = dir.appendingPathComponent(".runbook/runs")
         let run = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).sorted().last)
-        let files = try FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent(run).path).filter { $0.hasSuffix(".log") }.sorted()
-        return try files.map { try String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent($0), encoding: .utf8) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent(run).path).filter {
+            $0.hasSuffix(".log")
+        }.sorted()
+        return try files.map {
+            try String(contentsOf: runs.appendingPathComponent(run).appendingPathComponent($0), encoding: .utf8)
+        }
     }
 
     @Test func stepsOnTheServerRunThereExactlyAsTheyRunLocally() throws {
         let work = "/tmp/rb-remote-\(UUID().uuidString)"
         let local = try workspace(["guide.md": Self.guide])
-        let localRun = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=\(work)-local", "--set", "API_TOKEN=tok-secret-1", "--target", "server=local"], in: local)
+        let localRun = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "WORK=\(work)-local", "--set", "API_TOKEN=tok-secret-1", "--target",
+                "server=local",
+            ], in: local)
         #expect(localRun.status == 0, "\(localRun.stderr)")
         let remote = try workspace(["guide.md": Self.guide])
-        let remoteRun = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=tok-secret-1", "--target", "server=\(server.uri)"] + trusted(server), in: remote)
+        let remoteRun = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=tok-secret-1", "--target",
+                "server=\(server.uri)",
+            ] + trusted(server), in: remote)
         #expect(remoteRun.status == 0, "\(remoteRun.stderr)")
         #expect(remoteRun.stderr.contains("connected to server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port)"))
         #expect(try logs(local) == ["", "in \(work)-local: one two hi there token=****\n", "back here\n"])
@@ -92,7 +104,10 @@ struct RemoteExecTests {
     @Test func anUnknownHostIsRefusedUntilAcceptedThenTrusted() throws {
         let dir = try workspace(["guide.md": Self.guide])
         let known = home.appendingPathComponent(".ssh/known_hosts")
-        let base = ["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", server.identity]
+        let base = [
+            "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--target",
+            "server=\(server.uri)", "--identity", server.identity,
+        ]
         let refused = try ssh(base, in: dir)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("preflight failed; nothing ran:"))
@@ -119,7 +134,11 @@ struct RemoteExecTests {
         // Another server's key recorded under this server's address.
         let otherKey = other.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
         try Data("[127.0.0.1]:\(server.port) \(otherKey)\n".utf8).write(to: known)
-        let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", server.identity, "--accept-new-host-keys"], in: dir)
+        let run = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity",
+                server.identity, "--accept-new-host-keys",
+            ], in: dir)
         #expect(run.status == 2)
         #expect(run.stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED for [127.0.0.1]:\(server.port)"))
         #expect(try String(contentsOf: known, encoding: .utf8) == "[127.0.0.1]:\(server.port) \(otherKey)\n")
@@ -128,9 +147,16 @@ struct RemoteExecTests {
     @Test func aKeyTheServerRefusesStopsThePreflight() throws {
         let dir = try workspace(["guide.md": Self.guide])
         let other = try LoopbackSSHD()
-        let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity", other.identity, "--known-hosts", server.knownHosts], in: dir)
+        let run = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)", "--identity",
+                other.identity, "--known-hosts", server.knownHosts,
+            ], in: dir)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("target server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port): permission denied: publickey; tried \(other.identity) (not accepted)"))
+        #expect(
+            run.stderr.contains(
+                "target server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port): permission denied: publickey; tried \(other.identity) (not accepted)"
+            ))
     }
 
     @Test func anEncryptedIdentityTakesItsPassphraseFromTheEnvironment() throws {
@@ -141,9 +167,12 @@ struct RemoteExecTests {
         keygen.arguments = ["-q", "-t", "ed25519", "-N", "open sesame", "-f", key]
         try keygen.run()
         keygen.waitUntilExit()
-        try Data((try String(contentsOfFile: key + ".pub", encoding: .utf8)).utf8).write(to: server.directory.appendingPathComponent("authorized_keys"))
-        let arguments = ["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
-                         "--target", "server=\(server.uri)", "--identity", key, "--known-hosts", server.knownHosts]
+        try Data((try String(contentsOfFile: key + ".pub", encoding: .utf8)).utf8).write(
+            to: server.directory.appendingPathComponent("authorized_keys"))
+        let arguments = [
+            "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
+            "--target", "server=\(server.uri)", "--identity", key, "--known-hosts", server.knownHosts,
+        ]
         let without = try ssh(arguments, in: dir)
         #expect(without.status == 2)
         #expect(without.stderr.contains("\(key) (encrypted; give its passphrase in RUNBOOK_SSH_PASSPHRASE or run on a terminal)"))
@@ -156,7 +185,10 @@ struct RemoteExecTests {
         let dir = try workspace(["guide.md": Self.guide])
         let run = try ssh(["exec", "guide.md", "--yes", "--set", "API_TOKEN=x1"], in: dir)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("target server is not bound (first used by step 2 prepare-the-server/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config"))
+        #expect(
+            run.stderr.contains(
+                "target server is not bound (first used by step 2 prepare-the-server/1); bind it with --target server=ssh://user@host[:port], an --inventory group [server], or a Host server entry in ~/.ssh/config"
+            ))
     }
 
     @Test func theGuidesOwnSSHLineAndFrontMatterBindTheirTargets() throws {
@@ -188,10 +220,12 @@ struct RemoteExecTests {
 
             """
         let dir = try workspace(["guide.md": guide])
-        let run = try ssh([
-            "exec", "guide.md", "--yes", "--set", "DEPLOY_KEY=\(server.identity)", "--set", "PORT=\(server.port)", "--set", "HOST_IP=127.0.0.1",
-            "--known-hosts", server.knownHosts, "--identity", server.identity,
-        ], in: dir)
+        let run = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "DEPLOY_KEY=\(server.identity)", "--set", "PORT=\(server.port)", "--set",
+                "HOST_IP=127.0.0.1",
+                "--known-hosts", server.knownHosts, "--identity", server.identity,
+            ], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try logs(dir) == ["session 127.0.0.1 \(server.port)\n", "web 127.0.0.1 \(server.port)\n"])
         #expect(run.stderr.contains("connected to server: \(LoopbackSSHD.user)@127.0.0.1:\(server.port)\n"))
@@ -200,9 +234,16 @@ struct RemoteExecTests {
 
     @Test func aHostInSSHConfigBindsTheTargetOfItsName() throws {
         let dir = try workspace(["guide.md": Self.guide])
-        try Data("Host server\n  HostName 127.0.0.1\n  Port \(server.port)\n  User \(LoopbackSSHD.user)\n  IdentityFile \(server.identity)\n".utf8)
-            .write(to: home.appendingPathComponent(".ssh/config"))
-        let run = try ssh(["exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--known-hosts", server.knownHosts], in: dir)
+        try Data(
+            "Host server\n  HostName 127.0.0.1\n  Port \(server.port)\n  User \(LoopbackSSHD.user)\n  IdentityFile \(server.identity)\n"
+                .utf8
+        )
+        .write(to: home.appendingPathComponent(".ssh/config"))
+        let run = try ssh(
+            [
+                "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
+                "--known-hosts", server.knownHosts,
+            ], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("connected to server: server (\(LoopbackSSHD.user)@127.0.0.1:\(server.port))"))
     }
@@ -211,7 +252,9 @@ struct RemoteExecTests {
         let work = "/tmp/rb-remote-\(UUID().uuidString)"
         let guide = Self.guide.replacingOccurrences(of: "echo \"in $PWD:", with: "sleep 3\necho \"in $PWD:")
         let dir = try workspace(["guide.md": guide])
-        let arguments = ["exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)"] + trusted(server)
+        let arguments =
+            ["exec", "guide.md", "--yes", "--set", "WORK=\(work)", "--set", "API_TOKEN=x1", "--target", "server=\(server.uri)"]
+            + trusted(server)
         DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { server.dropConnections() }
         let first = try ssh(arguments, in: dir)
         #expect(first.status == 4, "\(first.stderr)")
@@ -258,7 +301,8 @@ struct RemoteExecTests {
         // Each server's login shell learns its name from an environment file runbook never sees.
         for (name, host) in [("one", server), ("two", second)] {
             let keys = try String(contentsOf: host.directory.appendingPathComponent("authorized_keys"), encoding: .utf8)
-            try Data("environment=\"RB_HOST=\(name)\" \(keys)".utf8).write(to: host.directory.appendingPathComponent("authorized_keys"))
+            try Data("environment=\"RB_HOST=\(name)\" \(keys)".utf8).write(
+                to: host.directory.appendingPathComponent("authorized_keys"))
             try Data("PermitUserEnvironment yes\n".utf8).write(to: host.directory.appendingPathComponent("sshd_config.extra"))
             try host.restart()
         }
@@ -270,11 +314,17 @@ struct RemoteExecTests {
             [server:vars]
             ansible_ssh_private_key_file=\(server.identity)
             """
-        let known = try String(contentsOfFile: server.knownHosts, encoding: .utf8) + (try String(contentsOfFile: second.knownHosts, encoding: .utf8))
+        let known =
+            try String(contentsOfFile: server.knownHosts, encoding: .utf8)
+            + (try String(contentsOfFile: second.knownHosts, encoding: .utf8))
         let dir = try workspace(["guide.md": guide, "hosts.ini": inventory, "known_hosts": known])
-        let run = try ssh(["exec", "guide.md", "--yes", "--inventory", "hosts.ini", "--known-hosts", "known_hosts", "--forks", "2"], in: dir)
+        let run = try ssh(
+            ["exec", "guide.md", "--yes", "--inventory", "hosts.ini", "--known-hosts", "known_hosts", "--forks", "2"], in: dir)
         #expect(run.status == 1, "\(run.stderr)")
-        #expect(run.stderr.contains("connected to server: one (\(LoopbackSSHD.user)@127.0.0.1:\(server.port)), two (\(LoopbackSSHD.user)@127.0.0.1:\(second.port))"))
+        #expect(
+            run.stderr.contains(
+                "connected to server: one (\(LoopbackSSHD.user)@127.0.0.1:\(server.port)), two (\(LoopbackSSHD.user)@127.0.0.1:\(second.port))"
+            ))
         #expect(FileManager.default.fileExists(atPath: "\(work)-one") && FileManager.default.fileExists(atPath: "\(work)-two"))
         let log = try logs(dir)[0].split(separator: "\n").sorted()
         #expect(log == ["[one] stamped one", "[two] stamped two"])
@@ -296,7 +346,9 @@ struct RemoteExecTests {
         let enumerator = FileManager.default.enumerator(atPath: dir.path)
         while let path = enumerator?.nextObject() as? String {
             let full = dir.appendingPathComponent(path).path
-            if let data = FileManager.default.contents(atPath: full), String(decoding: data, as: UTF8.self).contains(needle) { hits.append(path) }
+            if let data = FileManager.default.contents(atPath: full), String(decoding: data, as: UTF8.self).contains(needle) {
+                hits.append(path)
+            }
         }
         return hits
     }
@@ -305,7 +357,10 @@ struct RemoteExecTests {
 @Suite("secret bindings in the journal")
 struct SecretBindingTests {
     @Test func aSecretIsRecordedAsAHashAndAChangedOneIsNoticedOnResume() throws {
-        let dir = try workspace(["g.md": "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\ntest -n \"$DB_PASSWORD\"\n```\n\n## Two\n\n```bash\ntest -f go-on\n```\n"])
+        let dir = try workspace([
+            "g.md":
+                "# G\n\n## Vars\n\n```bash\nexport DB_PASSWORD=\"\"\n```\n\n## One\n\n```bash\ntest -n \"$DB_PASSWORD\"\n```\n\n## Two\n\n```bash\ntest -f go-on\n```\n"
+        ])
         let first = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-first-1"], in: dir)
         #expect(first.status == 1)
         let runs = dir.appendingPathComponent(".runbook/runs")
@@ -316,7 +371,9 @@ struct SecretBindingTests {
         try Data().write(to: dir.appendingPathComponent("go-on"))
         let changed = try runbook(["resume", "--set", "DB_PASSWORD=pw-second-2"], in: dir)
         #expect(changed.status == 0, "\(changed.stderr)")
-        #expect(changed.stderr.contains("runbook: warning: DB_PASSWORD is not the value run \(run) started with; the remaining steps use the new one\n"))
+        #expect(
+            changed.stderr.contains(
+                "runbook: warning: DB_PASSWORD is not the value run \(run) started with; the remaining steps use the new one\n"))
         let again = try runbook(["exec", "g.md", "--set", "DB_PASSWORD=pw-first-1", "--only", "2", "--only", "3"], in: dir)
         #expect(again.status == 0)
         // The same secret given again draws no warning.

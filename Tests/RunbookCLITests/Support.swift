@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -104,13 +105,17 @@ func freePort() -> Int {
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Starts `runbook` without waiting (tests that signal it use this directly): no terminal,
 /// no colour, the caller's PATH plus `environment`, in `directory` (the package root by default).
-func startRunbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+func startRunbook(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (
+    Process, Pipe, Pipe
+) {
     let process = Process()
     process.executableURL = runbookBinary
     process.arguments = arguments

@@ -70,7 +70,8 @@ struct RemoteShellTests {
         let next = run(s, "echo next")
         #expect(next.output == "next")
         s.close()
-        let pid = try #require(Int32(try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(try String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) == 0)
         kill(pid, SIGKILL)
         unlink(marker)
@@ -86,7 +87,10 @@ struct RemoteShellTests {
         let timed = run(s, "sleep 20", ShellRunOptions(timeout: 0.5))
         #expect(timed.timedOut)
         #expect(timed.exitCode != 0)
-        let survivor = try #require(Int32(try String(contentsOfFile: "/tmp/rb-remote-survivor", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let survivor = try #require(
+            Int32(
+                try String(contentsOfFile: "/tmp/rb-remote-survivor", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         #expect(kill(survivor, 0) == 0)
         kill(survivor, SIGKILL)
         #expect(run(s, "echo still here").output == "still here")

@@ -10,7 +10,9 @@ func scratch() throws -> URL {
     return dir
 }
 
-func session(_ env: [String: String] = [:], bound: [String] = [], in dir: URL? = nil, restoring: String = "") throws -> ShellSession {
+func session(_ env: [String: String] = [:], bound: [String] = [], in dir: URL? = nil, restoring: String = "") throws
+    -> ShellSession
+{
     var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
     environment.merge(env) { $1 }
     return try ShellSession(environment: environment, bound: bound, workDirectory: try dir ?? scratch(), restoring: restoring)
@@ -27,8 +29,13 @@ func expectStateCarries(in s: ShellSession) throws {
     let dir = try scratch()
     try Data("export VIRTUAL_ENV=/venv\nPATH=/venv/bin:$PATH\ndeactivate() { echo deactivated; }\n".utf8)
         .write(to: dir.appendingPathComponent("activate"))
-    #expect(run(s, "cd \(dir.path)\nexport EXPORTED=one\nLOCAL_ONLY=two\ngreet() { echo \"hi $1\"; }\nsource ./activate").exitCode == 0)
-    let out = run(s, "pwd; echo $EXPORTED $LOCAL_ONLY; greet you; echo $VIRTUAL_ENV; deactivate; bash -c 'echo child sees ${EXPORTED:-nothing} ${LOCAL_ONLY:-nothing}'")
+    #expect(
+        run(s, "cd \(dir.path)\nexport EXPORTED=one\nLOCAL_ONLY=two\ngreet() { echo \"hi $1\"; }\nsource ./activate").exitCode
+            == 0)
+    let out = run(
+        s,
+        "pwd; echo $EXPORTED $LOCAL_ONLY; greet you; echo $VIRTUAL_ENV; deactivate; bash -c 'echo child sees ${EXPORTED:-nothing} ${LOCAL_ONLY:-nothing}'"
+    )
     #expect(out.exitCode == 0)
     #expect(out.output == "\(dir.path)\none two\nhi you\n/venv\ndeactivated\nchild sees one nothing")
 }
@@ -72,7 +79,8 @@ struct ShellSessionTests {
 
     @Test func boundValuesAreDataNeverScript() throws {
         let dir = try scratch()
-        let s = try session(["EVIL": "$(touch \(dir.path)/pwned)", "WORSE": "\"; rm -rf \(dir.path) #"], bound: ["EVIL", "WORSE"])
+        let s = try session(
+            ["EVIL": "$(touch \(dir.path)/pwned)", "WORSE": "\"; rm -rf \(dir.path) #"], bound: ["EVIL", "WORSE"])
         let out = run(s, "echo \"$EVIL\"; echo $WORSE; printf '%s\\n' ${EVIL}")
         #expect(out.exitCode == 0)
         #expect(out.output == "$(touch \(dir.path)/pwned)\n\"; rm -rf \(dir.path) #\n$(touch\n\(dir.path)/pwned)")
@@ -97,7 +105,9 @@ struct ShellSessionTests {
         let snapshot = first.snapshot
         first.close()
         let second = try session(restoring: snapshot)
-        #expect(run(second, "pwd; echo $A $B; f; echo ${arr[1]}; bash -c 'echo ${A:-unset}'").output == "\(dir.path)\n1 two words\nfn\ny\n1")
+        #expect(
+            run(second, "pwd; echo $A $B; f; echo ${arr[1]}; bash -c 'echo ${A:-unset}'").output
+                == "\(dir.path)\n1 two words\nfn\ny\n1")
         second.close()
     }
 
@@ -105,12 +115,16 @@ struct ShellSessionTests {
         let dir = try scratch()
         let s = try session()
         let start = Date()
-        let out = run(s, "nohup sleep 30 > \(dir.path)/log 2>&1 &\necho $! > \(dir.path)/pid\n(sleep 20; echo late) &\necho started")
+        let out = run(
+            s, "nohup sleep 30 > \(dir.path)/log 2>&1 &\necho $! > \(dir.path)/pid\n(sleep 20; echo late) &\necho started")
         #expect(out.exitCode == 0)
         #expect(out.output == "started")
         #expect(Date().timeIntervalSince(start) < 5)
         s.close()
-        let pid = try #require(Int32(try String(contentsOf: dir.appendingPathComponent("pid"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(
+                try String(contentsOf: dir.appendingPathComponent("pid"), encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) == 0)
         kill(pid, SIGKILL)
     }
@@ -165,7 +179,9 @@ struct SnapshotFilterTests {
     @Test func keepsUserStateAndDropsBoundSpecialAndReadonlyNames() throws {
         // Real `declare -p` output from bash, with values built to confuse a line-based reader.
         let s = try session(["API_TOKEN": "tok-123"], bound: ["API_TOKEN"])
-        let out = run(s, #"""
+        let out = run(
+            s,
+            #"""
             MULTI=$'line one\ndeclare -x API_TOKEN="fake"\n__RB_FUNCTIONS__'
             QUOTED='say "hi" and \ back'
             DOLLAR='$HOME and `cmd`'
@@ -182,17 +198,26 @@ struct SnapshotFilterTests {
         s.close()
         let restored = try session(restoring: kept)
         let check = run(restored, #"printf '%s|' "$MULTI" "$QUOTED" "$DOLLAR" "${arr[1]}" "${map[k]}" "${API_TOKEN:-unbound}""#)
-        #expect(check.output == "line one\ndeclare -x API_TOKEN=\"fake\"\n__RB_FUNCTIONS__|say \"hi\" and \\ back|$HOME and `cmd`|c\nd|v|unbound|")
+        #expect(
+            check.output
+                == "line one\ndeclare -x API_TOKEN=\"fake\"\n__RB_FUNCTIONS__|say \"hi\" and \\ back|$HOME and `cmd`|c\nd|v|unbound|"
+        )
         restored.close()
     }
 
     @Test func filterReadsQuotedEntries() {
-        let raw = "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\ndeclare -r C=\"3\"\ndeclare -x SECRET=\"s\"\n__RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n"
+        let raw =
+            "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\ndeclare -r C=\"3\"\ndeclare -x SECRET=\"s\"\n__RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n"
         let once = Snapshot.filter(raw, excluding: ["SECRET"])
-        #expect(once == "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+        #expect(
+            once
+                == "declare -x A=\"1\"\ndeclare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n"
+        )
         // Filtering again (as the journal does) keeps the functions and the directory.
         #expect(Snapshot.filter(once, excluding: ["SECRET"]) == once)
-        #expect(Snapshot.filter(once, excluding: [], inherited: ["A": "1"]) == "declare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
+        #expect(
+            Snapshot.filter(once, excluding: [], inherited: ["A": "1"])
+                == "declare -- B=\"two\nlines\"\n# __RB_FUNCTIONS__\nf () \n{ \n    echo f\n}\ncd -- /tmp 2>/dev/null\n")
         #expect(Snapshot.filter(once, excluding: [], inherited: ["A": "changed"]).hasPrefix("declare -x A=\"1\"\n"))
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
@@ -47,14 +47,16 @@ struct AnnotationTests {
 
     @Test func unknownKeyNamesTheClosestKnownKey() {
         let guide = read("# G\n\(fence)bash { nmae=restart timout=5s }\nls\n\(fence)\n")
-        #expect(guide.errors.map(\.formatted) == [
-            "guide.md:2:1: error: [bad-annotation] unknown annotation key 'nmae'; did you mean 'name'? (fix: name)",
-            "guide.md:2:1: error: [bad-annotation] unknown annotation key 'timout'; did you mean 'timeout'? (fix: timeout)",
-        ])
+        #expect(
+            guide.errors.map(\.formatted) == [
+                "guide.md:2:1: error: [bad-annotation] unknown annotation key 'nmae'; did you mean 'name'? (fix: name)",
+                "guide.md:2:1: error: [bad-annotation] unknown annotation key 'timout'; did you mean 'timeout'? (fix: timeout)",
+            ])
     }
 
     @Test func fenceAttributesInRunmeAndJSONSyntax() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)bash { name=restart-backend on=ec2 timeout=120s }
             sudo systemctl restart backend
             \(fence)
@@ -70,7 +72,8 @@ struct AnnotationTests {
     }
 
     @Test func htmlCommentBeforeABlockAndUnderAHeading() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Wait for it
             <!-- runbook: retries=10 interval=3s -->
@@ -95,7 +98,8 @@ struct AnnotationTests {
     }
 
     @Test func annotationsOverrideInference() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)sql { runner="psql $DATABASE_URL" }
             select 1;
             \(fence)
@@ -119,12 +123,16 @@ struct AnnotationTests {
     }
 
     @Test func sectionRoleAnnotationMovesASectionOutOfTheMainFlow() {
-        let guide = read("# G\n## Research\n<!-- runbook: section-role=optional -->\n\(fence)bash\nrsync -av a/ b/\n\(fence)\n## Cleanup ideas\n<!-- runbook: section-role=main -->\n\(fence)bash\nls\n\(fence)\n")
+        let guide = read(
+            "# G\n## Research\n<!-- runbook: section-role=optional -->\n\(fence)bash\nrsync -av a/ b/\n\(fence)\n## Cleanup ideas\n<!-- runbook: section-role=main -->\n\(fence)bash\nls\n\(fence)\n"
+        )
         #expect(guide.steps.map(\.flow) == [.optional, .main])
     }
 
     @Test func needsMustNameKnownSteps() {
-        let guide = read("\(fence)bash { name=build }\nmake\n\(fence)\n\(fence)bash { needs=biuld }\nmake install\n\(fence)\n\(fence)bash { needs=build,1 }\nls\n\(fence)\n")
+        let guide = read(
+            "\(fence)bash { name=build }\nmake\n\(fence)\n\(fence)bash { needs=biuld }\nmake install\n\(fence)\n\(fence)bash { needs=build,1 }\nls\n\(fence)\n"
+        )
         #expect(guide.errors.map(\.message) == ["needs names unknown step 'biuld'; did you mean 'build'?"])
     }
 
@@ -139,7 +147,10 @@ struct AnnotationTests {
         #expect(bad.errors.map(\.message) == ["front matter is not valid YAML; fix it or remove the --- block"])
         let unknown = read("---\ntitle: Hosting\ndefault-targte: web\n---\n# G\n")
         #expect(unknown.errors.isEmpty)
-        #expect(unknown.diagnostics.map(\.message) == ["unknown front matter key 'default-targte' ignored; did you mean 'default-target'?"])
+        #expect(
+            unknown.diagnostics.map(\.message) == [
+                "unknown front matter key 'default-targte' ignored; did you mean 'default-target'?"
+            ])
         #expect(unknown.diagnostics.map(\.location.line) == [3])
     }
 }

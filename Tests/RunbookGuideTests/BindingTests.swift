@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
@@ -26,12 +26,13 @@ struct DotenvTests {
             """#
         let entries = try Dotenv.parse(text, file: "t.env")
         let values = entries.map { "\($0.name)=\($0.value.map { String(reflecting: $0) } ?? "nil")@\($0.line)" }
-        #expect(values == [
-            #"A="plain"@2"#, #"B="spaced"@3"#, #"C="hash#notcomment"@4"#, #"D="single $A \\n literal"@5"#,
-            #"E="double plain \n escape \" quote \\$ kept"@6"#, #"F="multi\nline"@7"#,
-            #"G="plain-dflt-plain"@9"#, #"H="it\'s"@10"#, #"I=""@11"#, "J=nil@12", #"K="a"@13"#,
-            #"L="x\\ny"@14"#,
-        ])
+        #expect(
+            values == [
+                #"A="plain"@2"#, #"B="spaced"@3"#, #"C="hash#notcomment"@4"#, #"D="single $A \\n literal"@5"#,
+                #"E="double plain \n escape \" quote \\$ kept"@6"#, #"F="multi\nline"@7"#,
+                #"G="plain-dflt-plain"@9"#, #"H="it\'s"@10"#, #"I=""@11"#, "J=nil@12", #"K="a"@13"#,
+                #"L="x\\ny"@14"#,
+            ])
     }
 
     @Test func interpolationFallsBackToTheLookup() throws {
@@ -59,7 +60,8 @@ struct DotenvTests {
 
 @Suite("binding")
 struct BindingTests {
-    let guide = read("""
+    let guide = read(
+        """
         \(fence)bash
         export DOMAIN="yourdomain.com"
         export API_DOMAIN="api.${DOMAIN}"
@@ -89,22 +91,26 @@ struct BindingTests {
                 sets: [NamedValue(name: "APP_USER", value: "fromset")], varsFiles: [first, second],
                 environment: ["REGION": "env-region", "OPENAI_API_KEY": "sk-test-123", "UNRELATED": "x"]))
         let rows = binding.values.map { "\($0.name)=\($0.value ?? "nil") (\($0.source))" }
-        #expect(rows == [
-            "DOMAIN=second.org (\(second):1)", "API_DOMAIN=api.second.org (derived)", "APP_USER=fromset (--set)",
-            "APP_HOME=/home/fromset (derived)", "REGION=file-region (\(first):3)",
-            "OPENAI_API_KEY=sk-test-123 (environment)",
-        ])
+        #expect(
+            rows == [
+                "DOMAIN=second.org (\(second):1)", "API_DOMAIN=api.second.org (derived)", "APP_USER=fromset (--set)",
+                "APP_HOME=/home/fromset (derived)", "REGION=file-region (\(first):3)",
+                "OPENAI_API_KEY=sk-test-123 (environment)",
+            ])
         #expect(binding.missing.isEmpty)
         #expect(binding.secretValues == ["sk-test-123"])
         #expect(binding.mask("key is sk-test-123.") == "key is ****.")
     }
 
     @Test func unboundAndPlaceholderValuesAreMissing() throws {
-        let binding = try Binding.resolve(guide: guide, input: BindingInput(sets: [NamedValue(name: "OPENAI_API_KEY", value: "CHANGEME")]))
+        let binding = try Binding.resolve(
+            guide: guide, input: BindingInput(sets: [NamedValue(name: "OPENAI_API_KEY", value: "CHANGEME")]))
         #expect(binding.missing.map(\.name) == ["DOMAIN", "OPENAI_API_KEY"])
         #expect(binding.value("API_DOMAIN") == nil)
         #expect(binding.value("APP_HOME") == "/home/app")
-        #expect(binding.display("curl https://${API_DOMAIN}/ as $APP_USER with ${OPENAI_API_KEY}") == "curl https://${API_DOMAIN}/ as app with ****")
+        #expect(
+            binding.display("curl https://${API_DOMAIN}/ as $APP_USER with ${OPENAI_API_KEY}")
+                == "curl https://${API_DOMAIN}/ as app with ****")
     }
 
     @Test func brokenVarsFileIsABindingError() {
@@ -152,15 +158,16 @@ struct PlaceholderTests {
 
     /// `find` names the first kind in the patterns' order, and looks past markup and
     /// heredoc delimiters to a placeholder later in the text.
-    @Test(arguments: [
-        ("you@example.com", "you@example.com"),
-        ("https://api.example.com", "example.com host"),
-        ("yourdomain.com/path/to/x", "yourdomain.com"),
-        ("<br> then <api-token>", "<placeholder>"),
-        ("cat <<-EOF <EOF>", nil),
-        ("'...'", "..."),
-        ("TODO: later", "TODO"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("you@example.com", "you@example.com"),
+            ("https://api.example.com", "example.com host"),
+            ("yourdomain.com/path/to/x", "yourdomain.com"),
+            ("<br> then <api-token>", "<placeholder>"),
+            ("cat <<-EOF <EOF>", nil),
+            ("'...'", "..."),
+            ("TODO: later", "TODO"),
+        ] as [(String, String?)])
     func theKindFoundIsTheFirstInPatternOrder(text: String, kind: String?) {
         #expect(Placeholder.find(in: text) == kind)
     }
@@ -181,11 +188,12 @@ struct RunbookGuidesTests {
 
     @Test func demoGuideReadsAsWritten() throws {
         let guide = try GuideReader.read(path: repositoryRoot.appendingPathComponent("runbooks/demo.md").path)
-        #expect(shape(guide) == [
-            "variables/1:variables:local", "build-the-site/1:command:local", "start-the-server/1:command:local",
-            "verify/1:verification:local", "verify/2:verification:local", "troubleshooting/1:command:local",
-            "teardown/1:command:local",
-        ])
+        #expect(
+            shape(guide) == [
+                "variables/1:variables:local", "build-the-site/1:command:local", "start-the-server/1:command:local",
+                "verify/1:verification:local", "verify/2:verification:local", "troubleshooting/1:command:local",
+                "teardown/1:command:local",
+            ])
         #expect(guide.steps.map(\.runs) == [false, true, true, true, true, false, false])
         #expect(guide.steps[3].expectations == [.exitStatus(0), .httpStatus([200])])
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
@@ -52,7 +52,8 @@ struct ChoiceTests {
     }
 
     @Test func listItemsWithCodeFormAGroupIncludingUnmarkedItems() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Copying
             1. **rsync (Recommended)**
@@ -75,7 +76,8 @@ struct ChoiceTests {
     }
 
     @Test func optionParagraphsStartBranches() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Virtual environment
             **Option A**: Copy existing venv (faster)
@@ -93,7 +95,8 @@ struct ChoiceTests {
     }
 
     @Test func recommendedSiblingsWithoutOptionsAreNotAlternatives() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ### 3.2.1 Create a dedicated app user (recommended)
             \(fence)bash
@@ -114,7 +117,8 @@ struct ChoiceTests {
     }
 
     @Test func firstOptionWinsWhenNoneIsRecommended() {
-        let guide = read("# G\n## DB\n**Option A**: copy\n\(fence)bash\ncp a b\n\(fence)\n**Option B**: fresh\n\(fence)bash\nrm a\n\(fence)\n")
+        let guide = read(
+            "# G\n## DB\n**Option A**: copy\n\(fence)bash\ncp a b\n\(fence)\n**Option B**: fresh\n\(fence)bash\nrm a\n\(fence)\n")
         #expect(guide.choices[0].chosen == "A")
         #expect(guide.choices[0].reason == "first option (none is marked recommended)")
     }

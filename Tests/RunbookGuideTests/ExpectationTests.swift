@@ -1,12 +1,13 @@
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
 @Suite("expectations")
 struct ExpectationTests {
     @Test func expectedListAfterABlock() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             Also verify from your laptop:
             \(fence)bash
@@ -33,7 +34,8 @@ struct ExpectationTests {
     }
 
     @Test func shouldOutputComments() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)bash
             grep KEY .env
             # Should output:
@@ -47,7 +49,8 @@ struct ExpectationTests {
 
     /// A URL with "returns 200" is not a command: it does not become a step.
     @Test func inlineChecksInListsAreVerificationSteps() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Checks
             - `curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8000/health` returns 200
@@ -63,14 +66,20 @@ struct ExpectationTests {
     }
 
     @Test func annotationExpectations() {
-        let guide = read("\(fence)bash { expect-exit=3 expect-output=ready expect-match=\"v[0-9]+\" expect-status=200,301 }\n./check\n\(fence)\n")
-        #expect(guide.steps[0].expectations == [.exitStatus(3), .outputContains("ready"), .outputMatches("v[0-9]+"), .httpStatus([200, 301])])
+        let guide = read(
+            "\(fence)bash { expect-exit=3 expect-output=ready expect-match=\"v[0-9]+\" expect-status=200,301 }\n./check\n\(fence)\n"
+        )
+        #expect(
+            guide.steps[0].expectations == [
+                .exitStatus(3), .outputContains("ready"), .outputMatches("v[0-9]+"), .httpStatus([200, 301]),
+            ])
     }
 }
 
 @Suite("variable declarations")
 struct VariableTests {
-    let guide = read("""
+    let guide = read(
+        """
         # G
         \(fence)bash
         export DOMAIN="yourdomain.com"
@@ -91,16 +100,17 @@ struct VariableTests {
         let table = guide.variables.map {
             "\($0.name) default=\($0.defaultValue ?? "nil") req=\($0.required) der=\($0.derived) sec=\($0.secret) desc=\($0.description ?? "-") line=\($0.location.line)"
         }
-        #expect(table == [
-            "DOMAIN default=yourdomain.com req=true der=false sec=false desc=- line=3",
-            "FRONTEND_DOMAIN default=www.${DOMAIN} req=false der=true sec=false desc=- line=4",
-            "SSH_KEY_PATH default= req=true der=false sec=false desc=EC2 access (greenfield) line=7",
-            "EC2_PUBLIC_IP default= req=true der=false sec=false desc=EC2 access (greenfield) line=8",
-            "APP_USER default=workforce req=false der=false sec=false desc=- line=10",
-            "OPENAI_API_KEY default= req=true der=false sec=true desc=- line=11",
-            "LITERAL default=${NOT_EXPANDED} req=false der=false sec=false desc=- line=12",
-            "DB_PASSWORD default=hunter2 req=false der=false sec=true desc=- line=13",
-        ])
+        #expect(
+            table == [
+                "DOMAIN default=yourdomain.com req=true der=false sec=false desc=- line=3",
+                "FRONTEND_DOMAIN default=www.${DOMAIN} req=false der=true sec=false desc=- line=4",
+                "SSH_KEY_PATH default= req=true der=false sec=false desc=EC2 access (greenfield) line=7",
+                "EC2_PUBLIC_IP default= req=true der=false sec=false desc=EC2 access (greenfield) line=8",
+                "APP_USER default=workforce req=false der=false sec=false desc=- line=10",
+                "OPENAI_API_KEY default= req=true der=false sec=true desc=- line=11",
+                "LITERAL default=${NOT_EXPANDED} req=false der=false sec=false desc=- line=12",
+                "DB_PASSWORD default=hunter2 req=false der=false sec=true desc=- line=13",
+            ])
     }
 
     @Test func frontMatterVarsAndSecrets() {
@@ -116,7 +126,10 @@ struct VariableTests {
         #expect(guide.variables.map(\.secret) == [true])
     }
 
-    @Test(arguments: [("OPENAI_API_KEY", true), ("SLACK_BOT_TOKEN", true), ("DB_PASSWD", true), ("GOOGLE_CREDENTIALS", true), ("PRIVATE_PEM", true), ("SSH_KEY_PATH", false), ("KEY_FILE", false), ("DOMAIN", false), ("APP_USER", false)])
+    @Test(arguments: [
+        ("OPENAI_API_KEY", true), ("SLACK_BOT_TOKEN", true), ("DB_PASSWD", true), ("GOOGLE_CREDENTIALS", true),
+        ("PRIVATE_PEM", true), ("SSH_KEY_PATH", false), ("KEY_FILE", false), ("DOMAIN", false), ("APP_USER", false),
+    ])
     func secretNames(name: String, secret: Bool) {
         #expect(Text.isSecretName(name) == secret)
     }

@@ -1,5 +1,5 @@
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
@@ -63,7 +63,9 @@ struct SectionTests {
                                     let heading = word + gap1 + id + gap2 + separator + gap3 + title
                                     let fast = Text.splitLabel(heading)
                                     let reference = Text.splitLabelByRegex(heading)
-                                    #expect(fast.label == reference.label && fast.title == reference.title, "\(heading.debugDescription)")
+                                    #expect(
+                                        fast.label == reference.label && fast.title == reference.title,
+                                        "\(heading.debugDescription)")
                                     checked += 1
                                 }
                             }
@@ -76,7 +78,8 @@ struct SectionTests {
     }
 
     @Test func slugsIdsAndNumbers() {
-        let guide = read("""
+        let guide = read(
+            """
             # Guide
             ## 3.2.1 Create a dedicated app user
             \(fence)bash
@@ -99,7 +102,8 @@ struct SectionTests {
     }
 
     @Test func duplicateSlugsArePrefixedWithTheParent() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Backend
             ### Verify
@@ -131,7 +135,8 @@ struct SectionTests {
     }
 
     @Test func flowSectionsAreOptionalAndInherit() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Deploy
             \(fence)bash
@@ -153,10 +158,15 @@ struct SectionTests {
             """)
         #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .optional])
         #expect(guide.steps.map(\.runs) == [true, false, false, false])
-        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "troubleshooting", "troubleshooting", "rollback", "cost-control"])
+        #expect(
+            guide.sections.map { $0.role ?? "-" } == [
+                "-", "-", "-", "troubleshooting", "troubleshooting", "rollback", "cost-control",
+            ])
     }
 
-    @Test(arguments: ["FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown"])
+    @Test(arguments: [
+        "FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown",
+    ])
     func everyFlowWordMakesASectionOptional(title: String) {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
         #expect(guide.steps[0].flow == .optional)

@@ -1,12 +1,13 @@
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
 @Suite("step kinds")
 struct StepKindTests {
     @Test func variablesBlockDeclaresAndDoesNotRun() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             \(fence)bash
             # Public domain
@@ -54,12 +55,18 @@ struct StepKindTests {
         #expect(!guide.steps[0].runs)
     }
 
-    @Test(arguments: ["sudo systemctl restart nginx", "cd /srv/app && git pull", "./deploy.sh", "~/bin/tool --x", "$ echo hi", "curl -fsS http://localhost/"])
+    @Test(arguments: [
+        "sudo systemctl restart nginx", "cd /srv/app && git pull", "./deploy.sh", "~/bin/tool --x", "$ echo hi",
+        "curl -fsS http://localhost/",
+    ])
     func unlabeledShellLooksLikeShell(code: String) {
         #expect(read("\(fence)\n\(code)\n\(fence)\n").steps[0].kind == .command)
     }
 
-    @Test(arguments: ["server:\n  port: 80", "{\"a\": 1}", "<VirtualHost *:80>", "[Unit]\nDescription=x", "Hello world, this is output", "location / {"])
+    @Test(arguments: [
+        "server:\n  port: 80", "{\"a\": 1}", "<VirtualHost *:80>", "[Unit]\nDescription=x", "Hello world, this is output",
+        "location / {",
+    ])
     func unlabeledNonShellIsAnArtifact(code: String) {
         #expect(read("\(fence)\n\(code)\n\(fence)\n").steps[0].kind == .artifact)
     }
@@ -72,7 +79,8 @@ struct StepKindTests {
     }
 
     @Test func consoleBlocksSplitCommandsFromExpectedOutput() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)console
             $ echo hello
             hello
@@ -85,7 +93,8 @@ struct StepKindTests {
     }
 
     @Test func verificationFromHeadingAndLeadIn() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Install
             \(fence)bash
@@ -115,7 +124,8 @@ struct StepKindTests {
     }
 
     @Test func aHeadingThatOnlyMentionsVerifyingDoesNotMakeSubsectionsVerifications() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Nginx (HTTP first), then TLS, then verify streaming
             ### Install the proxy
@@ -139,7 +149,8 @@ struct StepKindTests {
     }
 
     @Test func instructionOnlySectionIsOneManualStep() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Create the Vercel project
             - Import your repo
@@ -153,7 +164,8 @@ struct StepKindTests {
     }
 
     @Test func consoleContextProseMakesANonShellBlockManual() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             In Supabase SQL editor:
 
@@ -172,7 +184,8 @@ struct StepKindTests {
     }
 
     @Test func instructionListAmongCodeIsAManualStepInPlace() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Point DNS
             At your DNS provider:
@@ -190,7 +203,8 @@ struct StepKindTests {
     }
 
     @Test func descriptionOfTheNextBlockIsNotAManualStep() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Service
             Create a systemd service that:
@@ -208,7 +222,8 @@ struct StepKindTests {
     }
 
     @Test func procedureItemsWithoutCodeAreManualStepsInOrder() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Deployment steps
             1. Prepare a Linux server.
@@ -218,11 +233,15 @@ struct StepKindTests {
                \(fence)
             3. Configure the repository secrets.
             """)
-        #expect(shape(guide) == ["deployment-steps/1:manual:a person", "deployment-steps/2:command:local", "deployment-steps/3:manual:a person"])
+        #expect(
+            shape(guide) == [
+                "deployment-steps/1:manual:a person", "deployment-steps/2:command:local", "deployment-steps/3:manual:a person",
+            ])
     }
 
     @Test func summarySectionsYieldNoSteps() {
-        let guide = read("# G\n## TL;DR - Quick Summary\n1. Copy the files\n2. Start the server\n## Table of contents\n- Install\n")
+        let guide = read(
+            "# G\n## TL;DR - Quick Summary\n1. Copy the files\n2. Start the server\n## Table of contents\n- Install\n")
         #expect(guide.steps.isEmpty)
     }
 

@@ -1,12 +1,13 @@
-import Testing
 import RunbookModel
+import Testing
 
 @testable import RunbookGuide
 
 @Suite("targets and sessions")
 struct TargetTests {
     @Test func proseNamesTheTargetOfItsBlockOnly() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             On your local machine:
             \(fence)bash
@@ -43,7 +44,8 @@ struct TargetTests {
     }
 
     @Test func bareSSHOpensASessionThatLastsAcrossSections() {
-        let guide = read("""
+        let guide = read(
+            """
             # G
             ## Login
             On your local machine:
@@ -64,7 +66,10 @@ struct TargetTests {
             curl -sS http://127.0.0.1:8000/health
             \(fence)
             """)
-        #expect(shape(guide) == ["login/1:command:local", "install/1:command:ec2", "install/2:verification:local", "install/3:verification:ec2"])
+        #expect(
+            shape(guide) == [
+                "login/1:command:local", "install/1:command:ec2", "install/2:verification:local", "install/3:verification:ec2",
+            ])
         #expect(guide.steps[0].opensSession == "ec2")
         #expect(guide.steps[0].code == "chmod 400 \"${SSH_KEY_PATH}\"")
         let ec2 = guide.targets.first { $0.name == "ec2" }
@@ -80,7 +85,8 @@ struct TargetTests {
     }
 
     @Test func restOfTheBlockAfterSSHRunsOnTheHostAndExitReturns() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)bash
             ssh -i ~/.ssh/key.pem ec2-user@18.204.97.97
             cd /home/ec2-user/app
@@ -97,7 +103,8 @@ struct TargetTests {
     }
 
     @Test func sudoSwitchesTheSessionUserUntilExit() {
-        let guide = read("""
+        let guide = read(
+            """
             \(fence)bash
             ssh admin@db1.example.org
             \(fence)
@@ -139,7 +146,8 @@ struct TargetTests {
     }
 
     @Test func frontMatterTargetsAndDefaultTarget() {
-        let guide = read("""
+        let guide = read(
+            """
             ---
             targets:
               web: ssh://deploy@10.0.0.7:2200

@@ -19,20 +19,27 @@ struct JournalTests {
         let dir = try runDirectory()
         let journal = try Journal.create(
             in: dir, run: header,
-            steps: [StepRecord(number: 1, id: "a/1", contentHash: "h1", target: "local", status: "pending"),
-                    StepRecord(number: 2, id: "b/1", contentHash: "h2", target: "local", status: "pending")])
+            steps: [
+                StepRecord(number: 1, id: "a/1", contentHash: "h1", target: "local", status: "pending"),
+                StepRecord(number: 2, id: "b/1", contentHash: "h2", target: "local", status: "pending"),
+            ])
         try journal.stepStarted(1, at: 101)
         // A second process reading now sees the started record.
         let reader = try Journal.open(in: dir)
         #expect(try reader.steps().map(\.status) == ["running", "pending"])
         try journal.stepFinished(
-            StepRecord(number: 1, id: "a/1", contentHash: "h1", target: "local", status: "succeeded", started: 101, ended: 102, exitCode: 0, attempts: 1),
+            StepRecord(
+                number: 1, id: "a/1", contentHash: "h1", target: "local", status: "succeeded", started: 101, ended: 102,
+                exitCode: 0, attempts: 1),
             snapshots: ["local": "declare -x A=\"1\"\n"])
         try journal.finish(status: "succeeded", at: 103)
-        #expect(try reader.steps() == [
-            StepRecord(number: 1, id: "a/1", contentHash: "h1", target: "local", status: "succeeded", started: 101, ended: 102, exitCode: 0, attempts: 1),
-            StepRecord(number: 2, id: "b/1", contentHash: "h2", target: "local", status: "pending"),
-        ])
+        #expect(
+            try reader.steps() == [
+                StepRecord(
+                    number: 1, id: "a/1", contentHash: "h1", target: "local", status: "succeeded", started: 101, ended: 102,
+                    exitCode: 0, attempts: 1),
+                StepRecord(number: 2, id: "b/1", contentHash: "h2", target: "local", status: "pending"),
+            ])
         #expect(try reader.snapshots() == ["local": "declare -x A=\"1\"\n"])
         var finished = header
         finished.status = "succeeded"
@@ -59,7 +66,9 @@ struct JournalTests {
         var lock: RunLock? = try RunLock(runDirectory: dir)
         #expect(RunLock.isHeld(runDirectory: dir))
         // flock locks belong to open file descriptions: a second open in this process conflicts too.
-        #expect(throws: JournalError(description: "run \(dir.lastPathComponent) is in use by process \(getpid()); wait for it to end")) {
+        #expect(
+            throws: JournalError(description: "run \(dir.lastPathComponent) is in use by process \(getpid()); wait for it to end")
+        ) {
             _ = try RunLock(runDirectory: dir)
         }
         lock = nil

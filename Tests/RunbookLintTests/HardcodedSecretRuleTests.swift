@@ -11,7 +11,8 @@ struct HardcodedSecretRuleTests {
             "cat > k <<'EOF'\n-----BEGIN OPENSSH PRIVATE KEY-----\nEOF")
         let findings = try lint(text, rule: "hardcoded-secret")
         #expect(spots(findings) == ["6:19 error", "12:37 error", "18:6 error", "25:1 error"])
-        #expect(findings[1].message == "an AWS access key id is written into the guide; revoke it and bind it with --vars instead")
+        #expect(
+            findings[1].message == "an AWS access key id is written into the guide; revoke it and bind it with --vars instead")
     }
 
     @Test func variablesPlaceholdersAndLowEntropyAreFine() throws {

@@ -11,7 +11,8 @@ struct NeverEndingRuleTests {
     }
 
     @Test func anAnnotatedWindowOrBackgroundIsFine() throws {
-        let text = "# G\n\n## Logs\n\n\(fence)bash { follow=5s }\ntail -f log\n\(fence)\n\n## Serve\n\n\(fence)bash { background=true }\nuvicorn app:app\n\(fence)\n"
+        let text =
+            "# G\n\n## Logs\n\n\(fence)bash { follow=5s }\ntail -f log\n\(fence)\n\n## Serve\n\n\(fence)bash { background=true }\nuvicorn app:app\n\(fence)\n"
         #expect(try lint(text, rule: "never-ending").isEmpty)
     }
 }

@@ -30,7 +30,8 @@ struct PlaceholderRuleTests {
 
             """
         let findings = try lint(text, rule: "placeholder")
-        #expect(spots(findings) == ["6:16 info", "11:27 warning", "14:30 error", "15:32 error", "18:13 warning", "21:13 warning"])
+        #expect(
+            spots(findings) == ["6:16 info", "11:27 warning", "14:30 error", "15:32 error", "18:13 warning", "21:13 warning"])
         #expect(findings[2].message == "placeholder OWNER/REPO (OWNER/REPO) in a command")
         #expect(findings[2].fix == "use a variable (${NAME}) bound with --vars")
         #expect(findings[4].message == "placeholder you@example.com (you@example.com) in an instruction")

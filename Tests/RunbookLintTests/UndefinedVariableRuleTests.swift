@@ -7,7 +7,9 @@ struct UndefinedVariableRuleTests {
         let findings = try lint(guide("echo \"deploying $APP_VERSION to ${TARGET_HOST}\""), rule: "undefined-variable")
         #expect(spots(findings) == ["6:17 error", "6:33 error"])
         #expect(findings[0].message == "$APP_VERSION is not defined by the guide, an earlier step or a binding")
-        #expect(findings[0].fix == "declare it (export APP_VERSION=…) in the variables section, or use ${APP_VERSION:?set APP_VERSION first}")
+        #expect(
+            findings[0].fix
+                == "declare it (export APP_VERSION=…) in the variables section, or use ${APP_VERSION:?set APP_VERSION first}")
     }
 
     @Test func declarationsEarlierStepsAssignmentsAndTheEnvironmentDefine() throws {
@@ -43,12 +45,16 @@ struct UndefinedVariableRuleTests {
     }
 
     @Test func aBindingChecksRequiredVariablesAndPlaceholders() throws {
-        let text = "# G\n\n## Variables\n\n\(fence)bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n\(fence)\n\n## Go\n\n\(fence)bash\necho $DOMAIN $API_TOKEN\n\(fence)\n"
+        let text =
+            "# G\n\n## Variables\n\n\(fence)bash\nexport DOMAIN=\"yourdomain.com\"\nexport API_TOKEN=\"\"\n\(fence)\n\n## Go\n\n\(fence)bash\necho $DOMAIN $API_TOKEN\n\(fence)\n"
         let unbound = try lint(text, rule: "undefined-variable", vars: "DOMAIN=shop.acme.io\n")
         #expect(unbound.map(\.message).count == 1)
         #expect(unbound[0].message.hasPrefix("API_TOKEN is required and "))
         #expect(unbound[0].location.line == 7)
         let placeholder = try lint(text, rule: "placeholder", vars: "DOMAIN=yourdomain.com\nAPI_TOKEN=t0k\n")
-        #expect(placeholder.contains { $0.severity == .error && $0.message.hasPrefix("DOMAIN is bound to a placeholder (yourdomain.com) in ") })
+        #expect(
+            placeholder.contains {
+                $0.severity == .error && $0.message.hasPrefix("DOMAIN is bound to a placeholder (yourdomain.com) in ")
+            })
     }
 }

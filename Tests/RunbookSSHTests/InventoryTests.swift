@@ -38,13 +38,22 @@ struct InventoryTests {
     @Test func hostVarsWinOverGroupVarsOverAllVars() throws {
         let inventory = try Inventory(text: text, path: "hosts.ini")
         let config = SSHConfig(home: "/home/ann")
-        #expect(inventory.endpoint(for: "web01", config: config) == SSHEndpoint(label: "web01", host: "web01", port: 2200, user: "deploy"))
-        #expect(inventory.endpoint(for: "canary", config: config) == SSHEndpoint(label: "canary", host: "10.0.0.9", port: 2222, user: "ops", identityFiles: ["/keys/canary"]))
-        #expect(inventory.endpoint(for: "bastion", config: config) == SSHEndpoint(label: "bastion", host: "203.0.113.9", port: 22, user: "ops"))
+        #expect(
+            inventory.endpoint(for: "web01", config: config)
+                == SSHEndpoint(label: "web01", host: "web01", port: 2200, user: "deploy"))
+        #expect(
+            inventory.endpoint(for: "canary", config: config)
+                == SSHEndpoint(label: "canary", host: "10.0.0.9", port: 2222, user: "ops", identityFiles: ["/keys/canary"]))
+        #expect(
+            inventory.endpoint(for: "bastion", config: config)
+                == SSHEndpoint(label: "bastion", host: "203.0.113.9", port: 22, user: "ops"))
     }
 
     @Test func malformedLinesAreErrorsWithTheirLocation() {
-        #expect(throws: InventoryError(path: "h.ini", line: 2, message: "a section header must look like [group], [group:vars] or [group:children]")) {
+        #expect(
+            throws: InventoryError(
+                path: "h.ini", line: 2, message: "a section header must look like [group], [group:vars] or [group:children]")
+        ) {
             try Inventory(text: "a\n[web\n", path: "h.ini")
         }
         #expect(throws: InventoryError(path: "h.ini", line: 2, message: "'port' is not key=value")) {
@@ -53,10 +62,15 @@ struct InventoryTests {
         #expect(throws: InventoryError(path: "h.ini", line: 2, message: "ansible_port=ssh is not a number")) {
             try Inventory(text: "[web]\nw1 ansible_port=ssh\n", path: "h.ini")
         }
-        #expect(throws: InventoryError(path: "h.ini", line: 1, message: "[all:children] names 'nope', which is not a group in this inventory")) {
+        #expect(
+            throws: InventoryError(
+                path: "h.ini", line: 1, message: "[all:children] names 'nope', which is not a group in this inventory")
+        ) {
             try Inventory(text: "[all:children]\nnope\n", path: "h.ini")
         }
-        #expect(throws: InventoryError(path: "h.ini", line: 1, message: "unknown section kind ':hosts' (expected :vars or :children)")) {
+        #expect(
+            throws: InventoryError(path: "h.ini", line: 1, message: "unknown section kind ':hosts' (expected :vars or :children)")
+        ) {
             try Inventory(text: "[web:hosts]\n", path: "h.ini")
         }
     }

@@ -27,7 +27,11 @@ struct SSHConfigTests {
 
     @Test func firstValueWinsAndIdentitiesAccumulate() {
         let endpoint = config.endpoint(for: "web1", user: nil, port: nil, defaultUser: "ann")
-        #expect(endpoint == SSHEndpoint(label: "web1", host: "10.0.0.web1", port: 22, user: "deploy", identityFiles: ["/home/ann/.ssh/deploy_key", "/home/ann/.ssh/common"]))
+        #expect(
+            endpoint
+                == SSHEndpoint(
+                    label: "web1", host: "10.0.0.web1", port: 22, user: "deploy",
+                    identityFiles: ["/home/ann/.ssh/deploy_key", "/home/ann/.ssh/common"]))
     }
 
     @Test func patternsWildcardsAndNegation() {
@@ -60,8 +64,12 @@ struct SSHConfigTests {
         #expect(plain == SSHEndpoint(label: "10.1.2.3", host: "10.1.2.3", port: 22, user: "ann"))
         #expect(plain.knownHostsName == "10.1.2.3")
         #expect(try SSHEndpoint.parse("ssh://me@[::1]:2222/").host == "::1")
-        #expect(throws: SSHError.badAddress("ssh://h:99999", "the port must be 1…65535")) { try SSHEndpoint.parse("ssh://h:99999") }
+        #expect(throws: SSHError.badAddress("ssh://h:99999", "the port must be 1…65535")) {
+            try SSHEndpoint.parse("ssh://h:99999")
+        }
         #expect(throws: SSHError.badAddress("ssh://@h", "the user before @ is empty")) { try SSHEndpoint.parse("ssh://@h") }
-        #expect(throws: SSHError.badAddress("http://h", "expected ssh://[user@]host[:port]")) { try SSHEndpoint.parse("http://h") }
+        #expect(throws: SSHError.badAddress("http://h", "expected ssh://[user@]host[:port]")) {
+            try SSHEndpoint.parse("http://h")
+        }
     }
 }

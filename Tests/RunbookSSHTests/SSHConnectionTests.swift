@@ -50,7 +50,9 @@ import Testing
             case .data(let n), .stderr(let n): collected.append(contentsOf: buffer[0..<n])
             case .ended: ended = true
             case .idle: continue
-            case .lost(let why): Issue.record("lost: \(why)"); return
+            case .lost(let why):
+                Issue.record("lost: \(why)")
+                return
             }
         }
         #expect(ended)
@@ -64,7 +66,10 @@ import Testing
         do {
             _ = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: empty))
         } catch let error as SSHError {
-            guard case .unknownHostKey(let host, let fingerprint, _) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .unknownHostKey(let host, let fingerprint, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(host == "[127.0.0.1]:\(server.port)")
             #expect(fingerprint == (try sshKeygenFingerprint()))
         }
@@ -73,14 +78,18 @@ import Testing
 
     @Test func acceptingANewHostRecordsItOnceAndTrustsItAfterwards() throws {
         let file = home.appendingPathComponent(".ssh/known_hosts").path
-        try Data("# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n".utf8).write(to: URL(fileURLWithPath: file))
+        try Data("# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n".utf8).write(
+            to: URL(fileURLWithPath: file))
         var accepting = options(knownHosts: file)
         accepting.acceptNewHostKeys = true
         let first = try SSHConnection(endpoint: try endpoint(), options: accepting)
         #expect(first.recordedHostKey)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let keyParts = server.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
-        #expect(text == "# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n[127.0.0.1]:\(server.port) \(keyParts)\n")
+        #expect(
+            text
+                == "# my hosts\n@cert-authority *.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n[127.0.0.1]:\(server.port) \(keyParts)\n"
+        )
         // Without the flag, the recorded key is now trusted; nothing more is written.
         let second = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: file))
         #expect(!second.recordedHostKey)
@@ -91,7 +100,8 @@ import Testing
         let file = home.appendingPathComponent(".ssh/known_hosts").path
         let other = home.appendingPathComponent("other")
         try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
-        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+            separator: " ")
         try Data("[127.0.0.1]:\(server.port) \(otherKey)\n".utf8).write(to: URL(fileURLWithPath: file))
         var accepting = options(knownHosts: file)
         accepting.acceptNewHostKeys = true
@@ -99,7 +109,10 @@ import Testing
             _ = try SSHConnection(endpoint: try endpoint(), options: accepting)
             Issue.record("a changed host key was accepted")
         } catch let error as SSHError {
-            guard case .changedHostKey(let host, _, let named) = error else { Issue.record("wrong error \(error)"); return }
+            guard case .changedHostKey(let host, _, let named) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(host == "[127.0.0.1]:\(server.port)")
             #expect(named == file)
             #expect(error.description.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"))
@@ -125,7 +138,10 @@ import Testing
             _ = try SSHConnection(endpoint: try endpoint(), options: options(identity: wrong))
             Issue.record("a wrong key was accepted")
         } catch let error as SSHError {
-            guard case .authentication = error else { Issue.record("wrong error \(error)"); return }
+            guard case .authentication = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("\(wrong) (not accepted)"))
         }
     }
@@ -133,7 +149,8 @@ import Testing
     @Test func anEncryptedKeyUsesItsPassphrase() throws {
         let locked = home.appendingPathComponent("locked").path
         try run("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "s3cret pass", "-f", locked])
-        try Data((try String(contentsOfFile: locked + ".pub", encoding: .utf8)).utf8).write(to: server.directory.appendingPathComponent("authorized_keys"))
+        try Data((try String(contentsOfFile: locked + ".pub", encoding: .utf8)).utf8).write(
+            to: server.directory.appendingPathComponent("authorized_keys"))
         #expect(PrivateKeyFile.isEncrypted(FileManager.default.contents(atPath: locked)!))
         #expect(!PrivateKeyFile.isEncrypted(FileManager.default.contents(atPath: server.identity)!))
         var withoutPassphrase = options(identity: locked)
@@ -141,7 +158,9 @@ import Testing
             _ = try SSHConnection(endpoint: try endpoint(), options: withoutPassphrase)
             Issue.record("connected without the passphrase")
         } catch let error as SSHError {
-            #expect(error.description.contains("\(locked) (encrypted; give its passphrase in RUNBOOK_SSH_PASSPHRASE or run on a terminal)"))
+            #expect(
+                error.description.contains(
+                    "\(locked) (encrypted; give its passphrase in RUNBOOK_SSH_PASSPHRASE or run on a terminal)"))
         }
         withoutPassphrase.passphrase = { _ in "wrong" }
         #expect(throws: SSHError.self) { try SSHConnection(endpoint: try endpoint(), options: withoutPassphrase) }
@@ -200,13 +219,17 @@ import Testing
             _ = try SSHConnection(endpoint: try endpoint(), options: options())
             Issue.record("connected to a stopped server")
         } catch let error as SSHError {
-            guard case .connect = error else { Issue.record("wrong error \(error)"); return }
+            guard case .connect = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
             #expect(error.description.contains("Connection refused"))
         }
     }
 
     func sshKeygenFingerprint() throws -> String {
-        let output = try run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", server.directory.appendingPathComponent("host_ed25519.pub").path])
+        let output = try run(
+            "/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", server.directory.appendingPathComponent("host_ed25519.pub").path])
         return String(output.split(separator: " ")[1])
     }
 

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// A real OpenSSH server on 127.0.0.1 that a test starts for itself, through
 /// `scripts/loopback-sshd.sh` (generated host and user keys, a free port).

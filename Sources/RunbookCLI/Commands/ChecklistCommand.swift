@@ -25,11 +25,15 @@ struct ChecklistCommand: ParsableCommand {
 
     @OptionGroup var guide: GuideArgument
     @OptionGroup var binding: BindingOptions
-    @Option(name: .customLong("run"), help: ArgumentHelp("Show this run's progress (id or unique prefix).", valueName: "run")) var runID: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("Show this run's progress (id or unique prefix).", valueName: "run"))
+    var runID: String?
     @Option(help: "md, html or text.") var format: ChecklistFormat = .md
-    @Option(help: ArgumentHelp("A Mustache template to render with instead of the built-in one.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("A Mustache template to render with instead of the built-in one.", valueName: "file"),
+        completion: .file())
     var template: String?
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output:
+        String?
     @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
 
     func run() throws {
@@ -72,7 +76,8 @@ struct ChecklistCommand: ParsableCommand {
             let detail: String
             switch step.status {
             case "succeeded":
-                detail = "done" + (step.ended.map { " " + clock($0) } ?? "") + (seconds.map { String(format: " (%.1f s)", $0) } ?? "")
+                detail =
+                    "done" + (step.ended.map { " " + clock($0) } ?? "") + (seconds.map { String(format: " (%.1f s)", $0) } ?? "")
             case "failed": detail = "failed" + (step.exitCode.map { " (exit \($0))" } ?? "")
             case "paused": detail = "paused: waiting for a person"
             case "interrupted": detail = "interrupted: outcome unknown"

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import RunbookEngine
@@ -9,6 +6,10 @@ import RunbookJournal
 import RunbookModel
 import RunbookRender
 import RunbookSSH
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension ManualMode: ExpressibleByArgument {}
 
@@ -35,7 +36,8 @@ struct ExecCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Start at this step (number or id).", valueName: "step")) var from: String?
     @Option(help: ArgumentHelp("Stop after this step.", valueName: "step")) var to: String?
     @Option(help: ArgumentHelp("Run only these steps (repeatable).", valueName: "step")) var only: [String] = []
-    @Option(help: ArgumentHelp("Run one section and its subsections, optional ones included.", valueName: "name")) var section: String?
+    @Option(help: ArgumentHelp("Run one section and its subsections, optional ones included.", valueName: "name")) var section:
+        String?
     @Flag(help: "Do the whole preflight and print what would run where; run nothing.") var dryRun = false
     @Flag(help: "Ask before every step.") var step = false
     @OptionGroup var flags: RunFlags
@@ -50,7 +52,8 @@ struct ExecCommand: ParsableCommand {
         } catch {
             throw CLIError(message: error.description)
         }
-        let placements = try Preflight.passed(guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
+        let placements = try Preflight.passed(
+            guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
         if selected.isEmpty {
             throw CLIError(message: "no steps selected; `runbook list \(self.guide.guide)` shows them")
         }
@@ -60,7 +63,8 @@ struct ExecCommand: ParsableCommand {
             Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, placements: placements))
             return
         }
-        let connections = try Connections.open(placements, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
+        let connections = try Connections.open(
+            placements, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
         if terminal && !flags.yes {
             Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
             Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
@@ -79,8 +83,14 @@ struct ExecCommand: ParsableCommand {
         do {
             lock = try RunLock(runDirectory: directory.url)
             journal = try Journal.create(
-                in: directory.url, run: RunRecord.describing(guide: guide, binding: bound, steps: selected, targets: binding.recordedTargets(request), id: directory.id),
-                steps: selected.map { StepRecord(number: $0.number, id: $0.id, contentHash: Journal.fingerprint($0.code + ($0.instructions ?? "")), target: $0.target.description, status: StepStatus.pending.rawValue) })
+                in: directory.url,
+                run: RunRecord.describing(
+                    guide: guide, binding: bound, steps: selected, targets: binding.recordedTargets(request), id: directory.id),
+                steps: selected.map {
+                    StepRecord(
+                        number: $0.number, id: $0.id, contentHash: Journal.fingerprint($0.code + ($0.instructions ?? "")),
+                        target: $0.target.description, status: StepStatus.pending.rawValue)
+                })
         } catch {
             throw CLIError(message: error.description)
         }
@@ -90,7 +100,8 @@ struct ExecCommand: ParsableCommand {
         let observer = TerminalObserver(guide: guide, style: style, json: flags.json)
         let started = Date()
         let summary = Runner(
-            guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer, journal: journal,
+            guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer,
+            journal: journal,
             connections: connections
         ).run()
         Connections.close(connections)
@@ -138,8 +149,11 @@ struct RunFlags: ParsableArguments {
 extension Preflight {
     /// Preflight as `exec` and `resume` run it for `steps` (manual ones need no binding or
     /// target): where each target is, or exit 2 naming every problem.
-    static func passed(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest, what: String) throws -> [String: TargetPlacement] {
-        let (problems, placements) = check(guide: guide, binding: binding, steps: steps.filter { $0.kind != .manual }, request: request)
+    static func passed(guide: Guide, binding: Binding, steps: [Step], request: TargetRequest, what: String) throws -> [String:
+        TargetPlacement]
+    {
+        let (problems, placements) = check(
+            guide: guide, binding: binding, steps: steps.filter { $0.kind != .manual }, request: request)
         try report(problems, binding: binding, what: what)
         return placements
     }
@@ -170,7 +184,9 @@ enum Connections {
     private static func announce(_ connections: [String: [SSHConnection]]) {
         for (name, list) in connections.sorted(by: { $0.key < $1.key }) {
             for connection in list where connection.recordedHostKey {
-                Terminal.warning("permanently added \(connection.endpoint.knownHostsName) (\(connection.fingerprint)) to the known hosts (--accept-new-host-keys)")
+                Terminal.warning(
+                    "permanently added \(connection.endpoint.knownHostsName) (\(connection.fingerprint)) to the known hosts (--accept-new-host-keys)"
+                )
             }
             let hosts = list.map(\.endpoint.named)
             Terminal.errorRaw("connected to \(name): \(hosts.joined(separator: ", "))")
@@ -237,7 +253,10 @@ final class TerminalObserver: RunObserver {
         case .interrupted:
             out(style.red("   ✘ interrupted"))
         case .failed:
-            out(style.red("   ✘ failed" + (result.exitCode.map { " (exit status \($0))" } ?? "") + " in \(time)" + (result.attempts > 1 ? " after \(result.attempts) attempts" : "")))
+            out(
+                style.red(
+                    "   ✘ failed" + (result.exitCode.map { " (exit status \($0))" } ?? "") + " in \(time)"
+                        + (result.attempts > 1 ? " after \(result.attempts) attempts" : "")))
             out("   at \(guide.path):\(step.codeLine)")
             let first = step.code.split(separator: "\n").first.map(String.init) ?? ""
             out("   command: \(first)\(step.code.contains("\n") ? " …" : "")")
@@ -283,9 +302,11 @@ final class TerminalObserver: RunObserver {
         let parts = [StepStatus.succeeded, .failed, .skipped, .paused, .interrupted].compactMap { status in
             counts[status].map { "\($0) \(status.rawValue)" }
         }
-        let line = "run \(summary.id) \(summary.status.rawValue): " + parts.joined(separator: ", ")
+        let line =
+            "run \(summary.id) \(summary.status.rawValue): " + parts.joined(separator: ", ")
             + String(format: " in %.1f s", elapsed) + "; logs in \(directory.url.path)"
-        let colored = summary.status == .succeeded ? style.green(line) : summary.status == .failed ? style.red(line) : style.yellow(line)
+        let colored =
+            summary.status == .succeeded ? style.green(line) : summary.status == .failed ? style.red(line) : style.yellow(line)
         out("")
         out(colored)
         if let paused = summary.pausedAt {
@@ -309,13 +330,18 @@ enum DryRun {
             out.append("")
         }
         for step in steps {
-            let hosts = placements[step.target.name].flatMap { $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map(\.named).joined(separator: ", ") }
+            let hosts = placements[step.target.name].flatMap {
+                $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map(\.named).joined(separator: ", ")
+            }
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
             for line in body.lines { out.append("    " + binding.mask(String(line))) }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }
-            if !expectations.isEmpty { out.append("    expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; ")) }
+            if !expectations.isEmpty {
+                out.append(
+                    "    expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; "))
+            }
             if step.kind == .verification { out.append("    retries for up to 30 s until its checks pass") }
             out.append("")
         }
@@ -325,7 +351,9 @@ enum DryRun {
     static func summary(guide: Guide, steps: [Step]) -> String {
         var lines = ["\(guide.title): \(steps.count) steps"]
         for step in steps.prefix(15) {
-            lines.append(String(format: "%4d. ", step.number) + "\(step.id)  \(step.kind.rawValue)  \(step.kind == .manual ? "by a person" : "on \(step.target)")")
+            lines.append(
+                String(format: "%4d. ", step.number)
+                    + "\(step.id)  \(step.kind.rawValue)  \(step.kind == .manual ? "by a person" : "on \(step.target)")")
         }
         if steps.count > 15 { lines.append("   … and \(steps.count - 15) more") }
         return lines.joined(separator: "\n")
@@ -353,12 +381,15 @@ enum ExecReport {
     }
 
     static func json(_ summary: RunSummary, guide: Guide) -> String {
-        JSONOutput.encode(Document(
-            run: summary.id, guide: guide.path, status: summary.status.rawValue,
-            steps: summary.results.map {
-                Entry(number: $0.step.number, id: $0.step.id, status: $0.result.status.rawValue, exitCode: $0.result.exitCode,
-                      durationMs: Int($0.result.duration * 1000), attempts: $0.result.attempts, assertions: $0.result.assertions, note: $0.result.note)
-            }))
+        JSONOutput.encode(
+            Document(
+                run: summary.id, guide: guide.path, status: summary.status.rawValue,
+                steps: summary.results.map {
+                    Entry(
+                        number: $0.step.number, id: $0.step.id, status: $0.result.status.rawValue, exitCode: $0.result.exitCode,
+                        durationMs: Int($0.result.duration * 1000), attempts: $0.result.attempts,
+                        assertions: $0.result.assertions, note: $0.result.note)
+                }))
     }
 }
 
@@ -374,7 +405,8 @@ extension RunRecord {
         return RunRecord(
             id: id, guide: guide.path, guideHash: Journal.fingerprint(text), status: RunStatus.running.rawValue,
             started: Date().timeIntervalSince1970, selection: steps.map { String($0.number) }.joined(separator: ","),
-            bindings: bindings.joined(separator: "\n"), targets: targets.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n"),
+            bindings: bindings.joined(separator: "\n"),
+            targets: targets.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n"),
             choices: guide.choices.map { "\($0.id)=\($0.chosen)" }.joined(separator: "\n"))
     }
 }

@@ -26,11 +26,14 @@ struct LintCommand: ParsableCommand {
             """)
 
     @Argument(help: "Guides to check.", completion: .file(extensions: ["md", "markdown"])) var files: [String]
-    @Option(name: .customLong("vars"), help: ArgumentHelp("Also check this binding: required variables bound, no placeholders (repeatable).", valueName: "file"))
+    @Option(
+        name: .customLong("vars"),
+        help: ArgumentHelp("Also check this binding: required variables bound, no placeholders (repeatable).", valueName: "file"))
     var varsFiles: [String] = []
     @Option(help: "text, json, github or sarif.") var format: LintFormat = .text
     @Flag(help: "Warnings fail too (exit 1).") var strict = false
-    @Option(name: .customLong("disable"), help: ArgumentHelp("Do not run this rule (repeatable).", valueName: "rule")) var disabled: [String] = []
+    @Option(name: .customLong("disable"), help: ArgumentHelp("Do not run this rule (repeatable).", valueName: "rule"))
+    var disabled: [String] = []
     @Option(help: "Run shellcheck on blocks that run: on (default) or off.") var shellcheck: Toggle = .on
 
     func validate() throws {
@@ -65,6 +68,8 @@ struct LintCommand: ParsableCommand {
         Terminal.write(format.render(reports))
         let findings = reports.flatMap(\.findings)
         if unreadable { throw ExitCode(ExitStatus.badInput) }
-        if findings.contains(where: { $0.severity == .error || (strict && $0.severity == .warning) }) { throw ExitCode(ExitStatus.failed) }
+        if findings.contains(where: { $0.severity == .error || (strict && $0.severity == .warning) }) {
+            throw ExitCode(ExitStatus.failed)
+        }
     }
 }

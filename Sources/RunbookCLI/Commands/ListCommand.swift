@@ -56,11 +56,13 @@ struct ListCommand: ParsableCommand {
             if let choice = step.choice, let option = step.option {
                 notes.append("\(choice)=\(option)" + (step.runs || !step.isExecutable ? "" : " not chosen"))
             }
-            let first = (step.kind == .manual ? step.instructions ?? "" : step.code)
+            let first =
+                (step.kind == .manual ? step.instructions ?? "" : step.code)
                 .split(separator: "\n").map { $0.trimmedInline }
                 .first { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
             let clipped = first.count > 60 ? String(first.prefix(57)) + "…" : first
-            let line = String(format: "%3d  ", step.number)
+            let line =
+                String(format: "%3d  ", step.number)
                 + pad(step.id, idWidth) + "  " + pad(step.kind.rawValue, 12) + "  "
                 + pad(step.target.description, targetWidth) + "  "
                 + clipped + (notes.isEmpty ? "" : "  [\(notes.joined(separator: ", "))]")

@@ -21,7 +21,8 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: "Run id or a unique prefix; the newest run when omitted.") var runID: String?
     @Option(help: "junit, json, md or html.") var format: Format
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output:
+        String?
     @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
 
     func run() throws {
@@ -83,13 +84,16 @@ enum RunReport {
             #"  <testsuite name="\#(xml(view.run.guide))" id="\#(view.run.id)" tests="\#(view.steps.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(String(format: "%.3f", total))">"#,
         ]
         for step in view.steps {
-            let head = #"    <testcase classname="\#(xml(view.run.guide))" name="\#(step.number) \#(xml(step.id))" time="\#(String(format: "%.3f", seconds(step) ?? 0))""#
+            let head =
+                #"    <testcase classname="\#(xml(view.run.guide))" name="\#(step.number) \#(xml(step.id))" time="\#(String(format: "%.3f", seconds(step) ?? 0))""#
             switch step.status {
             case "succeeded":
                 out.append(head + "/>")
             case "failed":
                 out.append(head + ">")
-                out.append(#"      <failure message="\#(xml(step.exitCode.map { "exit status \($0)" } ?? "failed"))">\#(xml(failureText(step)))</failure>"#)
+                out.append(
+                    #"      <failure message="\#(xml(step.exitCode.map { "exit status \($0)" } ?? "failed"))">\#(xml(failureText(step)))</failure>"#
+                )
                 out.append("    </testcase>")
             case "interrupted":
                 out.append(head + ">")
@@ -136,23 +140,36 @@ enum RunReport {
 
     /// The run as JSON (schema 1): what `status --json` and `report --format json` write.
     static func json(_ view: RunView) -> String {
-        JSONOutput.encode(JSONDocument(
-            run: view.run.id, guide: view.run.guide, status: view.status,
-            steps: view.steps.map {
-                JSONStep(number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode, attempts: $0.attempts,
-                         started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
-                         failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" },
-                         hosts: view.hosts(of: $0.number).isEmpty ? nil : view.hosts(of: $0.number).map {
-                             JSONHost(host: $0.host, status: $0.status, exitCode: $0.exitCode, durationMs: Int($0.duration * 1000), note: $0.note)
-                         })
-            })) + "\n"
+        JSONOutput.encode(
+            JSONDocument(
+                run: view.run.id, guide: view.run.guide, status: view.status,
+                steps: view.steps.map {
+                    JSONStep(
+                        number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode,
+                        attempts: $0.attempts,
+                        started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
+                        failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" },
+                        hosts: view.hosts(of: $0.number).isEmpty
+                            ? nil
+                            : view.hosts(of: $0.number).map {
+                                JSONHost(
+                                    host: $0.host, status: $0.status, exitCode: $0.exitCode, durationMs: Int($0.duration * 1000),
+                                    note: $0.note)
+                            })
+                })) + "\n"
     }
 
     static func markdown(_ view: RunView) -> String {
-        var out = ["# Run \(view.run.id): \(view.status)", "", "Guide: `\(view.run.guide)`", "", "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|"]
+        var out = [
+            "# Run \(view.run.id): \(view.status)", "", "Guide: `\(view.run.guide)`", "",
+            "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|",
+        ]
         for step in view.steps {
-            let note = ([step.note].compactMap { $0 } + [failureText(step)].filter { !$0.isEmpty && step.status == "failed" }).joined(separator: "; ")
-            out.append("| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |")
+            let note = ([step.note].compactMap { $0 } + [failureText(step)].filter { !$0.isEmpty && step.status == "failed" })
+                .joined(separator: "; ")
+            out.append(
+                "| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |"
+            )
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -164,10 +181,13 @@ enum RunReport {
             [
                 "number": step.number, "id": step.id, "target": step.target, "status": step.status,
                 "exit": step.exitCode.map(String.init) ?? "", "time": seconds(step).map { String(format: "%.2f s", $0) } ?? "",
-                "note": [step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " — "),
+                "note": [step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.filter { !$0.isEmpty }
+                    .joined(separator: " — "),
                 "hosts": view.hosts(of: step.number).map { host -> [String: Any] in
-                    ["host": host.host, "status": host.status, "exit": host.exitCode.map(String.init) ?? "",
-                     "time": String(format: "%.2f s", host.duration), "note": host.note ?? ""]
+                    [
+                        "host": host.host, "status": host.status, "exit": host.exitCode.map(String.init) ?? "",
+                        "time": String(format: "%.2f s", host.duration), "note": host.note ?? "",
+                    ]
                 },
             ]
         }
@@ -177,6 +197,7 @@ enum RunReport {
             "finished": finished, "total": view.steps.count, "steps": steps,
         ]
         // The built-in template is part of the binary; a failure here is a bug, shown as such.
-        return (try? Templates.render(Templates.builtin("report.html"), context: context)) ?? "<!doctype html><p>report template failed</p>\n"
+        return (try? Templates.render(Templates.builtin("report.html"), context: context))
+            ?? "<!doctype html><p>report template failed</p>\n"
     }
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import RunbookEngine
@@ -8,6 +5,10 @@ import RunbookGuide
 import RunbookJournal
 import RunbookModel
 import RunbookRender
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `runbook resume [RUN]`: continues a run after its last finished step.
 struct ResumeCommand: ParsableCommand {
@@ -83,14 +84,17 @@ struct ResumeCommand: ParsableCommand {
         }
         let bound: Binding
         do {
-            bound = try Binding.resolve(guide: guide, input: BindingInput(sets: try binding.setPairs(), varsFiles: binding.varsFiles, environment: environment))
+            bound = try Binding.resolve(
+                guide: guide,
+                input: BindingInput(sets: try binding.setPairs(), varsFiles: binding.varsFiles, environment: environment))
         } catch let error as BindingError {
             throw CLIError(message: error.description)
         }
         // Secrets were recorded only as hashes: say so when one given again is another value.
         for value in bound.values {
             if let stored = secretHashes[value.name], let given = value.value, !SecretHash.matches(given, stored) {
-                Terminal.warning("\(value.name) is not the value run \(header.id) started with; the remaining steps use the new one")
+                Terminal.warning(
+                    "\(value.name) is not the value run \(header.id) started with; the remaining steps use the new one")
             }
         }
         let request = try binding.targetRequest(for: guide, recorded: header.targets)
@@ -98,32 +102,43 @@ struct ResumeCommand: ParsableCommand {
         let terminal = isatty(0) == 1 && isatty(1) == 1
         var remaining: [Step] = []
         let now = Date().timeIntervalSince1970
-        for record in records where record.status != StepStatus.succeeded.rawValue && record.status != StepStatus.skipped.rawValue {
+        for record in records where record.status != StepStatus.succeeded.rawValue && record.status != StepStatus.skipped.rawValue
+        {
             guard let step = guide.steps.first(where: { $0.id == record.id }) else {
-                throw CLIError(message: "step \(record.number) \(record.id) is no longer in \(header.guide); restore it or start a new run")
+                throw CLIError(
+                    message: "step \(record.number) \(record.id) is no longer in \(header.guide); restore it or start a new run")
             }
             do {
                 if record.status == "running" || record.status == StepStatus.interrupted.rawValue {
                     if skipInterrupted {
-                        try journal.decide(record.number, status: StepStatus.skipped.rawValue, note: "interrupted, skipped on resume", at: now)
+                        try journal.decide(
+                            record.number, status: StepStatus.skipped.rawValue, note: "interrupted, skipped on resume", at: now)
                         continue
                     }
                     if !rerunInterrupted {
                         guard terminal else {
-                            throw CLIError(message: "step \(record.number) \(record.id) was interrupted and its outcome is unknown; run it again with --rerun-interrupted or skip it with --skip-interrupted")
+                            throw CLIError(
+                                message:
+                                    "step \(record.number) \(record.id) was interrupted and its outcome is unknown; run it again with --rerun-interrupted or skip it with --skip-interrupted"
+                            )
                         }
-                        Terminal.errorRaw("Step \(record.number) \(record.id) was interrupted; its outcome is unknown. [r]erun / [s]kip / [a]bort: ", newline: false)
+                        Terminal.errorRaw(
+                            "Step \(record.number) \(record.id) was interrupted; its outcome is unknown. [r]erun / [s]kip / [a]bort: ",
+                            newline: false)
                         switch readLine()?.lowercased() ?? "a" {
                         case "r", "rerun": break
                         case "s", "skip":
-                            try journal.decide(record.number, status: StepStatus.skipped.rawValue, note: "interrupted, skipped on resume", at: now)
+                            try journal.decide(
+                                record.number, status: StepStatus.skipped.rawValue, note: "interrupted, skipped on resume",
+                                at: now)
                             continue
                         default: throw CLIError(message: "not resumed", status: ExitStatus.badInput)
                         }
                     }
                 }
                 if record.status == StepStatus.paused.rawValue, confirm {
-                    try journal.decide(record.number, status: StepStatus.succeeded.rawValue, note: "done by a person (--confirm)", at: now)
+                    try journal.decide(
+                        record.number, status: StepStatus.succeeded.rawValue, note: "done by a person (--confirm)", at: now)
                     continue
                 }
             } catch let error as JournalError {
@@ -143,8 +158,11 @@ struct ResumeCommand: ParsableCommand {
         // Reconnect: the remote shells are rebuilt from their snapshots.
         let connections = try Connections.open(
             placements, options: binding.sshOptions(recorded: header.targets), forks: flags.forks, binding: bound, what: what)
-        let finished = records.filter { $0.status == StepStatus.succeeded.rawValue || $0.status == StepStatus.skipped.rawValue }.count
-        observer.out("resuming run \(header.id) at step \(remaining[0].number) \(remaining[0].id) (\(finished) of \(records.count) steps already finished)")
+        let finished = records.filter { $0.status == StepStatus.succeeded.rawValue || $0.status == StepStatus.skipped.rawValue }
+            .count
+        observer.out(
+            "resuming run \(header.id) at step \(remaining[0].number) \(remaining[0].id) (\(finished) of \(records.count) steps already finished)"
+        )
         try? journal.reopen()
         let runDirectory: RunDirectory
         do {
@@ -158,7 +176,8 @@ struct ResumeCommand: ParsableCommand {
             directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots, connections: connections
         ).run()
         Connections.close(connections)
-        try flags.end(summary, guide: guide, directory: runDirectory, observer: observer, elapsed: Date().timeIntervalSince(started))
+        try flags.end(
+            summary, guide: guide, directory: runDirectory, observer: observer, elapsed: Date().timeIntervalSince(started))
     }
 
     func findRun() throws -> URL {
@@ -179,7 +198,8 @@ struct ResumeCommand: ParsableCommand {
         guard Journal.fingerprint(text) != header.guideHash else { return }
         Terminal.warning("\(header.guide) changed since run \(header.id) started; steps not yet run use the new text")
         var lastNumber = 0
-        for record in records where record.status == StepStatus.succeeded.rawValue || record.status == StepStatus.skipped.rawValue {
+        for record in records where record.status == StepStatus.succeeded.rawValue || record.status == StepStatus.skipped.rawValue
+        {
             guard let step = guide.steps.first(where: { $0.id == record.id }) else {
                 Terminal.warning("finished step \(record.number) \(record.id) is no longer in the guide")
                 continue

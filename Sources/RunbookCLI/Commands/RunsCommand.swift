@@ -46,9 +46,10 @@ struct RunsCommand: ParsableCommand {
             do {
                 let view = try RunStore.load(directory)
                 let finished = view.steps.filter { ["succeeded", "failed", "skipped"].contains($0.status) }.count
-                entries.append(Entry(
-                    id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count, finished: finished,
-                    started: clock(view.run.started), ended: view.run.ended.map(clock)))
+                entries.append(
+                    Entry(
+                        id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count, finished: finished,
+                        started: clock(view.run.started), ended: view.run.ended.map(clock)))
             } catch {
                 Terminal.warning(error.description)
             }
@@ -63,7 +64,8 @@ struct RunsCommand: ParsableCommand {
         }
         for entry in entries {
             let start = entry.started
-            Terminal.write("\(entry.id)  \(pad(entry.status, 11))  \(entry.finished)/\(entry.steps) steps  \(start)  \(entry.guide)\n")
+            Terminal.write(
+                "\(entry.id)  \(pad(entry.status, 11))  \(entry.finished)/\(entry.steps) steps  \(start)  \(entry.guide)\n")
         }
     }
 }

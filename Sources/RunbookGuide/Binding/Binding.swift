@@ -120,19 +120,37 @@ public struct Binding: Sendable {
         for variable in guide.variables {
             let secret = variable.secret || secretNames.contains(variable.name)
             if let (value, source) = explicit[variable.name] {
-                values.append(BoundValue(name: variable.name, value: value, source: source, variable: variable, secret: secret, placeholder: Placeholder.find(in: value)))
+                values.append(
+                    BoundValue(
+                        name: variable.name, value: value, source: source, variable: variable, secret: secret,
+                        placeholder: Placeholder.find(in: value)))
             } else if let value = input.environment[variable.name] {
-                values.append(BoundValue(name: variable.name, value: value, source: .environment, variable: variable, secret: secret, placeholder: Placeholder.find(in: value)))
+                values.append(
+                    BoundValue(
+                        name: variable.name, value: value, source: .environment, variable: variable, secret: secret,
+                        placeholder: Placeholder.find(in: value)))
             } else if variable.derived {
-                values.append(BoundValue(name: variable.name, value: nil, source: .derived, variable: variable, secret: secret, placeholder: nil))
+                values.append(
+                    BoundValue(
+                        name: variable.name, value: nil, source: .derived, variable: variable, secret: secret, placeholder: nil))
             } else if let value = variable.defaultValue, !variable.required {
-                values.append(BoundValue(name: variable.name, value: value, source: .guideDefault, variable: variable, secret: secret, placeholder: nil))
+                values.append(
+                    BoundValue(
+                        name: variable.name, value: value, source: .guideDefault, variable: variable, secret: secret,
+                        placeholder: nil))
             } else {
-                values.append(BoundValue(name: variable.name, value: nil, source: .unbound, variable: variable, secret: secret, placeholder: variable.defaultValue.flatMap { Placeholder.find(in: $0) }))
+                values.append(
+                    BoundValue(
+                        name: variable.name, value: nil, source: .unbound, variable: variable, secret: secret,
+                        placeholder: variable.defaultValue.flatMap { Placeholder.find(in: $0) }))
             }
         }
-        for (name, (value, source)) in explicit.sorted(by: { $0.key < $1.key }) where !values.contains(where: { $0.name == name }) {
-            values.append(BoundValue(name: name, value: value, source: source, variable: nil, secret: Text.isSecretName(name) || secretNames.contains(name), placeholder: nil))
+        for (name, (value, source)) in explicit.sorted(by: { $0.key < $1.key }) where !values.contains(where: { $0.name == name })
+        {
+            values.append(
+                BoundValue(
+                    name: name, value: value, source: source, variable: nil,
+                    secret: Text.isSecretName(name) || secretNames.contains(name), placeholder: nil))
         }
         // Derived defaults, with shell semantics, once everything else is bound; repeat so a
         // default may refer to one declared after it.
@@ -154,7 +172,8 @@ public struct Binding: Sendable {
 
     /// `text` with bound `${NAME}`/`$NAME` shown in place (secrets as `****`); unbound names stay.
     public func display(_ text: String) -> String {
-        let known = Dictionary(values.compactMap { v in v.value.map { (v.name, v.secret ? "****" : $0) } }, uniquingKeysWith: { a, _ in a })
+        let known = Dictionary(
+            values.compactMap { v in v.value.map { (v.name, v.secret ? "****" : $0) } }, uniquingKeysWith: { a, _ in a })
         return ShellExpansion.substitute(text) { known[$0] }
     }
 

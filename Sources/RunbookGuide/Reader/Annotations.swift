@@ -47,7 +47,8 @@ public enum AnnotationParser {
             let language = trimmed.split(separator: " ").first.map(String.init) ?? ""
             return (language, nil)
         }
-        let language = trimmed[..<brace].trimmedInline
+        let language =
+            trimmed[..<brace].trimmedInline
             .split(separator: " ").first.map(String.init) ?? ""
         return (language, String(trimmed[brace...]))
     }
@@ -206,7 +207,9 @@ private enum JSONScalar: Decodable {
     case text(String)
 
     var text: String {
-        switch self { case .text(let t): t }
+        switch self {
+        case .text(let t): t
+        }
     }
 
     init(from decoder: any Decoder) throws {

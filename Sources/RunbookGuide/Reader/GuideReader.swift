@@ -269,10 +269,13 @@ private struct Reader {
         // The word that comes first names the role: "Cost control and teardown" is cost control.
         let lowerTitle = title.lowercased()
         let mayBeFlow = lowerTitle.includesAny(Patterns.flowKeywords)
-        let matches = !mayBeFlow ? [] : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
-            guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
-            return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
-        }
+        let matches =
+            !mayBeFlow
+            ? []
+            : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
+                guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
+                return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
+            }
         if flow == .main, let first = matches.min(by: { $0.0 < $1.0 }) {
             flow = .optional
             role = first.1
@@ -295,7 +298,9 @@ private struct Reader {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
         }
-        if case .code(let stepIndex?) = previous, Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) {
+        if case .code(let stepIndex?) = previous,
+            Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
+        {
             expectFor = stepIndex
             let afterColon = text.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
             steps[stepIndex].expectations += expectations(from: afterColon, node: node)
@@ -303,7 +308,9 @@ private struct Reader {
             expectFor = nil
         }
         let marker = Patterns.optionMarker(text)
-        if listDepth == 0, marker.letter != nil, let strong = node.children.first, strong.kind == .strong || text.lowercased().hasPrefix("option") {
+        if listDepth == 0, marker.letter != nil, let strong = node.children.first,
+            strong.kind == .strong || text.lowercased().hasPrefix("option")
+        {
             let title = text.split(separator: "\n").first.map(String.init) ?? text
             paragraphBranch = registerOption(
                 key: "paragraph", title: title, letter: marker.letter, recommended: marker.recommended,
@@ -358,7 +365,8 @@ private struct Reader {
         listDepth += 1
         defer { listDepth -= 1 }
         let markers = titles.map { Patterns.optionMarker($0) }
-        let isOptionList = markers.filter(\.isOption).count >= 1 && markers.filter(\.marked).count >= 2
+        let isOptionList =
+            markers.filter(\.isOption).count >= 1 && markers.filter(\.marked).count >= 2
             && items.contains { containsCode($0) }
         let stepsBefore = steps.count
         var listGroup: String?
@@ -366,7 +374,9 @@ private struct Reader {
         for (i, item) in items.enumerated() {
             let text = titles[i]
             if Patterns.isImperative(text) || isCommandSpan(item) { imperativeItems += 1 }
-            if text.hasPrefix("["), let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators]) {
+            if text.hasPrefix("["),
+                let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators])
+            {
                 addManual(instructions: task[2], node: item, done: task[1] != " ")
                 continue
             }
@@ -388,7 +398,9 @@ private struct Reader {
                     listGroup = registerGroup(key: "list", line: node.range.startLine)
                 }
                 let option = optionId(for: text, marker: markers[i], group: listGroup!)
-                appendOption(group: listGroup!, option: option, title: text, recommended: markers[i].recommended, line: item.range.startLine)
+                appendOption(
+                    group: listGroup!, option: option, title: text, recommended: markers[i].recommended,
+                    line: item.range.startLine)
                 branch = Branch(group: listGroup!, option: option)
             }
             previous = .other
@@ -403,16 +415,26 @@ private struct Reader {
             if imperativeItems * 2 >= items.count { body.imperative = true }
             // Among code, a list is a person's task when prose introduces it as one ("At your
             // DNS provider:", "Fill these values:"), or when, unintroduced, it is mostly instructions.
-            let isReason = leadIn.map { Text.matches(#"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#, $0) } ?? false
-            let leadInTask = leadIn.map {
-                $0.hasSuffix(":") && (Patterns.isImperative($0) || Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords))
-            } ?? false
+            let isReason =
+                leadIn.map {
+                    Text.matches(#"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#, $0)
+                } ?? false
+            let leadInTask =
+                leadIn.map {
+                    $0.hasSuffix(":")
+                        && (Patterns.isImperative($0) || Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords))
+                } ?? false
             let mostlyTasks = leadIn == nil && imperativeItems * 2 >= items.count
             if leadInTask { body.imperative = true }
             if !isReason && (leadInTask || mostlyTasks) {
                 let nodes = (leadInTask ? [leadInNode!] : []) + [node]
-                let personContext = leadIn.map { Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords) } ?? false
-                body.candidates.append((insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count, describesNext: leadInTask && !personContext))
+                let personContext =
+                    leadIn.map { Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords) } ?? false
+                body.candidates.append(
+                    (
+                        insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count,
+                        describesNext: leadInTask && !personContext
+                    ))
             }
         }
         previous = .other
@@ -464,7 +486,10 @@ private struct Reader {
     /// Expectations from an "Expected:" item or sentence.
     func expectations(from text: String, node: MarkdownNode) -> [Expectation] {
         var out: [Expectation] = []
-        if let m = Text.firstMatch(#"\b(?:HTTP(?:/[0-9.]+)?|status(?: code)?|returns?)\s+(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)\b"#, in: text, options: [.caseInsensitive]) {
+        if let m = Text.firstMatch(
+            #"\b(?:HTTP(?:/[0-9.]+)?|status(?: code)?|returns?)\s+(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)\b"#, in: text,
+            options: [.caseInsensitive])
+        {
             out.append(.httpStatus(statusCodes(m[1])))
         }
         var spans: [String] = []
@@ -494,7 +519,9 @@ private struct Reader {
         return id
     }
 
-    func optionId(for title: String, marker: (isOption: Bool, letter: String?, recommended: Bool, marked: Bool), group: String) -> String {
+    func optionId(for title: String, marker: (isOption: Bool, letter: String?, recommended: Bool, marked: Bool), group: String)
+        -> String
+    {
         if let letter = marker.letter { return letter }
         let slug = Patterns.optionSlug(title)
         let existing = groups.first { $0.id == group }?.options.map(\.id) ?? []
@@ -541,7 +568,10 @@ private struct Reader {
                     let marker = markers[k]
                     var optionId = marker.letter ?? Patterns.optionSlug(sections[index].title)
                     if options.contains(where: { $0.id == optionId }) { optionId += "-\(k + 1)" }
-                    options.append(ChoiceOption(id: optionId, title: sections[index].heading, recommended: marker.recommended, line: sections[index].line))
+                    options.append(
+                        ChoiceOption(
+                            id: optionId, title: sections[index].heading, recommended: marker.recommended,
+                            line: sections[index].line))
                     for s in steps.indices where steps[s].choice == nil && isWithin(steps[s].section, index) {
                         steps[s].choice = id
                         steps[s].option = optionId
@@ -664,7 +694,9 @@ private struct Reader {
         // "Create a systemd service that: - …" right before the block that creates it describes
         // that block; it is not a separate task.
         let leadInVerifies: Bool = {
-            if case .paragraph(let t, _) = previous { return Patterns.matches(Patterns.verificationLeadIn, t, ifAny: Patterns.verificationWords) }
+            if case .paragraph(let t, _) = previous {
+                return Patterns.matches(Patterns.verificationLeadIn, t, ifAny: Patterns.verificationWords)
+            }
             return false
         }()
         if let last = body.candidates.last, last.describesNext, last.insertAt == steps.count,
@@ -687,7 +719,8 @@ private struct Reader {
         let codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
-        let isConsole = Patterns.consoleLanguages.contains(lang)
+        let isConsole =
+            Patterns.consoleLanguages.contains(lang)
             || (lang.isEmpty && code.trimmedInline.hasPrefix("$ "))
         let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(code))
         if let names = annotations["secret"] {
@@ -702,16 +735,22 @@ private struct Reader {
 
         // Annotated kind wins over inference.
         if let kindName = annotations["kind"], let kind = StepKind(rawValue: kindName) {
-            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: isConsole, leadIn: leadIn, annotations: annotations)
+            addBlockSteps(
+                node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: isConsole, leadIn: leadIn,
+                annotations: annotations)
             return
         }
         if AnnotationParser.isTrue(annotations["manual"] ?? "false") {
-            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn, annotations: annotations)
+            addBlockSteps(
+                node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn,
+                annotations: annotations)
             return
         }
         if isShell || isConsole {
             if !isConsole, Self.isAssignmentIllustration(code) {
-                addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false, leadIn: nil, annotations: annotations)
+                addBlockSteps(
+                    node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
+                    leadIn: nil, annotations: annotations)
                 return
             }
             if !isConsole, let assignments = Self.variableAssignments(code) {
@@ -724,19 +763,26 @@ private struct Reader {
                 return
             }
             let verifying = isVerificationContext(leadIn: leadIn)
-            addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command, isConsole: isConsole, leadIn: leadIn, annotations: annotations)
+            addBlockSteps(
+                node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
+                isConsole: isConsole, leadIn: leadIn, annotations: annotations)
             return
         }
         // Not shell: an artifact, unless prose tells a person to do something with it.
         let kind: StepKind
         if annotations["run"] != nil || annotations["runner"] != nil || annotations["file"] != nil {
             kind = .artifact
-        } else if let leadIn, Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords) || Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords) {
+        } else if let leadIn,
+            Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords)
+                || Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords)
+        {
             kind = .manual
         } else {
             kind = .artifact
         }
-        addBlockSteps(node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn, annotations: annotations)
+        addBlockSteps(
+            node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
+            annotations: annotations)
     }
 
     func isVerificationContext(leadIn: String?) -> Bool {
@@ -744,8 +790,14 @@ private struct Reader {
         // The innermost heading verifies when it starts with a verification word; any heading
         // above does when it names verification as its subject ("End-to-end verification").
         let innermost = currentSection
-        if innermost != 0, Patterns.matches("^" + Patterns.verificationHeading, sections[innermost].title, ifAny: Patterns.verificationWords) { return true }
-        return stack.contains { $0 != 0 && Patterns.matches(Patterns.verificationSubject, sections[$0].title, ifAny: Patterns.verificationWords) }
+        if innermost != 0,
+            Patterns.matches("^" + Patterns.verificationHeading, sections[innermost].title, ifAny: Patterns.verificationWords)
+        {
+            return true
+        }
+        return stack.contains {
+            $0 != 0 && Patterns.matches(Patterns.verificationSubject, sections[$0].title, ifAny: Patterns.verificationWords)
+        }
     }
 
     func defaultTarget() -> TargetRef {
@@ -776,7 +828,9 @@ private struct Reader {
                 let noun = remoteNoun.lowercased()
                 let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
                 // A person already logged in calls that host "the server".
-                if let session, session.name != "local", !targets.contains(where: { $0.name == name && $0.source == "front-matter" }) {
+                if let session, session.name != "local",
+                    !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
+                {
                     return TargetRef(name: session.name, user: session.user, reason: reason)
                 }
                 ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: reason)
@@ -807,7 +861,8 @@ private struct Reader {
             if kind == .manual {
                 step.instructions = [leadIn, code].compactMap { $0 }.joined(separator: "\n")
             }
-            step.expectations = explicitExpectations(annotations, runs: step.annotations["run"] != nil || step.annotations["runner"] != nil)
+            step.expectations = explicitExpectations(
+                annotations, runs: step.annotations["run"] != nil || step.annotations["runner"] != nil)
             steps.append(step)
             return
         }
@@ -836,7 +891,9 @@ private struct Reader {
                 language: language, code: Self.trimBlankEdges(text), target: target)
             step.annotations = annotations
             step.traits = ShellText.traits(of: text)
-            if let follow = annotations["follow"], !follow.isEmpty { step.traits.follows = AnnotationParser.seconds(follow) != nil }
+            if let follow = annotations["follow"], !follow.isEmpty {
+                step.traits.follows = AnnotationParser.seconds(follow) != nil
+            }
             if let interactive = annotations["interactive"] { step.traits.interactive = AnnotationParser.isTrue(interactive) }
             step.expectations = reader.explicitExpectations(annotations, runs: true)
             step.expectations += Self.shouldOutputComments(text).map { .outputContains($0) }
@@ -957,7 +1014,9 @@ private struct Reader {
     // MARK: - Variables
 
     /// The assignments of a block whose every command line is `[export] NAME=value`; nil otherwise.
-    static func variableAssignments(_ code: String) -> [(name: String, value: String, literal: Bool, line: Int, comment: String?)]? {
+    static func variableAssignments(_ code: String) -> [(
+        name: String, value: String, literal: Bool, line: Int, comment: String?
+    )]? {
         var out: [(name: String, value: String, literal: Bool, line: Int, comment: String?)] = []
         var comment: [String] = []
         var runComment: String?
@@ -1038,9 +1097,13 @@ private struct Reader {
         return (name, value, literal)
     }
 
-    mutating func declareBlock(_ assignments: [(name: String, value: String, literal: Bool, line: Int, comment: String?)], codeLine: Int) {
+    mutating func declareBlock(
+        _ assignments: [(name: String, value: String, literal: Bool, line: Int, comment: String?)], codeLine: Int
+    ) {
         for a in assignments {
-            declare(name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal)
+            declare(
+                name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal
+            )
         }
     }
 
@@ -1136,10 +1199,14 @@ struct ProsePlace: Equatable {
     /// The same by the two regexes (`Patterns.localProse`, `remoteProse`): for text that
     /// is not ASCII, and the definition the byte path is tested against.
     init(regex text: String) {
-        if text.includesAny(Patterns.localWords), let local = Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive]) {
+        if text.includesAny(Patterns.localWords),
+            let local = Text.firstMatch(Patterns.localProse, in: text, options: [.caseInsensitive])
+        {
             localAt = (text as NSString).range(of: local[0]).location
         }
-        if text.includesAny(Patterns.remoteWords), let remote = Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive]) {
+        if text.includesAny(Patterns.remoteWords),
+            let remote = Text.firstMatch(Patterns.remoteProse, in: text, options: [.caseInsensitive])
+        {
             remoteAt = (text as NSString).range(of: remote[0]).location
             remoteNoun = remote[3]
         }

@@ -1,3 +1,4 @@
+import Foundation
 import RunbookModel
 
 /// The wording rules the reader infers from, in one place so they can be read and tested.
@@ -10,7 +11,10 @@ enum Patterns {
     static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
 
     /// Words at least one of which a title must contain before the flow patterns are tried.
-    static let flowKeywords: Needles = ["troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently", "security hardening", "cost control"]
+    static let flowKeywords: Needles = [
+        "troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently",
+        "security hardening", "cost control",
+    ]
     static let flowRoles: [(pattern: String, role: String)] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting"), (#"\brollback\b|\broll back\b"#, "rollback"),
         (#"\bteardown\b|\btear down\b"#, "teardown"), (#"\bclean[- ]?up\b"#, "cleanup"),
@@ -80,8 +84,10 @@ enum Patterns {
         if t.hasPrefix("[") { return false }
         let word = firstWord(t)
         if imperativeVerbs.contains(word) { return true }
-        if (word == "in" || word == "at" || word == "on"), Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
-            && (t.contains("→") || t.contains("->") || Text.matches(#"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#, t))
+        if word == "in" || word == "at" || word == "on",
+            Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
+                && (t.contains("→") || t.contains("->")
+                    || Text.matches(#"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#, t))
         {
             return true
         }
@@ -97,11 +103,15 @@ enum Patterns {
         let t = String(title[...].trimming { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: " ") })
         // Each pattern only where its word is: "option" at the start, "recommended", "altern".
         let opening = t.utf8.drop { $0 == UInt8(ascii: "*") || ASCII.isSpace($0) }
-        let startsWithOption = (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
+        let startsWithOption =
+            (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
             || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
         let mentionsRecommended = t.includes("recommended")
-        let letter = startsWithOption ? Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1] : nil
-        let recommended = mentionsRecommended
+        let letter =
+            startsWithOption
+            ? Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1] : nil
+        let recommended =
+            mentionsRecommended
             && (Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
                 || (startsWithOption && Text.matches(#"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#, t)))
         let alternate = t.includes("altern") && Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
@@ -130,22 +140,27 @@ enum Patterns {
     static func optionSlug(_ title: String) -> String {
         var t = withoutParentheticals(title)
         if t.includes("option") {
-            t = t.replacingOccurrences(of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
+            t = t.replacingOccurrences(
+                of: #"^\W*option\s+[A-Za-z0-9]{1,3}\b\W*"#, with: "", options: [.regularExpression, .caseInsensitive])
         }
         return Text.slug(t)
     }
 }
 
-import Foundation
-
 extension Patterns {
     /// Words in the titles of sections that are read, not run (contents, notes, overview).
-    static let asideWords: Needles = ["content", "toc", "tl", "summary", "overview", "intro", "background", "note", "why", "next", "reference", "see also", "decision", "warning"]
+    static let asideWords: Needles = [
+        "content", "toc", "tl", "summary", "overview", "intro", "background", "note", "why", "next", "reference", "see also",
+        "decision", "warning",
+    ]
     static let obligationWords: Needles = ["do this", "you must"]
     static let optionWords: Needles = ["option", "recommended", "altern"]
     static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
     static let expectationWords: Needles = ["expect", "should", "output"]
-    static let personWords: Needles = ["in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console", "dashboard", "editor", "web ui", "browser", "portal"]
+    static let personWords: Needles = [
+        "in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console",
+        "dashboard", "editor", "web ui", "browser", "portal",
+    ]
     static let localWords: Needles = ["local", "laptop", "workstation", "computer", "own machine", "dev", "mac"]
     static let remoteWords: Needles = ["ec2", "server", "host", "machine", "vm", "instance", "droplet", "bastion", "vps", "box"]
 
@@ -166,12 +181,16 @@ struct ProsePhrase: Sendable {
 
     static let remote = ProsePhrase(
         prepositions: ["on", "from", "in", "into"], articles: ["the", "your", "each", "a"],
-        nouns: ["ec2 instance", "ec2", "remote server", "remote host", "remote machine", "production server", "server",
-                "host", "vm", "instance", "droplet", "bastion", "vps", "box"])
+        nouns: [
+            "ec2 instance", "ec2", "remote server", "remote host", "remote machine", "production server", "server",
+            "host", "vm", "instance", "droplet", "bastion", "vps", "box",
+        ])
     static let local = ProsePhrase(
         prepositions: ["on", "from", "in"], articles: ["your", "the", "a"],
-        nouns: ["local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "computer",
-                "local shell", "development machine", "dev machine", "mac"])
+        nouns: [
+            "local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "computer",
+            "local shell", "development machine", "dev machine", "mac",
+        ])
 
     init(prepositions: [String], articles: [String], nouns: [String]) {
         self.prepositions = prepositions.map { Array($0.utf8) }

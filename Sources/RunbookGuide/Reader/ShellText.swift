@@ -235,7 +235,8 @@ public enum ShellText {
     public static func traits(of code: String) -> CommandTraits {
         var traits = CommandTraits()
         for line in logicalLines(code) where !line.isHeredocBody {
-            let backgrounded = line.text.trimmedInline.hasSuffix("&")
+            let backgrounded =
+                line.text.trimmedInline.hasSuffix("&")
                 && !line.text.trimmedInline.hasSuffix("&&")
             for command in commands(line.text) {
                 guard let (name, args) = program(of: command) else { continue }
@@ -250,10 +251,15 @@ public enum ShellText {
     }
 
     static func isFollow(name: String, args: [String]) -> Bool {
-        let follow = args.contains { $0 == "-f" || $0 == "-F" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: false) }
+        let follow = args.contains {
+            $0 == "-f" || $0 == "-F" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: false)
+        }
         switch name {
         case "tail": return follow
-        case "journalctl": return args.contains { $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true) }
+        case "journalctl":
+            return args.contains {
+                $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true)
+            }
         case "docker", "podman", "kubectl", "docker-compose":
             return args.contains("logs") && follow
         case "watch": return true
@@ -309,7 +315,8 @@ public enum ShellText {
         case "uvicorn", "gunicorn", "hypercorn", "daphne":
             return !args.contains("--daemon") && !args.contains("-D")
         case "npm", "yarn", "pnpm", "bun":
-            return args.first == "start" || (args.first == "run" && ["dev", "start", "serve"].contains(args.dropFirst().first ?? ""))
+            return args.first == "start"
+                || (args.first == "run" && ["dev", "start", "serve"].contains(args.dropFirst().first ?? ""))
                 || args.first == "dev"
         case "python", "python3":
             return args.starts(with: ["-m", "http.server"]) || args.starts(with: ["-m", "uvicorn"])

@@ -54,7 +54,9 @@ public enum Text {
             while isDigit(i) { i += 1 }
         }
         let labelEnd = i
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") || bytes[i] == UInt8(ascii: ":") { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") || bytes[i] == UInt8(ascii: ":") {
+            i += 1
+        }
         guard i < bytes.count else { return .some(nil) }
         guard ASCII.isBlank(bytes[i]) else { return nil }
         while i < bytes.count, ASCII.isBlank(bytes[i]) { i += 1 }
@@ -101,7 +103,10 @@ public enum Text {
         let text = heading.trimmedInline
         guard let first = text.first, first.isNumber || first.isUppercase else { return (nil, text) }
         let patterns: [(String, NSRegularExpression.Options)] = [
-            (#"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#, [.caseInsensitive]),
+            (
+                #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#,
+                [.caseInsensitive]
+            ),
             (#"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#, []),
             (#"^([A-Z])[.)]\s+(.+)$"#, []),
         ]
@@ -122,11 +127,15 @@ public enum Text {
         if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
             if let decided = numberedLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
-        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), labelWords.contains(String(text.utf8.prefix(while: ASCII.isLetter))!.lowercased()) {
+        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
+            labelWords.contains(String(text.utf8.prefix(while: ASCII.isLetter))!.lowercased())
+        {
             if let decided = wordLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
             pattern = #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
             options = [.caseInsensitive]
-        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), text.utf8.dropFirst().first.map({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }) == true {
+        } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
+            text.utf8.dropFirst().first.map({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }) == true
+        {
             pattern = #"^([A-Z])[.)]\s+(.+)$"#
         } else {
             return (nil, text)
@@ -164,13 +173,16 @@ public enum Text {
     /// True when `pattern` matches anywhere in `text`.
     public static func matches(_ pattern: String, _ text: String, caseInsensitive: Bool = true) -> Bool {
         // No capture groups copied out: a yes/no needs none, and each copy is a UTF-16 round trip.
-        guard let regex = RegexCache.shared.regex(pattern, options: caseInsensitive ? [.caseInsensitive] : []) else { return false }
+        guard let regex = RegexCache.shared.regex(pattern, options: caseInsensitive ? [.caseInsensitive] : []) else {
+            return false
+        }
         return regex.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
     }
 
     /// Edit distance, for "did you mean" suggestions.
     public static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        let a = Array(a.lowercased())
+        let b = Array(b.lowercased())
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)
@@ -248,7 +260,9 @@ public enum Placeholder {
     }
 
     /// Words one of which a line needs before the patterns are tried.
-    private static let hintWords: Needles = ["your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "..."]
+    private static let hintWords: Needles = [
+        "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
+    ]
 
     /// Every placeholder in one line of text: its kind and its 1-based column, left to right.
     public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
@@ -256,7 +270,8 @@ public enum Placeholder {
         // Most lines hold none of the words a placeholder needs: skip the patterns for them.
         let bytes = Array(line.utf8)
         let angle = bytes.indices.dropLast().contains { i in
-            bytes[i] == UInt8(ascii: "<") && (bytes[i + 1] | 0x20) >= UInt8(ascii: "a") && (bytes[i + 1] | 0x20) <= UInt8(ascii: "z")
+            bytes[i] == UInt8(ascii: "<") && (bytes[i + 1] | 0x20) >= UInt8(ascii: "a")
+                && (bytes[i + 1] | 0x20) <= UInt8(ascii: "z")
         }
         guard angle || line.includesAny(hintWords) else {
             return []
@@ -269,10 +284,19 @@ public enum Placeholder {
                 let text = ns.substring(with: match.range)
                 if name == "<placeholder>" {
                     let inner = text.dropFirst().dropLast().lowercased()
-                    if htmlTags.contains(String(inner)) || line.contains("<<" + text.dropFirst().dropLast()) || line.contains("<<-" + text.dropFirst().dropLast()) { continue }
+                    if htmlTags.contains(String(inner)) || line.contains("<<" + text.dropFirst().dropLast())
+                        || line.contains("<<-" + text.dropFirst().dropLast())
+                    {
+                        continue
+                    }
                 }
                 // One finding per spot: `you@example.com` is not also an example.com host.
-                if found.contains(where: { NSLocationInRange(match.range.location, NSRange(location: $0.column - 1, length: ($0.text as NSString).length)) }) { continue }
+                if found.contains(where: {
+                    NSLocationInRange(
+                        match.range.location, NSRange(location: $0.column - 1, length: ($0.text as NSString).length))
+                }) {
+                    continue
+                }
                 let prefix = ns.substring(to: match.range.location)
                 found.append((name, prefix.count + 1, text))
             }
@@ -449,7 +473,6 @@ extension Substring {
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
     public var trimmedInline: String { String(trimming(ASCII.isBlank)) }
-
 
     /// The slice without the bytes `isSpace` accepts at either end; no copy.
     func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {

@@ -10,13 +10,19 @@ struct DestructiveRule: PatternRule {
     var hints: Needles { Self.hintWords }
     var patterns: [(pattern: String, message: String, fix: String?)] {
         [
-            (#"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
-             "rm -rf on a variable: if it is empty or unset, this removes the wrong tree", "write ${NAME:?} so an unset variable stops the step"),
+            (
+                #"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
+                "rm -rf on a variable: if it is empty or unset, this removes the wrong tree",
+                "write ${NAME:?} so an unset variable stops the step"
+            ),
             (#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs formats a file system", nil),
             (#"\bdd\s+[^|;]*\bof=/dev/"#, "dd writes over a device", nil),
             (#"\bdrop\s+(database|schema|table)\b"#, "DROP destroys data", nil),
             (#"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "compose down -v deletes the volumes", nil),
-            (#"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "git clean -fdx deletes untracked and ignored files", nil),
+            (
+                #"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#,
+                "git clean -fdx deletes untracked and ignored files", nil
+            ),
         ]
     }
 

@@ -29,10 +29,11 @@ struct HardcodedSecretRule: LintRule {
             let mayHaveShape = line.includesAny(Self.shapeHints)
             for (pattern, what, hint) in Self.shapes where mayHaveShape && line.includes(hint) {
                 if let column = Text.column(of: pattern, in: line) {
-                    findings.append(Diagnostic(
-                        rule: id, severity: .error, location: location(column),
-                        message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
-                        fix: "replace it with ${NAME} and keep the value in an untracked .env file"))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: .error, location: location(column),
+                            message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
+                            fix: "replace it with ${NAME} and keep the value in an untracked .env file"))
                     flagged = true
                     break
                 }
@@ -45,10 +46,11 @@ struct HardcodedSecretRule: LintRule {
                 value.contains(where: \.isNumber) || value.contains(where: \.isUppercase)
             else { continue }
             let column = (line.range(of: value).map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 0) + 1
-            findings.append(Diagnostic(
-                rule: id, severity: .error, location: location(column),
-                message: "\(name) is given a literal value that looks like a real secret",
-                fix: "bind \(name) with --vars or the environment"))
+            findings.append(
+                Diagnostic(
+                    rule: id, severity: .error, location: location(column),
+                    message: "\(name) is given a literal value that looks like a real secret",
+                    fix: "bind \(name) with --vars or the environment"))
         }
         return findings
     }

@@ -23,7 +23,8 @@ extension PatternRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        let hints = hints, needs = needs
+        let hints = hints
+        let needs = needs
         for step in linted.runningSteps where applies(to: step, in: linted.guide) {
             guard hints.isEmpty || step.code.includesAny(hints) else { continue }
             for (index, line) in step.code.lines.enumerated() {
@@ -32,9 +33,10 @@ extension PatternRule {
                 guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }
                 for entry in patterns {
                     guard let column = Text.column(of: entry.pattern, in: text, caseInsensitive: true) else { continue }
-                    findings.append(Diagnostic(
-                        rule: id, severity: .warning, location: linted.location(of: step, codeLine: index, column: column),
-                        message: entry.message, fix: entry.fix))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: .warning, location: linted.location(of: step, codeLine: index, column: column),
+                            message: entry.message, fix: entry.fix))
                     break
                 }
             }

@@ -10,7 +10,11 @@ struct PipeToShellRule: PatternRule {
     var hints: Needles { Self.hintWords }
     var needs: [String] { ["|", "sh"] }
     var patterns: [(pattern: String, message: String, fix: String?)] {
-        [(#"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#,
-          "a downloaded script is run unread", "download it, check its checksum or read it, then run it")]
+        [
+            (
+                #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#,
+                "a downloaded script is run unread", "download it, check its checksum or read it, then run it"
+            )
+        ]
     }
 }

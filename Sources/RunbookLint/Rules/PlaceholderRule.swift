@@ -24,10 +24,12 @@ struct PlaceholderRule: LintRule {
                     let declaration = step.kind == .variables || declarations.contains(location.line)
                     let severity: Severity = declaration ? .info : running ? .error : .warning
                     let what = declaration ? "default" : running ? "command" : step.kind == .manual ? "an instruction" : "block"
-                    findings.append(Diagnostic(
-                        rule: id, severity: severity, location: location,
-                        message: "placeholder \(hit.text) (\(hit.name)) in \(what.hasPrefix("an ") ? what : "a " + what)" + (declaration ? "; bind a real value with --vars or --set" : ""),
-                        fix: declaration ? nil : "use a variable (${NAME}) bound with --vars"))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: severity, location: location,
+                            message: "placeholder \(hit.text) (\(hit.name)) in \(what.hasPrefix("an ") ? what : "a " + what)"
+                                + (declaration ? "; bind a real value with --vars or --set" : ""),
+                            fix: declaration ? nil : "use a variable (${NAME}) bound with --vars"))
                 }
             }
         }
@@ -37,15 +39,20 @@ struct PlaceholderRule: LintRule {
                 let hits = Placeholder.occurrences(in: String(text)).filter { $0.name != "..." }
                 guard !hits.isEmpty else { continue }
                 let needle = text.trimmedInline
-                guard let number = (step.location.line...(step.location.line + 200)).first(where: { linted.line($0).contains(needle) }),
+                guard
+                    let number = (step.location.line...(step.location.line + 200)).first(where: {
+                        linted.line($0).contains(needle)
+                    }),
                     !covered.contains(number)
                 else { continue }
                 covered.insert(number)
                 let source = String(linted.line(number))
                 for hit in Placeholder.occurrences(in: source) where hit.name != "..." {
-                    findings.append(Diagnostic(
-                        rule: id, severity: .warning, location: SourceLocation(file: linted.guide.path, line: number, column: hit.column),
-                        message: "placeholder \(hit.text) (\(hit.name)) in an instruction"))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: .warning,
+                            location: SourceLocation(file: linted.guide.path, line: number, column: hit.column),
+                            message: "placeholder \(hit.text) (\(hit.name)) in an instruction"))
                 }
             }
         }
@@ -62,9 +69,11 @@ struct PlaceholderRule: LintRule {
                 let span = String(line[line.index(after: open)..<close])
                 for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
                     let column = line.distance(from: line.startIndex, to: open) + 1 + hit.column
-                    findings.append(Diagnostic(
-                        rule: id, severity: .warning, location: SourceLocation(file: linted.guide.path, line: number, column: column),
-                        message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: .warning,
+                            location: SourceLocation(file: linted.guide.path, line: number, column: column),
+                            message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
                 }
                 searchStart = line.index(after: close)
             }

@@ -36,7 +36,9 @@ struct ShellcheckRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         guard let executable = Self.executable else { return [] }
-        let steps = linted.runningSteps.filter { $0.language.isEmpty || ["bash", "sh", "shell", "console", "zsh"].contains($0.language) }
+        let steps = linted.runningSteps.filter {
+            $0.language.isEmpty || ["bash", "sh", "shell", "console", "zsh"].contains($0.language)
+        }
         guard !steps.isEmpty else { return [] }
         // Script line → (step, line within the step's code).
         var script = "#!/bin/bash\n"

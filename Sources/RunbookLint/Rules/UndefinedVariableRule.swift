@@ -37,11 +37,15 @@ struct UndefinedVariableRule: LintRule {
                     if let line = scan.defines[use.name], line <= use.line { continue }
                     reported.insert(use.name)
                     let unknown = importsUnknown || scan.importsUnknown
-                    findings.append(Diagnostic(
-                        rule: id, severity: unknown ? .warning : .error, location: linted.location(of: step, codeLine: use.line, column: use.column),
-                        message: "$\(use.name) is not defined by the guide, an earlier step or a binding"
-                            + (unknown ? " (a sourced file or set -a may define it)" : ""),
-                        fix: "declare it (export \(use.name)=…) in the variables section, or use ${\(use.name):?set \(use.name) first}"))
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: unknown ? .warning : .error,
+                            location: linted.location(of: step, codeLine: use.line, column: use.column),
+                            message: "$\(use.name) is not defined by the guide, an earlier step or a binding"
+                                + (unknown ? " (a sourced file or set -a may define it)" : ""),
+                            fix:
+                                "declare it (export \(use.name)=…) in the variables section, or use ${\(use.name):?set \(use.name) first}"
+                        ))
                 }
             }
             defined.formUnion(scan.defines.keys)
@@ -52,10 +56,14 @@ struct UndefinedVariableRule: LintRule {
             let files = linted.bindingFiles.joined(separator: ", ")
             for value in binding.values where value.isMissing {
                 guard let variable = value.variable, variable.required else { continue }
-                let message = value.value == nil
+                let message =
+                    value.value == nil
                     ? "\(value.name) is required and \(files) does not bind it"
                     : "\(value.name) is bound to a placeholder (\(value.placeholder ?? "…")) in \(files)"
-                findings.append(Diagnostic(rule: value.value == nil ? id : PlaceholderRule.id, severity: .error, location: variable.location, message: message))
+                findings.append(
+                    Diagnostic(
+                        rule: value.value == nil ? id : PlaceholderRule.id, severity: .error, location: variable.location,
+                        message: message))
             }
         }
         return findings

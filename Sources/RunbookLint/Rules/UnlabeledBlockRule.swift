@@ -12,7 +12,8 @@ struct UnlabeledBlockRule: LintRule {
             let step = linted.guide.steps.first { $0.codeLine == fence.open + 1 || $0.location.line == fence.open }
             let taken = step.map { "read as \($0.kind.rawValue)" + ($0.isExecutable ? " that runs" : "") } ?? "not a step"
             return Diagnostic(
-                rule: id, severity: .info, location: SourceLocation(file: linted.guide.path, line: fence.open, column: fence.indent + 1),
+                rule: id, severity: .info,
+                location: SourceLocation(file: linted.guide.path, line: fence.open, column: fence.indent + 1),
                 message: "code block without a language (\(taken))", fix: "label it (```bash, ```text, ```nginx)")
         }
     }

@@ -14,9 +14,13 @@ struct UnusedVariableRule: LintRule {
         }
         texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? ""] }
         texts += linted.guide.variables.compactMap(\.defaultValue)
-        for text in texts where text.utf8.contains(UInt8(ascii: "$")) { used.formUnion(ShellScan(text, definitions: false).uses.map(\.name)) }
+        for text in texts where text.utf8.contains(UInt8(ascii: "$")) {
+            used.formUnion(ShellScan(text, definitions: false).uses.map(\.name))
+        }
         return linted.guide.variables.filter { !used.contains($0.name) }.map { variable in
-            Diagnostic(rule: id, severity: .info, location: variable.location, message: "\(variable.name) is declared but no step uses it")
+            Diagnostic(
+                rule: id, severity: .info, location: variable.location,
+                message: "\(variable.name) is declared but no step uses it")
         }
     }
 }
