@@ -125,6 +125,19 @@ struct LintCLITests {
         #expect(results[2]["level"] as? String == "error")
     }
 
+    @Test func aCRLFGuideGetsTheSameFindingsAsItsLFCopy() throws {
+        // An indented block in a list item: its findings' columns count the indentation.
+        let guide = Self.guide + "\n## Check\n\n1. Then:\n\n   ```bash\n   curl -fsS https://yourdomain.com/health\n   ```\n"
+        let crlf = guide.replacingOccurrences(of: "\n", with: "\r\n")
+        let dir = try workspace(["lf.md": guide, "crlf.md": crlf])
+        let lf = try runbook(["lint", "lf.md", "--shellcheck", "off"], in: dir)
+        let windows = try runbook(["lint", "crlf.md", "--shellcheck", "off"], in: dir)
+        #expect(lf.stdout.split(separator: "\n").count == 6)
+        #expect(lf.stdout.contains("lf.md:27:22: error: [placeholder] placeholder yourdomain.com"))
+        #expect(windows.stdout.replacingOccurrences(of: "crlf.md:", with: "lf.md:") == lf.stdout)
+        #expect(windows.status == lf.status)
+    }
+
     @Test func sarifURIsArePercentEncodedPaths() throws {
         let dir = try workspace(["my guide é.md": Self.guide])
         let run = try runbook(["lint", "my guide é.md", "--format", "sarif", "--shellcheck", "off"], in: dir)
