@@ -371,6 +371,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         self.hasEmpty = ranges.contains { $0.isEmpty }
     }
 
+    /// The words to find, written as a list: `let hints: Needles = ["curl", "wget"]`.
     public init(arrayLiteral words: String...) { self.init(words) }
 
     /// True when there are no words (nothing can be found).
