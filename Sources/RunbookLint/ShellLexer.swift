@@ -274,7 +274,7 @@ struct ShellScan {
         if definitions { findDefinitions(String(decoding: skeleton, as: UTF8.self)) }
     }
 
-    private static let assignment = try! NSRegularExpression(
+    static let assignment = try! NSRegularExpression(
         pattern:
             #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#
     )
@@ -315,18 +315,40 @@ struct ShellScan {
         }
     }
 
-    /// True when some '=' could end an assignment: a name character, `]` or `+` stands just
-    /// before it (`NAME=`, `A[i]=`, `NAME+=`); `[ "$a" = "$b" ]` and `==` have none.
+    /// True when the `assignment` pattern could match: where a command can start (the line's
+    /// start, after `;&|({`!`, after `then`/`do`/`else`), past blanks, a name, an optional
+    /// `[…]` and `+`, then `=`. `--flag=value`, `curl -d a=b` and `[ "$a" = "$b" ]` have none.
     static func mayAssign(_ bytes: [UInt8]) -> Bool {
-        for k in bytes.indices.dropFirst() where bytes[k] == UInt8(ascii: "=") {
-            let before = bytes[k - 1]
-            if ASCII.isWord(before) || before == UInt8(ascii: "]") { return true }
-            if before == UInt8(ascii: "+"), k >= 2, ASCII.isWord(bytes[k - 2]) || bytes[k - 2] == UInt8(ascii: "]") {
-                return true
+        guard bytes.contains(UInt8(ascii: "=")) else { return false }
+        // Unicode spaces are `\s` to the pattern: such a line is the pattern's to judge.
+        if bytes.contains(where: { $0 >= 0x80 }) { return true }
+        func assignmentAt(_ start: Int) -> Bool {
+            var i = start
+            while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.count, ASCII.isLetter(bytes[i]) || bytes[i] == UInt8(ascii: "_") else { return false }
+            while i < bytes.count, ASCII.isWord(bytes[i]) { i += 1 }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
+                while i < bytes.count, bytes[i] != UInt8(ascii: "]") { i += 1 }
+                i += 1
+            }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") { i += 1 }
+            return i < bytes.count && bytes[i] == UInt8(ascii: "=")
+        }
+        if assignmentAt(0) { return true }
+        for (k, byte) in bytes.enumerated() {
+            if Self.commandSeparators.contains(byte), assignmentAt(k + 1) { return true }
+            // `\bthen`, `\bdo`, `\belse`: the keyword's start at a word boundary.
+            guard k == 0 || !ASCII.isWord(bytes[k - 1]) else { continue }
+            for keyword in Self.blockKeywords where bytes[k...].starts(with: keyword) {
+                if assignmentAt(k + keyword.count) { return true }
             }
         }
         return false
     }
+
+    private static let commandSeparators: Set<UInt8> = Set(";&|({`!".utf8)
+    private static let blockKeywords = bytes(["then", "do", "else"])
+
     /// `. FILE` needs the dot and a blank after it (bash splits words at spaces and tabs only).
     private static let importWords: Needles = ["source", ". ", ".\t", "set", "eval"]
 

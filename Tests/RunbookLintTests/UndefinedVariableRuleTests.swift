@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RunbookLint
@@ -56,5 +57,37 @@ struct UndefinedVariableRuleTests {
             placeholder.contains {
                 $0.severity == .error && $0.message.hasPrefix("DOMAIN is bound to a placeholder (yourdomain.com) in ")
             })
+    }
+
+    /// `mayAssign` only skips lines the assignment pattern cannot match: it holds on every
+    /// line built from these parts where the pattern matches, and it skips flags and tests.
+    @Test func theAssignmentPrefilterNeverSkipsAnAssignment() {
+        let openings = [
+            "", "  ", "x ", "if true; then ", "do ", "done ", "docker run ", "echo a && ", "(", "`", "! ", "elsewhere ",
+        ]
+        let names = ["A", "_x", "dom", "9a", "a-b", "then"]
+        let indexes = ["", "[1]", "[i j]", "["]
+        let operators = ["=", "+=", " =", "==", "-="]
+        let values = ["", "1", "\"$x\" B=2 cmd"]
+        var matched = 0
+        for opening in openings {
+            for name in names {
+                for index in indexes {
+                    for op in operators {
+                        for value in values {
+                            let line = opening + name + index + op + value
+                            let range = NSRange(location: 0, length: (line as NSString).length)
+                            guard ShellScan.assignment.firstMatch(in: line, range: range) != nil else { continue }
+                            matched += 1
+                            #expect(ShellScan.mayAssign(Array(line.utf8)), "\(line.debugDescription)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(matched > 500)
+        #expect(!ShellScan.mayAssign(Array("curl --data=x -d a=b https://x".utf8)))
+        #expect(!ShellScan.mayAssign(Array(#"[ "$a" = "$b" ] && echo same"#.utf8)))
+        #expect(ShellScan.mayAssign(Array("if ok; then PORT=8080 run; fi".utf8)))
     }
 }
