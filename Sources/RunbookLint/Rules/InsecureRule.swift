@@ -8,21 +8,24 @@ struct InsecureRule: PatternRule {
     var summary: String { "a command that turns off a protection" }
     static let hintWords: Needles = ["curl", "stricthostkeychecking", "chmod", "sslmode"]
     var hints: Needles { Self.hintWords }
-    var patterns: [(pattern: String, message: String, fix: String?)] {
+    var patterns: [(pattern: String, word: String, message: String, fix: String?)] {
         [
             (
-                #"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl -k accepts any TLS certificate",
+                #"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl", "curl -k accepts any TLS certificate",
                 "fix the certificate, or pass --cacert"
             ),
             (
-                #"StrictHostKeyChecking[= ]+no"#, "StrictHostKeyChecking=no trusts any host key",
+                #"StrictHostKeyChecking[= ]+no"#, "stricthostkeychecking", "StrictHostKeyChecking=no trusts any host key",
                 "add the host's key to known_hosts (ssh-keyscan, checked)"
             ),
             (
-                #"\bchmod\s+(-R\s+)?0?777\b"#, "chmod 777 lets every user write here",
+                #"\bchmod\s+(-R\s+)?0?777\b"#, "chmod", "chmod 777 lets every user write here",
                 "grant only what is needed (755, 750, a group)"
             ),
-            (#"sslmode=disable"#, "sslmode=disable sends database traffic in clear", "use sslmode=require or verify-full"),
+            (
+                #"sslmode=disable"#, "sslmode", "sslmode=disable sends database traffic in clear",
+                "use sslmode=require or verify-full"
+            ),
         ]
     }
 }

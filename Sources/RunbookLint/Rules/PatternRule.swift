@@ -4,8 +4,10 @@ import RunbookModel
 
 /// Rules that look for risky command shapes, line by line, in blocks that run.
 protocol PatternRule: LintRule {
-    /// (pattern, message, fix) triples; the first that matches a line is reported.
-    var patterns: [(pattern: String, message: String, fix: String?)] { get }
+    /// The shapes to find, in order: a pattern, a word every match of it contains (any case;
+    /// the pattern is tried only on lines that have it), the message and the fix. The first
+    /// that matches a line is reported.
+    var patterns: [(pattern: String, word: String, message: String, fix: String?)] { get }
     /// Words one of which a line must contain (any case) before any pattern is tried; none
     /// means every line is tried.
     var hints: Needles { get }
@@ -25,13 +27,14 @@ extension PatternRule {
         var findings: [Diagnostic] = []
         let hints = hints
         let needs = needs
+        let patterns = patterns
         for step in linted.runningSteps where applies(to: step, in: linted.guide) {
             guard hints.isEmpty || step.code.includesAny(hints) else { continue }
             for (index, line) in step.code.lines.enumerated() {
                 let text = String(line)
                 if text.trimmedInline.hasPrefix("#") { continue }
                 guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }
-                for entry in patterns {
+                for entry in patterns where text.includes(entry.word) {
                     guard let column = Text.column(of: entry.pattern, in: text, caseInsensitive: true) else { continue }
                     findings.append(
                         Diagnostic(

@@ -9,10 +9,10 @@ struct PipeToShellRule: PatternRule {
     static let hintWords: Needles = ["curl", "wget"]
     var hints: Needles { Self.hintWords }
     var needs: [String] { ["|", "sh"] }
-    var patterns: [(pattern: String, message: String, fix: String?)] {
+    var patterns: [(pattern: String, word: String, message: String, fix: String?)] {
         [
             (
-                #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#,
+                #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#, "|",
                 "a downloaded script is run unread", "download it, check its checksum or read it, then run it"
             )
         ]
