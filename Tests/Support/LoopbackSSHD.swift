@@ -24,7 +24,12 @@ public final class LoopbackSSHD: @unchecked Sendable {
         port = try Self.script(["start", directory.path])
     }
 
-    deinit { stop() }
+    /// Stops the server and removes its directory (keys, config, log): tests leave nothing in
+    /// the temporary directory.
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 
     /// The client key the server accepts.
     public var identity: String { directory.appendingPathComponent("id_ed25519").path }
