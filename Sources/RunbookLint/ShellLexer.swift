@@ -39,11 +39,11 @@ struct ShellScan {
         var i = 0
         var heredocs: [(delimiter: String, quoted: Bool, strip: Bool)] = []
         var atWordStart = true
+        /// Copies one scalar of the text to the skeleton (a blank for a quoted, escaped or
+        /// commented one; line breaks stay) and moves the line and column past it.
         func emit(_ c: Unicode.Scalar, blank: Bool = false) {
             let kept = blank && c != "\n" ? " " : c
             if kept.isASCII { skeleton.append(UInt8(kept.value)) } else { UTF8.encode(kept) { skeleton.append($0) } }
-        }
-        func advance(_ c: Unicode.Scalar) {
             if c == "\n" {
                 line += 1
                 column = 1
@@ -97,7 +97,6 @@ struct ShellScan {
             // A heredoc body starts on the line after its operator.
             if c == "\n", !heredocs.isEmpty, context != 1 {
                 emit(c)
-                advance(c)
                 i += 1
                 while let doc = heredocs.first {
                     heredocs.removeFirst()
@@ -110,12 +109,10 @@ struct ShellScan {
                         if text == doc.delimiter {
                             for k in i..<j {
                                 emit(chars[k], blank: true)
-                                advance(chars[k])
                             }
                             i = j
                             if i < chars.count {
                                 emit(chars[i])
-                                advance(chars[i])
                                 i += 1
                             }
                             break
@@ -124,9 +121,7 @@ struct ShellScan {
                         while k < j {
                             if !doc.quoted, chars[k] == "\\", k + 1 < j {
                                 emit(chars[k], blank: true)
-                                advance(chars[k])
                                 emit(chars[k + 1], blank: true)
-                                advance(chars[k + 1])
                                 k += 2
                                 continue
                             }
@@ -134,19 +129,16 @@ struct ShellScan {
                                 let n = dollar(at: k)
                                 for m in k..<(k + n) {
                                     emit(chars[m], blank: true)
-                                    advance(chars[m])
                                 }
                                 k += n
                                 continue
                             }
                             emit(chars[k], blank: true)
-                            advance(chars[k])
                             k += 1
                         }
                         i = j
                         if i < chars.count {
                             emit(chars[i])
-                            advance(chars[i])
                             i += 1
                         }
                     }
@@ -157,10 +149,8 @@ struct ShellScan {
             switch c {
             case "\\":
                 emit(c, blank: context == 1)
-                advance(c)
                 if i + 1 < chars.count {
                     emit(chars[i + 1], blank: true)
-                    advance(chars[i + 1])
                 }
                 i += 2
                 atWordStart = false
@@ -168,22 +158,18 @@ struct ShellScan {
             case "'" where context != 1:
                 // Literal to the closing quote ($'…' too).
                 emit(c)
-                advance(c)
                 i += 1
                 while i < chars.count, chars[i] != "'" {
                     if chars[i] == "\\", i > 0, i + 1 < chars.count, chars[i + 1] == "'" {
                         // $'it\'s': the escaped quote stays inside.
                         emit(chars[i], blank: true)
-                        advance(chars[i])
                         i += 1
                     }
                     emit(chars[i], blank: true)
-                    advance(chars[i])
                     i += 1
                 }
                 if i < chars.count {
                     emit(chars[i])
-                    advance(chars[i])
                     i += 1
                 }
                 atWordStart = false
@@ -191,14 +177,12 @@ struct ShellScan {
             case "\"":
                 if context == 1 { stack.removeLast() } else { stack.append((1, 0)) }
                 emit(c)
-                advance(c)
                 i += 1
                 atWordStart = false
                 continue
             case "#" where context != 1 && atWordStart:
                 while i < chars.count, chars[i] != "\n" {
                     emit(chars[i], blank: true)
-                    advance(chars[i])
                     i += 1
                 }
                 continue
@@ -206,23 +190,19 @@ struct ShellScan {
                 if i + 1 < chars.count, chars[i + 1] == "(" {
                     stack.append((2, 1))
                     emit(c)
-                    advance(c)
                     emit("(")
-                    advance("(")
                     i += 2
                     atWordStart = true
                     continue
                 }
                 if i + 1 < chars.count, chars[i + 1] == "'", context != 1 {
                     emit(c)
-                    advance(c)
                     i += 1
                     continue
                 }
                 let n = dollar(at: i)
                 for k in i..<(i + n) {
                     emit(chars[k], blank: context == 1)
-                    advance(chars[k])
                 }
                 i += n
                 atWordStart = false
@@ -255,7 +235,6 @@ struct ShellScan {
                         heredocs.append((delimiter, quoted, strip))
                         for k in i..<j {
                             emit(chars[k])
-                            advance(chars[k])
                         }
                         i = j
                         atWordStart = false
@@ -266,7 +245,6 @@ struct ShellScan {
                 break
             }
             emit(c, blank: context == 1)
-            advance(c)
             atWordStart =
                 c == " " || c == "\t" || c == "\n" || c == ";" || c == "&" || c == "|" || c == "(" || c == "{" || c == "`"
             i += 1
