@@ -54,8 +54,9 @@ let package = Package(
         .target(name: "RunbookTestSupport", path: "Tests/Support"),
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),
         .testTarget(name: "RunbookSSHTests", dependencies: ["RunbookSSH", "RunbookTestSupport"]),
-        .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide"]),
-        .testTarget(name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel"]),
+        .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel", "RunbookTestSupport"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),

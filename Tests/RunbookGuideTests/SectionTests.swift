@@ -1,4 +1,5 @@
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -52,29 +53,13 @@ struct SectionTests {
         let ids = ["", "4", "A", "4.1", "4.x"]
         let separators = ["", ":", ".", ")", "-", "–", "é"]
         let titles = ["", "Title", "-Go"]
-        var checked = 0
-        for word in words {
-            for gap1 in gaps {
-                for id in ids {
-                    for gap2 in gaps {
-                        for separator in separators {
-                            for gap3 in ["", " ", "\t"] {
-                                for title in titles {
-                                    let heading = word + gap1 + id + gap2 + separator + gap3 + title
-                                    let fast = Text.splitLabel(heading)
-                                    let reference = Text.splitLabelByRegex(heading)
-                                    #expect(
-                                        fast.label == reference.label && fast.title == reference.title,
-                                        "\(heading.debugDescription)")
-                                    checked += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let headings = combinations([words, gaps, ids, gaps, separators, ["", " ", "\t"], titles])
+        for heading in headings {
+            let fast = Text.splitLabel(heading)
+            let reference = Text.splitLabelByRegex(heading)
+            #expect(fast.label == reference.label && fast.title == reference.title, "\(heading.debugDescription)")
         }
-        #expect(checked == 7 * 3 * 5 * 3 * 7 * 3 * 3)
+        #expect(headings.count == 7 * 3 * 5 * 3 * 7 * 3 * 3)
     }
 
     @Test func slugsIdsAndNumbers() {

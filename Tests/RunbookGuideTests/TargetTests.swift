@@ -1,4 +1,5 @@
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -184,23 +185,11 @@ struct ProsePlaceTests {
             "local machine", "dev machine", "development machine", "mac", "macs", "box_1", "own machine",
         ]
         let endings = ["", ":", " and on your laptop", ", then in the vm", "x", " from your workstation"]
-        var checked = 0
-        for opening in openings {
-            for preposition in prepositions {
-                for gap in gaps {
-                    for article in articles {
-                        for noun in nouns {
-                            for ending in endings {
-                                let text = opening + preposition + gap + article + noun + ending
-                                #expect(ProsePlace(text) == ProsePlace(regex: text), "\(text.debugDescription)")
-                                checked += 1
-                            }
-                        }
-                    }
-                }
-            }
+        let sentences = combinations([openings, prepositions, gaps, articles, nouns, endings])
+        for text in sentences {
+            #expect(ProsePlace(text) == ProsePlace(regex: text), "\(text.debugDescription)")
         }
-        #expect(checked == 5 * 6 * 4 * 6 * 14 * 6)
+        #expect(sentences.count == 5 * 6 * 4 * 6 * 14 * 6)
     }
 
     @Test func whatTheSentencesSay() {

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookLint
@@ -70,20 +71,11 @@ struct UndefinedVariableRuleTests {
         let operators = ["=", "+=", " =", "==", "-="]
         let values = ["", "1", "\"$x\" B=2 cmd"]
         var matched = 0
-        for opening in openings {
-            for name in names {
-                for index in indexes {
-                    for op in operators {
-                        for value in values {
-                            let line = opening + name + index + op + value
-                            let range = NSRange(location: 0, length: (line as NSString).length)
-                            guard ShellScan.assignment.firstMatch(in: line, range: range) != nil else { continue }
-                            matched += 1
-                            #expect(ShellScan.mayAssign(Array(line.utf8)), "\(line.debugDescription)")
-                        }
-                    }
-                }
-            }
+        for line in combinations([openings, names, indexes, operators, values]) {
+            let range = NSRange(location: 0, length: (line as NSString).length)
+            guard ShellScan.assignment.firstMatch(in: line, range: range) != nil else { continue }
+            matched += 1
+            #expect(ShellScan.mayAssign(Array(line.utf8)), "\(line.debugDescription)")
         }
         #expect(matched > 500)
         #expect(!ShellScan.mayAssign(Array("curl --data=x -d a=b https://x".utf8)))
