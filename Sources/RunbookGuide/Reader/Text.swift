@@ -103,12 +103,7 @@ public enum Text {
         let text = heading.trimmedInline
         guard let first = text.first, first.isNumber || first.isUppercase else { return (nil, text) }
         let patterns: [(String, NSRegularExpression.Options)] = [
-            (
-                #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#,
-                [.caseInsensitive]
-            ),
-            (#"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#, []),
-            (#"^([A-Z])[.)]\s+(.+)$"#, []),
+            (wordLabelPattern, [.caseInsensitive]), (numberLabelPattern, []), (letterLabelPattern, []),
         ]
         for (pattern, options) in patterns {
             if let m = firstMatch(pattern, in: text, options: options) { return (m[1], m[2].trimmedInline) }
@@ -126,23 +121,29 @@ public enum Text {
         var options: NSRegularExpression.Options = []
         if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") {
             if let decided = numberedLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
-            pattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
+            pattern = numberLabelPattern
         } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
             labelWords.contains(String(text.utf8.prefix(while: ASCII.isLetter))!.lowercased())
         {
             if let decided = wordLabel(text) { return decided.map { ($0.label, $0.title) } ?? (nil, text) }
-            pattern = #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
+            pattern = wordLabelPattern
             options = [.caseInsensitive]
         } else if first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),
             text.utf8.dropFirst().first.map({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }) == true
         {
-            pattern = #"^([A-Z])[.)]\s+(.+)$"#
+            pattern = letterLabelPattern
         } else {
             return (nil, text)
         }
         guard let m = firstMatch(pattern, in: text, options: options) else { return (nil, text) }
         return (m[1], m[2].trimmedInline)
     }
+
+    /// A heading's label shapes, in the order they are tried: `Step 4:`, `3.2.1`, `A.`.
+    private static let wordLabelPattern =
+        #"^((?:Step|Phase|Part|Stage|Chapter|Section)\s+[0-9A-Za-z]+(?:\.[0-9]+)*)\s*[:.)\-–—]?\s+(.+)$"#
+    private static let numberLabelPattern = #"^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$"#
+    private static let letterLabelPattern = #"^([A-Z])[.)]\s+(.+)$"#
 
     /// The words that open a heading's label (`Step 4:`).
     private static let labelWords: Set<String> = ["step", "phase", "part", "stage", "chapter", "section"]
