@@ -6,29 +6,29 @@ import RunbookModel
 struct DestructiveRule: PatternRule {
     var id: String { "destructive" }
     var summary: String { "a command that destroys data, outside rollback or teardown" }
-    static let hintWords: Needles = ["rm", "mkfs", "dd", "drop", "down", "clean"]
+    /// Each shape is written once; the line filter is their words.
+    static let shapes: [CommandShape] = [
+        (
+            #"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
+            "rm",
+            "rm -rf on a variable: if it is empty or unset, this removes the wrong tree",
+            "write ${NAME:?} so an unset variable stops the step"
+        ),
+        (#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs", "mkfs formats a file system", nil),
+        (#"\bdd\s+[^|;]*\bof=/dev/"#, "dd", "dd writes over a device", nil),
+        (#"\bdrop\s+(database|schema|table)\b"#, "drop", "DROP destroys data", nil),
+        (
+            #"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "down",
+            "compose down -v deletes the volumes", nil
+        ),
+        (
+            #"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "clean",
+            "git clean -fdx deletes untracked and ignored files", nil
+        ),
+    ]
+    static let hintWords = Needles(shapes.map { $0.word })
     var hints: Needles { Self.hintWords }
-    var patterns: [(pattern: String, word: String, message: String, fix: String?)] {
-        [
-            (
-                #"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
-                "rm",
-                "rm -rf on a variable: if it is empty or unset, this removes the wrong tree",
-                "write ${NAME:?} so an unset variable stops the step"
-            ),
-            (#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs", "mkfs formats a file system", nil),
-            (#"\bdd\s+[^|;]*\bof=/dev/"#, "dd", "dd writes over a device", nil),
-            (#"\bdrop\s+(database|schema|table)\b"#, "drop", "DROP destroys data", nil),
-            (
-                #"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "down",
-                "compose down -v deletes the volumes", nil
-            ),
-            (
-                #"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "clean",
-                "git clean -fdx deletes untracked and ignored files", nil
-            ),
-        ]
-    }
+    var patterns: [CommandShape] { Self.shapes }
 
     func applies(to step: Step, in guide: Guide) -> Bool {
         // Cheap first: only a step that could match pays for the section walk.

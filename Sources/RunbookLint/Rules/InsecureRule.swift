@@ -6,26 +6,26 @@ import RunbookModel
 struct InsecureRule: PatternRule {
     var id: String { "insecure" }
     var summary: String { "a command that turns off a protection" }
-    static let hintWords: Needles = ["curl", "stricthostkeychecking", "chmod", "sslmode"]
+    /// Each shape is written once; the line filter is their words.
+    static let shapes: [CommandShape] = [
+        (
+            #"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl", "curl -k accepts any TLS certificate",
+            "fix the certificate, or pass --cacert"
+        ),
+        (
+            #"StrictHostKeyChecking[= ]+no"#, "stricthostkeychecking", "StrictHostKeyChecking=no trusts any host key",
+            "add the host's key to known_hosts (ssh-keyscan, checked)"
+        ),
+        (
+            #"\bchmod\s+(-R\s+)?0?777\b"#, "chmod", "chmod 777 lets every user write here",
+            "grant only what is needed (755, 750, a group)"
+        ),
+        (
+            #"sslmode=disable"#, "sslmode", "sslmode=disable sends database traffic in clear",
+            "use sslmode=require or verify-full"
+        ),
+    ]
+    static let hintWords = Needles(shapes.map { $0.word })
     var hints: Needles { Self.hintWords }
-    var patterns: [(pattern: String, word: String, message: String, fix: String?)] {
-        [
-            (
-                #"\bcurl\b[^|;]*\s(-k|--insecure)\b"#, "curl", "curl -k accepts any TLS certificate",
-                "fix the certificate, or pass --cacert"
-            ),
-            (
-                #"StrictHostKeyChecking[= ]+no"#, "stricthostkeychecking", "StrictHostKeyChecking=no trusts any host key",
-                "add the host's key to known_hosts (ssh-keyscan, checked)"
-            ),
-            (
-                #"\bchmod\s+(-R\s+)?0?777\b"#, "chmod", "chmod 777 lets every user write here",
-                "grant only what is needed (755, 750, a group)"
-            ),
-            (
-                #"sslmode=disable"#, "sslmode", "sslmode=disable sends database traffic in clear",
-                "use sslmode=require or verify-full"
-            ),
-        ]
-    }
+    var patterns: [CommandShape] { Self.shapes }
 }

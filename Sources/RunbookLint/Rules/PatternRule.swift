@@ -2,12 +2,14 @@ import Foundation
 import RunbookGuide
 import RunbookModel
 
+/// A risky command shape: a pattern, a word every match of it contains (any case; the
+/// pattern is tried only on lines that have it), the message and the fix.
+typealias CommandShape = (pattern: String, word: String, message: String, fix: String?)
+
 /// Rules that look for risky command shapes, line by line, in blocks that run.
 protocol PatternRule: LintRule {
-    /// The shapes to find, in order: a pattern, a word every match of it contains (any case;
-    /// the pattern is tried only on lines that have it), the message and the fix. The first
-    /// that matches a line is reported.
-    var patterns: [(pattern: String, word: String, message: String, fix: String?)] { get }
+    /// The shapes to find, in order; the first that matches a line is reported.
+    var patterns: [CommandShape] { get }
     /// Words one of which a line must contain (any case) before any pattern is tried; none
     /// means every line is tried.
     var hints: Needles { get }

@@ -9,7 +9,7 @@ struct PipeToShellRule: PatternRule {
     static let hintWords: Needles = ["curl", "wget"]
     var hints: Needles { Self.hintWords }
     var needs: [String] { ["|", "sh"] }
-    var patterns: [(pattern: String, word: String, message: String, fix: String?)] {
+    var patterns: [CommandShape] {
         [
             (
                 #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#, "|",
