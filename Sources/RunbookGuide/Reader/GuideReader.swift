@@ -89,7 +89,6 @@ private struct Reader {
     var listDepth = 0
     /// What each heading says about where its blocks run, read once per heading.
     var headingPlaces: [Int: ProsePlace] = [:]
-    var lastLeadIn: (text: String, place: ProsePlace)?
 
     init(path: String) {
         self.path = path
@@ -812,11 +811,7 @@ private struct Reader {
             return TargetRef(name: name, user: annotations["user"], reason: "annotation")
         }
         var places: [(ProsePlace, String)] = []
-        if let leadIn {
-            // A block's lead-in is asked twice (the block, then its steps): read it once.
-            if lastLeadIn?.text != leadIn { lastLeadIn = (leadIn, ProsePlace(leadIn)) }
-            places.append((lastLeadIn!.place, "prose"))
-        }
+        if let leadIn { places.append((ProsePlace(leadIn), "prose")) }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
             places.append((headingPlaces[index]!, "heading"))
