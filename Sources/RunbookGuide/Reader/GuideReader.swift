@@ -721,7 +721,10 @@ private struct Reader {
         let isConsole =
             Patterns.consoleLanguages.contains(lang)
             || (lang.isEmpty && code.trimmedInline.hasPrefix("$ "))
-        let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(code))
+        // A block that may be shell is split into logical lines once, for every question below.
+        let shellLines =
+            lang.isEmpty || Patterns.shellLanguages.contains(lang) ? ShellText.logicalLines(code) : []
+        let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(lines: shellLines))
         if let names = annotations["secret"] {
             for name in names.split(whereSeparator: { $0 == "," || $0 == " " }) { secretNames.insert(String(name)) }
         }
@@ -746,13 +749,13 @@ private struct Reader {
             return
         }
         if isShell || isConsole {
-            if !isConsole, Self.isAssignmentIllustration(code) {
+            switch isConsole ? .script : Self.assignmentShape(shellLines) {
+            case .illustration:
                 addBlockSteps(
                     node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
                     leadIn: nil, annotations: annotations)
                 return
-            }
-            if !isConsole, let assignments = Self.variableAssignments(code) {
+            case .declarations(let assignments):
                 declareBlock(assignments, codeLine: codeLine)
                 var step = makeStep(
                     kind: .variables, node: node, codeLine: codeLine, language: language, code: code,
@@ -760,11 +763,13 @@ private struct Reader {
                 step.annotations = annotations
                 steps.append(step)
                 return
+            case .script:
+                break
             }
             let verifying = isVerificationContext(leadIn: leadIn)
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
-                isConsole: isConsole, leadIn: leadIn, annotations: annotations)
+                isConsole: isConsole, leadIn: leadIn, annotations: annotations, shellLines: isConsole ? nil : shellLines)
             return
         }
         // Not shell: an artifact, unless prose tells a person to do something with it.
@@ -845,7 +850,7 @@ private struct Reader {
     /// person between machines and users, and adds a step for each non-empty part.
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
-        isConsole: Bool, leadIn: String?, annotations: [String: String]
+        isConsole: Bool, leadIn: String?, annotations: [String: String], shellLines: [ShellLine]? = nil
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
@@ -865,27 +870,29 @@ private struct Reader {
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
         var target = stated ?? session ?? defaultTarget()
-        var segmentLines: [String] = []
+        var segmentLines: [Substring] = []
         var segmentStart = 0
+        // The segment's traits, gathered from the words each line is split into anyway.
+        var segmentTraits = CommandTraits()
         var opened: String?
-        let physical = script.lines.map(String.init)
+        let physical = script.lines
         func flush(_ reader: inout Reader, nextStart: Int) {
             defer {
                 segmentLines = []
                 segmentStart = nextStart
+                segmentTraits = CommandTraits()
             }
+            let isBlank = { (line: Substring) in line.utf8.allSatisfy(ASCII.isBlank) }
+            guard let first = segmentLines.firstIndex(where: { !isBlank($0) }),
+                let last = segmentLines.lastIndex(where: { !isBlank($0) }),
+                segmentLines.contains(where: { !isBlank($0) && !$0.trimmedInline.hasPrefix("#") })
+            else { return }
             let text = segmentLines.joined(separator: "\n")
-            let meaningful = segmentLines.contains {
-                let t = $0.trimmedInline
-                return !t.isEmpty && !t.hasPrefix("#")
-            }
-            guard meaningful else { return }
-            let leadingBlank = segmentLines.prefix { $0.trimmedInline.isEmpty }.count
             var step = reader.makeStep(
-                kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + leadingBlank),
-                language: language, code: Self.trimBlankEdges(text), target: target)
+                kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + first),
+                language: language, code: segmentLines[first...last].joined(separator: "\n"), target: target)
             step.annotations = annotations
-            step.traits = ShellText.traits(of: text)
+            step.traits = segmentTraits
             if let follow = annotations["follow"], !follow.isEmpty {
                 step.traits.follows = AnnotationParser.seconds(follow) != nil
             }
@@ -897,7 +904,7 @@ private struct Reader {
             opened = nil
             reader.steps.append(step)
         }
-        for line in ShellText.logicalLines(script) {
+        for line in shellLines ?? ShellText.logicalLines(script) {
             let text = line.text.trimmedInline
             let words = line.isHeredocBody ? [] : ShellText.words(text)
             if !line.isHeredocBody, let ssh = SSHLine.parse(words), ssh.isBare, stated?.reason != "annotation" {
@@ -927,6 +934,7 @@ private struct Reader {
                 target = session ?? defaultTarget()
                 continue
             }
+            if !line.isHeredocBody { ShellText.addTraits(of: line.text, words: words, to: &segmentTraits) }
             for k in 0..<line.span where line.offset + k < physical.count {
                 segmentLines.append(physical[line.offset + k])
             }
@@ -1008,49 +1016,52 @@ private struct Reader {
 
     // MARK: - Variables
 
-    /// The assignments of a block whose every command line is `[export] NAME=value`; nil otherwise.
-    static func variableAssignments(_ code: String) -> [(
-        name: String, value: String, literal: Bool, line: Int, comment: String?
-    )]? {
-        var out: [(name: String, value: String, literal: Bool, line: Int, comment: String?)] = []
+    typealias Assignment = (name: String, value: String, literal: Bool, line: Int, comment: String?)
+
+    /// What a shell block of assignments is.
+    enum AssignmentShape {
+        /// Every command line is `[export] NAME=value`, each name once: the values to bind, each
+        /// with the comment above its run of lines.
+        case declarations([Assignment])
+        /// Assignments only, but one name set twice ("# BEFORE … # AFTER"): an illustration of a
+        /// file's contents, not declarations and not a script.
+        case illustration
+        /// Anything else, to run.
+        case script
+    }
+
+    /// Reads a block's logical lines once for both assignment shapes.
+    static func assignmentShape(_ lines: [ShellLine]) -> AssignmentShape {
+        var out: [Assignment] = []
+        var names: Set<String> = []
+        var repeated = false
+        // Declarations also need no heredoc, no well-known variable and no command substitution.
+        var declarable = true
         var comment: [String] = []
         var runComment: String?
-        for line in ShellText.logicalLines(code) {
-            if line.isHeredocBody { return nil }
+        for line in lines {
             let t = line.text.trimmedInline
-            if t.isEmpty {
-                comment = []
-                runComment = nil
+            if t.isEmpty || t.hasPrefix("#") {
+                if line.isHeredocBody { declarable = false }
+                if t.isEmpty {
+                    comment = []
+                    runComment = nil
+                } else {
+                    comment.append(String(t.drop { $0 == "#" }).trimmedInline)
+                }
                 continue
             }
-            if t.hasPrefix("#") {
-                comment.append(String(t.drop { $0 == "#" }).trimmedInline)
-                continue
-            }
-            guard let (name, value, literal) = parseAssignment(t) else { return nil }
-            if Text.wellKnownEnvironment.contains(name) || value.contains("$(") || value.contains("`") { return nil }
-            // The same name twice is a before/after illustration, not a declaration.
-            if out.contains(where: { $0.name == name }) { return nil }
+            guard !line.isHeredocBody, let (name, value, literal) = parseAssignment(t) else { return .script }
+            if !names.insert(name).inserted { repeated = true }
+            if Text.wellKnownEnvironment.contains(name) || value.contains("$(") || value.contains("`") { declarable = false }
             if !comment.isEmpty {
                 runComment = comment.joined(separator: " ")
                 comment = []
             }
             out.append((name, value, literal, line.offset, runComment))
         }
-        return out.isEmpty ? nil : out
-    }
-
-    /// Assignments only, but one name set twice ("# BEFORE … # AFTER"): an illustration of a
-    /// file's contents, not declarations and not a script.
-    static func isAssignmentIllustration(_ code: String) -> Bool {
-        var names: [String] = []
-        for line in ShellText.logicalLines(code) {
-            let t = line.text.trimmedInline
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            guard !line.isHeredocBody, let (name, _, _) = parseAssignment(t) else { return false }
-            names.append(name)
-        }
-        return names.count > Set(names).count
+        if repeated { return .illustration }
+        return declarable && !out.isEmpty ? .declarations(out) : .script
     }
 
     /// `export NAME="value"` → (NAME, value); nil when the line does more than assign one value.
@@ -1092,9 +1103,7 @@ private struct Reader {
         return (name, value, literal)
     }
 
-    mutating func declareBlock(
-        _ assignments: [(name: String, value: String, literal: Bool, line: Int, comment: String?)], codeLine: Int
-    ) {
+    mutating func declareBlock(_ assignments: [Assignment], codeLine: Int) {
         for a in assignments {
             declare(
                 name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal
@@ -1157,13 +1166,6 @@ private struct Reader {
             collecting = false
         }
         return out
-    }
-
-    static func trimBlankEdges(_ text: String) -> String {
-        var lines = text.lines
-        while let first = lines.first, first.trimmedInline.isEmpty { lines.removeFirst() }
-        while let last = lines.last, last.trimmedInline.isEmpty { lines.removeLast() }
-        return lines.joined(separator: "\n")
     }
 }
 

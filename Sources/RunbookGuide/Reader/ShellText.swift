@@ -138,9 +138,14 @@ public enum ShellText {
     private static let separators: Set<String> = [";", ";;", "&&", "||", "|", "&", "(", ")"]
 
     public static func commands(_ text: String) -> [[String]] {
+        commands(words: words(text))
+    }
+
+    /// The simple commands of a line already split into `words`.
+    public static func commands(words: [String]) -> [[String]] {
         var out: [[String]] = []
         var current: [String] = []
-        for word in words(text) {
+        for word in words {
             if Self.separators.contains(word) {
                 if !current.isEmpty { out.append(current) }
                 current = []
@@ -212,7 +217,12 @@ public enum ShellText {
 
     /// Does an unlabeled block look like shell? First words are commands, paths, `sudo`, `$ ` prompts.
     public static func looksLikeShell(_ code: String) -> Bool {
-        let lines = logicalLines(code).filter {
+        looksLikeShell(lines: logicalLines(code))
+    }
+
+    /// `looksLikeShell` of a block already split into logical lines.
+    static func looksLikeShell(lines: [ShellLine]) -> Bool {
+        let lines = lines.filter {
             let t = $0.text.trimmedInline
             return !$0.isHeredocBody && !t.isEmpty && !t.hasPrefix("#")
         }
@@ -235,19 +245,23 @@ public enum ShellText {
     public static func traits(of code: String) -> CommandTraits {
         var traits = CommandTraits()
         for line in logicalLines(code) where !line.isHeredocBody {
-            let backgrounded =
-                line.text.trimmedInline.hasSuffix("&")
-                && !line.text.trimmedInline.hasSuffix("&&")
-            for command in commands(line.text) {
-                guard let (name, args) = program(of: command) else { continue }
-                if isFollow(name: name, args: args) { traits.follows = true }
-                if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
-                if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
-                    traits.foregroundServer = true
-                }
-            }
+            addTraits(of: line.text, words: words(line.text), to: &traits)
         }
         return traits
+    }
+
+    /// Adds the traits of one command line, already split into `words`, to `traits`.
+    static func addTraits(of text: String, words: [String], to traits: inout CommandTraits) {
+        let trimmed = text.trimmedInline
+        let backgrounded = trimmed.hasSuffix("&") && !trimmed.hasSuffix("&&")
+        for command in commands(words: words) {
+            guard let (name, args) = program(of: command) else { continue }
+            if isFollow(name: name, args: args) { traits.follows = true }
+            if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
+            if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
+                traits.foregroundServer = true
+            }
+        }
     }
 
     static func isFollow(name: String, args: [String]) -> Bool {
