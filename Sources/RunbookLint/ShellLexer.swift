@@ -27,9 +27,10 @@ struct ShellScan {
 
     /// Scans `code`; `definitions: false` finds only the references (cheaper).
     init(_ code: String, definitions: Bool = true) {
-        let chars = Array(code.unicodeScalars)
-        // The text with quoted, escaped and commented parts blanked, as UTF-8 (appending scalars
-        // to a String one by one was a quarter of the scan).
+        // By bytes: every character the shell treats specially is ASCII. A column counts
+        // scalars, so a multi-byte character's continuation bytes do not move it.
+        let chars = Array(code.utf8)
+        // The text with quoted, escaped and commented parts blanked (one blank per character).
         var skeleton = [UInt8]()
         skeleton.reserveCapacity(chars.count)
         // Contexts: 0 plain, 1 inside "…", 2 inside $( … ) (plain rules, counts parens).
@@ -37,22 +38,34 @@ struct ShellScan {
         var line = 0
         var column = 1
         var i = 0
-        var heredocs: [(delimiter: String, quoted: Bool, strip: Bool)] = []
+        var heredocs: [(delimiter: [UInt8], quoted: Bool, strip: Bool)] = []
         var atWordStart = true
-        /// Copies one scalar of the text to the skeleton (a blank for a quoted, escaped or
-        /// commented one; line breaks stay) and moves the line and column past it.
-        func emit(_ c: Unicode.Scalar, blank: Bool = false) {
-            let kept = blank && c != "\n" ? " " : c
-            if kept.isASCII { skeleton.append(UInt8(kept.value)) } else { UTF8.encode(kept) { skeleton.append($0) } }
-            if c == "\n" {
+        /// Copies one byte of the text to the skeleton (a blank for a quoted, escaped or
+        /// commented character; line breaks stay) and moves the line and column past it.
+        func emit(_ c: UInt8, blank: Bool = false) {
+            if c == UInt8(ascii: "\n") {
+                skeleton.append(c)
                 line += 1
                 column = 1
-            } else {
-                column += 1
+                return
             }
+            let continuation = c & 0xC0 == 0x80
+            if !blank {
+                skeleton.append(c)
+            } else if !continuation {
+                skeleton.append(UInt8(ascii: " "))
+            }
+            if !continuation { column += 1 }
         }
-        func isNameStart(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c == "_" || ASCII.isLetter(UInt8(c.value))) }
-        func isName(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || (c.value >= 48 && c.value <= 57) }
+        /// The end of the character that starts at `i` (a lead byte and its continuations).
+        func characterEnd(_ i: Int) -> Int {
+            var j = i + 1
+            while j < chars.count, chars[j] & 0xC0 == 0x80 { j += 1 }
+            return j
+        }
+        func isNameStart(_ c: UInt8) -> Bool { c == UInt8(ascii: "_") || ASCII.isLetter(c) }
+        func isName(_ c: UInt8) -> Bool { ASCII.isWord(c) }
+        func text(_ range: Range<Int>) -> String { String(decoding: chars[range], as: UTF8.self) }
 
         /// A `$` at `i`: record what it references; returns how many scalars it covers.
         func dollar(at i: Int) -> Int {
@@ -61,30 +74,25 @@ struct ShellScan {
             if isNameStart(next) {
                 var j = i + 1
                 while j < chars.count, isName(chars[j]) { j += 1 }
-                uses.append(
-                    VariableUse(
-                        name: String(String.UnicodeScalarView(chars[(i + 1)..<j])), line: line, column: column, defaulted: false))
+                uses.append(VariableUse(name: text((i + 1)..<j), line: line, column: column, defaulted: false))
                 return j - i
             }
-            if next == "{" {
+            if next == UInt8(ascii: "{") {
                 var j = i + 2
-                if j < chars.count, chars[j] == "#" || chars[j] == "!" {
+                if j < chars.count, chars[j] == UInt8(ascii: "#") || chars[j] == UInt8(ascii: "!") {
                     // ${#NAME} reads NAME; ${!NAME} is indirection, not checked.
-                    if chars[j] == "!" { return 2 }
+                    if chars[j] == UInt8(ascii: "!") { return 2 }
                     j += 1
                 }
                 let start = j
                 while j < chars.count, isName(chars[j]) { j += 1 }
                 guard j > start, isNameStart(chars[start]) else { return 2 }
-                let name = String(String.UnicodeScalarView(chars[start..<j]))
-                var op = ""
-                if j < chars.count, chars[j] == ":" {
-                    op.append(":")
-                    j += 1
-                }
-                if j < chars.count, "-=?+".unicodeScalars.contains(chars[j]) { op.unicodeScalars.append(chars[j]) }
-                let defaulted = op.count >= 1 && op != ":"
-                if op.hasSuffix("=") && defines[name] == nil { defines[name] = line }
+                let name = text(start..<j)
+                // The operator after the name: `:-`, `-`, `:=`, `?`… (a bare `:` is a substring).
+                if j < chars.count, chars[j] == UInt8(ascii: ":") { j += 1 }
+                let op = j < chars.count && Self.expansionOperators.contains(chars[j]) ? chars[j] : nil
+                let defaulted = op != nil
+                if op == UInt8(ascii: "=") && defines[name] == nil { defines[name] = line }
                 uses.append(VariableUse(name: name, line: line, column: column, defaulted: defaulted))
                 return 2
             }
@@ -95,7 +103,7 @@ struct ShellScan {
             let c = chars[i]
             let context = stack[stack.count - 1].kind
             // A heredoc body starts on the line after its operator.
-            if c == "\n", !heredocs.isEmpty, context != 1 {
+            if c == UInt8(ascii: "\n"), !heredocs.isEmpty, context != 1 {
                 emit(c)
                 i += 1
                 while let doc = heredocs.first {
@@ -103,10 +111,10 @@ struct ShellScan {
                     // Each body line up to the delimiter line.
                     while i < chars.count {
                         var j = i
-                        while j < chars.count, chars[j] != "\n" { j += 1 }
-                        var text = String(String.UnicodeScalarView(chars[i..<j]))
-                        if doc.strip { text = String(text.drop { $0 == "\t" }) }
-                        if text == doc.delimiter {
+                        while j < chars.count, chars[j] != UInt8(ascii: "\n") { j += 1 }
+                        var body = chars[i..<j]
+                        if doc.strip { body = body.drop { $0 == UInt8(ascii: "\t") } }
+                        if body.elementsEqual(doc.delimiter) {
                             for k in i..<j {
                                 emit(chars[k], blank: true)
                             }
@@ -119,13 +127,13 @@ struct ShellScan {
                         }
                         var k = i
                         while k < j {
-                            if !doc.quoted, chars[k] == "\\", k + 1 < j {
+                            if !doc.quoted, chars[k] == UInt8(ascii: "\\"), k + 1 < j {
                                 emit(chars[k], blank: true)
                                 emit(chars[k + 1], blank: true)
                                 k += 2
                                 continue
                             }
-                            if !doc.quoted, chars[k] == "$" {
+                            if !doc.quoted, chars[k] == UInt8(ascii: "$") {
                                 let n = dollar(at: k)
                                 for m in k..<(k + n) {
                                     emit(chars[m], blank: true)
@@ -147,20 +155,20 @@ struct ShellScan {
                 continue
             }
             switch c {
-            case "\\":
+            case UInt8(ascii: "\\"):
                 emit(c, blank: context == 1)
-                if i + 1 < chars.count {
-                    emit(chars[i + 1], blank: true)
-                }
-                i += 2
+                // The escaped character, whole.
+                let end = i + 1 < chars.count ? characterEnd(i + 1) : i + 1
+                for k in (i + 1)..<end { emit(chars[k], blank: true) }
+                i = max(end, i + 2)
                 atWordStart = false
                 continue
-            case "'" where context != 1:
+            case UInt8(ascii: "'") where context != 1:
                 // Literal to the closing quote ($'…' too).
                 emit(c)
                 i += 1
-                while i < chars.count, chars[i] != "'" {
-                    if chars[i] == "\\", i > 0, i + 1 < chars.count, chars[i + 1] == "'" {
+                while i < chars.count, chars[i] != UInt8(ascii: "'") {
+                    if chars[i] == UInt8(ascii: "\\"), i > 0, i + 1 < chars.count, chars[i + 1] == UInt8(ascii: "'") {
                         // $'it\'s': the escaped quote stays inside.
                         emit(chars[i], blank: true)
                         i += 1
@@ -174,28 +182,28 @@ struct ShellScan {
                 }
                 atWordStart = false
                 continue
-            case "\"":
+            case UInt8(ascii: "\""):
                 if context == 1 { stack.removeLast() } else { stack.append((1, 0)) }
                 emit(c)
                 i += 1
                 atWordStart = false
                 continue
-            case "#" where context != 1 && atWordStart:
-                while i < chars.count, chars[i] != "\n" {
+            case UInt8(ascii: "#") where context != 1 && atWordStart:
+                while i < chars.count, chars[i] != UInt8(ascii: "\n") {
                     emit(chars[i], blank: true)
                     i += 1
                 }
                 continue
-            case "$":
-                if i + 1 < chars.count, chars[i + 1] == "(" {
+            case UInt8(ascii: "$"):
+                if i + 1 < chars.count, chars[i + 1] == UInt8(ascii: "(") {
                     stack.append((2, 1))
                     emit(c)
-                    emit("(")
+                    emit(UInt8(ascii: "("))
                     i += 2
                     atWordStart = true
                     continue
                 }
-                if i + 1 < chars.count, chars[i + 1] == "'", context != 1 {
+                if i + 1 < chars.count, chars[i + 1] == UInt8(ascii: "'"), context != 1 {
                     emit(c)
                     i += 1
                     continue
@@ -207,28 +215,33 @@ struct ShellScan {
                 i += n
                 atWordStart = false
                 continue
-            case "(" where context == 2:
+            case UInt8(ascii: "(") where context == 2:
                 stack[stack.count - 1].depth += 1
-            case ")" where context == 2:
+            case UInt8(ascii: ")") where context == 2:
                 stack[stack.count - 1].depth -= 1
                 if stack[stack.count - 1].depth == 0 { stack.removeLast() }
-            case "<" where context != 1:
+            case UInt8(ascii: "<") where context != 1:
                 // <<DELIM, <<-DELIM, <<'DELIM', <<"DELIM", <<\DELIM; not <<< (a here-string).
-                if i + 1 < chars.count, chars[i + 1] == "<", !(i + 2 < chars.count && chars[i + 2] == "<"),
-                    !(i > 0 && chars[i - 1] == "<")
+                if i + 1 < chars.count, chars[i + 1] == UInt8(ascii: "<"),
+                    !(i + 2 < chars.count && chars[i + 2] == UInt8(ascii: "<")),
+                    !(i > 0 && chars[i - 1] == UInt8(ascii: "<"))
                 {
                     var j = i + 2
                     var strip = false
-                    if j < chars.count, chars[j] == "-" {
+                    if j < chars.count, chars[j] == UInt8(ascii: "-") {
                         strip = true
                         j += 1
                     }
-                    while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+                    while j < chars.count, ASCII.isBlank(chars[j]) { j += 1 }
                     var quoted = false
-                    var delimiter = ""
-                    while j < chars.count, !" \t\n;&|<>)".unicodeScalars.contains(chars[j]) {
+                    var delimiter: [UInt8] = []
+                    while j < chars.count, !Self.delimiterEnds.contains(chars[j]) {
                         let d = chars[j]
-                        if d == "'" || d == "\"" || d == "\\" { quoted = true } else { delimiter.unicodeScalars.append(d) }
+                        if d == UInt8(ascii: "'") || d == UInt8(ascii: "\"") || d == UInt8(ascii: "\\") {
+                            quoted = true
+                        } else {
+                            delimiter.append(d)
+                        }
                         j += 1
                     }
                     if !delimiter.isEmpty {
@@ -245,12 +258,18 @@ struct ShellScan {
                 break
             }
             emit(c, blank: context == 1)
-            atWordStart =
-                c == " " || c == "\t" || c == "\n" || c == ";" || c == "&" || c == "|" || c == "(" || c == "{" || c == "`"
+            atWordStart = Self.wordStarters.contains(c)
             i += 1
         }
-        if definitions { findDefinitions(String(decoding: skeleton, as: UTF8.self)) }
+        if definitions { findDefinitions(skeleton) }
     }
+
+    /// `${NAME-x}`, `${NAME=x}`, `${NAME?x}`, `${NAME+x}` (each also after `:`).
+    private static let expansionOperators: ByteSet = "-=?+"
+    /// What ends a heredoc delimiter word.
+    private static let delimiterEnds: ByteSet = " \t\n;&|<>)"
+    /// After these, a `#` starts a comment.
+    private static let wordStarters: ByteSet = " \t\n;&|({`"
 
     static let assignment = try! NSRegularExpression(
         pattern:
@@ -268,29 +287,43 @@ struct ShellScan {
     private static let imports = try! NSRegularExpression(
         pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
-    /// Keywords one of which a line needs, as a word, before each pattern is tried.
-    private static let declarationWords = bytes(["export", "local", "declare", "readonly", "typeset"])
-    private static let readerWords = bytes(["read", "mapfile", "readarray"])
-    private static let loopWords = bytes(["for", "select"])
-    private static let printfWords = bytes(["printf"])
-    private static let getoptsWords = bytes(["getopts"])
+    /// The keywords that open each definition pattern, as bits of `keywords(in:)`.
+    struct Keywords: OptionSet {
+        let rawValue: UInt8
+        static let declaration = Keywords(rawValue: 1)
+        static let reader = Keywords(rawValue: 2)
+        static let loop = Keywords(rawValue: 4)
+        static let printf = Keywords(rawValue: 8)
+        static let getopts = Keywords(rawValue: 16)
+    }
 
-    private static func bytes(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
+    private static let keywordTable: [(word: [UInt8], group: Keywords)] =
+        ([
+            ("export", .declaration), ("local", .declaration), ("declare", .declaration), ("readonly", .declaration),
+            ("typeset", .declaration), ("read", .reader), ("mapfile", .reader), ("readarray", .reader), ("for", .loop),
+            ("select", .loop), ("printf", .printf), ("getopts", .getopts),
+        ] as [(String, Keywords)]).map { (Array($0.0.utf8), $0.1) }
 
-    /// True when one of `words` stands in `bytes` as a whole word, case as written (what the
-    /// patterns' `\bword\b` needs; a non-ASCII neighbour is left for the pattern to judge).
-    static func hasWord(_ bytes: [UInt8], _ words: [[UInt8]]) -> Bool {
-        words.contains { needle in
-            guard needle.count <= bytes.count else { return false }
-            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-                let end = start + needle.count
-                guard bytes[start..<end].elementsEqual(needle) else { continue }
-                if (start == 0 || !ASCII.isWord(bytes[start - 1])) && (end == bytes.count || !ASCII.isWord(bytes[end])) {
-                    return true
-                }
+    /// Which patterns' keywords stand in `bytes` as whole words, case as written (what the
+    /// patterns' `\bword\b` needs; a non-ASCII neighbour counts as a boundary and is left for
+    /// the pattern to judge). One pass over the line's runs of word bytes.
+    static func keywords(in bytes: ArraySlice<UInt8>) -> Keywords {
+        var found: Keywords = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            guard ASCII.isWord(bytes[i]) else {
+                i += 1
+                continue
             }
-            return false
+            let start = i
+            while i < bytes.endIndex, ASCII.isWord(bytes[i]) { i += 1 }
+            let length = i - start
+            guard length >= 3, length <= 9 else { continue }
+            for entry in keywordTable where entry.word.count == length && entry.word[0] == bytes[start] {
+                if bytes[start..<i].elementsEqual(entry.word) { found.insert(entry.group) }
+            }
         }
+        return found
     }
 
     /// True when the `assignment` pattern could match: where a command can start (the line's
@@ -324,22 +357,40 @@ struct ShellScan {
         return false
     }
 
-    private static let commandSeparators: Set<UInt8> = Set(";&|({`!".utf8)
-    private static let blockKeywords = bytes(["then", "do", "else"])
+    private static let commandSeparators: ByteSet = ";&|({`!"
+    private static let blockKeywords: [[UInt8]] = ["then", "do", "else"].map { Array($0.utf8) }
 
     /// `. FILE` needs the dot and a blank after it (bash splits words at spaces and tabs only).
     private static let importWords: Needles = ["source", ". ", ".\t", "set", "eval"]
 
-    private mutating func findDefinitions(_ skeleton: String) {
-        for (number, line) in skeleton.lines.enumerated() {
-            let text = String(line)
+    /// The patterns that take a name after their keyword, with that keyword's group.
+    private static let namedPatterns: [(NSRegularExpression, Keywords)] = [
+        (loop, .loop), (printfV, .printf), (getopts, .getopts),
+    ]
+
+    private mutating func findDefinitions(_ skeleton: [UInt8]) {
+        var number = 0
+        var lineStart = 0
+        while lineStart <= skeleton.count {
+            let lineEnd = skeleton[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? skeleton.count
+            defer {
+                lineStart = lineEnd + 1
+                number += 1
+            }
+            // A line's trailing "\r" is not part of it (a CRLF guide).
+            let end = lineEnd > lineStart && skeleton[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+            let bytes = skeleton[lineStart..<end]
+            // Each pattern only where its keyword stands as a word, or (assignments) where a
+            // name could end just before an '=': most lines have none of them.
+            let keywords = Self.keywords(in: bytes)
+            let mayAssign = bytes.contains(UInt8(ascii: "=")) && Self.mayAssign(Array(bytes))
+            let mayImport = bytes.withUnsafeBufferPointer { Self.importWords.occurs(in: $0) }
+            guard !keywords.isEmpty || mayAssign || mayImport else { continue }
+            let text = String(decoding: bytes, as: UTF8.self)
             let ns = text as NSString
             let range = NSRange(location: 0, length: ns.length)
             func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
-            // Each pattern only where its keyword stands as a word, or (assignments) where a
-            // name could end just before an '=': most lines have none of them.
-            let bytes = Array(text.utf8)
-            for m in Self.mayAssign(bytes) ? Self.assignment.matches(in: text, range: range) : [] {
+            for m in mayAssign ? Self.assignment.matches(in: text, range: range) : [] {
                 define(ns.substring(with: m.range(at: 2)))
                 // A=1 B=2 cmd: the earlier prefixes are assignments too.
                 let prefix = ns.substring(with: m.range(at: 1))
@@ -349,12 +400,12 @@ struct ShellScan {
                     }
                 }
             }
-            for m in Self.hasWord(bytes, Self.declarationWords) ? Self.declaration.matches(in: text, range: range) : [] {
+            for m in keywords.contains(.declaration) ? Self.declaration.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word.split(separator: "=", maxSplits: 1)[0]))
                 }
             }
-            for m in Self.hasWord(bytes, Self.readerWords) ? Self.reader.matches(in: text, range: range) : [] {
+            for m in keywords.contains(.reader) ? Self.reader.matches(in: text, range: range) : [] {
                 for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word))
                 }
@@ -364,13 +415,10 @@ struct ShellScan {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
-            for (pattern, words) in [
-                (Self.loop, Self.loopWords), (Self.printfV, Self.printfWords), (Self.getopts, Self.getoptsWords),
-            ]
-            where Self.hasWord(bytes, words) {
+            for (pattern, group) in Self.namedPatterns where keywords.contains(group) {
                 for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
             }
-            if text.includesAny(Self.importWords), Self.imports.firstMatch(in: text, range: range) != nil {
+            if mayImport, Self.imports.firstMatch(in: text, range: range) != nil {
                 importsUnknown = true
             }
         }

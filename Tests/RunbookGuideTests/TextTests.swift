@@ -30,6 +30,12 @@ struct TextTests {
         #expect("日本 key".dropFirst(3).includes("KEY"))
     }
 
+    @Test func byteSetsHoldExactlyTheirBytes() {
+        let set: ByteSet = " \t;&|({`~\u{7F}"
+        let members = (0...255).map(UInt8.init).filter { set.contains($0) }
+        #expect(members == [0x09, 0x20, 0x26, 0x28, 0x3B, 0x60, 0x7B, 0x7C, 0x7E, 0x7F])
+    }
+
     @Test func trimmingRemovesOnlyTheEdges() {
         #expect("  a b \t\n".trimmed == "a b")
         #expect("  a b \t\n".trimmedInline == "a b \t\n")

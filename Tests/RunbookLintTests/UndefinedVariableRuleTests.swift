@@ -42,6 +42,25 @@ struct UndefinedVariableRuleTests {
         #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])
     }
 
+    /// The lexer reads bytes; a column counts characters (scalars), as an editor shows it.
+    @Test func columnsCountCharactersNotBytes() {
+        let scan = ShellScan("echo \"é—ü\" $NAME\n\\é${OTHER} '日本' $THIRD")
+        #expect(scan.uses.map(\.name) == ["NAME", "OTHER", "THIRD"])
+        #expect(scan.uses.map(\.column) == [12, 3, 17])
+        #expect(scan.uses.map(\.line) == [0, 1, 1])
+    }
+
+    /// One pass finds which definition keywords stand as whole words.
+    @Test func definitionKeywordsAreFoundAsWholeWords() {
+        func keywords(_ line: String) -> ShellScan.Keywords { ShellScan.keywords(in: Array(line.utf8)[...]) }
+        #expect(keywords("export A=1; read -r B") == [.declaration, .reader])
+        #expect(keywords("for x in 1; do printf -v Y x; done") == [.loop, .printf])
+        #expect(keywords("getopts ab opt") == [.getopts])
+        #expect(keywords("exported=1 _read reads readonly2 Export") == [])
+        #expect(keywords("é local X") == [.declaration])
+        #expect(keywords("") == [])
+    }
+
     @Test func useBeforeDefinitionInTheSameBlockIsAnError() throws {
         #expect(spots(try lint(guide("echo $LATER\nLATER=1"), rule: "undefined-variable")) == ["6:6 error"])
     }

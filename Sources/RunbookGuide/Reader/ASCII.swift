@@ -20,3 +20,21 @@ public enum ASCII {
     /// The byte lower-cased when it is a capital letter.
     @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
 }
+
+/// A set of ASCII bytes, tested with one shift and mask (a `Set<UInt8>` hashes each byte).
+public struct ByteSet: Sendable, ExpressibleByStringLiteral {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    /// The set of the bytes of `value`, which must be ASCII.
+    public init(stringLiteral value: String) {
+        for byte in value.utf8 {
+            precondition(byte < 0x80, "ByteSet holds ASCII bytes only")
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+    }
+
+    @inline(__always) public func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte &- 64)) != 0
+    }
+}

@@ -380,7 +380,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
 
     /// True when any word occurs in `hay`: one pass, and at each byte only the words that
     /// start with it are compared.
-    func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+    public func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         if hasEmpty { return true }
         return bytes.withUnsafeBufferPointer { words in
             starts.withUnsafeBufferPointer { starts in

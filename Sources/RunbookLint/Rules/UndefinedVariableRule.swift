@@ -27,8 +27,8 @@ struct UndefinedVariableRule: LintRule {
         if let binding = linted.binding { defined.formUnion(binding.values.filter { $0.value != nil }.map(\.name)) }
         var importsUnknown = false
         var findings: [Diagnostic] = []
-        for step in linted.guide.steps where step.kind != .manual {
-            let scan = ShellScan(step.code)
+        for (step, scan) in zip(linted.guide.steps, linted.scans) {
+            guard let scan else { continue }
             let running = step.isExecutable && step.kind != .variables
             if running {
                 var reported: Set<String> = []

@@ -9,8 +9,11 @@ struct UnusedVariableRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var used: Set<String> = []
-        var texts = linted.guide.steps.filter { $0.kind != .variables }.flatMap { step in
-            [step.code, step.instructions ?? ""] + step.expectations.map(\.description) + Array(step.annotations.values)
+        var texts: [String] = []
+        for (step, scan) in zip(linted.guide.steps, linted.scans) where step.kind != .variables {
+            // The code was lexed for undefined-variable already.
+            if let scan { used.formUnion(scan.uses.map(\.name)) } else { texts.append(step.code) }
+            texts += [step.instructions ?? ""] + step.expectations.map(\.description) + Array(step.annotations.values)
         }
         texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? ""] }
         texts += linted.guide.variables.compactMap(\.defaultValue)
