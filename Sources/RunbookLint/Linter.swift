@@ -53,6 +53,8 @@ public struct LintedGuide: Sendable {
     /// Steps that run as they stand: their code is shell that runbook would execute. Found
     /// once: six rules walk them.
     public let runningSteps: [Step]
+    /// Each step's code lexed once (nil for a person's step), for the two variable rules.
+    let scans: [ShellScan?]
 
     /// A guide and its source lines, as the rules see them.
     init(guide: Guide, lines: [Substring], binding: Binding?, bindingFiles: [String]) {
@@ -62,6 +64,7 @@ public struct LintedGuide: Sendable {
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(lines)
         self.runningSteps = guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
+        self.scans = guide.steps.map { $0.kind == .manual ? nil : ShellScan($0.code) }
     }
 
     /// True when line `number` is a fence line or inside a fenced block.
@@ -157,7 +160,8 @@ struct Suppressions {
     private var ranges: [(rules: Set<String>, lines: ClosedRange<Int>)] = []
 
     init(_ linted: LintedGuide) {
-        for (index, raw) in linted.lines.enumerated() where !linted.isFenced(index + 1) {
+        // Most lines mention no suppression: those are passed over by bytes first.
+        for (index, raw) in linted.lines.enumerated() where raw.includes("runbook-lint") && !linted.isFenced(index + 1) {
             let number = index + 1
             let line = raw.trimmedInline
             guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
@@ -210,20 +214,26 @@ public struct Fence: Sendable, Equatable {
     /// at least as long as the opening one.
     static func scan(_ lines: [Substring]) -> [Fence] {
         var fences: [Fence] = []
-        var current: (marker: String, open: Int, info: String, indent: Int)?
+        var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
         for (index, raw) in lines.enumerated() {
+            // By bytes: the fence characters are ASCII, and most lines start with neither.
+            let bytes = raw.utf8
+            guard let start = bytes.firstIndex(where: { !ASCII.isBlank($0) }) else { continue }
+            let first = bytes[start]
+            guard first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { continue }
+            let run = bytes[start...].prefix { $0 == first }.count
             let number = index + 1
-            let line = raw.trimmedInline
             if let block = current {
-                if line.hasPrefix(block.marker), line.allSatisfy({ $0 == block.marker.first }) {
+                let rest = bytes[start...].dropFirst(run)
+                if first == block.marker, run >= block.length, rest.allSatisfy(ASCII.isBlank) {
                     fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
                     current = nil
                 }
                 continue
             }
-            guard line.hasPrefix("```") || line.hasPrefix("~~~") else { continue }
-            let marker = String(line.prefix { $0 == line.first })
-            current = (marker, number, String(line.dropFirst(marker.count)).trimmedInline, raw.prefix { $0 == " " }.count)
+            guard run >= 3 else { continue }
+            let info = String(raw[bytes.index(start, offsetBy: run)...]).trimmedInline
+            current = (first, run, number, info, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
         }
         if let block = current {
             fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent))

@@ -11,3 +11,21 @@ struct SuppressionTests {
         #expect(try lint("<!-- runbook-lint disable-file=insecure -->\n" + text, rule: "insecure").isEmpty)
     }
 }
+
+struct FenceTests {
+    /// Blocks close as CommonMark closes them: the same character, at least as many, nothing
+    /// after but blanks; an unclosed block runs to the end of the file.
+    @Test func fencesOpenAndCloseAsCommonMarkDoes() {
+        let text = [
+            "# G", "  ```bash  ", "echo ~~~", "```` ", "~~~~ yaml", "a: 1", "~~~", "```", "~~~~~ x", "~~~~~", "```text",
+            "``", "tail",
+        ]
+        .joined(separator: "\n")
+        let fences = Fence.scan(text.lines)
+        #expect(
+            fences == [
+                Fence(open: 2, close: 4, info: "bash", indent: 2), Fence(open: 5, close: 10, info: "yaml", indent: 0),
+                Fence(open: 11, close: 13, info: "text", indent: 0),
+            ])
+    }
+}
