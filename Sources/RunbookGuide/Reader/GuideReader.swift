@@ -1051,9 +1051,9 @@ private struct Reader {
                 }
                 continue
             }
-            guard !line.isHeredocBody, let (name, value, literal) = parseAssignment(t) else { return .script }
+            guard !line.isHeredocBody, let (name, value, literal) = ShellText.parseAssignment(t) else { return .script }
             if !names.insert(name).inserted { repeated = true }
-            if Text.wellKnownEnvironment.contains(name) || value.contains("$(") || value.contains("`") { declarable = false }
+            if Text.wellKnownEnvironment.contains(name) || value.includes("$(") || value.includes("`") { declarable = false }
             if !comment.isEmpty {
                 runComment = comment.joined(separator: " ")
                 comment = []
@@ -1062,45 +1062,6 @@ private struct Reader {
         }
         if repeated { return .illustration }
         return declarable && !out.isEmpty ? .declarations(out) : .script
-    }
-
-    /// `export NAME="value"` → (NAME, value); nil when the line does more than assign one value.
-    static func parseAssignment(_ line: String) -> (String, String, Bool)? {
-        var text = Substring(line)
-        if text.hasPrefix("export ") { text = text.dropFirst(7).drop { $0 == " " } }
-        // NAME= at the start: stop at the first byte that cannot be in a name.
-        let bytes = text.utf8
-        var eq = bytes.startIndex
-        while eq < bytes.endIndex, ASCII.isWord(bytes[eq]) { eq = bytes.index(after: eq) }
-        guard eq < bytes.endIndex, bytes[eq] == UInt8(ascii: "=") else { return nil }
-        let name = String(text[..<eq])
-        guard ShellText.isName(name.utf8) else { return nil }
-        let rest = String(text[text.index(after: eq)...])
-        let value: String
-        var remainder: Substring
-        let literal = rest.first == "'"
-        if let quote = rest.first, quote == "\"" || quote == "'" {
-            var i = rest.index(after: rest.startIndex)
-            var v = ""
-            while i < rest.endIndex, rest[i] != quote {
-                if quote == "\"", rest[i] == "\\", rest.index(after: i) < rest.endIndex {
-                    i = rest.index(after: i)
-                }
-                v.append(rest[i])
-                i = rest.index(after: i)
-            }
-            guard i < rest.endIndex else { return nil }
-            value = v
-            remainder = rest[rest.index(after: i)...]
-        } else {
-            let end = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) ?? rest.endIndex
-            value = String(rest[..<end])
-            remainder = rest[end...]
-            if value.contains("\"") || value.contains("'") || value.contains(";") { return nil }
-        }
-        remainder = remainder.drop { $0 == " " || $0 == "\t" }
-        guard remainder.isEmpty || remainder.hasPrefix("#") else { return nil }
-        return (name, value, literal)
     }
 
     mutating func declareBlock(_ assignments: [Assignment], codeLine: Int) {

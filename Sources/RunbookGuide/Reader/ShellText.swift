@@ -74,68 +74,91 @@ public enum ShellText {
 
     /// Words of a line with quotes removed, control operators as their own words, comments dropped.
     public static func words(_ text: String) -> [String] {
-        // By bytes: every character the shell treats specially is ASCII, and a multi-byte
-        // character's bytes are all ordinary ones.
+        var text = text
+        return text.withUTF8 { words(bytes: $0) }
+    }
+
+    /// `words` of UTF-8 bytes. Every character the shell treats specially is ASCII, and a
+    /// multi-byte character's bytes are all ordinary ones. A word is made of runs of bytes
+    /// kept as written; only a word with quotes or escapes is copied together from its runs.
+    static func words(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var words: [String] = []
+        // The word so far, once a quote or escape has split it into runs.
         var current: [UInt8] = []
+        // Where the run being read started, or -1.
+        var run = -1
         var inWord = false
-        var quote: UInt8? = nil
-        let bytes = Array(text.utf8)
+        var quote: UInt8 = 0
         let end = bytes.count
         var i = 0
-        func flush() {
-            if inWord { words.append(String(decoding: current, as: UTF8.self)) }
+        func closeRun(_ i: Int) {
+            if run >= 0 { current.append(contentsOf: bytes[run..<i]) }
+            run = -1
+        }
+        func openRun(_ i: Int) { if run < 0 { run = i } }
+        func flush(_ i: Int) {
+            if inWord {
+                if current.isEmpty, run >= 0 {
+                    words.append(String(decoding: bytes[run..<i], as: UTF8.self))
+                } else {
+                    closeRun(i)
+                    words.append(String(decoding: current, as: UTF8.self))
+                }
+            }
             current.removeAll(keepingCapacity: true)
+            run = -1
             inWord = false
         }
         scan: while i < end {
             let c = bytes[i]
-            if let q = quote {
-                if c == q {
-                    quote = nil
-                } else if c == UInt8(ascii: "\\"), q == UInt8(ascii: "\""), i + 1 < end {
+            if quote != 0 {
+                if c == quote {
+                    closeRun(i)
+                    quote = 0
+                } else if c == UInt8(ascii: "\\"), quote == UInt8(ascii: "\""), i + 1 < end {
+                    closeRun(i)
                     i += 1
-                    current.append(bytes[i])
+                    run = i
                 } else {
-                    current.append(c)
+                    openRun(i)
                 }
                 i += 1
                 continue
             }
             switch c {
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                closeRun(i)
                 quote = c
                 inWord = true
             case UInt8(ascii: "\\"):
+                closeRun(i)
                 if i + 1 < end {
                     i += 1
-                    current.append(bytes[i])
+                    run = i
                     inWord = true
                 }
             case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                flush()
+                flush(i)
             case UInt8(ascii: "#") where !inWord:
                 break scan
             case UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "("), UInt8(ascii: ")"):
-                flush()
-                var op = [c]
-                if i + 1 < end, c == UInt8(ascii: "|") || c == UInt8(ascii: "&") || c == UInt8(ascii: ";"), bytes[i + 1] == c {
-                    op.append(c)
-                    i += 1
-                }
-                words.append(String(decoding: op, as: UTF8.self))
+                flush(i)
+                let doubled =
+                    i + 1 < end && bytes[i + 1] == c
+                    && (c == UInt8(ascii: "|") || c == UInt8(ascii: "&") || c == UInt8(ascii: ";"))
+                words.append(String(decoding: bytes[i..<(doubled ? i + 2 : i + 1)], as: UTF8.self))
+                if doubled { i += 1 }
             default:
-                current.append(c)
+                openRun(i)
                 inWord = true
             }
             i += 1
         }
-        flush()
+        flush(i)
         return words
     }
 
     /// Simple commands of a line, split at `;`, `&&`, `||`, `|`, `&` and parentheses.
-    private static let separators: Set<String> = [";", ";;", "&&", "||", "|", "&", "(", ")"]
 
     public static func commands(_ text: String) -> [[String]] {
         commands(words: words(text))
@@ -146,7 +169,7 @@ public enum ShellText {
         var out: [[String]] = []
         var current: [String] = []
         for word in words {
-            if Self.separators.contains(word) {
+            if isSeparator(word) {
                 if !current.isEmpty { out.append(current) }
                 current = []
             } else {
@@ -155,6 +178,58 @@ public enum ShellText {
         }
         if !current.isEmpty { out.append(current) }
         return out
+    }
+
+    /// `;`, `;;`, `&&`, `||`, `|`, `&`, `(`, `)`: the words `words` makes of control operators.
+    static func isSeparator(_ word: String) -> Bool {
+        switch word {
+        case ";", ";;", "&&", "||", "|", "&", "(", ")": return true
+        default: return false
+        }
+    }
+
+    /// `export NAME="value"` → (NAME, value); nil when the line does more than assign one value.
+    static func parseAssignment(_ line: String) -> (String, String, Bool)? {
+        // By bytes: the quotes, `=`, `#` and blanks that decide are ASCII.
+        let bytes = Array(line.utf8)
+        let n = bytes.count
+        var i = 0
+        if bytes.starts(with: "export ".utf8) {
+            i = 7
+            while i < n, bytes[i] == UInt8(ascii: " ") { i += 1 }
+        }
+        // NAME= at the start: stop at the first byte that cannot be in a name.
+        let nameStart = i
+        while i < n, ASCII.isWord(bytes[i]) { i += 1 }
+        guard i < n, bytes[i] == UInt8(ascii: "="), ShellText.isName(bytes[nameStart..<i]) else { return nil }
+        let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
+        i += 1
+        let value: String
+        let literal = i < n && bytes[i] == UInt8(ascii: "'")
+        if i < n, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") {
+            let quote = bytes[i]
+            i += 1
+            var v: [UInt8] = []
+            while i < n, bytes[i] != quote {
+                if quote == UInt8(ascii: "\""), bytes[i] == UInt8(ascii: "\\"), i + 1 < n { i += 1 }
+                v.append(bytes[i])
+                i += 1
+            }
+            guard i < n else { return nil }
+            value = String(decoding: v, as: UTF8.self)
+            i += 1
+        } else {
+            let start = i
+            while i < n, !ASCII.isBlank(bytes[i]) { i += 1 }
+            let v = bytes[start..<i]
+            if v.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: ";") }) {
+                return nil
+            }
+            value = String(decoding: v, as: UTF8.self)
+        }
+        while i < n, ASCII.isBlank(bytes[i]) { i += 1 }
+        guard i == n || bytes[i] == UInt8(ascii: "#") else { return nil }
+        return (name, value, literal)
     }
 
     /// `NAME=value` (a shell assignment word).

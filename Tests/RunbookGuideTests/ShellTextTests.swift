@@ -1,0 +1,40 @@
+import Testing
+
+@testable import RunbookGuide
+
+@Suite("shell words and assignments")
+struct ShellTextTests {
+    /// Quotes are removed, escapes kept literally, operators are words, a comment ends the line.
+    @Test func wordsFollowTheShellsQuotingRules() {
+        #expect(ShellText.words("echo \"a b\" 'c d'e f\\ g") == ["echo", "a b", "c de", "f g"])
+        #expect(
+            ShellText.words("a&&b||c;;d|e&f;(g)") == [
+                "a", "&&", "b", "||", "c", ";;", "d", "|", "e", "&", "f", ";", "(", "g", ")",
+            ])
+        #expect(ShellText.words("x=\"\\\"q\\\\\" y # not a word") == ["x=\"q\\", "y"])
+        #expect(ShellText.words("a#b '' \"\" c") == ["a#b", "", "", "c"])
+        #expect(ShellText.words("  \tsudo  -iu\tdeploy  ") == ["sudo", "-iu", "deploy"])
+        #expect(ShellText.words("echo 'unterminated quote") == ["echo", "unterminated quote"])
+        #expect(ShellText.words("echo trailing\\") == ["echo", "trailing"])
+        #expect(ShellText.words("echo é\"日本\"ü \\é") == ["echo", "é日本ü", "é"])
+        #expect(ShellText.words("# only a comment") == [])
+        #expect(ShellText.words("") == [])
+    }
+
+    @Test func anAssignmentLineIsANameAndOneValue() throws {
+        let cases: [(String, (String, String, Bool)?)] = [
+            ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),
+            ("PORT=8080", ("PORT", "8080", false)),
+            ("TOKEN='a\"b'", ("TOKEN", "a\"b", true)),
+            ("DIR=\"${HOME}/x \\\"y\\\"\"", ("DIR", "${HOME}/x \"y\"", false)),
+            ("NAME=é日本", ("NAME", "é日本", false)),
+            ("EMPTY=", ("EMPTY", "", false)),
+            ("A=1 B=2", nil), ("A=1; make", nil), ("A=\"open", nil), ("1A=x", nil), ("A =1", nil),
+            ("A=b\"c\"", nil), ("make A=1", nil),
+        ]
+        for (line, expected) in cases {
+            let parsed = ShellText.parseAssignment(line)
+            #expect(parsed?.0 == expected?.0 && parsed?.1 == expected?.1 && parsed?.2 == expected?.2, "\(line)")
+        }
+    }
+}
