@@ -50,6 +50,8 @@ public struct LintedGuide: Sendable {
     public let bindingFiles: [String]
     /// The file's fenced code blocks, found once for every rule that needs them.
     public let fences: [Fence]
+    /// For each line number (index 0 unused), whether it is a fence line or inside a block.
+    private let fencedLines: [Bool]
     /// Steps that run as they stand: their code is shell that runbook would execute. Found
     /// once: six rules walk them.
     public let runningSteps: [Step]
@@ -63,13 +65,18 @@ public struct LintedGuide: Sendable {
         self.binding = binding
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(lines)
+        var fenced = [Bool](repeating: false, count: lines.count + 1)
+        for fence in fences {
+            for number in fence.lines where number < fenced.count { fenced[number] = true }
+        }
+        self.fencedLines = fenced
         self.runningSteps = guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
         self.scans = guide.steps.map { $0.kind == .manual ? nil : ShellScan($0.code) }
     }
 
     /// True when line `number` is a fence line or inside a fenced block.
     public func isFenced(_ number: Int) -> Bool {
-        fences.contains { $0.lines.contains(number) }
+        number >= 0 && number < fencedLines.count && fencedLines[number]
     }
 
     /// Line `number` (1-based), or "" past the end.

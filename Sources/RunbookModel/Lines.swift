@@ -1,3 +1,5 @@
+import Foundation
+
 extension String {
     /// The text split at each "\n"; see `Substring.lines`.
     public var lines: [Substring] { self[...].lines }
@@ -33,5 +35,22 @@ extension Substring {
         }
         out.append(line(start, bytes.count))
         return out
+    }
+}
+
+extension Substring {
+    /// Calls `body` with the text's UTF-8 bytes, in place when the storage is contiguous (as a
+    /// native string's is), copied otherwise.
+    @inlinable public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let fast = utf8.withContiguousStorageIfAvailable(body) { return fast }
+        return Array(utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when `byte` is among the bytes (memchr, not a generic element-by-element loop).
+    @inlinable public func containsByte(_ byte: UInt8) -> Bool {
+        guard let base = baseAddress, count > 0 else { return false }
+        return memchr(base, Int32(byte), count) != nil
     }
 }

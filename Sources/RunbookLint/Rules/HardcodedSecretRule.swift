@@ -23,10 +23,19 @@ struct HardcodedSecretRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         for (index, raw) in linted.lines.enumerated() {
+            // Most lines have neither a shape's word nor an assignment: decided on the bytes
+            // in place, before the line becomes a String.
+            let (mayHaveShape, mayAssign) = raw.withUTF8Bytes { bytes in
+                (
+                    Self.shapeHints.occurs(in: bytes),
+                    (bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":")))
+                        && Text.secretWords.occurs(in: bytes)
+                )
+            }
+            guard mayHaveShape || mayAssign else { continue }
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
-            let mayHaveShape = line.includesAny(Self.shapeHints)
             for (pattern, what, hint) in Self.shapes where mayHaveShape && line.includes(hint) {
                 if let column = Text.column(of: pattern, in: line) {
                     findings.append(
@@ -38,8 +47,7 @@ struct HardcodedSecretRule: LintRule {
                     break
                 }
             }
-            guard !flagged, line.utf8.contains(UInt8(ascii: "=")) || line.utf8.contains(UInt8(ascii: ":")) else { continue }
-            guard line.includesAny(Text.secretWords), let match = Text.firstMatch(Self.assignment, in: line) else { continue }
+            guard !flagged, mayAssign, let match = Text.firstMatch(Self.assignment, in: line) else { continue }
             let name = match[1]
             let value = match[2]
             guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,

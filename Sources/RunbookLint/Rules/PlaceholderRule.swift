@@ -12,13 +12,18 @@ struct PlaceholderRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        var covered: Set<Int> = []
+        // Line numbers already checked as a step's code (index 0 unused).
+        var covered = [Bool](repeating: false, count: linted.lines.count + 2)
+        func cover(_ number: Int) {
+            if number >= 0 && number < covered.count { covered[number] = true }
+        }
+        func isCovered(_ number: Int) -> Bool { number >= 0 && number < covered.count && covered[number] }
         let declarations = Set(linted.guide.variables.map(\.location.line))
         for step in linted.guide.steps {
             let lines = step.code.lines
             let running = step.isExecutable && step.kind != .variables
             for (index, line) in lines.enumerated() where !step.code.isEmpty {
-                covered.insert(step.codeLine + index)
+                cover(step.codeLine + index)
                 for hit in Placeholder.occurrences(in: String(line)) {
                     let location = linted.location(of: step, codeLine: index, column: hit.column)
                     let declaration = step.kind == .variables || declarations.contains(location.line)
@@ -43,9 +48,9 @@ struct PlaceholderRule: LintRule {
                     let number = (step.location.line...(step.location.line + 200)).first(where: {
                         linted.line($0).contains(needle)
                     }),
-                    !covered.contains(number)
+                    !isCovered(number)
                 else { continue }
-                covered.insert(number)
+                cover(number)
                 let source = String(linted.line(number))
                 for hit in Placeholder.occurrences(in: source) where hit.name != "..." {
                     findings.append(
@@ -59,23 +64,26 @@ struct PlaceholderRule: LintRule {
         // Inline code and prose outside the steps' code.
         for (index, raw) in linted.lines.enumerated() {
             let number = index + 1
-            guard !covered.contains(number), raw.utf8.contains(UInt8(ascii: "`")), !linted.isFenced(number) else { continue }
-            // Only inline code spans: prose around them is the author's own words.
-            let line = String(raw)
-            var searchStart = line.startIndex
-            while let open = line[searchStart...].firstIndex(of: "`"),
-                let close = line[line.index(after: open)...].firstIndex(of: "`")
+            guard !isCovered(number), !linted.isFenced(number),
+                raw.withUTF8Bytes({ $0.containsByte(UInt8(ascii: "`")) })
+            else { continue }
+            // Only inline code spans: prose around them is the author's own words. Found by
+            // bytes; a column counts characters.
+            let bytes = Array(raw.utf8)
+            var searchStart = 0
+            while let open = bytes[searchStart...].firstIndex(of: UInt8(ascii: "`")),
+                let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "`"))
             {
-                let span = String(line[line.index(after: open)..<close])
+                let span = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
                 for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
-                    let column = line.distance(from: line.startIndex, to: open) + 1 + hit.column
+                    let column = String(decoding: bytes[..<open], as: UTF8.self).count + 1 + hit.column
                     findings.append(
                         Diagnostic(
                             rule: id, severity: .warning,
                             location: SourceLocation(file: linted.guide.path, line: number, column: column),
                             message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
                 }
-                searchStart = line.index(after: close)
+                searchStart = close + 1
             }
         }
         return findings
