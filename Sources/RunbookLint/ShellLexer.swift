@@ -391,9 +391,9 @@ struct ShellScan {
             let range = NSRange(location: 0, length: ns.length)
             func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
             for m in mayAssign ? Self.assignment.matches(in: text, range: range) : [] {
-                define(ns.substring(with: m.range(at: 2)))
+                define(Text.substring(text, m.range(at: 2)))
                 // A=1 B=2 cmd: the earlier prefixes are assignments too.
-                let prefix = ns.substring(with: m.range(at: 1))
+                let prefix = Text.substring(text, m.range(at: 1))
                 for word in prefix.split(separator: " ") {
                     if let eq = word.firstIndex(of: "=") {
                         define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0])
@@ -401,22 +401,22 @@ struct ShellScan {
                 }
             }
             for m in keywords.contains(.declaration) ? Self.declaration.matches(in: text, range: range) : [] {
-                for word in ns.substring(with: m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                for word in Text.substring(text, m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word.split(separator: "=", maxSplits: 1)[0]))
                 }
             }
             for m in keywords.contains(.reader) ? Self.reader.matches(in: text, range: range) : [] {
-                for word in ns.substring(with: m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                for word in Text.substring(text, m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                     define(String(word))
                 }
                 // read -a NAME, read -p PROMPT: an option's argument.
-                let options = ns.substring(with: m.range(at: 2))
+                let options = Text.substring(text, m.range(at: 2))
                 if let r = options.range(of: #"-[A-Za-z]*a\s+([A-Za-z_][A-Za-z0-9_]*)"#, options: .regularExpression) {
                     define(String(options[r].split(separator: " ").last ?? ""))
                 }
             }
             for (pattern, group) in Self.namedPatterns where keywords.contains(group) {
-                for m in pattern.matches(in: text, range: range) { define(ns.substring(with: m.range(at: 1))) }
+                for m in pattern.matches(in: text, range: range) { define(Text.substring(text, m.range(at: 1))) }
             }
             if mayImport, Self.imports.firstMatch(in: text, range: range) != nil {
                 importsUnknown = true

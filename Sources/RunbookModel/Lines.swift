@@ -47,6 +47,11 @@ extension Substring {
     }
 }
 
+extension String {
+    /// True when `byte` is among the text's UTF-8 bytes (memchr over the storage in place).
+    public func containsByte(_ byte: UInt8) -> Bool { self[...].withUTF8Bytes { $0.containsByte(byte) } }
+}
+
 extension UnsafeBufferPointer<UInt8> {
     /// True when `byte` is among the bytes (memchr, not a generic element-by-element loop).
     @inlinable public func containsByte(_ byte: UInt8) -> Bool {

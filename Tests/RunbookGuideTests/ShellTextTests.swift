@@ -21,6 +21,14 @@ struct ShellTextTests {
         #expect(ShellText.words("") == [])
     }
 
+    @Test func separatorsAreTheControlOperatorWords() {
+        let separators = [";", ";;", "&&", "||", "|", "&", "(", ")"]
+        let others = ["", ";&", "|&", "&|", "((", "))", ";;;", "a", "-", "<", ">", "&&&", "é"]
+        #expect(separators.allSatisfy(ShellText.isSeparator))
+        #expect(!others.contains(where: ShellText.isSeparator))
+        #expect(ShellText.commands("a b; c && d | e") == [["a", "b"], ["c"], ["d"], ["e"]])
+    }
+
     @Test func anAssignmentLineIsANameAndOneValue() throws {
         let cases: [(String, (String, String, Bool)?)] = [
             ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),

@@ -30,6 +30,22 @@ struct TextTests {
         #expect("日本 key".dropFirst(3).includes("KEY"))
     }
 
+    /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte
+    /// characters and surrogate pairs, "" for a group that did not take part.
+    @Test func regexCapturesAreTheTextTheyCover() {
+        #expect(Text.firstMatch(#"(b+)(z)?\s(\S+)"#, in: "日本 ébbb 😀x! tail") == ["bbb 😀x!", "bbb", "", "😀x!"])
+        #expect(Text.firstMatch(#"(x)"#, in: "😀😀x") == ["x", "x"])
+        #expect(Text.firstMatch(#"q"#, in: "日本") == nil)
+    }
+
+    @Test func containsByteFindsABytePresentAnywhere() {
+        #expect("a=b".containsByte(UInt8(ascii: "=")))
+        #expect(!"日本語".containsByte(UInt8(ascii: "=")))
+        #expect("日本語#".containsByte(UInt8(ascii: "#")))
+        #expect(!"".containsByte(0))
+        #expect("x-y".dropFirst(1).withUTF8Bytes { $0.containsByte(UInt8(ascii: "-")) })
+    }
+
     @Test func byteSetsHoldExactlyTheirBytes() {
         let set: ByteSet = " \t;&|({`~\u{7F}"
         let members = (0...255).map(UInt8.init).filter { set.contains($0) }

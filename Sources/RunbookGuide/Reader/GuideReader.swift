@@ -272,7 +272,9 @@ private struct Reader {
             !mayBeFlow
             ? []
             : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
-                guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
+                guard rule.words.contains(where: { lowerTitle.includes($0) }),
+                    let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive])
+                else { return nil }
                 return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
             }
         if flow == .main, let first = matches.min(by: { $0.0 < $1.0 }) {
@@ -888,9 +890,10 @@ private struct Reader {
                 segmentLines.contains(where: { !isBlank($0) && !$0.trimmedInline.hasPrefix("#") })
             else { return }
             let text = segmentLines.joined(separator: "\n")
+            let code = first == 0 && last == segmentLines.count - 1 ? text : segmentLines[first...last].joined(separator: "\n")
             var step = reader.makeStep(
                 kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + first),
-                language: language, code: segmentLines[first...last].joined(separator: "\n"), target: target)
+                language: language, code: code, target: target)
             step.annotations = annotations
             step.traits = segmentTraits
             if let follow = annotations["follow"], !follow.isEmpty {
@@ -1109,6 +1112,8 @@ private struct Reader {
 
     /// `# Should output:` followed by `# text` lines.
     static func shouldOutputComments(_ code: String) -> [String] {
+        // Without a `#` there is no comment to read.
+        guard code.containsByte(UInt8(ascii: "#")) else { return [] }
         var out: [String] = []
         var collecting = false
         for raw in code.lines {

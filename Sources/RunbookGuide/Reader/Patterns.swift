@@ -11,16 +11,17 @@ enum Patterns {
     static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
 
     /// Words at least one of which a title must contain before the flow patterns are tried.
-    static let flowKeywords: Needles = [
-        "troubleshoot", "roll", "tear", "clean", "operations", "maintenance", "monitoring", "faq", "frequently",
-        "security hardening", "cost control",
-    ]
-    static let flowRoles: [(pattern: String, role: String)] = [
-        (#"\btroubleshoot(ing)?\b"#, "troubleshooting"), (#"\brollback\b|\broll back\b"#, "rollback"),
-        (#"\bteardown\b|\btear down\b"#, "teardown"), (#"\bclean[- ]?up\b"#, "cleanup"),
-        (#"\boperations\b"#, "operations"), (#"\bmaintenance\b"#, "maintenance"),
-        (#"\bmonitoring\b"#, "monitoring"), (#"\bfaq\b|frequently asked"#, "faq"),
-        (#"\bsecurity hardening\b"#, "security-hardening"), (#"\bcost control\b"#, "cost-control"),
+    static let flowKeywords = Needles(flowRoles.flatMap(\.words))
+    /// The headings that put a section off the main flow, each with the words one of which
+    /// its pattern needs (the pattern is tried only on a title that has one).
+    static let flowRoles: [(pattern: String, role: String, words: [String])] = [
+        (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"]),
+        (#"\brollback\b|\broll back\b"#, "rollback", ["roll"]),
+        (#"\bteardown\b|\btear down\b"#, "teardown", ["tear"]), (#"\bclean[- ]?up\b"#, "cleanup", ["clean"]),
+        (#"\boperations\b"#, "operations", ["operations"]), (#"\bmaintenance\b"#, "maintenance", ["maintenance"]),
+        (#"\bmonitoring\b"#, "monitoring", ["monitoring"]), (#"\bfaq\b|frequently asked"#, "faq", ["faq", "frequently"]),
+        (#"\bsecurity hardening\b"#, "security-hardening", ["security hardening"]),
+        (#"\bcost control\b"#, "cost-control", ["cost control"]),
     ]
 
     static let verificationHeading =
@@ -121,7 +122,7 @@ enum Patterns {
     /// `title` without its `(…)` spans, as `\([^)]*\)` replaced by nothing: each `(` up to the
     /// next `)`; a `(` that is never closed stays.
     static func withoutParentheticals(_ title: String) -> String {
-        guard title.utf8.contains(UInt8(ascii: "(")) else { return title }
+        guard title.containsByte(UInt8(ascii: "(")) else { return title }
         let bytes = Array(title.utf8)
         var out: [UInt8] = []
         var i = 0

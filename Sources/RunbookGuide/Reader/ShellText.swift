@@ -61,7 +61,7 @@ public enum ShellText {
             }
             let strip = m.range(at: 1).length > 0
             for g in 2...4 where m.range(at: g).location != NSNotFound {
-                return (ns.substring(with: m.range(at: g)), strip)
+                return (Text.substring(text, m.range(at: g)), strip)
             }
             return nil
         }
@@ -182,8 +182,12 @@ public enum ShellText {
 
     /// `;`, `;;`, `&&`, `||`, `|`, `&`, `(`, `)`: the words `words` makes of control operators.
     static func isSeparator(_ word: String) -> Bool {
-        switch word {
-        case ";", ";;", "&&", "||", "|", "&", "(", ")": return true
+        // By bytes: a String `switch` compares against each case in turn.
+        let bytes = word.utf8
+        guard let first = bytes.first, bytes.count <= 2 else { return false }
+        switch first {
+        case UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "|"): return bytes.count == 1 || bytes.last == first
+        case UInt8(ascii: "("), UInt8(ascii: ")"): return bytes.count == 1
         default: return false
         }
     }

@@ -17,7 +17,7 @@ struct UnusedVariableRule: LintRule {
         }
         texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? ""] }
         texts += linted.guide.variables.compactMap(\.defaultValue)
-        for text in texts where text.utf8.contains(UInt8(ascii: "$")) {
+        for text in texts where text.containsByte(UInt8(ascii: "$")) {
             used.formUnion(ShellScan(text, definitions: false).uses.map(\.name))
         }
         return linted.guide.variables.filter { !used.contains($0.name) }.map { variable in
