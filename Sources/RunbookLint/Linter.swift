@@ -98,9 +98,14 @@ public struct LintedGuide: Sendable {
         let codeLines = step.code.lines
         var indent = 0
         if index < codeLines.count {
-            let source = line(number)
-            let code = codeLines[index]
-            if !code.isEmpty, source.hasSuffix(code) { indent = source.count - code.count }
+            // The source line ends with the code line (compared by bytes); what comes before
+            // it, counted in characters, is the indentation.
+            let source = line(number).utf8
+            let code = codeLines[index].utf8
+            if !code.isEmpty, source.count >= code.count {
+                let start = source.index(source.endIndex, offsetBy: -code.count)
+                if source[start...].elementsEqual(code) { indent = line(number)[..<start].count }
+            }
         }
         return SourceLocation(file: guide.path, line: number, column: indent + column)
     }

@@ -52,6 +52,30 @@ extension String {
     public func containsByte(_ byte: UInt8) -> Bool { self[...].withUTF8Bytes { $0.containsByte(byte) } }
 }
 
+extension StringProtocol {
+    /// True when `needle`'s bytes occur in the text's, case as written (memchr for the first
+    /// byte, memcmp for the rest; Foundation's `contains` goes through CFStringFind on Linux).
+    public func containsBytes(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { pin in
+            guard let pinBase = pin.baseAddress, !pin.isEmpty else { return true }
+            let search = { (hay: UnsafeBufferPointer<UInt8>) -> Bool in
+                guard let base = hay.baseAddress, hay.count >= pin.count else { return false }
+                let last = hay.count - pin.count
+                var i = 0
+                while i <= last, let hit = memchr(base + i, Int32(pin[0]), last - i + 1) {
+                    let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, pinBase, pin.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
+            if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
+            return Array(utf8).withUnsafeBufferPointer(search)
+        }
+    }
+}
+
 extension UnsafeBufferPointer<UInt8> {
     /// True when `byte` is among the bytes (memchr, not a generic element-by-element loop).
     @inlinable public func containsByte(_ byte: UInt8) -> Bool {

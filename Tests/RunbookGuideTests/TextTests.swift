@@ -46,6 +46,18 @@ struct TextTests {
         #expect("x-y".dropFirst(1).withUTF8Bytes { $0.containsByte(UInt8(ascii: "-")) })
     }
 
+    @Test func containsBytesFindsTheExactBytesAnywhere() {
+        #expect("cat <<EOF > f".containsBytes("<<EOF"))
+        #expect(!"cat <<eof > f".containsBytes("<<EOF"))
+        #expect("aab".containsBytes("ab"))
+        #expect("日本 ab".containsBytes("本 a"))
+        #expect(!"ab".containsBytes("abc"))
+        #expect("x".containsBytes(""))
+        #expect(!"".containsBytes("a"))
+        #expect("--a-b".dropFirst(2).containsBytes("a-b"))
+        #expect(!"a-ba-".containsBytes("a-a"))
+    }
+
     @Test func byteSetsHoldExactlyTheirBytes() {
         let set: ByteSet = " \t;&|({`~\u{7F}"
         let members = (0...255).map(UInt8.init).filter { set.contains($0) }

@@ -290,8 +290,8 @@ public enum Placeholder {
                 let text = Text.substring(line, match.range)
                 if name == "<placeholder>" {
                     let inner = text.dropFirst().dropLast().lowercased()
-                    if htmlTags.contains(String(inner)) || line.contains("<<" + text.dropFirst().dropLast())
-                        || line.contains("<<-" + text.dropFirst().dropLast())
+                    if htmlTags.contains(String(inner)) || line.containsBytes("<<" + text.dropFirst().dropLast())
+                        || line.containsBytes("<<-" + text.dropFirst().dropLast())
                     {
                         continue
                     }
@@ -309,7 +309,7 @@ public enum Placeholder {
         }
         if let range = line.range(of: "...") {
             let trimmed = line.trimmedInline
-            if trimmed == "..." || line.contains("\"...\"") || line.contains("'...'") {
+            if trimmed == "..." || line.containsBytes("\"...\"") || line.containsBytes("'...'") {
                 found.append(("...", line.distance(from: line.startIndex, to: range.lowerBound) + 1, "..."))
             }
         }

@@ -40,13 +40,13 @@ struct PlaceholderRule: LintRule {
         }
         // A person's instructions: found in the file from where the step begins.
         for step in linted.guide.steps where step.kind == .manual {
-            for text in (step.instructions ?? "").split(separator: "\n") {
+            for text in (step.instructions ?? "").lines where !text.isEmpty {
                 let hits = Placeholder.occurrences(in: String(text)).filter { $0.name != "..." }
                 guard !hits.isEmpty else { continue }
                 let needle = text.trimmedInline
                 guard
                     let number = (step.location.line...(step.location.line + 200)).first(where: {
-                        linted.line($0).contains(needle)
+                        linted.line($0).containsBytes(needle)
                     }),
                     !isCovered(number)
                 else { continue }
