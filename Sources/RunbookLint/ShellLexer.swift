@@ -30,9 +30,16 @@ struct ShellScan {
         // By bytes: every character the shell treats specially is ASCII. A column counts
         // scalars, so a multi-byte character's continuation bytes do not move it.
         let chars = Array(code.utf8)
-        // The text with quoted, escaped and commented parts blanked (one blank per character).
-        var skeleton = [UInt8]()
-        skeleton.reserveCapacity(chars.count)
+        // The text with quoted, escaped and commented parts blanked (one blank per character),
+        // written through a buffer no longer than the text (an Array append checks its
+        // storage's uniqueness on every byte).
+        let skeleton = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(chars.count, 1))
+        defer { skeleton.deallocate() }
+        var written = 0
+        // The byte classes, read once (a static is checked for initialisation on each read).
+        let wordStarters = Self.wordStarters
+        let delimiterEnds = Self.delimiterEnds
+        let expansionOperators = Self.expansionOperators
         // Contexts: 0 plain, 1 inside "…", 2 inside $( … ) (plain rules, counts parens).
         var stack: [(kind: Int, depth: Int)] = [(0, 0)]
         var line = 0
@@ -44,16 +51,19 @@ struct ShellScan {
         /// commented character; line breaks stay) and moves the line and column past it.
         func emit(_ c: UInt8, blank: Bool = false) {
             if c == UInt8(ascii: "\n") {
-                skeleton.append(c)
+                skeleton[written] = c
+                written += 1
                 line += 1
                 column = 1
                 return
             }
             let continuation = c & 0xC0 == 0x80
             if !blank {
-                skeleton.append(c)
+                skeleton[written] = c
+                written += 1
             } else if !continuation {
-                skeleton.append(UInt8(ascii: " "))
+                skeleton[written] = UInt8(ascii: " ")
+                written += 1
             }
             if !continuation { column += 1 }
         }
@@ -90,7 +100,7 @@ struct ShellScan {
                 let name = text(start..<j)
                 // The operator after the name: `:-`, `-`, `:=`, `?`… (a bare `:` is a substring).
                 if j < chars.count, chars[j] == UInt8(ascii: ":") { j += 1 }
-                let op = j < chars.count && Self.expansionOperators.contains(chars[j]) ? chars[j] : nil
+                let op = j < chars.count && expansionOperators.contains(chars[j]) ? chars[j] : nil
                 let defaulted = op != nil
                 if op == UInt8(ascii: "=") && defines[name] == nil { defines[name] = line }
                 uses.append(VariableUse(name: name, line: line, column: column, defaulted: defaulted))
@@ -235,7 +245,7 @@ struct ShellScan {
                     while j < chars.count, ASCII.isBlank(chars[j]) { j += 1 }
                     var quoted = false
                     var delimiter: [UInt8] = []
-                    while j < chars.count, !Self.delimiterEnds.contains(chars[j]) {
+                    while j < chars.count, !delimiterEnds.contains(chars[j]) {
                         let d = chars[j]
                         if d == UInt8(ascii: "'") || d == UInt8(ascii: "\"") || d == UInt8(ascii: "\\") {
                             quoted = true
@@ -258,10 +268,10 @@ struct ShellScan {
                 break
             }
             emit(c, blank: context == 1)
-            atWordStart = Self.wordStarters.contains(c)
+            atWordStart = wordStarters.contains(c)
             i += 1
         }
-        if definitions { findDefinitions(skeleton) }
+        if definitions { findDefinitions(Array(skeleton[..<written])) }
     }
 
     /// `${NAME-x}`, `${NAME=x}`, `${NAME?x}`, `${NAME+x}` (each also after `:`).

@@ -3,28 +3,36 @@
 /// text to Characters or regexes, which know Unicode).
 public enum ASCII {
     /// `0`–`9`.
-    @inline(__always) public static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    @inlinable @inline(__always) public static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// `A`–`Z`, `a`–`z`.
-    @inline(__always) public static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    @inlinable @inline(__always) public static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+    }
 
     /// A letter, a digit or `_`: what `\w` and `\b` mean for ASCII, and what a shell name is made of.
-    @inline(__always) public static func isWord(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) || byte == 0x5F }
+    @inlinable @inline(__always) public static func isWord(_ byte: UInt8) -> Bool {
+        isLetter(byte) || isDigit(byte) || byte == 0x5F
+    }
 
     /// Space or tab.
-    @inline(__always) public static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+    @inlinable @inline(__always) public static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
     /// Space, tab, or a line break (`\n`, `\v`, `\f`, `\r`): `\s` for ASCII.
-    @inline(__always) public static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    @inlinable @inline(__always) public static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
 
     /// The byte lower-cased when it is a capital letter.
-    @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+    @inlinable @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+    }
 }
 
 /// A set of ASCII bytes, tested with one shift and mask (a `Set<UInt8>` hashes each byte).
-public struct ByteSet: Sendable, ExpressibleByStringLiteral {
-    private var low: UInt64 = 0
-    private var high: UInt64 = 0
+@frozen public struct ByteSet: Sendable, ExpressibleByStringLiteral {
+    @usableFromInline var low: UInt64 = 0
+    @usableFromInline var high: UInt64 = 0
 
     /// The set of the bytes of `value`, which must be ASCII.
     public init(stringLiteral value: String) {
@@ -34,7 +42,7 @@ public struct ByteSet: Sendable, ExpressibleByStringLiteral {
         }
     }
 
-    @inline(__always) public func contains(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always) public func contains(_ byte: UInt8) -> Bool {
         byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte &- 64)) != 0
     }
 }
