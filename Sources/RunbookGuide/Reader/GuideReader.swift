@@ -817,13 +817,21 @@ private struct Reader {
             ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: "annotation")
             return TargetRef(name: name, user: annotations["user"], reason: "annotation")
         }
-        var places: [(ProsePlace, String)] = []
-        if let leadIn { places.append((ProsePlace(leadIn), "prose")) }
-        for index in stack.reversed() where index != 0 {
-            if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
-            places.append((headingPlaces[index]!, "heading"))
-        }
-        for (place, reason) in places {
+        // The lead-in first, then the headings from the innermost out; the first that names a
+        // place decides.
+        for level in (leadIn == nil ? 1 : 0)...stack.count {
+            let place: ProsePlace
+            let reason: String
+            if level == 0, let leadIn {
+                place = ProsePlace(leadIn)
+                reason = "prose"
+            } else {
+                let index = stack[stack.count - level]
+                guard index != 0 else { continue }
+                if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
+                place = headingPlaces[index]!
+                reason = "heading"
+            }
             guard place.localAt != Int.max || place.remoteNoun != nil else { continue }
             if place.localAt != Int.max, place.localAt <= place.remoteAt { return TargetRef(name: "local", reason: reason) }
             if let remoteNoun = place.remoteNoun {
