@@ -29,6 +29,16 @@ struct ShellTextTests {
         #expect(ShellText.commands("a b; c && d | e") == [["a", "b"], ["c"], ["d"], ["e"]])
     }
 
+    @Test func aValueReadsAVariableWhenADollarStartsAName() {
+        let reading = ["$HOME/x", "${A:-b}", "a$_x", "x ${Z}", "$$ $a"]
+        let literal = ["", "$", "${", "$1", "${1}", "cost: 5$", "$-x", "${{", "é$é"]
+        #expect(reading.allSatisfy(ShellText.readsVariable))
+        #expect(!literal.contains(where: ShellText.readsVariable))
+        for value in reading + literal {
+            #expect(ShellText.readsVariable(value) == Text.matches(#"\$\{?[A-Za-z_]"#, value, caseInsensitive: false), "\(value)")
+        }
+    }
+
     @Test func anAssignmentLineIsANameAndOneValue() throws {
         let cases: [(String, (String, String, Bool)?)] = [
             ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),

@@ -89,6 +89,8 @@ private struct Reader {
     var listDepth = 0
     /// What each heading says about where its blocks run, read once per heading.
     var headingPlaces: [Int: ProsePlace] = [:]
+    /// Whether each heading opens verification or names it as its subject, read once per heading.
+    var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
 
     init(path: String) {
         self.path = path
@@ -768,7 +770,7 @@ private struct Reader {
             case .script:
                 break
             }
-            let verifying = isVerificationContext(leadIn: leadIn)
+            let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
                 isConsole: isConsole, leadIn: leadIn, annotations: annotations, shellLines: isConsole ? nil : shellLines)
@@ -778,10 +780,7 @@ private struct Reader {
         let kind: StepKind
         if annotations["run"] != nil || annotations["runner"] != nil || annotations["file"] != nil {
             kind = .artifact
-        } else if let leadIn,
-            Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords)
-                || Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords)
-        {
+        } else if let leadIn, leadInVerifies || Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords) {
             kind = .manual
         } else {
             kind = .artifact
@@ -791,19 +790,27 @@ private struct Reader {
             annotations: annotations)
     }
 
-    func isVerificationContext(leadIn: String?) -> Bool {
-        if let leadIn, Patterns.matches(Patterns.verificationLeadIn, leadIn, ifAny: Patterns.verificationWords) { return true }
+    /// `leadInVerifies`: the lead-in prose matches `Patterns.verificationLeadIn`.
+    mutating func isVerificationContext(leadInVerifies: Bool) -> Bool {
+        if leadInVerifies { return true }
         // The innermost heading verifies when it starts with a verification word; any heading
         // above does when it names verification as its subject ("End-to-end verification").
         let innermost = currentSection
-        if innermost != 0,
-            Patterns.matches("^" + Patterns.verificationHeading, sections[innermost].title, ifAny: Patterns.verificationWords)
-        {
-            return true
-        }
-        return stack.contains {
-            $0 != 0 && Patterns.matches(Patterns.verificationSubject, sections[$0].title, ifAny: Patterns.verificationWords)
-        }
+        if innermost != 0, headingVerification(innermost).opens { return true }
+        for index in stack where index != 0 && headingVerification(index).subject { return true }
+        return false
+    }
+
+    /// What a heading says about verification, read once per heading.
+    mutating func headingVerification(_ index: Int) -> (opens: Bool, subject: Bool) {
+        if let known = headingVerifies[index] { return known }
+        let title = sections[index].title
+        let verdict = (
+            opens: Patterns.matches(Patterns.verificationOpening, title, ifAny: Patterns.verificationWords),
+            subject: Patterns.matches(Patterns.verificationSubject, title, ifAny: Patterns.verificationWords)
+        )
+        headingVerifies[index] = verdict
+        return verdict
     }
 
     func defaultTarget() -> TargetRef {
@@ -1086,7 +1093,7 @@ private struct Reader {
     mutating func declare(name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false) {
         guard !declared.contains(name) else { return }
         declared.insert(name)
-        let derived = !literal && Text.matches(#"\$\{?[A-Za-z_]"#, value, caseInsensitive: false)
+        let derived = !literal && ShellText.readsVariable(value)
         let required = !derived && Placeholder.isPlaceholderValue(value)
         variables.append(
             Variable(

@@ -26,6 +26,8 @@ enum Patterns {
 
     static let verificationHeading =
         #"\b(verify|verification|verifying|check|checks|validate|validation|validating|smoke[- ]tests?|test|tests|testing)\b"#
+    /// A heading that starts with a verification word.
+    static let verificationOpening = "^" + verificationHeading
     static let verificationSubject =
         #"\b(verification|smoke[- ]tests?|health[- ]checks?|sanity[- ]checks?|testing)\b|^(verify|verifying|validate|validation|test|tests)\b"#
     static let verificationLeadIn =

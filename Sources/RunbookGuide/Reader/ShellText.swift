@@ -236,6 +236,17 @@ public enum ShellText {
         return (name, value, literal)
     }
 
+    /// True when `value` reads a variable: `$NAME` or `${NAME…` (`\$\{?[A-Za-z_]`, by bytes).
+    static func readsVariable(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "$") {
+            var j = i + 1
+            if j < bytes.count, bytes[j] == UInt8(ascii: "{") { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "_") || ASCII.isLetter(bytes[j]) { return true }
+        }
+        return false
+    }
+
     /// `NAME=value` (a shell assignment word).
     public static func isAssignment(_ word: String) -> Bool {
         guard let eq = word.utf8.firstIndex(of: UInt8(ascii: "=")) else { return false }
