@@ -270,18 +270,25 @@ public enum Placeholder {
         "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
     ]
 
+    /// False when `text` cannot hold a placeholder: it has no `<` before a letter and none of
+    /// the words the patterns need. True says only that the patterns must be asked. Any line
+    /// of a text without one has none either.
+    public static func mayOccur(in text: String) -> Bool {
+        text[...].withUTF8Bytes { bytes in
+            if bytes.count >= 2 {
+                for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "<") && ASCII.isLetter(bytes[i + 1]) {
+                    return true
+                }
+            }
+            return hintWords.occurs(in: bytes)
+        }
+    }
+
     /// Every placeholder in one line of text: its kind and its 1-based column, left to right.
     public static func occurrences(in line: String) -> [(name: String, column: Int, text: String)] {
         var found: [(name: String, column: Int, text: String)] = []
         // Most lines hold none of the words a placeholder needs: skip the patterns for them.
-        let bytes = Array(line.utf8)
-        let angle = bytes.indices.dropLast().contains { i in
-            bytes[i] == UInt8(ascii: "<") && (bytes[i + 1] | 0x20) >= UInt8(ascii: "a")
-                && (bytes[i + 1] | 0x20) <= UInt8(ascii: "z")
-        }
-        guard angle || line.includesAny(hintWords) else {
-            return []
-        }
+        guard mayOccur(in: line) else { return [] }
         let ns = line as NSString
         for (pattern, name, hint) in patterns where line.includes(hint) {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")

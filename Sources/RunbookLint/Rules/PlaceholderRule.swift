@@ -19,10 +19,15 @@ struct PlaceholderRule: LintRule {
         }
         func isCovered(_ number: Int) -> Bool { number >= 0 && number < covered.count && covered[number] }
         let declarations = Set(linted.guide.variables.map(\.location.line))
-        for step in linted.guide.steps {
-            let lines = step.code.lines
+        for step in linted.guide.steps where !step.code.isEmpty {
+            // Most steps hold no placeholder at all: their lines are only marked as read.
+            guard Placeholder.mayOccur(in: step.code) else {
+                let count = step.code.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                for index in 0..<count { cover(step.codeLine + index) }
+                continue
+            }
             let running = step.isExecutable && step.kind != .variables
-            for (index, line) in lines.enumerated() where !step.code.isEmpty {
+            for (index, line) in step.code.lines.enumerated() {
                 cover(step.codeLine + index)
                 for hit in Placeholder.occurrences(in: String(line)) {
                     let location = linted.location(of: step, codeLine: index, column: hit.column)
