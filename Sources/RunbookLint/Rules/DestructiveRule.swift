@@ -8,22 +8,23 @@ struct DestructiveRule: PatternRule {
     var summary: String { "a command that destroys data, outside rollback or teardown" }
     /// Each shape is written once; the line filter is their words.
     static let shapes: [CommandShape] = [
-        (
+        .init(
             #"\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|-r\s+-f|-f\s+-r)[a-z]*\s+("?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?(?![:A-Za-z0-9_]*\?))"#,
             "rm",
             "rm -rf on a variable: if it is empty or unset, this removes the wrong tree",
-            "write ${NAME:?} so an unset variable stops the step"
+            "write ${NAME:?} so an unset variable stops the step", also: ["$"]
         ),
-        (#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs", "mkfs formats a file system", nil),
-        (#"\bdd\s+[^|;]*\bof=/dev/"#, "dd", "dd writes over a device", nil),
-        (#"\bdrop\s+(database|schema|table)\b"#, "drop", "DROP destroys data", nil),
-        (
+        .init(#"\bmkfs(\.[a-z0-9]+)?\s"#, "mkfs", "mkfs formats a file system", nil),
+        .init(#"\bdd\s+[^|;]*\bof=/dev/"#, "dd", "dd writes over a device", nil, also: ["of=/dev/"]),
+        .init(
+            #"\bdrop\s+(database|schema|table)\b"#, "drop", "DROP destroys data", nil, also: ["database", "schema", "table"]),
+        .init(
             #"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "down",
-            "compose down -v deletes the volumes", nil
+            "compose down -v deletes the volumes", nil, also: ["-v"]
         ),
-        (
+        .init(
             #"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "clean",
-            "git clean -fdx deletes untracked and ignored files", nil
+            "git clean -fdx deletes untracked and ignored files", nil, also: ["git"]
         ),
     ]
     static let hintWords = Needles(shapes.map { $0.word })

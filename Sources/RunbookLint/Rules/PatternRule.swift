@@ -2,9 +2,26 @@ import Foundation
 import RunbookGuide
 import RunbookModel
 
-/// A risky command shape: a pattern, a word every match of it contains (any case; the
-/// pattern is tried only on lines that have it), the message and the fix.
-typealias CommandShape = (pattern: String, word: String, message: String, fix: String?)
+/// A risky command shape: a pattern, the message and the fix, with the text every match
+/// contains (any case): the pattern is tried only on lines that have it.
+struct CommandShape {
+    /// The pattern (case-insensitive).
+    var pattern: String
+    /// A word every match contains.
+    var word: String
+    var message: String
+    var fix: String?
+    /// Words one of which every match contains as well (none: no further condition).
+    var also: Needles
+
+    init(_ pattern: String, _ word: String, _ message: String, _ fix: String?, also: Needles = []) {
+        self.pattern = pattern
+        self.word = word
+        self.message = message
+        self.fix = fix
+        self.also = also
+    }
+}
 
 /// Rules that look for risky command shapes, line by line, in blocks that run.
 protocol PatternRule: LintRule {
@@ -36,7 +53,7 @@ extension PatternRule {
                 let text = String(line)
                 if text.trimmedInline.hasPrefix("#") { continue }
                 guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }
-                for entry in patterns where text.includes(entry.word) {
+                for entry in patterns where text.includes(entry.word) && (entry.also.isEmpty || text.includesAny(entry.also)) {
                     guard let column = Text.column(of: entry.pattern, in: text, caseInsensitive: true) else { continue }
                     findings.append(
                         Diagnostic(

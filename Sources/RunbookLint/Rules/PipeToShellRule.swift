@@ -11,7 +11,7 @@ struct PipeToShellRule: PatternRule {
     var needs: [String] { ["|", "sh"] }
     var patterns: [CommandShape] {
         [
-            (
+            .init(
                 #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#, "|",
                 "a downloaded script is run unread", "download it, check its checksum or read it, then run it"
             )
