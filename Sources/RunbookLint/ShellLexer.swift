@@ -305,13 +305,15 @@ struct ShellScan {
         static let loop = Keywords(rawValue: 4)
         static let printf = Keywords(rawValue: 8)
         static let getopts = Keywords(rawValue: 16)
+        static let imports = Keywords(rawValue: 32)
     }
 
     private static let keywordTable: [(word: [UInt8], group: Keywords)] =
         ([
             ("export", .declaration), ("local", .declaration), ("declare", .declaration), ("readonly", .declaration),
             ("typeset", .declaration), ("read", .reader), ("mapfile", .reader), ("readarray", .reader), ("for", .loop),
-            ("select", .loop), ("printf", .printf), ("getopts", .getopts),
+            ("select", .loop), ("printf", .printf), ("getopts", .getopts), ("source", .imports), ("set", .imports),
+            ("eval", .imports),
         ] as [(String, Keywords)]).map { (Array($0.0.utf8), $0.1) }
 
     /// Which patterns' keywords stand in `bytes` as whole words, case as written (what the
@@ -370,9 +372,6 @@ struct ShellScan {
     private static let commandSeparators: ByteSet = ";&|({`!"
     private static let blockKeywords: [[UInt8]] = ["then", "do", "else"].map { Array($0.utf8) }
 
-    /// `. FILE` needs the dot and a blank after it (bash splits words at spaces and tabs only).
-    private static let importWords: Needles = ["source", ". ", ".\t", "set", "eval"]
-
     /// The patterns that take a name after their keyword, with that keyword's group.
     private static let namedPatterns: [(NSRegularExpression, Keywords)] = [
         (loop, .loop), (printfV, .printf), (getopts, .getopts),
@@ -394,8 +393,14 @@ struct ShellScan {
             // name could end just before an '=': most lines have none of them.
             let keywords = Self.keywords(in: bytes)
             let mayAssign = bytes.contains(UInt8(ascii: "=")) && Self.mayAssign(Array(bytes))
-            let mayImport = bytes.withUnsafeBufferPointer { Self.importWords.occurs(in: $0) }
-            guard !keywords.isEmpty || mayAssign || mayImport else { continue }
+            // `source FILE`, `set -a`, `eval` as words, or `. FILE`: a dot and a blank after it
+            // (bash splits words at spaces and tabs only).
+            let mayImport =
+                keywords.contains(.imports)
+                || bytes.indices.contains {
+                    bytes[$0] == UInt8(ascii: ".") && $0 + 1 < bytes.endIndex && ASCII.isBlank(bytes[$0 + 1])
+                }
+            guard !keywords.subtracting(.imports).isEmpty || mayAssign || mayImport else { continue }
             let text = String(decoding: bytes, as: UTF8.self)
             let ns = text as NSString
             let range = NSRange(location: 0, length: ns.length)

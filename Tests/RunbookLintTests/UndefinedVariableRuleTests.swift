@@ -56,6 +56,8 @@ struct UndefinedVariableRuleTests {
         #expect(keywords("export A=1; read -r B") == [.declaration, .reader])
         #expect(keywords("for x in 1; do printf -v Y x; done") == [.loop, .printf])
         #expect(keywords("getopts ab opt") == [.getopts])
+        #expect(keywords("set -a; source .env; eval x") == [.imports])
+        #expect(keywords("reset settings sourced evaluate") == [])
         #expect(keywords("exported=1 _read reads readonly2 Export") == [])
         #expect(keywords("é local X") == [.declaration])
         #expect(keywords("") == [])
