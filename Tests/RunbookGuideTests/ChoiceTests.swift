@@ -1,5 +1,6 @@
 import Foundation
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -134,5 +135,28 @@ struct ChoiceTests {
     func parentheticalsAreRemovedAsTheRegexWould(title: String, expected: String) {
         #expect(Patterns.withoutParentheticals(title) == expected)
         #expect(title.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression) == expected)
+    }
+}
+
+@Suite("option markers")
+struct OptionMarkerTests {
+    /// The byte path gives what the regex gives on every combination of the parts that
+    /// matter: stars, spaces, the word in any case, the id's length and what follows it.
+    @Test func optionLetterAgreesWithItsPattern() {
+        let titles = combinations([
+            ["", "*", "**", " ", "* ", "\t"], ["option", "Option", "OPTION", "optio", "options"], ["", " ", "  ", "\t"],
+            ["A", "b", "12", "abc", "abcd", "_", "-", "A_", "é", "Ω"],
+            ["", ":", " (recommended)", "x", "_x", ".", "é", "\u{00A0}"],
+        ])
+        #expect(titles.count == 6 * 5 * 4 * 10 * 8)
+        var letters = 0
+        for title in titles {
+            let expected = Text.firstMatch(Patterns.optionLetterPattern, in: title, options: [.caseInsensitive])?[1]
+            #expect(Patterns.optionLetter(title) == expected, "\(title.debugDescription)")
+            if expected != nil { letters += 1 }
+        }
+        #expect(letters > 100)
+        #expect(Patterns.optionLetter("**Option B:** use nginx") == "B")
+        #expect(Patterns.optionLetter("Optional: tune it") == nil)
     }
 }

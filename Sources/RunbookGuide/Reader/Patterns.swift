@@ -110,9 +110,7 @@ enum Patterns {
             (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
             || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
         let mentionsRecommended = t.includes("recommended")
-        let letter =
-            startsWithOption
-            ? Text.firstMatch(#"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#, in: t, options: [.caseInsensitive])?[1] : nil
+        let letter = startsWithOption ? optionLetter(t) : nil
         let recommended =
             mentionsRecommended
             && (Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
@@ -120,6 +118,32 @@ enum Patterns {
         let alternate = t.includes("altern") && Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
         return (letter != nil || alternate, letter?.uppercased(), recommended, letter != nil || alternate || recommended)
     }
+
+    /// The id after `Option` at the start of a title (`**Option B:**` → `B`), as
+    /// `optionLetterPattern` reads it; by bytes when the title is ASCII.
+    static func optionLetter(_ title: String) -> String? {
+        let bytes = Array(title.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else {
+            return Text.firstMatch(optionLetterPattern, in: title, options: [.caseInsensitive])?[1]
+        }
+        var i = 0
+        while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
+        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        let word = Array("option".utf8)
+        guard bytes.count - i >= word.count, zip(bytes[i...], word).allSatisfy({ ASCII.lower($0) == $1 }) else { return nil }
+        i += word.count
+        let spaces = i
+        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        guard i > spaces else { return nil }
+        let start = i
+        while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) { i += 1 }
+        // One to three letters or digits, then a word boundary.
+        guard i > start, i - start <= 3, i == bytes.count || !ASCII.isWord(bytes[i]) else { return nil }
+        return String(decoding: bytes[start..<i], as: UTF8.self)
+    }
+
+    /// `Option B` at the start of a title: the definition `optionLetter` follows.
+    static let optionLetterPattern = #"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#
 
     /// `title` without its `(…)` spans, as `\([^)]*\)` replaced by nothing: each `(` up to the
     /// next `)`; a `(` that is never closed stays.
