@@ -160,3 +160,24 @@ struct OptionMarkerTests {
         #expect(Patterns.optionLetter("Optional: tune it") == nil)
     }
 }
+
+@Suite("task list items")
+struct TaskItemTests {
+    /// The byte path gives what the regex gives: the box, the spaces after it (ASCII, line
+    /// breaks, Unicode), and the text.
+    @Test func taskItemAgreesWithItsPattern() {
+        let items = combinations([
+            ["[", "(", ""], [" ", "x", "X", "-", ""], ["]", ")"], ["", " ", "  ", "\t", "\n", "\u{00A0}", " \u{2003}"],
+            ["", "Done", "a\nb", "é ok", "[ ] nested", " "],
+        ])
+        var tasks = 0
+        for item in items {
+            let expected = Text.firstMatch(Patterns.taskItemPattern, in: item, options: [.dotMatchesLineSeparators])
+            let found = Patterns.taskItem(item)
+            #expect(found?.done == expected.map { $0[1] != " " } && found?.text == expected?[2], "\(item.debugDescription)")
+            if expected != nil { tasks += 1 }
+        }
+        #expect(tasks > 50)
+        #expect(Patterns.taskItem("[x] Backups restore")! == (true, "Backups restore"))
+    }
+}

@@ -377,10 +377,8 @@ private struct Reader {
         for (i, item) in items.enumerated() {
             let text = titles[i]
             if Patterns.isImperative(text) || isCommandSpan(item) { imperativeItems += 1 }
-            if text.hasPrefix("["),
-                let task = Text.firstMatch(#"^\[( |x|X)\]\s+(.*)$"#, in: text, options: [.dotMatchesLineSeparators])
-            {
-                addManual(instructions: task[2], node: item, done: task[1] != " ")
+            if let task = Patterns.taskItem(text) {
+                addManual(instructions: task.text, node: item, done: task.done)
                 continue
             }
             if let check = inlineCheck(item) {

@@ -142,6 +142,26 @@ enum Patterns {
         return String(decoding: bytes[start..<i], as: UTF8.self)
     }
 
+    /// A task list item, `[ ] text` or `[x] text`, as `taskItemPattern` reads it: whether it
+    /// is ticked, and its text. By bytes, except where a Unicode space may follow the box.
+    static func taskItem(_ text: String) -> (done: Bool, text: String)? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "["), bytes[2] == UInt8(ascii: "]") else { return nil }
+        let mark = bytes[1]
+        guard mark == UInt8(ascii: " ") || mark == UInt8(ascii: "x") || mark == UInt8(ascii: "X") else { return nil }
+        var i = 3
+        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        if i < bytes.count, bytes[i] >= 0x80 {
+            guard let m = Text.firstMatch(taskItemPattern, in: text, options: [.dotMatchesLineSeparators]) else { return nil }
+            return (m[1] != " ", m[2])
+        }
+        guard i > 3 else { return nil }
+        return (mark != UInt8(ascii: " "), String(decoding: bytes[i...], as: UTF8.self))
+    }
+
+    /// A task list item: the definition `taskItem` follows.
+    static let taskItemPattern = #"^\[( |x|X)\]\s+(.*)$"#
+
     /// `Option B` at the start of a title: the definition `optionLetter` follows.
     static let optionLetterPattern = #"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#
 
