@@ -5,14 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
-bench=.build/release/runbook-bench
 runbook=.build/release/runbook
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-"$bench" generate "$corpus" "$count"
-files=("$corpus"/*.md)
-
 source Benchmarks/timing.sh
+make_corpus "$count"
 
 cmark_ms=$(best_ms 3 cmark "${files[@]}")
 lint_ms=$(best_ms 3 "$runbook" lint --shellcheck off "${files[@]}")

@@ -5,12 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
 bench=.build/release/runbook-bench
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-"$bench" generate "$corpus" "$count"
-files=("$corpus"/*.md)
-
 source Benchmarks/timing.sh
+make_corpus "$count"
 
 cmark_ms=$(best_ms 5 cmark "${files[@]}")
 read -r line < <("$bench" read "${files[@]}")

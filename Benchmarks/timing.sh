@@ -1,6 +1,9 @@
+# shellcheck shell=bash
 # Sourced by the benchmark scripts (from the package root).
 #
 #   best_ms RUNS COMMAND…   the best wall-clock time of RUNS runs of COMMAND, in milliseconds
+#   make_corpus COUNT       COUNT guides generated from runbooks/ and Tests/Fixtures/ into a
+#                           temporary directory removed on exit: sets $corpus and $files
 #
 # Output and exit status are not looked at (lint exits 1 when it finds something); a script
 # runs what it times once, checked, before timing it where that matters.
@@ -15,4 +18,12 @@ best_ms() {
     if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
   done
   echo "$best"
+}
+
+make_corpus() {
+  corpus=$(mktemp -d)
+  trap 'rm -rf "$corpus"' EXIT
+  .build/release/runbook-bench generate "$corpus" "$1"
+  # shellcheck disable=SC2034  # read by the script that sources this file
+  files=("$corpus"/*.md)
 }
