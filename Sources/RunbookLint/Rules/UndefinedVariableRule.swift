@@ -23,7 +23,9 @@ struct UndefinedVariableRule: LintRule {
     ]
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
-        var defined = Set(linted.guide.variables.map(\.name)).union(Self.environment)
+        // The environment's names are asked apart: copying them into every guide's set
+        // rehashed them all once per guide.
+        var defined = Set(linted.guide.variables.map(\.name))
         if let binding = linted.binding { defined.formUnion(binding.values.filter { $0.value != nil }.map(\.name)) }
         var importsUnknown = false
         var findings: [Diagnostic] = []
@@ -32,7 +34,10 @@ struct UndefinedVariableRule: LintRule {
             let running = step.isExecutable && step.kind != .variables
             if running {
                 var reported: Set<String> = []
-                for use in scan.uses where !use.defaulted && !defined.contains(use.name) && !reported.contains(use.name) {
+                for use in scan.uses
+                where !use.defaulted && !defined.contains(use.name) && !Self.environment.contains(use.name)
+                    && !reported.contains(use.name)
+                {
                     // Defined in this block before (or on) the line that reads it.
                     if let line = scan.defines[use.name], line <= use.line { continue }
                     reported.insert(use.name)
