@@ -11,10 +11,7 @@ extension Substring {
     ///
     /// Found by bytes: `split(separator: "\n")` on Characters runs grapheme breaking over every
     /// byte (and keeps "\r\n" whole), and was a tenth of reading time.
-    public var lines: [Substring] {
-        if let fast = utf8.withContiguousStorageIfAvailable({ splitLines($0) }) { return fast }
-        return Array(utf8).withUnsafeBufferPointer { splitLines($0) }
-    }
+    public var lines: [Substring] { withUTF8Bytes { splitLines($0) } }
 
     /// The lines of `bytes`, which are this text's UTF-8.
     private func splitLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
@@ -38,7 +35,7 @@ extension Substring {
     }
 }
 
-extension Substring {
+extension StringProtocol {
     /// Calls `body` with the text's UTF-8 bytes, in place when the storage is contiguous (as a
     /// native string's is), copied otherwise.
     @inlinable public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -49,7 +46,7 @@ extension Substring {
 
 extension String {
     /// True when `byte` is among the text's UTF-8 bytes (memchr over the storage in place).
-    public func containsByte(_ byte: UInt8) -> Bool { self[...].withUTF8Bytes { $0.containsByte(byte) } }
+    public func containsByte(_ byte: UInt8) -> Bool { withUTF8Bytes { $0.containsByte(byte) } }
 }
 
 extension StringProtocol {
@@ -59,7 +56,7 @@ extension StringProtocol {
         var needle = needle
         return needle.withUTF8 { pin in
             guard let pinBase = pin.baseAddress, !pin.isEmpty else { return true }
-            let search = { (hay: UnsafeBufferPointer<UInt8>) -> Bool in
+            return withUTF8Bytes { hay in
                 guard let base = hay.baseAddress, hay.count >= pin.count else { return false }
                 let last = hay.count - pin.count
                 var i = 0
@@ -70,8 +67,6 @@ extension StringProtocol {
                 }
                 return false
             }
-            if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
-            return Array(utf8).withUnsafeBufferPointer(search)
         }
     }
 }

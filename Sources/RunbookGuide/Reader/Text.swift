@@ -441,35 +441,23 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     }
 }
 
+// One extension each for String and Substring, not one on StringProtocol: a generic
+// extension is not specialised in the modules that call it, and these run on every line.
 extension String {
-    /// Byte-level substring test, case-insensitive for ASCII (Foundation's `contains` goes
-    /// through CFStringFind on Linux).
-    public func includes(_ needle: String) -> Bool { utf8.includes(needle) }
+    /// Byte-level substring test, case-insensitive for ASCII, the bytes read in place
+    /// (Foundation's `contains` goes through CFStringFind on Linux).
+    public func includes(_ needle: String) -> Bool { withUTF8Bytes { Needles.occurs(needle, in: $0) } }
 
     /// True when any of `needles` is included.
-    public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
+    public func includesAny(_ needles: Needles) -> Bool { withUTF8Bytes { needles.occurs(in: $0) } }
 }
 
 extension Substring {
-    /// Byte-level substring test, case-insensitive for ASCII.
-    public func includes(_ needle: String) -> Bool { utf8.includes(needle) }
+    /// Byte-level substring test, case-insensitive for ASCII, the bytes read in place.
+    public func includes(_ needle: String) -> Bool { withUTF8Bytes { Needles.occurs(needle, in: $0) } }
 
     /// True when any of `needles` is included.
-    public func includesAny(_ needles: Needles) -> Bool { utf8.includes(needles) }
-}
-
-extension Sequence where Element == UInt8 {
-    /// The bytes are read in place (no copy) when their storage is contiguous, as native
-    /// strings' is.
-    fileprivate func includes(_ needles: Needles) -> Bool {
-        if let found = withContiguousStorageIfAvailable({ needles.occurs(in: $0) }) { return found }
-        return Array(self).withUnsafeBufferPointer { needles.occurs(in: $0) }
-    }
-
-    fileprivate func includes(_ needle: String) -> Bool {
-        if let found = withContiguousStorageIfAvailable({ Needles.occurs(needle, in: $0) }) { return found }
-        return Array(self).withUnsafeBufferPointer { Needles.occurs(needle, in: $0) }
-    }
+    public func includesAny(_ needles: Needles) -> Bool { withUTF8Bytes { needles.occurs(in: $0) } }
 }
 
 extension String {
