@@ -528,6 +528,13 @@ public final class Runner {
         }
     }
 
+    /// A manual step left paused, its instructions shown as its output.
+    private static func waitingForAPerson(_ instructions: String) -> StepResult {
+        StepResult(
+            status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
+            outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
+    }
+
     private func manual(_ step: Step, position: Int) -> StepResult {
         let instructions = manualInstructions(step)
         observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
@@ -538,15 +545,10 @@ public final class Runner {
                 status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
                 note: "manual step skipped (--manual=skip)")
         case .pause:
-            return StepResult(
-                status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
-                outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
+            return Self.waitingForAPerson(instructions)
         case .prompt:
-            guard options.terminal, let observer else {
-                return StepResult(
-                    status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
-                    outputTail: instructions.split(separator: "\n").map(String.init), note: "waiting for a person")
-            }
+            // Without a terminal to ask on, a prompt pauses as --manual=pause does.
+            guard options.terminal, let observer else { return Self.waitingForAPerson(instructions) }
             switch observer.askManual(step, instructions: instructions) {
             case .done:
                 return StepResult(
