@@ -59,7 +59,7 @@ let package = Package(
             name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel", "RunbookTestSupport"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
-        .testTarget(name: "RunbookCLITests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),
+        .testTarget(name: "RunbookCLITests", dependencies: ["RunbookCLI", "RunbookGuide", "RunbookTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

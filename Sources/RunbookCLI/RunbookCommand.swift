@@ -36,11 +36,23 @@ public struct RunbookCommand: ParsableCommand {
     /// Creates the root command.
     public init() {}
 
+    /// Parses `arguments` into the command to run. `lint`'s guides after the first are kept
+    /// out of the parser (see `Operands`) and added to the parsed command.
+    static func parse(_ arguments: [String]) throws -> ParsableCommand {
+        guard arguments.first == LintCommand.configuration.commandName,
+            let operands = Operands.split(arguments, valueOptions: LintCommand.valueOptions)
+        else { return try parseAsRoot(arguments) }
+        let command = try parseAsRoot(operands.arguments)
+        guard var lint = command as? LintCommand else { return command }
+        lint.files += operands.rest
+        return lint
+    }
+
     /// Parses `arguments`, runs the command and returns the process exit status. Usage errors
     /// exit 2 (bad input), as every other input problem does.
     public static func run(arguments: [String]) -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parse(arguments)
             try command.run()
             return 0
         } catch let error as CLIError {

@@ -63,6 +63,34 @@ struct LintCLITests {
         #expect(run.stdout.contains("g.md:13:30: error: [placeholder]"))
     }
 
+    /// Guides and options in any order: every guide is checked, reported in the order given,
+    /// with the options that came between them applied to all.
+    @Test func manyGuidesWithOptionsBetweenThemAreAllCheckedInOrder() throws {
+        var files: [String: String] = [:]
+        var names: [String] = []
+        for index in 0..<300 {
+            let name = "g\(String(format: "%03d", 299 - index)).md"
+            names.append(name)
+            files[name] = Self.guide
+        }
+        let dir = try workspace(files)
+        let arguments =
+            ["lint"] + names[0..<100] + ["--format", "json"] + names[100..<200] + ["--disable", "never-ending", "--shellcheck", "off"]
+            + names[200...]
+        let run = try runbook(arguments, in: dir)
+        #expect(run.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        var order: [String] = []
+        for finding in findings {
+            let file = try #require(finding["file"] as? String)
+            if order.last != file { order.append(file) }
+        }
+        #expect(order == names)
+        #expect(findings.count == 300 * 4)
+        #expect(!findings.contains { $0["rule"] as? String == "never-ending" })
+    }
+
     @Test func jsonHasTheSpecsSchema() throws {
         let dir = try workspace(["g.md": Self.guide])
         let run = try runbook(["lint", "g.md", "--format", "json", "--shellcheck", "off"], in: dir)

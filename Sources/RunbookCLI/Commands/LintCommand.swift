@@ -36,6 +36,9 @@ struct LintCommand: ParsableCommand {
     var disabled: [String] = []
     @Option(help: "Run shellcheck on blocks that run: on (default) or off.") var shellcheck: Toggle = .on
 
+    /// The options above that take a value, as typed: how `Operands` tells a value from a guide.
+    static let valueOptions: Set<String> = ["--vars", "--format", "--disable", "--shellcheck"]
+
     func validate() throws {
         let known = Set(Linter.rules.map(\.id))
         for rule in disabled where !known.contains(rule) {
