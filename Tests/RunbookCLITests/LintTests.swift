@@ -74,9 +74,8 @@ struct LintCLITests {
             files[name] = Self.guide
         }
         let dir = try workspace(files)
-        let arguments =
-            ["lint"] + names[0..<100] + ["--format", "json"] + names[100..<200] + ["--disable", "never-ending", "--shellcheck", "off"]
-            + names[200...]
+        let options = ["--disable", "never-ending", "--shellcheck", "off"]
+        let arguments = ["lint"] + names[0..<100] + ["--format", "json"] + names[100..<200] + options + names[200...]
         let run = try runbook(arguments, in: dir)
         #expect(run.status == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
