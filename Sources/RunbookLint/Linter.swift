@@ -172,8 +172,9 @@ struct Suppressions {
     private var ranges: [(rules: Set<String>, lines: ClosedRange<Int>)] = []
 
     init(_ linted: LintedGuide) {
-        // Most lines mention no suppression: those are passed over by bytes first.
-        for (index, raw) in linted.lines.enumerated() where raw.includes("runbook-lint") && !linted.isFenced(index + 1) {
+        // Most files mention no suppression at all: one byte search of the whole text.
+        guard let text = linted.lines.first?.base, text.containsBytes("runbook-lint") else { return }
+        for (index, raw) in linted.lines.enumerated() where raw.containsBytes("runbook-lint") && !linted.isFenced(index + 1) {
             let number = index + 1
             let line = raw.trimmedInline
             guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
