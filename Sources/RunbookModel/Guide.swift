@@ -130,45 +130,219 @@ public struct CommandTraits: Sendable, Hashable, Codable {
 }
 
 /// One node of the step graph.
+///
+/// The fields sit behind one reference, copied on write: rules and renderers walk the steps
+/// by value, and copying a step is then one retain instead of one per string and array.
 public struct Step: Sendable, Hashable, Codable {
+    /// The stored fields; `Step` mirrors each as a property.
+    struct Fields: Sendable, Hashable, Codable {
+        /// 1…N in document order.
+        var number: Int
+        /// `<section-slug>/<n>` or the `name=` annotation.
+        var id: String
+        /// What the reader classified it as.
+        var kind: StepKind
+        /// Index of the innermost section above it.
+        var section: Int
+        /// Where the block (or list item) starts.
+        var location: SourceLocation
+        /// Line of the first line of `code` in the file.
+        var codeLine: Int
+        /// Info string language (`bash`, `sql`, …), empty when unlabeled.
+        var language: String
+        /// The text that runs or is shown.
+        var code: String
+        /// For manual steps: the instructions a person reads.
+        var instructions: String?
+        /// Where it runs.
+        var target: TargetRef
+        /// Whether `exec` runs it (command and verification steps, and annotated artifacts).
+        var runs: Bool
+        /// Ids of the steps a verification checks.
+        var verifies: [String]
+        /// Assertions.
+        var expectations: [Expectation]
+        /// Choice group id when the step is inside a branch.
+        var choice: String?
+        /// Option id of that branch.
+        var option: String?
+        /// Main flow or optional.
+        var flow: Flow
+        /// Annotation keys and values, after merging section and block annotations.
+        var annotations: [String: String]
+        /// Command traits inferred from the code.
+        var traits: CommandTraits
+        /// A `session` this step's code opened (`ssh host`) — the target later steps inherit.
+        var opensSession: String?
+    }
+
+    /// The box holding the fields. Only a uniquely referenced box is written to (see
+    /// `ensureUnique`), so a box shared between copies is never mutated: that is what makes it
+    /// safe to send.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// Gives this step a box of its own before a field is written.
+    private mutating func ensureUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
     /// 1…N in document order.
-    public var number: Int
+    public var number: Int {
+        get { storage.fields.number }
+        set {
+            ensureUnique()
+            storage.fields.number = newValue
+        }
+    }
     /// `<section-slug>/<n>` or the `name=` annotation.
-    public var id: String
+    public var id: String {
+        get { storage.fields.id }
+        set {
+            ensureUnique()
+            storage.fields.id = newValue
+        }
+    }
     /// What the reader classified it as.
-    public var kind: StepKind
+    public var kind: StepKind {
+        get { storage.fields.kind }
+        set {
+            ensureUnique()
+            storage.fields.kind = newValue
+        }
+    }
     /// Index of the innermost section above it.
-    public var section: Int
+    public var section: Int {
+        get { storage.fields.section }
+        set {
+            ensureUnique()
+            storage.fields.section = newValue
+        }
+    }
     /// Where the block (or list item) starts.
-    public var location: SourceLocation
+    public var location: SourceLocation {
+        get { storage.fields.location }
+        set {
+            ensureUnique()
+            storage.fields.location = newValue
+        }
+    }
     /// Line of the first line of `code` in the file.
-    public var codeLine: Int
+    public var codeLine: Int {
+        get { storage.fields.codeLine }
+        set {
+            ensureUnique()
+            storage.fields.codeLine = newValue
+        }
+    }
     /// Info string language (`bash`, `sql`, …), empty when unlabeled.
-    public var language: String
+    public var language: String {
+        get { storage.fields.language }
+        set {
+            ensureUnique()
+            storage.fields.language = newValue
+        }
+    }
     /// The text that runs or is shown.
-    public var code: String
+    public var code: String {
+        get { storage.fields.code }
+        set {
+            ensureUnique()
+            storage.fields.code = newValue
+        }
+    }
     /// For manual steps: the instructions a person reads.
-    public var instructions: String?
+    public var instructions: String? {
+        get { storage.fields.instructions }
+        set {
+            ensureUnique()
+            storage.fields.instructions = newValue
+        }
+    }
     /// Where it runs.
-    public var target: TargetRef
+    public var target: TargetRef {
+        get { storage.fields.target }
+        set {
+            ensureUnique()
+            storage.fields.target = newValue
+        }
+    }
     /// Whether `exec` runs it (command and verification steps, and annotated artifacts).
-    public var runs: Bool
+    public var runs: Bool {
+        get { storage.fields.runs }
+        set {
+            ensureUnique()
+            storage.fields.runs = newValue
+        }
+    }
     /// Ids of the steps a verification checks.
-    public var verifies: [String]
+    public var verifies: [String] {
+        get { storage.fields.verifies }
+        set {
+            ensureUnique()
+            storage.fields.verifies = newValue
+        }
+    }
     /// Assertions.
-    public var expectations: [Expectation]
+    public var expectations: [Expectation] {
+        get { storage.fields.expectations }
+        set {
+            ensureUnique()
+            storage.fields.expectations = newValue
+        }
+    }
     /// Choice group id when the step is inside a branch.
-    public var choice: String?
+    public var choice: String? {
+        get { storage.fields.choice }
+        set {
+            ensureUnique()
+            storage.fields.choice = newValue
+        }
+    }
     /// Option id of that branch.
-    public var option: String?
+    public var option: String? {
+        get { storage.fields.option }
+        set {
+            ensureUnique()
+            storage.fields.option = newValue
+        }
+    }
     /// Main flow or optional.
-    public var flow: Flow
+    public var flow: Flow {
+        get { storage.fields.flow }
+        set {
+            ensureUnique()
+            storage.fields.flow = newValue
+        }
+    }
     /// Annotation keys and values, after merging section and block annotations.
-    public var annotations: [String: String]
+    public var annotations: [String: String] {
+        get { storage.fields.annotations }
+        set {
+            ensureUnique()
+            storage.fields.annotations = newValue
+        }
+    }
     /// Command traits inferred from the code.
-    public var traits: CommandTraits
+    public var traits: CommandTraits {
+        get { storage.fields.traits }
+        set {
+            ensureUnique()
+            storage.fields.traits = newValue
+        }
+    }
     /// A `session` this step's code opened (`ssh host`) — the target later steps inherit.
-    public var opensSession: String?
+    public var opensSession: String? {
+        get { storage.fields.opensSession }
+        set {
+            ensureUnique()
+            storage.fields.opensSession = newValue
+        }
+    }
 
     /// Creates a step.
     public init(
@@ -179,26 +353,24 @@ public struct Step: Sendable, Hashable, Codable {
         annotations: [String: String] = [:], traits: CommandTraits = CommandTraits(),
         opensSession: String? = nil
     ) {
-        self.number = number
-        self.id = id
-        self.kind = kind
-        self.section = section
-        self.location = location
-        self.codeLine = codeLine
-        self.language = language
-        self.code = code
-        self.instructions = instructions
-        self.target = target
-        self.runs = runs
-        self.verifies = verifies
-        self.expectations = expectations
-        self.choice = choice
-        self.option = option
-        self.flow = flow
-        self.annotations = annotations
-        self.traits = traits
-        self.opensSession = opensSession
+        storage = Storage(
+            Fields(
+                number: number, id: id, kind: kind, section: section, location: location, codeLine: codeLine,
+                language: language, code: code, instructions: instructions, target: target, runs: runs,
+                verifies: verifies, expectations: expectations, choice: choice, option: option, flow: flow,
+                annotations: annotations, traits: traits, opensSession: opensSession))
     }
+
+    public static func == (lhs: Step, rhs: Step) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+
+    /// Decodes the fields as a struct of them would be: the JSON has one key per field.
+    public init(from decoder: any Decoder) throws { storage = Storage(try Fields(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
 }
 
 /// A variable the guide declares.
