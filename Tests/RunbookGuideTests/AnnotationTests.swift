@@ -17,6 +17,18 @@ struct AnnotationTests {
         ("interpreter", "python3"), ("promptEnv", "false"), ("tag", "db"),
     ]
 
+    @Test(
+        arguments: [
+            ("bash", "bash", nil), ("  bash \t", "bash", nil), ("sh title.sh", "sh", nil), ("", "", nil),
+            ("bash {name=x}", "bash", "{name=x}"), ("bash\t{ a=b }", "bash", "{ a=b }"), ("{ a=b } ", "", "{ a=b }"),
+            ("python3 run.py {x}", "python3", "{x}"), ("bash{a=b} c", "bash", "{a=b} c"), ("é ü {a=b}", "é", "{a=b}"),
+        ] as [(String, String, String?)])
+    func infoStringSplitsIntoLanguageAndAttributes(info: String, language: String, attributes: String?) {
+        let split = AnnotationParser.splitInfo(info)
+        #expect(split.language == language)
+        #expect(split.attributes == attributes)
+    }
+
     @Test func everyKeyIsKnownAndEveryValidValueIsAccepted() {
         #expect(Set(Self.validValues.map(\.0)) == Set(AnnotationKey.all))
         for (key, value) in Self.validValues {

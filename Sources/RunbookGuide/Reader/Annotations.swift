@@ -42,15 +42,12 @@ public struct Annotation: Sendable, Hashable {
 public enum AnnotationParser {
     /// Splits a fence info string into its language and attribute text.
     public static func splitInfo(_ info: String) -> (language: String, attributes: String?) {
-        let trimmed = info.trimmedInline
-        guard let brace = trimmed.firstIndex(of: "{") else {
-            let language = trimmed.split(separator: " ").first.map(String.init) ?? ""
-            return (language, nil)
-        }
-        let language =
-            trimmed[..<brace].trimmedInline
-            .split(separator: " ").first.map(String.init) ?? ""
-        return (language, String(trimmed[brace...]))
+        // By bytes: `{` and the space that ends the language are ASCII.
+        let trimmed = info[...].trimming(ASCII.isBlank)
+        let brace = trimmed.utf8.firstIndex(of: UInt8(ascii: "{"))
+        let head = brace.map { trimmed[..<$0].trimming(ASCII.isBlank) } ?? trimmed
+        let space = head.utf8.firstIndex(of: UInt8(ascii: " ")) ?? head.endIndex
+        return (String(head[..<space]), brace.map { String(trimmed[$0...]) })
     }
 
     /// The body of a `<!-- runbook: … -->` comment, or nil for other HTML.
