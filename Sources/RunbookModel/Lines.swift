@@ -52,20 +52,24 @@ extension String {
 extension StringProtocol {
     /// True when `needle`'s bytes occur in the text's, case as written (memchr for the first
     /// byte, memcmp for the rest; Foundation's `contains` goes through CFStringFind on Linux).
-    public func containsBytes(_ needle: String) -> Bool {
+    public func containsBytes(_ needle: String) -> Bool { firstByteOffset(of: needle) != nil }
+
+    /// The offset in the text's UTF-8 bytes where `needle`'s bytes first occur, case as
+    /// written; nil when they do not (an empty needle is at 0).
+    public func firstByteOffset(of needle: String) -> Int? {
         var needle = needle
         return needle.withUTF8 { pin in
-            guard let pinBase = pin.baseAddress, !pin.isEmpty else { return true }
+            guard let pinBase = pin.baseAddress, !pin.isEmpty else { return 0 }
             return withUTF8Bytes { hay in
-                guard let base = hay.baseAddress, hay.count >= pin.count else { return false }
+                guard let base = hay.baseAddress, hay.count >= pin.count else { return nil }
                 let last = hay.count - pin.count
                 var i = 0
                 while i <= last, let hit = memchr(base + i, Int32(pin[0]), last - i + 1) {
                     let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + at, pinBase, pin.count) == 0 { return true }
+                    if memcmp(base + at, pinBase, pin.count) == 0 { return at }
                     i = at + 1
                 }
-                return false
+                return nil
             }
         }
     }

@@ -156,6 +156,17 @@ struct PlaceholderTests {
         #expect(Placeholder.find(in: text) == nil)
     }
 
+    /// Where each placeholder starts, in characters (after text that is not ASCII too); the
+    /// example.com host inside an address is the address's, not a second finding.
+    @Test func occurrencesHaveCharacterColumns() {
+        let line = #"é → mail admin@example.com at <your-token> then echo "...""#
+        let found = Placeholder.occurrences(in: line)
+        #expect(found.map(\.name) == ["you@example.com", "<placeholder>", "your-…", "..."])
+        #expect(found.map(\.column) == [10, 31, 32, 55])
+        #expect(found.map(\.text) == ["admin@example.com", "<your-token>", "your-token", "..."])
+        #expect(Placeholder.occurrences(in: "...").map(\.column) == [1])
+    }
+
     /// The whole-text prefilter never rules out a text that has a placeholder, and rules out
     /// plain text.
     @Test func mayOccurHoldsForEveryPlaceholder() {

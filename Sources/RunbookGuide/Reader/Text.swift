@@ -304,20 +304,16 @@ public enum Placeholder {
                     }
                 }
                 // One finding per spot: `you@example.com` is not also an example.com host.
-                if found.contains(where: {
-                    NSLocationInRange(
-                        match.range.location, NSRange(location: $0.column - 1, length: ($0.text as NSString).length))
-                }) {
-                    continue
-                }
-                let prefix = ns.substring(to: match.range.location)
-                found.append((name, prefix.count + 1, text))
+                let column = Text.substring(line, NSRange(location: 0, length: match.range.location)).count + 1
+                if found.contains(where: { column >= $0.column && column < $0.column + $0.text.count }) { continue }
+                found.append((name, column, text))
             }
         }
-        if let range = line.range(of: "...") {
+        if let offset = line.firstByteOffset(of: "...") {
             let trimmed = line.trimmedInline
             if trimmed == "..." || line.containsBytes("\"...\"") || line.containsBytes("'...'") {
-                found.append(("...", line.distance(from: line.startIndex, to: range.lowerBound) + 1, "..."))
+                // "..." is ASCII: the bytes before it are whole characters.
+                found.append(("...", String(decoding: line.utf8.prefix(offset), as: UTF8.self).count + 1, "..."))
             }
         }
         return found.sorted { $0.column < $1.column }
