@@ -229,24 +229,33 @@ public struct Fence: Sendable, Equatable {
         var fences: [Fence] = []
         var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
         for (index, raw) in lines.enumerated() {
-            // By bytes: the fence characters are ASCII, and most lines start with neither.
-            let bytes = raw.utf8
-            guard let start = bytes.firstIndex(where: { !ASCII.isBlank($0) }) else { continue }
-            let first = bytes[start]
-            guard first == UInt8(ascii: "`") || first == UInt8(ascii: "~") else { continue }
-            let run = bytes[start...].prefix { $0 == first }.count
+            // By bytes, in place: the fence characters are ASCII, and most lines start with neither.
+            let opening: (first: UInt8, start: Int, run: Int, closes: Bool)? = raw.withUTF8Bytes { bytes in
+                var start = 0
+                while start < bytes.count, ASCII.isBlank(bytes[start]) { start += 1 }
+                guard start < bytes.count, bytes[start] == UInt8(ascii: "`") || bytes[start] == UInt8(ascii: "~") else {
+                    return nil
+                }
+                let first = bytes[start]
+                var end = start
+                while end < bytes.count, bytes[end] == first { end += 1 }
+                var rest = end
+                while rest < bytes.count, ASCII.isBlank(bytes[rest]) { rest += 1 }
+                return (first, start, end - start, rest == bytes.count)
+            }
+            guard let opening else { continue }
             let number = index + 1
             if let block = current {
-                let rest = bytes[start...].dropFirst(run)
-                if first == block.marker, run >= block.length, rest.allSatisfy(ASCII.isBlank) {
+                if opening.first == block.marker, opening.run >= block.length, opening.closes {
                     fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
                     current = nil
                 }
                 continue
             }
-            guard run >= 3 else { continue }
-            let info = String(raw[bytes.index(start, offsetBy: run)...]).trimmedInline
-            current = (first, run, number, info, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
+            guard opening.run >= 3 else { continue }
+            let bytes = raw.utf8
+            let info = String(raw[bytes.index(bytes.startIndex, offsetBy: opening.start + opening.run)...]).trimmedInline
+            current = (opening.first, opening.run, number, info, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
         }
         if let block = current {
             fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent))
