@@ -177,7 +177,7 @@ public struct Step: Sendable, Hashable, Codable {
     }
 
     /// The box holding the fields. Only a uniquely referenced box is written to (see
-    /// `ensureUnique`), so a box shared between copies is never mutated: that is what makes it
+    /// `mutate`), so a box shared between copies is never mutated: that is what makes it
     /// safe to send.
     private final class Storage: @unchecked Sendable {
         var fields: Fields
@@ -186,162 +186,106 @@ public struct Step: Sendable, Hashable, Codable {
 
     private var storage: Storage
 
-    /// Gives this step a box of its own before a field is written.
-    private mutating func ensureUnique() {
+    /// Changes the fields in a box of this step's own (a copy of the box when it is shared).
+    @inline(__always) private mutating func mutate(_ change: (inout Fields) -> Void) {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        change(&storage.fields)
     }
 
     /// 1…N in document order.
     public var number: Int {
         get { storage.fields.number }
-        set {
-            ensureUnique()
-            storage.fields.number = newValue
-        }
+        set { mutate { $0.number = newValue } }
     }
     /// `<section-slug>/<n>` or the `name=` annotation.
     public var id: String {
         get { storage.fields.id }
-        set {
-            ensureUnique()
-            storage.fields.id = newValue
-        }
+        set { mutate { $0.id = newValue } }
     }
     /// What the reader classified it as.
     public var kind: StepKind {
         get { storage.fields.kind }
-        set {
-            ensureUnique()
-            storage.fields.kind = newValue
-        }
+        set { mutate { $0.kind = newValue } }
     }
     /// Index of the innermost section above it.
     public var section: Int {
         get { storage.fields.section }
-        set {
-            ensureUnique()
-            storage.fields.section = newValue
-        }
+        set { mutate { $0.section = newValue } }
     }
     /// Where the block (or list item) starts.
     public var location: SourceLocation {
         get { storage.fields.location }
-        set {
-            ensureUnique()
-            storage.fields.location = newValue
-        }
+        set { mutate { $0.location = newValue } }
     }
     /// Line of the first line of `code` in the file.
     public var codeLine: Int {
         get { storage.fields.codeLine }
-        set {
-            ensureUnique()
-            storage.fields.codeLine = newValue
-        }
+        set { mutate { $0.codeLine = newValue } }
     }
     /// Info string language (`bash`, `sql`, …), empty when unlabeled.
     public var language: String {
         get { storage.fields.language }
-        set {
-            ensureUnique()
-            storage.fields.language = newValue
-        }
+        set { mutate { $0.language = newValue } }
     }
     /// The text that runs or is shown.
     public var code: String {
         get { storage.fields.code }
-        set {
-            ensureUnique()
-            storage.fields.code = newValue
-        }
+        set { mutate { $0.code = newValue } }
     }
     /// For manual steps: the instructions a person reads.
     public var instructions: String? {
         get { storage.fields.instructions }
-        set {
-            ensureUnique()
-            storage.fields.instructions = newValue
-        }
+        set { mutate { $0.instructions = newValue } }
     }
     /// Where it runs.
     public var target: TargetRef {
         get { storage.fields.target }
-        set {
-            ensureUnique()
-            storage.fields.target = newValue
-        }
+        set { mutate { $0.target = newValue } }
     }
     /// Whether `exec` runs it (command and verification steps, and annotated artifacts).
     public var runs: Bool {
         get { storage.fields.runs }
-        set {
-            ensureUnique()
-            storage.fields.runs = newValue
-        }
+        set { mutate { $0.runs = newValue } }
     }
     /// Ids of the steps a verification checks.
     public var verifies: [String] {
         get { storage.fields.verifies }
-        set {
-            ensureUnique()
-            storage.fields.verifies = newValue
-        }
+        set { mutate { $0.verifies = newValue } }
     }
     /// Assertions.
     public var expectations: [Expectation] {
         get { storage.fields.expectations }
-        set {
-            ensureUnique()
-            storage.fields.expectations = newValue
-        }
+        set { mutate { $0.expectations = newValue } }
     }
     /// Choice group id when the step is inside a branch.
     public var choice: String? {
         get { storage.fields.choice }
-        set {
-            ensureUnique()
-            storage.fields.choice = newValue
-        }
+        set { mutate { $0.choice = newValue } }
     }
     /// Option id of that branch.
     public var option: String? {
         get { storage.fields.option }
-        set {
-            ensureUnique()
-            storage.fields.option = newValue
-        }
+        set { mutate { $0.option = newValue } }
     }
     /// Main flow or optional.
     public var flow: Flow {
         get { storage.fields.flow }
-        set {
-            ensureUnique()
-            storage.fields.flow = newValue
-        }
+        set { mutate { $0.flow = newValue } }
     }
     /// Annotation keys and values, after merging section and block annotations.
     public var annotations: [String: String] {
         get { storage.fields.annotations }
-        set {
-            ensureUnique()
-            storage.fields.annotations = newValue
-        }
+        set { mutate { $0.annotations = newValue } }
     }
     /// Command traits inferred from the code.
     public var traits: CommandTraits {
         get { storage.fields.traits }
-        set {
-            ensureUnique()
-            storage.fields.traits = newValue
-        }
+        set { mutate { $0.traits = newValue } }
     }
     /// A `session` this step's code opened (`ssh host`) — the target later steps inherit.
     public var opensSession: String? {
         get { storage.fields.opensSession }
-        set {
-            ensureUnique()
-            storage.fields.opensSession = newValue
-        }
+        set { mutate { $0.opensSession = newValue } }
     }
 
     /// Creates a step.
