@@ -134,45 +134,26 @@ public struct CommandTraits: Sendable, Hashable, Codable {
 /// The fields sit behind one reference, copied on write: rules and renderers walk the steps
 /// by value, and copying a step is then one retain instead of one per string and array.
 public struct Step: Sendable, Hashable, Codable {
-    /// The stored fields; `Step` mirrors each as a property.
-    struct Fields: Sendable, Hashable, Codable {
-        /// 1…N in document order.
+    /// The stored fields, each documented on the property of the same name below.
+    private struct Fields: Sendable, Hashable, Codable {
         var number: Int
-        /// `<section-slug>/<n>` or the `name=` annotation.
         var id: String
-        /// What the reader classified it as.
         var kind: StepKind
-        /// Index of the innermost section above it.
         var section: Int
-        /// Where the block (or list item) starts.
         var location: SourceLocation
-        /// Line of the first line of `code` in the file.
         var codeLine: Int
-        /// Info string language (`bash`, `sql`, …), empty when unlabeled.
         var language: String
-        /// The text that runs or is shown.
         var code: String
-        /// For manual steps: the instructions a person reads.
         var instructions: String?
-        /// Where it runs.
         var target: TargetRef
-        /// Whether `exec` runs it (command and verification steps, and annotated artifacts).
         var runs: Bool
-        /// Ids of the steps a verification checks.
         var verifies: [String]
-        /// Assertions.
         var expectations: [Expectation]
-        /// Choice group id when the step is inside a branch.
         var choice: String?
-        /// Option id of that branch.
         var option: String?
-        /// Main flow or optional.
         var flow: Flow
-        /// Annotation keys and values, after merging section and block annotations.
         var annotations: [String: String]
-        /// Command traits inferred from the code.
         var traits: CommandTraits
-        /// A `session` this step's code opened (`ssh host`) — the target later steps inherit.
         var opensSession: String?
     }
 
