@@ -42,6 +42,8 @@ public struct LintReport: Sendable {
 public struct LintedGuide: Sendable {
     /// The step graph.
     public let guide: Guide
+    /// The file's text, as read.
+    public let text: String
     /// The file's lines (1-based access through `line(_:)`).
     public let lines: [Substring]
     /// The binding being checked (`--vars`), if any.
@@ -58,10 +60,11 @@ public struct LintedGuide: Sendable {
     /// Each step's code lexed once (nil for a person's step), for the two variable rules.
     let scans: [ShellScan?]
 
-    /// A guide and its source lines, as the rules see them.
-    init(guide: Guide, lines: [Substring], binding: Binding?, bindingFiles: [String]) {
+    /// A guide and its source text, as the rules see them.
+    init(guide: Guide, text: String, binding: Binding?, bindingFiles: [String]) {
         self.guide = guide
-        self.lines = lines
+        self.text = text
+        self.lines = text.lines
         self.binding = binding
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(lines)
@@ -132,14 +135,12 @@ public enum Linter {
     public static func lint(path: String, options: LintOptions) throws -> LintReport {
         let source = try GuideSource.load(path: path)
         let guide = GuideReader.read(source: source)
-        let text = source.markdown
         var binding: Binding?
         if !options.bindingFiles.isEmpty {
             binding = try? Binding.resolve(guide: guide, input: BindingInput(varsFiles: options.bindingFiles))
         }
         let linted = LintedGuide(
-            guide: guide, lines: text.lines, binding: binding,
-            bindingFiles: options.bindingFiles)
+            guide: guide, text: source.markdown, binding: binding, bindingFiles: options.bindingFiles)
         var findings: [Diagnostic] = []
         var notes: [String] = []
         for rule in rules where !options.disabled.contains(rule.id) {
@@ -173,11 +174,11 @@ struct Suppressions {
 
     init(_ linted: LintedGuide) {
         // Most files mention no suppression at all: one byte search of the whole text.
-        guard let text = linted.lines.first?.base, text.containsBytes("runbook-lint") else { return }
+        guard linted.text.containsBytes("runbook-lint") else { return }
         for (index, raw) in linted.lines.enumerated() where raw.containsBytes("runbook-lint") && !linted.isFenced(index + 1) {
             let number = index + 1
             let line = raw.trimmedInline
-            guard line.hasPrefix("<!--"), line.contains("runbook-lint") else { continue }
+            guard line.hasPrefix("<!--") else { continue }
             for (key, value) in Self.settings(line) {
                 let rules = Set(value.split(separator: ",").map { $0.trimmedInline })
                 if key == "disable-file" { file.formUnion(rules) }
@@ -254,7 +255,7 @@ public struct Fence: Sendable, Equatable {
             }
             guard opening.run >= 3 else { continue }
             let bytes = raw.utf8
-            let info = String(raw[bytes.index(bytes.startIndex, offsetBy: opening.start + opening.run)...]).trimmedInline
+            let info = raw[bytes.index(bytes.startIndex, offsetBy: opening.start + opening.run)...].trimmedInline
             current = (opening.first, opening.run, number, info, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
         }
         if let block = current {
