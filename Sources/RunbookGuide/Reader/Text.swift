@@ -289,11 +289,11 @@ public enum Placeholder {
         var found: [(name: String, column: Int, text: String)] = []
         // Most lines hold none of the words a placeholder needs: skip the patterns for them.
         guard mayOccur(in: line) else { return [] }
-        let ns = line as NSString
+        let whole = NSRange(location: 0, length: line.utf16.count)
         for (pattern, name, hint) in patterns where line.includes(hint) {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
             guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else { continue }
-            for match in regex.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
+            for match in regex.matches(in: line, range: whole) {
                 let text = Text.substring(line, match.range)
                 if name == "<placeholder>" {
                     let inner = text.dropFirst().dropLast().lowercased()
