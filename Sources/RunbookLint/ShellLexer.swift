@@ -285,16 +285,16 @@ struct ShellScan {
         pattern:
             #"(?:^|[;&|({`!]|\bthen|\bdo|\belse)\s*((?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=\S*\s+)*)([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?="#
     )
-    private static let declaration = try! NSRegularExpression(
+    static let declaration = try! NSRegularExpression(
         pattern:
             #"\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*(?:=[^\s;&|]*)?)+)"#)
-    private static let reader = try! NSRegularExpression(
+    static let reader = try! NSRegularExpression(
         pattern:
             #"\b(read|mapfile|readarray)\b((?:\s+-[A-Za-z]*[pdtnNuaiCc]\s+\S+|\s+-[A-Za-z]+)*)((?:\s+[A-Za-z_][A-Za-z0-9_]*)+)"#)
-    private static let loop = try! NSRegularExpression(pattern: #"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b"#)
-    private static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
-    private static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
-    private static let imports = try! NSRegularExpression(
+    static let loop = try! NSRegularExpression(pattern: #"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b"#)
+    static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+    static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+    static let imports = try! NSRegularExpression(
         pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
 
     /// The keywords that open each definition pattern, as bits of `keywords(in:)`.
@@ -373,7 +373,7 @@ struct ShellScan {
     private static let blockKeywords: [[UInt8]] = ["then", "do", "else"].map { Array($0.utf8) }
 
     /// The patterns that take a name after their keyword, with that keyword's group.
-    private static let namedPatterns: [(NSRegularExpression, Keywords)] = [
+    static let namedPatterns: [(NSRegularExpression, Keywords)] = [
         (loop, .loop), (printfV, .printf), (getopts, .getopts),
     ]
 
@@ -401,41 +401,14 @@ struct ShellScan {
                     bytes[$0] == UInt8(ascii: ".") && $0 + 1 < bytes.endIndex && ASCII.isBlank(bytes[$0 + 1])
                 }
             guard !keywords.subtracting(.imports).isEmpty || mayAssign || mayImport else { continue }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let ns = text as NSString
-            let range = NSRange(location: 0, length: ns.length)
-            func define(_ name: String) { if defines[name] == nil { defines[name] = number } }
-            for m in mayAssign ? Self.assignment.matches(in: text, range: range) : [] {
-                define(Text.substring(text, m.range(at: 2)))
-                // A=1 B=2 cmd: the earlier prefixes are assignments too.
-                let prefix = Text.substring(text, m.range(at: 1))
-                for word in prefix.split(separator: " ") {
-                    if let eq = word.firstIndex(of: "=") {
-                        define(String(word[..<eq]).replacingOccurrences(of: "+", with: "").components(separatedBy: "[")[0])
-                    }
-                }
-            }
-            for m in keywords.contains(.declaration) ? Self.declaration.matches(in: text, range: range) : [] {
-                for word in Text.substring(text, m.range(at: 2)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                    define(String(word.split(separator: "=", maxSplits: 1)[0]))
-                }
-            }
-            for m in keywords.contains(.reader) ? Self.reader.matches(in: text, range: range) : [] {
-                for word in Text.substring(text, m.range(at: 3)).split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                    define(String(word))
-                }
-                // read -a NAME, read -p PROMPT: an option's argument.
-                let options = Text.substring(text, m.range(at: 2))
-                if let r = options.range(of: #"-[A-Za-z]*a\s+([A-Za-z_][A-Za-z0-9_]*)"#, options: .regularExpression) {
-                    define(String(options[r].split(separator: " ").last ?? ""))
-                }
-            }
-            for (pattern, group) in Self.namedPatterns where keywords.contains(group) {
-                for m in pattern.matches(in: text, range: range) { define(Text.substring(text, m.range(at: 1))) }
-            }
-            if mayImport, Self.imports.firstMatch(in: text, range: range) != nil {
-                importsUnknown = true
-            }
+            // The patterns' `\s` and `\b` know Unicode: a line with other bytes goes to them.
+            let found =
+                bytes.contains(where: { $0 >= 0x80 })
+                ? Self.patternDefinitions(
+                    String(decoding: bytes, as: UTF8.self), keywords: keywords, mayAssign: mayAssign, mayImport: mayImport)
+                : Self.byteDefinitions(Array(bytes), keywords: keywords, mayAssign: mayAssign, mayImport: mayImport)
+            for name in found.names where defines[name] == nil { defines[name] = number }
+            if found.imports { importsUnknown = true }
         }
     }
 }

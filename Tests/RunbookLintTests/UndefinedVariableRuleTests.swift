@@ -103,4 +103,36 @@ struct UndefinedVariableRuleTests {
         #expect(!ShellScan.mayAssign(Array(#"[ "$a" = "$b" ] && echo same"#.utf8)))
         #expect(ShellScan.mayAssign(Array("if ok; then PORT=8080 run; fi".utf8)))
     }
+    /// The byte matchers find what the definition patterns find, line by line, on lines built
+    /// from these parts: assignments with indexes and appends, declarations with options,
+    /// loops, `printf -v`, `getopts`, `read`, and the imports.
+    @Test func definitionsByBytesAreWhatThePatternsFind() {
+        let openings = ["", "  ", "x ", "if ok; then ", "do ", "done ", "echo a && ", "(", "! ", "elsewhere ", "a.b "]
+        let commands = [
+            "A=1", "A=1 B=2 cmd", "A[i]+=x\tB=\"  \" c", "A[=1", "export", "export -p", "export -a -x N=1 M", "local -x1 Y",
+            "declare -A MAP=() OTHER;x", "readonly R=1;Z=2", "for i in 1 2", "for i  in", "select opt in a b", "format x in y",
+            "printf -v OUT '%s' x", "getopts ab: flag", "getopts ab:", "read -r LINE REST", "read -a ARR", "source ./env",
+            "source", ". ./env", "set -a", "set -ea", "set -ab", "set -o allexport", "set -o allexportx", "eval \"$x\"",
+            "evaluate x", "reset -a", "X=\"a b\" Y=2",
+        ]
+        let endings = ["", " ", "; export LAST=1", " && for j in x; do K=1; done", " | typeset T"]
+        var compared = 0
+        for line in combinations([openings, commands, endings]) {
+            let bytes = Array(line.utf8)
+            let keywords = ShellScan.keywords(in: bytes[...])
+            let mayAssign = ShellScan.mayAssign(bytes)
+            for mayImport in [false, true] {
+                let byBytes = ShellScan.byteDefinitions(bytes, keywords: keywords, mayAssign: mayAssign, mayImport: mayImport)
+                let byPatterns = ShellScan.patternDefinitions(
+                    line, keywords: keywords, mayAssign: mayAssign, mayImport: mayImport)
+                #expect(Set(byBytes.names) == Set(byPatterns.names), "\(line.debugDescription)")
+                #expect(byBytes.imports == byPatterns.imports, "\(line.debugDescription) mayImport \(mayImport)")
+                compared += 1
+            }
+        }
+        #expect(compared == 11 * 31 * 5 * 2)
+        let exported = ShellScan.byteDefinitions(
+            Array("export -x A=1 B; C+=2 D[k]=3 run".utf8), keywords: .declaration, mayAssign: true, mayImport: false)
+        #expect(Set(exported.names) == ["A", "B", "C", "D"])
+    }
 }
