@@ -1,4 +1,5 @@
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -28,6 +29,23 @@ struct TextTests {
         #expect("tail end".includes("end"))
         #expect(!"tail en".includes("end"))
         #expect("日本 key".dropFirst(3).includes("KEY"))
+    }
+
+    /// One-byte words, words that share first bytes, a word at the very end and one cut off by
+    /// it: `includesAny` says what a lower-cased search for each word says.
+    @Test func needlesAgreeWithASearchForEachWord() {
+        let words = [">", "gh", "github_pat_", "sk-", "...", "xo", "x", "/path/to/", "KEY"]
+        let needles = Needles(words)
+        let pieces = ["", ">", "g", "G", "h", "gH", "sk", "-", "..", ".", "X", "o", "/path/to", "/", "ke", "Y", "é"]
+        var found = 0
+        for text in combinations([pieces, pieces, pieces]) {
+            let expected = words.contains { text.lowercased().contains($0.lowercased()) }
+            #expect(text.includesAny(needles) == expected, "\(text.debugDescription)")
+            if expected { found += 1 }
+        }
+        #expect(found > 1000)
+        #expect(!"ab".includesAny(Needles(["b.", "abc"])))
+        #expect("ab".includesAny(Needles(["b", "abc"])))
     }
 
     /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte

@@ -357,6 +357,11 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     private let ranges: [Range<Int>]
     /// For each byte (either case), the words that start with it, as bits (64 words at most).
     private let starts: [UInt64]
+    /// For each byte (either case), the words whose second byte it is, and every one-byte
+    /// word: a candidate must pass both tables before its bytes are compared.
+    private let seconds: [UInt64]
+    /// The one-byte words: all a text's last byte can start.
+    private let single: UInt64
     /// An empty word is found in any text.
     private let hasEmpty: Bool
 
@@ -366,17 +371,32 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var starts = [UInt64](repeating: 0, count: 256)
+        var seconds = [UInt64](repeating: 0, count: 256)
+        var single: UInt64 = 0
+        /// Sets `bit` at `byte` in `table`, for both cases of a letter.
+        func mark(_ table: inout [UInt64], _ byte: UInt8, _ bit: UInt64) {
+            table[Int(byte)] |= bit
+            if byte >= 0x61, byte <= 0x7A { table[Int(byte - 32)] |= bit }
+        }
         for (index, word) in words.enumerated() {
             let lower = word.utf8.map(ASCII.lower)
             ranges.append(bytes.count..<(bytes.count + lower.count))
             bytes += lower
             guard let first = lower.first else { continue }
-            starts[Int(first)] |= 1 << UInt64(index)
-            if first >= 0x61, first <= 0x7A { starts[Int(first - 32)] |= 1 << UInt64(index) }
+            let bit: UInt64 = 1 << UInt64(index)
+            mark(&starts, first, bit)
+            if lower.count == 1 {
+                single |= bit
+                for byte in 0..<256 { seconds[byte] |= bit }
+            } else {
+                mark(&seconds, lower[1], bit)
+            }
         }
         self.bytes = bytes
         self.ranges = ranges
         self.starts = starts
+        self.seconds = seconds
+        self.single = single
         self.hasEmpty = ranges.contains { $0.isEmpty }
     }
 
@@ -387,27 +407,34 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     public var isEmpty: Bool { ranges.isEmpty }
 
     /// True when any word occurs in `hay`: one pass, and at each byte only the words that
-    /// start with it are compared.
+    /// start with it and have the next byte second are compared.
     public func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         if hasEmpty { return true }
+        guard !hay.isEmpty else { return false }
         return bytes.withUnsafeBufferPointer { words in
             starts.withUnsafeBufferPointer { starts in
-                ranges.withUnsafeBufferPointer { ranges in
-                    var i = 0
-                    while i < hay.count {
-                        var candidates = starts[Int(hay[i])]
-                        while candidates != 0 {
-                            let word = ranges[candidates.trailingZeroBitCount]
-                            candidates &= candidates - 1
-                            if hay.count - i >= word.count {
-                                var j = 1
-                                while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
-                                if j == word.count { return true }
+                seconds.withUnsafeBufferPointer { seconds in
+                    ranges.withUnsafeBufferPointer { ranges in
+                        let last = hay.count - 1
+                        var i = 0
+                        while i <= last {
+                            var candidates = starts[Int(hay[i])]
+                            if candidates != 0 {
+                                candidates &= i < last ? seconds[Int(hay[i + 1])] : single
                             }
+                            while candidates != 0 {
+                                let word = ranges[candidates.trailingZeroBitCount]
+                                candidates &= candidates - 1
+                                if hay.count - i >= word.count {
+                                    var j = 2
+                                    while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                                    if j >= word.count { return true }
+                                }
+                            }
+                            i += 1
                         }
-                        i += 1
+                        return false
                     }
-                    return false
                 }
             }
         }
