@@ -47,9 +47,7 @@ struct HardcodedSecretRule: LintRule {
                     break
                 }
             }
-            guard !flagged, mayAssign, let match = Text.firstMatch(Self.assignment, in: line) else { continue }
-            let name = match[1]
-            let value = match[2]
+            guard !flagged, mayAssign, let (name, value) = Self.firstAssignment(in: line) else { continue }
             guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,
                 value.contains(where: \.isNumber) || value.contains(where: \.isUppercase)
             else { continue }
@@ -62,6 +60,45 @@ struct HardcodedSecretRule: LintRule {
         }
         return findings
     }
+
+    /// The name and value of the first match of `assignment` in `line`: by bytes on an ASCII
+    /// line, by the pattern (whose `\s` and `\b` know Unicode) on any other.
+    static func firstAssignment(in line: String) -> (name: String, value: String)? {
+        var line = line
+        let found: (name: String, value: String)?? = line.withUTF8 { b in
+            guard !b.contains(where: { $0 >= 0x80 }) else { return .none }
+            func isWord(_ i: Int) -> Bool { i >= 0 && i < b.count && ASCII.isWord(b[i]) }
+            func spaces(_ i: Int) -> Int {
+                var j = i
+                while j < b.count, ASCII.isSpace(b[j]) { j += 1 }
+                return j
+            }
+            // The leftmost `\bNAME`, after which come `\s*[=:]\s*`, a quote or not, and 12 or
+            // more bytes that are none of `"'$` + "`" + ` or a space.
+            for start in b.indices where (ASCII.isLetter(b[start]) || b[start] == UInt8(ascii: "_")) && !isWord(start - 1) {
+                var i = start
+                while isWord(i) { i += 1 }
+                let nameEnd = i
+                i = spaces(i)
+                guard i < b.count, b[i] == UInt8(ascii: "=") || b[i] == UInt8(ascii: ":") else { continue }
+                i = spaces(i + 1)
+                if i < b.count, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") { i += 1 }
+                let valueStart = i
+                while i < b.count, !ASCII.isSpace(b[i]), !Self.notInValue.contains(b[i]) { i += 1 }
+                guard i - valueStart >= 12 else { continue }
+                return (
+                    String(decoding: UnsafeBufferPointer(rebasing: b[start..<nameEnd]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<i]), as: UTF8.self)
+                )
+            }
+            return .some(nil)
+        }
+        if let found { return found }
+        return Text.firstMatch(assignment, in: line).map { ($0[1], $0[2]) }
+    }
+
+    /// What ends an assigned value besides a space.
+    private static let notInValue: ByteSet = "\"'$`"
 
     /// Shannon entropy in bits per character.
     static func entropy(_ text: String) -> Double {
