@@ -157,14 +157,19 @@ struct PlaceholderTests {
     }
 
     /// Where each placeholder starts, in characters (after text that is not ASCII too); the
-    /// example.com host inside an address is the address's, not a second finding.
-    @Test func occurrencesHaveCharacterColumns() {
+    /// example.com host inside an address is the address's, and `your-token` inside
+    /// `<your-token>` is the angle placeholder's, not second findings.
+    @Test func occurrencesHaveCharacterColumnsAndOneFindingPerSpot() {
         let line = #"é → mail admin@example.com at <your-token> then echo "...""#
         let found = Placeholder.occurrences(in: line)
-        #expect(found.map(\.name) == ["you@example.com", "<placeholder>", "your-…", "..."])
-        #expect(found.map(\.column) == [10, 31, 32, 55])
-        #expect(found.map(\.text) == ["admin@example.com", "<your-token>", "your-token", "..."])
+        #expect(found.map(\.name) == ["you@example.com", "<placeholder>", "..."])
+        #expect(found.map(\.column) == [10, 31, 55])
+        #expect(found.map(\.text) == ["admin@example.com", "<your-token>", "..."])
         #expect(Placeholder.occurrences(in: "...").map(\.column) == [1])
+        // Side by side, each is found; of two as long at one spot, the kind listed first.
+        #expect(Placeholder.occurrences(in: "your-app <api-key>").map(\.name) == ["your-…", "<placeholder>"])
+        #expect(Placeholder.occurrences(in: "yourdomain.com").map(\.name) == ["yourdomain.com"])
+        #expect(Placeholder.find(in: "<your-token>") == "<placeholder>")
     }
 
     /// The whole-text prefilter never rules out a text that has a placeholder, and rules out

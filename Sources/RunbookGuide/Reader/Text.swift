@@ -303,9 +303,7 @@ public enum Placeholder {
                         continue
                     }
                 }
-                // One finding per spot: `you@example.com` is not also an example.com host.
                 let column = Text.substring(line, NSRange(location: 0, length: match.range.location)).count + 1
-                if found.contains(where: { column >= $0.column && column < $0.column + $0.text.count }) { continue }
                 found.append((name, column, text))
             }
         }
@@ -316,7 +314,27 @@ public enum Placeholder {
                 found.append(("...", String(decoding: line.utf8.prefix(offset), as: UTF8.self).count + 1, "..."))
             }
         }
-        return found.sorted { $0.column < $1.column }
+        return oneForEachSpot(found)
+    }
+
+    /// One finding per spot, left to right: where matches overlap (`<your-token>` and its
+    /// `your-token`, `you@example.com` and its example.com host) the longest stands for them,
+    /// and of equally long ones the kind listed first.
+    private static func oneForEachSpot(
+        _ found: [(name: String, column: Int, text: String)]
+    ) -> [(name: String, column: Int, text: String)] {
+        guard found.count > 1 else { return found }
+        let widestFirst = found.indices.sorted {
+            (found[$0].text.count, -$0) > (found[$1].text.count, -$1)
+        }
+        var kept: [(name: String, column: Int, text: String)] = []
+        for index in widestFirst {
+            let hit = found[index]
+            let end = hit.column + hit.text.count
+            if kept.contains(where: { hit.column < $0.column + $0.text.count && $0.column < end }) { continue }
+            kept.append(hit)
+        }
+        return kept.sorted { $0.column < $1.column }
     }
 
     /// True when the whole value is a placeholder (or empty).
