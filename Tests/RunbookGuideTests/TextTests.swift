@@ -48,6 +48,28 @@ struct TextTests {
         #expect("ab".includesAny(Needles(["b", "abc"])))
     }
 
+    /// The option markers found by bytes are what their patterns find, on titles built from
+    /// these parts (any case, parentheses open or closed, a line break, an id too long).
+    @Test func optionMarkersByBytesAreWhatThePatternsFind() {
+        let openings = ["", "**", "* ", "Option B ", "option 12: ", "Option ABCD ", "Option B_ ", "Alternative ", "Use "]
+        let middles = ["", "(", "(Recommended", "recommended", "(alternate", "(Alternative ", "(alternatives", "x) ", "\n"]
+        let endings = ["", ")", " recommended", " RECOMMENDED)", ": do this", " (see below)", "\nrecommended"]
+        var marked = 0
+        for title in combinations([openings, middles, endings]) {
+            let startsWithOption = title.lowercased().drop { $0 == "*" || $0 == " " }.hasPrefix("option")
+            let recommended =
+                Text.matches(Patterns.recommendedPattern, title)
+                || (startsWithOption && Text.matches(Patterns.optionRecommendedPattern, title))
+            #expect(
+                Patterns.markedRecommended(title, startsWithOption: startsWithOption) == recommended, "\(title.debugDescription)")
+            let alternate = Text.matches(Patterns.alternatePattern, title)
+            #expect(Patterns.markedAlternate(title) == alternate, "\(title.debugDescription)")
+            if recommended { marked += 1 }
+            if alternate { marked += 1 }
+        }
+        #expect(marked > 150)
+    }
+
     /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte
     /// characters and surrogate pairs, "" for a group that did not take part.
     @Test func regexCapturesAreTheTextTheyCover() {

@@ -23,6 +23,12 @@ public enum ASCII {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
+    /// The text's bytes when it is all ASCII (the byte paths' domain), else nil.
+    public static func bytes(of text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        return bytes.contains { $0 >= 0x80 } ? nil : bytes
+    }
+
     /// The byte lower-cased when it is a capital letter.
     @inlinable @inline(__always) public static func lower(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte

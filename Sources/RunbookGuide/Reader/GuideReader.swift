@@ -1158,7 +1158,7 @@ struct ProsePlace: Equatable {
     var remoteNoun: String?
 
     init(_ text: String) {
-        if let bytes = ProsePhrase.asciiBytes(text) { self.init(ascii: bytes, text: text) } else { self.init(regex: text) }
+        if let bytes = ASCII.bytes(of: text) { self.init(ascii: bytes, text: text) } else { self.init(regex: text) }
     }
 
     /// By bytes, for ASCII text (`ProsePhrase`).

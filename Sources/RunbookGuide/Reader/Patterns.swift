@@ -109,23 +109,72 @@ enum Patterns {
         let startsWithOption =
             (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
             || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
-        let mentionsRecommended = t.includes("recommended")
         let letter = startsWithOption ? optionLetter(t) : nil
-        let recommended =
-            mentionsRecommended
-            && (Text.matches(#"\([^)]*\brecommended\b[^)]*\)"#, t)
-                || (startsWithOption && Text.matches(#"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#, t)))
-        let alternate = t.includes("altern") && Text.matches(#"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#, t)
+        let recommended = t.includes("recommended") && markedRecommended(t, startsWithOption: startsWithOption)
+        let alternate = t.includes("altern") && markedAlternate(t)
         return (letter != nil || alternate, letter?.uppercased(), recommended, letter != nil || alternate || recommended)
+    }
+
+    static let recommendedPattern = #"\([^)]*\brecommended\b[^)]*\)"#
+    static let optionRecommendedPattern = #"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#
+    static let alternatePattern = #"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#
+
+    /// `recommendedPattern`, or (a title that starts with "option") `optionRecommendedPattern`,
+    /// matches `title` (any case): by bytes when it is ASCII.
+    static func markedRecommended(_ title: String, startsWithOption: Bool) -> Bool {
+        guard let bytes = ASCII.bytes(of: title) else {
+            return Text.matches(recommendedPattern, title)
+                || (startsWithOption && Text.matches(optionRecommendedPattern, title))
+        }
+        let words = wordStarts(of: Array("recommended".utf8), in: bytes)
+        // `\(` with no `)` between it and the word, and a `)` after the word.
+        let inParentheses = words.contains { start in
+            let before = bytes[..<start].last { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }
+            return before == UInt8(ascii: "(") && bytes[(start + 11)...].contains(UInt8(ascii: ")"))
+        }
+        if inParentheses { return true }
+        // After `Option B`, later on the first line (`.` stops at a line break).
+        guard startsWithOption, let letter = optionLetterRange(bytes) else { return false }
+        let lineEnd = bytes[letter.upperBound...].firstIndex { $0 >= 0x0A && $0 <= 0x0D } ?? bytes.count
+        return words.contains { $0 >= letter.upperBound && $0 + 11 <= lineEnd }
+    }
+
+    /// `alternatePattern` matches `title` (any case): by bytes when it is ASCII.
+    static func markedAlternate(_ title: String) -> Bool {
+        guard let bytes = ASCII.bytes(of: title) else { return Text.matches(alternatePattern, title) }
+        // `(alternate` or `(alternative` as a word, and a `)` after it.
+        for start in wordStarts(of: Array("alternate".utf8), in: bytes) + wordStarts(of: Array("alternative".utf8), in: bytes)
+        where start > 0 && bytes[start - 1] == UInt8(ascii: "(") && bytes[start...].contains(UInt8(ascii: ")")) {
+            return true
+        }
+        // `alternative` opening the title, past `*` and spaces.
+        var i = 0
+        while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
+        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        return wordStarts(of: Array("alternative".utf8), in: bytes).contains(i)
+    }
+
+    /// Where `word` (lower case) stands in `bytes` as a whole word, in any case.
+    static func wordStarts(of word: [UInt8], in bytes: [UInt8]) -> [Int] {
+        guard bytes.count >= word.count else { return [] }
+        return (0...(bytes.count - word.count)).filter { start in
+            (start == 0 || !ASCII.isWord(bytes[start - 1]))
+                && (start + word.count == bytes.count || !ASCII.isWord(bytes[start + word.count]))
+                && word.indices.allSatisfy { ASCII.lower(bytes[start + $0]) == word[$0] }
+        }
     }
 
     /// The id after `Option` at the start of a title (`**Option B:**` → `B`), as
     /// `optionLetterPattern` reads it; by bytes when the title is ASCII.
     static func optionLetter(_ title: String) -> String? {
-        let bytes = Array(title.utf8)
-        guard !bytes.contains(where: { $0 >= 0x80 }) else {
+        guard let bytes = ASCII.bytes(of: title) else {
             return Text.firstMatch(optionLetterPattern, in: title, options: [.caseInsensitive])?[1]
         }
+        return optionLetterRange(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    /// Where `optionLetterPattern`'s id is in an ASCII title.
+    static func optionLetterRange(_ bytes: [UInt8]) -> Range<Int>? {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
         while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
@@ -139,7 +188,7 @@ enum Patterns {
         while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) { i += 1 }
         // One to three letters or digits, then a word boundary.
         guard i > start, i - start <= 3, i == bytes.count || !ASCII.isWord(bytes[i]) else { return nil }
-        return String(decoding: bytes[start..<i], as: UTF8.self)
+        return start..<i
     }
 
     /// A task list item, `[ ] text` or `[x] text`, as `taskItemPattern` reads it: whether it
@@ -243,12 +292,6 @@ struct ProsePhrase: Sendable {
         self.prepositions = prepositions.map { Array($0.utf8) }
         self.articles = articles.map { Array($0.utf8) }
         self.nouns = nouns.map { $0.split(separator: " ").map { Array($0.utf8) } }
-    }
-
-    /// The text's bytes when it is all ASCII (the byte path's domain), else nil.
-    static func asciiBytes(_ text: String) -> [UInt8]? {
-        let bytes = Array(text.utf8)
-        return bytes.contains { $0 >= 0x80 } ? nil : bytes
     }
 
     /// Where `needle` first occurs in `bytes`, case-sensitively (as NSString's range(of:)).
