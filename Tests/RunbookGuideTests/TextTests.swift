@@ -1,3 +1,4 @@
+import Foundation
 import RunbookModel
 import RunbookTestSupport
 import Testing
@@ -68,6 +69,59 @@ struct TextTests {
             if alternate { marked += 1 }
         }
         #expect(marked > 150)
+    }
+
+    /// Flow roles found by bytes are where their patterns match first, on ASCII titles built
+    /// from these parts; a non-ASCII title still goes to the patterns.
+    @Test func flowRolesByBytesAreWhereThePatternsMatch() throws {
+        let parts = [
+            "", "Troubleshooting ", "troubleshooter ", "Roll back ", "rollbacks ", "Tear-down ", "clean-up ", "Clean Up ",
+            "FAQ ", "faqs ", "infrequently asked ", "Cost control ", "security  hardening ", "Operations and monitoring ",
+        ]
+        var found = 0
+        for title in combinations([parts, parts, ["", "x", "é"]]) {
+            var expected: [(Int, String)] = []
+            for rule in Patterns.flowRoles {
+                let regex = try NSRegularExpression(pattern: rule.pattern, options: [.caseInsensitive])
+                if let m = regex.firstMatch(in: title, range: NSRange(location: 0, length: title.utf16.count)) {
+                    // The pattern path reports the matched text's first occurrence.
+                    let text = (title as NSString).substring(with: m.range)
+                    let at =
+                        title.utf8.contains { $0 >= 0x80 }
+                        ? (title as NSString).range(of: text, options: .caseInsensitive).location : m.range.location
+                    expected.append((at, rule.role))
+                }
+            }
+            let mentions = Patterns.flowMentions(in: title)
+            #expect(mentions.map(\.at) == expected.map(\.0), "\(title.debugDescription)")
+            #expect(mentions.map(\.role) == expected.map(\.1), "\(title.debugDescription)")
+            found += mentions.count
+        }
+        #expect(found == 717)
+    }
+
+    /// "In the AWS console → EC2" and "you must configure" by bytes are what their patterns say.
+    @Test func imperativePlacesAndObligationsByBytesAreWhatThePatternsSay() {
+        let openings = ["In ", "in  ", "At the ", "On your ", "IN ", "Inside ", "on the\t", "At theConsole "]
+        let places = ["AWS ", "aws ", "Settings ", "the Console ", ""]
+        let endings = [
+            "console", "-> EC2", "Tab", "tabs", "settings page", "", "do this now", "you must set it", "you must settle",
+        ]
+        var checked = 0
+        for text in combinations([openings, places, endings]) {
+            let place =
+                Text.matches(Patterns.placePattern, text, caseInsensitive: false)
+                && (text.contains("->") || Text.matches(Patterns.appPattern, text))
+            #expect(Patterns.namesAPlaceInAnApp(text) == place, "\(text.debugDescription)")
+            let obliged = Text.matches(Patterns.obligationPattern, text)
+            #expect(
+                (Patterns.firstPhrase(Patterns.obligationPhrases, in: Array(text.utf8)) != nil) == obliged,
+                "\(text.debugDescription)")
+            if place { checked += 1 }
+        }
+        #expect(checked > 50)
+        #expect(Patterns.isImperative("In the AWS console, open EC2"))
+        #expect(!Patterns.isImperative("In the end it works"))
     }
 
     /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte

@@ -268,20 +268,9 @@ private struct Reader {
         var flow = sections[parent].flow
         var role = sections[parent].role
         // The word that comes first names the role: "Cost control and teardown" is cost control.
-        let lowerTitle = title.lowercased()
-        let mayBeFlow = lowerTitle.includesAny(Patterns.flowKeywords)
-        let matches =
-            !mayBeFlow
-            ? []
-            : Patterns.flowRoles.compactMap { rule -> (Int, String)? in
-                guard rule.words.contains(where: { lowerTitle.includes($0) }),
-                    let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive])
-                else { return nil }
-                return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
-            }
-        if flow == .main, let first = matches.min(by: { $0.0 < $1.0 }) {
+        if flow == .main, let first = Patterns.flowMentions(in: title).min(by: { $0.at < $1.at }) {
             flow = .optional
-            role = first.1
+            role = first.role
         }
         let index = sections.count
         sections.append(

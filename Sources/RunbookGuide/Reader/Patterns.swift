@@ -14,15 +14,33 @@ enum Patterns {
     static let flowKeywords = Needles(flowRoles.flatMap(\.words))
     /// The headings that put a section off the main flow, each with the words one of which
     /// its pattern needs (the pattern is tried only on a title that has one).
-    static let flowRoles: [(pattern: String, role: String, words: [String])] = [
-        (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"]),
-        (#"\brollback\b|\broll back\b"#, "rollback", ["roll"]),
-        (#"\bteardown\b|\btear down\b"#, "teardown", ["tear"]), (#"\bclean[- ]?up\b"#, "cleanup", ["clean"]),
-        (#"\boperations\b"#, "operations", ["operations"]), (#"\bmaintenance\b"#, "maintenance", ["maintenance"]),
-        (#"\bmonitoring\b"#, "monitoring", ["monitoring"]), (#"\bfaq\b|frequently asked"#, "faq", ["faq", "frequently"]),
-        (#"\bsecurity hardening\b"#, "security-hardening", ["security hardening"]),
-        (#"\bcost control\b"#, "cost-control", ["cost control"]),
+    /// The pattern's alternatives are `phrases`, which the byte path looks for in ASCII titles.
+    static let flowRoles: [(pattern: String, role: String, words: [String], phrases: [Phrase])] = [
+        (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"], ["troubleshooting", "troubleshoot"]),
+        (#"\brollback\b|\broll back\b"#, "rollback", ["roll"], ["rollback", "roll back"]),
+        (#"\bteardown\b|\btear down\b"#, "teardown", ["tear"], ["teardown", "tear down"]),
+        (#"\bclean[- ]?up\b"#, "cleanup", ["clean"], ["cleanup", "clean-up", "clean up"]),
+        (#"\boperations\b"#, "operations", ["operations"], ["operations"]),
+        (#"\bmaintenance\b"#, "maintenance", ["maintenance"], ["maintenance"]),
+        (#"\bmonitoring\b"#, "monitoring", ["monitoring"], ["monitoring"]),
+        (#"\bfaq\b|frequently asked"#, "faq", ["faq", "frequently"], ["faq", Phrase("frequently asked", bounded: false)]),
+        (#"\bsecurity hardening\b"#, "security-hardening", ["security hardening"], ["security hardening"]),
+        (#"\bcost control\b"#, "cost-control", ["cost control"], ["cost control"]),
     ]
+
+    /// Where a title names each flow role it matches (a UTF-16 offset), in `flowRoles` order.
+    static func flowMentions(in title: String) -> [(at: Int, role: String)] {
+        let lowerTitle = title.lowercased()
+        guard lowerTitle.includesAny(flowKeywords) else { return [] }
+        let bytes = ASCII.bytes(of: title)
+        return flowRoles.compactMap { rule in
+            guard rule.words.contains(where: { lowerTitle.includes($0) }) else { return nil }
+            // An ASCII title by bytes (a byte offset is a UTF-16 one there); any other by the pattern.
+            if let bytes { return firstPhrase(rule.phrases, in: bytes).map { ($0, rule.role) } }
+            guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
+            return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
+        }
+    }
 
     static let verificationHeading =
         #"\b(verify|verification|verifying|check|checks|validate|validation|validating|smoke[- ]tests?|test|tests|testing)\b"#
@@ -87,15 +105,42 @@ enum Patterns {
         if t.hasPrefix("[") { return false }
         let word = firstWord(t)
         if imperativeVerbs.contains(word) { return true }
-        if word == "in" || word == "at" || word == "on",
-            Text.matches(#"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#, t, caseInsensitive: false)
-                && (t.contains("→") || t.contains("->")
-                    || Text.matches(#"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#, t))
-        {
-            return true
-        }
+        if word == "in" || word == "at" || word == "on", namesAPlaceInAnApp(t) { return true }
         guard t.includesAny(Self.obligationWords) else { return false }
-        return Text.matches(#"\bdo this\b|\byou must (configure|create|set)\b"#, t)
+        guard let bytes = ASCII.bytes(of: t) else { return Text.matches(obligationPattern, t) }
+        return firstPhrase(obligationPhrases, in: bytes) != nil
+    }
+
+    static let placePattern = #"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#
+    static let appPattern = #"\b(console|dashboard|provider|tab|settings|editor|portal)\b"#
+    static let appPhrases: [Phrase] = ["console", "dashboard", "provider", "tab", "settings", "editor", "portal"]
+    static let obligationPattern = #"\bdo this\b|\byou must (configure|create|set)\b"#
+    static let obligationPhrases: [Phrase] = ["do this", "you must configure", "you must create", "you must set"]
+
+    /// "In the AWS console → EC2", "At Settings > Tab": `placePattern` (case as written), and
+    /// an arrow or `appPattern`. By bytes when the text is ASCII.
+    static func namesAPlaceInAnApp(_ t: String) -> Bool {
+        guard let bytes = ASCII.bytes(of: t) else {
+            return Text.matches(placePattern, t, caseInsensitive: false)
+                && (t.contains("→") || t.contains("->") || Text.matches(appPattern, t))
+        }
+        guard bytes.count >= 2, ["In", "At", "On", "in", "at", "on"].contains(String(decoding: bytes[0..<2], as: UTF8.self))
+        else { return false }
+        func spaces(_ i: Int) -> Int {
+            var j = i
+            while j < bytes.count, ASCII.isSpace(bytes[j]) { j += 1 }
+            return j
+        }
+        let next = spaces(2)
+        guard next > 2, next < bytes.count else { return false }
+        var capital = bytes[next] >= UInt8(ascii: "A") && bytes[next] <= UInt8(ascii: "Z")
+        for article in ["the", "your"] where !capital && bytes[next...].starts(with: article.utf8) {
+            let after = spaces(next + article.utf8.count)
+            capital =
+                after > next + article.utf8.count && after < bytes.count
+                && bytes[after] >= UInt8(ascii: "A") && bytes[after] <= UInt8(ascii: "Z")
+        }
+        return capital && (t.containsBytes("->") || firstPhrase(appPhrases, in: bytes) != nil)
     }
 
     /// `Option A`, `(recommended)`, `(alternate)`: returns (isOption, letter id, recommended).
@@ -154,14 +199,21 @@ enum Patterns {
         return wordStarts(of: Array("alternative".utf8), in: bytes).contains(i)
     }
 
-    /// Where `word` (lower case) stands in `bytes` as a whole word, in any case.
-    static func wordStarts(of word: [UInt8], in bytes: [UInt8]) -> [Int] {
+    /// Where `word` (lower case) stands in `bytes`, in any case: as a whole word (`\bword\b`)
+    /// unless `bounded` is false.
+    static func wordStarts(of word: [UInt8], in bytes: [UInt8], bounded: Bool = true) -> [Int] {
         guard bytes.count >= word.count else { return [] }
         return (0...(bytes.count - word.count)).filter { start in
-            (start == 0 || !ASCII.isWord(bytes[start - 1]))
-                && (start + word.count == bytes.count || !ASCII.isWord(bytes[start + word.count]))
+            (!bounded || start == 0 || !ASCII.isWord(bytes[start - 1]))
+                && (!bounded || start + word.count == bytes.count || !ASCII.isWord(bytes[start + word.count]))
                 && word.indices.allSatisfy { ASCII.lower(bytes[start + $0]) == word[$0] }
         }
+    }
+
+    /// Where the leftmost of `phrases` starts in ASCII `bytes`, in any case: what a pattern
+    /// made of their alternatives finds first.
+    static func firstPhrase(_ phrases: [Phrase], in bytes: [UInt8]) -> Int? {
+        phrases.compactMap { wordStarts(of: $0.bytes, in: bytes, bounded: $0.bounded).first }.min()
     }
 
     /// The id after `Option` at the start of a title (`**Option B:**` → `B`), as
@@ -350,5 +402,20 @@ struct ProsePhrase: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// A phrase one alternative of a prose pattern spells out: its lower-cased bytes, and whether
+/// the pattern puts `\b` on both sides of it.
+struct Phrase: Sendable, ExpressibleByStringLiteral {
+    let bytes: [UInt8]
+    let bounded: Bool
+
+    /// A phrase that must stand as whole words.
+    init(stringLiteral text: String) { self.init(text, bounded: true) }
+
+    init(_ text: String, bounded: Bool) {
+        bytes = text.utf8.map(ASCII.lower)
+        self.bounded = bounded
     }
 }
