@@ -67,7 +67,7 @@ struct ExecTests {
             run.stderr == """
                 preflight failed; nothing ran:
                   g.md:7: DEPLOY_HOST is not bound — Where to deploy; set it with --set DEPLOY_HOST=… or in a --vars file
-                  g.md:8: REGION is not bound; the guide's default is a placeholder (your-…) — Where to deploy; set it with --set REGION=… or in a --vars file
+                  g.md:8: REGION is not bound; the guide's default is a placeholder (<placeholder>) — Where to deploy; set it with --set REGION=… or in a --vars file
                 runbook: error: 2 problems to fix before this guide can run
 
                 """)
