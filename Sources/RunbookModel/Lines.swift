@@ -13,24 +13,35 @@ extension Substring {
     /// byte (and keeps "\r\n" whole), and was a tenth of reading time.
     public var lines: [Substring] { withUTF8Bytes { splitLines($0) } }
 
-    /// The lines of `bytes`, which are this text's UTF-8.
+    /// The lines of `bytes`, which are this text's UTF-8: newlines found with memchr, counted
+    /// first so the array is allocated once, each line's end index stepped from its start.
     private func splitLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
+        guard let first = bytes.baseAddress, !bytes.isEmpty else { return [self[...]] }
+        let end = first + bytes.count
+        func newline(after p: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+            memchr(p, 0x0A, end - p).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
+        }
+        var count = 1
+        var p = first
+        while let hit = newline(after: p) {
+            count += 1
+            p = hit + 1
+        }
         var out: [Substring] = []
-        let base = utf8.startIndex
-        func line(_ start: Int, _ end: Int) -> Substring {
-            let last = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
-            return self[utf8.index(base, offsetBy: start)..<utf8.index(base, offsetBy: last)]
+        out.reserveCapacity(count)
+        let view = utf8
+        func line(_ start: String.Index, _ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>) -> Substring {
+            let last = to > from && to[-1] == 0x0D ? to - 1 : to
+            return Substring(view[start..<view.index(start, offsetBy: last - from)])
         }
-        var start = 0
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A {
-                out.append(line(start, i))
-                start = i + 1
-            }
-            i += 1
+        var start = view.startIndex
+        p = first
+        while let hit = newline(after: p) {
+            out.append(line(start, p, hit))
+            start = view.index(start, offsetBy: hit - p + 1)
+            p = hit + 1
         }
-        out.append(line(start, bytes.count))
+        out.append(line(start, p, end))
         return out
     }
 }
