@@ -316,6 +316,9 @@ struct ShellScan {
             ("eval", .imports),
         ] as [(String, Keywords)]).map { (Array($0.0.utf8), $0.1) }
 
+    /// The bytes a keyword starts with: most words start with none of them.
+    private static let keywordFirstBytes = ByteSet(stringLiteral: String(decoding: keywordTable.map { $0.word[0] }, as: UTF8.self))
+
     /// Which patterns' keywords stand in `bytes` as whole words, case as written (what the
     /// patterns' `\bword\b` needs; a non-ASCII neighbour counts as a boundary and is left for
     /// the pattern to judge). One pass over the line's runs of word bytes.
@@ -330,7 +333,7 @@ struct ShellScan {
             let start = i
             while i < bytes.endIndex, ASCII.isWord(bytes[i]) { i += 1 }
             let length = i - start
-            guard length >= 3, length <= 9 else { continue }
+            guard length >= 3, length <= 9, keywordFirstBytes.contains(bytes[start]) else { continue }
             for entry in keywordTable where entry.word.count == length && entry.word[0] == bytes[start] {
                 if bytes[start..<i].elementsEqual(entry.word) { found.insert(entry.group) }
             }

@@ -21,21 +21,15 @@ extension Substring {
         func newline(after p: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
             memchr(p, 0x0A, end - p).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
         }
-        var count = 1
-        var p = first
-        while let hit = newline(after: p) {
-            count += 1
-            p = hit + 1
-        }
         var out: [Substring] = []
-        out.reserveCapacity(count)
+        out.reserveCapacity(bytes.occurrences(of: 0x0A) + 1)
         let view = utf8
         func line(_ start: String.Index, _ from: UnsafePointer<UInt8>, _ to: UnsafePointer<UInt8>) -> Substring {
             let last = to > from && to[-1] == 0x0D ? to - 1 : to
             return Substring(view[start..<view.index(start, offsetBy: last - from)])
         }
         var start = view.startIndex
-        p = first
+        var p = first
         while let hit = newline(after: p) {
             out.append(line(start, p, hit))
             start = view.index(start, offsetBy: hit - p + 1)
@@ -53,6 +47,11 @@ extension StringProtocol {
         if let fast = utf8.withContiguousStorageIfAvailable(body) { return fast }
         return Array(utf8).withUnsafeBufferPointer(body)
     }
+}
+
+extension StringProtocol {
+    /// How many lines `lines` splits the text into: one more than its newlines (memchr).
+    public var lineCount: Int { withUTF8Bytes { $0.occurrences(of: 0x0A) + 1 } }
 }
 
 extension String {
@@ -87,6 +86,18 @@ extension StringProtocol {
 }
 
 extension UnsafeBufferPointer<UInt8> {
+    /// How many times `byte` occurs (memchr from one to the next).
+    public func occurrences(of byte: UInt8) -> Int {
+        guard var p = baseAddress, count > 0 else { return 0 }
+        let end = p + count
+        var found = 0
+        while p < end, let hit = memchr(p, Int32(byte), end - p) {
+            found += 1
+            p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return found
+    }
+
     /// True when `byte` is among the bytes (memchr, not a generic element-by-element loop).
     @inlinable public func containsByte(_ byte: UInt8) -> Bool {
         guard let base = baseAddress, count > 0 else { return false }

@@ -17,6 +17,11 @@ struct TextTests {
         #expect("é\n日本\n".lines == ["é", "日本", ""])
         let slice = "x\ny\nz".dropFirst(2)
         #expect(slice.lines == ["y", "z"])
+        for text in ["a\n\nb", "a\n", "", "one\r\ntwo\r\n", "last\r", "é\n日本\n", "\n\n\n"] {
+            #expect(text.lineCount == text.lines.count, "\(text.debugDescription)")
+        }
+        #expect(slice.lineCount == 2)
+        #expect("\n\n\n".lineCount == 4)
     }
 
     @Test func needlesAreFoundInAnyCaseAndOnlyWhole() {
@@ -98,6 +103,26 @@ struct TextTests {
             found += mentions.count
         }
         #expect(found == 717)
+    }
+
+    /// Lead-in prose that makes a block a verification, by bytes, is what `verificationLeadIn` says.
+    @Test func verificationLeadInsByBytesAreWhatThePatternSays() {
+        let openers = ["", "Also ", "then, ", "NOW ,, ", "To ", "tox ", "and", "next,"]
+        let verbs = [
+            "verify", "Verification", "verifying", "verifies", "CHECK", "checks", "test", "tests", "Smoke test",
+            "smoke-testing", "a smoke-Test", "should", "", "é",
+        ]
+        let tails = [
+            "", " the service", ":", " it works.", " should be up:", " should. be:", " verification:", "verification:",
+            " it:\n", " should .:", " should :", " it:\r\n", ":\r", "\n", ": \n", " you should see:\n\n",
+        ]
+        var verifying = 0
+        for text in combinations([openers, verbs, tails]) {
+            let expected = Text.matches(Patterns.verificationLeadIn, text)
+            #expect(Patterns.leadInVerifies(text) == expected, "\(text.debugDescription)")
+            if expected { verifying += 1 }
+        }
+        #expect(verifying == 899)
     }
 
     /// "In the AWS console → EC2" and "you must configure" by bytes are what their patterns say.

@@ -685,7 +685,7 @@ private struct Reader {
         // that block; it is not a separate task.
         let leadInVerifies: Bool = {
             if case .paragraph(let t, _) = previous {
-                return Patterns.matches(Patterns.verificationLeadIn, t, ifAny: Patterns.verificationWords)
+                return Patterns.leadInVerifies(t)
             }
             return false
         }()

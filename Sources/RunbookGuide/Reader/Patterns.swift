@@ -199,6 +199,69 @@ enum Patterns {
         return wordStarts(of: Array("alternative".utf8), in: bytes).contains(i)
     }
 
+    /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
+    /// when the text is ASCII, the pattern otherwise.
+    static func leadInVerifies(_ text: String) -> Bool {
+        guard text.includesAny(verificationWords) else { return false }
+        guard let bytes = ASCII.bytes(of: text) else { return Text.matches(verificationLeadIn, text) }
+        return opensWithVerification(bytes) || endsVerificationHeading(bytes)
+            || !wordStarts(of: Array("smoke-test".utf8), in: bytes).isEmpty
+            || !wordStarts(of: Array("smoke test".utf8), in: bytes).isEmpty
+    }
+
+    private static let leadInOpeners = ["also", "then", "now", "finally", "and", "to", "next"].map { Array($0.utf8) }
+    private static let verificationVerbs = ["verification", "verify", "verifying", "check", "confirm", "validate", "test"]
+        .map { Array($0.utf8) }
+
+    /// `^((also|then|…)[, ]+)?(verification|verify|…|test)\b`: a verb opens the text, or one
+    /// opener and commas or spaces come before it.
+    private static func opensWithVerification(_ bytes: [UInt8]) -> Bool {
+        func verbAt(_ i: Int) -> Bool {
+            verificationVerbs.contains { verb in
+                let end = i + verb.count
+                return end <= bytes.count && (end == bytes.count || !ASCII.isWord(bytes[end]))
+                    && zip(bytes[i..<end], verb).allSatisfy { ASCII.lower($0) == $1 }
+            }
+        }
+        if verbAt(0) { return true }
+        for opener in leadInOpeners
+        where opener.count < bytes.count && zip(bytes, opener).allSatisfy({ ASCII.lower($0) == $1 }) {
+            var i = opener.count
+            while i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: " ") { i += 1 }
+            if i > opener.count, verbAt(i) { return true }
+        }
+        return false
+    }
+
+    /// `\bverification:$` and `\bshould [^.]*:$`: the text ends (before one final line break,
+    /// or at its very end) with a colon after `verification` or after `should ` with no `.`
+    /// between.
+    private static func endsVerificationHeading(_ bytes: [UInt8]) -> Bool {
+        var ends = [bytes.count]
+        if bytes.last == 0x0A {
+            ends.append(bytes.count >= 2 && bytes[bytes.count - 2] == 0x0D ? bytes.count - 2 : bytes.count - 1)
+        } else if bytes.last == 0x0D {
+            ends.append(bytes.count - 1)
+        }
+        let verification = Array("verification:".utf8)
+        let should = wordStarts(of: Array("should".utf8), in: bytes)
+        for end in ends where end > 0 && bytes[end - 1] == UInt8(ascii: ":") {
+            let start = end - verification.count
+            if start >= 0, start == 0 || !ASCII.isWord(bytes[start - 1]),
+                zip(bytes[start..<end], verification).allSatisfy({ ASCII.lower($0) == $1 })
+            {
+                return true
+            }
+            // The last `should ` before the colon has the fewest bytes to check for a `.`.
+            if let at = should.last(where: { $0 + 7 <= end - 1 && bytes[$0 + 6] == UInt8(ascii: " ") }),
+                !bytes[(at + 7)..<(end - 1)].contains(UInt8(ascii: "."))
+            {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Where `word` (lower case) stands in `bytes`, in any case: as a whole word (`\bword\b`)
     /// unless `bounded` is false.
     static func wordStarts(of word: [UInt8], in bytes: [UInt8], bounded: Bool = true) -> [Int] {

@@ -17,36 +17,49 @@ public struct ShellLine: Sendable, Hashable {
 public enum ShellText {
     /// Splits `code` into logical lines.
     public static func logicalLines(_ code: String) -> [ShellLine] {
-        let physical = code.lines.map(String.init)
+        let physical = code.lines
         var out: [ShellLine] = []
+        out.reserveCapacity(physical.count)
         var i = 0
         var heredocs: [(delimiter: String, stripTabs: Bool)] = []
         while i < physical.count {
             if let current = heredocs.first {
                 let line = physical[i]
-                let candidate = current.stripTabs ? String(line.drop { $0 == "\t" }) : line
-                out.append(ShellLine(text: line, offset: i, span: 1, isHeredocBody: true))
+                let candidate = current.stripTabs ? line.drop { $0 == "\t" } : line
+                out.append(ShellLine(text: String(line), offset: i, span: 1, isHeredocBody: true))
                 if candidate == current.delimiter { heredocs.removeFirst() }
                 i += 1
                 continue
             }
-            var text = physical[i]
             let start = i
-            while text.utf8.last == UInt8(ascii: "\\"), !text.hasSuffix("\\\\"), i + 1 < physical.count {
-                text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
-                i += 1
+            var text: String
+            if continues(physical[i]), i + 1 < physical.count {
+                text = String(physical[i])
+                while continues(text), i + 1 < physical.count {
+                    text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
+                    i += 1
+                }
+            } else {
+                text = String(physical[i])
             }
             out.append(ShellLine(text: text, offset: start, span: i - start + 1, isHeredocBody: false))
-            heredocs.append(contentsOf: heredocDelimiters(in: text))
+            if text.containsBytes("<<") { heredocs.append(contentsOf: heredocDelimiters(in: text)) }
             i += 1
         }
         return out
     }
 
+    /// True when a line ends with one backslash (not an escaped one): it goes on on the next.
+    private static func continues<Line: StringProtocol>(_ line: Line) -> Bool {
+        line.withUTF8Bytes { bytes in
+            bytes.last == UInt8(ascii: "\\") && (bytes.count < 2 || bytes[bytes.count - 2] != UInt8(ascii: "\\"))
+        }
+    }
+
     /// Delimiters of heredocs a line opens (`<<EOF`, `<<'EOF'`, `<<-"EOF"`), in order.
     static func heredocDelimiters(in text: String) -> [(delimiter: String, stripTabs: Bool)] {
-        guard text.includes("<<") else { return [] }
         guard
+            text.containsBytes("<<"),
             let regex = RegexCache.shared.regex(
                 #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#, options: [])
         else { return [] }

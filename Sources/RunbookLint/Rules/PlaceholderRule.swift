@@ -22,8 +22,7 @@ struct PlaceholderRule: LintRule {
         for step in linted.guide.steps where !step.code.isEmpty {
             // Most steps hold no placeholder at all: their lines are only marked as read.
             guard Placeholder.mayOccur(in: step.code) else {
-                let count = step.code.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-                for index in 0..<count { cover(step.codeLine + index) }
+                for index in 0..<step.code.lineCount { cover(step.codeLine + index) }
                 continue
             }
             let running = step.isExecutable && step.kind != .variables
