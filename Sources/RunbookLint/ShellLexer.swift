@@ -317,7 +317,8 @@ struct ShellScan {
         ] as [(String, Keywords)]).map { (Array($0.0.utf8), $0.1) }
 
     /// The bytes a keyword starts with: most words start with none of them.
-    private static let keywordFirstBytes = ByteSet(stringLiteral: String(decoding: keywordTable.map { $0.word[0] }, as: UTF8.self))
+    private static let keywordFirstBytes = ByteSet(
+        stringLiteral: String(decoding: keywordTable.map { $0.word[0] }, as: UTF8.self))
 
     /// Which patterns' keywords stand in `bytes` as whole words, case as written (what the
     /// patterns' `\bword\b` needs; a non-ASCII neighbour counts as a boundary and is left for
