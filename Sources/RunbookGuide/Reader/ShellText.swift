@@ -275,24 +275,29 @@ public enum ShellText {
     }
 
     /// The program a simple command runs, past `sudo`, `env`, `nohup`, `time`, `exec` and assignments.
-    public static func program(of command: [String]) -> (name: String, args: [String])? {
-        var rest = command[...]
+    public static func program(of command: ArraySlice<String>) -> (name: String, args: ArraySlice<String>)? {
+        var rest = command
         while let first = rest.first {
-            if isAssignment(first) || ["nohup", "time", "exec", "command", "builtin", "nice"].contains(first) {
+            if isAssignment(first) || commandWrappers.contains(first) {
                 rest = rest.dropFirst()
             } else if first == "sudo" || first == "env" || first == "doas" {
                 rest = rest.dropFirst()
                 while let option = rest.first, option.hasPrefix("-") {
                     rest = rest.dropFirst()
-                    if ["-u", "-g", "-C", "-h", "-p"].contains(option) { rest = rest.dropFirst() }
+                    if optionsWithValue.contains(option) { rest = rest.dropFirst() }
                 }
             } else {
                 break
             }
         }
         guard let name = rest.first else { return nil }
-        return (name, Array(rest.dropFirst()))
+        return (name, rest.dropFirst())
     }
+
+    /// Words that run the rest of the command as a program.
+    private static let commandWrappers = ["nohup", "time", "exec", "command", "builtin", "nice"]
+    /// `sudo`'s and `env`'s options that take the next word as their value.
+    private static let optionsWithValue = ["-u", "-g", "-C", "-h", "-p"]
 
     static let knownCommands: Set<String> = [
         "sudo", "cd", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "cat", "echo", "printf", "curl",
@@ -355,9 +360,12 @@ public enum ShellText {
 
     /// Adds the traits of one command line, already split into `words`, to `traits`.
     static func addTraits(of text: String, words: [String], to traits: inout CommandTraits) {
-        let trimmed = text.trimmedInline
-        let backgrounded = trimmed.hasSuffix("&") && !trimmed.hasSuffix("&&")
-        for command in commands(words: words) {
+        let backgrounded = endsInBackground(text)
+        // Each simple command as a slice of the words: nothing is copied.
+        var start = words.startIndex
+        for end in words.indices where isSeparator(words[end]) || end == words.endIndex - 1 {
+            let command = isSeparator(words[end]) ? words[start..<end] : words[start...]
+            start = end + 1
             guard let (name, args) = program(of: command) else { continue }
             if isFollow(name: name, args: args) { traits.follows = true }
             if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
@@ -367,18 +375,30 @@ public enum ShellText {
         }
     }
 
-    static func isFollow(name: String, args: [String]) -> Bool {
-        let follow = args.contains {
-            $0 == "-f" || $0 == "-F" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: false)
+    /// The line, past trailing blanks, ends with one `&` (not `&&`): it runs in the background.
+    static func endsInBackground(_ text: String) -> Bool {
+        text.withUTF8Bytes { bytes in
+            var end = bytes.count
+            while end > 0, ASCII.isBlank(bytes[end - 1]) { end -= 1 }
+            return end > 0 && bytes[end - 1] == UInt8(ascii: "&") && (end < 2 || bytes[end - 2] != UInt8(ascii: "&"))
+        }
+    }
+
+    static func isFollow(name: String, args: ArraySlice<String>) -> Bool {
+        func follow() -> Bool {
+            args.contains {
+                $0 == "-f" || $0 == "-F" || $0 == "--follow"
+                    || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: false)
+            }
         }
         switch name {
-        case "tail": return follow
+        case "tail": return follow()
         case "journalctl":
             return args.contains {
                 $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true)
             }
         case "docker", "podman", "kubectl", "docker-compose":
-            return args.contains("logs") && follow
+            return args.contains("logs") && follow()
         case "watch": return true
         default: return false
         }
@@ -401,15 +421,14 @@ public enum ShellText {
         return seen
     }
 
-    static func isInteractive(command: [String], name: String, args: [String]) -> Bool {
+    static func isInteractive(command: ArraySlice<String>, name: String, args: ArraySlice<String>) -> Bool {
         switch name {
         case "nano", "vim", "vi", "emacs", "less", "more", "top", "htop", "visudo", "mc":
             return true
         case "ssh":
             return SSHLine.parse(["ssh"] + args)?.isBare ?? false
         case "psql", "mysql", "sqlite3", "mongosh", "redis-cli":
-            let commandFlags: Set<String> = ["-c", "--command", "-e", "--execute", "-f", "--file"]
-            if args.contains(where: { commandFlags.contains($0) || $0.hasPrefix("--command=") }) { return false }
+            if args.contains(where: { sqlCommandFlags.contains($0) || $0.hasPrefix("--command=") }) { return false }
             if name == "sqlite3" || name == "redis-cli" { return args.count <= 1 }
             return true
         case "docker", "podman":
@@ -427,7 +446,10 @@ public enum ShellText {
         }
     }
 
-    static func isForegroundServer(name: String, args: [String]) -> Bool {
+    /// A database client's options that give it the commands to run (it does not wait).
+    private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file"]
+
+    static func isForegroundServer(name: String, args: ArraySlice<String>) -> Bool {
         switch name {
         case "uvicorn", "gunicorn", "hypercorn", "daphne":
             return !args.contains("--daemon") && !args.contains("-D")
