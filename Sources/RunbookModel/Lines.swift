@@ -51,7 +51,7 @@ extension StringProtocol {
 
 extension StringProtocol {
     /// How many lines `lines` splits the text into: one more than its newlines (memchr).
-    public var lineCount: Int { withUTF8Bytes { $0.occurrences(of: 0x0A) + 1 } }
+    @inlinable public var lineCount: Int { withUTF8Bytes { $0.occurrences(of: 0x0A) + 1 } }
 }
 
 extension String {
@@ -62,11 +62,11 @@ extension String {
 extension StringProtocol {
     /// True when `needle`'s bytes occur in the text's, case as written (memchr for the first
     /// byte, memcmp for the rest; Foundation's `contains` goes through CFStringFind on Linux).
-    public func containsBytes(_ needle: String) -> Bool { firstByteOffset(of: needle) != nil }
+    @inlinable public func containsBytes(_ needle: String) -> Bool { firstByteOffset(of: needle) != nil }
 
     /// The offset in the text's UTF-8 bytes where `needle`'s bytes first occur, case as
     /// written; nil when they do not (an empty needle is at 0).
-    public func firstByteOffset(of needle: String) -> Int? {
+    @inlinable public func firstByteOffset(of needle: String) -> Int? {
         var needle = needle
         return needle.withUTF8 { pin in
             guard let pinBase = pin.baseAddress, !pin.isEmpty else { return 0 }
@@ -87,7 +87,7 @@ extension StringProtocol {
 
 extension UnsafeBufferPointer<UInt8> {
     /// How many times `byte` occurs (memchr from one to the next).
-    public func occurrences(of byte: UInt8) -> Int {
+    @inlinable public func occurrences(of byte: UInt8) -> Int {
         guard var p = baseAddress, count > 0 else { return 0 }
         let end = p + count
         var found = 0

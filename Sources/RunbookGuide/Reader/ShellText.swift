@@ -269,7 +269,7 @@ public enum ShellText {
     }
 
     /// `[A-Za-z_][A-Za-z0-9_]*`, checked on bytes.
-    public static func isName<S: Collection>(_ bytes: S) -> Bool where S.Element == UInt8 {
+    @inlinable public static func isName<S: Collection>(_ bytes: S) -> Bool where S.Element == UInt8 {
         guard let first = bytes.first, first == 0x5F || ASCII.isLetter(first) else { return false }
         return bytes.allSatisfy(ASCII.isWord)
     }
