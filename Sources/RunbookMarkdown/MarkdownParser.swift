@@ -92,8 +92,16 @@ public enum MarkdownParser {
         case CMARK_NODE_IMAGE: kind = .image(destination: string(cmark_node_get_url(node)))
         default: kind = .other
         }
-        var children: [MarkdownNode] = []
+        // Counted first: one allocation for the children, not one per doubling.
+        var count = 0
         var child = cmark_node_first_child(node)
+        while let current = child, depth < maximumDepth {
+            count += 1
+            child = cmark_node_next(current)
+        }
+        var children: [MarkdownNode] = []
+        children.reserveCapacity(count)
+        child = cmark_node_first_child(node)
         while let current = child {
             if depth < maximumDepth {
                 children.append(convert(current, lines: lines, depth: depth + 1))

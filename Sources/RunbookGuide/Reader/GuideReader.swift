@@ -111,6 +111,8 @@ private struct Reader {
             Section(
                 index: 0, slug: "top", label: nil, title: name, heading: "", level: 0, line: 1,
                 parent: nil, flow: .main, role: nil))
+        // Room for a long guide's headings: the set is not rehashed as it grows.
+        usedSlugs.reserveCapacity(64)
         usedSlugs.insert("top")
         stack = [0]
         targets.append(TargetDecl(name: "local", uri: "local", hosts: ["localhost"], line: 0, source: "builtin"))
@@ -149,6 +151,7 @@ private struct Reader {
         // Numbers and ids.
         var perSection: [Int: Int] = [:]
         var ids: Set<String> = []
+        ids.reserveCapacity(steps.count)
         for i in steps.indices {
             steps[i].number = i + 1
             perSection[steps[i].section, default: 0] += 1
