@@ -47,9 +47,7 @@ extension StringProtocol {
         if let fast = utf8.withContiguousStorageIfAvailable(body) { return fast }
         return Array(utf8).withUnsafeBufferPointer(body)
     }
-}
 
-extension StringProtocol {
     /// How many lines `lines` splits the text into: one more than its newlines (memchr).
     @inlinable public var lineCount: Int { withUTF8Bytes { $0.occurrences(of: 0x0A) + 1 } }
 }

@@ -171,24 +171,28 @@ enum Patterns {
             return Text.matches(recommendedPattern, title)
                 || (startsWithOption && Text.matches(optionRecommendedPattern, title))
         }
-        let words = wordStarts(of: Array("recommended".utf8), in: bytes)
+        let words = wordStarts(of: recommendedWord, in: bytes)
         // `\(` with no `)` between it and the word, and a `)` after the word.
         let inParentheses = words.contains { start in
             let before = bytes[..<start].last { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") }
-            return before == UInt8(ascii: "(") && bytes[(start + 11)...].contains(UInt8(ascii: ")"))
+            return before == UInt8(ascii: "(") && bytes[(start + recommendedWord.count)...].contains(UInt8(ascii: ")"))
         }
         if inParentheses { return true }
         // After `Option B`, later on the first line (`.` stops at a line break).
         guard startsWithOption, let letter = optionLetterRange(bytes) else { return false }
         let lineEnd = bytes[letter.upperBound...].firstIndex { $0 >= 0x0A && $0 <= 0x0D } ?? bytes.count
-        return words.contains { $0 >= letter.upperBound && $0 + 11 <= lineEnd }
+        return words.contains { $0 >= letter.upperBound && $0 + recommendedWord.count <= lineEnd }
     }
+
+    private static let recommendedWord = Array("recommended".utf8)
+    private static let alternateWord = Array("alternate".utf8)
+    private static let alternativeWord = Array("alternative".utf8)
 
     /// `alternatePattern` matches `title` (any case): by bytes when it is ASCII.
     static func markedAlternate(_ title: String) -> Bool {
         guard let bytes = ASCII.bytes(of: title) else { return Text.matches(alternatePattern, title) }
         // `(alternate` or `(alternative` as a word, and a `)` after it.
-        for start in wordStarts(of: Array("alternate".utf8), in: bytes) + wordStarts(of: Array("alternative".utf8), in: bytes)
+        for start in wordStarts(of: alternateWord, in: bytes) + wordStarts(of: alternativeWord, in: bytes)
         where start > 0 && bytes[start - 1] == UInt8(ascii: "(") && bytes[start...].contains(UInt8(ascii: ")")) {
             return true
         }
@@ -196,7 +200,7 @@ enum Patterns {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
         while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
-        return wordStarts(of: Array("alternative".utf8), in: bytes).contains(i)
+        return wordStarts(of: alternativeWord, in: bytes).contains(i)
     }
 
     /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
@@ -205,9 +209,10 @@ enum Patterns {
         guard text.includesAny(verificationWords) else { return false }
         guard let bytes = ASCII.bytes(of: text) else { return Text.matches(verificationLeadIn, text) }
         return opensWithVerification(bytes) || endsVerificationHeading(bytes)
-            || !wordStarts(of: Array("smoke-test".utf8), in: bytes).isEmpty
-            || !wordStarts(of: Array("smoke test".utf8), in: bytes).isEmpty
+            || firstPhrase(smokeTestPhrases, in: bytes) != nil
     }
+
+    private static let smokeTestPhrases: [Phrase] = ["smoke-test", "smoke test"]
 
     private static let leadInOpeners = ["also", "then", "now", "finally", "and", "to", "next"].map { Array($0.utf8) }
     private static let verificationVerbs = ["verification", "verify", "verifying", "check", "confirm", "validate", "test"]
@@ -218,14 +223,11 @@ enum Patterns {
     private static func opensWithVerification(_ bytes: [UInt8]) -> Bool {
         func verbAt(_ i: Int) -> Bool {
             verificationVerbs.contains { verb in
-                let end = i + verb.count
-                return end <= bytes.count && (end == bytes.count || !ASCII.isWord(bytes[end]))
-                    && zip(bytes[i..<end], verb).allSatisfy { ASCII.lower($0) == $1 }
+                spells(verb, at: i, in: bytes) && (i + verb.count == bytes.count || !ASCII.isWord(bytes[i + verb.count]))
             }
         }
         if verbAt(0) { return true }
-        for opener in leadInOpeners
-        where opener.count < bytes.count && zip(bytes, opener).allSatisfy({ ASCII.lower($0) == $1 }) {
+        for opener in leadInOpeners where spells(opener, at: 0, in: bytes) {
             var i = opener.count
             while i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: " ") { i += 1 }
             if i > opener.count, verbAt(i) { return true }
@@ -243,13 +245,10 @@ enum Patterns {
         } else if bytes.last == 0x0D {
             ends.append(bytes.count - 1)
         }
-        let verification = Array("verification:".utf8)
-        let should = wordStarts(of: Array("should".utf8), in: bytes)
+        let should = wordStarts(of: shouldWord, in: bytes)
         for end in ends where end > 0 && bytes[end - 1] == UInt8(ascii: ":") {
-            let start = end - verification.count
-            if start >= 0, start == 0 || !ASCII.isWord(bytes[start - 1]),
-                zip(bytes[start..<end], verification).allSatisfy({ ASCII.lower($0) == $1 })
-            {
+            let start = end - verificationColon.count
+            if spells(verificationColon, at: start, in: bytes), start == 0 || !ASCII.isWord(bytes[start - 1]) {
                 return true
             }
             // The last `should ` before the colon has the fewest bytes to check for a `.`.
@@ -262,6 +261,15 @@ enum Patterns {
         return false
     }
 
+    private static let verificationColon = Array("verification:".utf8)
+    private static let shouldWord = Array("should".utf8)
+
+    /// True when `word` (lower case) is spelled at `start` in `bytes`, in any case.
+    static func spells(_ word: [UInt8], at start: Int, in bytes: [UInt8]) -> Bool {
+        guard start >= 0, start + word.count <= bytes.count else { return false }
+        return word.indices.allSatisfy { ASCII.lower(bytes[start + $0]) == word[$0] }
+    }
+
     /// Where `word` (lower case) stands in `bytes`, in any case: as a whole word (`\bword\b`)
     /// unless `bounded` is false.
     static func wordStarts(of word: [UInt8], in bytes: [UInt8], bounded: Bool = true) -> [Int] {
@@ -269,7 +277,7 @@ enum Patterns {
         return (0...(bytes.count - word.count)).filter { start in
             (!bounded || start == 0 || !ASCII.isWord(bytes[start - 1]))
                 && (!bounded || start + word.count == bytes.count || !ASCII.isWord(bytes[start + word.count]))
-                && word.indices.allSatisfy { ASCII.lower(bytes[start + $0]) == word[$0] }
+                && spells(word, at: start, in: bytes)
         }
     }
 
@@ -288,14 +296,15 @@ enum Patterns {
         return optionLetterRange(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
+    private static let optionWord = Array("option".utf8)
+
     /// Where `optionLetterPattern`'s id is in an ASCII title.
     static func optionLetterRange(_ bytes: [UInt8]) -> Range<Int>? {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
         while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
-        let word = Array("option".utf8)
-        guard bytes.count - i >= word.count, zip(bytes[i...], word).allSatisfy({ ASCII.lower($0) == $1 }) else { return nil }
-        i += word.count
+        guard spells(optionWord, at: i, in: bytes) else { return nil }
+        i += optionWord.count
         let spaces = i
         while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
         guard i > spaces else { return nil }

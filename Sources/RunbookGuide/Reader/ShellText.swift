@@ -32,25 +32,20 @@ public enum ShellText {
                 continue
             }
             let start = i
-            var text: String
-            if continues(physical[i]), i + 1 < physical.count {
-                text = String(physical[i])
-                while continues(text), i + 1 < physical.count {
-                    text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
-                    i += 1
-                }
-            } else {
-                text = String(physical[i])
+            var text = String(physical[i])
+            while continues(text), i + 1 < physical.count {
+                text = String(text.dropLast()) + " " + physical[i + 1].trimmedInline
+                i += 1
             }
             out.append(ShellLine(text: text, offset: start, span: i - start + 1, isHeredocBody: false))
-            if text.containsBytes("<<") { heredocs.append(contentsOf: heredocDelimiters(in: text)) }
+            heredocs.append(contentsOf: heredocDelimiters(in: text))
             i += 1
         }
         return out
     }
 
     /// True when a line ends with one backslash (not an escaped one): it goes on on the next.
-    private static func continues<Line: StringProtocol>(_ line: Line) -> Bool {
+    private static func continues(_ line: String) -> Bool {
         line.withUTF8Bytes { bytes in
             bytes.last == UInt8(ascii: "\\") && (bytes.count < 2 || bytes[bytes.count - 2] != UInt8(ascii: "\\"))
         }
@@ -180,17 +175,19 @@ public enum ShellText {
     /// The simple commands of a line already split into `words`.
     public static func commands(words: [String]) -> [[String]] {
         var out: [[String]] = []
-        var current: [String] = []
-        for word in words {
-            if isSeparator(word) {
-                if !current.isEmpty { out.append(current) }
-                current = []
-            } else {
-                current.append(word)
-            }
-        }
-        if !current.isEmpty { out.append(current) }
+        forEachCommand(in: words) { out.append(Array($0)) }
         return out
+    }
+
+    /// Calls `body` with each simple command of `words` as a slice of it, empty ones skipped:
+    /// `commands` without an array per command (or one of the slices).
+    static func forEachCommand(in words: [String], _ body: (ArraySlice<String>) -> Void) {
+        var start = words.startIndex
+        for (index, word) in words.enumerated() where isSeparator(word) {
+            if index > start { body(words[start..<index]) }
+            start = index + 1
+        }
+        if start < words.endIndex { body(words[start...]) }
     }
 
     /// `;`, `;;`, `&&`, `||`, `|`, `&`, `(`, `)`: the words `words` makes of control operators.
@@ -361,12 +358,8 @@ public enum ShellText {
     /// Adds the traits of one command line, already split into `words`, to `traits`.
     static func addTraits(of text: String, words: [String], to traits: inout CommandTraits) {
         let backgrounded = endsInBackground(text)
-        // Each simple command as a slice of the words: nothing is copied.
-        var start = words.startIndex
-        for end in words.indices where isSeparator(words[end]) || end == words.endIndex - 1 {
-            let command = isSeparator(words[end]) ? words[start..<end] : words[start...]
-            start = end + 1
-            guard let (name, args) = program(of: command) else { continue }
+        forEachCommand(in: words) { command in
+            guard let (name, args) = program(of: command) else { return }
             if isFollow(name: name, args: args) { traits.follows = true }
             if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
             if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
