@@ -8,12 +8,15 @@ import Foundation
 /// How a host's key compares with known_hosts.
 enum HostKeyCheck: Equatable {
     case match, mismatch, notFound
+    /// An `@revoked` line (1-based) names this key for this host.
+    case revoked(line: Int)
 }
 
 /// known_hosts as OpenSSH keeps it: plain and hashed (`|1|salt|hash`) names, `[host]:port`
-/// for other ports. Lines libssh2 cannot read (`@cert-authority`, `@revoked`, key types it
-/// does not know) are left alone rather than stopping the whole file, and the file is only
-/// ever appended to, so nothing in it is lost.
+/// for other ports, and `@revoked` lines, which refuse their key for their hosts whatever
+/// else the file says. Lines libssh2 cannot use (`@cert-authority`: it has no host
+/// certificates; key types it does not know) are left alone rather than stopping the whole
+/// file, and the file is only ever appended to, so nothing in it is lost.
 enum KnownHosts {
     /// Compares the key the server presented with the file.
     static func check(
@@ -23,13 +26,17 @@ enum KnownHosts {
             throw SSHError.handshake(endpoint.description, "cannot initialise the known-hosts list")
         }
         defer { libssh2_knownhost_free(hosts) }
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            for line in text.split(whereSeparator: \.isNewline) {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("@") { continue }
-                _ = trimmed.withCString {
-                    libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
-                }
+        let presented = Data(bytes: key, count: length)
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if trimmed.hasPrefix("@") {
+                if revokes(trimmed, key: presented, type: type, for: endpoint, session: session) { return .revoked(line: index + 1) }
+                continue
+            }
+            _ = trimmed.withCString {
+                libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
             }
         }
         let mask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
@@ -41,6 +48,59 @@ enum KnownHosts {
         case Int32(LIBSSH2_KNOWNHOST_CHECK_NOTFOUND): return .notFound
         default: throw SSHError.handshake(endpoint.description, "cannot check the host key against \(path)")
         }
+    }
+
+    /// True when `line` is `@revoked hosts keytype base64 [comment]`, its key is `key` and its
+    /// hosts include the endpoint, as OpenSSH matches them: hashed names, or comma-separated
+    /// patterns with `*` and `?` where a matching `!pattern` excludes the host.
+    static func revokes(_ line: String, key: Data, type: Int32, for endpoint: SSHEndpoint, session: OpaquePointer) -> Bool {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard !key.isEmpty, fields.count >= 4, fields[0] == "@revoked", Data(base64Encoded: String(fields[3])) == key else {
+            return false
+        }
+        let names = String(fields[1])
+        guard names.hasPrefix("|") else { return matches(endpoint.knownHostsName, patterns: names) }
+        // A hashed name: libssh2 knows the hash; ask it about this one line.
+        guard let one = libssh2_knownhost_init(session) else { return false }
+        defer { libssh2_knownhost_free(one) }
+        let entry = fields[1...3].joined(separator: " ")
+        let read = entry.withCString {
+            libssh2_knownhost_readline(one, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
+        }
+        guard read == 0 else { return false }
+        var found: UnsafeMutablePointer<libssh2_knownhost>?
+        let mask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
+        return key.withUnsafeBytes { bytes in
+            libssh2_knownhost_checkp(
+                one, endpoint.host, Int32(endpoint.port), bytes.baseAddress!.assumingMemoryBound(to: CChar.self), key.count,
+                mask, &found) == Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH)
+        }
+    }
+
+    /// OpenSSH's host pattern lists: `name` (`[host]:port` off port 22) matches when one
+    /// pattern matches and no `!pattern` does; `*` is any run of characters, `?` one.
+    /// Case does not count.
+    static func matches(_ name: String, patterns: String) -> Bool {
+        let name = Array(name.lowercased().utf8)
+        var positive = false
+        for pattern in patterns.lowercased().split(separator: ",") {
+            let negated = pattern.hasPrefix("!")
+            guard wildcard(Array(pattern.utf8.dropFirst(negated ? 1 : 0))[...], name[...]) else { continue }
+            if negated { return false }
+            positive = true
+        }
+        return positive
+    }
+
+    /// `*` and `?` only: `[` is a literal, as in `[host]:port`.
+    static func wildcard(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+        guard let first = pattern.first else { return name.isEmpty }
+        if first == UInt8(ascii: "*") {
+            let rest = pattern.dropFirst()
+            return name.indices.contains { wildcard(rest, name[$0...]) } || wildcard(rest, name[name.endIndex...])
+        }
+        guard let next = name.first, first == UInt8(ascii: "?") || first == next else { return false }
+        return wildcard(pattern.dropFirst(), name.dropFirst())
     }
 
     /// Appends `name keytype base64` to the file (creating it and its directory privately),

@@ -130,6 +130,9 @@ public final class SSHConnection: @unchecked Sendable {
             {
             case .match:
                 break
+            case .revoked(let line):
+                throw SSHError.revokedHostKey(
+                    host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile, line: line)
             case .mismatch:
                 throw SSHError.changedHostKey(
                     host: endpoint.knownHostsName, fingerprint: fingerprint, file: options.knownHostsFile)

@@ -81,6 +81,8 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownHostKey(host: String, fingerprint: String, file: String)
     /// The host presented a different key than known_hosts records: never accepted.
     case changedHostKey(host: String, fingerprint: String, file: String)
+    /// known_hosts marks the key the host presented `@revoked` (`file:line`): never accepted.
+    case revokedHostKey(host: String, fingerprint: String, file: String, line: Int)
     /// No identity was accepted.
     case authentication(String, String)
     /// A channel or command failed.
@@ -100,6 +102,9 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
         case .changedHostKey(let host, let fingerprint, let file):
             "REMOTE HOST IDENTIFICATION HAS CHANGED for \(host): it now offers \(fingerprint), which does not match \(file). "
                 + "Someone could be eavesdropping, or the host was rebuilt; if you know why, remove the old entry (ssh-keygen -R) and try again"
+        case .revokedHostKey(let host, let fingerprint, let file, let line):
+            "\(host) offers the key \(fingerprint), which \(file):\(line) marks @revoked; refused. "
+                + "The host must be given a new key before anything connects to it"
         case .authentication(let host, let why): "\(host): permission denied: \(why)"
         case .channel(let host, let why): "\(host): \(why)"
         case .lost(let host, let why): "connection to \(host) lost: \(why)"

@@ -131,6 +131,66 @@ import Testing
         #expect(try connection.execute("echo ok").output == "ok\n")
     }
 
+    /// The server's key as known_hosts writes it: `ssh-ed25519 AAAA…`.
+    var serverKey: String { server.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ") }
+
+    /// Connects with `file` as known_hosts; the `@revoked` line it was refused for, or nil
+    /// when it connected.
+    func revokedLine(knownHosts file: String, acceptingNew: Bool = false) throws -> Int? {
+        var settings = options(knownHosts: file)
+        settings.acceptNewHostKeys = acceptingNew
+        do {
+            let connection = try SSHConnection(endpoint: try endpoint(), options: settings)
+            #expect(try connection.execute("echo ok").output == "ok\n")
+            return nil
+        } catch let error as SSHError {
+            guard case .revokedHostKey(let host, let fingerprint, let named, let line) = error else { throw error }
+            #expect(host == "[127.0.0.1]:\(server.port)")
+            #expect(fingerprint == (try sshKeygenFingerprint()))
+            #expect(named == file)
+            #expect(error.description.hasPrefix("[127.0.0.1]:\(server.port) offers the key \(fingerprint), which \(file):\(line) marks @revoked; refused."))
+            return line
+        }
+    }
+
+    @Test func aRevokedHostKeyIsRefusedWhateverElseTheFileSays() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        let trusted = try String(contentsOfFile: server.knownHosts, encoding: .utf8)
+        let text = trusted + "# rotated after the incident\n@revoked * \(serverKey) old key\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try revokedLine(knownHosts: file) == 3)
+        // Not trusted anew either, and the file stays as it was.
+        try Data("@revoked [127.0.0.1]:\(server.port) \(serverKey)\n".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try revokedLine(knownHosts: file, acceptingNew: true) == 1)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "@revoked [127.0.0.1]:\(server.port) \(serverKey)\n")
+    }
+
+    @Test func aHashedRevokedNameMatchesLikeAHashedEntry() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        try FileManager.default.copyItem(atPath: server.knownHosts, toPath: file)
+        try run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", file])
+        let hashed = try String(contentsOfFile: file, encoding: .utf8)
+        let name = try #require(hashed.split(separator: " ").first)
+        #expect(name.hasPrefix("|1|"))
+        try Data((hashed + "@revoked \(name) \(serverKey)\n").utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try revokedLine(knownHosts: file) == 2)
+    }
+
+    @Test func aRevokedLineForOtherHostsOrAnotherKeyDoesNotApply() throws {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        let other = home.appendingPathComponent("other")
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
+        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+            separator: " ")
+        let text = try String(contentsOfFile: server.knownHosts, encoding: .utf8)
+            + "@revoked db.example.org,[127.0.0.1]:1 \(serverKey)\n"
+            + "@revoked *,![127.0.0.1]:\(server.port) \(serverKey)\n"
+            + "@revoked * \(otherKey)\n"
+            + "@cert-authority *.example.org \(otherKey)\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try revokedLine(knownHosts: file) == nil)
+    }
+
     @Test func aKeyTheServerDoesNotAcceptIsRefusedNamingWhatWasTried() throws {
         let wrong = home.appendingPathComponent("wrong").path
         try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrong])
@@ -246,5 +306,24 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// known_hosts host patterns, without a server.
+@Suite struct KnownHostsPatternTests {
+    @Test(arguments: [
+        ("[127.0.0.1]:2222", "*", true),
+        ("[127.0.0.1]:2222", "[127.0.0.1]:2222", true),
+        ("[127.0.0.1]:2222", "127.0.0.1", false),
+        ("[127.0.0.1]:2222", "[127.0.0.?]:22*", true),
+        ("web1.example.org", "db.example.org,web?.EXAMPLE.org", true),
+        ("web1.example.org", "*.example.org,!web1.example.org", false),
+        ("web1.example.org", "!db.example.org", false),
+        ("web12.example.org", "web?.example.org", false),
+        ("web1.example.org", "*example*", true),
+        ("web1.example.org", "", false),
+    ])
+    func hostPatternsMatchAsOpenSSHDoes(name: String, patterns: String, matches: Bool) {
+        #expect(KnownHosts.matches(name, patterns: patterns) == matches)
     }
 }
