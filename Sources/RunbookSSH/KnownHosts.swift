@@ -32,7 +32,9 @@ enum KnownHosts {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if trimmed.hasPrefix("@") {
-                if revokes(trimmed, key: presented, type: type, for: endpoint, session: session) { return .revoked(line: index + 1) }
+                if revokes(trimmed, key: presented, type: type, for: endpoint, session: session) {
+                    return .revoked(line: index + 1)
+                }
                 continue
             }
             _ = trimmed.withCString {
