@@ -67,7 +67,7 @@ struct ExecTests {
             run.stderr == """
                 preflight failed; nothing ran:
                   g.md:7: DEPLOY_HOST is not bound — Where to deploy; set it with --set DEPLOY_HOST=… or in a --vars file
-                  g.md:8: REGION is not bound; the guide's default is a placeholder (<placeholder>) — Where to deploy; set it with --set REGION=… or in a --vars file
+                  g.md:8: REGION is not bound; the guide's default is a placeholder (<your-region>) — Where to deploy; set it with --set REGION=… or in a --vars file
                 runbook: error: 2 problems to fix before this guide can run
 
                 """)
@@ -75,6 +75,15 @@ struct ExecTests {
         let placeholder = try runbook(["exec", "g.md", "--set", "DEPLOY_HOST=yourdomain.com", "--set", "REGION=eu"], in: dir)
         #expect(placeholder.status == 2)
         #expect(placeholder.stderr.contains("g.md:7: DEPLOY_HOST is bound to a placeholder (yourdomain.com)"))
+        // Of a secret, only the kind: the value itself is never shown.
+        let declared =
+            "## Variables\n\n```bash\nexport API_TOKEN=\"\"\n```\n\n## Deploy\n\n```bash\ntest -n \"$API_TOKEN\"\n```\n"
+        try Data(declared.utf8)
+            .write(to: dir.appendingPathComponent("s.md"))
+        let secret = try runbook(["exec", "s.md", "--set", "API_TOKEN=your_token_s3cr3t"], in: dir)
+        #expect(secret.status == 2)
+        #expect(secret.stderr.contains("s.md:4: API_TOKEN is bound to a placeholder (your-…)"))
+        #expect(!secret.stderr.contains("s3cr3t"))
         let ok = try runbook(["exec", "g.md", "--set", "DEPLOY_HOST=db1.internal", "--set", "REGION=eu"], in: dir)
         #expect(ok.status == 0)
         #expect(ok.stdout.contains("   │ db1.internal eu\n"))

@@ -41,7 +41,8 @@ public struct BoundValue: Sendable, Hashable {
     public var variable: Variable?
     /// Masked everywhere.
     public var secret: Bool
-    /// The placeholder found in the value, if any.
+    /// The placeholder found in the value, if any: as written (`<aws-region>`), or for a
+    /// secret only its kind (`<placeholder>`), since a secret's value is never shown.
     public var placeholder: String?
 
     /// Required and unbound, or bound to a placeholder: preflight refuses it.
@@ -123,12 +124,12 @@ public struct Binding: Sendable {
                 values.append(
                     BoundValue(
                         name: variable.name, value: value, source: source, variable: variable, secret: secret,
-                        placeholder: Placeholder.find(in: value)))
+                        placeholder: Self.placeholder(in: value, secret: secret)))
             } else if let value = input.environment[variable.name] {
                 values.append(
                     BoundValue(
                         name: variable.name, value: value, source: .environment, variable: variable, secret: secret,
-                        placeholder: Placeholder.find(in: value)))
+                        placeholder: Self.placeholder(in: value, secret: secret)))
             } else if variable.derived {
                 values.append(
                     BoundValue(
@@ -142,7 +143,7 @@ public struct Binding: Sendable {
                 values.append(
                     BoundValue(
                         name: variable.name, value: nil, source: .unbound, variable: variable, secret: secret,
-                        placeholder: variable.defaultValue.flatMap { Placeholder.find(in: $0) }))
+                        placeholder: variable.defaultValue.flatMap { Self.placeholder(in: $0, secret: secret) }))
             }
         }
         for (name, (value, source)) in explicit.sorted(by: { $0.key < $1.key }) where !values.contains(where: { $0.name == name })
@@ -168,6 +169,12 @@ public struct Binding: Sendable {
             if !changed { break }
         }
         return Binding(values: values)
+    }
+
+    /// The placeholder in `value` as `BoundValue.placeholder` shows it.
+    static func placeholder(in value: String, secret: Bool) -> String? {
+        guard let found = Placeholder.first(in: value) else { return nil }
+        return secret ? found.name : found.text
     }
 
     /// `text` with bound `${NAME}`/`$NAME` shown in place (secrets as `****`); unbound names stay.

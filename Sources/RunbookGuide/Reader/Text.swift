@@ -258,11 +258,17 @@ public enum Placeholder {
 
     /// What kind of placeholder `text` contains, or nil.
     public static func find(in text: String) -> String? {
-        // The kinds `occurrences` finds, in the patterns' order (`you@example.com` before
-        // an example.com host), so both ask the same questions of the text.
-        let found = Set(occurrences(in: text).map(\.name))
+        first(in: text)?.name
+    }
+
+    /// The placeholder `text` contains, as written, and its kind; of several, the one whose
+    /// kind is listed first (`you@example.com` before an example.com host).
+    public static func first(in text: String) -> (name: String, text: String)? {
+        // The kinds `occurrences` finds, so both ask the same questions of the text.
+        let found = occurrences(in: text)
         guard !found.isEmpty else { return nil }
-        return (patterns.map(\.name) + ["..."]).first { found.contains($0) }
+        let order = patterns.map(\.name) + ["..."]
+        return found.min { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }.map { ($0.name, $0.text) }
     }
 
     /// Words one of which a line needs before the patterns are tried.
