@@ -2,12 +2,23 @@
 # `runbook lint` over a large generated corpus against the cmark CLI on the same files.
 # SPEC §11: lint at most 2x cmark. Release binary; best of 3. shellcheck is measured apart
 # (`--shellcheck off` for the budget figure): it is another program, run once per guide.
+#
+#   Benchmarks/lint.sh [COUNT]   COUNT generated guides (2000)
+#   Benchmarks/lint.sh DIR       the *.md files under DIR instead (your own guides)
 set -euo pipefail
+given=${1:-2000}
+if [ -d "$given" ]; then given=$(cd "$given" && pwd); fi
 cd "$(dirname "$0")/.."
-count=${1:-2000}
 runbook=.build/release/runbook
 source Benchmarks/timing.sh
-make_corpus "$count"
+if [ -d "$given" ]; then
+  mapfile -t files < <(find "$given" -name '*.md' -type f | sort)
+  [ "${#files[@]}" -gt 0 ] || { echo "no *.md files under $given" >&2; exit 2; }
+  what="${#files[@]} guides under $given"
+else
+  make_corpus "$given"
+  what="${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
+fi
 
 cmark_ms=$(best_ms 3 cmark "${files[@]}")
 lint_ms=$(best_ms 3 "$runbook" lint --shellcheck off "${files[@]}")
@@ -15,7 +26,7 @@ some=("${files[@]:0:100}")
 cmark_some=$(best_ms 3 cmark "${some[@]}")
 shellcheck_some=$(best_ms 3 "$runbook" lint "${some[@]}")
 nocheck_some=$(best_ms 3 "$runbook" lint --shellcheck off "${some[@]}")
-echo "corpus: ${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
+echo "corpus: $what"
 printf '%-52s %10s %9s\n' "what" "ms" "vs cmark"
 printf '%-52s %10s %9s\n' "cmark CLI (one process, all files)" "$cmark_ms" "1.00x"
 awk -v c="$cmark_ms" -v l="$lint_ms" -v cs="$cmark_some" -v s="$shellcheck_some" -v n="$nocheck_some" 'BEGIN {
