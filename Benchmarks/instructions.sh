@@ -2,14 +2,17 @@
 # Work, not wall time: instructions executed by `runbook lint` and by the cmark CLI on the same
 # generated guides, counted exactly by valgrind (callgrind). Wall time on a shared machine moves
 # by 20-40 % between runs; this count does not, so it compares two builds of lint fairly.
-# Usage: Benchmarks/instructions.sh [COUNT]   (default 100 guides; needs valgrind)
+# Usage: Benchmarks/instructions.sh [COUNT|DIR]   (default 100 generated guides; DIR: the *.md
+# files under it; needs valgrind)
 set -euo pipefail
+given=${1:-100}
+if [ -d "$given" ]; then given=$(cd "$given" && pwd); fi
 cd "$(dirname "$0")/.."
-count=${1:-100}
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 source Benchmarks/timing.sh
-make_corpus "$count"
-work="$corpus"
+corpus_or_dir "$given"
+work=$(mktemp -d)
+trap 'rm -rf "$work" "${corpus:-}"' EXIT
 # valgrind cannot read the static binary's debug information; the symbols are enough.
 strip --strip-debug -o "$work/runbook" .build/release/runbook
 
@@ -20,7 +23,7 @@ instructions() {
 
 cmark_n=$(instructions cmark "${files[@]}")
 lint_n=$(instructions "$work/runbook" lint --shellcheck off "${files[@]}")
-echo "corpus: ${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
+echo "corpus: $what"
 printf '%-40s %16s %9s\n' "what" "instructions" "vs cmark"
 awk -v c="$cmark_n" -v l="$lint_n" 'BEGIN {
   printf "%-40s %16d %8.2fx\n", "cmark CLI (one process, all files)", c, 1

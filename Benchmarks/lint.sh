@@ -11,14 +11,7 @@ if [ -d "$given" ]; then given=$(cd "$given" && pwd); fi
 cd "$(dirname "$0")/.."
 runbook=.build/release/runbook
 source Benchmarks/timing.sh
-if [ -d "$given" ]; then
-  mapfile -t files < <(find "$given" -name '*.md' -type f | sort)
-  [ "${#files[@]}" -gt 0 ] || { echo "no *.md files under $given" >&2; exit 2; }
-  what="${#files[@]} guides under $given"
-else
-  make_corpus "$given"
-  what="${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
-fi
+corpus_or_dir "$given"
 
 cmark_ms=$(best_ms 3 cmark "${files[@]}")
 lint_ms=$(best_ms 3 "$runbook" lint --shellcheck off "${files[@]}")

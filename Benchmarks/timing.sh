@@ -2,6 +2,7 @@
 # Sourced by the benchmark scripts (from the package root).
 #
 #   best_ms RUNS COMMAND…   the best wall-clock time of RUNS runs of COMMAND, in milliseconds
+#   corpus_or_dir COUNT|DIR see below
 #   make_corpus COUNT       COUNT guides generated from runbooks/ and Tests/Fixtures/ into a
 #                           temporary directory removed on exit: sets $corpus and $files
 #
@@ -18,6 +19,20 @@ best_ms() {
     if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
   done
   echo "$best"
+}
+
+# corpus_or_dir COUNT|DIR  the *.md files under DIR, or COUNT generated guides: sets $files
+#                         and $what (a line naming the corpus)
+# shellcheck disable=SC2034  # $files and $what are read by the script that sources this file
+corpus_or_dir() {
+  if [ -d "$1" ]; then
+    mapfile -t files < <(find "$1" -name '*.md' -type f | sort)
+    [ "${#files[@]}" -gt 0 ] || { echo "no *.md files under $1" >&2; exit 2; }
+    what="${#files[@]} guides under $1"
+  else
+    make_corpus "$1"
+    what="${#files[@]} guides generated from runbooks/ and Tests/Fixtures/"
+  fi
 }
 
 make_corpus() {
