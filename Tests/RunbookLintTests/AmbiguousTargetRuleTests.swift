@@ -14,4 +14,35 @@ struct AmbiguousTargetRuleTests {
     @Test func localStepsAmongLocalStepsAreFine() throws {
         #expect(try lint(guide("uptime", "df -h", "free -m"), rule: "ambiguous-target").isEmpty)
     }
+
+    @Test func aLocalDefaultStepWorkingInACloudUsersHomeWarns() throws {
+        let findings = try lint(
+            guide("echo start", "cd /srv\ncp -a \"/home/ec2-user/app\" /home/ec2-user/app-prod"), rule: "ambiguous-target")
+        #expect(spots(findings) == ["13:8 warning"])
+        #expect(
+            findings.map(\.message) == [
+                "step step-2/1 runs on local by default, but it works in /home/ec2-user, a cloud server's home directory"
+            ])
+        #expect(findings.map(\.fix) == ["say where it runs (\"On server:\") or annotate it with on=server"])
+    }
+
+    @Test func theFixNamesTheGuidesRemoteTarget() throws {
+        let text =
+            "# G\n\n## One\n\nOn the EC2 instance:\n\n\(fence)bash\nuptime\n\(fence)\n\n## Two\n\n\(fence)bash\necho two\n\(fence)\n\n"
+            + "## Three\n\n\(fence)bash\nls /home/ubuntu\n\(fence)\n\n## Four\n\n\(fence)bash\necho four\n\(fence)\n"
+        let findings = try lint(text, rule: "ambiguous-target")
+        #expect(spots(findings) == ["20:4 warning"])
+        #expect(findings.map(\.fix) == ["say where it runs (\"On ec2:\") or annotate it with on=ec2"])
+    }
+
+    @Test func copiesToTheServerSshLinesOtherHomesAndStatedMachinesAreFine() throws {
+        let text =
+            guide(
+                "scp build.tgz ec2-user@203.0.113.7:/home/ec2-user/",
+                "rsync -a dist/ ubuntu@203.0.113.7:/home/ubuntu/app/",
+                "ssh ubuntu@203.0.113.7 'ls /home/ubuntu'",
+                "ls /home/alice /home/ubuntu-backup /mnt/home/ubuntu")
+            + "\n## Laptop\n\nOn your laptop:\n\n\(fence)bash\nls /home/ubuntu\n\(fence)\n"
+        #expect(try lint(text, rule: "ambiguous-target").isEmpty)
+    }
 }

@@ -1,27 +1,74 @@
 import Foundation
+import RunbookGuide
 import RunbookModel
 
-/// `ambiguous-target`: a running block whose machine nothing states, between blocks that run
-/// on another machine: the reader probably means that machine too.
+/// `ambiguous-target`: a running block whose machine nothing states, so it runs on `local` by
+/// default, while the text says otherwise: the blocks around it run on another machine (the
+/// reader probably means that machine too), or its commands work in the home directory of
+/// a cloud image's login user (`/home/ec2-user`), which is on that server, not the laptop.
 struct AmbiguousTargetRule: LintRule {
     var id: String { "ambiguous-target" }
-    var summary: String { "a block whose machine is not stated and differs from its neighbours" }
+    var summary: String { "a block whose machine is not stated and differs from its neighbours or its paths" }
+
+    /// The users cloud images log in as: `ec2-user` (Amazon Linux), `ubuntu`, `azureuser`
+    /// (Azure), `opc` (Oracle), `centos`.
+    static let cloudUsers = ["ec2-user", "ubuntu", "azureuser", "opc", "centos"]
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         let steps = linted.runningSteps
+        let remote = linted.guide.targets.first { $0.name != "local" }?.name ?? "server"
         var findings: [Diagnostic] = []
         for (i, step) in steps.enumerated() where step.target.reason == "default" {
             let before = i > 0 ? steps[i - 1].target.name : nil
             let after = i + 1 < steps.count ? steps[i + 1].target.name : nil
-            guard let neighbour = before ?? after, neighbour != step.target.name, before == nil || after == nil || before == after
-            else { continue }
-            findings.append(
-                Diagnostic(
-                    rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
-                    message:
-                        "step \(step.id) runs on \(step.target.name) by default, but the steps around it run on \(neighbour)",
-                    fix: "say where it runs (\"On \(neighbour):\") or annotate it with on=\(neighbour)"))
+            if let neighbour = before ?? after, neighbour != step.target.name, before == nil || after == nil || before == after {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
+                        message:
+                            "step \(step.id) runs on \(step.target.name) by default, but the steps around it run on \(neighbour)",
+                        fix: "say where it runs (\"On \(neighbour):\") or annotate it with on=\(neighbour)"))
+            } else if step.target.name == "local", let home = Self.serverHome(in: step.code) {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .warning,
+                        location: linted.location(of: step, codeLine: home.line, column: home.column),
+                        message:
+                            "step \(step.id) runs on local by default, but it works in \(home.path), "
+                            + "a cloud server's home directory",
+                        fix: "say where it runs (\"On \(remote):\") or annotate it with on=\(remote)"))
+            }
         }
         return findings
+    }
+
+    /// The first `/home/USER` of a cloud image's user in `code` (its 0-based line, 1-based
+    /// column and the path), leaving out the remote side of a copy (`host:/home/ubuntu/app`)
+    /// and `ssh` command lines, which run here and name the server's paths.
+    static func serverHome(in code: String) -> (line: Int, column: Int, path: String)? {
+        guard code.containsBytes("/home/") else { return nil }
+        for (index, line) in code.lines.enumerated() where line.containsBytes("/home/") {
+            if line.trimmedInline.hasPrefix("ssh ") { continue }
+            let bytes = Array(line.utf8)
+            var from = 0
+            while let at = firstHome(in: bytes, from: from) {
+                from = at + 1
+                if at > 0, !" \t\"'=(".utf8.contains(bytes[at - 1]) { continue }
+                let nameStart = at + "/home/".utf8.count
+                var nameEnd = nameStart
+                while nameEnd < bytes.count, ASCII.isWord(bytes[nameEnd]) || bytes[nameEnd] == UInt8(ascii: "-") { nameEnd += 1 }
+                let user = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
+                guard cloudUsers.contains(user) else { continue }
+                let column = String(decoding: bytes[..<at], as: UTF8.self).count + 1
+                return (index, column, "/home/" + user)
+            }
+        }
+        return nil
+    }
+
+    private static func firstHome(in bytes: [UInt8], from: Int) -> Int? {
+        let needle = Array("/home/".utf8)
+        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
+        return (from...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }
