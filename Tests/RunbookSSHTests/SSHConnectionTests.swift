@@ -98,10 +98,7 @@ import Testing
 
     @Test func aChangedHostKeyIsAlwaysRefused() throws {
         let file = home.appendingPathComponent(".ssh/known_hosts").path
-        let other = home.appendingPathComponent("other")
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
-        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
-            separator: " ")
+        let otherKey = try anotherKey()
         try Data("[127.0.0.1]:\(server.port) \(otherKey)\n".utf8).write(to: URL(fileURLWithPath: file))
         var accepting = options(knownHosts: file)
         accepting.acceptNewHostKeys = true
@@ -121,10 +118,7 @@ import Testing
     }
 
     @Test func hashedKnownHostsEntriesMatch() throws {
-        let file = home.appendingPathComponent(".ssh/known_hosts").path
-        try FileManager.default.copyItem(atPath: server.knownHosts, toPath: file)
-        try run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", file])
-        let hashed = try String(contentsOfFile: file, encoding: .utf8)
+        let (file, hashed) = try hashedKnownHosts()
         #expect(hashed.hasPrefix("|1|"))
         #expect(!hashed.contains("127.0.0.1"))
         let connection = try SSHConnection(endpoint: try endpoint(), options: options(knownHosts: file))
@@ -168,10 +162,7 @@ import Testing
     }
 
     @Test func aHashedRevokedNameMatchesLikeAHashedEntry() throws {
-        let file = home.appendingPathComponent(".ssh/known_hosts").path
-        try FileManager.default.copyItem(atPath: server.knownHosts, toPath: file)
-        try run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", file])
-        let hashed = try String(contentsOfFile: file, encoding: .utf8)
+        let (file, hashed) = try hashedKnownHosts()
         let name = try #require(hashed.split(separator: " ").first)
         #expect(name.hasPrefix("|1|"))
         try Data((hashed + "@revoked \(name) \(serverKey)\n").utf8).write(to: URL(fileURLWithPath: file))
@@ -180,10 +171,7 @@ import Testing
 
     @Test func aRevokedLineForOtherHostsOrAnotherKeyDoesNotApply() throws {
         let file = home.appendingPathComponent(".ssh/known_hosts").path
-        let other = home.appendingPathComponent("other")
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
-        let otherKey = try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
-            separator: " ")
+        let otherKey = try anotherKey()
         let text =
             try String(contentsOfFile: server.knownHosts, encoding: .utf8)
             + "@revoked db.example.org,[127.0.0.1]:1 \(serverKey)\n"
@@ -288,6 +276,23 @@ import Testing
             }
             #expect(error.description.contains("Connection refused"))
         }
+    }
+
+    /// A new ed25519 public key, as known_hosts writes it: `ssh-ed25519 AAAA…`.
+    func anotherKey() throws -> String {
+        let other = home.appendingPathComponent("other-\(UUID().uuidString)")
+        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other.path])
+        return try String(contentsOfFile: other.path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+            separator: " ")
+    }
+
+    /// The server's known_hosts line hashed by `ssh-keygen -H` into the home's known_hosts:
+    /// its path and text.
+    func hashedKnownHosts() throws -> (file: String, text: String) {
+        let file = home.appendingPathComponent(".ssh/known_hosts").path
+        try FileManager.default.copyItem(atPath: server.knownHosts, toPath: file)
+        try run("/usr/bin/ssh-keygen", ["-q", "-H", "-f", file])
+        return (file, try String(contentsOfFile: file, encoding: .utf8))
     }
 
     func sshKeygenFingerprint() throws -> String {
