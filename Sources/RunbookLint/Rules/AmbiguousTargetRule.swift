@@ -51,7 +51,9 @@ struct AmbiguousTargetRule: LintRule {
             if line.trimmedInline.hasPrefix("ssh ") { continue }
             let bytes = Array(line.utf8)
             var from = 0
-            while let at = firstHome(in: bytes, from: from) {
+            // Each `/home/` in turn; `from` always follows an ASCII byte, so the rest is whole text.
+            while let found = Substring(line.utf8.dropFirst(from)).firstByteOffset(of: "/home/") {
+                let at = from + found
                 from = at + 1
                 if at > 0, !" \t\"'=(".utf8.contains(bytes[at - 1]) { continue }
                 let nameStart = at + "/home/".utf8.count
@@ -64,11 +66,5 @@ struct AmbiguousTargetRule: LintRule {
             }
         }
         return nil
-    }
-
-    private static func firstHome(in bytes: [UInt8], from: Int) -> Int? {
-        let needle = Array("/home/".utf8)
-        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
-        return (from...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }
