@@ -28,7 +28,8 @@ enum KnownHosts {
         defer { libssh2_knownhost_free(hosts) }
         let presented = Data(bytes: key, count: length)
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `isNewline`: "\r\n" is one Character, which a split on "\n" would not break.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if trimmed.hasPrefix("@") {
@@ -37,13 +38,11 @@ enum KnownHosts {
                 }
                 continue
             }
-            _ = trimmed.withCString {
-                libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
-            }
+            read(trimmed, into: hosts)
         }
-        let mask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
         var entry: UnsafeMutablePointer<libssh2_knownhost>?
-        let result = libssh2_knownhost_checkp(hosts, endpoint.host, Int32(endpoint.port), key, length, mask, &entry)
+        let result = libssh2_knownhost_checkp(
+            hosts, endpoint.host, Int32(endpoint.port), key, length, checkMask(type), &entry)
         switch result {
         case Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH): return .match
         case Int32(LIBSSH2_KNOWNHOST_CHECK_MISMATCH): return .mismatch
@@ -65,18 +64,25 @@ enum KnownHosts {
         // A hashed name: libssh2 knows the hash; ask it about this one line.
         guard let one = libssh2_knownhost_init(session) else { return false }
         defer { libssh2_knownhost_free(one) }
-        let entry = fields[1...3].joined(separator: " ")
-        let read = entry.withCString {
-            libssh2_knownhost_readline(one, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH))
-        }
-        guard read == 0 else { return false }
+        guard read(fields[1...3].joined(separator: " "), into: one) == 0 else { return false }
         var found: UnsafeMutablePointer<libssh2_knownhost>?
-        let mask = Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
         return key.withUnsafeBytes { bytes in
             libssh2_knownhost_checkp(
                 one, endpoint.host, Int32(endpoint.port), bytes.baseAddress!.assumingMemoryBound(to: CChar.self), key.count,
-                mask, &found) == Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH)
+                checkMask(type), &found) == Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH)
         }
+    }
+
+    /// Adds one OpenSSH known_hosts line to a libssh2 list: 0 when libssh2 could read it.
+    @discardableResult
+    private static func read(_ line: String, into hosts: OpaquePointer) -> Int32 {
+        line.withCString { libssh2_knownhost_readline(hosts, $0, strlen($0), Int32(LIBSSH2_KNOWNHOST_FILE_OPENSSH)) }
+    }
+
+    /// What `libssh2_knownhost_checkp` is told of the presented key: a plain host name, the
+    /// key's raw bytes, and its type.
+    private static func checkMask(_ type: Int32) -> Int32 {
+        Int32(LIBSSH2_KNOWNHOST_TYPE_PLAIN) | Int32(LIBSSH2_KNOWNHOST_KEYENC_RAW) | knownHostKeyBits(type)
     }
 
     /// OpenSSH's host pattern lists: `name` (`[host]:port` off port 22) matches when one

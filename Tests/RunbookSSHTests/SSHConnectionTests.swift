@@ -155,6 +155,9 @@ import Testing
         let text = trusted + "# rotated after the incident\n@revoked * \(serverKey) old key\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         #expect(try revokedLine(knownHosts: file) == 3)
+        // The same with Windows line ends: each "\r\n" ends one line.
+        try Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try revokedLine(knownHosts: file) == 3)
         // Not trusted anew either, and the file stays as it was.
         try Data("@revoked [127.0.0.1]:\(server.port) \(serverKey)\n".utf8).write(to: URL(fileURLWithPath: file))
         #expect(try revokedLine(knownHosts: file, acceptingNew: true) == 1)
