@@ -86,14 +86,10 @@ struct DefinitionBytes {
     init(_ line: [UInt8]) { b = line }
 
     private func at(_ i: Int) -> UInt8 { i < b.count ? b[i] : 0 }
-    private func isWord(_ i: Int) -> Bool { i >= 0 && i < b.count && ASCII.isWord(b[i]) }
+    private func isWord(_ i: Int) -> Bool { ASCII.isWord(b, at: i) }
     /// `\b` before position `i`.
     private func boundary(_ i: Int) -> Bool { isWord(i - 1) != isWord(i) }
-    private func spaces(from i: Int) -> Int {
-        var j = i
-        while j < b.count, ASCII.isSpace(b[j]) { j += 1 }
-        return j
-    }
+    private func spaces(from i: Int) -> Int { ASCII.skipSpaces(b, from: i) }
     private func nonSpaces(from i: Int) -> Int {
         var j = i
         while j < b.count, !ASCII.isSpace(b[j]) { j += 1 }

@@ -350,8 +350,7 @@ struct ShellScan {
         // Unicode spaces are `\s` to the pattern: such a line is the pattern's to judge.
         if bytes.contains(where: { $0 >= 0x80 }) { return true }
         func assignmentAt(_ start: Int) -> Bool {
-            var i = start
-            while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+            var i = ASCII.skipSpaces(bytes, from: start)
             guard i < bytes.count, ASCII.isLetter(bytes[i]) || bytes[i] == UInt8(ascii: "_") else { return false }
             while i < bytes.count, ASCII.isWord(bytes[i]) { i += 1 }
             if i < bytes.count, bytes[i] == UInt8(ascii: "[") {
@@ -365,7 +364,7 @@ struct ShellScan {
         for (k, byte) in bytes.enumerated() {
             if Self.commandSeparators.contains(byte), assignmentAt(k + 1) { return true }
             // `\bthen`, `\bdo`, `\belse`: the keyword's start at a word boundary.
-            guard k == 0 || !ASCII.isWord(bytes[k - 1]) else { continue }
+            guard !ASCII.isWord(bytes, at: k - 1) else { continue }
             for keyword in Self.blockKeywords where bytes[k...].starts(with: keyword) {
                 if assignmentAt(k + keyword.count) { return true }
             }

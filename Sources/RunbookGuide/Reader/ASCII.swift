@@ -23,6 +23,21 @@ public enum ASCII {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
+    /// Where the run of `\s` bytes (`isSpace`) from `i` on ends: `i` when there is none.
+    @inlinable public static func skipSpaces<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from i: Int) -> Int
+    where Bytes.Index == Int {
+        var j = i
+        while j < bytes.endIndex, isSpace(bytes[j]) { j += 1 }
+        return j
+    }
+
+    /// A word byte (`isWord`) at `i`; false before and after the bytes, which is what `\b`
+    /// sees at either end.
+    @inlinable public static func isWord<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at i: Int) -> Bool
+    where Bytes.Index == Int {
+        i >= bytes.startIndex && i < bytes.endIndex && isWord(bytes[i])
+    }
+
     /// The text's bytes when it is all ASCII (the byte paths' domain), else nil.
     public static func bytes(of text: String) -> [UInt8]? {
         let bytes = Array(text.utf8)

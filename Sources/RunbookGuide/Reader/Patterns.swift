@@ -126,16 +126,11 @@ enum Patterns {
         }
         guard bytes.count >= 2, ["In", "At", "On", "in", "at", "on"].contains(String(decoding: bytes[0..<2], as: UTF8.self))
         else { return false }
-        func spaces(_ i: Int) -> Int {
-            var j = i
-            while j < bytes.count, ASCII.isSpace(bytes[j]) { j += 1 }
-            return j
-        }
-        let next = spaces(2)
+        let next = ASCII.skipSpaces(bytes, from: 2)
         guard next > 2, next < bytes.count else { return false }
         var capital = bytes[next] >= UInt8(ascii: "A") && bytes[next] <= UInt8(ascii: "Z")
         for article in ["the", "your"] where !capital && bytes[next...].starts(with: article.utf8) {
-            let after = spaces(next + article.utf8.count)
+            let after = ASCII.skipSpaces(bytes, from: next + article.utf8.count)
             capital =
                 after > next + article.utf8.count && after < bytes.count
                 && bytes[after] >= UInt8(ascii: "A") && bytes[after] <= UInt8(ascii: "Z")
@@ -199,8 +194,7 @@ enum Patterns {
         // `alternative` opening the title, past `*` and spaces.
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
-        return wordStarts(of: alternativeWord, in: bytes).contains(i)
+        return wordStarts(of: alternativeWord, in: bytes).contains(ASCII.skipSpaces(bytes, from: i))
     }
 
     /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
@@ -223,7 +217,7 @@ enum Patterns {
     private static func opensWithVerification(_ bytes: [UInt8]) -> Bool {
         func verbAt(_ i: Int) -> Bool {
             verificationVerbs.contains { verb in
-                spells(verb, at: i, in: bytes) && (i + verb.count == bytes.count || !ASCII.isWord(bytes[i + verb.count]))
+                spells(verb, at: i, in: bytes) && !ASCII.isWord(bytes, at: i + verb.count)
             }
         }
         if verbAt(0) { return true }
@@ -248,7 +242,7 @@ enum Patterns {
         let should = wordStarts(of: shouldWord, in: bytes)
         for end in ends where end > 0 && bytes[end - 1] == UInt8(ascii: ":") {
             let start = end - verificationColon.count
-            if spells(verificationColon, at: start, in: bytes), start == 0 || !ASCII.isWord(bytes[start - 1]) {
+            if spells(verificationColon, at: start, in: bytes), !ASCII.isWord(bytes, at: start - 1) {
                 return true
             }
             // The last `should ` before the colon has the fewest bytes to check for a `.`.
@@ -275,8 +269,7 @@ enum Patterns {
     static func wordStarts(of word: [UInt8], in bytes: [UInt8], bounded: Bool = true) -> [Int] {
         guard bytes.count >= word.count else { return [] }
         return (0...(bytes.count - word.count)).filter { start in
-            (!bounded || start == 0 || !ASCII.isWord(bytes[start - 1]))
-                && (!bounded || start + word.count == bytes.count || !ASCII.isWord(bytes[start + word.count]))
+            (!bounded || !ASCII.isWord(bytes, at: start - 1) && !ASCII.isWord(bytes, at: start + word.count))
                 && spells(word, at: start, in: bytes)
         }
     }
@@ -302,16 +295,16 @@ enum Patterns {
     static func optionLetterRange(_ bytes: [UInt8]) -> Range<Int>? {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        i = ASCII.skipSpaces(bytes, from: i)
         guard spells(optionWord, at: i, in: bytes) else { return nil }
         i += optionWord.count
         let spaces = i
-        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        i = ASCII.skipSpaces(bytes, from: i)
         guard i > spaces else { return nil }
         let start = i
         while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) { i += 1 }
         // One to three letters or digits, then a word boundary.
-        guard i > start, i - start <= 3, i == bytes.count || !ASCII.isWord(bytes[i]) else { return nil }
+        guard i > start, i - start <= 3, !ASCII.isWord(bytes, at: i) else { return nil }
         return start..<i
     }
 
@@ -322,8 +315,7 @@ enum Patterns {
         guard bytes.count >= 4, bytes[0] == UInt8(ascii: "["), bytes[2] == UInt8(ascii: "]") else { return nil }
         let mark = bytes[1]
         guard mark == UInt8(ascii: " ") || mark == UInt8(ascii: "x") || mark == UInt8(ascii: "X") else { return nil }
-        var i = 3
-        while i < bytes.count, ASCII.isSpace(bytes[i]) { i += 1 }
+        let i = ASCII.skipSpaces(bytes, from: 3)
         if i < bytes.count, bytes[i] >= 0x80 {
             guard let m = Text.firstMatch(taskItemPattern, in: text, options: [.dotMatchesLineSeparators]) else { return nil }
             return (m[1] != " ", m[2])
@@ -436,8 +428,7 @@ struct ProsePhrase: Sendable {
 
     /// The end of the blanks at `i`, or nil when there are none.
     private static func spaces(in bytes: [UInt8], at i: Int) -> Int? {
-        var j = i
-        while j < bytes.count, ASCII.isSpace(bytes[j]) { j += 1 }
+        let j = ASCII.skipSpaces(bytes, from: i)
         return j > i ? j : nil
     }
 
@@ -449,14 +440,14 @@ struct ProsePhrase: Sendable {
                 if index > 0 { j = j.flatMap { Self.spaces(in: bytes, at: $0) } }
                 j = j.flatMap { Self.word(part, in: bytes, at: $0) }
             }
-            if let end = j, end == bytes.count || !ASCII.isWord(bytes[end]) { return end }
+            if let end = j, !ASCII.isWord(bytes, at: end) { return end }
         }
         return nil
     }
 
     /// The leftmost match: its whole range and the noun's.
     func match(in bytes: [UInt8]) -> (range: Range<Int>, noun: Range<Int>)? {
-        for start in bytes.indices where start == 0 || !ASCII.isWord(bytes[start - 1]) {
+        for start in bytes.indices where !ASCII.isWord(bytes, at: start - 1) {
             for preposition in prepositions {
                 guard let afterWord = Self.word(preposition, in: bytes, at: start),
                     let afterSpace = Self.spaces(in: bytes, at: afterWord)

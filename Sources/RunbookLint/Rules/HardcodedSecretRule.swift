@@ -67,21 +67,16 @@ struct HardcodedSecretRule: LintRule {
         var line = line
         let found: (name: String, value: String)?? = line.withUTF8 { b in
             guard !b.contains(where: { $0 >= 0x80 }) else { return .none }
-            func isWord(_ i: Int) -> Bool { i >= 0 && i < b.count && ASCII.isWord(b[i]) }
-            func spaces(_ i: Int) -> Int {
-                var j = i
-                while j < b.count, ASCII.isSpace(b[j]) { j += 1 }
-                return j
-            }
             // The leftmost `\bNAME`, after which come `\s*[=:]\s*`, a quote or not, and 12 or
             // more bytes that are none of `"'$` + "`" + ` or a space.
-            for start in b.indices where (ASCII.isLetter(b[start]) || b[start] == UInt8(ascii: "_")) && !isWord(start - 1) {
+            for start in b.indices
+            where (ASCII.isLetter(b[start]) || b[start] == UInt8(ascii: "_")) && !ASCII.isWord(b, at: start - 1) {
                 var i = start
-                while isWord(i) { i += 1 }
+                while ASCII.isWord(b, at: i) { i += 1 }
                 let nameEnd = i
-                i = spaces(i)
+                i = ASCII.skipSpaces(b, from: i)
                 guard i < b.count, b[i] == UInt8(ascii: "=") || b[i] == UInt8(ascii: ":") else { continue }
-                i = spaces(i + 1)
+                i = ASCII.skipSpaces(b, from: i + 1)
                 if i < b.count, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") { i += 1 }
                 let valueStart = i
                 while i < b.count, !ASCII.isSpace(b[i]), !Self.notInValue.contains(b[i]) { i += 1 }
