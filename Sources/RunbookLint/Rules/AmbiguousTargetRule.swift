@@ -14,6 +14,9 @@ struct AmbiguousTargetRule: LintRule {
     /// (Azure), `opc` (Oracle), `centos`.
     static let cloudUsers = ["ec2-user", "ubuntu", "azureuser", "opc", "centos"]
 
+    /// What may stand right before a path that is a command's own (`host:/home/…` is not).
+    private static let beforeAPath: ByteSet = " \t\"'=("
+
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         let steps = linted.runningSteps
         let remote = linted.guide.targets.first { $0.name != "local" }?.name ?? "server"
@@ -55,7 +58,7 @@ struct AmbiguousTargetRule: LintRule {
             while let found = Substring(line.utf8.dropFirst(from)).firstByteOffset(of: "/home/") {
                 let at = from + found
                 from = at + 1
-                if at > 0, !" \t\"'=(".utf8.contains(bytes[at - 1]) { continue }
+                if at > 0, !Self.beforeAPath.contains(bytes[at - 1]) { continue }
                 let nameStart = at + "/home/".utf8.count
                 var nameEnd = nameStart
                 while nameEnd < bytes.count, ASCII.isWord(bytes[nameEnd]) || bytes[nameEnd] == UInt8(ascii: "-") { nameEnd += 1 }
