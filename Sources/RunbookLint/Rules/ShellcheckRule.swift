@@ -1,4 +1,5 @@
 import Foundation
+import RunbookGuide
 import RunbookModel
 
 /// `shellcheck`: shellcheck's findings on the blocks that run, mapped back to the guide's lines
@@ -34,6 +35,20 @@ struct ShellcheckRule: LintRule {
         var comments: [Comment]
     }
 
+    /// A code line as shellcheck should read it. An `<angle-placeholder>` is a syntax error to
+    /// the shell (a redirection with no file), and shellcheck stops at the first one, so the
+    /// rest of the block would go unchecked and its parse errors would land beside the
+    /// placeholder finding. Its brackets become `_`: the same width, so columns still map.
+    static func shellReadable(_ line: Substring) -> String {
+        guard line.utf8.contains(UInt8(ascii: "<")) else { return String(line) }
+        var characters = Array(line)
+        for hit in Placeholder.occurrences(in: String(line)) where hit.name == "<placeholder>" {
+            characters[hit.column - 1] = "_"
+            characters[hit.column + hit.text.count - 2] = "_"
+        }
+        return String(characters)
+    }
+
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         guard let executable = Self.executable else { return [] }
         let steps = linted.runningSteps.filter {
@@ -46,7 +61,7 @@ struct ShellcheckRule: LintRule {
         var line = 2
         for step in steps {
             for (index, text) in step.code.lines.enumerated() {
-                script += text + "\n"
+                script += Self.shellReadable(text) + "\n"
                 origin[line] = (step, index)
                 line += 1
             }
