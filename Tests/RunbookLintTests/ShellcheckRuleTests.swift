@@ -18,10 +18,14 @@ struct ShellcheckRuleTests {
     /// none of its parse errors land on the lines around it and the rest of the block is checked.
     @Test func anAnglePlaceholderIsNotAShellSyntaxError() throws {
         let text = guide(
-            "docker compose exec -T db \\\n  pg_dump -U <postgres_user> <postgres_db> \\\n  | gzip > /backups/db.sql.gz\nfor f in $(ls *.log); do echo \"$f\"; done")
+            "docker compose exec -T db \\\n  pg_dump -U <postgres_user> <postgres_db> \\\n  | gzip > /backups/db.sql.gz\nfor f in $(ls *.log); do echo \"$f\"; done"
+        )
         let findings = try lint(text, rule: "shellcheck")
         #expect(findings.map(\.message).filter { $0.hasPrefix("SC1") } == [])
-        #expect(findings.map { "\($0.location.line):\($0.location.column) \($0.message.prefix(6))" } == ["9:10 SC2045", "9:15 SC2035"])
+        #expect(
+            findings.map { "\($0.location.line):\($0.location.column) \($0.message.prefix(6))" } == [
+                "9:10 SC2045", "9:15 SC2035",
+            ])
         #expect(try lint(text, rule: "placeholder").count == 2)
     }
 
