@@ -275,6 +275,7 @@ struct RemoteExecTests {
         #expect(try String(contentsOfFile: "\(work)/ran.log", encoding: .utf8) == "prepare ran\n")
     }
 
+    /// "On the web servers:" names the target `web`; the inventory's `[web]` group binds it.
     @Test func anInventoryGroupRunsEachStepOnEveryHostAndKeepsPerHostResults() throws {
         let second = try LoopbackSSHD()
         let work = "/tmp/rb-fleet-\(UUID().uuidString)"
@@ -283,7 +284,7 @@ struct RemoteExecTests {
 
             ## Stamp the web servers
 
-            On each server:
+            On the web servers:
 
             \(fence)bash
             mkdir -p \(work)-$RB_HOST && echo "stamped $RB_HOST"
@@ -291,7 +292,7 @@ struct RemoteExecTests {
 
             ## Mark the host
 
-            On each server:
+            On each web server, check its name:
 
             \(fence)bash
             test "$RB_HOST" != two
@@ -307,11 +308,11 @@ struct RemoteExecTests {
             try host.restart()
         }
         let inventory = """
-            [server]
+            [web]
             one ansible_host=127.0.0.1 ansible_port=\(server.port) ansible_user=\(LoopbackSSHD.user)
             two ansible_host=127.0.0.1 ansible_port=\(second.port) ansible_user=\(LoopbackSSHD.user) ansible_ssh_private_key_file=\(second.identity)
 
-            [server:vars]
+            [web:vars]
             ansible_ssh_private_key_file=\(server.identity)
             """
         let known =
@@ -323,7 +324,7 @@ struct RemoteExecTests {
         #expect(run.status == 1, "\(run.stderr)")
         #expect(
             run.stderr.contains(
-                "connected to server: one (\(LoopbackSSHD.user)@127.0.0.1:\(server.port)), two (\(LoopbackSSHD.user)@127.0.0.1:\(second.port))"
+                "connected to web: one (\(LoopbackSSHD.user)@127.0.0.1:\(server.port)), two (\(LoopbackSSHD.user)@127.0.0.1:\(second.port))"
             ))
         #expect(FileManager.default.fileExists(atPath: "\(work)-one") && FileManager.default.fileExists(atPath: "\(work)-two"))
         let log = try logs(dir)[0].split(separator: "\n").sorted()

@@ -39,6 +39,48 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// A lead-in that starts by naming a machine by its job and ends with a colon names a
+    /// target of that name; singular and plural name the same one.
+    @Test(arguments: [
+        ("On the web server:", "web"), ("On the web servers:", "web"), ("On each database server, create the role:", "database"),
+        ("On all worker nodes:", "worker"), ("From the build machine (CI):", "build"), ("On every app host:", "app"),
+        ("On your db-1 instance:", "db-1"), ("On the GPU boxes:", "gpu"),
+        // A job-less word before the noun: the noun's own target, as "On the server:".
+        ("On the production server:", "server"), ("On the new server:", "server"), ("On the remote hosts:", "server"),
+        ("On the Ubuntu VM:", "vm"), ("On the EC2 instances:", "ec2"),
+        // Running prose, or a size or number rather than a job: no machine is named.
+        ("Installs fail on a small instance, so:", "local"), ("On many servers, this is slow.", "local"),
+        ("On the web server the file lives in /etc/nginx.", "local"), ("On tiny instances:", "local"),
+    ])
+    func proseNamesAMachineByItsJob(prose: String, target: String) {
+        let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(guide.steps[0].target.name == target)
+    }
+
+    @Test func machinesNamedByTheirJobAreTargetsOfTheirOwn() {
+        let guide = read(
+            """
+            # G
+            ## Deploy
+            On the web servers:
+            \(fence)bash
+            sudo nginx -t
+            \(fence)
+            On the database server:
+            \(fence)bash
+            sudo systemctl restart postgresql
+            \(fence)
+            ## On the web server
+            \(fence)bash
+            sudo systemctl reload nginx
+            \(fence)
+            """)
+        #expect(shape(guide) == ["deploy/1:command:web", "deploy/2:command:database", "on-the-web-server/1:command:web"])
+        #expect(guide.targets.map(\.name) == ["local", "web", "database"])
+        #expect(guide.targets.map(\.source) == ["builtin", "prose", "prose"])
+        #expect(guide.targets[1].uri == nil)
+    }
+
     @Test func headingNamesTheTargetOfItsBlocks() {
         let guide = read("# G\n## 3.3 Clone repo on EC2\n\(fence)bash\ngit clone x\n\(fence)\n")
         #expect(guide.steps[0].target.name == "ec2")

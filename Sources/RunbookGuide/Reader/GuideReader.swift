@@ -88,7 +88,7 @@ private struct Reader {
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// What each heading says about where its blocks run, read once per heading.
-    var headingPlaces: [Int: ProsePlace] = [:]
+    var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
     var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
 
@@ -817,32 +817,42 @@ private struct Reader {
         // The lead-in first, then the headings from the innermost out; the first that names a
         // place decides.
         for level in (leadIn == nil ? 1 : 0)...stack.count {
-            let place: ProsePlace
+            let place: (prose: ProsePlace, machine: MachineByJob?)
             let reason: String
             if level == 0, let leadIn {
-                place = ProsePlace(leadIn)
+                place = (ProsePlace(leadIn), MachineByJob(leadIn, wholeText: false))
                 reason = "prose"
             } else {
                 let index = stack[stack.count - level]
                 guard index != 0 else { continue }
-                if headingPlaces[index] == nil { headingPlaces[index] = ProsePlace(sections[index].title) }
+                if headingPlaces[index] == nil {
+                    let title = sections[index].title
+                    headingPlaces[index] = (ProsePlace(title), MachineByJob(title, wholeText: true))
+                }
                 place = headingPlaces[index]!
                 reason = "heading"
             }
-            guard place.localAt != Int.max || place.remoteNoun != nil else { continue }
-            if place.localAt != Int.max, place.localAt <= place.remoteAt { return TargetRef(name: "local", reason: reason) }
-            if let remoteNoun = place.remoteNoun {
-                let noun = remoteNoun.lowercased()
-                let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
-                // A person already logged in calls that host "the server".
-                if let session, session.name != "local",
-                    !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
-                {
-                    return TargetRef(name: session.name, user: session.user, reason: reason)
-                }
-                ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: reason)
-                return TargetRef(name: name, reason: reason)
+            let line = body.blocks.last?.range.startLine ?? 0
+            // A machine named by its job is a target of its own ("On the web servers:").
+            if let job = place.machine?.job {
+                ensureTarget(job, line: line, source: reason)
+                return TargetRef(name: job, reason: reason)
             }
+            let prose = place.prose
+            if place.machine == nil, prose.localAt != Int.max, prose.localAt <= prose.remoteAt {
+                return TargetRef(name: "local", reason: reason)
+            }
+            guard let remoteNoun = place.machine?.noun ?? prose.remoteNoun else { continue }
+            let noun = remoteNoun.lowercased()
+            let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
+            // A person already logged in calls that host "the server".
+            if let session, session.name != "local",
+                !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
+            {
+                return TargetRef(name: session.name, user: session.user, reason: reason)
+            }
+            ensureTarget(name, line: line, source: reason)
+            return TargetRef(name: name, reason: reason)
         }
         return nil
     }

@@ -482,3 +482,74 @@ struct Phrase: Sendable, ExpressibleByStringLiteral {
         self.bounded = bounded
     }
 }
+
+/// A machine a lead-in or a heading names by its job: "On the web servers:", "On each database
+/// server, create the role:", a heading "On the web server". The job names the target (`web`,
+/// `database`), the same one in the singular and the plural. Only a lead-in that starts with
+/// the phrase and ends with a colon, or a heading that is the phrase, names one: in running
+/// prose "on many servers" or "on a small instance" name no machine.
+struct MachineByJob: Equatable {
+    /// The target's name, or nil when the word before the noun names no job ("the new
+    /// server"): then `noun` decides, as for "On the server".
+    var job: String?
+    /// The noun, singular (`server`, `vm`).
+    var noun: String
+
+    private static let prepositions: [[UInt8]] = ["on", "from"].map { Array($0.utf8) }
+    private static let articles: Set<String> = ["the", "your", "each", "every", "all", "a", "an", "our"]
+    /// Each machine noun and its plural.
+    private static let nouns: [String: String] = [
+        "server": "server", "servers": "server", "host": "host", "hosts": "host", "machine": "machine",
+        "machines": "machine", "instance": "instance", "instances": "instance", "vm": "vm", "vms": "vm", "node": "node",
+        "nodes": "node", "box": "box", "boxes": "box", "droplet": "droplet", "droplets": "droplet",
+    ]
+    /// Words before the noun that do not say which machine: the noun's own target.
+    private static let generic: Set<String> = [
+        "remote", "production", "prod", "new", "same", "target", "cloud", "linux", "ubuntu", "debian",
+    ]
+    /// Words that make the phrase something else: a size or a number ("on tiny instances"), or
+    /// the person's own machine ("on your local machine", which `ProsePlace` reads).
+    private static let notAJob: Set<String> = [
+        "many", "some", "several", "multiple", "other", "few", "both", "any", "these", "those", "this", "that", "small",
+        "tiny", "large", "big", "local", "own", "dev", "development", "home",
+    ]
+
+    /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
+    init?(_ text: String, wholeText: Bool) {
+        let bytes = Array(text.utf8)
+        // Words and where each ends, up to the noun: preposition, articles, job, noun.
+        var i = ASCII.skipSpaces(bytes, from: 0)
+        func word() -> String? {
+            let start = i
+            while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-") {
+                i += 1
+            }
+            guard i > start, i == bytes.count || !ASCII.isWord(bytes[i]) else { return nil }
+            let found = String(decoding: bytes[start..<i].map(ASCII.lower), as: UTF8.self)
+            i = ASCII.skipSpaces(bytes, from: i)
+            return found
+        }
+        guard let preposition = word(), Self.prepositions.contains(Array(preposition.utf8)), var job = word() else {
+            return nil
+        }
+        while Self.articles.contains(job) {
+            guard let next = word() else { return nil }
+            job = next
+        }
+        guard let said = word(), let noun = Self.nouns[said], Self.nouns[job] == nil, !Self.notAJob.contains(job),
+            !Self.articles.contains(job), job.utf8.contains(where: ASCII.isLetter)
+        else { return nil }
+        // What follows the noun: nothing but a colon in a heading; in a lead-in, a colon, a
+        // comma or a parenthesis, and the paragraph ends with a colon.
+        let rest = bytes[i...]
+        if wholeText {
+            guard rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) else { return nil }
+        } else {
+            guard let next = rest.first, [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "(")].contains(next),
+                bytes.last == UInt8(ascii: ":")
+            else { return nil }
+        }
+        self.noun = noun
+        self.job = Self.generic.contains(job) ? nil : job
+    }
+}
