@@ -81,6 +81,38 @@ struct TargetTests {
         #expect(guide.targets[1].uri == nil)
     }
 
+    /// A numbered procedure's item says where the blocks inside it run, however deep.
+    @Test func aListItemNamesTheTargetOfTheBlocksInIt() {
+        let guide = read(
+            """
+            # G
+            ## Deploy
+            1. **Place the key on the server** at /etc/app/key.
+               - Recommended setup:
+                 \(fence)bash
+                 sudo install -m 600 key /etc/app/key
+                 \(fence)
+            2. Build it on your laptop:
+               \(fence)bash
+               make
+               \(fence)
+            3. Tidy up:
+               \(fence)bash
+               ls
+               \(fence)
+
+            After the list:
+            \(fence)bash
+            uptime
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "deploy/1:command:server", "deploy/2:command:local", "deploy/3:command:local", "deploy/4:command:local",
+            ])
+        #expect(guide.steps.map(\.target.reason) == ["prose", "prose", "default", "default"])
+    }
+
     @Test func headingNamesTheTargetOfItsBlocks() {
         let guide = read("# G\n## 3.3 Clone repo on EC2\n\(fence)bash\ngit clone x\n\(fence)\n")
         #expect(guide.steps[0].target.name == "ec2")

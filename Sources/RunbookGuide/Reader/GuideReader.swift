@@ -87,6 +87,9 @@ private struct Reader {
     var body: SectionBody
     var usedSlugs: Set<String> = []
     var listDepth = 0
+    /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
+    /// key to the server" says where the blocks in its item run.
+    var itemTexts: [String] = []
     /// What each heading says about where its blocks run, read once per heading.
     var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
@@ -397,7 +400,9 @@ private struct Reader {
                 branch = Branch(group: listGroup!, option: option)
             }
             previous = .other
+            itemTexts.append(text)
             walk(item.children)
+            itemTexts.removeLast()
             branch = saved
         }
         let producedSteps = steps.count > stepsBefore
@@ -808,53 +813,58 @@ private struct Reader {
         return .local
     }
 
-    /// A target named by an annotation, the lead-in prose, or a heading.
+    /// A target named by an annotation, the lead-in prose, a list item the block is in, or a
+    /// heading.
     mutating func statedTarget(leadIn: String?, annotations: [String: String] = [:]) -> TargetRef? {
         if let name = annotations["on"] {
             ensureTarget(name, line: body.blocks.last?.range.startLine ?? 0, source: "annotation")
             return TargetRef(name: name, user: annotations["user"], reason: "annotation")
         }
-        // The lead-in first, then the headings from the innermost out; the first that names a
-        // place decides.
-        for level in (leadIn == nil ? 1 : 0)...stack.count {
-            let place: (prose: ProsePlace, machine: MachineByJob?)
-            let reason: String
-            if level == 0, let leadIn {
-                place = (ProsePlace(leadIn), MachineByJob(leadIn, wholeText: false))
-                reason = "prose"
-            } else {
-                let index = stack[stack.count - level]
-                guard index != 0 else { continue }
-                if headingPlaces[index] == nil {
-                    let title = sections[index].title
-                    headingPlaces[index] = (ProsePlace(title), MachineByJob(title, wholeText: true))
-                }
-                place = headingPlaces[index]!
-                reason = "heading"
+        // The lead-in first, then the list items the block is in and the headings, each from
+        // the innermost out; the first that names a place decides.
+        if let leadIn,
+            let stated = target(statedBy: (ProsePlace(leadIn), MachineByJob(leadIn, wholeText: false)), reason: "prose")
+        {
+            return stated
+        }
+        for text in itemTexts.reversed() where text != leadIn {
+            if let stated = target(statedBy: (ProsePlace(text), MachineByJob(text, wholeText: false)), reason: "prose") {
+                return stated
             }
-            let line = body.blocks.last?.range.startLine ?? 0
-            // A machine named by its job is a target of its own ("On the web servers:").
-            if let job = place.machine?.job {
-                ensureTarget(job, line: line, source: reason)
-                return TargetRef(name: job, reason: reason)
+        }
+        for index in stack.reversed() where index != 0 {
+            if headingPlaces[index] == nil {
+                let title = sections[index].title
+                headingPlaces[index] = (ProsePlace(title), MachineByJob(title, wholeText: true))
             }
-            let prose = place.prose
-            if place.machine == nil, prose.localAt != Int.max, prose.localAt <= prose.remoteAt {
-                return TargetRef(name: "local", reason: reason)
-            }
-            guard let remoteNoun = place.machine?.noun ?? prose.remoteNoun else { continue }
-            let noun = remoteNoun.lowercased()
-            let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
-            // A person already logged in calls that host "the server".
-            if let session, session.name != "local",
-                !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
-            {
-                return TargetRef(name: session.name, user: session.user, reason: reason)
-            }
-            ensureTarget(name, line: line, source: reason)
-            return TargetRef(name: name, reason: reason)
+            if let stated = target(statedBy: headingPlaces[index]!, reason: "heading") { return stated }
         }
         return nil
+    }
+
+    /// The target a sentence or heading names, or nil when it names no place.
+    mutating func target(statedBy place: (prose: ProsePlace, machine: MachineByJob?), reason: String) -> TargetRef? {
+        let line = body.blocks.last?.range.startLine ?? 0
+        // A machine named by its job is a target of its own ("On the web servers:").
+        if let job = place.machine?.job {
+            ensureTarget(job, line: line, source: reason)
+            return TargetRef(name: job, reason: reason)
+        }
+        let prose = place.prose
+        if place.machine == nil, prose.localAt != Int.max, prose.localAt <= prose.remoteAt {
+            return TargetRef(name: "local", reason: reason)
+        }
+        guard let remoteNoun = place.machine?.noun ?? prose.remoteNoun else { return nil }
+        let noun = remoteNoun.lowercased()
+        let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
+        // A person already logged in calls that host "the server".
+        if let session, session.name != "local",
+            !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
+        {
+            return TargetRef(name: session.name, user: session.user, reason: reason)
+        }
+        ensureTarget(name, line: line, source: reason)
+        return TargetRef(name: name, reason: reason)
     }
 
     /// Where a sentence or heading says its commands run: "on your laptop", "on the server".
