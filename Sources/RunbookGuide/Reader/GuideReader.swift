@@ -88,8 +88,9 @@ private struct Reader {
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
-    /// key to the server" says where the blocks in its item run.
-    var itemTexts: [String] = []
+    /// key to the server" says where the blocks in its item run. What it says is read once,
+    /// when a block in the item first asks.
+    var enclosingItems: [(text: String, place: (prose: ProsePlace, machine: MachineByJob?)?)] = []
     /// What each heading says about where its blocks run, read once per heading.
     var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
@@ -400,9 +401,9 @@ private struct Reader {
                 branch = Branch(group: listGroup!, option: option)
             }
             previous = .other
-            itemTexts.append(text)
+            enclosingItems.append((text, nil))
             walk(item.children)
-            itemTexts.removeLast()
+            enclosingItems.removeLast()
             branch = saved
         }
         let producedSteps = steps.count > stepsBefore
@@ -827,10 +828,12 @@ private struct Reader {
         {
             return stated
         }
-        for text in itemTexts.reversed() where text != leadIn {
-            if let stated = target(statedBy: (ProsePlace(text), MachineByJob(text, wholeText: false)), reason: "prose") {
-                return stated
+        for index in enclosingItems.indices.reversed() where enclosingItems[index].text != leadIn {
+            if enclosingItems[index].place == nil {
+                let text = enclosingItems[index].text
+                enclosingItems[index].place = (ProsePlace(text), MachineByJob(text, wholeText: false))
             }
+            if let stated = target(statedBy: enclosingItems[index].place!, reason: "prose") { return stated }
         }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil {

@@ -516,6 +516,9 @@ struct MachineByJob: Equatable {
 
     /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
     init?(_ text: String, wholeText: Bool) {
+        // Most text does not start with "on" or "from": nothing is copied for it.
+        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
+        else { return nil }
         let bytes = Array(text.utf8)
         // Words and where each ends, up to the noun: preposition, articles, job, noun.
         var i = ASCII.skipSpaces(bytes, from: 0)
