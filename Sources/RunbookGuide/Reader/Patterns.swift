@@ -495,7 +495,7 @@ struct MachineByJob: Equatable {
     /// The noun, singular (`server`, `vm`).
     var noun: String
 
-    private static let prepositions: [[UInt8]] = ["on", "from"].map { Array($0.utf8) }
+    private static let prepositions: Set<String> = ["on", "from"]
     private static let articles: Set<String> = ["the", "your", "each", "every", "all", "a", "an", "our"]
     /// Each machine noun and its plural.
     private static let nouns: [String: String] = [
@@ -532,15 +532,13 @@ struct MachineByJob: Equatable {
             i = ASCII.skipSpaces(bytes, from: i)
             return found
         }
-        guard let preposition = word(), Self.prepositions.contains(Array(preposition.utf8)), var job = word() else {
-            return nil
-        }
+        guard let preposition = word(), Self.prepositions.contains(preposition), var job = word() else { return nil }
         while Self.articles.contains(job) {
             guard let next = word() else { return nil }
             job = next
         }
         guard let said = word(), let noun = Self.nouns[said], Self.nouns[job] == nil, !Self.notAJob.contains(job),
-            !Self.articles.contains(job), job.utf8.contains(where: ASCII.isLetter)
+            job.utf8.contains(where: ASCII.isLetter)
         else { return nil }
         // What follows the noun: nothing but a colon in a heading; in a lead-in, a colon, a
         // comma or a parenthesis, and the paragraph ends with a colon.
