@@ -527,7 +527,7 @@ struct MachineByJob: Equatable {
             while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-") {
                 i += 1
             }
-            guard i > start, i == bytes.count || !ASCII.isWord(bytes[i]) else { return nil }
+            guard i > start, !ASCII.isWord(bytes, at: i) else { return nil }
             let found = String(decoding: bytes[start..<i].map(ASCII.lower), as: UTF8.self)
             i = ASCII.skipSpaces(bytes, from: i)
             return found
