@@ -356,9 +356,9 @@ public final class Runner {
                 status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
                 note: "skipped by annotation")
         }
-        // A person drives interactive commands on a terminal here; on a remote target they
-        // are the person's to do there.
-        let attachable = options.terminal && connections[step.target.name] == nil
+        // A person drives interactive commands on a terminal, here or on a remote host (on a
+        // pty there); on several hosts at once they are the person's to do on each.
+        let attachable = options.terminal && (connections[step.target.name]?.count ?? 1) == 1
         let needsPerson =
             step.kind == .manual || (step.traits.interactive && !attachable)
             || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false && !attachable)

@@ -158,14 +158,17 @@ public final class ShellSession {
         }
         _ = transport.send(prelude)
         if let directory { _ = transport.send("cd -- \(quote(directory))\n") }
-        if !snapshot.isEmpty {
-            // Readonly and special names fail harmlessly; bound names come from the environment.
-            // The snapshot travels as data in a quoted heredoc and is evaluated once read.
-            _ = transport.send(
-                "IFS= read -r -d '' __rb_restore <<'\(nonce)_RESTORE'\n\(snapshot)\n\(nonce)_RESTORE\neval \"$__rb_restore\" 2>/dev/null\nunset __rb_restore\n"
-            )
-        }
+        _ = transport.send(restoring(snapshot, nonce: nonce))
         return transport
+    }
+
+    /// Lines that restore `snapshot` in a shell reading them (none for an empty one). Readonly
+    /// and special names fail harmlessly; bound names come from the environment. The snapshot
+    /// travels as data in a quoted heredoc and is evaluated once read.
+    private static func restoring(_ snapshot: String, nonce: String) -> String {
+        guard !snapshot.isEmpty else { return "" }
+        return
+            "IFS= read -r -d '' __rb_restore <<'\(nonce)_RESTORE'\n\(snapshot)\n\(nonce)_RESTORE\neval \"$__rb_restore\" 2>/dev/null\nunset __rb_restore\n"
     }
 
     static func quote(_ text: String) -> String {
@@ -345,41 +348,19 @@ public final class ShellSession {
 
     /// Runs `script` with this process's terminal, for commands a person drives (`nano`,
     /// `less`, `psql` without a command): a separate shell restores this session's snapshot,
-    /// runs the script, and saves its snapshot, which this session then continues from.
-    /// Local shells only: on a remote target such a step is a person's to do.
+    /// runs the script, and saves its snapshot, which this session then continues from. On a
+    /// remote target that shell runs on a pseudo-terminal there, joined to this one.
     public func runAttached(_ script: String, errexit: Bool = true) -> Int32 {
-        guard case .local(let launcher, let shell, let environment) = host else { return 127 }
         stepCounter += 1
-        let restore = workDirectory.appendingPathComponent("attached-restore.sh")
-        let file = workDirectory.appendingPathComponent("attached-\(stepCounter).sh")
-        let wrapper = workDirectory.appendingPathComponent("attached-run.sh")
-        defer { [restore, file, wrapper].forEach { unlink($0.path) } }
-        do {
-            try Data(snapshot.utf8).write(to: restore)
-            try Data((script + "\n").utf8).write(to: file)
-            let body =
-                Self.prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") + """
-                    source \(Self.quote(restore.path)) 2>/dev/null
-                    \(errexit ? "set -eo pipefail" : "")
-                    source \(Self.quote(file.path))
-                    __rb_s=$?
-                    set +eo pipefail
-                    __rb_snapshot > "$__RB_SNAPSHOT_FILE"
-                    exit $__rb_s
-
-                    """
-            try Data(body.utf8).write(to: wrapper)
-            for url in [restore, file, wrapper] { chmod(url.path, 0o600) }
-        } catch {
-            return 127
+        let (status, saved): (Int32, String?)
+        switch host {
+        case .local(let launcher, let shell, let environment):
+            (status, saved) = attachHere(script, errexit: errexit, command: launcher + [shell], environment: environment)
+        case .remote(let connection, let user, let bound):
+            (status, saved) = attachThere(script, errexit: errexit, connection: connection, user: user, bound: bound)
         }
-        let command = launcher + [shell, "--noprofile", "--norc", wrapper.path]
-        let status =
-            (try? ChildProcess.runAttached(
-                executable: command[0], arguments: Array(command.dropFirst()), environment: environment)) ?? 127
-        if status == 0, let saved = try? String(contentsOf: snapshotFile, encoding: .utf8) {
+        if status == 0, let saved {
             snapshot = Snapshot.filter(saved, excluding: bound)
-            unlink(snapshotFile.path)
             // Continue from what the person left behind.
             transport.killShell()
             if let restarted = try? Self.start(
@@ -389,6 +370,97 @@ public final class ShellSession {
             }
         }
         return status
+    }
+
+    /// The prelude for a shell on a terminal: its errors go to the terminal, not to stdout.
+    private static var attachedPrelude: String { prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") }
+
+    /// The end of an attached shell's script: the status, and the snapshot written to `file`
+    /// after running `tidy`.
+    private static func attachedEnding(snapshotTo file: String, tidy: String = "") -> String {
+        "__rb_s=$?\nset +eo pipefail\n\(tidy)__rb_snapshot > \(file)\nexit $__rb_s\n"
+    }
+
+    /// A bash on this machine with the terminal; its script and snapshot are files in the
+    /// run's 0700 work directory.
+    private func attachHere(_ script: String, errexit: Bool, command: [String], environment: [String: String])
+        -> (status: Int32, snapshot: String?)
+    {
+        let restore = workDirectory.appendingPathComponent("attached-restore.sh")
+        let file = workDirectory.appendingPathComponent("attached-\(stepCounter).sh")
+        let wrapper = workDirectory.appendingPathComponent("attached-run.sh")
+        defer { [restore, file, wrapper].forEach { unlink($0.path) } }
+        do {
+            try Data(snapshot.utf8).write(to: restore)
+            try Data((script + "\n").utf8).write(to: file)
+            let body =
+                Self.attachedPrelude + """
+                    source \(Self.quote(restore.path)) 2>/dev/null
+                    \(errexit ? "set -eo pipefail" : "")
+                    source \(Self.quote(file.path))
+
+                    """ + Self.attachedEnding(snapshotTo: "\"$__RB_SNAPSHOT_FILE\"")
+            try Data(body.utf8).write(to: wrapper)
+            for url in [restore, file, wrapper] { chmod(url.path, 0o600) }
+        } catch {
+            return (127, nil)
+        }
+        let arguments = Array(command.dropFirst()) + ["--noprofile", "--norc", wrapper.path]
+        let status =
+            (try? ChildProcess.runAttached(executable: command[0], arguments: arguments, environment: environment)) ?? 127
+        defer { unlink(snapshotFile.path) }
+        return (status, status == 0 ? try? String(contentsOf: snapshotFile, encoding: .utf8) : nil)
+    }
+
+    /// A bash on the remote, on a pseudo-terminal there joined to this one (as `ssh -t`). Its
+    /// setup (bound values, the snapshot, the script) passes through a FIFO in a private
+    /// directory, so it never rests on the remote's disk and never appears in a process list;
+    /// the snapshot it leaves is read back from that directory, which is then removed.
+    private func attachThere(
+        _ script: String, errexit: Bool, connection: SSHConnection, user: String?, bound: [(String, String)]
+    ) -> (status: Int32, snapshot: String?) {
+        let sudo = user.map { "sudo -n -H -u \(Self.quote($0)) " } ?? ""
+        let makeDirectory = #"umask 077 && d=$(mktemp -d /tmp/.runbook-attach.XXXXXX) && mkfifo "$d/setup" && echo "$d""#
+        guard let made = try? connection.execute(sudo + "sh -c " + Self.quote(makeDirectory)), made.status == 0 else {
+            return (127, nil)
+        }
+        let directory = Self.quote(made.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        defer {
+            // Opening the FIFO read-write never blocks, and frees a writer still waiting for a reader.
+            _ = try? connection.execute(
+                sudo + "sh -c " + Self.quote(#"exec 3<>"$1/setup"; rm -rf "$1""#) + " runbook " + directory, timeout: 5)
+        }
+        // What sshd sets for a pty (SSH_TTY, TERM) stays with the pty: the session it hands
+        // back to has none, unless the guide itself set them.
+        let setup =
+            RemoteShell.exports(bound, nonce: nonce) + "__rb_tty=${SSH_TTY-} __rb_term=${TERM-}\n" + Self.attachedPrelude
+            + Self.restoring(snapshot, nonce: nonce)
+            + "IFS= read -r -d '' __rb_script <<'\(nonce)_SCRIPT' || true\n\(script)\n\(nonce)_SCRIPT\n"
+            + (errexit ? "set -eo pipefail\n" : "") + "eval \"$__rb_script\"\n"
+            + Self.attachedEnding(
+                snapshotTo: #""$__rb_dir/snapshot""#,
+                tidy: #"[[ ${SSH_TTY-} == "$__rb_tty" ]] && unset SSH_TTY; [[ ${TERM-} == "$__rb_term" ]] && unset TERM"# + "\n")
+        let shell: SSHChannel
+        let feeder: SSHChannel
+        do {
+            // The shell opens the FIFO first and waits there for the feeder's data.
+            shell = try connection.open(
+                command: sudo + "bash --noprofile --norc -c " + Self.quote(#"__rb_dir=$1; . "$1/setup""#) + " runbook "
+                    + directory, terminal: .current())
+            feeder = try connection.open(command: sudo + "sh -c " + Self.quote(#"cat > "$1/setup""#) + " runbook " + directory)
+        } catch {
+            return (127, nil)
+        }
+        defer {
+            feeder.close()
+            shell.close()
+        }
+        guard feeder.write(setup) else { return (255, nil) }
+        feeder.sendEOF()
+        let status = shell.relay(input: STDIN_FILENO, output: STDOUT_FILENO)
+        guard status == 0, let saved = try? connection.execute(sudo + "cat " + directory + "/snapshot"), saved.status == 0
+        else { return (status, nil) }
+        return (status, saved.output)
     }
 
     /// Ends the shell as a person's would: `exit`. What it started in the background keeps

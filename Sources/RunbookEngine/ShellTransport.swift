@@ -112,12 +112,7 @@ final class RemoteShell: ShellTransport {
         let launcher = user.map { "sudo -n -H -u \(ShellSession.quote($0)) " } ?? ""
         let script = "\(launcher)bash --noprofile --norc; printf '\\n%s %d\\n' \(exitMarker) $? >&2"
         channel = try connection.open(command: "exec /bin/sh -c \(ShellSession.quote(script))", timeout: timeout)
-        var setup = "exec 2>&1\nprintf '%s %d\\n' \(nonce)_PID $$\n"
-        for (name, value) in bound {
-            // A quoted heredoc is data: no expansion, and the nonce cannot occur in a value.
-            setup +=
-                "IFS= read -r -d '' \(name) <<'\(nonce)_VALUE'\n\(value)\n\(nonce)_VALUE\n\(name)=${\(name)%$'\\n'}; export \(name)\n"
-        }
+        let setup = "exec 2>&1\nprintf '%s %d\\n' \(nonce)_PID $$\n" + Self.exports(bound, nonce: nonce)
         guard channel.write(setup) else { throw SSHError.lost(connection.endpoint.description, "the shell did not start") }
         // Wait for `NONCE_PID n`.
         var collected: [UInt8] = []
@@ -145,6 +140,14 @@ final class RemoteShell: ShellTransport {
             }
         }
         throw SSHError.channel(connection.endpoint.description, "the remote shell did not start within \(Int(timeout)) s")
+    }
+
+    /// Lines that export `bound` values in a shell reading them: each value travels as data in
+    /// a quoted heredoc (no expansion; the nonce cannot occur in a value), never as script text.
+    static func exports(_ bound: [(String, String)], nonce: String) -> String {
+        bound.map { name, value in
+            "IFS= read -r -d '' \(name) <<'\(nonce)_VALUE'\n\(value)\n\(nonce)_VALUE\n\(name)=${\(name)%$'\\n'}; export \(name)\n"
+        }.joined()
     }
 
     func send(_ text: String) -> Bool { status == nil && channel.write(text) }

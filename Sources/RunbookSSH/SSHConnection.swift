@@ -308,8 +308,9 @@ public final class SSHConnection: @unchecked Sendable {
         return rc == 0 || rc == LIBSSH2_ERROR_EAGAIN
     }
 
-    /// Opens a channel running `command` (through the login shell, as sshd does).
-    public func open(command: String, timeout: Double = 10) throws(SSHError) -> SSHChannel {
+    /// Opens a channel running `command` (through the login shell, as sshd does), on a
+    /// pseudo-terminal of that size and type when `terminal` is given (as `ssh -t` does).
+    public func open(command: String, timeout: Double = 10, terminal: SSHTerminal? = nil) throws(SSHError) -> SSHChannel {
         guard !closed else { throw SSHError.lost(endpoint.description, "the connection was closed") }
         let deadline = Date().addingTimeInterval(timeout)
         var handle: OpaquePointer?
@@ -324,6 +325,17 @@ public final class SSHConnection: @unchecked Sendable {
             }
         }
         let channel = SSHChannel(connection: self, handle: handle!)
+        if let terminal {
+            let rc = retrying(max(0.1, deadline.timeIntervalSinceNow)) {
+                libssh2_channel_request_pty_ex(
+                    handle, terminal.type, UInt32(terminal.type.utf8.count), nil, 0, Int32(terminal.columns),
+                    Int32(terminal.rows), 0, 0)
+            }
+            if rc != 0 {
+                channel.close()
+                throw Self.failure(endpoint, rc, "cannot get a terminal: \(Self.lastError(session))")
+            }
+        }
         let rc = retrying(max(0.1, deadline.timeIntervalSinceNow)) { rb_ssh2_channel_exec(handle, command) }
         if rc != 0 {
             channel.close()
@@ -378,7 +390,12 @@ public final class SSHChannel: @unchecked Sendable {
     /// Writes all of `text`; false when the channel or connection is gone.
     @discardableResult
     public func write(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        write(bytes: Array(text.utf8))
+    }
+
+    /// Writes all of `bytes`; false when the channel or connection is gone.
+    @discardableResult
+    public func write(bytes: [UInt8]) -> Bool {
         var offset = 0
         let deadline = Date().addingTimeInterval(60)
         while offset < bytes.count {
@@ -447,6 +464,67 @@ public final class SSHChannel: @unchecked Sendable {
         return libssh2_channel_get_exit_status(handle)
     }
 
+    /// Joins the channel (opened with a `terminal`) to this process's terminal until the remote
+    /// command ends, as `ssh -t` does: `input` is put in raw mode, so every key (Ctrl-C
+    /// included) goes to the remote pty, which echoes and signals; what the command prints
+    /// goes to `output`; the remote pty follows the terminal's size. Returns the command's
+    /// exit status, 255 when the connection was lost.
+    public func relay(input: Int32, output: Int32) -> Int32 {
+        let saved = RawTerminal(input)
+        defer { saved?.restore() }
+        var size = SSHTerminal.size(of: output)
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        var inputOpen = true
+        while true {
+            switch readOnce(into: &buffer) {
+            case .data(let n), .stderr(let n):
+                Self.writeAll(output, buffer[0..<n])
+                continue
+            case .ended:
+                return exitStatus
+            case .lost:
+                return 255
+            case .idle:
+                if libssh2_channel_eof(handle) == 1 { return exitStatus }
+            }
+            if Date().timeIntervalSince(lastKeepalive) > 1 {
+                lastKeepalive = Date()
+                if !connection.keepalive() { return 255 }
+            }
+            if let now = SSHTerminal.size(of: output), now.columns != size?.columns || now.rows != size?.rows {
+                size = now
+                _ = libssh2_channel_request_pty_size_ex(handle, Int32(now.columns), Int32(now.rows), 0, 0)
+            }
+            var fds = [
+                pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: inputOpen ? input : -1, events: Int16(POLLIN), revents: 0),
+            ]
+            _ = poll(&fds, 2, 100)
+            guard inputOpen, fds[1].revents != 0 else { continue }
+            let n = Glibc.read(input, &buffer, buffer.count)
+            if n > 0 {
+                if !write(bytes: Array(buffer[0..<n])) { return 255 }
+            } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                inputOpen = false
+                sendEOF()
+            }
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) {
+        var rest = bytes
+        while !rest.isEmpty {
+            let n = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                rest = rest.dropFirst(n)
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
     /// Tells the remote command its input is over.
     public func sendEOF() {
         _ = connection.retrying(2) { libssh2_channel_send_eof(handle) }
@@ -462,6 +540,60 @@ public final class SSHChannel: @unchecked Sendable {
 
     static func signalNumber(_ name: String) -> Int32 {
         ["HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "SEGV": 11, "PIPE": 13, "ALRM": 14, "TERM": 15][name] ?? 1
+    }
+}
+
+/// The pseudo-terminal a channel asks for: its type (`TERM`) and size.
+public struct SSHTerminal: Sendable, Equatable {
+    /// `TERM`, e.g. `xterm-256color`.
+    public var type: String
+    /// Columns.
+    public var columns: Int
+    /// Rows.
+    public var rows: Int
+
+    /// A terminal of that type and size.
+    public init(type: String, columns: Int, rows: Int) {
+        self.type = type
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The size of the terminal `fd` is, or nil when it is not one.
+    public static func size(of fd: Int32) -> (columns: Int, rows: Int)? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
+    /// This process's terminal as the remote should see it: `TERM` and the size of `fd`
+    /// (80×24 when it reports none).
+    public static func current(_ fd: Int32 = STDOUT_FILENO) -> SSHTerminal {
+        let size = Self.size(of: fd) ?? (80, 24)
+        return SSHTerminal(
+            type: ProcessInfo.processInfo.environment["TERM"] ?? "xterm", columns: size.columns, rows: size.rows)
+    }
+}
+
+/// A terminal put in raw mode, and how to put it back.
+private struct RawTerminal {
+    let fd: Int32
+    let saved: termios
+
+    /// Raw mode on `fd`, or nil when it is not a terminal.
+    init?(_ fd: Int32) {
+        var settings = termios()
+        guard isatty(fd) == 1, tcgetattr(fd, &settings) == 0 else { return nil }
+        self.fd = fd
+        self.saved = settings
+        cfmakeraw(&settings)
+        // TCSANOW: what the person typed ahead stays in the input, for the remote command.
+        tcsetattr(fd, TCSANOW, &settings)
+    }
+
+    func restore() {
+        var settings = saved
+        tcsetattr(fd, TCSANOW, &settings)
     }
 }
 

@@ -516,7 +516,9 @@ struct ExecTests {
 }
 
 /// Runs `runbook` on a pseudo-terminal (util-linux `script`), typing `input`.
-func runbookOnTerminal(_ arguments: [String], input: String, in directory: URL, noColor: Bool = false) throws -> Run {
+func runbookOnTerminal(
+    _ arguments: [String], input: String, in directory: URL, noColor: Bool = false, environment: [String: String] = [:]
+) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
     let command = ([runbookBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
@@ -524,6 +526,7 @@ func runbookOnTerminal(_ arguments: [String], input: String, in directory: URL, 
     process.currentDirectoryURL = directory
     var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm"]
     if noColor { env["NO_COLOR"] = "1" }
+    env.merge(environment) { $1 }
     process.environment = env
     let stdin = Pipe()
     let out = Pipe()

@@ -342,6 +342,67 @@ struct RemoteExecTests {
     }
 
     /// Files under `dir` that contain `needle`.
+    /// A guide whose first server step needs a person at a terminal.
+    static let interactiveGuide = """
+        # Edit on the server
+
+        ## Ask
+
+        On the server:
+
+        \(fence)bash { interactive=true }
+        read -r -p "name? " answer
+        test "$answer" != no
+        echo "got $answer on ${SSH_TTY:+a terminal} with a ${#API_TOKEN}-character token"
+        export ANSWER=$answer
+        cd /tmp
+        \(fence)
+
+        ## Use
+
+        On the server:
+
+        \(fence)bash
+        echo "still $ANSWER in $PWD, ${SSH_TTY:-no terminal}"
+        \(fence)
+
+        """
+
+    /// The remote attach directories in /tmp.
+    func attachDirectories() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(".runbook-attach.") })
+    }
+
+    @Test func anInteractiveStepOnTheServerGetsATerminalThereAndItsShellCarriesOn() throws {
+        let dir = try workspace(["g.md": Self.interactiveGuide])
+        let before = try attachDirectories()
+        let run = try runbookOnTerminal(
+            [
+                "exec", "g.md", "--yes", "--set", "API_TOKEN=tok-secret-7", "--target", "server=\(server.uri)",
+            ] + trusted(server), input: "alice\n", in: dir, noColor: true, environment: ["HOME": home.path])
+        #expect(run.status == 0, "\(run.stdout)")
+        // The person typed at a pty on the server; the bound value was there as data.
+        #expect(run.stdout.contains("got alice on a terminal with a 12-character token\n"))
+        #expect(run.stdout.contains("   │ still alice in /tmp, no terminal\n"))
+        #expect(!run.stdout.contains("Run this yourself"))
+        // What the person saw on the terminal is theirs; the next step's output is logged.
+        #expect(try logs(dir) == ["still alice in /tmp, no terminal\n"])
+        // The hand-over directory on the server is gone.
+        #expect(try attachDirectories().subtracting(before).isEmpty)
+    }
+
+    @Test func aFailingInteractiveStepOnTheServerFailsTheRun() throws {
+        let dir = try workspace(["g.md": Self.interactiveGuide])
+        let before = try attachDirectories()
+        let run = try runbookOnTerminal(
+            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), input: "no\n", in: dir,
+            noColor: true, environment: ["HOME": home.path])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("   ✘ failed"))
+        #expect(!run.stdout.contains("still"))
+        #expect(try attachDirectories().subtracting(before).isEmpty)
+    }
+
     func grepTree(_ dir: URL, for needle: String) throws -> [String] {
         var hits: [String] = []
         let enumerator = FileManager.default.enumerator(atPath: dir.path)
