@@ -476,10 +476,13 @@ public final class SSHChannel: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 16384)
         var inputOpen = true
         while true {
+            var waiting: Int32 = 100
             switch readOnce(into: &buffer) {
             case .data(let n), .stderr(let n):
                 Self.writeAll(output, buffer[0..<n])
-                continue
+                // More may follow at once: the keyboard is looked at without waiting, so a
+                // flood of output never holds back a key (Ctrl-C, q) from the remote.
+                waiting = 0
             case .ended:
                 return exitStatus
             case .lost:
@@ -499,7 +502,7 @@ public final class SSHChannel: @unchecked Sendable {
                 pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: inputOpen ? input : -1, events: Int16(POLLIN), revents: 0),
             ]
-            _ = poll(&fds, 2, 100)
+            _ = poll(&fds, 2, waiting)
             guard inputOpen, fds[1].revents != 0 else { continue }
             let n = Glibc.read(input, &buffer, buffer.count)
             if n > 0 {
