@@ -500,18 +500,30 @@ struct ExecTests {
         #expect((try? String(contentsOf: dir.appendingPathComponent("sub/bg-done"), encoding: .utf8)) == "from-background\n")
     }
 
-    @Test func jsonSummary() throws {
-        let dir = try workspace(["g.md": guide("## A\n\n```bash\necho hi\n```\n")])
+    @Test func jsonSummaryIsTheRunAsStatusShowsIt() throws {
+        let dir = try workspace([
+            "g.md": guide("## A\n\n```bash\necho hi\n```\n\n## B\n\n```bash\nfalse\n```\n\n## C\n\n```bash\necho never\n```\n")
+        ])
         let run = try runbook(["exec", "g.md", "--json"], in: dir)
-        #expect(run.status == 0)
+        #expect(run.status == 1)
         #expect(run.stderr.contains("   │ hi\n"))
+        // One document for a run, whichever command prints it.
+        #expect(try runbook(["status", "--json"], in: dir).stdout == run.stdout)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(json["schema"] as? Int == 1)
-        #expect(json["status"] as? String == "succeeded")
+        #expect(json["status"] as? String == "failed")
         let steps = try #require(json["steps"] as? [[String: Any]])
-        #expect(steps.map { $0["id"] as? String } == ["a/1"])
-        #expect(steps.map { $0["status"] as? String } == ["succeeded"])
-        #expect(steps.map { $0["exit_code"] as? Int } == [0])
+        #expect(steps.map { $0["id"] as? String } == ["a/1", "b/1", "c/1"])
+        #expect(steps.map { $0["status"] as? String } == ["succeeded", "failed", "pending"])
+        #expect(steps.map { $0["exit_code"] as? Int } == [0, 1, nil])
+        #expect(steps.map { $0["target"] as? String } == ["local", "local", "local"])
+        let checked = try #require(steps[1]["assertions"] as? [[String: Any]])
+        #expect(checked.count == 1)
+        #expect(checked.first?["expected"] as? String == "exit status 0")
+        #expect(checked.first?["actual"] as? String == "exit status 1")
+        #expect(checked.first?["passed"] as? Bool == false)
+        #expect(steps[1]["failures"] as? [String] == ["expected exit status 0, got exit status 1"])
+        #expect((steps[2]["assertions"] as? [Any])?.isEmpty == true)
     }
 }
 

@@ -115,7 +115,7 @@ struct RunFlags: ParsableArguments {
     @Flag(help: "A failed step does not stop the run; the run still ends failed.") var keepGoing = false
     @Option(help: "Manual steps: prompt (on a terminal; else pause), pause, or skip.") var manual: ManualMode = .prompt
     @Option(help: ArgumentHelp("Where runs are kept.", valueName: "dir")) var stateDir = ".runbook"
-    @Flag(help: "Print a JSON summary (schema 1) on stdout; step output goes to stderr.") var json = false
+    @Flag(help: "Print the run as JSON (schema 1, as status --json) on stdout; step output goes to stderr.") var json = false
     @Option(help: ArgumentHelp("Hosts of a multi-host target a step runs on at once.", valueName: "n")) var forks = 10
 
     func validate() throws {
@@ -136,7 +136,14 @@ struct RunFlags: ParsableArguments {
     /// Prints the run's last lines (and JSON) and ends with its exit status.
     func end(_ summary: RunSummary, guide: Guide, directory: RunDirectory, observer: TerminalObserver, elapsed: Double) throws {
         observer.finish(summary, guide: guide, directory: directory, elapsed: elapsed)
-        if json { Terminal.write(ExecReport.json(summary, guide: guide) + "\n") }
+        if json {
+            // The run as its journal holds it, the same document `status --json` prints.
+            do {
+                Terminal.write(RunReport.json(try RunStore.load(directory.url)))
+            } catch {
+                throw CLIError(message: error.description)
+            }
+        }
         switch summary.status {
         case .succeeded, .running: return
         case .failed: throw ExitCode(ExitStatus.failed)
@@ -357,39 +364,6 @@ enum DryRun {
         }
         if steps.count > 15 { lines.append("   … and \(steps.count - 15) more") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// `exec --json`: the run's outcome, schema 1.
-enum ExecReport {
-    struct Entry: Encodable {
-        var number: Int
-        var id: String
-        var status: String
-        var exitCode: Int32?
-        var durationMs: Int
-        var attempts: Int
-        var assertions: [AssertionResult]
-        var note: String?
-    }
-    struct Document: Encodable {
-        var schema = 1
-        var run: String
-        var guide: String
-        var status: String
-        var steps: [Entry]
-    }
-
-    static func json(_ summary: RunSummary, guide: Guide) -> String {
-        JSONOutput.encode(
-            Document(
-                run: summary.id, guide: guide.path, status: summary.status.rawValue,
-                steps: summary.results.map {
-                    Entry(
-                        number: $0.step.number, id: $0.step.id, status: $0.result.status.rawValue, exitCode: $0.result.exitCode,
-                        durationMs: Int($0.result.duration * 1000), attempts: $0.result.attempts,
-                        assertions: $0.result.assertions, note: $0.result.note)
-                }))
     }
 }
 

@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
 
 /// Renders a journal's run. Everything comes from the journal, which holds no secret.
 enum RunReport {
-    struct Assertion: Decodable {
+    struct Assertion: Codable {
         var expected: String
         var actual: String
         var passed: Bool
@@ -66,8 +66,13 @@ enum RunReport {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// The assertions that failed, as sentences.
+    static func failures(_ checked: [Assertion]) -> [String] {
+        checked.filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" }
+    }
+
     static func failureText(_ step: StepRecord) -> String {
-        var lines = assertions(step).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" }
+        var lines = failures(assertions(step))
         if let note = step.note { lines.insert(note, at: 0) }
         return lines.joined(separator: "\n")
     }
@@ -120,6 +125,8 @@ enum RunReport {
         var started: String?
         var durationMs: Int?
         var note: String?
+        var assertions: [Assertion]
+        /// The assertions that failed, as sentences (kept from schema 1's first documents).
         var failures: [String]
         var hosts: [JSONHost]?
     }
@@ -144,11 +151,13 @@ enum RunReport {
             JSONDocument(
                 run: view.run.id, guide: view.run.guide, status: view.status,
                 steps: view.steps.map {
-                    JSONStep(
+                    let checked = assertions($0)
+                    return JSONStep(
                         number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode,
                         attempts: $0.attempts,
                         started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
-                        failures: assertions($0).filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" },
+                        assertions: checked,
+                        failures: failures(checked),
                         hosts: view.hosts(of: $0.number).isEmpty
                             ? nil
                             : view.hosts(of: $0.number).map {
