@@ -307,18 +307,8 @@ struct RemoteExecTests {
             try Data("PermitUserEnvironment yes\n".utf8).write(to: host.directory.appendingPathComponent("sshd_config.extra"))
             try host.restart()
         }
-        let inventory = """
-            [web]
-            one ansible_host=127.0.0.1 ansible_port=\(server.port) ansible_user=\(LoopbackSSHD.user)
-            two ansible_host=127.0.0.1 ansible_port=\(second.port) ansible_user=\(LoopbackSSHD.user) ansible_ssh_private_key_file=\(second.identity)
-
-            [web:vars]
-            ansible_ssh_private_key_file=\(server.identity)
-            """
-        let known =
-            try String(contentsOfFile: server.knownHosts, encoding: .utf8)
-            + (try String(contentsOfFile: second.knownHosts, encoding: .utf8))
-        let dir = try workspace(["guide.md": guide, "hosts.ini": inventory, "known_hosts": known])
+        let group = try webGroup(with: second)
+        let dir = try workspace(["guide.md": guide, "hosts.ini": group.inventory, "known_hosts": group.knownHosts])
         let run = try ssh(
             ["exec", "guide.md", "--yes", "--inventory", "hosts.ini", "--known-hosts", "known_hosts", "--forks", "2"], in: dir)
         #expect(run.status == 1, "\(run.stderr)")
@@ -341,7 +331,38 @@ struct RemoteExecTests {
         #expect(steps[1]["note"] as? String == "two: failed")
     }
 
-    /// Files under `dir` that contain `needle`.
+    /// An inventory group `[web]` of this suite's server (`one`) and `second` (`two`), and a
+    /// known_hosts file that trusts both.
+    func webGroup(with second: LoopbackSSHD) throws -> (inventory: String, knownHosts: String) {
+        let inventory = """
+            [web]
+            one ansible_host=127.0.0.1 ansible_port=\(server.port) ansible_user=\(LoopbackSSHD.user)
+            two ansible_host=127.0.0.1 ansible_port=\(second.port) ansible_user=\(LoopbackSSHD.user) ansible_ssh_private_key_file=\(second.identity)
+
+            [web:vars]
+            ansible_ssh_private_key_file=\(server.identity)
+            """
+        let known =
+            try String(contentsOfFile: server.knownHosts, encoding: .utf8)
+            + (try String(contentsOfFile: second.knownHosts, encoding: .utf8))
+        return (inventory, known)
+    }
+
+    @Test func anInteractiveStepOnSeveralHostsIsThePersonsToDoOnEach() throws {
+        let second = try LoopbackSSHD()
+        let group = try webGroup(with: second)
+        let guide = "# Fleet\n\n## Edit\n\nOn the web servers:\n\n\(fence)bash\nnano /etc/motd\n\(fence)\n"
+        let dir = try workspace(["guide.md": guide, "hosts.ini": group.inventory, "known_hosts": group.knownHosts])
+        let run = try runbookOnTerminal(
+            ["exec", "guide.md", "--yes", "--inventory", "hosts.ini", "--known-hosts", "known_hosts"], input: "d\n", in: dir,
+            noColor: true, environment: ["HOME": home.path])
+        #expect(run.status == 0, "\(run.stdout)")
+        // One terminal cannot be joined to two hosts at once: the person does it on each.
+        #expect(run.stdout.contains("   │ Run this yourself (it needs a person at a terminal):\n   │ nano /etc/motd\n"))
+        #expect(run.stdout.contains("(done by a person)"))
+        #expect(!run.stdout.contains("this step uses the terminal"))
+    }
+
     /// A guide whose first server step needs a person at a terminal.
     static let interactiveGuide = """
         # Edit on the server
@@ -403,6 +424,7 @@ struct RemoteExecTests {
         #expect(try attachDirectories().subtracting(before).isEmpty)
     }
 
+    /// Files under `dir` that contain `needle`.
     func grepTree(_ dir: URL, for needle: String) throws -> [String] {
         var hits: [String] = []
         let enumerator = FileManager.default.enumerator(atPath: dir.path)
