@@ -410,12 +410,13 @@ public final class Runner {
             observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
             observer?.willAttach(step)
             let previous = signal(SIGINT, SIG_IGN)
-            let code = session.runAttached(script, errexit: runOptions.errexit)
+            let outcome = session.runAttached(script, errexit: runOptions.errexit)
             signal(SIGINT, previous)
+            let code = outcome.status
             let assertions = [AssertionResult(expected: "exit status 0", actual: "exit status \(code)", passed: code == 0)]
             return StepResult(
                 status: code == 0 ? .succeeded : .failed, exitCode: code, duration: Date().timeIntervalSince(started),
-                attempts: 1, assertions: assertions, outputTail: [], note: "ran on the terminal")
+                attempts: 1, assertions: assertions, outputTail: [], note: outcome.problem ?? "ran on the terminal")
         }
         let plan = AttemptPlan(script: script, options: runOptions, retries: retries, interval: interval, window: window)
         if targetSessions.count == 1, let only = targetSessions.first {

@@ -41,6 +41,14 @@ public struct ShellRunOptions: Sendable {
     }
 }
 
+/// How a step run on the terminal ended.
+public struct AttachedOutcome: Sendable, Equatable {
+    /// The script's exit status (127 when it could not start).
+    public var status: Int32
+    /// Why the terminal could not be joined to a shell, when it could not.
+    public var problem: String?
+}
+
 /// One bash per target for the whole run, as a person keeps one terminal open: variables
 /// (exported or not), the working directory, functions and whatever a step sources carry to
 /// the next step. After every step the shell writes a snapshot of that state; when a step ends
@@ -350,16 +358,16 @@ public final class ShellSession {
     /// `less`, `psql` without a command): a separate shell restores this session's snapshot,
     /// runs the script, and saves its snapshot, which this session then continues from. On a
     /// remote target that shell runs on a pseudo-terminal there, joined to this one.
-    public func runAttached(_ script: String, errexit: Bool = true) -> Int32 {
+    public func runAttached(_ script: String, errexit: Bool = true) -> AttachedOutcome {
         stepCounter += 1
-        let (status, saved): (Int32, String?)
+        let ended: Attached
         switch host {
         case .local(let launcher, let shell, let environment):
-            (status, saved) = attachHere(script, errexit: errexit, command: launcher + [shell], environment: environment)
+            ended = attachHere(script, errexit: errexit, command: launcher + [shell], environment: environment)
         case .remote(let connection, let user, let bound):
-            (status, saved) = attachThere(script, errexit: errexit, connection: connection, user: user, bound: bound)
+            ended = attachThere(script, errexit: errexit, connection: connection, user: user, bound: bound)
         }
-        if status == 0, let saved {
+        if ended.status == 0, let saved = ended.snapshot {
             snapshot = Snapshot.filter(saved, excluding: bound)
             // Continue from what the person left behind.
             transport.killShell()
@@ -369,7 +377,18 @@ public final class ShellSession {
                 transport = restarted
             }
         }
-        return status
+        return AttachedOutcome(status: ended.status, problem: ended.problem)
+    }
+
+    /// How an attached shell ended: its status and the snapshot it left, or why it could not start.
+    private struct Attached {
+        var status: Int32
+        var snapshot: String?
+        var problem: String?
+
+        static func failed(_ problem: String, status: Int32 = 127) -> Attached {
+            Attached(status: status, snapshot: nil, problem: problem)
+        }
     }
 
     /// The prelude for a shell on a terminal: its errors go to the terminal, not to stdout.
@@ -384,7 +403,7 @@ public final class ShellSession {
     /// A bash on this machine with the terminal; its script and snapshot are files in the
     /// run's 0700 work directory.
     private func attachHere(_ script: String, errexit: Bool, command: [String], environment: [String: String])
-        -> (status: Int32, snapshot: String?)
+        -> Attached
     {
         let restore = workDirectory.appendingPathComponent("attached-restore.sh")
         let file = workDirectory.appendingPathComponent("attached-\(stepCounter).sh")
@@ -403,13 +422,17 @@ public final class ShellSession {
             try Data(body.utf8).write(to: wrapper)
             for url in [restore, file, wrapper] { chmod(url.path, 0o600) }
         } catch {
-            return (127, nil)
+            return .failed("cannot write the step for the terminal: \(error.localizedDescription)")
         }
         let arguments = Array(command.dropFirst()) + ["--noprofile", "--norc", wrapper.path]
-        let status =
-            (try? ChildProcess.runAttached(executable: command[0], arguments: arguments, environment: environment)) ?? 127
+        let status: Int32
+        do {
+            status = try ChildProcess.runAttached(executable: command[0], arguments: arguments, environment: environment)
+        } catch {
+            return .failed("\(error)")
+        }
         defer { unlink(snapshotFile.path) }
-        return (status, status == 0 ? try? String(contentsOf: snapshotFile, encoding: .utf8) : nil)
+        return Attached(status: status, snapshot: status == 0 ? try? String(contentsOf: snapshotFile, encoding: .utf8) : nil)
     }
 
     /// A bash on the remote, on a pseudo-terminal there joined to this one (as `ssh -t`). Its
@@ -418,11 +441,19 @@ public final class ShellSession {
     /// the snapshot it leaves is read back from that directory, which is then removed.
     private func attachThere(
         _ script: String, errexit: Bool, connection: SSHConnection, user: String?, bound: [(String, String)]
-    ) -> (status: Int32, snapshot: String?) {
+    ) -> Attached {
         let sudo = user.map { "sudo -n -H -u \(Self.quote($0)) " } ?? ""
         let makeDirectory = #"umask 077 && d=$(mktemp -d /tmp/.runbook-attach.XXXXXX) && mkfifo "$d/setup" && echo "$d""#
-        guard let made = try? connection.execute(sudo + "sh -c " + Self.quote(makeDirectory)), made.status == 0 else {
-            return (127, nil)
+        let made: (status: Int32, output: String)
+        do {
+            made = try connection.execute(sudo + "sh -c " + Self.quote(makeDirectory))
+        } catch {
+            return .failed("\(error)")
+        }
+        guard made.status == 0 else {
+            return .failed(
+                "cannot make a private directory in the remote's /tmp: "
+                    + made.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let directory = Self.quote(made.output.trimmingCharacters(in: .whitespacesAndNewlines))
         defer {
@@ -449,18 +480,18 @@ public final class ShellSession {
                     + directory, terminal: .current())
             feeder = try connection.open(command: sudo + "sh -c " + Self.quote(#"cat > "$1/setup""#) + " runbook " + directory)
         } catch {
-            return (127, nil)
+            return .failed("\(error)")
         }
         defer {
             feeder.close()
             shell.close()
         }
-        guard feeder.write(setup) else { return (255, nil) }
+        guard feeder.write(setup) else { return .failed("the connection dropped while the step was handed over", status: 255) }
         feeder.sendEOF()
         let status = shell.relay(input: STDIN_FILENO, output: STDOUT_FILENO)
         guard status == 0, let saved = try? connection.execute(sudo + "cat " + directory + "/snapshot"), saved.status == 0
-        else { return (status, nil) }
-        return (status, saved.output)
+        else { return Attached(status: status) }
+        return Attached(status: status, snapshot: saved.output)
     }
 
     /// Ends the shell as a person's would: `exit`. What it started in the background keeps

@@ -348,6 +348,21 @@ struct RemoteExecTests {
         return (inventory, known)
     }
 
+    @Test func aServerThatRefusesATerminalFailsTheStepSayingWhy() throws {
+        try Data("PermitTTY no\n".utf8).write(to: server.directory.appendingPathComponent("sshd_config.extra"))
+        try server.restart()
+        let dir = try workspace(["g.md": Self.interactiveGuide])
+        let before = try attachDirectories()
+        let run = try runbookOnTerminal(
+            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), input: "alice\n", in: dir,
+            noColor: true, environment: ["HOME": home.path])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("   ✘ failed"))
+        #expect(run.stdout.contains("cannot get a terminal"))
+        #expect(!run.stdout.contains("got alice") && !run.stdout.contains("still"))
+        #expect(try attachDirectories().subtracting(before).isEmpty)
+    }
+
     @Test func anInteractiveStepOnSeveralHostsIsThePersonsToDoOnEach() throws {
         let second = try LoopbackSSHD()
         let group = try webGroup(with: second)
