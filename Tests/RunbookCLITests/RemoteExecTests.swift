@@ -353,9 +353,7 @@ struct RemoteExecTests {
         try server.restart()
         let dir = try workspace(["g.md": Self.interactiveGuide])
         let before = try attachDirectories()
-        let run = try runbookOnTerminal(
-            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), input: "alice\n", in: dir,
-            noColor: true, environment: ["HOME": home.path])
+        let run = try execOnTerminal(in: dir, typing: "alice\n")
         #expect(run.status == 1, "\(run.stdout)")
         #expect(run.stdout.contains("   ✘ failed"))
         #expect(run.stdout.contains("cannot get a terminal"))
@@ -404,6 +402,13 @@ struct RemoteExecTests {
 
         """
 
+    /// `runbook exec g.md` on a terminal with the server bound and trusted, typing `input`.
+    func execOnTerminal(in dir: URL, typing input: String, _ more: [String] = []) throws -> Run {
+        try runbookOnTerminal(
+            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server) + more, input: input, in: dir,
+            noColor: true, environment: ["HOME": home.path])
+    }
+
     /// The remote attach directories in /tmp.
     func attachDirectories() throws -> Set<String> {
         Set(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(".runbook-attach.") })
@@ -412,10 +417,7 @@ struct RemoteExecTests {
     @Test func anInteractiveStepOnTheServerGetsATerminalThereAndItsShellCarriesOn() throws {
         let dir = try workspace(["g.md": Self.interactiveGuide])
         let before = try attachDirectories()
-        let run = try runbookOnTerminal(
-            [
-                "exec", "g.md", "--yes", "--set", "API_TOKEN=tok-secret-7", "--target", "server=\(server.uri)",
-            ] + trusted(server), input: "alice\n", in: dir, noColor: true, environment: ["HOME": home.path])
+        let run = try execOnTerminal(in: dir, typing: "alice\n", ["--set", "API_TOKEN=tok-secret-7"])
         #expect(run.status == 0, "\(run.stdout)")
         // The person typed at a pty on the server; the bound value was there as data.
         #expect(run.stdout.contains("got alice on a terminal with a 12-character token\n"))
@@ -430,9 +432,7 @@ struct RemoteExecTests {
     @Test func aFailingInteractiveStepOnTheServerFailsTheRun() throws {
         let dir = try workspace(["g.md": Self.interactiveGuide])
         let before = try attachDirectories()
-        let run = try runbookOnTerminal(
-            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), input: "no\n", in: dir,
-            noColor: true, environment: ["HOME": home.path])
+        let run = try execOnTerminal(in: dir, typing: "no\n")
         #expect(run.status == 1, "\(run.stdout)")
         #expect(run.stdout.contains("   ✘ failed"))
         #expect(!run.stdout.contains("still"))
