@@ -442,7 +442,7 @@ public final class ShellSession {
     private func attachThere(
         _ script: String, errexit: Bool, connection: SSHConnection, user: String?, bound: [(String, String)]
     ) -> Attached {
-        let sudo = user.map { "sudo -n -H -u \(Self.quote($0)) " } ?? ""
+        let sudo = RemoteShell.launcher(user)
         let makeDirectory = #"umask 077 && d=$(mktemp -d /tmp/.runbook-attach.XXXXXX) && mkfifo "$d/setup" && echo "$d""#
         let made: (status: Int32, output: String)
         do {
@@ -450,12 +450,9 @@ public final class ShellSession {
         } catch {
             return .failed("\(error)")
         }
-        guard made.status == 0 else {
-            return .failed(
-                "cannot make a private directory in the remote's /tmp: "
-                    + made.output.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let directory = Self.quote(made.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        let said = made.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard made.status == 0 else { return .failed("cannot make a private directory in the remote's /tmp: \(said)") }
+        let directory = Self.quote(said)
         defer {
             // Opening the FIFO read-write never blocks, and frees a writer still waiting for a reader.
             _ = try? connection.execute(

@@ -109,8 +109,7 @@ final class RemoteShell: ShellTransport {
         self.connection = connection
         self.exitMarker = "\(nonce)_EXIT"
         self.markFile = "/tmp/.runbook-\(nonce).t0"
-        let launcher = user.map { "sudo -n -H -u \(ShellSession.quote($0)) " } ?? ""
-        let script = "\(launcher)bash --noprofile --norc; printf '\\n%s %d\\n' \(exitMarker) $? >&2"
+        let script = "\(Self.launcher(user))bash --noprofile --norc; printf '\\n%s %d\\n' \(exitMarker) $? >&2"
         channel = try connection.open(command: "exec /bin/sh -c \(ShellSession.quote(script))", timeout: timeout)
         let setup = "exec 2>&1\nprintf '%s %d\\n' \(nonce)_PID $$\n" + Self.exports(bound, nonce: nonce)
         guard channel.write(setup) else { throw SSHError.lost(connection.endpoint.description, "the shell did not start") }
@@ -140,6 +139,12 @@ final class RemoteShell: ShellTransport {
             }
         }
         throw SSHError.channel(connection.endpoint.description, "the remote shell did not start within \(Int(timeout)) s")
+    }
+
+    /// What runs a remote command as `user` (a guide's `sudo -iu USER`): `sudo -n`, so a
+    /// password prompt fails at once instead of waiting; nothing for the login user.
+    static func launcher(_ user: String?) -> String {
+        user.map { "sudo -n -H -u \(ShellSession.quote($0)) " } ?? ""
     }
 
     /// Lines that export `bound` values in a shell reading them: each value travels as data in
