@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunbookEngine
 import RunbookJournal
 import RunbookModel
 import RunbookRender
@@ -45,14 +46,9 @@ struct ReportCommand: ParsableCommand {
 
 /// Renders a journal's run. Everything comes from the journal, which holds no secret.
 enum RunReport {
-    struct Assertion: Codable {
-        var expected: String
-        var actual: String
-        var passed: Bool
-    }
-
-    static func assertions(_ step: StepRecord) -> [Assertion] {
-        (try? JSONDecoder().decode([Assertion].self, from: Data(step.assertions.utf8))) ?? []
+    /// The step's assertions, as the runner recorded them in the journal.
+    static func assertions(_ step: StepRecord) -> [AssertionResult] {
+        (try? JSONDecoder().decode([AssertionResult].self, from: Data(step.assertions.utf8))) ?? []
     }
 
     /// How long a step ran; nil for steps that did not run (pending, or decided on resume).
@@ -67,7 +63,7 @@ enum RunReport {
     }
 
     /// The assertions that failed, as sentences.
-    static func failures(_ checked: [Assertion]) -> [String] {
+    static func failures(_ checked: [AssertionResult]) -> [String] {
         checked.filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" }
     }
 
@@ -125,7 +121,7 @@ enum RunReport {
         var started: String?
         var durationMs: Int?
         var note: String?
-        var assertions: [Assertion]
+        var assertions: [AssertionResult]
         /// The assertions that failed, as sentences (kept from schema 1's first documents).
         var failures: [String]
         var hosts: [JSONHost]?
