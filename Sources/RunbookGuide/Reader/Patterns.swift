@@ -192,9 +192,14 @@ enum Patterns {
             return true
         }
         // `alternative` opening the title, past `*` and spaces.
+        return wordStarts(of: alternativeWord, in: bytes).contains(openingWordStart(bytes))
+    }
+
+    /// Where a title's first word starts past bold or italic markers and spaces (`^\**\s*`).
+    private static func openingWordStart(_ bytes: [UInt8]) -> Int {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-        return wordStarts(of: alternativeWord, in: bytes).contains(ASCII.skipSpaces(bytes, from: i))
+        return ASCII.skipSpaces(bytes, from: i)
     }
 
     /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
@@ -246,8 +251,9 @@ enum Patterns {
                 return true
             }
             // The last `should ` before the colon has the fewest bytes to check for a `.`.
-            if let at = should.last(where: { $0 + 7 <= end - 1 && bytes[$0 + 6] == UInt8(ascii: " ") }),
-                !bytes[(at + 7)..<(end - 1)].contains(UInt8(ascii: "."))
+            let after = shouldWord.count + 1
+            if let at = should.last(where: { $0 + after <= end - 1 && bytes[$0 + after - 1] == UInt8(ascii: " ") }),
+                !bytes[(at + after)..<(end - 1)].contains(UInt8(ascii: "."))
             {
                 return true
             }
@@ -293,9 +299,7 @@ enum Patterns {
 
     /// Where `optionLetterPattern`'s id is in an ASCII title.
     static func optionLetterRange(_ bytes: [UInt8]) -> Range<Int>? {
-        var i = 0
-        while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-        i = ASCII.skipSpaces(bytes, from: i)
+        var i = openingWordStart(bytes)
         guard spells(optionWord, at: i, in: bytes) else { return nil }
         i += optionWord.count
         let spaces = i
