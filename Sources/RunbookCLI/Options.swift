@@ -182,6 +182,16 @@ struct BindingOptions: ParsableArguments {
                         "--target \(pair): the guide names no target '\(name)' (targets: \(known.joined(separator: ", ")))\(suggestion)"
                 )
             }
+            // `local` is this machine by definition: rebinding it would leave the guide's
+            // unmarked steps running here while the command line said otherwise.
+            if name == "local", uri != "local" {
+                let named = guide.targets.map(\.name).filter { $0 != "local" }
+                throw CLIError(
+                    message: "--target \(pair): local is this machine, where unmarked steps run; "
+                        + (named.isEmpty
+                            ? "this guide names no other target, so its steps run here"
+                            : "bind the targets the guide names instead (\(named.joined(separator: ", ")))"))
+            }
             // The address is checked by the parser that will use it (IPv6 in brackets, port range).
             if uri != "local" {
                 do {

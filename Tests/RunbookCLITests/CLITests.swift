@@ -230,6 +230,13 @@ struct CLITests {
         let badTarget = try runbook(["plan", "guide.md", "--target", "web=ssh://x"], in: dir)
         #expect(badTarget.status == 2)
         #expect(badTarget.stderr == "runbook: error: --target web=ssh://x: the guide names no target 'web' (targets: local)\n")
+        let rebindLocal = try runbook(["plan", "guide.md", "--target", "local=ssh://x"], in: dir)
+        #expect(rebindLocal.status == 2)
+        #expect(
+            rebindLocal.stderr
+                == "runbook: error: --target local=ssh://x: local is this machine, where unmarked steps run; "
+                + "this guide names no other target, so its steps run here\n")
+        #expect(try runbook(["plan", "guide.md", "--target", "local=local"], in: dir).status == 0)
         let unknownFlag = try runbook(["plan", "guide.md", "--frobnicate"], in: dir)
         #expect(unknownFlag.status == 2)
         #expect(unknownFlag.stderr.contains("Unknown option '--frobnicate'"))
@@ -295,5 +302,11 @@ struct TargetAddressTests {
         let ipv6 = try runbook(["plan", "g.md", "--target", "server=ssh://ops@[::1]:2222"], in: dir)
         #expect(ipv6.status == 0)
         #expect(ipv6.stdout.contains("  server  ssh://ops@[::1]:2222  [--target :7]\n"))
+        let local = try runbook(["plan", "g.md", "--target", "local=ssh://ops@h"], in: dir)
+        #expect(local.status == 2)
+        #expect(
+            local.stderr
+                == "runbook: error: --target local=ssh://ops@h: local is this machine, where unmarked steps run; "
+                + "bind the targets the guide names instead (server)\n")
     }
 }
