@@ -81,6 +81,52 @@ struct TargetTests {
         #expect(guide.targets[1].uri == nil)
     }
 
+    /// Logged in to `web01`, a person calls it "the web server"; "the web servers" are still
+    /// several machines, and another job is another machine.
+    @Test func theMachineNamedByItsJobIsTheOneLoggedInTo() {
+        let guide = read(
+            """
+            # G
+            ## Deploy
+            \(fence)bash
+            ssh deploy@web01.example.com
+            sudo -iu app
+            \(fence)
+            On the web server:
+            \(fence)bash
+            ls /srv/app
+            \(fence)
+            On the web servers:
+            \(fence)bash
+            sudo nginx -t
+            \(fence)
+            On the database server:
+            \(fence)bash
+            pg_isready
+            \(fence)
+            On the webhooks server:
+            \(fence)bash
+            uptime
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "deploy/1:command:web01 (as app)", "deploy/2:command:web", "deploy/3:command:database",
+                "deploy/4:command:webhooks",
+            ])
+        #expect(guide.targets.map(\.name) == ["local", "web01", "web", "database", "webhooks"])
+    }
+
+    @Test(arguments: [
+        ("On the web server:", "web", true), ("On the web server:", "web01", true), ("On the web server:", "web-2", true),
+        ("On the db server:", "db_1", true), ("On the web server:", "webhooks", false), ("On the web server:", "db1", false),
+        ("On the web servers:", "web01", false), ("On the new server:", "server", false),
+    ])
+    func aSessionIsTheMachineOfAJobByItsName(prose: String, session: String, names: Bool) throws {
+        let machine = try #require(MachineByJob(prose, wholeText: false))
+        #expect(machine.names(session: session) == names)
+    }
+
     /// A numbered procedure's item says where the blocks inside it run, however deep.
     @Test func aListItemNamesTheTargetOfTheBlocksInIt() {
         let guide = read(

@@ -848,8 +848,14 @@ private struct Reader {
     /// The target a sentence or heading names, or nil when it names no place.
     mutating func target(statedBy place: (prose: ProsePlace, machine: MachineByJob?), reason: String) -> TargetRef? {
         let line = body.blocks.last?.range.startLine ?? 0
-        // A machine named by its job is a target of its own ("On the web servers:").
+        // A machine named by its job is a target of its own ("On the web servers:"), unless
+        // the person is logged in to it: after `ssh web01`, "On the web server:" is web01.
         if let job = place.machine?.job {
+            if let session, place.machine?.names(session: session.name) == true,
+                !targets.contains(where: { $0.name == job && $0.source == "front-matter" })
+            {
+                return TargetRef(name: session.name, user: session.user, reason: reason)
+            }
             ensureTarget(job, line: line, source: reason)
             return TargetRef(name: job, reason: reason)
         }

@@ -498,6 +498,8 @@ struct MachineByJob: Equatable {
     var job: String?
     /// The noun, singular (`server`, `vm`).
     var noun: String
+    /// The noun was plural ("On the web servers:"): several machines, not one.
+    var plural = false
 
     private static let prepositions: Set<String> = ["on", "from"]
     private static let articles: Set<String> = ["the", "your", "each", "every", "all", "a", "an", "our"]
@@ -555,6 +557,17 @@ struct MachineByJob: Equatable {
             else { return nil }
         }
         self.noun = noun
+        self.plural = said != noun
         self.job = Self.generic.contains(job) ? nil : job
+    }
+
+    /// True when the phrase names the one machine a session's target, named from its host,
+    /// is: `web`, `web01`, `web-2` for "On the web server:"; not `webhooks` or `db1`, and
+    /// none for "On the web servers:".
+    func names(session name: String) -> Bool {
+        guard let job, !plural, name.hasPrefix(job) else { return false }
+        return name.utf8.dropFirst(job.utf8.count).allSatisfy {
+            ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        }
     }
 }
