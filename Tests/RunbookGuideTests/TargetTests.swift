@@ -45,12 +45,17 @@ struct TargetTests {
         ("On the web server:", "web"), ("On the web servers:", "web"), ("On each database server, create the role:", "database"),
         ("On all worker nodes:", "worker"), ("From the build machine (CI):", "build"), ("On every app host:", "app"),
         ("On your db-1 instance:", "db-1"), ("On the GPU boxes:", "gpu"),
+        // A job of two or three words is one name.
+        ("On the load balancer server:", "load-balancer"), ("On each Kafka broker node:", "kafka-broker"),
+        ("On the new API gateway hosts:", "api-gateway"),
         // A job-less word before the noun: the noun's own target, as "On the server:".
         ("On the production server:", "server"), ("On the new server:", "server"), ("On the remote hosts:", "server"),
         ("On the Ubuntu VM:", "vm"), ("On the EC2 instances:", "ec2"),
         // Running prose, or a size or number rather than a job: no machine is named.
         ("Installs fail on a small instance, so:", "local"), ("On many servers, this is slow.", "local"),
         ("On the web server the file lives in /etc/nginx.", "local"), ("On tiny instances:", "local"),
+        ("On the 3 web servers:", "local"), ("On a small web server:", "local"),
+        ("On the page that lists every server:", "local"),
     ])
     func proseNamesAMachineByItsJob(prose: String, target: String) {
         let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")

@@ -489,7 +489,8 @@ struct Phrase: Sendable, ExpressibleByStringLiteral {
 
 /// A machine a lead-in or a heading names by its job: "On the web servers:", "On each database
 /// server, create the role:", a heading "On the web server". The job names the target (`web`,
-/// `database`), the same one in the singular and the plural. Only a lead-in that starts with
+/// `database`; `load-balancer` for "the load balancer"), the same one in the singular and the
+/// plural. Only a lead-in that starts with
 /// the phrase and ends with a colon, or a heading that is the phrase, names one: in running
 /// prose "on many servers" or "on a small instance" name no machine.
 struct MachineByJob: Equatable {
@@ -513,6 +514,8 @@ struct MachineByJob: Equatable {
     private static let generic: Set<String> = [
         "remote", "production", "prod", "new", "same", "target", "cloud", "linux", "ubuntu", "debian",
     ]
+    /// The most words a job is said in ("the Kafka broker nodes"): more is a sentence.
+    private static let longestJob = 3
     /// Words that make the phrase something else: a size or a number ("on tiny instances"), or
     /// the person's own machine ("on your local machine", which `ProsePlace` reads).
     private static let notAJob: Set<String> = [
@@ -538,13 +541,20 @@ struct MachineByJob: Equatable {
             i = ASCII.skipSpaces(bytes, from: i)
             return found
         }
-        guard let preposition = word(), Self.prepositions.contains(preposition), var job = word() else { return nil }
-        while Self.articles.contains(job) {
-            guard let next = word() else { return nil }
-            job = next
+        guard let preposition = word(), Self.prepositions.contains(preposition) else { return nil }
+        // Articles, then up to three words of job ("load balancer", "Kafka broker"), then the noun.
+        var jobWords: [String] = []
+        var said = ""
+        while said.isEmpty, jobWords.count <= Self.longestJob, let next = word() {
+            if jobWords.isEmpty, Self.articles.contains(next) { continue }
+            if Self.nouns[next] != nil {
+                said = next
+            } else {
+                jobWords.append(next)
+            }
         }
-        guard let said = word(), let noun = Self.nouns[said], Self.nouns[job] == nil, !Self.notAJob.contains(job),
-            job.utf8.contains(where: ASCII.isLetter)
+        guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,
+            jobWords.allSatisfy({ !Self.notAJob.contains($0) && $0.utf8.contains(where: ASCII.isLetter) })
         else { return nil }
         // What follows the noun: nothing but a colon in a heading; in a lead-in, a colon, a
         // comma or a parenthesis, and the paragraph ends with a colon.
@@ -558,7 +568,8 @@ struct MachineByJob: Equatable {
         }
         self.noun = noun
         self.plural = said != noun
-        self.job = Self.generic.contains(job) ? nil : job
+        let job = jobWords.filter { !Self.generic.contains($0) }
+        self.job = job.isEmpty ? nil : job.joined(separator: "-")
     }
 
     /// True when the phrase names the one machine a session's target, named from its host,
