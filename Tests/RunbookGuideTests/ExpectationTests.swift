@@ -28,6 +28,44 @@ struct ExpectationTests {
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("1.2.3")])
     }
 
+    /// The output block after "Expected output:" is what the step should print, not a step.
+    @Test func expectedOutputBlockAfterABlock() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            curl -fsS http://127.0.0.1:8000/health
+            \(fence)
+            Expected output:
+            \(fence)
+            {"status":"ok"}
+
+              ready
+            \(fence)
+            \(fence)bash
+            systemctl is-active app
+            \(fence)
+            Expected output:
+            \(fence)bash
+            echo next
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.code) == ["curl -fsS http://127.0.0.1:8000/health", "systemctl is-active app", "echo next"])
+        #expect(
+            guide.steps[0].expectations == [.exitStatus(0), .outputContains(#"{"status":"ok"}"#), .outputContains("ready")])
+        #expect(guide.steps[1].expectations == [.exitStatus(0)])
+    }
+
+    /// A block that is not after a step, or is annotated, is read as usual.
+    @Test func anExpectedOutputBlockNotAfterAStepIsABlock() {
+        let guide = read("# G\nExpected output:\n\(fence)\nok\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == [.artifact])
+        let annotated = read(
+            "# G\n\(fence)bash\nls\n\(fence)\nExpected output:\n\(fence)text {kind=artifact}\nok\n\(fence)\n")
+        #expect(annotated.steps.map(\.kind) == [.command, .artifact])
+        #expect(annotated.steps[0].expectations == [.exitStatus(0)])
+    }
+
     @Test func anExpectedListNotAfterABlockIsIgnored() {
         let guide = read("# G\n## Auth\nExpected:\n\n- HTTP 200\n")
         #expect(guide.steps.allSatisfy { $0.expectations.isEmpty })

@@ -318,6 +318,25 @@ private struct Reader {
         previous = .paragraph(text, node: node)
     }
 
+    /// A block of output after "Expected output:" that follows a step is what that step should
+    /// print: each non-empty line becomes an `outputContains` expectation, as a `console`
+    /// block's output lines and `# Should output:` comments do, and the block is no step of its
+    /// own. Shell and `console` blocks, and blocks with annotations, are read as usual.
+    mutating func expectedOutput(_ node: MarkdownNode, info: String) -> Bool {
+        guard let stepIndex = expectFor, case .paragraph = previous else { return false }
+        let (language, attributes) = AnnotationParser.splitInfo(info)
+        let lang = language.lowercased()
+        guard attributes == nil, !Patterns.shellLanguages.contains(lang), !Patterns.consoleLanguages.contains(lang)
+        else { return false }
+        for line in node.literal.lines {
+            let text = line.trimmedInline
+            if !text.isEmpty { steps[stepIndex].expectations.append(.outputContains(text)) }
+        }
+        expectFor = nil
+        previous = .other
+        return true
+    }
+
     /// A short sentence that introduces the next block ("Run:", "Create it:") rather than a task.
     func isStepLeadIn(_ text: String) -> Bool {
         text.hasSuffix(":") && text.count < 120
@@ -690,6 +709,7 @@ private struct Reader {
     }
 
     mutating func codeBlock(_ node: MarkdownNode, info: String) {
+        if expectedOutput(node, info: info) { return }
         // "Create a systemd service that: - …" right before the block that creates it describes
         // that block; it is not a separate task.
         let leadInVerifies: Bool = {
