@@ -92,6 +92,32 @@ struct StepKindTests {
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("hello"), .outputContains("0")])
     }
 
+    /// A `bash` block that opens with `$ ` prompts is a transcript: as shell, its first
+    /// word would be a command named `$`.
+    @Test func aShellBlockWithPromptsIsATranscript() {
+        let guide = read(
+            """
+            # G
+            1. Log in:
+               \(fence)bash
+               $ ssh ubuntu@203.0.113.7
+               \(fence)
+            2. Update:
+               \(fence)sh
+               $ sudo apt update && sudo apt upgrade -y
+               Reading package lists... Done
+               \(fence)
+            \(fence)bash
+            echo "$ not a prompt"
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:server", "g/2:command:server"])
+        #expect(guide.steps.map(\.code) == ["sudo apt update && sudo apt upgrade -y", #"echo "$ not a prompt""#])
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Reading package lists... Done")])
+        #expect(guide.steps[0].opensSession == nil)
+        #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@203.0.113.7"])
+    }
+
     @Test func verificationFromHeadingAndLeadIn() {
         let guide = read(
             """

@@ -738,9 +738,11 @@ private struct Reader {
         let codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
+        // A block that opens with a `$ ` prompt is a transcript, labelled `bash` or not: as
+        // shell its first word would be a command named `$`.
         let isConsole =
             Patterns.consoleLanguages.contains(lang)
-            || (lang.isEmpty && code.trimmedInline.hasPrefix("$ "))
+            || ((lang.isEmpty || Patterns.shellLanguages.contains(lang)) && code.trimmedInline.hasPrefix("$ "))
         // A block that may be shell is split into logical lines once, for every question below.
         let shellLines =
             lang.isEmpty || Patterns.shellLanguages.contains(lang) ? ShellText.logicalLines(code) : []
