@@ -228,6 +228,32 @@ struct TargetTests {
         #expect(guide.targets[1].uri == "ssh://ec2-user@18.204.97.97")
     }
 
+    /// `ssh ubuntu@your-server-ip` names the machine but gives no address to connect to.
+    @Test func aPlaceholderHostOpensASessionOnAnUnboundTarget() {
+        let guide = read(
+            """
+            # G
+            SSH into your server:
+            \(fence)bash
+            ssh -i ~/.ssh/notes.pem ubuntu@your-server-ip
+            \(fence)
+            \(fence)bash
+            uptime
+            \(fence)
+            \(fence)bash
+            ssh deploy@app.example.com
+            \(fence)
+            \(fence)bash
+            uptime
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:server", "g/2:command:app"])
+        #expect(guide.targets.map(\.name) == ["local", "server", "app"])
+        #expect(guide.targets.map(\.uri) == ["local", nil, nil])
+        #expect(guide.targets.map(\.hosts) == [["localhost"], [], []])
+        #expect(guide.targets[1].identity == "~/.ssh/notes.pem")
+    }
+
     @Test func sudoSwitchesTheSessionUserUntilExit() {
         let guide = read(
             """

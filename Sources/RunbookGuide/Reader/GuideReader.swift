@@ -1005,13 +1005,16 @@ private struct Reader {
         let key = "\(ssh.user ?? "")@\(ssh.host):\(ssh.port ?? "")"
         if let existing = hostTargets[key] { return existing }
         var name = ssh.targetName
+        // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no
+        // address: the target stays unbound until --target or an inventory binds it.
+        let address = ssh.hostIsPlaceholder ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
         if let declared = targets.first(where: { $0.name == name }) {
             if declared.source == "front-matter" || declared.uri == nil {
                 // A front-matter binding or an earlier prose mention names the same machine.
                 if declared.uri == nil, let i = targets.firstIndex(where: { $0.name == name }) {
-                    targets[i].uri = ssh.uri
+                    targets[i].uri = address.uri
                     targets[i].identity = ssh.identity
-                    targets[i].hosts = [ssh.host]
+                    targets[i].hosts = address.hosts
                     targets[i].source = "ssh-line"
                 }
                 hostTargets[key] = name
@@ -1023,7 +1026,8 @@ private struct Reader {
         }
         hostTargets[key] = name
         targets.append(
-            TargetDecl(name: name, uri: ssh.uri, identity: ssh.identity, hosts: [ssh.host], line: line, source: "ssh-line"))
+            TargetDecl(
+                name: name, uri: address.uri, identity: ssh.identity, hosts: address.hosts, line: line, source: "ssh-line"))
         return name
     }
 

@@ -518,8 +518,12 @@ public struct SSHLine: Sendable, Hashable {
         "ssh://" + (user.map { "\($0)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
     }
 
+    /// The host is one left for the reader to fill in (`your-server-ip`, `app.example.com`):
+    /// there is no address to connect to until one is bound.
+    public var hostIsPlaceholder: Bool { Placeholder.find(in: host) != nil }
+
     /// A target name derived from the host: `${EC2_PUBLIC_IP}` → `ec2`, `db1.corp` → `db1`,
-    /// an IP address → `server`.
+    /// an IP address or a placeholder (`your-server-ip`) → `server`.
     public var targetName: String {
         if let m = Text.firstMatch(#"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$"#, in: host) {
             var name = m[1].uppercased()
@@ -533,6 +537,7 @@ public struct SSHLine: Sendable, Hashable {
         }
         if Text.matches(#"^[0-9.]+$|^\[?[0-9a-f:]+\]?$"#, host) { return "server" }
         let first = host.split(separator: ".").first.map(String.init) ?? host
+        if Placeholder.find(in: first) != nil { return "server" }
         let slug = Text.slug(first)
         return slug == "section" || slug == "localhost" ? "server" : slug
     }
