@@ -283,6 +283,11 @@ struct StepKindTests {
         ("psql \"$DATABASE_URL\"", false, true, false),
         ("psql \"$DATABASE_URL\" -c 'select 1'", false, false, false),
         ("docker exec -it db bash", false, true, false),
+        // redis-cli opens its prompt only without a command.
+        ("redis-cli", false, true, false), ("redis-cli -h db -p 6380 --tls", false, true, false),
+        ("redis-cli ping", false, false, false), ("redis-cli -h db -a \"$PASS\" INFO server", false, false, false),
+        ("redis-cli -c", false, true, false), ("redis-cli --scan --pattern 'user:*'", false, false, false),
+        ("sqlite3 app.db", false, true, false), ("sqlite3 app.db 'select 1'", false, false, false),
         ("less /etc/hosts", false, true, false),
         ("uvicorn main:app --port 8000", false, false, true),
         ("nohup uvicorn main:app > log 2>&1 &", false, false, false),

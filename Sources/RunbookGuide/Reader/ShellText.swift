@@ -420,9 +420,11 @@ public enum ShellText {
             return true
         case "ssh":
             return SSHLine.parse(["ssh"] + args)?.isBare ?? false
-        case "psql", "mysql", "sqlite3", "mongosh", "redis-cli":
+        case "redis-cli", "valkey-cli":
+            return isRedisPrompt(args)
+        case "psql", "mysql", "sqlite3", "mongosh":
             if args.contains(where: { sqlCommandFlags.contains($0) || $0.hasPrefix("--command=") }) { return false }
-            if name == "sqlite3" || name == "redis-cli" { return args.count <= 1 }
+            if name == "sqlite3" { return args.count <= 1 }
             return true
         case "docker", "podman":
             return args.first == "exec" && args.contains { $0 == "-it" || $0 == "-ti" }
@@ -441,6 +443,34 @@ public enum ShellText {
 
     /// A database client's options that give it the commands to run (it does not wait).
     private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file"]
+
+    /// `redis-cli` with connection options only opens its prompt; a command after them
+    /// (`redis-cli -h db ping`) or a mode of its own (`--scan`, `--pipe`, `--stat`) does not.
+    static func isRedisPrompt(_ args: ArraySlice<String>) -> Bool {
+        var i = args.startIndex
+        while i < args.endIndex {
+            let arg = args[i]
+            if redisOptionsWithValue.contains(arg) {
+                i += 2
+            } else if arg.hasPrefix("--"), !redisConnectionFlags.contains(arg) {
+                return false
+            } else if arg.hasPrefix("-"), arg.count > 1 {
+                i += 1
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    private static let redisOptionsWithValue: Set<String> = [
+        "-h", "-p", "-s", "-a", "-u", "-n", "-r", "-i", "-d", "-D", "-X", "--user", "--pass", "--cacert", "--cacertdir",
+        "--cert", "--key", "--sni", "--tls-ciphers", "--tls-ciphersuites",
+    ]
+    private static let redisConnectionFlags: Set<String> = [
+        "--askpass", "--tls", "--insecure", "--no-auth-warning", "--raw", "--no-raw", "--csv", "--json", "--quoted-json",
+        "--verbose", "--show-pushes",
+    ]
 
     static func isForegroundServer(name: String, args: ArraySlice<String>) -> Bool {
         switch name {
