@@ -117,6 +117,31 @@ struct ChoiceTests {
         #expect(guide.choices.isEmpty)
     }
 
+    /// "Method 1" / "Method 2" headings are alternatives as "Option A" / "Option B" are.
+    @Test func methodHeadingsAreOptions() {
+        let guide = read(
+            """
+            # G
+            ## Install
+            ### Method 1: From packages
+            \(fence)bash
+            sudo apt-get install -y redis-server
+            \(fence)
+            ### Method 2: From source (recommended)
+            \(fence)bash
+            make -C redis-stable
+            \(fence)
+            ## Verify
+            \(fence)bash
+            redis-cli ping
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["install"])
+        #expect(guide.choices[0].options.map(\.id) == ["1", "2"])
+        #expect(guide.choices[0].chosen == "2")
+        #expect(guide.steps.map(\.runs) == [false, true, true])
+    }
+
     @Test func firstOptionWinsWhenNoneIsRecommended() {
         let guide = read(
             "# G\n## DB\n**Option A**: copy\n\(fence)bash\ncp a b\n\(fence)\n**Option B**: fresh\n\(fence)bash\nrm a\n\(fence)\n")
@@ -144,11 +169,12 @@ struct OptionMarkerTests {
     /// matter: stars, spaces, the word in any case, the id's length and what follows it.
     @Test func optionLetterAgreesWithItsPattern() {
         let titles = combinations([
-            ["", "*", "**", " ", "* ", "\t"], ["option", "Option", "OPTION", "optio", "options"], ["", " ", "  ", "\t"],
+            ["", "*", "**", " ", "* ", "\t"], ["option", "Option", "OPTION", "optio", "options", "Method", "approach"],
+            ["", " ", "  ", "\t"],
             ["A", "b", "12", "abc", "abcd", "_", "-", "A_", "é", "Ω"],
             ["", ":", " (recommended)", "x", "_x", ".", "é", "\u{00A0}"],
         ])
-        #expect(titles.count == 6 * 5 * 4 * 10 * 8)
+        #expect(titles.count == 6 * 7 * 4 * 10 * 8)
         var letters = 0
         for title in titles {
             let expected = Text.firstMatch(Patterns.optionLetterPattern, in: title, options: [.caseInsensitive])?[1]
@@ -158,6 +184,8 @@ struct OptionMarkerTests {
         #expect(letters > 100)
         #expect(Patterns.optionLetter("**Option B:** use nginx") == "B")
         #expect(Patterns.optionLetter("Optional: tune it") == nil)
+        #expect(Patterns.optionLetter("Method 2: From source") == "2")
+        #expect(Patterns.optionLetter("Methodology") == nil)
     }
 }
 

@@ -148,7 +148,9 @@ enum Patterns {
         let opening = t.utf8.drop { $0 == UInt8(ascii: "*") || ASCII.isSpace($0) }
         let startsWithOption =
             (opening.first ?? 0) >= 0x80  // a Unicode space: the regex decides
-            || (opening.count >= 6 && String(decoding: opening.prefix(6), as: UTF8.self).lowercased() == "option")
+            || optionIdWords.contains { word in
+                opening.count >= word.count && zip(opening, word).allSatisfy { ASCII.lower($0) == $1 }
+            }
         let letter = startsWithOption ? optionLetter(t) : nil
         let recommended = t.includes("recommended") && markedRecommended(t, startsWithOption: startsWithOption)
         let alternate = t.includes("altern") && markedAlternate(t)
@@ -156,7 +158,8 @@ enum Patterns {
     }
 
     static let recommendedPattern = #"\([^)]*\brecommended\b[^)]*\)"#
-    static let optionRecommendedPattern = #"^\**\s*option\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#
+    static let optionRecommendedPattern =
+        #"^\**\s*(?:option|method|approach)\s+[A-Za-z0-9]{1,3}\b.*\brecommended\b"#
     static let alternatePattern = #"\((alternate|alternative)\b[^)]*\)|^\**\s*alternative\b"#
 
     /// `recommendedPattern`, or (a title that starts with "option") `optionRecommendedPattern`,
@@ -286,7 +289,8 @@ enum Patterns {
         phrases.compactMap { wordStarts(of: $0.bytes, in: bytes, bounded: $0.bounded).first }.min()
     }
 
-    /// The id after `Option` at the start of a title (`**Option B:**` → `B`), as
+    /// The id after `Option` (or `Method`, `Approach`) at the start of a title
+    /// (`**Option B:**` → `B`, `Method 2: From source` → `2`), as
     /// `optionLetterPattern` reads it; by bytes when the title is ASCII.
     static func optionLetter(_ title: String) -> String? {
         guard let bytes = ASCII.bytes(of: title) else {
@@ -295,13 +299,15 @@ enum Patterns {
         return optionLetterRange(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
-    private static let optionWord = Array("option".utf8)
+    /// The words an alternative's title opens with before its id: guides say "Method 1:
+    /// From packages" and "Method 2: From source" for what others call options.
+    private static let optionIdWords = ["option", "method", "approach"].map { Array($0.utf8) }
 
     /// Where `optionLetterPattern`'s id is in an ASCII title.
     static func optionLetterRange(_ bytes: [UInt8]) -> Range<Int>? {
         var i = openingWordStart(bytes)
-        guard spells(optionWord, at: i, in: bytes) else { return nil }
-        i += optionWord.count
+        guard let word = optionIdWords.first(where: { spells($0, at: i, in: bytes) }) else { return nil }
+        i += word.count
         let spaces = i
         i = ASCII.skipSpaces(bytes, from: i)
         guard i > spaces else { return nil }
@@ -332,7 +338,7 @@ enum Patterns {
     static let taskItemPattern = #"^\[( |x|X)\]\s+(.*)$"#
 
     /// `Option B` at the start of a title: the definition `optionLetter` follows.
-    static let optionLetterPattern = #"^\**\s*option\s+([A-Za-z0-9]{1,3})\b"#
+    static let optionLetterPattern = #"^\**\s*(?:option|method|approach)\s+([A-Za-z0-9]{1,3})\b"#
 
     /// `title` without its `(…)` spans, as `\([^)]*\)` replaced by nothing: each `(` up to the
     /// next `)`; a `(` that is never closed stays.
@@ -370,7 +376,7 @@ extension Patterns {
         "decision", "warning",
     ]
     static let obligationWords: Needles = ["do this", "you must"]
-    static let optionWords: Needles = ["option", "recommended", "altern"]
+    static let optionWords: Needles = ["option", "method", "approach", "recommended", "altern"]
     static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
     static let expectationWords: Needles = ["expect", "should", "output"]
     static let personWords: Needles = [
