@@ -294,6 +294,31 @@ struct StepKindTests {
         ("python3 -m http.server 8000", false, false, true),
         ("npm run dev", false, false, true),
         ("npm run build", false, false, false),
+        // Servers and tunnels that hold the terminal until stopped.
+        ("kubectl port-forward svc/web 8080:80", false, false, true),
+        ("ssh -N -L 5432:localhost:5432 bastion", false, false, true),
+        ("ssh -fN -L 5432:localhost:5432 bastion", false, false, false), ("php artisan serve", false, false, true),
+        ("bundle exec jekyll serve", false, false, true), ("docker compose up", false, false, true),
+        ("docker compose up --build -d", false, false, false), ("docker run --rm -p 8080:80 nginx", false, false, true),
+        ("docker run -d -p 80:80 nginx", false, false, false), ("docker run --rm alpine echo hi", false, false, false),
+        ("npx serve -s build", false, false, true), ("npx vite build", false, false, false), ("caddy run", false, false, true),
+        ("node server.js", false, false, true), ("node scripts/migrate.js", false, false, false),
+        ("./gradlew bootRun", false, false, true), ("bin/rails server", false, false, true),
+        ("poetry run uvicorn app:app", false, false, true), ("ngrok http 3000", false, false, true),
+        // Commands that wait for a person, and the same commands told what to do.
+        ("docker run -it --rm ubuntu bash", false, true, false), ("top", false, true, false), ("top -bn1", false, false, false),
+        ("mysql -u root -p app < dump.sql", false, true, false), ("mysql app < dump.sql", false, false, false),
+        ("psql \"$DB\" < schema.sql", false, false, false), ("cat x.sql | psql \"$DB\"", false, false, false),
+        ("mongosh \"$URI\" --eval 'db.stats()'", false, false, false), ("git commit", false, true, false),
+        ("git commit -am 'fix'", false, false, false), ("git commit --amend --no-edit", false, false, false),
+        ("git rebase -i HEAD~3", false, true, false), ("git add -p", false, true, false), ("git add -A", false, false, false),
+        ("ssh-keygen -t ed25519", false, true, false), ("ssh-keygen -t ed25519 -N '' -f k", false, false, false),
+        ("ssh-keygen -lf k.pub", false, false, false), ("passwd deploy", false, true, false),
+        ("sudo passwd -l deploy", false, false, false), ("read -rp 'Continue? ' x", false, true, false),
+        ("while read -r l; do echo $l; done < f", false, false, false), ("aws configure", false, true, false),
+        ("aws configure set region eu-west-1", false, false, false), ("gcloud auth login", false, true, false),
+        ("gh auth login --with-token < t", false, false, false), ("npm init", false, true, false),
+        ("npm init -y", false, false, false), ("heroku login", false, true, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)

@@ -210,6 +210,17 @@ struct TargetTests {
         #expect(guide.targets.map(\.name) == ["local"])
     }
 
+    /// A tunnel (`-N`), a backgrounded ssh (`-f`) or a control call (`-O`) is no login.
+    @Test(arguments: [
+        "ssh -N -L 5432:localhost:5432 bastion", "ssh -fN -L 5432:localhost:5432 bastion",
+        "ssh -L 5432:localhost:5432 -N bastion", "ssh -O exit bastion", "ssh -W db:5432 bastion",
+    ])
+    func sshThatOpensNoShellIsNotASession(line: String) {
+        let guide = read("\(fence)bash\n\(line)\n\(fence)\n\(fence)bash\nls\n\(fence)\n")
+        #expect(shape(guide) == ["top/1:command:local", "top/2:command:local"])
+        #expect(guide.targets.map(\.name) == ["local"])
+    }
+
     @Test func restOfTheBlockAfterSSHRunsOnTheHostAndExitReturns() {
         let guide = read(
             """

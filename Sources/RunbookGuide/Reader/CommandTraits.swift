@@ -17,13 +17,25 @@ extension ShellText {
     static func addTraits(of text: String, words: [String], to traits: inout CommandTraits) {
         let backgrounded = endsInBackground(text)
         forEachCommand(in: words) { command in
-            guard let (name, args) = program(of: command) else { return }
+            guard let (path, args) = program(of: command) else { return }
+            // `bin/rails`, `./gradlew`: the program is its file's name.
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            // Input from a pipe, a file or a heredoc: a client reads that, not a person.
+            let fedInput =
+                (command.startIndex > words.startIndex && words[command.startIndex - 1] == "|")
+                || args.contains { $0.hasPrefix("<") }
             if isFollow(name: name, args: args) { traits.follows = true }
-            if isInteractive(command: command, name: name, args: args) { traits.interactive = true }
+            if isInteractive(command: command, name: name, args: args, fedInput: fedInput) { traits.interactive = true }
             if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
                 traits.foregroundServer = true
             }
         }
+    }
+
+    /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
+    /// before anything that is not a letter.
+    static func hasShortFlag(_ args: ArraySlice<String>, _ flag: UInt8) -> Bool {
+        args.contains { isShortFlags($0, including: flag, thenAnything: true) }
     }
 
     /// The line, past trailing blanks, ends with one `&` (not `&&`): it runs in the background.
@@ -72,20 +84,65 @@ extension ShellText {
         return seen
     }
 
-    static func isInteractive(command: ArraySlice<String>, name: String, args: ArraySlice<String>) -> Bool {
+    static func isInteractive(
+        command: ArraySlice<String>, name: String, args: ArraySlice<String>, fedInput: Bool = false
+    ) -> Bool {
         switch name {
-        case "nano", "vim", "vi", "emacs", "less", "more", "top", "htop", "visudo", "mc":
+        case "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc":
             return true
+        case "top":
+            return !hasShortFlag(args, UInt8(ascii: "b"))
         case "ssh":
             return SSHLine.parse(["ssh"] + args)?.isBare ?? false
+        case "mysql" where args.contains { $0 == "-p" || $0 == "--password" }:
+            // Asks for the password at the terminal, whatever its input is.
+            return true
         case "redis-cli", "valkey-cli":
-            return isRedisPrompt(args)
+            return !fedInput && isRedisPrompt(args)
         case "psql", "mysql", "sqlite3", "mongosh":
+            if fedInput { return false }
             if args.contains(where: { sqlCommandFlags.contains($0) || $0.hasPrefix("--command=") }) { return false }
             if name == "sqlite3" { return args.count <= 1 }
+            if name == "mongosh" { return !args.contains { $0.hasSuffix(".js") } }
             return true
         case "docker", "podman":
-            return args.first == "exec" && args.contains { $0 == "-it" || $0 == "-ti" }
+            guard args.first == "exec" || args.first == "run" else { return false }
+            return args.contains { $0 == "-it" || $0 == "-ti" }
+                || (args.contains { $0 == "-i" || $0 == "--interactive" } && args.contains { $0 == "-t" || $0 == "--tty" })
+        case "git":
+            return isGitEditor(args)
+        case "ssh-keygen":
+            // Generating or re-keying asks for a passphrase unless `-N` gives it; reading a
+            // key (`-l`, `-y`, `-F`, `-R`, …) or making host keys (`-A`) asks nothing.
+            let reads = args.contains { arg in
+                arg.hasPrefix("-") && !arg.hasPrefix("--") && arg.count > 1
+                    && "lFRyeiHKLsYBQAD".utf8.contains(arg.utf8.dropFirst().first!)
+            }
+            return !reads && !args.contains("-N")
+        case "passwd":
+            // Only `passwd [user]` asks for the new password; options lock, unlock or report.
+            return !args.contains { $0.hasPrefix("-") }
+        case "read":
+            // A prompt is for a person; `while read -r line` reads its input.
+            return hasShortFlag(args, UInt8(ascii: "p"))
+        case "aws":
+            return args.first == "configure"
+                && (args.count == 1 || args.dropFirst().first == "sso" || args[args.startIndex + 1].hasPrefix("-"))
+        case "gcloud":
+            return (args.starts(with: ["auth", "login"]) || args.first == "init")
+                && !args.contains { $0.hasPrefix("--cred-file") }
+        case "gh":
+            return args.starts(with: ["auth", "login"]) && !args.contains("--with-token")
+        case "az":
+            return args.first == "login" && !args.contains { $0 == "--service-principal" || $0 == "--identity" }
+        case "npm", "yarn", "bun":
+            return args.first == "init" && !args.contains { $0 == "-y" || $0 == "--yes" }
+        case "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler":
+            return args.first == "login" && !args.contains { $0.hasPrefix("--token") }
+        case "fly", "flyctl":
+            return args.starts(with: ["auth", "login"])
+        case "doctl":
+            return args.starts(with: ["auth", "init"]) && !args.contains { $0 == "-t" || $0.hasPrefix("--access-token") }
         case "systemctl":
             return args.contains("edit")
         case "crontab":
@@ -100,7 +157,29 @@ extension ShellText {
     }
 
     /// A database client's options that give it the commands to run (it does not wait).
-    private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file"]
+    private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file", "--eval"]
+
+    /// `git commit` with no message opens an editor; so do `rebase -i` and `add -p`.
+    static func isGitEditor(_ args: ArraySlice<String>) -> Bool {
+        switch args.first {
+        case "commit":
+            let rest = args.dropFirst()
+            let given = rest.contains { arg in
+                ["--message", "--file", "--no-edit", "--reuse-message", "--fixup"].contains {
+                    arg == $0 || arg.hasPrefix($0 + "=")
+                }
+            }
+            return !given && !hasShortFlag(rest, UInt8(ascii: "m")) && !hasShortFlag(rest, UInt8(ascii: "F"))
+                && !hasShortFlag(rest, UInt8(ascii: "C"))
+        case "rebase":
+            return args.contains { $0 == "--interactive" } || hasShortFlag(args.dropFirst(), UInt8(ascii: "i"))
+        case "add":
+            return args.contains { $0 == "--patch" || $0 == "--interactive" }
+                || hasShortFlag(args.dropFirst(), UInt8(ascii: "p")) || hasShortFlag(args.dropFirst(), UInt8(ascii: "i"))
+        default:
+            return false
+        }
+    }
 
     /// `redis-cli` with connection options only opens its prompt; a command after them
     /// (`redis-cli -h db ping`) or a mode of its own (`--scan`, `--pipe`, `--stat`) does not.
@@ -141,10 +220,50 @@ extension ShellText {
         case "python", "python3":
             return args.starts(with: ["-m", "http.server"]) || args.starts(with: ["-m", "uvicorn"])
                 || args.starts(with: ["manage.py", "runserver"])
-        case "flask": return args.first == "run"
+        case "flask", "streamlit": return args.first == "run"
         case "rails": return args.first == "server" || args.first == "s"
-        case "php": return args.first == "-S"
+        case "php": return args.first == "-S" || args.starts(with: ["artisan", "serve"])
+        case "kubectl": return args.first == "port-forward" || args.first == "proxy"
+        case "ssh":
+            // A tunnel (`-N`) holds the terminal until stopped, unless `-f` backgrounds it.
+            return hasShortFlag(args, UInt8(ascii: "N")) && !hasShortFlag(args, UInt8(ascii: "f"))
+        case "hugo": return args.first == "server" || args.first == "serve"
+        case "jekyll", "mkdocs": return args.first == "serve" || args.first == "server"
+        case "serve", "http-server", "nodemon": return true
+        case "caddy": return args.first == "run"
+        case "minikube": return args.first == "tunnel"
+        case "ngrok": return ["http", "tcp", "tls", "start"].contains(args.first ?? "")
+        case "jupyter": return args.first == "notebook" || args.first == "lab"
+        case "next", "nuxt", "nuxi", "astro": return args.first == "dev" || args.first == "start"
+        case "vite": return args.first == nil || ["dev", "serve", "preview"].contains(args.first ?? "")
+        case "mvn", "mvnw": return args.contains("spring-boot:run")
+        case "gradle", "gradlew": return args.contains("bootRun")
+        case "node":
+            // `node server.js`, `node dist/server.js`.
+            return args.first.map { ($0.split(separator: "/").last ?? "").hasPrefix("server.") } ?? false
+        case "docker", "podman":
+            if args.starts(with: ["compose", "up"]) { return !isDetached(args) }
+            // `docker run -p 8080:80 image`: a published port, attached, and no terminal.
+            return args.first == "run" && !isDetached(args) && !isInteractive(command: [], name: "docker", args: args)
+                && args.contains { $0 == "-p" || $0.hasPrefix("--publish") || ($0.hasPrefix("-p") && $0.count > 2) }
+        case "docker-compose", "podman-compose":
+            return args.first == "up" && !isDetached(args)
+        case "npx", "bunx", "pnpx":
+            // The package it runs: `npx serve -s build`, `npx vite`.
+            let rest = args.drop { $0.hasPrefix("-") }
+            guard let next = rest.first else { return false }
+            return isForegroundServer(name: next, args: rest.dropFirst())
+        case "bundle", "poetry", "pipenv", "uv":
+            // `bundle exec jekyll serve`, `poetry run uvicorn app:app`.
+            guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }
+            return isForegroundServer(name: next, args: args.dropFirst(2))
         default: return false
         }
+    }
+
+    /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.
+    static func isDetached(_ args: ArraySlice<String>) -> Bool {
+        args.contains { $0 == "--detach" || $0.hasPrefix("--detach=") && $0 != "--detach=false" }
+            || hasShortFlag(args, UInt8(ascii: "d"))
     }
 }

@@ -369,11 +369,19 @@ public struct SSHLine: Sendable, Hashable {
         var port: String?
         var identity: String?
         var positional: [String] = []
+        // `-N` (no command), `-f` (background), `-W`/`-O` (forward stdio, control a master):
+        // a tunnel or a control call, not a login a person stays in.
+        var noShell = false
         var i = 1
         while i < words.count {
             let w = words[i]
             if positional.isEmpty, w.hasPrefix("-"), w.count >= 2 {
                 let flag = w.dropFirst().first!
+                // The flags of a cluster up to one that takes a value (`-fNL 8080:…`).
+                for f in w.dropFirst() {
+                    if "NfWO".contains(f) { noShell = true }
+                    if optionsWithArgument.contains(f) { break }
+                }
                 if optionsWithArgument.contains(flag) {
                     let value = w.count > 2 ? String(w.dropFirst(2)) : (i + 1 < words.count ? words[i + 1] : "")
                     if w.count == 2 { i += 1 }
@@ -396,7 +404,7 @@ public struct SSHLine: Sendable, Hashable {
             host = String(host[host.index(after: at)...])
         }
         if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
-        return SSHLine(user: user, host: host, port: port, identity: identity, isBare: positional.count == 1)
+        return SSHLine(user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell)
     }
 
     /// `ssh://user@host:port`.
