@@ -387,7 +387,11 @@ public final class Runner {
         let retries = step.annotations["retries"].flatMap(Int.init)
         let interval = step.annotations["interval"].flatMap(AnnotationParser.seconds)
         let window = verification && retries == nil ? options.verificationWindow : 0
-        let follows = step.traits.follows || step.annotations["follow"] != nil
+        // A server in the foreground never returns either: it runs for the follow window and
+        // is stopped, as lint's never-ending rule tells the author, unless it is backgrounded.
+        let backgrounded = step.annotations["background"].map(AnnotationParser.isTrue) ?? false
+        let follows =
+            step.traits.follows || (step.traits.foregroundServer && !backgrounded) || step.annotations["follow"] != nil
         var runOptions = ShellRunOptions()
         runOptions.errexit = step.annotations["errexit"].map(AnnotationParser.isTrue) ?? true
         runOptions.timeout = step.annotations["timeout"].flatMap(AnnotationParser.seconds)
@@ -396,7 +400,7 @@ public final class Runner {
         }
         var script = step.code
         if let cwd = step.annotations["cwd"] { script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script }
-        if step.annotations["background"].map(AnnotationParser.isTrue) ?? false {
+        if backgrounded {
             let logURL = directory.url.appendingPathComponent(String(format: "%03d-background.log", step.number))
             let log = logURL.path
             // Created here, 0600: the shell's redirect would use its umask.

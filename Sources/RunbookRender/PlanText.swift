@@ -104,7 +104,11 @@ public enum PlanText {
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }
         if step.traits.follows { flags.append("follows a log: stopped after a window") }
         if step.traits.interactive { flags.append("interactive: needs a person") }
-        if step.traits.foregroundServer { flags.append("foreground server: never returns") }
+        if step.traits.foregroundServer {
+            flags.append(
+                step.annotations["background"] != nil
+                    ? "foreground server, run in the background" : "foreground server: stopped after a window")
+        }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }
         let target = step.target.description + (step.target.reason == "default" ? "" : "")
         let head =

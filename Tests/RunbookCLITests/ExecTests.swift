@@ -333,6 +333,32 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// A server started in the foreground would hold the run forever: it is stopped after the
+    /// default follow window (10 s), and the run goes on.
+    @Test func aForegroundServerStopsAfterTheFollowWindow() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Serve\n\n```bash\necho serving\npython3 -m http.server 0 --bind 127.0.0.1\n```\n\n"
+                    + "## Next\n\n```bash\necho next\n```\n")
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  serve/1  command  on local  :5  (foreground server: stopped after a window)\n"))
+        let started = Date()
+        let (process, out, _) = try startRunbook(["exec", "g.md"], in: dir)
+        // Were the server not stopped, the run would never end: it is ended here instead.
+        let deadline = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGTERM) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: deadline)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        deadline.cancel()
+        #expect(process.terminationStatus == 0)
+        #expect(stdout.contains("   │ serving\n"))
+        #expect(stdout.contains("(follow window ended)"))
+        #expect(stdout.contains("   │ next\n"))
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed >= 10 && elapsed < 25, "\(elapsed)")
+    }
+
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalInterruptsTheRunningStep(signal: Int32) throws {
         let dir = try workspace([
