@@ -265,6 +265,27 @@ struct TargetTests {
         #expect(guide.targets[1].identity == "~/.ssh/notes.pem")
     }
 
+    /// "your machine" is the person's own, even while logged in elsewhere; "the machine" is not.
+    @Test func backOnYourMachineIsLocalDuringASession() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            ssh admin@10.0.0.5
+            uptime
+            \(fence)
+            Back on your machine:
+            \(fence)bash
+            open https://10.0.0.5/
+            \(fence)
+            On the machine:
+            \(fence)bash
+            df -h
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:server", "g/2:command:local", "g/3:command:server"])
+    }
+
     @Test func sudoSwitchesTheSessionUserUntilExit() {
         let guide = read(
             """
@@ -344,14 +365,15 @@ struct ProsePlaceTests {
         let articles = ["", "the ", "your ", "a ", "each ", "the  "]
         let nouns = [
             "server", "servers", "ec2 instance", "EC2 instances", "remote  host", "production server", "laptop",
-            "local machine", "dev machine", "development machine", "mac", "macs", "box_1", "own machine",
+            "local machine", "dev machine", "development machine", "mac", "macs", "box_1", "own machine", "your machine",
+            "machine",
         ]
         let endings = ["", ":", " and on your laptop", ", then in the vm", "x", " from your workstation"]
         let sentences = combinations([openings, prepositions, gaps, articles, nouns, endings])
         for text in sentences {
             #expect(ProsePlace(text) == ProsePlace(regex: text), "\(text.debugDescription)")
         }
-        #expect(sentences.count == 5 * 6 * 4 * 6 * 14 * 6)
+        #expect(sentences.count == 5 * 6 * 4 * 6 * 16 * 6)
     }
 
     @Test func whatTheSentencesSay() {

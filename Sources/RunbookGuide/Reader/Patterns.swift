@@ -56,7 +56,7 @@ enum Patterns {
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
     static let localProse =
-        #"\b(on|from|in)\s+(your\s+|the\s+|a\s+)?(local\s+machine|laptop|local\s+computer|workstation|local\s+terminal|own\s+machine|computer|local\s+shell|dev(elopment)?\s+machine|mac)\b"#
+        #"\b(on|from|in)\s+(your\s+|the\s+|a\s+)?(local\s+machine|laptop|local\s+computer|workstation|local\s+terminal|own\s+machine|your\s+machine|computer|local\s+shell|dev(elopment)?\s+machine|mac)\b"#
     static let remoteProse =
         #"\b(on|from|in|into)\s+(the\s+|your\s+|each\s+|a\s+)?(ec2(\s+instance)?|remote\s+server|remote\s+host|remote\s+machine|production\s+server|server|host|vm|instance|droplet|bastion|vps|box)\b"#
 
@@ -383,7 +383,9 @@ extension Patterns {
         "in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console",
         "dashboard", "editor", "web ui", "browser", "portal",
     ]
-    static let localWords: Needles = ["local", "laptop", "workstation", "computer", "own machine", "dev", "mac"]
+    static let localWords: Needles = [
+        "local", "laptop", "workstation", "computer", "own machine", "your machine", "dev", "mac",
+    ]
     static let remoteWords: Needles = ["ec2", "server", "host", "machine", "vm", "instance", "droplet", "bastion", "vps", "box"]
 
     /// `Text.matches`, after a cheap test that one of `words` occurs at all.
@@ -410,7 +412,8 @@ struct ProsePhrase: Sendable {
     static let local = ProsePhrase(
         prepositions: ["on", "from", "in"], articles: ["your", "the", "a"],
         nouns: [
-            "local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "computer",
+            "local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "your machine",
+            "computer",
             "local shell", "development machine", "dev machine", "mac",
         ])
 
