@@ -286,6 +286,53 @@ struct TargetTests {
         #expect(shape(guide) == ["g/1:command:server", "g/2:command:local", "g/3:command:server"])
     }
 
+    /// "As root:" runs its block as root on the machine it runs on; the session's own user
+    /// comes back after it.
+    @Test func aLeadInNamesTheUserItsBlockRunsAs() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            ssh admin@10.0.0.5
+            \(fence)
+            As root:
+            \(fence)bash
+            apt-get update
+            \(fence)
+            Run these as the deploy user:
+            \(fence)bash
+            git pull
+            \(fence)
+            As `postgres`, create the database:
+            \(fence)bash
+            createdb app
+            \(fence)
+            As follows:
+            \(fence)bash
+            uptime
+            \(fence)
+            On your laptop, as root:
+            \(fence)bash
+            id -u
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "g/1:command:server (as root)", "g/2:command:server (as deploy)", "g/3:command:server (as postgres)",
+                "g/4:command:server", "g/5:command:local",
+            ])
+    }
+
+    @Test(arguments: [
+        ("As root:", [], "root"), ("Run as root:", [], "root"), ("Then run the following as the app user:", [], "app"),
+        ("As your deploy user, run:", [], "deploy"), ("As postgres:", ["postgres"], "postgres"),
+        ("As postgres:", [], nil), ("As follows:", [], nil), ("As before:", [], nil), ("As the regular user:", [], nil),
+        ("As root, this is dangerous. Instead:", [], nil), ("Log in as root.", [], nil),
+    ])
+    func runsAsUser(text: String, spans: [String], user: String?) {
+        #expect(Patterns.runsAsUser(text, codeSpans: spans) == user)
+    }
+
     @Test func sudoSwitchesTheSessionUserUntilExit() {
         let guide = read(
             """

@@ -928,6 +928,12 @@ private struct Reader {
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
         var target = stated ?? session ?? defaultTarget()
+        // "As root:" runs this block as that user, wherever it runs.
+        if stated?.reason != "annotation", let leadIn, case .paragraph(_, let leadNode) = previous,
+            let user = Patterns.runsAsUser(leadIn, codeSpans: leadNode.children.filter { $0.kind == .code }.map(\.literal))
+        {
+            target.user = user
+        }
         var segmentLines: [Substring] = []
         var segmentStart = 0
         // The segment's traits, gathered from the words each line is split into anyway.

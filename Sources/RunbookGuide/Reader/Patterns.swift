@@ -205,6 +205,26 @@ enum Patterns {
         return ASCII.skipSpaces(bytes, from: i)
     }
 
+    /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
+    /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`): "As
+    /// follows:" and "As before:" name nobody. Words that describe rather than name a user
+    /// ("the regular user") name nobody either.
+    static func runsAsUser(_ text: String, codeSpans: [String]) -> String? {
+        guard text.hasSuffix(":"), text.includes("as "),
+            let m = Text.firstMatch(runsAsPattern, in: text, options: [.caseInsensitive])
+        else { return nil }
+        if !m[1].isEmpty { return notAUser.contains(m[1].lowercased()) ? nil : m[1].lowercased() }
+        if !m[2].isEmpty { return "root" }
+        return codeSpans.contains(m[3]) ? m[3] : nil
+    }
+
+    static let runsAsPattern =
+        #"^(?:(?:then\s+)?run\b[^:.]*?\s)?as\s+(?:the\s+|your\s+)?(?:([a-z_][a-z0-9_-]*)\s+user\b|(root)\b|([a-z_][a-z0-9_-]*)\b)[^.]*:$"#
+    private static let notAUser: Set<String> = [
+        "regular", "normal", "unprivileged", "non-root", "same", "current", "other", "new", "sudo", "admin-level", "a",
+        "an", "logged-in", "correct", "right", "appropriate",
+    ]
+
     /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
     /// when the text is ASCII, the pattern otherwise.
     static func leadInVerifies(_ text: String) -> Bool {
