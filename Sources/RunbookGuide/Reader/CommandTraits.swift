@@ -19,7 +19,9 @@ extension ShellText {
         forEachCommand(in: words) { command in
             guard let (path, args) = program(of: command) else { return }
             // `bin/rails`, `./gradlew`: the program is its file's name.
-            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+            // Most commands (`cd`, `cp`, `curl`) have no trait: not asked further.
+            guard programsWithTraits.contains(name) else { return }
             // Input from a pipe, a file or a heredoc: a client reads that, not a person.
             let fedInput =
                 (command.startIndex > words.startIndex && words[command.startIndex - 1] == "|")
@@ -31,6 +33,23 @@ extension ShellText {
             }
         }
     }
+
+    /// Every program `isFollow`, `isInteractive` and `isForegroundServer` read a trait from
+    /// (`su` for `sudo su`); keep it in step with their cases.
+    static let programsWithTraits: Set<String> = [
+        // follow
+        "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch",
+        // interactive
+        "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
+        "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
+        "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
+        "flyctl", "doctl", "systemctl", "crontab", "su",
+        // foreground servers
+        "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
+        "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
+        "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
+        "pnpx", "bundle", "poetry", "pipenv", "uv",
+    ]
 
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
     /// before anything that is not a letter.
