@@ -1,3 +1,4 @@
+import Foundation
 import RunbookModel
 import Testing
 
@@ -38,7 +39,7 @@ struct ExpectationTests {
             \(fence)
             Expected output:
             \(fence)
-            {"status":"ok"}
+            status: ok
 
               ready
             \(fence)
@@ -51,9 +52,47 @@ struct ExpectationTests {
             \(fence)
             """)
         #expect(guide.steps.map(\.code) == ["curl -fsS http://127.0.0.1:8000/health", "systemctl is-active app", "echo next"])
-        #expect(
-            guide.steps[0].expectations == [.exitStatus(0), .outputContains(#"{"status":"ok"}"#), .outputContains("ready")])
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("status: ok"), .outputContains("ready")])
         #expect(guide.steps[1].expectations == [.exitStatus(0)])
+    }
+
+    /// Expected JSON matches however it is spaced: guides show it pretty, `curl` prints it
+    /// compact. Lines of brackets only say nothing.
+    @Test func expectedJSONIgnoresSpacing() throws {
+        let guide = read(
+            """
+            \(fence)bash
+            curl -fsS http://127.0.0.1:8000/health
+            \(fence)
+            Expected output:
+            \(fence)json
+            {
+              "status": "ok",
+              "checks": ["db", "cache"],
+              "note": "a, b: c"
+            }
+            \(fence)
+            """)
+        let patterns = guide.steps[0].expectations.compactMap { expectation -> String? in
+            if case .outputMatches(let pattern) = expectation { return pattern }
+            return nil
+        }
+        #expect(
+            patterns == [
+                #""status"\s*:\s*"ok""#, #""checks"\s*:\s*\s*\[\s*"db"\s*,\s*"cache"\s*]\s*"#,
+                #""note"\s*:\s*"a, b: c""#,
+            ])
+        let compact = #"{"status":"ok","checks":["db","cache"],"note":"a, b: c"}"#
+        let pretty = "{\n  \"status\" : \"ok\",\n  \"checks\": [ \"db\", \"cache\" ],\n  \"note\": \"a, b: c\"\n}"
+        for output in [compact, pretty] {
+            for pattern in patterns {
+                let regex = try NSRegularExpression(pattern: pattern)
+                #expect(regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil, "\(pattern)")
+            }
+        }
+        let wrong = try NSRegularExpression(pattern: patterns[0])
+        let failing = #"{"status":"degraded"}"#
+        #expect(wrong.firstMatch(in: failing, range: NSRange(failing.startIndex..., in: failing)) == nil)
     }
 
     /// A block that is not after a step, or is annotated, is read as usual.

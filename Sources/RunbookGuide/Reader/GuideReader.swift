@@ -320,17 +320,24 @@ private struct Reader {
 
     /// A block of output after "Expected output:" that follows a step is what that step should
     /// print: each non-empty line becomes an `outputContains` expectation, as a `console`
-    /// block's output lines and `# Should output:` comments do, and the block is no step of its
-    /// own. Shell and `console` blocks, and blocks with annotations, are read as usual.
+    /// block's output lines and `# Should output:` comments do (JSON lines a pattern that
+    /// ignores spacing), and the block is no step of its own. Shell and `console` blocks, and blocks with annotations, are read as usual.
     mutating func expectedOutput(_ node: MarkdownNode, info: String) -> Bool {
         guard let stepIndex = expectFor, case .paragraph = previous else { return false }
         let (language, attributes) = AnnotationParser.splitInfo(info)
         let lang = language.lowercased()
         guard attributes == nil, !Patterns.shellLanguages.contains(lang), !Patterns.consoleLanguages.contains(lang)
         else { return false }
+        // JSON is shown pretty and printed compact (or the other way round): its lines match
+        // whatever the spacing around `:` `,` and brackets.
+        let json = lang == "json" || node.literal.trimmedInline.hasPrefix("{") || node.literal.trimmedInline.hasPrefix("[")
         for line in node.literal.lines {
             let text = line.trimmedInline
-            if !text.isEmpty { steps[stepIndex].expectations.append(.outputContains(text)) }
+            if json {
+                if let pattern = Patterns.jsonLinePattern(text) { steps[stepIndex].expectations.append(.outputMatches(pattern)) }
+            } else if !text.isEmpty {
+                steps[stepIndex].expectations.append(.outputContains(text))
+            }
         }
         expectFor = nil
         previous = .other

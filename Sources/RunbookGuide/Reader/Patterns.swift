@@ -205,6 +205,43 @@ enum Patterns {
         return ASCII.skipSpaces(bytes, from: i)
     }
 
+    /// A pattern for one line of JSON shown as expected output, that matches it however it is
+    /// spaced: `"status": "ok",` → `"status"\s*:\s*"ok"`. Nil for a line of brackets only
+    /// (`{`, `},`), which says nothing. Spacing inside strings is kept.
+    static func jsonLinePattern(_ line: String) -> String? {
+        var text = Substring(line.trimmedInline)
+        if text.hasSuffix(",") { text = text.dropLast() }
+        guard text.contains(where: { !"{}[], \t".contains($0) }) else { return nil }
+        var pattern = ""
+        var inString = false
+        var escaped = false
+        for character in text {
+            if inString {
+                pattern += NSRegularExpression.escapedPattern(for: String(character))
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inString = false
+                }
+                continue
+            }
+            switch character {
+            case "\"":
+                inString = true
+                pattern += "\""
+            case " ", "\t":
+                continue
+            case ":", ",", "{", "}", "[", "]":
+                pattern += "\\s*" + NSRegularExpression.escapedPattern(for: String(character)) + "\\s*"
+            default:
+                pattern += NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        return pattern
+    }
+
     /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
     /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`): "As
     /// follows:" and "As before:" name nobody. Words that describe rather than name a user
