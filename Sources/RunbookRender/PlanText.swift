@@ -12,7 +12,7 @@ public enum PlanText {
         let optional = guide.steps.filter { $0.flow == .optional }.count
         out.append("plan: \(guide.title)  (\(guide.path))")
         out.append(
-            "\(guide.steps.count) steps: \(running) run, \(manual) manual, \(optional) in optional sections"
+            "\(guide.steps.count) steps: \(running) run, \(manual) manual, \(optional) optional"
                 + " · targets: \(guide.targets.map(\.name).joined(separator: ", "))"
                 + " · choices: \(guide.choices.count)")
         out.append("")
@@ -101,6 +101,9 @@ public enum PlanText {
         if step.kind == .artifact, step.runs { kind += "+run" }
         var flags: [String] = []
         if !step.runs, step.isExecutable, step.flow == .main, step.choice != nil { flags.append("not chosen") }
+        if step.flow == .optional, guide.sections[step.section].flow == .main {
+            flags.append("optional: folded in <details>; runs only with --only or --section")
+        }
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }
         if step.traits.follows { flags.append("follows a log: stopped after a window") }
         if step.traits.interactive { flags.append("interactive: needs a person") }

@@ -333,6 +333,25 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// A block folded into `<details>` is planned and shown, but runs only when asked for.
+    @Test func aFoldedBlockRunsOnlyWhenAskedFor() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Prepare\n\n```bash\ntouch main-marker\n```\n\n<details>\n<summary>Optional: clean up</summary>\n\n"
+                    + "```bash\ntouch folded-marker\n```\n\n</details>\n")
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("2 steps: 1 run, 0 manual, 1 optional"))
+        #expect(
+            plan.stdout.contains(
+                "  prepare/2  command  on local  :12  (optional: folded in <details>; runs only with --only or --section)\n"))
+        #expect(try runbook(["exec", "g.md"], in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("main-marker").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("folded-marker").path))
+        #expect(try runbook(["exec", "g.md", "--only", "prepare/2"], in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("folded-marker").path))
+    }
+
     /// A server started in the foreground would hold the run forever: it is stopped after the
     /// default follow window (10 s), and the run goes on.
     @Test func aForegroundServerStopsAfterTheFollowWindow() throws {

@@ -157,6 +157,40 @@ struct SectionTests {
         #expect(guide.steps[0].flow == .optional)
     }
 
+    /// What a guide folds into `<details>` is not its main path; the blocks around it are.
+    @Test func blocksFoldedInDetailsAreOptional() {
+        let guide = read(
+            """
+            # G
+            ## Prepare
+            \(fence)bash
+            git checkout main
+            \(fence)
+
+            <details>
+            <summary>Optional: clean old images</summary>
+
+            \(fence)bash
+            docker image prune -af
+            \(fence)
+
+            <details><summary>Even older</summary>
+
+            \(fence)bash
+            docker system prune -af
+            \(fence)
+
+            </details>
+            </details>
+
+            \(fence)bash
+            make build
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .main])
+        #expect(guide.steps.map(\.runs) == [true, false, false, true])
+    }
+
     @Test(arguments: ["Install", "Operational notes for the deploy", "Checkout the code"])
     func otherTitlesStayInTheMainFlow(title: String) {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")

@@ -95,6 +95,9 @@ private struct Reader {
     var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
     var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
+    /// How many `<details>` elements the reader is inside: what a guide folds away is not its
+    /// main path ("Optional: clean old images", "If you use Ubuntu 20.04").
+    var detailsDepth = 0
 
     init(path: String) {
         self.path = path
@@ -350,6 +353,11 @@ private struct Reader {
     }
 
     mutating func html(_ node: MarkdownNode) {
+        let lower = node.literal.lowercased()
+        if lower.contains("details") {
+            detailsDepth += lower.components(separatedBy: "<details").count - 1
+            detailsDepth = max(0, detailsDepth - (lower.components(separatedBy: "</details").count - 1))
+        }
         guard let bodyText = AnnotationParser.commentBody(node.literal) else {
             previous = .other
             return
@@ -1087,7 +1095,7 @@ private struct Reader {
             number: 0, id: "", kind: kind, section: sectionIndex,
             location: location(node.range.startLine, node.range.startColumn), codeLine: codeLine,
             language: language, code: code, target: target, runs: false, choice: active?.group,
-            option: active?.option, flow: sections[sectionIndex].flow)
+            option: active?.option, flow: detailsDepth > 0 ? .optional : sections[sectionIndex].flow)
     }
 
     // MARK: - Variables
