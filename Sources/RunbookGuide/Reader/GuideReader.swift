@@ -324,7 +324,8 @@ private struct Reader {
     /// A block of output after "Expected output:" that follows a step is what that step should
     /// print: each non-empty line becomes an `outputContains` expectation, as a `console`
     /// block's output lines and `# Should output:` comments do (JSON lines a pattern that
-    /// ignores spacing), and the block is no step of its own. Shell and `console` blocks, and blocks with annotations, are read as usual.
+    /// ignores spacing), and the block is no step of its own. Shell and `console` blocks, and
+    /// blocks with annotations, are read as usual.
     mutating func expectedOutput(_ node: MarkdownNode, info: String) -> Bool {
         guard let stepIndex = expectFor, case .paragraph = previous else { return false }
         let (language, attributes) = AnnotationParser.splitInfo(info)
@@ -333,7 +334,8 @@ private struct Reader {
         else { return false }
         // JSON is shown pretty and printed compact (or the other way round): its lines match
         // whatever the spacing around `:` `,` and brackets.
-        let json = lang == "json" || node.literal.trimmedInline.hasPrefix("{") || node.literal.trimmedInline.hasPrefix("[")
+        let opening = node.literal.trimmedInline.first
+        let json = lang == "json" || opening == "{" || opening == "["
         for line in node.literal.lines {
             let text = line.trimmedInline
             if json {

@@ -470,8 +470,7 @@ struct ProsePhrase: Sendable {
         prepositions: ["on", "from", "in"], articles: ["your", "the", "a"],
         nouns: [
             "local machine", "laptop", "local computer", "workstation", "local terminal", "own machine", "your machine",
-            "computer",
-            "local shell", "development machine", "dev machine", "mac",
+            "computer", "local shell", "development machine", "dev machine", "mac",
         ])
 
     init(prepositions: [String], articles: [String], nouns: [String]) {
@@ -556,9 +555,9 @@ struct Phrase: Sendable, ExpressibleByStringLiteral {
 /// A machine a lead-in or a heading names by its job: "On the web servers:", "On each database
 /// server, create the role:", a heading "On the web server". The job names the target (`web`,
 /// `database`; `load-balancer` for "the load balancer"), the same one in the singular and the
-/// plural. Only a lead-in that starts with
-/// the phrase and ends with a colon, or a heading that is the phrase, names one: in running
-/// prose "on many servers" or "on a small instance" name no machine.
+/// plural. Only a lead-in that starts with the phrase and ends with a colon, or a heading that
+/// is the phrase, names one: in running prose "on many servers" or "on a small instance" name
+/// no machine.
 struct MachineByJob: Equatable {
     /// The target's name, or nil when the word before the noun names no job ("the new
     /// server"): then `noun` decides, as for "On the server".
