@@ -1,4 +1,6 @@
+import Foundation
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -325,6 +327,38 @@ struct StepKindTests {
         #expect(traits.follows == follows)
         #expect(traits.interactive == interactive)
         #expect(traits.foregroundServer == server)
+    }
+
+    /// Every program a trait function has a case for is in the set that lets a command reach
+    /// them: read from the three functions' source, so a case added without it fails here.
+    @Test func everyProgramWithACaseIsAskedAboutItsTraits() throws {
+        let source = try String(
+            contentsOf: LoopbackSSHD.packageRoot.appendingPathComponent("Sources/RunbookGuide/Reader/CommandTraits.swift"),
+            encoding: .utf8)
+        var named: Set<String> = []
+        for (from, to) in [
+            ("static func isFollow", "static func isShortFlags"),
+            ("static func isInteractive", "private static let sqlCommandFlags"),
+            ("static func isForegroundServer", "static func isDetached"),
+        ] {
+            let body = try #require(
+                source.range(of: from).flatMap { start in
+                    source.range(of: to, range: start.upperBound..<source.endIndex).map {
+                        source[start.lowerBound..<$0.lowerBound]
+                    }
+                })
+            for line in body.split(separator: "\n") {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                guard text.hasPrefix("case \""), let colon = text.firstIndex(of: ":") else { continue }
+                let labels = text[..<colon].components(separatedBy: " where ")[0]
+                for label in labels.split(separator: "\"").enumerated() where label.offset % 2 == 1 {
+                    named.insert(String(label.element))
+                }
+            }
+        }
+        #expect(named.count > 80)
+        #expect(named.subtracting(ShellText.programsWithTraits).sorted() == [])
+        #expect(ShellText.programsWithTraits.subtracting(named).sorted() == ["su"])
     }
 
     @Test func heredocBodiesAreNotCommands() {
