@@ -317,6 +317,8 @@ struct StepKindTests {
         ("ssh-keygen -t ed25519", false, true, false), ("ssh-keygen -t ed25519 -N '' -f k", false, false, false),
         ("ssh-keygen -lf k.pub", false, false, false), ("passwd deploy", false, true, false),
         ("sudo passwd -l deploy", false, false, false), ("read -rp 'Continue? ' x", false, true, false),
+        ("read -rs PASSWORD", false, true, false),
+        ("read -r x <<< \"$line\"", false, false, false), ("read -r -u 3 x", false, false, false),
         ("while read -r l; do echo $l; done < f", false, false, false), ("aws configure", false, true, false),
         ("aws configure set region eu-west-1", false, false, false), ("gcloud auth login", false, true, false),
         ("gh auth login --with-token < t", false, false, false), ("npm init", false, true, false),

@@ -142,8 +142,9 @@ extension ShellText {
             // Only `passwd [user]` asks for the new password; options lock, unlock or report.
             return !args.contains { $0.hasPrefix("-") }
         case "read":
-            // A prompt is for a person; `while read -r line` reads its input.
-            return hasShortFlag(args, UInt8(ascii: "p"))
+            // A `read` of its own waits for a person; one fed a file, a here-string or a
+            // descriptor (`-u 3`) does not (`while read -r line` is a loop, not `read`).
+            return !fedInput && !hasShortFlag(args, UInt8(ascii: "u"))
         case "aws":
             return args.first == "configure"
                 && (args.count == 1 || args.dropFirst().first == "sso" || args[args.startIndex + 1].hasPrefix("-"))
