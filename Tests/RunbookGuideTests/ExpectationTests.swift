@@ -95,6 +95,19 @@ struct ExpectationTests {
         #expect(wrong.firstMatch(in: failing, range: NSRange(failing.startIndex..., in: failing)) == nil)
     }
 
+    /// Whatever a JSON line holds (quotes left open, escapes, regex characters, non-ASCII),
+    /// its pattern compiles and matches the line as written.
+    @Test(arguments: [
+        #""a": "b\"c","#, #""unterminated: [1, 2"#, #""re": "^$.*+?()|\\d""#, #""é": "ü ö", "n": -1.5e3"#,
+        #"{ "k" : { "x": [ ] } }"#, #"null"#, "\"tab\":\t\"x\"", #"\"#,
+    ])
+    func aJSONLinePatternMatchesItsLine(line: String) throws {
+        let pattern = try #require(Patterns.jsonLinePattern(line))
+        let regex = try NSRegularExpression(pattern: pattern)
+        let text = line.trimmingCharacters(in: .whitespaces)
+        #expect(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil, "\(pattern)")
+    }
+
     /// A block that is not after a step, or is annotated, is read as usual.
     @Test func anExpectedOutputBlockNotAfterAStepIsABlock() {
         let guide = read("# G\nExpected output:\n\(fence)\nok\n\(fence)\n")
