@@ -217,7 +217,9 @@ struct BindingOptions: ParsableArguments {
             selections[group] = option
         }
         do {
-            return try guide.choosing(selections)
+            // A choice between systems goes to the system its steps run on, unless --choose
+            // says otherwise; a --choose of one system decides later choices for that machine.
+            return try guide.choosing(selections).choosingPlatform(.current)
         } catch {
             throw CLIError(message: error.description)
         }

@@ -59,7 +59,7 @@ extension Guide {
                         + group.options.map(\.id).joined(separator: ", "))
             }
             guide.choices[g].chosen = option.id
-            guide.choices[g].reason = "chosen with --choose"
+            guide.choices[g].reason = Guide.chosenWithChoose
         }
         guide.applyRunnability()
         return guide

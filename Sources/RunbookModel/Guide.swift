@@ -343,13 +343,17 @@ public struct ChoiceOption: Sendable, Hashable, Codable {
     public var recommended: Bool
     /// Where the branch starts.
     public var line: Int
+    /// The operating systems the branch is for ("On Ubuntu/Debian:" → `ubuntu`, `debian`);
+    /// empty for a branch that is not about one.
+    public var platforms: [String]
 
     /// Creates an option.
-    public init(id: String, title: String, recommended: Bool, line: Int) {
+    public init(id: String, title: String, recommended: Bool, line: Int, platforms: [String] = []) {
         self.id = id
         self.title = title
         self.recommended = recommended
         self.line = line
+        self.platforms = platforms
     }
 }
 

@@ -286,6 +286,52 @@ struct PlanTargetTests {
     }
 }
 
+@Suite("choices between systems")
+struct SystemChoiceTests {
+    /// A --choose of one system decides the later choice between systems on that machine.
+    @Test func aChosenSystemDecidesLaterChoicesForThatMachine() throws {
+        let dir = try workspace([
+            "g.md": """
+            # G
+
+            ## Packages
+
+            ### Option A (recommended): Amazon Linux 2023
+
+            ```bash
+            ssh ec2-user@203.0.113.7
+            sudo dnf install -y nginx
+            ```
+
+            ### Option B (alternate): Ubuntu 24.04 LTS
+
+            ```bash
+            sudo apt-get install -y nginx
+            ```
+
+            ## Client
+
+            Amazon Linux 2023:
+
+            ```bash
+            sudo dnf install -y postgresql15
+            ```
+
+            Ubuntu 24.04:
+
+            ```bash
+            sudo apt-get install -y postgresql-client
+            ```
+            """
+        ])
+        let plan = try runbook(["plan", "g.md", "--choose", "packages=B"], in: dir)
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains("  client: ubuntu — the one for server's system (ubuntu), as packages chose  :20\n"))
+        #expect(plan.stdout.contains("  client/2  command  on server  :28  (client=ubuntu)\n"))
+        #expect(plan.stdout.contains("  client/1  command  on server  :22  (not chosen; client=amazon)\n"))
+    }
+}
+
 @Suite("--target addresses")
 struct TargetAddressTests {
     @Test func addressesAreCheckedByTheParserThatUsesThem() throws {

@@ -95,6 +95,8 @@ private struct Reader {
     var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
     var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
+    /// The systems a step's lead-in says its block is for ("On macOS:"), by step index.
+    var systemLeadIns: [Int: (id: String, platforms: [String], title: String, line: Int)] = [:]
     /// How many `<details>` elements the reader is inside: what a guide folds away is not its
     /// main path ("Optional: clean old images", "If you use Ubuntu 20.04").
     var detailsDepth = 0
@@ -144,6 +146,7 @@ private struct Reader {
     mutating func finish() -> Guide {
         closeBody()
         assignChoicesFromHeadings()
+        assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
         for group in groups.sorted(by: { $0.line < $1.line }) {
             guard steps.contains(where: { $0.choice == group.id }) else { continue }
@@ -542,8 +545,8 @@ private struct Reader {
 
     // MARK: - Choice groups
 
-    mutating func registerGroup(key: String, line: Int) -> String {
-        var id = sections[currentSection].slug
+    mutating func registerGroup(key: String, line: Int, section: Int? = nil) -> String {
+        var id = sections[section ?? currentSection].slug
         if groupIds.contains(id) {
             var n = 2
             while groupIds.contains("\(id)-\(n)") { n += 1 }
@@ -594,19 +597,22 @@ private struct Reader {
             func flush() {
                 defer { run = [] }
                 let markers = run.map { Patterns.optionMarker(sections[$0].title) }
-                guard run.count >= 2, markers.contains(where: \.isOption) else { return }
+                // "macOS" / "Ubuntu" headings are a choice between systems.
+                let systems = run.map { Patterns.operatingSystem(sections[$0].title, heading: true) }
+                guard run.count >= 2, markers.contains(where: \.isOption) || systems.allSatisfy({ $0 != nil }) else { return }
                 var id = sections[parent].slug == "top" ? Text.slug(sections[run[0]].title) : sections[parent].slug
                 if groupIds.contains(id) { id += "-\(run.count)" }
                 groupIds.insert(id)
                 var options: [ChoiceOption] = []
                 for (k, index) in run.enumerated() {
                     let marker = markers[k]
-                    var optionId = marker.letter ?? Patterns.optionSlug(sections[index].title)
+                    var optionId = marker.letter ?? systems[k]?.id ?? Patterns.optionSlug(sections[index].title)
                     if options.contains(where: { $0.id == optionId }) { optionId += "-\(k + 1)" }
                     options.append(
                         ChoiceOption(
                             id: optionId, title: sections[index].heading, recommended: marker.recommended,
-                            line: sections[index].line))
+                            line: sections[index].line,
+                            platforms: (systems[k] ?? Patterns.optionSystem(sections[index].title))?.platforms ?? []))
                     for s in steps.indices where steps[s].choice == nil && isWithin(steps[s].section, index) {
                         steps[s].choice = id
                         steps[s].option = optionId
@@ -615,10 +621,46 @@ private struct Reader {
                 groups.append(RawGroup(id: id, options: options, line: sections[run[0]].line))
             }
             for child in children {
-                if Patterns.optionMarker(sections[child].title).marked { run.append(child) } else { flush() }
+                let title = sections[child].title
+                if Patterns.optionMarker(title).marked || Patterns.operatingSystem(title, heading: true) != nil {
+                    run.append(child)
+                } else {
+                    flush()
+                }
             }
             flush()
         }
+    }
+
+    /// Blocks led in by the systems they are for ("On macOS:" then "On Ubuntu:"), one after
+    /// another in a section, are a choice between those systems: exactly one runs.
+    mutating func assignChoicesFromSystems() {
+        var run: [Int] = []
+        func flush() {
+            defer { run = [] }
+            var options: [ChoiceOption] = []
+            for s in run where !options.contains(where: { $0.id == systemLeadIns[s]!.id }) {
+                let lead = systemLeadIns[s]!
+                options.append(
+                    ChoiceOption(id: lead.id, title: lead.title, recommended: false, line: lead.line, platforms: lead.platforms))
+            }
+            guard options.count >= 2 else { return }
+            let group = registerGroup(key: "systems", line: options[0].line, section: steps[run[0]].section)
+            groups[groups.count - 1].options = options
+            for s in run {
+                steps[s].choice = group
+                steps[s].option = systemLeadIns[s]!.id
+            }
+        }
+        for s in steps.indices {
+            guard systemLeadIns[s] != nil, steps[s].choice == nil else {
+                flush()
+                continue
+            }
+            if let last = run.last, steps[last].section != steps[s].section { flush() }
+            run.append(s)
+        }
+        flush()
     }
 
     func isWithin(_ section: Int, _ ancestor: Int) -> Bool {
@@ -770,6 +812,14 @@ private struct Reader {
 
         let stepsBefore = steps.count
         defer {
+            if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
+                let system = Patterns.operatingSystem(text, heading: false)
+            {
+                let title = text.hasSuffix(":") ? String(text.dropLast()) : text
+                for s in stepsBefore..<steps.count {
+                    systemLeadIns[s] = (system.id, system.platforms, title, lead.range.startLine)
+                }
+            }
             previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
             if steps.count > stepsBefore { body.producedSteps = true }
         }

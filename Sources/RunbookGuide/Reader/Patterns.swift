@@ -242,6 +242,63 @@ enum Patterns {
         return pattern
     }
 
+    /// The operating systems a lead-in or heading says its block is for: "On macOS:",
+    /// "**Ubuntu/Debian:**", "For Fedora or RHEL (dnf):", a heading "Windows". Only text that
+    /// is nothing but that (an opening "On", "For" or "If you're on", the systems and their
+    /// versions, "users", a parenthesis; a colon ending a lead-in) names them: "Install it on
+    /// macOS with Homebrew:" does not. The id joins the systems: `ubuntu-debian`.
+    static func operatingSystem(_ text: String, heading: Bool) -> (id: String, platforms: [String])? {
+        guard text.utf8.count < 80, text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var t = withoutParentheticals(text).lowercased()[...].trimming {
+            $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || ASCII.isSpace($0)
+        }
+        if t.hasSuffix(":") {
+            t = t.dropLast().trimming { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || ASCII.isSpace($0) }
+        } else if !heading {
+            return nil
+        }
+        for opening in ["if you are using ", "if you're using ", "if you are on ", "if you're on ", "if you use ", "on ", "for "]
+        where t.hasPrefix(opening) {
+            t = t.dropFirst(opening.count)
+            break
+        }
+        for ending in [" users", " hosts", " machines", " systems", " only"] where t.hasSuffix(ending) {
+            t = t.dropLast(ending.count)
+            break
+        }
+        let separators = [" or ", " and ", "/", ",", "&", "+"]
+        var parts = [String(t)]
+        for separator in separators { parts = parts.flatMap { $0.components(separatedBy: separator) } }
+        var platforms: [String] = []
+        for part in parts {
+            // Versions and editions say which release, not which system: "Ubuntu 24.04 LTS".
+            let words = part.split(separator: " ").filter { word in
+                !word.allSatisfy { $0.isNumber || $0 == "." || $0 == "x" } && !["lts", "server", "desktop"].contains(word)
+            }
+            guard !words.isEmpty, let platform = systemNames[words.joined(separator: " ")] else { return nil }
+            if !platforms.contains(platform) { platforms.append(platform) }
+        }
+        return platforms.isEmpty ? nil : (platforms.joined(separator: "-"), platforms)
+    }
+
+    /// The system an option's title names after its marker: "Option A (recommended): Amazon
+    /// Linux 2023" is for `amazon`.
+    static func optionSystem(_ title: String) -> (id: String, platforms: [String])? {
+        let plain = withoutParentheticals(title)
+        guard let colon = plain.firstIndex(of: ":") else { return nil }
+        return operatingSystem(String(plain[plain.index(after: colon)...]), heading: true)
+    }
+
+    /// What guides call each system, and the word `Platform` uses for it.
+    private static let systemNames: [String: String] = [
+        "macos": "macos", "mac": "macos", "mac os": "macos", "mac os x": "macos", "os x": "macos", "osx": "macos",
+        "linux": "linux", "ubuntu": "ubuntu", "debian": "debian", "fedora": "fedora", "rhel": "rhel", "red hat": "rhel",
+        "redhat": "rhel", "red hat enterprise linux": "rhel", "centos": "centos", "rocky": "rocky", "rocky linux": "rocky",
+        "alma": "alma", "almalinux": "alma", "alma linux": "alma", "amazon linux": "amazon", "al2023": "amazon",
+        "alpine": "alpine", "arch": "arch", "arch linux": "arch", "windows": "windows", "opensuse": "opensuse",
+        "suse": "opensuse",
+    ]
+
     /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
     /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`): "As
     /// follows:" and "As before:" name nobody. Words that describe rather than name a user

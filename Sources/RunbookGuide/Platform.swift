@@ -1,0 +1,110 @@
+import Foundation
+import RunbookModel
+
+/// The operating system a machine runs, as the words a guide uses for it: `macos`; or `linux`
+/// with the distribution's id and the ids it is like (`ubuntu`, `debian`).
+public struct Platform: Sendable, Hashable, CustomStringConvertible {
+    /// The most specific word first (`ubuntu`), the family last (`linux`).
+    public var names: [String]
+
+    /// A platform of these words, most specific first.
+    public init(names: [String]) {
+        self.names = names
+    }
+
+    /// This machine: `uname`, and on Linux `/etc/os-release` (`ID`, `ID_LIKE`).
+    public static let current: Platform = {
+        var system = utsname()
+        uname(&system)
+        let sysname = withUnsafeBytes(of: &system.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch sysname {
+        case "Darwin": return Platform(names: ["macos"])
+        case "Linux":
+            let release = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
+            return Platform(linuxRelease: release)
+        default: return Platform(names: [sysname.lowercased()])
+        }
+    }()
+
+    /// A Linux machine described by the text of its `/etc/os-release`.
+    public init(linuxRelease: String) {
+        var names: [String] = []
+        for key in ["ID", "ID_LIKE"] {
+            for line in linuxRelease.lines where line.hasPrefix(key + "=") {
+                let value = line.dropFirst(key.count + 1).trimming { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
+                for word in value.split(separator: " ") {
+                    let name = Self.releaseIds[String(word)] ?? String(word)
+                    if !names.contains(name) { names.append(name) }
+                }
+            }
+        }
+        self.init(names: names + ["linux"])
+    }
+
+    /// `/etc/os-release` ids whose guide word differs.
+    private static let releaseIds = ["amzn": "amazon", "almalinux": "alma", "opensuse-leap": "opensuse"]
+
+    /// How well an option for `platforms` fits this machine: higher for a more specific word
+    /// (`ubuntu` over `debian` over `linux`); least for a sibling distribution (`ubuntu` on
+    /// Debian, `rhel` on Amazon Linux), whose commands mostly work; nil when it does not fit.
+    public func fit(_ platforms: [String]) -> Int? {
+        let exact = platforms.compactMap { names.firstIndex(of: $0).map { 2 * (names.count - $0) } }.max()
+        if let exact { return exact }
+        let families = Set(names.compactMap { Self.family[$0] })
+        return platforms.contains { Self.family[$0].map(families.contains) ?? false } ? 1 : nil
+    }
+
+    /// Distributions whose packages and commands are alike.
+    private static let family: [String: String] = [
+        "debian": "debian", "ubuntu": "debian", "rhel": "rhel", "centos": "rhel", "rocky": "rhel", "alma": "rhel",
+        "fedora": "rhel", "amazon": "rhel",
+    ]
+
+    public var description: String { names.first ?? "unknown" }
+}
+
+extension Guide {
+    /// The guide with each choice between operating systems ("On macOS:" / "On Ubuntu:")
+    /// decided by the system its steps run on: this machine's (`platform`) for steps that run
+    /// here; for another machine, the system an earlier choice made for it ("Option A
+    /// (recommended): Amazon Linux 2023"), since its own is not known before it is reached.
+    /// Choices made with `--choose`, and choices between other things, are left as they are.
+    public func choosingPlatform(_ platform: Platform) -> Guide {
+        var guide = self
+        // What each other machine runs, as a choice already made says: "Option A: Amazon Linux".
+        var known: [String: (platform: Platform, group: String)] = [:]
+        for g in guide.choices.indices {
+            let group = guide.choices[g]
+            guard group.options.allSatisfy({ !$0.platforms.isEmpty }) else { continue }
+            let targets = Set(guide.steps.filter { $0.choice == group.id }.map(\.target.name))
+            let decided = group.reason == Guide.chosenWithChoose || group.options.contains(where: \.recommended)
+            if targets == ["local"], group.reason != Guide.chosenWithChoose {
+                let fits = group.options.map { platform.fit($0.platforms) ?? 0 }
+                if let best = fits.max(), best > 0, let index = fits.firstIndex(of: best) {
+                    guide.choices[g].chosen = group.options[index].id
+                    guide.choices[g].reason = "the one for this machine (\(platform))"
+                } else {
+                    guide.choices[g].reason = "first option: none is for this machine (\(platform))"
+                }
+            } else if targets.count == 1, let target = targets.first, target != "local" {
+                if decided, let chosen = group.options.first(where: { $0.id == group.chosen }) {
+                    known[target] = (Platform(names: chosen.platforms), group.id)
+                } else if let system = known[target] {
+                    let fits = group.options.map { system.platform.fit($0.platforms) ?? 0 }
+                    if let best = fits.max(), best > 0, let index = fits.firstIndex(of: best) {
+                        guide.choices[g].chosen = group.options[index].id
+                        guide.choices[g].reason = "the one for \(target)'s system (\(system.platform)), as \(system.group) chose"
+                    }
+                } else {
+                    guide.choices[g].reason =
+                        "first option: \(target)'s system is not known before it is reached; choose with --choose"
+                }
+            }
+        }
+        guide.applyRunnability()
+        return guide
+    }
+
+    /// The reason a choice made on the command line gives.
+    public static let chosenWithChoose = "chosen with --choose"
+}
