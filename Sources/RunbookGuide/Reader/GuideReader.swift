@@ -597,22 +597,27 @@ private struct Reader {
             func flush() {
                 defer { run = [] }
                 let markers = run.map { Patterns.optionMarker(sections[$0].title) }
-                // "macOS" / "Ubuntu" headings are a choice between systems.
-                let systems = run.map { Patterns.operatingSystem(sections[$0].title, heading: true) }
-                guard run.count >= 2, markers.contains(where: \.isOption) || systems.allSatisfy({ $0 != nil }) else { return }
+                // "macOS" / "Ubuntu" headings are a choice between systems; "Option A: Amazon
+                // Linux 2023" is an option for a system.
+                let byMarker = markers.contains(where: \.isOption)
+                let systems = run.map { index in
+                    let title = sections[index].title
+                    return byMarker ? Patterns.optionSystem(title) : Patterns.operatingSystem(title, heading: true)
+                }
+                guard run.count >= 2, byMarker || systems.allSatisfy({ $0 != nil }) else { return }
                 var id = sections[parent].slug == "top" ? Text.slug(sections[run[0]].title) : sections[parent].slug
                 if groupIds.contains(id) { id += "-\(run.count)" }
                 groupIds.insert(id)
                 var options: [ChoiceOption] = []
                 for (k, index) in run.enumerated() {
                     let marker = markers[k]
-                    var optionId = marker.letter ?? systems[k]?.id ?? Patterns.optionSlug(sections[index].title)
+                    var optionId =
+                        marker.letter ?? (byMarker ? nil : systems[k]?.id) ?? Patterns.optionSlug(sections[index].title)
                     if options.contains(where: { $0.id == optionId }) { optionId += "-\(k + 1)" }
                     options.append(
                         ChoiceOption(
                             id: optionId, title: sections[index].heading, recommended: marker.recommended,
-                            line: sections[index].line,
-                            platforms: (systems[k] ?? Patterns.optionSystem(sections[index].title))?.platforms ?? []))
+                            line: sections[index].line, platforms: systems[k]?.platforms ?? []))
                     for s in steps.indices where steps[s].choice == nil && isWithin(steps[s].section, index) {
                         steps[s].choice = id
                         steps[s].option = optionId

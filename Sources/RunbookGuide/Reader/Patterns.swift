@@ -248,38 +248,48 @@ enum Patterns {
     /// versions, "users", a parenthesis; a colon ending a lead-in) names them: "Install it on
     /// macOS with Homebrew:" does not. The id joins the systems: `ubuntu-debian`.
     static func operatingSystem(_ text: String, heading: Bool) -> (id: String, platforms: [String])? {
-        guard text.utf8.count < 80, text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        var t = withoutParentheticals(text).lowercased()[...].trimming {
-            $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || ASCII.isSpace($0)
+        // Most headings and lead-ins name no system: one pass over their bytes says so.
+        guard text.utf8.count < 80, text.includesAny(systemWords), text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return nil
         }
-        if t.hasSuffix(":") {
-            t = t.dropLast().trimming { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || ASCII.isSpace($0) }
+        var bytes = Array(withoutParentheticals(text).utf8).map(ASCII.lower)[...]
+        func trim() {
+            let blank = { (byte: UInt8) in byte == UInt8(ascii: "*") || byte == UInt8(ascii: "_") || ASCII.isSpace(byte) }
+            while let first = bytes.first, blank(first) { bytes.removeFirst() }
+            while let last = bytes.last, blank(last) { bytes.removeLast() }
+        }
+        trim()
+        if bytes.last == UInt8(ascii: ":") {
+            bytes.removeLast()
+            trim()
         } else if !heading {
             return nil
         }
-        for opening in ["if you are using ", "if you're using ", "if you are on ", "if you're on ", "if you use ", "on ", "for "]
-        where t.hasPrefix(opening) {
-            t = t.dropFirst(opening.count)
-            break
+        if let opening = systemOpenings.first(where: { bytes.starts(with: $0) }) { bytes.removeFirst(opening.count) }
+        if let ending = systemEndings.first(where: { bytes.reversed().starts(with: $0.reversed()) }) {
+            bytes.removeLast(ending.count)
         }
-        for ending in [" users", " hosts", " machines", " systems", " only"] where t.hasSuffix(ending) {
-            t = t.dropLast(ending.count)
-            break
-        }
-        let separators = [" or ", " and ", "/", ",", "&", "+"]
-        var parts = [String(t)]
-        for separator in separators { parts = parts.flatMap { $0.components(separatedBy: separator) } }
+        // "macOS with Homebrew", "the server": the first word is no system's.
+        let firstEnd = bytes.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "/") } ?? bytes.endIndex
+        guard systemFirstWords.contains(String(decoding: bytes[..<firstEnd], as: UTF8.self)) else { return nil }
         var platforms: [String] = []
-        for part in parts {
+        for part in systemParts(bytes) {
             // Versions and editions say which release, not which system: "Ubuntu 24.04 LTS".
-            let words = part.split(separator: " ").filter { word in
-                !word.allSatisfy { $0.isNumber || $0 == "." || $0 == "x" } && !["lts", "server", "desktop"].contains(word)
+            let words = part.split(separator: UInt8(ascii: " ")).filter { word in
+                !word.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "x") }
+                    && !releaseWords.contains(where: word.elementsEqual)
             }
-            guard !words.isEmpty, let platform = systemNames[words.joined(separator: " ")] else { return nil }
+            let name = words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+            guard !words.isEmpty, let platform = systemNames[name] else { return nil }
             if !platforms.contains(platform) { platforms.append(platform) }
         }
         return platforms.isEmpty ? nil : (platforms.joined(separator: "-"), platforms)
     }
+
+    private static let systemOpenings = [
+        "if you are using ", "if you're using ", "if you are on ", "if you're on ", "if you use ", "on ", "for ",
+    ].map { Array($0.utf8) }
+    private static let systemEndings = [" users", " hosts", " machines", " systems", " only"].map { Array($0.utf8) }
 
     /// The system an option's title names after its marker: "Option A (recommended): Amazon
     /// Linux 2023" is for `amazon`.
@@ -288,6 +298,45 @@ enum Patterns {
         guard let colon = plain.firstIndex(of: ":") else { return nil }
         return operatingSystem(String(plain[plain.index(after: colon)...]), heading: true)
     }
+
+    private static let releaseWords = ["lts", "server", "desktop"].map { Array($0.utf8) }
+
+    /// The names in a list of systems: "ubuntu/debian", "fedora or rhel", "macos, linux".
+    private static func systemParts(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var parts: [ArraySlice<UInt8>] = []
+        var start = bytes.startIndex
+        var i = bytes.startIndex
+        func cut(_ width: Int) {
+            var part = bytes[start..<i]
+            while part.first == UInt8(ascii: " ") { part.removeFirst() }
+            while part.last == UInt8(ascii: " ") { part.removeLast() }
+            parts.append(part)
+            i += width
+            start = i
+        }
+        while i < bytes.endIndex {
+            if "/,&+".utf8.contains(bytes[i]) {
+                cut(1)
+            } else if bytes[i...].starts(with: " or ".utf8) {
+                cut(4)
+            } else if bytes[i...].starts(with: " and ".utf8) {
+                cut(5)
+            } else {
+                i += 1
+            }
+        }
+        cut(0)
+        return parts
+    }
+
+    /// The first word of each name in `systemNames`.
+    private static let systemFirstWords = Set(systemNames.keys.map { String($0.split(separator: " ")[0]) })
+
+    /// A word every name in `systemNames` holds.
+    static let systemWords: Needles = [
+        "mac", "osx", "os x", "linux", "ubuntu", "debian", "fedora", "rhel", "red hat", "redhat", "centos", "rocky",
+        "alma", "al2023", "alpine", "arch", "windows", "suse",
+    ]
 
     /// What guides call each system, and the word `Platform` uses for it.
     private static let systemNames: [String: String] = [
