@@ -311,24 +311,28 @@ struct SystemChoiceTests {
 
             ## Client
 
-            Amazon Linux 2023:
-
-            ```bash
-            sudo dnf install -y postgresql15
-            ```
-
             Ubuntu 24.04:
 
             ```bash
             sudo apt-get install -y postgresql-client
+            ```
+
+            Amazon Linux 2023:
+
+            ```bash
+            sudo dnf install -y postgresql15
             ```
             """
         ])
         let plan = try runbook(["plan", "g.md", "--choose", "packages=B"], in: dir)
         #expect(plan.status == 0)
         #expect(plan.stdout.contains("  client: ubuntu — the one for server's system (ubuntu), as packages chose  :20\n"))
-        #expect(plan.stdout.contains("  client/2  command  on server  :28  (client=ubuntu)\n"))
-        #expect(plan.stdout.contains("  client/1  command  on server  :22  (not chosen; client=amazon)\n"))
+        #expect(plan.stdout.contains("  client/1  command  on server  :22  (client=ubuntu)\n"))
+        #expect(plan.stdout.contains("  client/2  command  on server  :28  (not chosen; client=amazon)\n"))
+        // Without --choose, list shows the branches plan and exec take.
+        let list = try runbook(["list", "g.md"], in: dir)
+        #expect(list.stdout.contains("sudo dnf install -y postgresql15  [client=amazon]\n"))
+        #expect(list.stdout.contains("sudo apt-get install -y postgresql-client  [client=ubuntu not chosen]\n"))
     }
 }
 

@@ -37,7 +37,8 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let guide = try self.guide.load()
+        // The branches `plan` and `exec` would take without --choose.
+        let guide = try self.guide.load().choosingPlatform(.current)
         if json {
             let entries = guide.steps.map {
                 Entry(
