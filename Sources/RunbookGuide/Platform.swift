@@ -54,6 +54,13 @@ public struct Platform: Sendable, Hashable, CustomStringConvertible {
         return platforms.contains { Self.family[$0].map(families.contains) ?? false } ? 1 : nil
     }
 
+    /// The option for this machine: the first of those that fit it best; nil when none fits.
+    public func best(of options: [ChoiceOption]) -> ChoiceOption? {
+        let fits = options.map { fit($0.platforms) ?? 0 }
+        guard let best = fits.max(), best > 0, let index = fits.firstIndex(of: best) else { return nil }
+        return options[index]
+    }
+
     /// Distributions whose packages and commands are alike.
     private static let family: [String: String] = [
         "debian": "debian", "ubuntu": "debian", "rhel": "rhel", "centos": "rhel", "rocky": "rhel", "alma": "rhel",
@@ -79,9 +86,8 @@ extension Guide {
             let targets = Set(guide.steps.filter { $0.choice == group.id }.map(\.target.name))
             let decided = group.reason == Guide.chosenWithChoose || group.options.contains(where: \.recommended)
             if targets == ["local"], group.reason != Guide.chosenWithChoose {
-                let fits = group.options.map { platform.fit($0.platforms) ?? 0 }
-                if let best = fits.max(), best > 0, let index = fits.firstIndex(of: best) {
-                    guide.choices[g].chosen = group.options[index].id
+                if let best = platform.best(of: group.options) {
+                    guide.choices[g].chosen = best.id
                     guide.choices[g].reason = "the one for this machine (\(platform))"
                 } else {
                     guide.choices[g].reason = "first option: none is for this machine (\(platform))"
@@ -90,9 +96,8 @@ extension Guide {
                 if decided, let chosen = group.options.first(where: { $0.id == group.chosen }) {
                     known[target] = (Platform(names: chosen.platforms), group.id)
                 } else if let system = known[target] {
-                    let fits = group.options.map { system.platform.fit($0.platforms) ?? 0 }
-                    if let best = fits.max(), best > 0, let index = fits.firstIndex(of: best) {
-                        guide.choices[g].chosen = group.options[index].id
+                    if let best = system.platform.best(of: group.options) {
+                        guide.choices[g].chosen = best.id
                         guide.choices[g].reason = "the one for \(target)'s system (\(system.platform)), as \(system.group) chose"
                     }
                 } else {
