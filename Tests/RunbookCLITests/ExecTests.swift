@@ -333,6 +333,21 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// A block "as" the user runbook already runs as goes through no sudo (which a machine
+    /// may not have): `SUDO_USER` stays unset.
+    @Test func runningAsTheCurrentUserNeedsNoSudo() throws {
+        let me = try #require(getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) })
+        let dir = try workspace([
+            "g.md": guide("## Who\n\nAs `\(me)`:\n\n```bash\necho \"$(id -un) ${SUDO_USER:-no-sudo}\" > who\n```\n")
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  who/1  command  on local (as \(me))  :7\n"))
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0, "\(run.stdout)")
+        let who = try String(contentsOf: dir.appendingPathComponent("who"), encoding: .utf8)
+        #expect(who == "\(me) no-sudo\n")
+    }
+
     /// A block folded into `<details>` is planned and shown, but runs only when asked for.
     @Test func aFoldedBlockRunsOnlyWhenAskedFor() throws {
         let dir = try workspace([

@@ -101,6 +101,22 @@ struct RemoteExecTests {
         #expect(!remoteRun.stdout.contains("tok-secret-1") && !remoteRun.stderr.contains("tok-secret-1"))
     }
 
+    /// "As USER:" for the user already logged in goes through no sudo on the server (which
+    /// it may not have): `SUDO_USER` stays unset there.
+    @Test func runningAsTheLoginUserNeedsNoSudoThere() throws {
+        let out = "/tmp/rb-remote-who-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try workspace([
+            "g.md": "# G\n\n## Who is on the server\n\nAs `\(LoopbackSSHD.user)`:\n\n"
+                + "```bash\necho \"$(id -un) ${SUDO_USER:-no-sudo}\" > \(out)\n```\n"
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  who-is-on-the-server/1  command  on server (as \(LoopbackSSHD.user))  :7\n"))
+        let run = try ssh(["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "\(LoopbackSSHD.user) no-sudo\n")
+    }
+
     @Test func anUnknownHostIsRefusedUntilAcceptedThenTrusted() throws {
         let dir = try workspace(["guide.md": Self.guide])
         let known = home.appendingPathComponent(".ssh/known_hosts")
