@@ -302,9 +302,6 @@ public final class Runner {
         }
     }
 
-    /// The user this process runs as.
-    static let currentUser: String? = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
-
     static func key(_ target: TargetRef) -> String {
         target.user.map { "\(target.name)@\($0)" } ?? target.name
     }
@@ -330,18 +327,14 @@ public final class Runner {
             }
             let workDirectory = try directory.workDirectory(for: Text.slugForFile(key))
             let created: ShellSession
-            // "As root:" read by root, or `sudo -iu deploy` logged in as deploy, needs no sudo
-            // (and the machine may have none).
             if let connection = hosts?[index] {
                 created = try ShellSession(
                     connection: connection, bound: binding.values.compactMap { value in value.value.map { (value.name, $0) } },
-                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "",
-                    user: target.user == connection.endpoint.user ? nil : target.user)
+                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
             } else {
                 created = try ShellSession(
                     shell: options.shell, environment: environment, bound: boundNames,
-                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "",
-                    user: target.user == Self.currentUser ? nil : target.user)
+                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
             }
             created.interruptRequested = { interruptSignal != 0 }
             sessions[key] = created

@@ -77,14 +77,15 @@ public final class ShellSession {
 
     /// Starts a shell. `bound` are the names of bound variables: they come from the
     /// environment every time and are never written into a snapshot.
-    /// `user` runs the shell as that user through `sudo -n` (a guide's `sudo -iu USER`).
+    /// `user` runs the shell as that user through `sudo -n` (a guide's `sudo -iu USER`), unless
+    /// it is the user this process already runs as: no sudo for that (the machine may have none).
     public init(
         shell: String = "/bin/bash", environment: [String: String], bound: [String], workDirectory: URL,
         directory: String? = nil, restoring snapshot: String = "", user: String? = nil
     ) throws {
         self.bound = Set(bound)
         let launcher: [String]
-        if let user {
+        if let user, user != Self.currentUser {
             // The scripts and snapshots live in the run's 0700 directory: hand it to that user.
             if getuid() == 0, let pw = getpwnam(user) { chown(workDirectory.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
             launcher = ["/usr/bin/sudo", "-n", "-E", "-H", "-u", user]
@@ -107,7 +108,8 @@ public final class ShellSession {
     }
 
     /// Starts a shell on another machine over `connection`: the same session, one channel.
-    /// `bound` (name, value) pairs are exported in it, handed over as data.
+    /// `bound` (name, value) pairs are exported in it, handed over as data. `user` is reached
+    /// through `sudo -n` there, unless it is the user the connection logged in as.
     public init(
         connection: SSHConnection, bound: [(String, String)], workDirectory: URL, restoring snapshot: String = "",
         user: String? = nil
@@ -117,10 +119,13 @@ public final class ShellSession {
         self.snapshotFile = workDirectory.appendingPathComponent("snapshot.sh")
         let nonce = Self.makeNonce()
         self.nonce = nonce
-        self.host = .remote(connection: connection, user: user, bound: bound)
+        self.host = .remote(connection: connection, user: user == connection.endpoint.user ? nil : user, bound: bound)
         self.snapshot = snapshot
         self.transport = try Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
     }
+
+    /// The user this process runs as.
+    static let currentUser: String? = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
 
     private static func makeNonce() -> String {
         "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
