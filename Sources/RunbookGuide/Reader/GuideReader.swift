@@ -946,9 +946,9 @@ private struct Reader {
         // the person is logged in to it: after `ssh web01`, "On the web server:" is web01.
         if let job = place.machine?.job {
             if let session, place.machine?.names(session: session.name) == true,
-                !targets.contains(where: { $0.name == job && $0.source == "front-matter" })
+                let loggedIn = loggedIn(calling: job, reason: reason)
             {
-                return TargetRef(name: session.name, user: session.user, reason: reason)
+                return loggedIn
             }
             ensureTarget(job, line: line, source: reason)
             return TargetRef(name: job, reason: reason)
@@ -961,13 +961,18 @@ private struct Reader {
         let noun = remoteNoun.lowercased()
         let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
         // A person already logged in calls that host "the server".
-        if let session, session.name != "local",
-            !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
-        {
-            return TargetRef(name: session.name, user: session.user, reason: reason)
-        }
+        if let loggedIn = loggedIn(calling: name, reason: reason) { return loggedIn }
         ensureTarget(name, line: line, source: reason)
         return TargetRef(name: name, reason: reason)
+    }
+
+    /// The open session's machine, as the person logged in to it calls it `name`; nil when no
+    /// session is open or the front matter binds `name` to a machine of its own.
+    func loggedIn(calling name: String, reason: String) -> TargetRef? {
+        guard let session, session.name != "local",
+            !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
+        else { return nil }
+        return TargetRef(name: session.name, user: session.user, reason: reason)
     }
 
     /// Where a sentence or heading says its commands run: "on your laptop", "on the server".
