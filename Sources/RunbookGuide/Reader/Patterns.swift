@@ -349,16 +349,16 @@ enum Patterns {
     ]
 
     /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
-    /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`): "As
-    /// follows:" and "As before:" name nobody. Words that describe rather than name a user
-    /// ("the regular user") name nobody either.
-    static func runsAsUser(_ text: String, codeSpans: [String]) -> String? {
+    /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`, read
+    /// only then): "As follows:" and "As before:" name nobody. Words that describe rather than
+    /// name a user ("the regular user") name nobody either.
+    static func runsAsUser(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
         guard text.hasSuffix(":"), text.includes("as "),
             let m = Text.firstMatch(runsAsPattern, in: text, options: [.caseInsensitive])
         else { return nil }
         if !m[1].isEmpty { return notAUser.contains(m[1].lowercased()) ? nil : m[1].lowercased() }
         if !m[2].isEmpty { return "root" }
-        return codeSpans.contains(m[3]) ? m[3] : nil
+        return codeSpans().contains(m[3]) ? m[3] : nil
     }
 
     static let runsAsPattern =
