@@ -389,7 +389,7 @@ public final class Runner {
         let window = verification && retries == nil ? options.verificationWindow : 0
         // A server in the foreground never returns either: it runs for the follow window and
         // is stopped, as lint's never-ending rule tells the author, unless it is backgrounded.
-        let backgrounded = step.annotations["background"].map(AnnotationParser.isTrue) ?? false
+        let backgrounded = step.runsInBackground
         let follows =
             step.traits.follows || (step.traits.foregroundServer && !backgrounded) || step.annotations["follow"] != nil
         var runOptions = ShellRunOptions()

@@ -19,6 +19,9 @@ extension Step {
         case .variables, .manual: return false
         }
     }
+
+    /// Annotated `background=true`: `exec` starts it in the background, its output in a log.
+    public var runsInBackground: Bool { annotations["background"].map(AnnotationParser.isTrue) ?? false }
 }
 
 extension Guide {

@@ -109,7 +109,7 @@ public enum PlanText {
         if step.traits.interactive { flags.append("interactive: needs a person") }
         if step.traits.foregroundServer {
             flags.append(
-                step.annotations["background"] != nil
+                step.runsInBackground
                     ? "foreground server, run in the background" : "foreground server: stopped after a window")
         }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }

@@ -377,6 +377,15 @@ struct ExecTests {
         ])
         let plan = try runbook(["plan", "g.md"], in: dir)
         #expect(plan.stdout.contains("  serve/1  command  on local  :5  (foreground server: stopped after a window)\n"))
+        // `background=false` is not background: plan says what exec does with each.
+        for (value, said) in [
+            ("false", "(foreground server: stopped after a window)"), ("true", "(foreground server, run in the background)"),
+        ] {
+            try guide("## Serve\n\n```bash { background=\(value) }\npython3 -m http.server 0\n```\n")
+                .write(to: dir.appendingPathComponent("b.md"), atomically: true, encoding: .utf8)
+            let annotated = try runbook(["plan", "b.md"], in: dir)
+            #expect(annotated.stdout.contains("  serve/1  command  on local  :5  \(said)\n"), "\(value)")
+        }
         let started = Date()
         let (process, out, _) = try startRunbook(["exec", "g.md"], in: dir)
         // Were the server not stopped, the run would never end: it is ended here instead.
