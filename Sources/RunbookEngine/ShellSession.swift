@@ -458,10 +458,13 @@ public final class ShellSession {
         let said = made.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard made.status == 0 else { return .failed("cannot make a private directory in the remote's /tmp: \(said)") }
         let directory = Self.quote(said)
+        /// `body` run by `shell` there, as the step's user, with the directory as `$1`.
+        func inDirectory(_ shell: String, _ body: String) -> String {
+            sudo + shell + " -c " + Self.quote(body) + " runbook " + directory
+        }
         defer {
             // Opening the FIFO read-write never blocks, and frees a writer still waiting for a reader.
-            _ = try? connection.execute(
-                sudo + "sh -c " + Self.quote(#"exec 3<>"$1/setup"; rm -rf "$1""#) + " runbook " + directory, timeout: 5)
+            _ = try? connection.execute(inDirectory("sh", #"exec 3<>"$1/setup"; rm -rf "$1""#), timeout: 5)
         }
         // What sshd sets for a pty (SSH_TTY, TERM) stays with the pty: the session it hands
         // back to has none, unless the guide itself set them.
@@ -478,9 +481,8 @@ public final class ShellSession {
         do {
             // The shell opens the FIFO first and waits there for the feeder's data.
             shell = try connection.open(
-                command: sudo + "bash --noprofile --norc -c " + Self.quote(#"__rb_dir=$1; . "$1/setup""#) + " runbook "
-                    + directory, terminal: .current())
-            feeder = try connection.open(command: sudo + "sh -c " + Self.quote(#"cat > "$1/setup""#) + " runbook " + directory)
+                command: inDirectory("bash --noprofile --norc", #"__rb_dir=$1; . "$1/setup""#), terminal: .current())
+            feeder = try connection.open(command: inDirectory("sh", #"cat > "$1/setup""#))
         } catch {
             return .failed("\(error)")
         }
