@@ -39,6 +39,28 @@ struct ShellTextTests {
         }
     }
 
+    /// Each heredoc operator gives its delimiter, unquoted, in order; a here-string gives none.
+    @Test func heredocOperatorsGiveTheirDelimiters() {
+        let cases: [(String, [String], [Bool])] = [
+            ("cat <<EOF > f", ["EOF"], [false]),
+            ("cat <<-'END_X' | sh", ["END_X"], [true]),
+            ("cat << \"a b\"", ["a b"], [false]),
+            ("cat <<\\EOF", ["EOF"], [false]),
+            ("cat <<A 2>&1 <<-\tB", ["A", "B"], [false, true]),
+            ("cat <<<word", [], []),
+            ("cat <<< \"$x\" <<E", ["E"], [false]),
+            ("a <<'' b <<'unclosed", [], []),
+            ("x <<5 <<- <<_n1", ["_n1"], [false]),
+            ("tee <<'日本' <<\"é\"", ["日本", "é"], [false, false]),
+            ("no operator < < here", [], []),
+        ]
+        for (line, delimiters, strips) in cases {
+            let found = ShellText.heredocDelimiters(in: line)
+            #expect(found.map(\.delimiter) == delimiters, "\(line)")
+            #expect(found.map(\.stripTabs) == strips, "\(line)")
+        }
+    }
+
     @Test func anAssignmentLineIsANameAndOneValue() throws {
         let cases: [(String, (String, String, Bool)?)] = [
             ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),

@@ -51,28 +51,57 @@ public enum ShellText {
         }
     }
 
-    /// Delimiters of heredocs a line opens (`<<EOF`, `<<'EOF'`, `<<-"EOF"`), in order.
+    /// Delimiters of heredocs a line opens (`<<EOF`, `<<'EOF'`, `<<-"EOF"`, `<<\EOF`), in
+    /// order; a here-string (`<<<`) opens none. By bytes: every byte a delimiter's syntax
+    /// names is ASCII, and a quoted delimiter's bytes are copied whole.
     static func heredocDelimiters(in text: String) -> [(delimiter: String, stripTabs: Bool)] {
-        guard
-            text.containsBytes("<<"),
-            let regex = RegexCache.shared.regex(
-                #"<<(-?)[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#, options: [])
-        else { return [] }
-        let ns = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap { m in
-            // `<<<` is a here-string.
-            if m.range.location > 0, ns.substring(with: NSRange(location: m.range.location - 1, length: 1)) == "<" {
-                return nil
+        guard text.containsBytes("<<") else { return [] }
+        var found: [(delimiter: String, stripTabs: Bool)] = []
+        text[...].withUTF8Bytes { b in
+            let end = b.count
+            var i = 0
+            while i + 1 < end {
+                guard b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "<") else {
+                    i += 1
+                    continue
+                }
+                guard let (range, strip, next) = heredocOperator(b, at: i) else {
+                    i += 1
+                    continue
+                }
+                // `<<<` is a here-string: the operator after a `<` is not a heredoc's.
+                if i == 0 || b[i - 1] != UInt8(ascii: "<") {
+                    found.append((String(decoding: b[range], as: UTF8.self), strip))
+                }
+                i = next
             }
-            if m.range.location + 2 < ns.length, ns.substring(with: NSRange(location: m.range.location + 2, length: 1)) == "<" {
-                return nil
-            }
-            let strip = m.range(at: 1).length > 0
-            for g in 2...4 where m.range(at: g).location != NSNotFound {
-                return (Text.substring(text, m.range(at: g)), strip)
-            }
-            return nil
         }
+        return found
+    }
+
+    /// The heredoc operator at `i` (which holds `<<`): its delimiter's bytes, whether it is
+    /// `<<-`, and where the operator ends; nil when no delimiter follows.
+    private static func heredocOperator(
+        _ b: UnsafeBufferPointer<UInt8>, at i: Int
+    ) -> (delimiter: Range<Int>, stripTabs: Bool, end: Int)? {
+        let end = b.count
+        var j = i + 2
+        let strip = j < end && b[j] == UInt8(ascii: "-")
+        if strip { j += 1 }
+        while j < end, ASCII.isBlank(b[j]) { j += 1 }
+        guard j < end else { return nil }
+        let c = b[j]
+        if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+            var k = j + 1
+            while k < end, b[k] != c { k += 1 }
+            guard k < end, k > j + 1 else { return nil }
+            return ((j + 1)..<k, strip, k + 1)
+        }
+        if c == UInt8(ascii: "\\") { j += 1 }
+        guard j < end, ASCII.isLetter(b[j]) || b[j] == UInt8(ascii: "_") else { return nil }
+        var k = j + 1
+        while k < end, ASCII.isWord(b[k]) { k += 1 }
+        return (j..<k, strip, k)
     }
 
     /// True when a heredoc opened by `text` has a quoted delimiter (its body is not expanded).
