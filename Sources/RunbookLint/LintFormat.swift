@@ -82,8 +82,9 @@ public enum LintFormat: String, Sendable, CaseIterable {
     }
 
     static func sarif(_ findings: [Diagnostic]) -> String {
-        let ruleIDs = Linter.rules.map(\.id) + Array(Set(findings.map(\.rule)).subtracting(Linter.rules.map(\.id))).sorted()
-        let summaries = Dictionary(uniqueKeysWithValues: Linter.rules.map { ($0.id, $0.summary) })
+        let ruleIDs = Linter.ruleIDs + Array(Set(findings.map(\.rule)).subtracting(Linter.ruleIDs)).sorted()
+        let summaries = Dictionary(
+            uniqueKeysWithValues: Linter.rules.map { ($0.id, $0.summary) } + Linter.readerRules.map { ($0.id, $0.summary) })
         let rules: [[String: Any]] = ruleIDs.map { id in
             ["id": id, "name": id, "shortDescription": ["text": summaries[id] ?? id]]
         }

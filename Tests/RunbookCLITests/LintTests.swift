@@ -54,6 +54,28 @@ struct LintCLITests {
         #expect(unknown.stderr.contains("--disable never-endin: no such rule"))
     }
 
+    /// What the reader reports (here an unclosed `<details>`) is a finding like a rule's, and
+    /// `--disable` and suppressions take its id.
+    @Test func theReadersFindingsCanBeDisabledLikeRules() throws {
+        let guide = "# G\n\n<details><summary>Older</summary>\n\n```bash\ngit checkout v1\n```\n"
+        let dir = try workspace(["g.md": guide, "quiet.md": "<!-- runbook-lint disable-file=unclosed-details -->\n" + guide])
+        let run = try runbook(["lint", "g.md", "--shellcheck", "off", "--strict"], in: dir)
+        #expect(run.status == 1)
+        #expect(
+            run.stdout
+                == "g.md:3:1: warning: [unclosed-details] <details> is never closed, so the 1 step after it is folded: "
+                + "optional, run only with --only or --section (fix: close it with </details> where the folded part ends)\n")
+        let disabled = try runbook(["lint", "g.md", "--strict", "--disable", "unclosed-details", "--shellcheck", "off"], in: dir)
+        #expect(disabled.status == 0)
+        #expect(disabled.stdout.isEmpty)
+        let suppressed = try runbook(["lint", "quiet.md", "--strict", "--shellcheck", "off"], in: dir)
+        #expect(suppressed.status == 0)
+        #expect(suppressed.stdout.isEmpty)
+        let help = try runbook(["lint", "--help"], in: dir)
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("bad-annotation, shellcheck, front-matter, encoding, unclosed-details."))
+    }
+
     @Test func anUnreadableFileIsExitTwoAndTheOthersAreStillChecked() throws {
         let dir = try workspace(["g.md": Self.guide, "binary.md": "\u{0}\u{1}"])
         let run = try runbook(["lint", "missing.md", "binary.md", "g.md", "--shellcheck", "off"], in: dir)

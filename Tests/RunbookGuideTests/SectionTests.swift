@@ -191,6 +191,43 @@ struct SectionTests {
         #expect(guide.steps.map(\.runs) == [true, false, false, true])
     }
 
+    /// Closed `<details>` draw no warning; one left open folds the rest of the guide, which
+    /// the reader says where it opened, with how many steps it folds.
+    @Test func anUnclosedDetailsIsReportedWhereItOpens() {
+        let closed = read("# G\n<details>\n\n\(fence)bash\nls\n\(fence)\n\n</details>\n\n\(fence)bash\npwd\n\(fence)\n")
+        #expect(closed.diagnostics.isEmpty)
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            git pull
+            \(fence)
+
+            <details><summary>Older releases</summary>
+
+            \(fence)bash
+            git checkout v1
+            \(fence)
+
+            ## Build
+            \(fence)bash
+            make build
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional])
+        #expect(guide.diagnostics.count == 1)
+        let warning = guide.diagnostics.first
+        #expect(warning?.rule == "unclosed-details")
+        #expect(warning?.severity == .warning)
+        #expect(warning?.location.line == 6)
+        #expect(warning?.location.column == 1)
+        #expect(
+            warning?.message
+                == "<details> is never closed, so the 2 steps after it are folded: optional, run only with --only or --section")
+        // Nothing after it to fold: nothing to say.
+        #expect(read("# G\n\(fence)bash\nls\n\(fence)\n\n<details>\nSee also the wiki.\n").diagnostics.isEmpty)
+    }
+
     @Test(arguments: ["Install", "Operational notes for the deploy", "Checkout the code"])
     func otherTitlesStayInTheMainFlow(title: String) {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")

@@ -18,7 +18,7 @@ struct LintCommand: ParsableCommand {
             <!-- runbook-lint disable=RULE --> before it, or for a file with \
             <!-- runbook-lint disable-file=RULE -->.
 
-            Rules: \(Linter.rules.map(\.id).joined(separator: ", ")).
+            Rules: \(Linter.ruleIDs.joined(separator: ", ")).
 
             Example:
               runbook lint docs/*.md
@@ -40,9 +40,9 @@ struct LintCommand: ParsableCommand {
     static let valueOptions: Set<String> = ["--vars", "--format", "--disable", "--shellcheck"]
 
     func validate() throws {
-        let known = Set(Linter.rules.map(\.id))
+        let known = Set(Linter.ruleIDs)
         for rule in disabled where !known.contains(rule) {
-            throw ValidationError("--disable \(rule): no such rule (rules: \(Linter.rules.map(\.id).joined(separator: ", ")))")
+            throw ValidationError("--disable \(rule): no such rule (rules: \(Linter.ruleIDs.joined(separator: ", ")))")
         }
     }
 

@@ -97,9 +97,10 @@ private struct Reader {
     var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
     /// The systems a step's lead-in says its block is for ("On macOS:"), by step index.
     var systemLeadIns: [Int: (id: String, platforms: [String], title: String, line: Int)] = [:]
-    /// How many `<details>` elements the reader is inside: what a guide folds away is not its
-    /// main path ("Optional: clean old images", "If you use Ubuntu 20.04").
-    var detailsDepth = 0
+    /// Where each `<details>` element the reader is inside opened (line numbers, innermost
+    /// last): what a guide folds away is not its main path ("Optional: clean old images", "If
+    /// you use Ubuntu 20.04").
+    var openDetails: [SourceLocation] = []
 
     init(path: String) {
         self.path = path
@@ -145,6 +146,7 @@ private struct Reader {
 
     mutating func finish() -> Guide {
         closeBody()
+        warnOfUnclosedDetails()
         assignChoicesFromHeadings()
         assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
@@ -187,6 +189,20 @@ private struct Reader {
         }
         guide.applyRunnability()
         return guide
+    }
+
+    /// A `<details>` never closed folds the rest of the guide, as GitHub renders it: likely a
+    /// slip, and the steps after it would leave the main path unnoticed.
+    mutating func warnOfUnclosedDetails() {
+        guard let opened = openDetails.first else { return }
+        let folded = steps.count { $0.location.line > opened.line }
+        guard folded > 0 else { return }
+        diagnostics.append(
+            Diagnostic(
+                rule: "unclosed-details", severity: .warning, location: opened,
+                message:
+                    "<details> is never closed, so the \(folded) step\(folded == 1 ? "" : "s") after it \(folded == 1 ? "is" : "are") folded: optional, run only with --only or --section",
+                fix: "close it with </details> where the folded part ends"))
     }
 
     func title() -> String {
@@ -360,8 +376,9 @@ private struct Reader {
     mutating func html(_ node: MarkdownNode) {
         let lower = node.literal.lowercased()
         if lower.contains("details") {
-            detailsDepth += lower.components(separatedBy: "<details").count - 1
-            detailsDepth = max(0, detailsDepth - (lower.components(separatedBy: "</details").count - 1))
+            let opened = location(node.range.startLine, node.range.startColumn)
+            openDetails += repeatElement(opened, count: lower.components(separatedBy: "<details").count - 1)
+            openDetails.removeLast(min(openDetails.count, lower.components(separatedBy: "</details").count - 1))
         }
         guard let bodyText = AnnotationParser.commentBody(node.literal) else {
             previous = .other
@@ -1157,7 +1174,7 @@ private struct Reader {
             number: 0, id: "", kind: kind, section: sectionIndex,
             location: location(node.range.startLine, node.range.startColumn), codeLine: codeLine,
             language: language, code: code, target: target, runs: false, choice: active?.group,
-            option: active?.option, flow: detailsDepth > 0 ? .optional : sections[sectionIndex].flow)
+            option: active?.option, flow: !openDetails.isEmpty ? .optional : sections[sectionIndex].flow)
     }
 
     // MARK: - Variables
