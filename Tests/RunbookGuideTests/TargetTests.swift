@@ -319,16 +319,22 @@ struct TargetTests {
         #expect(
             shape(guide) == [
                 "g/1:command:server (as root)", "g/2:command:server (as deploy)", "g/3:command:server (as postgres)",
-                "g/4:command:server", "g/5:command:local",
+                "g/4:command:server", "g/5:command:local (as root)",
             ])
     }
 
-    @Test(arguments: [
+    /// Lead-ins, the code spans in them, and the user they name (nil: nobody).
+    static let leadInUsers: [(String, [String], String?)] = [
         ("As root:", [], "root"), ("Run as root:", [], "root"), ("Then run the following as the app user:", [], "app"),
         ("As your deploy user, run:", [], "deploy"), ("As postgres:", ["postgres"], "postgres"),
         ("As postgres:", [], nil), ("As follows:", [], nil), ("As before:", [], nil), ("As the regular user:", [], nil),
         ("As root, this is dangerous. Instead:", [], nil), ("Log in as root.", [], nil),
-    ])
+        ("On your laptop, as root:", [], "root"), ("On the server, as the deploy user:", [], "deploy"),
+        ("Then, on web01, run as postgres:", ["postgres"], "postgres"), ("On the server, as root, run:", [], "root"),
+        ("Once it is up, as shown below:", [], nil), ("Next, as a test, run:", [], nil), ("If it fails, as before:", [], nil),
+    ]
+
+    @Test(arguments: leadInUsers)
     func runsAsUser(text: String, spans: [String], user: String?) {
         #expect(Patterns.runsAsUser(text, codeSpans: spans) == user)
     }

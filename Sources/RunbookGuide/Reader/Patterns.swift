@@ -349,7 +349,8 @@ enum Patterns {
     ]
 
     /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
-    /// "As `postgres`, run:". A bare word must be `root` or a code span (`codeSpans`, read
+    /// "As `postgres`, run:", also after clauses that say where or when ("On your laptop, as
+    /// root:", "Then, on web01, run as `postgres`:"). A bare word must be `root` or a code span (`codeSpans`, read
     /// only then): "As follows:" and "As before:" name nobody. Words that describe rather than
     /// name a user ("the regular user") name nobody either.
     static func runsAsUser(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
@@ -362,7 +363,7 @@ enum Patterns {
     }
 
     static let runsAsPattern =
-        #"^(?:(?:then\s+)?run\b[^:.]*?\s)?as\s+(?:the\s+|your\s+)?(?:([a-z_][a-z0-9_-]*)\s+user\b|(root)\b|([a-z_][a-z0-9_-]*)\b)[^.]*:$"#
+        #"^(?:[^:.,]*,\s*)*(?:(?:then\s+)?run\b[^:.]*?\s)?as\s+(?:the\s+|your\s+)?(?:([a-z_][a-z0-9_-]*)\s+user\b|(root)\b|([a-z_][a-z0-9_-]*)\b)[^.]*:$"#
     private static let notAUser: Set<String> = [
         "regular", "normal", "unprivileged", "non-root", "same", "current", "other", "new", "sudo", "admin-level", "a",
         "an", "logged-in", "correct", "right", "appropriate",
