@@ -11,6 +11,27 @@ struct AmbiguousTargetRuleTests {
         #expect(findings[0].fix == "say where it runs (\"On server:\") or annotate it with on=server")
     }
 
+    /// Between two different machines, this machine is the least likely place: it warns, and
+    /// so does nothing when either neighbour is this machine.
+    @Test func anUnstatedStepBetweenTwoOtherMachinesWarns() throws {
+        let text =
+            "# G\n\nOn the old database server:\n\n\(fence)bash\npg_dump -Fc app > /tmp/app.dump\n\(fence)\n\n"
+            + "Copy it over:\n\n\(fence)bash\nscp /tmp/app.dump db-new:/tmp/\n\(fence)\n\n"
+            + "On the new database server:\n\n\(fence)bash\npg_restore -d app /tmp/app.dump\n\(fence)\n\n"
+            + "\(fence)bash\necho done\n\(fence)\n\nOn your laptop:\n\n\(fence)bash\nopen https://app\n\(fence)\n"
+        let findings = try lint(text, rule: "ambiguous-target")
+        #expect(spots(findings) == ["12:1 warning"])
+        #expect(
+            findings.first?.message
+                == "step g/2 runs on local by default, but the step before it runs on old-database and the one after on database")
+        #expect(findings.first?.fix == "say where it runs (\"On old-database:\") or annotate it with on=old-database")
+        // Between a machine and this one, or this one and a machine: no warning.
+        let mixed =
+            "# G\n\nOn the server:\n\n\(fence)bash\nuptime\n\(fence)\n\n\(fence)bash\necho a\n\(fence)\n\n"
+            + "On your laptop:\n\n\(fence)bash\necho b\n\(fence)\n"
+        #expect(try lint(mixed, rule: "ambiguous-target").isEmpty)
+    }
+
     @Test func localStepsAmongLocalStepsAreFine() throws {
         #expect(try lint(guide("uptime", "df -h", "free -m"), rule: "ambiguous-target").isEmpty)
     }

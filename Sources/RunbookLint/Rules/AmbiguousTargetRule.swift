@@ -31,6 +31,15 @@ struct AmbiguousTargetRule: LintRule {
                         message:
                             "step \(step.id) runs on \(step.target.name) by default, but the steps around it run on \(neighbour)",
                         fix: "say where it runs (\"On \(neighbour):\") or annotate it with on=\(neighbour)"))
+            } else if let before, let after, before != "local", after != "local", step.target.name == "local" {
+                // Between two other machines ("dump on the old server", then this, then "restore on
+                // the new one"): this machine is the least likely place of the three.
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
+                        message:
+                            "step \(step.id) runs on local by default, but the step before it runs on \(before) and the one after on \(after)",
+                        fix: "say where it runs (\"On \(before):\") or annotate it with on=\(before)"))
             } else if step.target.name == "local", let home = Self.serverHome(in: step.code) {
                 findings.append(
                     Diagnostic(
