@@ -314,7 +314,7 @@ public struct Variable: Sendable, Hashable, Codable {
     public var description: String?
     /// Where it was declared.
     public var location: SourceLocation
-    /// Where the declaration came from: `block`, `front-matter`, `annotation`.
+    /// Where the declaration came from: `block`, `front-matter`, `annotation`, `table`.
     public var source: String
 
     /// Creates a declaration.

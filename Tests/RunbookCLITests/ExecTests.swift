@@ -89,6 +89,39 @@ struct ExecTests {
         #expect(ok.stdout.contains("   │ db1.internal eu\n"))
     }
 
+    /// A guide that lists its variables in a table instead of a block of exports: the names its
+    /// steps read must be bound, as a block's would be, and the table's defaults apply.
+    @Test func variablesListedInATableAreBoundBeforeAnythingRuns() throws {
+        let dir = try workspace([
+            "g.md": """
+            # Greet
+
+            | Variable | Default | Description |
+            |---|---|---|
+            | `GREETING` | `hello` | what to say |
+            | `WHO` | | who to greet |
+
+            ```bash
+            echo "$GREETING, $WHO" > greeting.txt
+            ```
+
+            """
+        ])
+        let refused = try runbook(["exec", "g.md", "--yes"], in: dir)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.hasPrefix(
+                "preflight failed; nothing ran:\n  g.md:6: WHO is not bound — who to greet; set it with --set WHO=… or in a --vars file\n"
+            ))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("greeting.txt").path))
+        let lint = try runbook(["lint", "g.md", "--shellcheck", "off"], in: dir)
+        #expect(lint.status == 0)
+        #expect(lint.stdout.isEmpty)
+        let ran = try runbook(["exec", "g.md", "--yes", "--set", "WHO=world"], in: dir)
+        #expect(ran.status == 0)
+        #expect(try String(contentsOf: dir.appendingPathComponent("greeting.txt"), encoding: .utf8) == "hello, world\n")
+    }
+
     @Test func aFailedStepStopsTheRunUnlessKeepGoing() throws {
         let dir = try workspace([
             "g.md": guide(

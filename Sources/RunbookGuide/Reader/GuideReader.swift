@@ -72,6 +72,9 @@ private struct Reader {
     var steps: [Step] = []
     var variables: [Variable] = []
     var declared: Set<String> = []
+    /// Variables a table lists ("| Variable | Description |"), declared at the end if the steps
+    /// need them.
+    var tableVariables: [VariableTable.Row] = []
     var secretNames: Set<String> = []
     var targets: [TargetDecl] = []
     var hostTargets: [String: String] = [:]
@@ -147,6 +150,7 @@ private struct Reader {
     mutating func finish() -> Guide {
         closeBody()
         warnOfUnclosedDetails()
+        declareTableVariables()
         assignChoicesFromHeadings()
         assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
@@ -189,6 +193,27 @@ private struct Reader {
         }
         guide.applyRunnability()
         return guide
+    }
+
+    /// A variable a table lists is declared, where the table lists it, when the steps read it
+    /// and none assigns it: it is then a value the guide expects from outside, like an `export`
+    /// block's. Names a table lists for other reasons (an app's settings) stay out, and a
+    /// block's declaration, with its default, wins.
+    mutating func declareTableVariables() {
+        for row in tableVariables where !declared.contains(row.name) {
+            var reads = false
+            var assigns = false
+            for step in steps where step.kind != .manual {
+                let uses = ShellText.uses(of: row.name, in: step.code)
+                reads = reads || uses.reads
+                assigns = assigns || uses.assigns
+            }
+            guard reads, !assigns else { continue }
+            declare(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
+            // In the order of the file, among the others.
+            let added = variables.removeLast()
+            variables.insert(added, at: variables.firstIndex { $0.location.line > row.line } ?? variables.count)
+        }
     }
 
     /// A `<details>` never closed folds the rest of the guide, as GitHub renders it: likely a
@@ -314,6 +339,7 @@ private struct Reader {
     }
 
     mutating func paragraph(_ node: MarkdownNode) {
+        if let table = VariableTable(node) { tableVariables += table.rows }
         let text = node.plainText.trimmed
         if listDepth == 0 {
             body.blocks.append(node)

@@ -286,6 +286,36 @@ public enum ShellText {
         return false
     }
 
+    /// How `code` treats variable `name`: whether it reads it (`$NAME`, `${NAME…`) and whether
+    /// it assigns it (`NAME=` where a word starts, as in `export NAME=`, `A=1 NAME=2 cmd`; not
+    /// `--flag=NAME=` or `$NAME=`). By bytes, without reading the shell's grammar: enough to
+    /// tell whether a guide relies on a value from outside.
+    static func uses(of name: String, in code: String) -> (reads: Bool, assigns: Bool) {
+        guard code.containsBytes(name) else { return (false, false) }
+        let bytes = Array(code.utf8)
+        let wanted = Array(name.utf8)
+        var reads = false
+        var assigns = false
+        var from = 0
+        while from + wanted.count <= bytes.count,
+            let at = bytes[from...].firstIndex(of: wanted[0])
+        {
+            from = at + 1
+            let end = at + wanted.count
+            guard end <= bytes.count, bytes[at..<end].elementsEqual(wanted), !ASCII.isWord(bytes, at: end) else { continue }
+            let before = at > 0 ? bytes[at - 1] : UInt8(ascii: " ")
+            if before == UInt8(ascii: "$") || (before == UInt8(ascii: "{") && at > 1 && bytes[at - 2] == UInt8(ascii: "$")) {
+                reads = true
+            } else if end < bytes.count, bytes[end] == UInt8(ascii: "="), Self.beforeAnAssignment.contains(before) {
+                assigns = true
+            }
+        }
+        return (reads, assigns)
+    }
+
+    /// What may stand right before an assignment word.
+    private static let beforeAnAssignment: ByteSet = " \t\n;&|("
+
     /// `NAME=value` (a shell assignment word).
     public static func isAssignment(_ word: String) -> Bool {
         guard let eq = word.utf8.firstIndex(of: UInt8(ascii: "=")) else { return false }

@@ -1,0 +1,148 @@
+import RunbookMarkdown
+
+/// A table that lists a guide's variables, as many guides do instead of a block of exports:
+///
+///     | Variable | Example           | Description     |
+///     |----------|-------------------|-----------------|
+///     | `DB_HOST`| `db-old.internal` | current primary |
+///
+/// CommonMark without the table extension reads a table as one paragraph whose lines are its
+/// rows; this reads them back. The header names the columns: one holds the names (`Variable`,
+/// `Name`, `Env var`, …), one may hold defaults (`Default`, `Value`), one a description; an
+/// `Example` column is not a default (it only says what a value looks like). A row counts only
+/// when its name is a shell name in capitals (`DB_HOST`, `$DB_HOST`, `${DB_HOST}`).
+struct VariableTable {
+    /// One row that names a variable.
+    struct Row: Equatable {
+        /// The variable's name.
+        var name: String
+        /// Its default, "" when the table gives none.
+        var value: String
+        /// The description, with the example when there is one.
+        var description: String?
+        /// The row's line in the file.
+        var line: Int
+    }
+
+    /// The rows that name variables, in order.
+    var rows: [Row] = []
+
+    private static let nameHeaders: Set<String> = [
+        "variable", "variables", "name", "env var", "env", "environment variable", "var", "key", "setting",
+    ]
+    private static let valueHeaders: Set<String> = ["default", "default value", "value", "values"]
+    private static let descriptionHeaders: Set<String> = [
+        "description", "purpose", "meaning", "notes", "note", "what it is", "used for", "comment", "details",
+    ]
+    private static let exampleHeaders: Set<String> = ["example", "examples", "example value", "e.g."]
+    /// Cells that say there is no default.
+    private static let noValue: Set<String> = ["", "-", "—", "–", "(none)", "none", "n/a", "(required)", "required"]
+
+    /// The table `paragraph` is, when it is a table with a column of names and a row that names
+    /// a variable.
+    init?(_ paragraph: MarkdownNode) {
+        // Most paragraphs are prose: a table's first line starts with a pipe.
+        guard case .text = paragraph.children.first?.kind, paragraph.children[0].literal.utf8.first == UInt8(ascii: "|")
+        else { return nil }
+        let lines = Self.lines(of: paragraph)
+        guard lines.count >= 3, Self.isDelimiterRow(lines[1]) else { return nil }
+        let header = Self.cells(lines[0]).map(Self.headerWord)
+        guard let nameColumn = header.firstIndex(where: Self.nameHeaders.contains) else { return nil }
+        let valueColumn = header.firstIndex(where: Self.valueHeaders.contains)
+        let descriptionColumn = header.firstIndex(where: Self.descriptionHeaders.contains)
+        let exampleColumn = header.firstIndex(where: Self.exampleHeaders.contains)
+        for (offset, line) in lines.enumerated().dropFirst(2) {
+            let cells = Self.cells(line)
+            func cell(_ column: Int?) -> String? {
+                guard let column, column < cells.count else { return nil }
+                return Self.unquoted(cells[column])
+            }
+            guard let name = cell(nameColumn).flatMap(Self.variableName) else { continue }
+            let value = cell(valueColumn).map { Self.noValue.contains($0.lowercased()) ? "" : $0 } ?? ""
+            var description = cell(descriptionColumn).flatMap { $0.isEmpty ? nil : $0 }
+            if let example = cell(exampleColumn), !example.isEmpty {
+                description = (description.map { $0 + " " } ?? "") + "(e.g. \(example))"
+            }
+            rows.append(Row(name: name, value: value, description: description, line: paragraph.range.startLine + offset))
+        }
+        guard !rows.isEmpty else { return nil }
+    }
+
+    /// The paragraph's source lines, as near as the tree keeps them: code spans in backticks,
+    /// a line per line break.
+    private static func lines(of paragraph: MarkdownNode) -> [String] {
+        var lines = [""]
+        for child in paragraph.children {
+            switch child.kind {
+            case .softBreak, .lineBreak: lines.append("")
+            case .code: lines[lines.count - 1] += "`" + child.literal + "`"
+            default: lines[lines.count - 1] += child.plainText
+            }
+        }
+        return lines
+    }
+
+    /// `|---|:---:|`: only pipes, dashes, colons and spaces, with a dash.
+    private static func isDelimiterRow(_ line: String) -> Bool {
+        line.utf8.contains(UInt8(ascii: "-"))
+            && line.utf8.allSatisfy { " |-:\t".utf8.contains($0) }
+    }
+
+    /// A row's cells, trimmed, without the empty ones its outer pipes make; `\|` is a pipe in a
+    /// cell, and a pipe inside backticks is too.
+    private static func cells(_ line: String) -> [String] {
+        var cells: [String] = []
+        var current = ""
+        var inCode = false
+        var escaped = false
+        for character in line {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "`" {
+                inCode.toggle()
+                current.append(character)
+            } else if character == "|", !inCode {
+                cells.append(current.trimmedInline)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        cells.append(current.trimmedInline)
+        if cells.first?.isEmpty == true { cells.removeFirst() }
+        if cells.last?.isEmpty == true { cells.removeLast() }
+        return cells
+    }
+
+    /// A header cell as a lower-case word: `**Variable**` → `variable`.
+    private static func headerWord(_ cell: String) -> String {
+        String(cell.filter { $0 != "*" && $0 != "_" && $0 != "`" }).trimmedInline.lowercased()
+    }
+
+    /// A cell without the one pair of backticks or quotes around it.
+    private static func unquoted(_ cell: String) -> String {
+        for quote in ["`", "\"", "'"] where cell.count >= 2 && cell.hasPrefix(quote) && cell.hasSuffix(quote) {
+            return String(cell.dropFirst().dropLast())
+        }
+        return cell
+    }
+
+    /// `DB_HOST`, `$DB_HOST` or `${DB_HOST}` → `DB_HOST`; nil for anything else.
+    private static func variableName(_ cell: String) -> String? {
+        var name = Substring(cell)
+        if name.hasPrefix("${"), name.hasSuffix("}") {
+            name = name.dropFirst(2).dropLast()
+        } else if name.hasPrefix("$") {
+            name = name.dropFirst()
+        }
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, first == UInt8(ascii: "_") || (first >= 0x41 && first <= 0x5A),
+            bytes.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 0x41 && $0 <= 0x5A) || ASCII.isDigit($0) }),
+            bytes.contains(where: ASCII.isLetter)
+        else { return nil }
+        return String(name)
+    }
+}

@@ -1,0 +1,101 @@
+import RunbookModel
+import Testing
+
+@testable import RunbookGuide
+
+@Suite("variables listed in a table")
+struct VariableTableTests {
+    /// `name=default (description) :line` for each declared variable.
+    func declared(_ guide: Guide) -> [String] {
+        guide.variables.map {
+            "\($0.name)=\($0.defaultValue ?? "nil") (\($0.description ?? "")) :\($0.location.line)\($0.required ? " required" : "")"
+        }
+    }
+
+    /// A table's rows are declarations when the steps read their names and none assigns them;
+    /// an Example column is a description, not a default.
+    @Test func aTableDeclaresTheNamesTheStepsRead() {
+        let guide = read(
+            """
+            # Move the database
+
+            | Variable | Example | Description |
+            |---|---|---|
+            | `OLD_HOST` | `db-old.internal` | current primary |
+            | `NEW_HOST` | `db-new.internal` | new primary |
+            | `${DB_NAME}` | app | database name |
+            | `SET_HERE` | x | assigned by a step |
+
+            \(fence)bash
+            pg_dump -h "$DB_HOST" "${DB_NAME}" > /tmp/app.dump
+            scp /tmp/app.dump $NEW_HOST:/tmp/
+            export SET_HERE=1; echo "$SET_HERE"
+            \(fence)
+            """)
+        #expect(
+            declared(guide) == [
+                "NEW_HOST= (new primary (e.g. db-new.internal)) :6 required",
+                "DB_NAME= (database name (e.g. app)) :7 required",
+            ])
+        #expect(guide.variables.map(\.source) == ["table", "table"])
+    }
+
+    /// A Default (or Value) column gives defaults; "-" and "(none)" are none. A block that
+    /// declares the same name wins, and the table's names take their place in file order.
+    @Test func aDefaultColumnGivesDefaultsAndABlockWins() {
+        let guide = read(
+            """
+            # Deploy
+
+            \(fence)bash
+            export REGION=eu-west-1
+            \(fence)
+
+            | **Name** | Default | Purpose |
+            |:--|:-:|--:|
+            | APP_PORT | `8080` | port the app listens on |
+            | API_TOKEN | - | token for the API |
+            | REGION | us-east-1 | where it runs |
+            | lower_case | 1 | not an environment variable |
+
+            \(fence)bash
+            export LATER=from-a-block
+            \(fence)
+
+            \(fence)bash
+            curl -H "Authorization: $API_TOKEN" "http://localhost:$APP_PORT/$REGION/$LATER/$lower_case"
+            \(fence)
+            """)
+        #expect(
+            declared(guide) == [
+                "REGION=eu-west-1 () :4",
+                "APP_PORT=8080 (port the app listens on) :9",
+                "API_TOKEN= (token for the API) :10 required",
+                "LATER=from-a-block () :15",
+            ])
+        #expect(guide.variables.first { $0.name == "API_TOKEN" }?.secret == true)
+    }
+
+    /// Tables of something else, and tables without a column of names, declare nothing.
+    @Test(arguments: [
+        "| Service | Port |\n|---|---|\n| `API` | 80 |",
+        "| Variable | Description |\n| API | the api |",
+        "Variable | Description\n---|---\nAPI | the api",
+        "| Variable | Description |\n|---|---|\n| `api-key` | lower case with a dash |",
+    ])
+    func otherTablesDeclareNothing(table: String) {
+        let guide = read("# G\n\n\(table)\n\n\(fence)bash\necho \"$API\" \"$api\"\n\(fence)\n")
+        #expect(guide.variables.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("echo $NAME", true, false), ("echo \"${NAME:-x}\"", true, false), ("export NAME=1", false, true),
+        ("A=1 NAME=2 run", false, true), ("x;NAME=3", false, true), ("run --flag=NAME=1", false, false),
+        ("echo $NAMES NAME_2", false, false), ("NAME=$NAME-x", true, true), ("echo NAME", false, false),
+    ])
+    func howCodeUsesAName(code: String, reads: Bool, assigns: Bool) {
+        let uses = ShellText.uses(of: "NAME", in: code)
+        #expect(uses.reads == reads)
+        #expect(uses.assigns == assigns)
+    }
+}
