@@ -145,13 +145,16 @@ struct PlaceholderTests {
     @Test(arguments: [
         "yourdomain.com", "your-bucket-name", "https://example.com/x", "you@example.com", "<your-token>",
         "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db", "CHANGEME", "REPLACE_ME", "TODO", "xxx",
-        "/path/to/key.pem", "...", "api.example.org",
+        "/path/to/key.pem", "...", "api.example.org", "change-me", "BOT_TOKEN=replace-me", "changeme",
     ])
     func placeholdersAreFound(text: String) {
         #expect(Placeholder.find(in: text) != nil)
     }
 
-    @Test(arguments: ["workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>"])
+    @Test(arguments: [
+        "workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>",
+        "git commit -m 'change merge'", "replace-mesh",
+    ])
     func realValuesAreNotPlaceholders(text: String) {
         #expect(Placeholder.find(in: text) == nil)
     }
