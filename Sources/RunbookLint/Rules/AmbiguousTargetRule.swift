@@ -24,32 +24,24 @@ struct AmbiguousTargetRule: LintRule {
         for (i, step) in steps.enumerated() where step.target.reason == "default" {
             let before = i > 0 ? steps[i - 1].target.name : nil
             let after = i + 1 < steps.count ? steps[i + 1].target.name : nil
+            // What the text says instead: where in the code, why, and the machine it means.
+            let said: (line: Int, column: Int, why: String, machine: String)
             if let neighbour = before ?? after, neighbour != step.target.name, before == nil || after == nil || before == after {
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
-                        message:
-                            "step \(step.id) runs on \(step.target.name) by default, but the steps around it run on \(neighbour)",
-                        fix: "say where it runs (\"On \(neighbour):\") or annotate it with on=\(neighbour)"))
+                said = (0, 1, "the steps around it run on \(neighbour)", neighbour)
             } else if let before, let after, before != "local", after != "local", step.target.name == "local" {
                 // Between two other machines ("dump on the old server", then this, then "restore on
                 // the new one"): this machine is the least likely place of the three.
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
-                        message:
-                            "step \(step.id) runs on local by default, but the step before it runs on \(before) and the one after on \(after)",
-                        fix: "say where it runs (\"On \(before):\") or annotate it with on=\(before)"))
+                said = (0, 1, "the step before it runs on \(before) and the one after on \(after)", before)
             } else if step.target.name == "local", let home = Self.serverHome(in: step.code) {
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .warning,
-                        location: linted.location(of: step, codeLine: home.line, column: home.column),
-                        message:
-                            "step \(step.id) runs on local by default, but it works in \(home.path), "
-                            + "a cloud server's home directory",
-                        fix: "say where it runs (\"On \(remote):\") or annotate it with on=\(remote)"))
+                said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
+            } else {
+                continue
             }
+            findings.append(
+                Diagnostic(
+                    rule: id, severity: .warning, location: linted.location(of: step, codeLine: said.line, column: said.column),
+                    message: "step \(step.id) runs on \(step.target.name) by default, but \(said.why)",
+                    fix: "say where it runs (\"On \(said.machine):\") or annotate it with on=\(said.machine)"))
         }
         return findings
     }
