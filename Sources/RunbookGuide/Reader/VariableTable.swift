@@ -138,10 +138,9 @@ struct VariableTable {
         } else if name.hasPrefix("$") {
             name = name.dropFirst()
         }
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, first == UInt8(ascii: "_") || (first >= 0x41 && first <= 0x5A),
-            bytes.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 0x41 && $0 <= 0x5A) || ASCII.isDigit($0) }),
-            bytes.contains(where: ASCII.isLetter)
+        // A shell name with a letter and no small one.
+        guard ShellText.isName(name.utf8), name.utf8.contains(where: ASCII.isLetter),
+            !name.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
         else { return nil }
         return String(name)
     }
