@@ -350,9 +350,9 @@ enum Patterns {
 
     /// The user a lead-in says its block runs as: "As root:", "Run this as the deploy user:",
     /// "As `postgres`, run:", also after clauses that say where or when ("On your laptop, as
-    /// root:", "Then, on web01, run as `postgres`:"). A bare word must be `root` or a code span (`codeSpans`, read
-    /// only then): "As follows:" and "As before:" name nobody. Words that describe rather than
-    /// name a user ("the regular user") name nobody either.
+    /// root:", "Then, on web01, run as `postgres`:"). A bare word must be `root` or a code
+    /// span (`codeSpans`, read only then): "As follows:" and "As before:" name nobody. Words
+    /// that describe rather than name a user ("the regular user") name nobody either.
     static func runsAsUser(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
         guard text.hasSuffix(":"), text.includes("as "),
             let m = Text.firstMatch(runsAsPattern, in: text, options: [.caseInsensitive])
