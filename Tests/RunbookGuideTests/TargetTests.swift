@@ -132,6 +132,68 @@ struct TargetTests {
         #expect(machine.names(session: session) == names)
     }
 
+    /// A lead-in that starts by naming one machine by its host name and ends with a colon runs
+    /// its block there, named as an `ssh` line to that host would name it. Words that name a
+    /// system, a runtime, a CPU or a file are not host names; nor is a plain word unless it is
+    /// code.
+    @Test(arguments: [
+        ("On web01:", "web01"), ("On WEB01:", "web01"), ("From db-2, run:", "db-2"), ("On node3 (the worker):", "node3"),
+        ("From db-2.corp.internal, run:", "db-2"), ("On app.prod.example:", "app"), ("On 10.0.0.5:", "server"),
+        ("On `builder`:", "builder"), ("On `prod_db`:", "prod-db"),
+        // Not host names: the block stays on local.
+        ("On builder:", "local"), ("On ubuntu22:", "local"), ("On Python3:", "local"), ("On arm64:", "local"),
+        ("On app.config.yaml:", "local"), ("On db.internal:", "local"), ("On web01 the service runs as root:", "local"),
+        ("On web01 and web02:", "local"), ("On 2024-01-05:", "local"), ("On web01, nginx serves the site.", "local"),
+        // A named place wins: "On EC2:" is the ec2 target, bound by its ssh line, not a host "EC2".
+        ("On EC2:", "ec2"), ("On your laptop:", "local"),
+    ])
+    func proseNamesAMachineByItsHostName(prose: String, target: String) {
+        let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(guide.steps[0].target.name == target)
+        #expect(guide.targets.map(\.name).contains(target))
+    }
+
+    /// "On web01:" is the machine `ssh deploy@web01…` logs in to, as its logged-in user; before
+    /// the session it is an unbound target of its own, and a heading names it too.
+    @Test func aHostNamedInProseIsTheMachineAnSSHLineLogsInTo() {
+        let guide = read(
+            """
+            # G
+            ## Stop
+            On web01:
+            \(fence)bash
+            sudo systemctl stop app
+            \(fence)
+            ## Login
+            \(fence)bash
+            ssh deploy@web01.corp.internal
+            sudo -iu app
+            \(fence)
+            Then:
+            \(fence)bash
+            ls /srv/app
+            \(fence)
+            On web01:
+            \(fence)bash
+            ./migrate
+            \(fence)
+            ## On web02
+            \(fence)bash
+            sudo systemctl start app
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "stop/1:command:web01", "login/1:command:web01 (as app)", "login/2:command:web01 (as app)",
+                "on-web02/1:command:web02",
+            ])
+        #expect(guide.targets.map(\.name) == ["local", "web01", "web02"])
+        #expect(guide.targets[1].uri == "ssh://deploy@web01.corp.internal")
+        #expect(guide.targets[1].line == 4)
+        #expect(guide.targets[2].uri == nil)
+        #expect(guide.targets[2].source == "heading")
+    }
+
     /// A numbered procedure's item says where the blocks inside it run, however deep.
     @Test func aListItemNamesTheTargetOfTheBlocksInIt() {
         let guide = read(

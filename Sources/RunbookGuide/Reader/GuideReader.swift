@@ -93,9 +93,9 @@ private struct Reader {
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
     /// key to the server" says where the blocks in its item run. What it says is read once,
     /// when a block in the item first asks.
-    var enclosingItems: [(text: String, place: (prose: ProsePlace, machine: MachineByJob?)?)] = []
+    var enclosingItems: [(text: String, place: StatedPlace?)] = []
     /// What each heading says about where its blocks run, read once per heading.
-    var headingPlaces: [Int: (prose: ProsePlace, machine: MachineByJob?)] = [:]
+    var headingPlaces: [Int: StatedPlace] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per heading.
     var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
     /// The systems a step's lead-in says its block is for ("On macOS:"), by step index.
@@ -960,22 +960,25 @@ private struct Reader {
         }
         // The lead-in first, then the list items the block is in and the headings, each from
         // the innermost out; the first that names a place decides.
-        if let leadIn,
-            let stated = target(statedBy: (ProsePlace(leadIn), MachineByJob(leadIn, wholeText: false)), reason: "prose")
-        {
-            return stated
+        if let leadIn {
+            let previous = previous
+            let codeSpans = { () -> [String] in
+                guard case .paragraph(_, let node) = previous else { return [] }
+                return node.children.filter { $0.kind == .code }.map(\.literal)
+            }
+            if let stated = target(statedBy: StatedPlace(leadIn, wholeText: false, codeSpans: codeSpans()), reason: "prose") {
+                return stated
+            }
         }
         for index in enclosingItems.indices.reversed() where enclosingItems[index].text != leadIn {
             if enclosingItems[index].place == nil {
-                let text = enclosingItems[index].text
-                enclosingItems[index].place = (ProsePlace(text), MachineByJob(text, wholeText: false))
+                enclosingItems[index].place = StatedPlace(enclosingItems[index].text, wholeText: false)
             }
             if let stated = target(statedBy: enclosingItems[index].place!, reason: "prose") { return stated }
         }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil {
-                let title = sections[index].title
-                headingPlaces[index] = (ProsePlace(title), MachineByJob(title, wholeText: true))
+                headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true)
             }
             if let stated = target(statedBy: headingPlaces[index]!, reason: "heading") { return stated }
         }
@@ -983,7 +986,7 @@ private struct Reader {
     }
 
     /// The target a sentence or heading names, or nil when it names no place.
-    mutating func target(statedBy place: (prose: ProsePlace, machine: MachineByJob?), reason: String) -> TargetRef? {
+    mutating func target(statedBy place: StatedPlace, reason: String) -> TargetRef? {
         let line = body.blocks.last?.range.startLine ?? 0
         // A machine named by its job is a target of its own ("On the web servers:"), unless
         // the person is logged in to it: after `ssh web01`, "On the web server:" is web01.
@@ -1000,7 +1003,14 @@ private struct Reader {
         if place.machine == nil, prose.localAt != Int.max, prose.localAt <= prose.remoteAt {
             return TargetRef(name: "local", reason: reason)
         }
-        guard let remoteNoun = place.machine?.noun ?? prose.remoteNoun else { return nil }
+        guard let remoteNoun = place.machine?.noun ?? prose.remoteNoun else {
+            // "On web01:": the machine an `ssh` line to that host would log in to.
+            guard let host = place.host?.host else { return nil }
+            let name = SSHLine.targetName(host: host)
+            if let session, session.name == name { return TargetRef(name: name, user: session.user, reason: reason) }
+            ensureTarget(name, line: line, source: reason)
+            return TargetRef(name: name, reason: reason)
+        }
         let noun = remoteNoun.lowercased()
         let name = noun.hasPrefix("ec2") ? "ec2" : noun.hasPrefix("bastion") ? "bastion" : noun == "vm" ? "vm" : "server"
         // A person already logged in calls that host "the server".
@@ -1318,6 +1328,23 @@ private struct Reader {
             collecting = false
         }
         return out
+    }
+}
+
+/// What a lead-in, list item or heading says about where its blocks run, read once.
+struct StatedPlace {
+    /// "On your laptop", "on the server".
+    var prose: ProsePlace
+    /// "On the web servers:".
+    var machine: MachineByJob?
+    /// "On web01:".
+    var host: MachineByHost?
+
+    /// What `text` says; `wholeText` for a heading. `codeSpans` are the text's inline code.
+    init(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
+        prose = ProsePlace(text)
+        machine = MachineByJob(text, wholeText: wholeText)
+        host = MachineByHost(text, wholeText: wholeText, codeSpans: codeSpans())
     }
 }
 

@@ -754,3 +754,85 @@ struct MachineByJob: Equatable {
         }
     }
 }
+
+/// A machine a lead-in or a heading names by its host name: "On web01:", "From db-2.corp.internal,
+/// run:", "On 10.0.0.5:", "On `builder`:". The target is named as an `ssh` line to that host
+/// names it (`web01`; `server` for an address), so "On web01:" and `ssh deploy@web01` are one
+/// machine. Like `MachineByJob`, only a lead-in that starts with the phrase and ends with a
+/// colon, or a heading that is the phrase, names one. A word counts as a host name when it is
+/// code ("On `builder`:"), an IPv4 address, letters with digits (`web01`, `db-2`, `node3`) but not
+/// a system, runtime or CPU (`ubuntu22`, `python3`, `arm64`), or a dotted name whose first
+/// label has a digit or that has three labels (`web01.internal`, `db.corp.example`) and does not
+/// end like a file (`app.config.yaml`).
+struct MachineByHost: Equatable {
+    /// The host as written (`web01`, `db-2.corp.internal`).
+    var host: String
+
+    /// Letters before the digits that name a system, runtime, CPU or count, not a machine.
+    private static let notAMachine: Set<String> = [
+        "ubuntu", "debian", "rhel", "centos", "fedora", "alpine", "rocky", "alma", "amzn", "el", "sles", "suse",
+        "opensuse", "freebsd", "macos", "osx", "mac", "ios", "android", "windows", "win", "python", "py", "java", "jdk",
+        "php", "ruby", "go", "nodejs", "postgres", "postgresql", "mysql", "redis", "arm", "amd", "aarch", "x",
+        "i", "ipv", "http", "https", "tls", "ssl", "utf", "iso", "v", "version", "k", "ec", "s", "step", "phase", "day",
+        "part", "page", "line", "port", "gen",
+    ]
+    /// Last labels that end a file name, not a host name.
+    private static let fileEndings: Set<String> = [
+        "py", "sh", "yaml", "yml", "json", "conf", "cfg", "ini", "txt", "md", "html", "js", "ts", "env", "service",
+        "toml", "xml", "log", "sql", "pem", "key", "crt", "tar", "gz", "zip", "d",
+    ]
+
+    /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
+    /// `codeSpans` (read only when the rest fits) are the text's inline code.
+    init?(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
+        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
+        else { return nil }
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count, ASCII.isLetter(bytes[i]) { i += 1 }
+        let preposition = String(decoding: bytes[..<i].map(ASCII.lower), as: UTF8.self)
+        guard preposition == "on" || preposition == "from", i < bytes.count, ASCII.isBlank(bytes[i]) else { return nil }
+        i = ASCII.skipSpaces(bytes, from: i)
+        let start = i
+        while i < bytes.count,
+            ASCII.isWord(bytes[i]) || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ".")
+        {
+            i += 1
+        }
+        // A sentence's full stop or colon is not part of the name.
+        var end = i
+        while end > start, bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        guard end > start else { return nil }
+        let rest = bytes[end...].drop { $0 == UInt8(ascii: ".") || ASCII.isBlank($0) }
+        if wholeText {
+            guard rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) else { return nil }
+        } else {
+            guard let next = rest.first, [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "(")].contains(next),
+                bytes.last == UInt8(ascii: ":")
+            else { return nil }
+        }
+        let host = String(decoding: bytes[start..<end], as: UTF8.self)
+        guard Self.looksLikeHost(Array(bytes[start..<end])) || codeSpans().contains(host) else { return nil }
+        self.host = host
+    }
+
+    /// An IPv4 address, a name of letters and digits, or a dotted name, as the type says.
+    static func looksLikeHost(_ name: [UInt8]) -> Bool {
+        let labels = name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if labels.count == 4, labels.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy(ASCII.isDigit) }) {
+            return true
+        }
+        guard let firstLabel = labels.first, let head = firstLabel.first, ASCII.isLetter(head),
+            labels.allSatisfy({
+                !$0.isEmpty && $0.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") }
+            })
+        else { return false }
+        let hasDigit = firstLabel.contains(where: ASCII.isDigit)
+        if labels.count == 1 {
+            let letters = String(decoding: firstLabel.prefix(while: ASCII.isLetter).map(ASCII.lower), as: UTF8.self)
+            return hasDigit && !notAMachine.contains(letters)
+        }
+        let last = String(decoding: labels.last!.map(ASCII.lower), as: UTF8.self)
+        return (hasDigit || labels.count >= 3) && last.utf8.allSatisfy(ASCII.isLetter) && !fileEndings.contains(last)
+    }
+}

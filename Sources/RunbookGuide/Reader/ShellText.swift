@@ -477,7 +477,11 @@ public struct SSHLine: Sendable, Hashable {
 
     /// A target name derived from the host: `${EC2_PUBLIC_IP}` → `ec2`, `db1.corp` → `db1`,
     /// an IP address or a placeholder (`your-server-ip`) → `server`.
-    public var targetName: String {
+    public var targetName: String { Self.targetName(host: host) }
+
+    /// The target name `targetName` derives from `host`; prose that names a host by itself
+    /// ("On web01:") names the same target.
+    public static func targetName(host: String) -> String {
         if let m = Text.firstMatch(#"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$"#, in: host) {
             var name = m[1].uppercased()
             for suffix in ["_PUBLIC_IP", "_PRIVATE_IP", "_IP", "_HOSTNAME", "_HOST", "_ADDRESS", "_ADDR", "_SERVER", "_DNS"]
