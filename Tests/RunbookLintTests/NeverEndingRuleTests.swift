@@ -15,4 +15,13 @@ struct NeverEndingRuleTests {
             "# G\n\n## Logs\n\n\(fence)bash { follow=5s }\ntail -f log\n\(fence)\n\n## Serve\n\n\(fence)bash { background=true }\nuvicorn app:app\n\(fence)\n"
         #expect(try lint(text, rule: "never-ending").isEmpty)
     }
+
+    /// `background=false` runs the server in the foreground, as no annotation does: the
+    /// runner stops it after the follow window, so it still warns.
+    @Test func backgroundFalseIsTheForeground() throws {
+        let text = "# G\n\n## Serve\n\n\(fence)bash { background=false }\nuvicorn app:app\n\(fence)\n"
+        let findings = try lint(text, rule: "never-ending")
+        #expect(spots(findings) == ["6:1 warning"])
+        #expect(findings[0].message == "step serve/1 starts a server in the foreground; runbook stops it after the follow window")
+    }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import RunbookGuide
 import RunbookModel
 
 /// `never-ending`: a follow command (`tail -f`) or a server in the foreground (`uvicorn`,
-/// `npm run dev`, `python -m http.server`) with no `follow=` or `background` annotation. It
-/// runs for the default window and is stopped, which is rarely what the author meant.
+/// `npm run dev`, `python -m http.server`) with no `follow=` window and not run in the
+/// background (`background=false` runs it in the foreground, as the runner reads it). It runs
+/// for the default window and is stopped, which is rarely what the author meant.
 struct NeverEndingRule: LintRule {
     var id: String { "never-ending" }
     var summary: String { "a command that does not return on its own" }
@@ -11,7 +13,7 @@ struct NeverEndingRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.runningSteps.compactMap { step in
             guard step.traits.follows || step.traits.foregroundServer,
-                step.annotations["follow"] == nil, step.annotations["background"] == nil
+                step.annotations["follow"] == nil, !step.runsInBackground
             else { return nil }
             let what = step.traits.follows ? "follows output until stopped" : "starts a server in the foreground"
             return Diagnostic(
