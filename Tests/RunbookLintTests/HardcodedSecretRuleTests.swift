@@ -25,6 +25,32 @@ struct HardcodedSecretRuleTests {
             "export SESSION_SECRET=aaaaaaaaaaaaaaaa")
         #expect(try lint(text, rule: "hardcoded-secret").isEmpty)
     }
+    /// A variables table is where many guides keep their settings: a real-looking value in any
+    /// cell of a row whose name is secret-like is an error at that cell; placeholders, short or
+    /// plain values, prose and rows of other names are not.
+    @Test func aSecretPastedIntoAVariablesTableIsAnError() throws {
+        let text = """
+            # G
+
+            | Variable | Value | Example | Description |
+            |---|---|---|---|
+            | `DB_PASSWORD` | `Xk9vQ2mT7rB4nLp8` | | the app's database password |
+            | API_TOKEN | <your-token> | | from the dashboard |
+            | SESSION_SECRET | changeme | | rotate it |
+            | DB_HOST | db-7Xq9.internal.example.net | | where the database is |
+            | `${STRIPE_KEY}` | - | `rk_live_9Fz2Lq8Wm3Tx7Bv4` | the live key |
+            | `GITHUB_TOKEN` | | | a token with repo scope |
+
+            """
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["5:20 error", "9:26 error"])
+        #expect(
+            findings.map(\.message) == [
+                "DB_PASSWORD is given a literal value that looks like a real secret",
+                "STRIPE_KEY is given a literal value that looks like a real secret",
+            ])
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

@@ -11,7 +11,7 @@ import RunbookMarkdown
 /// `Name`, `Env var`, …), one may hold defaults (`Default`, `Value`), one a description; an
 /// `Example` column is not a default (it only says what a value looks like). A row counts only
 /// when its name is a shell name in capitals (`DB_HOST`, `$DB_HOST`, `${DB_HOST}`).
-struct VariableTable {
+public struct VariableTable {
     /// One row that names a variable.
     struct Row: Equatable {
         /// The variable's name.
@@ -66,6 +66,16 @@ struct VariableTable {
             rows.append(Row(name: name, value: value, description: description, line: paragraph.range.startLine + offset))
         }
         guard !rows.isEmpty else { return nil }
+    }
+
+    /// A source line that is a table row naming a variable in its first cell: the name and the
+    /// row's other cells, unquoted (what `hardcoded-secret` reads: a value pasted into any
+    /// column of such a row is in the guide). Nil for any other line.
+    public static func namedRow(_ line: Substring) -> (name: String, cells: [String])? {
+        guard line.utf8.first(where: { !ASCII.isBlank($0) }) == UInt8(ascii: "|") else { return nil }
+        let cells = Self.cells(String(line))
+        guard let first = cells.first, let name = Self.variableName(Self.unquoted(first)) else { return nil }
+        return (name, cells.dropFirst().map(Self.unquoted))
     }
 
     /// The paragraph's source lines, as near as the tree keeps them: code spans in backticks,

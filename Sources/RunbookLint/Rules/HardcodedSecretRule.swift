@@ -28,8 +28,8 @@ struct HardcodedSecretRule: LintRule {
             let (mayHaveShape, mayAssign) = raw.withUTF8Bytes { bytes in
                 (
                     Self.shapeHints.occurs(in: bytes),
-                    (bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":")))
-                        && Text.secretWords.occurs(in: bytes)
+                    (bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
+                        || bytes.containsByte(UInt8(ascii: "|"))) && Text.secretWords.occurs(in: bytes)
                 )
             }
             guard mayHaveShape || mayAssign else { continue }
@@ -47,9 +47,9 @@ struct HardcodedSecretRule: LintRule {
                     break
                 }
             }
-            guard !flagged, mayAssign, let (name, value) = Self.firstAssignment(in: line) else { continue }
-            guard Text.isSecretName(name), !Placeholder.isPlaceholderValue(value), Self.entropy(value) >= 3.5,
-                value.contains(where: \.isNumber) || value.contains(where: \.isUppercase)
+            guard !flagged, mayAssign,
+                let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
+                    ?? Self.tableValue(in: raw)
             else { continue }
             let column = (line.range(of: value).map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 0) + 1
             findings.append(
@@ -59,6 +59,22 @@ struct HardcodedSecretRule: LintRule {
                     fix: "bind \(name) with --vars or the environment"))
         }
         return findings
+    }
+
+    /// A secret-like name given a value that looks real: long, mixed, not a placeholder.
+    static func looksReal(_ assignment: (name: String, value: String)) -> Bool {
+        let value = assignment.value
+        return Text.isSecretName(assignment.name) && value.count >= 12 && !value.contains(where: \.isWhitespace)
+            && !Placeholder.isPlaceholderValue(value) && Self.entropy(value) >= 3.5
+            && (value.contains(where: \.isNumber) || value.contains(where: \.isUppercase))
+    }
+
+    /// The first cell of a variables table's row (`| DB_PASSWORD | Xk9… | … |`) that gives its
+    /// secret-like name a value that looks real: the `Value` column, or an `Example` pasted from
+    /// a real environment.
+    static func tableValue(in line: Substring) -> (name: String, value: String)? {
+        guard let row = VariableTable.namedRow(line) else { return nil }
+        return row.cells.lazy.map { (row.name, $0) }.first(where: looksReal)
     }
 
     /// The name and value of the first match of `assignment` in `line`: by bytes on an ASCII
