@@ -1,0 +1,73 @@
+import Foundation
+import RunbookGuide
+import RunbookModel
+
+/// `unwritten-file`: a config or code block its lead-in says to save as a file ("Save this as
+/// `/etc/systemd/system/bot.service`:", "Create ~/.config/app.toml with:") that has no `file=`.
+/// Runbook writes an artifact only when `file=` names where: without it the run goes on, and
+/// the step that needs the file (`systemctl enable --now bot`) fails. Beyond the spec's table:
+/// a guide read as written otherwise drops a step the author meant.
+///
+/// Only verbs that make a whole file count (save, create, write, put, paste, place, store);
+/// "Add to `/etc/hosts`:" or "Edit `/etc/nginx/nginx.conf`:" change a file, and `file=` would
+/// overwrite it, so they are left alone. A path is a word starting `/`, `~/`, `./` or `$`…`/`
+/// that does not end with `/`.
+struct UnwrittenFileRule: LintRule {
+    var id: String { "unwritten-file" }
+    var summary: String { "a block to save as a file that runbook will not write" }
+
+    private static let verbs: Set<String> = ["save", "create", "write", "put", "paste", "place", "store"]
+    /// The most lines a lead-in is read back over.
+    private static let longestLeadIn = 6
+
+    func check(_ linted: LintedGuide) -> [Diagnostic] {
+        linted.guide.steps.compactMap { step in
+            guard step.kind == .artifact, !step.runs, step.annotations["file"] == nil,
+                let leadIn = Self.leadIn(before: step.location.line, in: linted), let path = Self.savedPath(leadIn.text)
+            else { return nil }
+            return Diagnostic(
+                rule: id, severity: .warning,
+                location: SourceLocation(file: linted.guide.path, line: step.location.line, column: 1),
+                message:
+                    "the block is to be saved as \(path) (line \(leadIn.line)), but runbook writes a block only with file=; a run will not create it",
+                fix: "annotate the block with file=\(path)")
+        }
+    }
+
+    /// The paragraph right above line `number` (blank lines between are fine), and its first line.
+    static func leadIn(before number: Int, in linted: LintedGuide) -> (text: String, line: Int)? {
+        var current = number - 1
+        while current >= 1, linted.line(current).allSatisfy(\.isWhitespace) { current -= 1 }
+        var lines: [Substring] = []
+        while current >= 1, lines.count < longestLeadIn, !linted.isFenced(current) {
+            let line = linted.line(current)
+            let trimmed = line.drop(while: \.isWhitespace)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("<!--") { break }
+            lines.insert(trimmed, at: 0)
+            current -= 1
+        }
+        guard !lines.isEmpty else { return nil }
+        return (lines.joined(separator: " "), current + 1)
+    }
+
+    /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
+    /// as a word, and names a file path; nil otherwise.
+    static func savedPath(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix(":") else { return nil }
+        let words = trimmed.split(whereSeparator: { $0.isWhitespace })
+        let hasVerb = words.contains { word in
+            verbs.contains(String(word.filter(\.isLetter)).lowercased())
+        }
+        guard hasVerb else { return nil }
+        for word in words {
+            let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*\"'():,;"))
+            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."),
+                path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
+                    || (path.hasPrefix("$") && path.contains("/"))
+            else { continue }
+            return path
+        }
+        return nil
+    }
+}

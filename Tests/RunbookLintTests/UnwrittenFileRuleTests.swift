@@ -1,0 +1,112 @@
+import Testing
+
+@testable import RunbookLint
+
+struct UnwrittenFileRuleTests {
+    /// "Save this as PATH:" over a config block without `file=`: the run would not create the
+    /// file the next step needs. A lead-in over several lines counts; the path may be in
+    /// backticks or bare, absolute, in the home directory or relative.
+    @Test func aBlockToSaveAsAFileWithoutFileWarns() throws {
+        let text = """
+            # G
+
+            ## Service
+
+            Save this as `/etc/systemd/system/bot.service`:
+
+            \(fence)ini
+            [Service]
+            ExecStart=/usr/local/bin/bot
+            \(fence)
+
+            \(fence)bash
+            sudo systemctl enable --now bot
+            \(fence)
+
+            Create ~/.config/bot/config.toml with
+            these settings:
+            \(fence)toml
+            level = "info"
+            \(fence)
+
+            1. Put the following in `./compose.yaml`:
+
+               \(fence)yaml
+               services: {}
+               \(fence)
+            """
+        let findings = try lint(text, rule: "unwritten-file")
+        #expect(spots(findings) == ["7:1 warning", "18:1 warning", "24:1 warning"])
+        #expect(
+            findings[0].message
+                == "the block is to be saved as /etc/systemd/system/bot.service (line 5), but runbook writes a block only with file=; a run will not create it"
+        )
+        #expect(findings[0].fix == "annotate the block with file=/etc/systemd/system/bot.service")
+        #expect(findings[1].message.hasPrefix("the block is to be saved as ~/.config/bot/config.toml (line 16),"))
+        #expect(findings[2].fix == "annotate the block with file=./compose.yaml")
+    }
+
+    /// `file=` writes it; "Add to" and "Edit" change a file (`file=` would overwrite it); a
+    /// directory, a lead-in with no verb or no path, a block that runs, and a lead-in that does
+    /// not end with a colon name no file to write.
+    @Test func writtenOrEditedFilesAndOtherLeadInsAreFine() throws {
+        let text = """
+            # G
+
+            ## Files
+
+            Save the following as `./app.yaml`:
+
+            \(fence)yaml { file=./app.yaml }
+            a: 1
+            \(fence)
+
+            Add this to `/etc/hosts`:
+
+            \(fence)text
+            10.0.0.5 db
+            \(fence)
+
+            Edit `/etc/nginx/nginx.conf`:
+
+            \(fence)nginx
+            worker_processes 2;
+            \(fence)
+
+            Create the directory `/srv/app/`:
+
+            \(fence)text
+            drwxr-xr-x
+            \(fence)
+
+            Create the systemd unit file (copy/paste):
+
+            \(fence)ini
+            [Unit]
+            \(fence)
+
+            Save it as /etc/app.conf, then restart.
+
+            \(fence)ini
+            a = 1
+            \(fence)
+
+            Save this as `/usr/local/bin/deploy`:
+
+            \(fence)bash
+            echo deploying
+            \(fence)
+            """
+        #expect(try lint(text, rule: "unwritten-file").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("Save this as `/etc/app.conf`:", "/etc/app.conf"), ("**Create** `$HOME/.app/rc` with:", "$HOME/.app/rc"),
+        ("Write ${APP_DIR}/.env (no quotes):", "${APP_DIR}/.env"), ("Paste into /tmp/x.json:", "/tmp/x.json"),
+        ("Save this as `/path/to/...`:", nil), ("Save this as `/etc/app/`:", nil), ("Save this:", nil),
+        ("Add it to /etc/hosts:", nil), ("Saved in /etc/app.conf.", nil),
+    ])
+    func theSavedPath(leadIn: String, path: String?) {
+        #expect(UnwrittenFileRule.savedPath(leadIn) == path)
+    }
+}
