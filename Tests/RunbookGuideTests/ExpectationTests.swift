@@ -29,6 +29,47 @@ struct ExpectationTests {
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("1.2.3")])
     }
 
+    /// "Should return …" with no colon says its expectation in the sentence itself.
+    @Test func expectedSentenceWithoutAColon() {
+        let guide = read("\(fence)bash\ncurl -s http://127.0.0.1:8000/health\n\(fence)\nShould return HTTP 200 with `ok`.\n")
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .httpStatus([200]), .outputContains("ok")])
+    }
+
+    /// "You should see `…`." and "This should return …" after a block expect what they say,
+    /// and prose that names nothing to check expects nothing.
+    @Test(arguments: [
+        ("You should see `active (running)`.", [RunbookModel.Expectation.outputContains("active (running)")]),
+        ("You should see all pods `Running`.", [.outputContains("Running")]),
+        ("This should return `200 OK`.", [.httpStatus([200]), .outputContains("200 OK")]),
+        ("The response should contain `\"ready\": true`.", [.outputContains("\"ready\": true")]),
+        ("The output should show `3 rows`.", [.outputContains("3 rows")]),
+        ("You should see the login page in your browser.", []),
+        ("If you see `permission denied`, run it with sudo.", []),
+    ])
+    func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
+        let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")
+        #expect(guide.steps[0].expectations == [.exitStatus(0)] + expected)
+    }
+
+    /// The block "You should see something like:" introduces is output like the real one, not
+    /// the real one: it stays a step of its own, not lines the output must hold.
+    @Test func aBlockAfterAYouShouldSeeSentenceIsNotExpectedOutput() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            systemctl status app
+            \(fence)
+            You should see something like:
+            \(fence)text
+            Active: active (running) since Mon 2024-01-01 10:00:00 UTC; 5s ago
+            \(fence)
+            """)
+        #expect(guide.steps[0].expectations == [.exitStatus(0)])
+        // A person compares it by eye, as before.
+        #expect(guide.steps.map(\.kind) == [.command, .manual])
+    }
+
     /// The output block after "Expected output:" is what the step should print, not a step.
     @Test func expectedOutputBlockAfterABlock() {
         let guide = read(

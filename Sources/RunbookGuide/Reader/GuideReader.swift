@@ -345,13 +345,18 @@ private struct Reader {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
         }
-        if case .code(let stepIndex?) = previous,
-            Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
-        {
+        let leadsExpectation = Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
+        if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
-            let afterColon = text.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-            steps[stepIndex].expectations += expectations(from: afterColon, node: node)
-        } else if !Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) {
+            // "Expected: HTTP 200" says it after its colon; "Should return HTTP 200." has none.
+            let said = text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) } ?? text
+            steps[stepIndex].expectations += expectations(from: said, node: node)
+        } else if case .code(let stepIndex?) = previous,
+            Patterns.matches(Patterns.outcomeSentence, text, ifAny: Patterns.expectationWords)
+        {
+            steps[stepIndex].expectations += expectations(from: text, node: node)
+            expectFor = nil
+        } else if !leadsExpectation {
             expectFor = nil
         }
         let marker = Patterns.optionMarker(text)

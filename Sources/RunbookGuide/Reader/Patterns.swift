@@ -51,7 +51,13 @@ enum Patterns {
     static let verificationLeadIn =
         #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bsmoke[- ]test\b|\bshould [^.]*:$"#
     static let expectationLeadIn =
-        #"^(expected( output| result| response)?|should (return|output|print|show)|output should|it should (return|print|output))\b"#
+        #"^(expected( output| result| response)?|should (return|output|print|show)|(the )?output should|it should (return|print|output))\b"#
+    /// A sentence after a block that says what its output holds, without introducing a block
+    /// of expected output: "You should see `active (running)`.", "This should return HTTP 200."
+    /// Only what the sentence itself says (its code spans, an HTTP status) is expected: the
+    /// block such a sentence introduces is usually output "something like" the real one.
+    static let outcomeSentence =
+        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond))\b"#
     static let personLeadIn =
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
