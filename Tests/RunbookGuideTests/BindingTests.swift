@@ -146,6 +146,7 @@ struct PlaceholderTests {
         "yourdomain.com", "your-bucket-name", "https://example.com/x", "you@example.com", "<your-token>",
         "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db", "CHANGEME", "REPLACE_ME", "TODO", "xxx",
         "/path/to/key.pem", "...", "api.example.org", "change-me", "BOT_TOKEN=replace-me", "changeme",
+        "ssh ubuntu@203.0.113.10", "192.0.2.1", "http://198.51.100.7:8080/", "2001:db8::1",
     ])
     func placeholdersAreFound(text: String) {
         #expect(Placeholder.find(in: text) != nil)
@@ -153,7 +154,7 @@ struct PlaceholderTests {
 
     @Test(arguments: [
         "workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>",
-        "git commit -m 'change merge'", "replace-mesh",
+        "git commit -m 'change merge'", "replace-mesh", "10.0.2.15", "1203.0.113.5", "192.0.20.1", "203.0.1134",
     ])
     func realValuesAreNotPlaceholders(text: String) {
         #expect(Placeholder.find(in: text) == nil)
@@ -175,12 +176,35 @@ struct PlaceholderTests {
         #expect(Placeholder.find(in: "<your-token>") == "<placeholder>")
     }
 
+    /// A documentation address (RFC 5737) is a placeholder like example.com: a default of one
+    /// is required, and an `ssh` line to one gives no address to connect to.
+    @Test func aDocumentationAddressIsAPlaceholder() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            export DROPLET_IP=203.0.113.10
+            export PORT=8080
+            \(fence)
+            \(fence)bash
+            ssh root@198.51.100.20
+            uptime
+            \(fence)
+            """)
+        #expect(guide.variables.map(\.required) == [true, false])
+        #expect(Placeholder.find(in: "203.0.113.10") == "documentation IP")
+        let server = guide.targets.first { $0.name == "server" }
+        #expect(server?.uri == nil)
+        #expect(server?.hosts == [])
+    }
+
     /// The whole-text prefilter never rules out a text that has a placeholder, and rules out
     /// plain text.
     @Test func mayOccurHoldsForEveryPlaceholder() {
         let found = [
             "yourdomain.com", "https://example.com/x", "<your-token>", "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db",
-            "CHANGEME", "REPLACE_ME", "TODO", "xxx", "/path/to/key.pem", "...", "<api-token>",
+            "CHANGEME", "REPLACE_ME", "TODO", "xxx", "/path/to/key.pem", "...", "<api-token>", "203.0.113.10",
+            "2001:DB8::1",
         ]
         for text in found {
             #expect(Placeholder.mayOccur(in: text), "\(text)")

@@ -102,7 +102,7 @@ struct StepKindTests {
             # G
             1. Log in:
                \(fence)bash
-               $ ssh ubuntu@203.0.113.7
+               $ ssh ubuntu@10.20.30.7
                \(fence)
             2. Update:
                \(fence)sh
@@ -117,7 +117,7 @@ struct StepKindTests {
         #expect(guide.steps.map(\.code) == ["sudo apt update && sudo apt upgrade -y", #"echo "$ not a prompt""#])
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Reading package lists... Done")])
         #expect(guide.steps[0].opensSession == nil)
-        #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@203.0.113.7"])
+        #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@10.20.30.7"])
     }
 
     @Test func verificationFromHeadingAndLeadIn() {

@@ -246,6 +246,11 @@ public enum Placeholder {
         (#"\bTODO\b"#, "TODO", "todo"),
         (#"\b[xX]{3,}\b"#, "xxx", "xxx"),
         (#"/path/to/"#, "/path/to/…", "/path/to/"),
+        // Addresses set aside for documentation (RFC 5737, RFC 3849): nothing answers there.
+        (#"\b192\.0\.2\.[0-9]{1,3}\b"#, "documentation IP", "192.0.2."),
+        (#"\b198\.51\.100\.[0-9]{1,3}\b"#, "documentation IP", "198.51.100."),
+        (#"\b203\.0\.113\.[0-9]{1,3}\b"#, "documentation IP", "203.0.113."),
+        (#"\b2001:0?db8:[0-9A-Fa-f:]*"#, "documentation IP", "db8:"),
     ]
 
     /// HTML tags that look like `<angle-placeholders>` but are markup.
@@ -274,6 +279,7 @@ public enum Placeholder {
     /// Words one of which a line needs before the patterns are tried.
     private static let hintWords: Needles = [
         "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
+        "192.0.2.", "198.51.100.", "203.0.113.", "db8:",
     ]
 
     /// False when `text` cannot hold a placeholder: it has no `<` before a letter and none of
