@@ -135,6 +135,21 @@ struct ShellExpansionTests {
         #expect(ShellExpansion.expand(input) { values[$0] }.text == output)
     }
 
+    /// For display, bound names show their values and the rest stay exactly as written: an
+    /// nginx `$host`, PowerShell's `$env:TOKEN` and a `${X:?message}` are not rewritten.
+    @Test(arguments: [
+        (
+            "proxy_set_header Host $host; proxy_pass http://127.0.0.1:$PORT;",
+            "proxy_set_header Host $host; proxy_pass http://127.0.0.1:8080;"
+        ),
+        (".\\install.ps1 -Token $env:AGENT_TOKEN", ".\\install.ps1 -Token $env:AGENT_TOKEN"),
+        ("cd ${APP_DIR:?set APP_DIR} && ls $APP_DIR/${SUB}", "cd ${APP_DIR:?set APP_DIR} && ls $APP_DIR/${SUB}"),
+        ("${UNSET:-fallback} ${PORT:-1}", "fallback 8080"),
+    ])
+    func substituteLeavesUnboundNamesAsWritten(input: String, output: String) {
+        #expect(ShellExpansion.substitute(input) { $0 == "PORT" ? "8080" : nil } == output)
+    }
+
     @Test func reportsUnresolvedNames() {
         #expect(ShellExpansion.expand("${A}-$B-${C:-c}") { _ in nil }.unresolved == ["A", "B"])
     }

@@ -207,7 +207,7 @@ public enum ShellExpansion {
     /// The expanded text and the names that had no value.
     public static func expand(_ text: String, lookup: (String) -> String?) -> (text: String, unresolved: [String]) {
         var unresolved: [String] = []
-        let out = rewrite(text) { name, op, word in
+        let out = rewrite(text) { name, op, word, _ in
             let value = lookup(name)
             switch op {
             case ":-": return (value?.isEmpty ?? true) ? expand(word, lookup: lookup).text : value!
@@ -222,16 +222,18 @@ public enum ShellExpansion {
         return (out, unresolved)
     }
 
-    /// Replaces names that have a value; leaves the others as written (for display).
+    /// Replaces names that have a value; leaves the others as written (for display): `$host`
+    /// in an nginx block and `$env:TOKEN` in PowerShell are shown as the guide has them.
     public static func substitute(_ text: String, lookup: (String) -> String?) -> String {
-        rewrite(text) { name, op, word in
+        rewrite(text) { name, op, word, written in
             if let value = lookup(name) { return value }
             if op == ":-" || op == "-" { return word }
-            return op.isEmpty ? "${\(name)}" : "${\(name)\(op)\(word)}"
+            return written
         }
     }
 
-    static func rewrite(_ text: String, _ replace: (String, String, String) -> String) -> String {
+    /// `text` with each expansion replaced by `replace(name, operator, word, as written)`.
+    static func rewrite(_ text: String, _ replace: (String, String, String, String) -> String) -> String {
         let chars = Array(text)
         var out = ""
         var i = 0
@@ -265,10 +267,11 @@ public enum ShellExpansion {
                     rest.removeFirst(candidate.count)
                     break
                 }
+                let written = String(chars[i...close])
                 if name.isEmpty || (!op.isEmpty && op == ":?") || (op.isEmpty && !rest.isEmpty) {
-                    if op == ":?" { out += replace(name, "", "") } else { out += String(chars[i...close]) }
+                    if op == ":?" { out += replace(name, "", "", written) } else { out += written }
                 } else {
-                    out += replace(name, op, rest)
+                    out += replace(name, op, rest, written)
                 }
                 i = close + 1
                 continue
@@ -281,7 +284,7 @@ public enum ShellExpansion {
                 i += 1
                 continue
             }
-            out += replace(name, "", "")
+            out += replace(name, "", "", String(chars[i..<j]))
             i = j
         }
         return out
