@@ -51,6 +51,21 @@ struct HardcodedSecretRuleTests {
             ])
     }
 
+    /// SQL sets a password with no `=` or `:`: `PASSWORD '…'` (PostgreSQL) and `IDENTIFIED BY
+    /// '…'` (MySQL), in a `sql` block or a `psql` heredoc alike. A variable, a psql variable,
+    /// a placeholder or a short word is fine.
+    @Test func aLiteralSQLPasswordIsAnError() throws {
+        let text = guide(
+            "sudo -u postgres psql <<'SQL'\nCREATE ROLE app LOGIN PASSWORD 'S3cure!Passw0rdX';\nSQL",
+            "mysql -e \"CREATE USER 'app'@'%' IDENTIFIED BY 'q9Xv2LmT7rB4nKp8';\"",
+            "psql -v pw=\"$DB_PASSWORD\" <<'SQL'\nALTER ROLE app PASSWORD :'pw';\nALTER ROLE b PASSWORD '${DB_PASSWORD}';\nSQL",
+            "psql <<'SQL'\nALTER ROLE c PASSWORD 'changeme';\nALTER ROLE d PASSWORD 'secret';\nSQL")
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["7:33 error", "14:48 error"])
+        #expect(
+            findings[0].message == "a database password is written into the guide as a literal that looks like a real secret")
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

@@ -29,7 +29,8 @@ struct HardcodedSecretRule: LintRule {
                 (
                     Self.shapeHints.occurs(in: bytes),
                     (bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
-                        || bytes.containsByte(UInt8(ascii: "|"))) && Text.secretWords.occurs(in: bytes)
+                        || bytes.containsByte(UInt8(ascii: "|")) || bytes.containsByte(UInt8(ascii: "'")))
+                        && (Text.secretWords.occurs(in: bytes) || Self.sqlWords.occurs(in: bytes))
                 )
             }
             guard mayHaveShape || mayAssign else { continue }
@@ -47,18 +48,44 @@ struct HardcodedSecretRule: LintRule {
                     break
                 }
             }
-            guard !flagged, mayAssign,
-                let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
-                    ?? Self.tableValue(in: raw)
-            else { continue }
-            let column = (line.range(of: value).map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 0) + 1
-            findings.append(
-                Diagnostic(
-                    rule: id, severity: .error, location: location(column),
-                    message: "\(name) is given a literal value that looks like a real secret",
-                    fix: "bind \(name) with --vars or the environment"))
+            guard !flagged, mayAssign else { continue }
+            if let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
+                ?? Self.tableValue(in: raw)
+            {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
+                        message: "\(name) is given a literal value that looks like a real secret",
+                        fix: "bind \(name) with --vars or the environment"))
+            } else if let value = Self.sqlPassword(in: line) {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
+                        message: "a database password is written into the guide as a literal that looks like a real secret",
+                        fix: "bind it with --vars and pass it in (psql -v pw=\"$DB_PASSWORD\", then PASSWORD :'pw')"))
+            }
         }
         return findings
+    }
+
+    /// MySQL's word before a password, which is no secret-like name.
+    static let sqlWords: Needles = ["identified"]
+
+    /// SQL's `PASSWORD '…'` (PostgreSQL's `CREATE ROLE`/`ALTER USER`) and `IDENTIFIED BY '…'`
+    /// (MySQL): a password with no `=` or `:` before it.
+    static let sqlPasswordPattern = #"\b(?:PASSWORD|IDENTIFIED\s+BY)\s+'([^'\s$`]+)'"#
+
+    /// The literal of the first `sqlPasswordPattern` in `line`, when it looks real.
+    static func sqlPassword(in line: String) -> String? {
+        guard let value = Text.firstMatch(sqlPasswordPattern, in: line, options: [.caseInsensitive])?[1],
+            looksReal((name: "PASSWORD", value: value))
+        else { return nil }
+        return value
+    }
+
+    /// The 1-based column, in characters, where `value` first occurs in `line`.
+    static func column(of value: String, in line: String) -> Int {
+        (line.range(of: value).map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 0) + 1
     }
 
     /// A secret-like name given a value that looks real: long, mixed, not a placeholder.
