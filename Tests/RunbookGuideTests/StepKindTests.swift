@@ -230,6 +230,55 @@ struct StepKindTests {
         #expect(guide.steps[1].verifies == ["point-dns/1"])
     }
 
+    /// "Run `cmd`." among blocks gives a command in a sentence: a person's step in its place,
+    /// where before it was dropped (the section had code, so its prose was not read as steps).
+    /// A lead-in that ends with a colon, a conditional, and a verb with no command are not.
+    @Test func aCommandGivenInASentenceAmongBlocksIsAManualStepInPlace() {
+        let guide = read(
+            """
+            # G
+            ## Configure
+            Run `sudo agentctl config set region eu-west-1`, then restart with `sudo systemctl restart agent`.
+
+            \(fence)bash
+            agentctl status
+            \(fence)
+
+            Then, reload it with `sudo systemctl reload nginx`.
+
+            Run `make build` on your laptop first:
+
+            \(fence)bash
+            make deploy
+            \(fence)
+
+            If it fails, run `journalctl -u agent`.
+
+            Restart your terminal.
+
+            Run the `agent` tool from now on.
+            """)
+        #expect(
+            shape(guide) == [
+                "configure/1:manual:a person", "configure/2:command:local", "configure/3:manual:a person",
+                "configure/4:command:local",
+            ])
+        #expect(
+            guide.steps[0].instructions
+                == "Run sudo agentctl config set region eu-west-1, then restart with sudo systemctl restart agent.")
+        #expect(guide.steps[2].instructions == "Then, reload it with sudo systemctl reload nginx.")
+    }
+
+    @Test(arguments: [
+        ("Run `make test`.", ["make test"], true), ("Now execute `./deploy.sh --prod`.", ["./deploy.sh --prod"], true),
+        ("Restart with `sudo systemctl restart app`.", ["sudo systemctl restart app"], true),
+        ("Run `make build` first:", ["make build"], false), ("Type `exit` to log out.", ["exit"], false),
+        ("Running `make` takes a minute.", ["make"], false), ("Run it in the `staging` workspace.", ["staging"], false),
+    ])
+    func runsInlineCommand(text: String, spans: [String], runs: Bool) {
+        #expect(Patterns.runsInlineCommand(text, codeSpans: spans) == runs)
+    }
+
     @Test func descriptionOfTheNextBlockIsNotAManualStep() {
         let guide = read(
             """

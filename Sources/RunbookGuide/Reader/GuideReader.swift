@@ -344,6 +344,13 @@ private struct Reader {
         if listDepth == 0 {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
+            // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
+            // sentence is a person's step there, not lost (a section without blocks is one
+            // manual step already).
+            if Patterns.runsInlineCommand(text, codeSpans: node.children.lazy.filter { $0.kind == .code }.map(\.literal)) {
+                body.candidates.append(
+                    (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
+            }
         }
         let leadsExpectation = Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
         if case .code(let stepIndex?) = previous, leadsExpectation {

@@ -105,6 +105,23 @@ enum Patterns {
         return String(trimmed.prefix { $0.isLetter }).lowercased()
     }
 
+    /// Verbs that open a sentence giving a command to run: "Run `make`.", "Then restart it with
+    /// `sudo systemctl restart app`." ("Type `exit`" is left out: it ends a session, which the
+    /// reader reads from blocks.)
+    static let runVerbs: Set<String> = ["run", "execute", "rerun", "restart", "reload"]
+
+    /// A sentence that tells a person to run a shell command given in its code: it opens with
+    /// one of `runVerbs` (after "Then", "Now", "Next" or "Finally"), does not end with a colon
+    /// (that introduces a block), and has a code span that looks like shell.
+    static func runsInlineCommand<Spans: Sequence<String>>(_ text: String, codeSpans: Spans) -> Bool {
+        let t = text.trimmedInline
+        guard !t.hasSuffix(":"), let first = t.utf8.first, ASCII.isLetter(first) else { return false }
+        var words = t.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "," }).map { $0.lowercased() }
+        if let opening = words.first, ["then", "now", "next", "finally"].contains(opening) { words.removeFirst() }
+        guard let verb = words.first, runVerbs.contains(verb) else { return false }
+        return codeSpans.contains { ShellText.looksLikeShell($0) }
+    }
+
     /// Does this sentence tell a person to do something?
     static func isImperative(_ text: String) -> Bool {
         let t = text.trimmedInline
