@@ -398,7 +398,7 @@ public final class Runner {
         if follows {
             runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
         }
-        var script = step.code
+        var script = StepScript.script(for: step)
         if let cwd = step.annotations["cwd"] { script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script }
         if backgrounded {
             let logURL = directory.url.appendingPathComponent(String(format: "%03d-background.log", step.number))

@@ -20,6 +20,32 @@ extension Step {
         }
     }
 
+    /// Whether `${NAME}` in the step's text stands for a bound value, so `plan` and the
+    /// checklist show the value: in shell and a person's instructions, and in a `file=` block
+    /// written with `expand=true`. Any other block (a config file shown, or written as it is)
+    /// keeps its `${NAME}` and nginx `$host` as written, since that is what it holds.
+    public var expandsVariables: Bool {
+        switch kind {
+        case .command, .verification, .manual, .variables: true
+        case .artifact: annotations["expand"].map(AnnotationParser.isTrue) ?? false
+        }
+    }
+
+    /// Interpreters for an artifact annotated `run` without a `runner`, by its language.
+    static let interpreters: [String: String] = [
+        "python": "python3", "python3": "python3", "py": "python3", "javascript": "node", "js": "node",
+        "node": "node", "ruby": "ruby", "rb": "ruby", "perl": "perl", "pl": "perl", "php": "php",
+    ]
+
+    /// The program that runs the step's text on its stdin, when bash does not: its `runner=`,
+    /// or for an artifact its language's interpreter (`python3` for a `python` block). Nil for
+    /// shell, and for a block that is written (`file=`), not run.
+    public var runner: String? {
+        guard annotations["file"] == nil else { return nil }
+        if let runner = annotations["runner"] { return runner }
+        return kind == .artifact ? Self.interpreters[language.lowercased()] : nil
+    }
+
     /// Annotated `background=true`: `exec` starts it in the background, its output in a log.
     public var runsInBackground: Bool { annotations["background"].map(AnnotationParser.isTrue) ?? false }
 }

@@ -61,7 +61,9 @@ public enum Checklist {
         var counter = 0
         func stepContext(_ step: Step) -> [String: Any] {
             let manual = step.kind == .manual
-            let artifact = step.kind == .artifact || (!step.isExecutable && !manual)
+            // A block runbook writes to a file is a step a person does too: save it there.
+            let writes = step.isExecutable ? step.annotations["file"].map(present) : nil
+            let artifact = !step.isExecutable && !manual
             if !artifact { counter += 1 }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }.map { present($0.description) }
             let badge: String
@@ -69,8 +71,12 @@ public enum Checklist {
                 badge = "by a person"
             } else if artifact {
                 badge = "reference"
+            } else if let writes {
+                badge = "save as \(writes)" + (step.target.name == "local" && step.target.user == nil ? "" : " on \(step.target)")
             } else {
-                badge = step.target.name == "local" && step.target.user == nil ? "locally" : "on \(step.target)"
+                badge =
+                    (step.target.name == "local" && step.target.user == nil ? "locally" : "on \(step.target)")
+                    + (step.runner.map { " with \($0)" } ?? "")
             }
             var entry: [String: Any] = [
                 "number": step.number, "id": step.id, "kind": step.kind.rawValue, "badge": badge,
@@ -92,7 +98,7 @@ public enum Checklist {
                     entry["text"] = present(instructions)
                 }
             } else {
-                entry["code"] = present(step.code)
+                entry["code"] = step.expandsVariables ? present(step.code) : binding.mask(step.code)
             }
             if let session = step.opensSession {
                 entry["then"] = "then log in to \(session): the steps after this one run there"

@@ -113,6 +113,9 @@ public enum PlanText {
                     ? "foreground server, run in the background" : "foreground server: stopped after a window")
         }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }
+        if let path = step.annotations["file"] {
+            flags.append("writes \(binding.display(path))" + (step.annotations["mode"].map { ", mode \($0)" } ?? ""))
+        }
         let target = step.target.description + (step.target.reason == "default" ? "" : "")
         let head =
             String(format: "%4d  ", step.number)
@@ -132,7 +135,7 @@ public enum PlanText {
         let preview = body.split(separator: "\n").map { $0.trimmedInline }
             .filter { !$0.isEmpty && !($0.hasPrefix("#") && step.kind != .manual) }
         for (i, line) in preview.prefix(3).enumerated() {
-            let shown = binding.mask(step.kind == .variables ? line : binding.display(line))
+            let shown = binding.mask(step.kind == .variables || !step.expandsVariables ? line : binding.display(line))
             let clipped = shown.count > 100 ? String(shown.prefix(97)) + "…" : shown
             lines.append("        \(i == 0 ? "$" : " ") \(clipped)")
         }

@@ -39,6 +39,80 @@ struct ExecTests {
         #expect(!FileManager.default.fileExists(atPath: site))
     }
 
+    /// SPEC §3's annotations on a block that is not shell: `file=` writes it (as written, or
+    /// with `expand=true` filling in environment-style names from the shell, secrets too, which
+    /// still never reach output or the run's files), `mode=` sets its mode, `runner=` gives it
+    /// to a program, `run` to its language's interpreter. A shell block with `file=` is
+    /// written, not run. Before, every such block ran as bash.
+    @Test func annotatedBlocksAreWrittenOrGivenToTheirProgram() throws {
+        let token = "tok-9Fz2Lq8Wm3Tx7Bv4"
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Variables
+
+                \(fence)bash
+                export APP_NAME="shop"
+                export API_TOKEN=""
+                \(fence)
+
+                ## Files
+
+                \(fence)ini { file=conf/app.ini mode=0600 }
+                [a]
+                b = $HOME `x` ${APP_NAME}
+                \(fence)
+
+                \(fence)nginx { file=conf/site.conf expand=true }
+                server_name ${APP_NAME}.local;
+                proxy_set_header Host $host;
+                set $token "${API_TOKEN}";
+                \(fence)
+
+                \(fence)bash { file=deploy.sh mode=0755 }
+                echo "deployed $APP_NAME"
+                \(fence)
+
+                ## Run
+
+                \(fence)python { run }
+                print("python says", 6 * 7)
+                \(fence)
+
+                \(fence)sql { runner="tr a-z A-Z" }
+                select 1;
+                \(fence)
+
+                \(fence)bash
+                ./deploy.sh
+                \(fence)
+                """)
+        ])
+        let run = try runbook(["exec", "g.md", "--set", "API_TOKEN=\(token)"], in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        func read(_ name: String) -> String? { try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) }
+        #expect(read("conf/app.ini") == "[a]\nb = $HOME `x` ${APP_NAME}\n")
+        #expect(read("conf/site.conf") == "server_name shop.local;\nproxy_set_header Host $host;\nset $token \"\(token)\";\n")
+        #expect(read("deploy.sh") == "echo \"deployed $APP_NAME\"\n")
+        let mode = { (name: String) in
+            (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)[.posixPermissions])
+                as? Int
+        }
+        #expect(mode("conf/app.ini") == 0o600)
+        #expect(mode("deploy.sh") == 0o755)
+        #expect(run.stdout.contains("   │ wrote conf/app.ini (2 lines)\n"))
+        #expect(run.stdout.contains("   │ python says 42\n"))
+        #expect(run.stdout.contains("   │ SELECT 1;\n"))
+        // The script was written by one step and run by the last one, not by its own.
+        #expect(run.stdout.components(separatedBy: "deployed shop").count == 2)
+        #expect(!run.stdout.contains(token) && !run.stderr.contains(token))
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: dir.appendingPathComponent(".runbook").path)
+        for path in stored {
+            let text = (try? String(contentsOf: dir.appendingPathComponent(".runbook/\(path)"), encoding: .isoLatin1)) ?? ""
+            #expect(!text.contains(token), "\(path)")
+        }
+    }
+
     @Test func preflightRefusesAndNothingRuns() throws {
         let dir = try workspace([
             "g.md": guide(

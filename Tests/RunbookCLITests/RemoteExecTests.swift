@@ -101,6 +101,26 @@ struct RemoteExecTests {
         #expect(!remoteRun.stdout.contains("tok-secret-1") && !remoteRun.stderr.contains("tok-secret-1"))
     }
 
+    /// A `file=` block is written on the step's target, through its shell there: the bound
+    /// secret `expand=true` fills in comes from that shell's environment, not the script.
+    @Test func aFileBlockIsWrittenOnTheTarget() throws {
+        let out = "/tmp/rb-remote-file-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let dir = try workspace([
+            "g.md": "# G\n\n## Config\n\n```bash\nexport API_TOKEN=\"\"\n```\n\nOn the server:\n\n"
+                + "```ini { file=\(out)/app.ini expand=true mode=0640 }\n[api]\ntoken = ${API_TOKEN}\nhost = $host\n```\n"
+        ])
+        let run = try ssh(
+            ["exec", "g.md", "--yes", "--set", "API_TOKEN=tok-remote-7", "--target", "server=\(server.uri)"]
+                + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try String(contentsOfFile: "\(out)/app.ini", encoding: .utf8) == "[api]\ntoken = tok-remote-7\nhost = $host\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: "\(out)/app.ini")[.posixPermissions] as? Int
+        #expect(mode == 0o640)
+        #expect(try logs(dir) == ["wrote \(out)/app.ini (3 lines)\n"])
+        #expect(try grepTree(dir.appendingPathComponent(".runbook"), for: "tok-remote-7").isEmpty)
+    }
+
     /// "As USER:" for the user already logged in goes through no sudo on the server (which
     /// it may not have): `SUDO_USER` stays unset there.
     @Test func runningAsTheLoginUserNeedsNoSudoThere() throws {
