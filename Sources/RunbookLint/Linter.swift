@@ -73,7 +73,10 @@ public struct LintedGuide: Sendable {
             for number in fence.lines where number < fenced.count { fenced[number] = true }
         }
         self.fencedLines = fenced
-        self.runningSteps = guide.steps.filter { $0.isExecutable && ($0.kind == .command || $0.kind == .verification) }
+        // A shell block written to a file (`file=`) is not run.
+        self.runningSteps = guide.steps.filter {
+            $0.isExecutable && ($0.kind == .command || $0.kind == .verification) && $0.annotations["file"] == nil
+        }
         self.scans = guide.steps.map { $0.kind == .manual ? nil : ShellScan($0.code) }
     }
 

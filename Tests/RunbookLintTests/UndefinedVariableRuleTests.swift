@@ -37,6 +37,34 @@ struct UndefinedVariableRuleTests {
         #expect(findings.map(\.message) == ["$CONFIG_DIR is not defined by the guide, an earlier step or a binding"])
     }
 
+    /// A `.env` or Dockerfile shown as a block that does not run defines nothing in the shell:
+    /// `--port $PORT` after it is still undefined. Written with `file=`, it still defines
+    /// nothing itself; after a block sources it, it is a warning, as after any `source`.
+    @Test func aBlockThatDoesNotRunDefinesNothing() throws {
+        let shown = """
+            # G
+
+            ## Configure
+
+            Create `.env` with:
+
+            \(fence)env
+            PORT=8000
+            \(fence)
+
+            \(fence)bash
+            uvicorn app:app --port "$PORT"
+            \(fence)
+            """
+        let findings = try lint(shown, rule: "undefined-variable")
+        #expect(spots(findings) == ["12:25 error"])
+        let sourced = shown.replacingOccurrences(of: "\(fence)env\n", with: "\(fence)env { file=.env }\n")
+            .replacingOccurrences(of: "uvicorn", with: "set -a; . ./.env; set +a\nuvicorn")
+        #expect(spots(try lint(sourced, rule: "undefined-variable")) == ["13:25 warning"])
+        let writtenOnly = shown.replacingOccurrences(of: "\(fence)env\n", with: "\(fence)env { file=.env }\n")
+        #expect(spots(try lint(writtenOnly, rule: "undefined-variable")) == ["12:25 error"])
+    }
+
     @Test func afterSourceOrSetAItIsAWarning() throws {
         let text = guide("set -a\nsource .env\nset +a", "psql \"$DATABASE_URL\" -c 'select 1'")
         #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])

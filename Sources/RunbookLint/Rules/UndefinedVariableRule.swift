@@ -31,8 +31,11 @@ struct UndefinedVariableRule: LintRule {
         var findings: [Diagnostic] = []
         for (step, scan) in zip(linted.guide.steps, linted.scans) {
             guard let scan else { continue }
+            // What bash reads: a block run as shell, and a `file=` block written with
+            // `expand=true`; a block written as it is or given to another program is not shell.
             let running = step.isExecutable && step.kind != .variables
-            if running {
+            let shell = running && step.runner == nil && step.annotations["file"] == nil
+            if shell || (running && step.annotations["file"] != nil && step.expandsVariables) {
                 var reported: Set<String> = []
                 for use in scan.uses
                 where !use.defaulted && !defined.contains(use.name) && !Self.environment.contains(use.name)
@@ -53,6 +56,9 @@ struct UndefinedVariableRule: LintRule {
                         ))
                 }
             }
+            // Only shell that runs defines: a `.env` or Dockerfile shown as text, or written
+            // with `file=`, defines nothing in the shell, whatever assignments it shows.
+            guard shell || step.kind == .variables else { continue }
             defined.formUnion(scan.defines.keys)
             if scan.importsUnknown { importsUnknown = true }
         }
