@@ -372,6 +372,16 @@ struct StepKindTests {
         ("aws configure set region eu-west-1", false, false, false), ("gcloud auth login", false, true, false),
         ("gh auth login --with-token < t", false, false, false), ("npm init", false, true, false),
         ("npm init -y", false, false, false), ("heroku login", false, true, false),
+        // Asks to go ahead: with no answer, ufw, apt and dnf give up.
+        ("sudo ufw enable", false, true, false), ("sudo ufw --force enable", false, false, false),
+        ("ufw reset", false, true, false), ("sudo ufw allow 443/tcp", false, false, false),
+        ("sudo ufw delete 3", false, true, false), ("sudo ufw delete allow 80/tcp", false, false, false),
+        ("sudo apt install nginx", false, true, false), ("sudo apt-get install -y nginx", false, false, false),
+        ("apt-get -qy upgrade", false, false, false), ("apt-get -qq install curl", false, false, false),
+        ("sudo apt update", false, false, false), ("sudo apt-get remove --purge apache2", false, true, false),
+        ("sudo dnf install nginx", false, true, false), ("sudo dnf install -y nginx", false, false, false),
+        ("sudo yum update", false, true, false), ("yes | sudo apt-get install nginx", false, false, false),
+        ("crontab -e", false, true, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)

@@ -9,3 +9,20 @@ struct InteractiveRuleTests {
         #expect(spots(findings) == ["6:1 warning", "12:1 warning"])
     }
 }
+
+extension InteractiveRuleTests {
+    /// The fix says how to give the answer in the command that asks, at the line that asks.
+    @Test func theFixAnswersInTheCommand() throws {
+        let findings = try lint(
+            guide("sudo ufw allow OpenSSH\nsudo ufw enable", "sudo apt install nginx", "crontab -e", "sudo vim x"),
+            rule: "interactive")
+        #expect(spots(findings) == ["7:1 warning", "13:1 warning", "19:1 warning", "25:1 warning"])
+        #expect(
+            findings.map(\.fix) == [
+                "let it go ahead without asking: ufw --force enable",
+                "answer yes in the command: apt-get install -y … (dnf -y …)",
+                "install the line without an editor: (crontab -l; echo '…') | crontab -",
+                "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)",
+            ])
+    }
+}

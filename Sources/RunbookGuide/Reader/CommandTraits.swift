@@ -43,7 +43,7 @@ extension ShellText {
         "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
         "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
         "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
-        "flyctl", "doctl", "systemctl", "crontab", "su",
+        "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
         // foreground servers
         "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
@@ -167,6 +167,17 @@ extension ShellText {
             return args.contains("edit")
         case "crontab":
             return args.contains("-e")
+        case "ufw":
+            // `enable` asks "Proceed with operation (y|n)?" under ssh, `reset` and `delete NUM`
+            // ask too; with no answer it aborts, the firewall left as it was.
+            let words = args.filter { !$0.hasPrefix("-") }
+            let asks =
+                words.first == "enable" || words.first == "reset"
+                || (words.first == "delete" && words.dropFirst().first.map { Int($0) != nil } == true)
+            return !fedInput && asks && !args.contains("--force")
+        case "apt", "apt-get", "dnf", "yum":
+            // "Do you want to continue? [Y/n]": with no answer apt aborts, dnf too.
+            return !fedInput && asksToContinue(name: name, args)
         default:
             if command.first == "sudo" {
                 let rest = Array(command.dropFirst())
@@ -174,6 +185,21 @@ extension ShellText {
             }
             return false
         }
+    }
+
+    /// A package manager's command that changes packages without `-y` (`--yes`,
+    /// `--assume-yes`, `--assumeyes`, or apt's `-qq`, which implies it) asks to continue.
+    /// `apt update` only reads the package lists; `dnf`/`yum update` upgrades.
+    static func asksToContinue(name: String, _ args: ArraySlice<String>) -> Bool {
+        let changes: Set<String> = [
+            "install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove",
+            "erase", "groupinstall", "downgrade",
+        ]
+        guard let verb = args.first(where: { !$0.hasPrefix("-") }),
+            changes.contains(verb) || (verb == "update" && !name.hasPrefix("apt"))
+        else { return false }
+        let yes = args.contains { ["--yes", "--assume-yes", "--assumeyes", "-qq", "--quiet=2", "-q=2"].contains($0) }
+        return !yes && !hasShortFlag(args, UInt8(ascii: "y"))
     }
 
     /// A database client's options that give it the commands to run (it does not wait).

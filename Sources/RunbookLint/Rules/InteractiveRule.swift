@@ -1,4 +1,5 @@
 import Foundation
+import RunbookGuide
 import RunbookModel
 
 /// `interactive`: a command that waits for a person (`nano`, `less`, bare `ssh`, `psql` without
@@ -10,11 +11,24 @@ struct InteractiveRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.runningSteps.compactMap { step in
             guard step.traits.interactive, step.annotations["interactive"] == nil else { return nil }
+            let index = linted.firstLine(of: step, where: { $0.interactive })
+            let line = step.code.lines.dropFirst(index).first.map(String.init) ?? ""
             return Diagnostic(
                 rule: id, severity: .warning,
-                location: linted.location(of: step, codeLine: linted.firstLine(of: step, where: { $0.interactive }), column: 1),
+                location: linted.location(of: step, codeLine: index, column: 1),
                 message: "step \(step.id) waits for a person at a terminal; an unattended run pauses there",
-                fix: "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)")
+                fix: Self.fix(for: ShellText.words(line)))
         }
+    }
+
+    /// How to say the answer in the command itself, for the command on that line.
+    static func fix(for words: [String]) -> String {
+        let programs = Set(words)
+        if programs.contains("ufw") { return "let it go ahead without asking: ufw --force enable" }
+        if !programs.isDisjoint(with: ["apt", "apt-get", "dnf", "yum"]) {
+            return "answer yes in the command: apt-get install -y … (dnf -y …)"
+        }
+        if programs.contains("crontab") { return "install the line without an editor: (crontab -l; echo '…') | crontab -" }
+        return "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)"
     }
 }
