@@ -119,11 +119,12 @@ public struct LintedGuide: Sendable {
 
 /// Runs the rules over guides.
 public enum Linter {
-    /// Every rule, in the order the spec lists them, then the one beyond its table.
+    /// Every rule, in the order the spec lists them, then the ones beyond its table.
     public static let rules: [any LintRule] = [
         PlaceholderRule(), UndefinedVariableRule(), UnusedVariableRule(), HardcodedSecretRule(),
         NeverEndingRule(), InteractiveRule(), DestructiveRule(), PipeToShellRule(), InsecureRule(),
         UnlabeledBlockRule(), AmbiguousTargetRule(), BadAnnotationRule(), ShellcheckRule(), UnwrittenFileRule(),
+        ShellStartupRule(),
     ]
 
     /// What the reader itself reports about a guide, as findings of these ids (not rules

@@ -73,7 +73,9 @@ struct LintCLITests {
         #expect(suppressed.stdout.isEmpty)
         let help = try runbook(["lint", "--help"], in: dir)
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(words.contains("bad-annotation, shellcheck, unwritten-file, front-matter, encoding, unclosed-details."))
+        #expect(
+            words.contains("bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details.")
+        )
     }
 
     @Test func anUnreadableFileIsExitTwoAndTheOthersAreStillChecked() throws {
