@@ -88,6 +88,11 @@ struct ExecTests {
                 \(fence)
                 """)
         ])
+        let dry = try runbook(["exec", "g.md", "--dry-run", "--set", "API_TOKEN=\(token)"], in: dir)
+        #expect(dry.stdout.contains("  (g.md:12)\n    writes conf/app.ini (mode 0600), as written:\n    [a]\n"))
+        #expect(dry.stdout.contains("  (g.md:17)\n    writes conf/site.conf, with $NAMEs filled in by the shell:\n"))
+        #expect(dry.stdout.contains("  (g.md:29)\n    runs with python3:\n    print(\"python says\", 6 * 7)\n"))
+        #expect(dry.stdout.contains("  (g.md:33)\n    runs with tr a-z A-Z:\n    select 1;\n"))
         let run = try runbook(["exec", "g.md", "--set", "API_TOKEN=\(token)"], in: dir)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         func read(_ name: String) -> String? { try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) }

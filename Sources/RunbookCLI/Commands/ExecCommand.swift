@@ -342,6 +342,13 @@ enum DryRun {
             }
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
+            if let path = step.annotations["file"] {
+                let how = step.expandsVariables ? "with $NAMEs filled in by the shell" : "as written"
+                out.append(
+                    "    writes \(binding.display(path))\(step.annotations["mode"].map { " (mode \($0))" } ?? ""), \(how):")
+            } else if let runner = step.runner {
+                out.append("    runs with \(runner):")
+            }
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
             for line in body.lines { out.append("    " + binding.mask(String(line))) }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }
