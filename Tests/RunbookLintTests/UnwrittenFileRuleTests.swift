@@ -105,6 +105,9 @@ struct UnwrittenFileRuleTests {
         ("Write ${APP_DIR}/.env (no quotes):", "${APP_DIR}/.env"), ("Paste into /tmp/x.json:", "/tmp/x.json"),
         ("Save this as `/path/to/...`:", nil), ("Save this as `/etc/app/`:", nil), ("Save this:", nil),
         ("Add it to /etc/hosts:", nil), ("Saved in /etc/app.conf.", nil),
+        ("Create `.env` in the project root with:", ".env"), ("Save it as `config/app.yaml`:", "config/app.yaml"),
+        ("Create the `deploy` user with:", nil), ("Save the output of `docker ps`:", nil),
+        ("Put this in https://gist.github.com/x:", nil),
     ])
     func theSavedPath(leadIn: String, path: String?) {
         #expect(UnwrittenFileRule.savedPath(leadIn) == path)

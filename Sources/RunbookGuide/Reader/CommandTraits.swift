@@ -191,16 +191,19 @@ extension ShellText {
     /// `--assume-yes`, `--assumeyes`, or apt's `-qq`, which implies it) asks to continue.
     /// `apt update` only reads the package lists; `dnf`/`yum update` upgrades.
     static func asksToContinue(name: String, _ args: ArraySlice<String>) -> Bool {
-        let changes: Set<String> = [
-            "install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove",
-            "erase", "groupinstall", "downgrade",
-        ]
         guard let verb = args.first(where: { !$0.hasPrefix("-") }),
-            changes.contains(verb) || (verb == "update" && !name.hasPrefix("apt"))
+            packageChanges.contains(verb) || (verb == "update" && !name.hasPrefix("apt"))
         else { return false }
-        let yes = args.contains { ["--yes", "--assume-yes", "--assumeyes", "-qq", "--quiet=2", "-q=2"].contains($0) }
-        return !yes && !hasShortFlag(args, UInt8(ascii: "y"))
+        return !args.contains(where: yesFlags.contains) && !hasShortFlag(args, UInt8(ascii: "y"))
     }
+
+    /// Package managers' commands that change packages.
+    private static let packageChanges: Set<String> = [
+        "install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove", "erase",
+        "groupinstall", "downgrade",
+    ]
+    /// Options that answer yes beforehand.
+    private static let yesFlags: Set<String> = ["--yes", "--assume-yes", "--assumeyes", "-qq", "--quiet=2", "-q=2"]
 
     /// A database client's options that give it the commands to run (it does not wait).
     private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file", "--eval"]

@@ -114,13 +114,20 @@ enum Patterns {
     /// one of `runVerbs` (after "Then", "Now", "Next" or "Finally"), does not end with a colon
     /// (that introduces a block), and has a code span that looks like shell.
     static func runsInlineCommand<Spans: Sequence<String>>(_ text: String, codeSpans: Spans) -> Bool {
+        // Most paragraphs open with another word: decided on the first word's bytes.
+        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return false }
+        let first = firstWord(text)
+        guard runVerbs.contains(first) || sentenceOpeners.contains(first) else { return false }
         let t = text.trimmedInline
-        guard !t.hasSuffix(":"), let first = t.utf8.first, ASCII.isLetter(first) else { return false }
+        guard let byte = t.utf8.first, ASCII.isLetter(byte) else { return false }
         var words = t.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "," }).map { $0.lowercased() }
-        if let opening = words.first, ["then", "now", "next", "finally"].contains(opening) { words.removeFirst() }
+        if let opening = words.first, sentenceOpeners.contains(opening) { words.removeFirst() }
         guard let verb = words.first, runVerbs.contains(verb) else { return false }
         return codeSpans.contains { ShellText.looksLikeShell($0) }
     }
+
+    /// Words a sentence may open with before its verb ("Then restart it with …").
+    static let sentenceOpeners: Set<String> = ["then", "now", "next", "finally"]
 
     /// Does this sentence tell a person to do something?
     static func isImperative(_ text: String) -> Bool {

@@ -226,7 +226,10 @@ public enum Text {
     }
 
     /// The words that make a name secret.
-    public static let secretWords: Needles = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
+    public static let secretWords = Needles(secretWordList)
+
+    /// The same words as a list, for sets of needles that hold them and more.
+    public static let secretWordList = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
 }
 
 /// Recognises text that stands for a value the author expected the reader to fill in.

@@ -25,12 +25,13 @@ struct HardcodedSecretRule: LintRule {
         for (index, raw) in linted.lines.enumerated() {
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
-            let (mayHaveShape, mayAssign) = raw.withUTF8Bytes { bytes in
-                (
+            let (mayHaveShape, mayAssign, quoted) = raw.withUTF8Bytes { bytes in
+                let quoted = bytes.containsByte(UInt8(ascii: "'"))
+                return (
                     Self.shapeHints.occurs(in: bytes),
-                    (bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
-                        || bytes.containsByte(UInt8(ascii: "|")) || bytes.containsByte(UInt8(ascii: "'")))
-                        && (Text.secretWords.occurs(in: bytes) || Self.sqlWords.occurs(in: bytes))
+                    (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
+                        || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes),
+                    quoted
                 )
             }
             guard mayHaveShape || mayAssign else { continue }
@@ -57,7 +58,7 @@ struct HardcodedSecretRule: LintRule {
                         rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
                         message: "\(name) is given a literal value that looks like a real secret",
                         fix: "bind \(name) with --vars or the environment"))
-            } else if let value = Self.sqlPassword(in: line) {
+            } else if quoted, let value = Self.sqlPassword(in: line) {
                 findings.append(
                     Diagnostic(
                         rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
@@ -68,8 +69,12 @@ struct HardcodedSecretRule: LintRule {
         return findings
     }
 
-    /// MySQL's word before a password, which is no secret-like name.
-    static let sqlWords: Needles = ["identified"]
+    /// A secret-like name, or MySQL's `IDENTIFIED` before a password: one of them is on every
+    /// line an assignment, a table row or SQL gives a secret on.
+    static let assignmentHints = Needles(Text.secretWordList + ["identified"])
+
+    /// The words `sqlPasswordPattern` needs, one of them.
+    static let sqlHints: Needles = ["password", "identified"]
 
     /// SQL's `PASSWORD '…'` (PostgreSQL's `CREATE ROLE`/`ALTER USER`) and `IDENTIFIED BY '…'`
     /// (MySQL): a password with no `=` or `:` before it.
@@ -77,7 +82,8 @@ struct HardcodedSecretRule: LintRule {
 
     /// The literal of the first `sqlPasswordPattern` in `line`, when it looks real.
     static func sqlPassword(in line: String) -> String? {
-        guard let value = Text.firstMatch(sqlPasswordPattern, in: line, options: [.caseInsensitive])?[1],
+        guard line.includesAny(sqlHints),
+            let value = Text.firstMatch(sqlPasswordPattern, in: line, options: [.caseInsensitive])?[1],
             looksReal((name: "PASSWORD", value: value))
         else { return nil }
         return value

@@ -10,8 +10,8 @@ import RunbookModel
 ///
 /// Only verbs that make a whole file count (save, create, write, put, paste, place, store);
 /// "Add to `/etc/hosts`:" or "Edit `/etc/nginx/nginx.conf`:" change a file, and `file=` would
-/// overwrite it, so they are left alone. A path is a word starting `/`, `~/`, `./` or `$`…`/`
-/// that does not end with `/`.
+/// overwrite it, so they are left alone. A path is a word starting `/`, `~/`, `./` or `$`…`/`,
+/// or a file name as code (`` `.env` ``, `` `config/app.yaml` ``), that does not end with `/`.
 struct UnwrittenFileRule: LintRule {
     var id: String { "unwritten-file" }
     var summary: String { "a block to save as a file that runbook will not write" }
@@ -37,7 +37,11 @@ struct UnwrittenFileRule: LintRule {
     /// The paragraph right above line `number` (blank lines between are fine), and its first line.
     static func leadIn(before number: Int, in linted: LintedGuide) -> (text: String, line: Int)? {
         var current = number - 1
-        while current >= 1, linted.line(current).allSatisfy(\.isWhitespace) { current -= 1 }
+        while current >= 1, linted.line(current).utf8.allSatisfy(ASCII.isSpace) { current -= 1 }
+        // Most blocks have no lead-in that ends with a colon: nothing more is read for them.
+        guard current >= 1, linted.line(current).utf8.last(where: { !ASCII.isSpace($0) }) == UInt8(ascii: ":") else {
+            return nil
+        }
         var lines: [Substring] = []
         while current >= 1, lines.count < longestLeadIn, !linted.isFenced(current) {
             let line = linted.line(current)
@@ -62,11 +66,15 @@ struct UnwrittenFileRule: LintRule {
         guard hasVerb else { return nil }
         for word in words {
             let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*\"'():,;"))
-            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."),
+            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."), !path.contains("://") else { continue }
+            // A path from the root, home or here, or a file name as code (`.env`, `config/app.yaml`).
+            let rooted =
                 path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
-                    || (path.hasPrefix("$") && path.contains("/"))
-            else { continue }
-            return path
+                || (path.hasPrefix("$") && path.contains("/"))
+            let namedAsCode =
+                word.hasPrefix("`") && !path.hasPrefix("-") && (path.contains(".") || path.contains("/"))
+                && !path.contains("`")
+            if rooted || namedAsCode { return path }
         }
         return nil
     }
