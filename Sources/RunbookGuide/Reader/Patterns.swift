@@ -586,6 +586,17 @@ extension Patterns {
     static func matches(_ pattern: String, _ text: String, ifAny words: Needles) -> Bool {
         text.includesAny(words) && Text.matches(pattern, text)
     }
+
+    /// What may follow a machine named at the start of a heading or lead-in, from `i` on: in a
+    /// heading (`wholeText`) nothing but a colon; in a lead-in a colon, a comma or a
+    /// parenthesis, and the lead-in ends with a colon ("On web01 (the primary), run:").
+    static func closesMachinePhrase(_ bytes: [UInt8], at i: Int, wholeText: Bool) -> Bool {
+        let rest = bytes[i...]
+        if wholeText { return rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) }
+        guard let next = rest.first else { return false }
+        return (next == UInt8(ascii: ":") || next == UInt8(ascii: ",") || next == UInt8(ascii: "("))
+            && bytes.last == UInt8(ascii: ":")
+    }
 }
 
 /// `Patterns.localProse` and `remoteProse` by bytes, for ASCII text: `\b(on|from|in)\s+`,
@@ -758,16 +769,7 @@ struct MachineByJob: Equatable {
         guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,
             jobWords.allSatisfy({ !Self.notAJob.contains($0) && $0.utf8.contains(where: ASCII.isLetter) })
         else { return nil }
-        // What follows the noun: nothing but a colon in a heading; in a lead-in, a colon, a
-        // comma or a parenthesis, and the paragraph ends with a colon.
-        let rest = bytes[i...]
-        if wholeText {
-            guard rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) else { return nil }
-        } else {
-            guard let next = rest.first, [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "(")].contains(next),
-                bytes.last == UInt8(ascii: ":")
-            else { return nil }
-        }
+        guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
         self.noun = noun
         self.plural = said != noun
         let job = jobWords.filter { !Self.generic.contains($0) }
@@ -833,14 +835,9 @@ struct MachineByHost: Equatable {
         var end = i
         while end > start, bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
         guard end > start else { return nil }
-        let rest = bytes[end...].drop { $0 == UInt8(ascii: ".") || ASCII.isBlank($0) }
-        if wholeText {
-            guard rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) else { return nil }
-        } else {
-            guard let next = rest.first, [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "(")].contains(next),
-                bytes.last == UInt8(ascii: ":")
-            else { return nil }
-        }
+        var after = end
+        while after < bytes.count, bytes[after] == UInt8(ascii: ".") || ASCII.isBlank(bytes[after]) { after += 1 }
+        guard Patterns.closesMachinePhrase(bytes, at: after, wholeText: wholeText) else { return nil }
         let host = String(decoding: bytes[start..<end], as: UTF8.self)
         guard Self.looksLikeHost(Array(bytes[start..<end])) || codeSpans().contains(host) else { return nil }
         self.host = host
