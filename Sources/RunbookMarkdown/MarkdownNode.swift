@@ -61,6 +61,9 @@ public struct MarkdownNode: Sendable, Hashable {
         self.children = children
     }
 
+    /// The text of the node's own code spans (`` `web01` ``), in order.
+    public var codeSpans: [String] { children.filter { $0.kind == .code }.map(\.literal) }
+
     /// True for nodes that hold blocks rather than inline content.
     public var isBlock: Bool {
         switch kind {

@@ -347,7 +347,7 @@ private struct Reader {
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
-            if Patterns.runsInlineCommand(text, codeSpans: node.children.lazy.filter { $0.kind == .code }.map(\.literal)) {
+            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) {
                 body.candidates.append(
                     (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
             }
@@ -973,12 +973,10 @@ private struct Reader {
         // The lead-in first, then the list items the block is in and the headings, each from
         // the innermost out; the first that names a place decides.
         if let leadIn {
-            let previous = previous
-            let codeSpans = { () -> [String] in
-                guard case .paragraph(_, let node) = previous else { return [] }
-                return node.children.filter { $0.kind == .code }.map(\.literal)
-            }
-            if let stated = target(statedBy: StatedPlace(leadIn, wholeText: false, codeSpans: codeSpans()), reason: "prose") {
+            let leadNode: MarkdownNode? = if case .paragraph(_, let node) = previous { node } else { nil }
+            if let stated = target(
+                statedBy: StatedPlace(leadIn, wholeText: false, codeSpans: leadNode?.codeSpans ?? []), reason: "prose")
+            {
                 return stated
             }
         }
@@ -1072,7 +1070,7 @@ private struct Reader {
         var target = stated ?? session ?? defaultTarget()
         // "As root:" runs this block as that user, wherever it runs.
         if stated?.reason != "annotation", let leadIn, case .paragraph(_, let leadNode) = previous,
-            let user = Patterns.runsAsUser(leadIn, codeSpans: leadNode.children.filter { $0.kind == .code }.map(\.literal))
+            let user = Patterns.runsAsUser(leadIn, codeSpans: leadNode.codeSpans)
         {
             target.user = user
         }

@@ -113,7 +113,7 @@ enum Patterns {
     /// A sentence that tells a person to run a shell command given in its code: it opens with
     /// one of `runVerbs` (after "Then", "Now", "Next" or "Finally"), does not end with a colon
     /// (that introduces a block), and has a code span that looks like shell.
-    static func runsInlineCommand<Spans: Sequence<String>>(_ text: String, codeSpans: Spans) -> Bool {
+    static func runsInlineCommand(_ text: String, codeSpans: @autoclosure () -> [String]) -> Bool {
         // Most paragraphs open with another word: decided on the first word's bytes.
         guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return false }
         let first = firstWord(text)
@@ -123,7 +123,7 @@ enum Patterns {
         var words = t.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "," }).map { $0.lowercased() }
         if let opening = words.first, sentenceOpeners.contains(opening) { words.removeFirst() }
         guard let verb = words.first, runVerbs.contains(verb) else { return false }
-        return codeSpans.contains { ShellText.looksLikeShell($0) }
+        return codeSpans().contains { ShellText.looksLikeShell($0) }
     }
 
     /// Words a sentence may open with before its verb ("Then restart it with …").
