@@ -118,6 +118,30 @@ struct ExecTests {
         }
     }
 
+    /// The second runnable guide: nginx (Debian's nginx-light) in front of an app, with its
+    /// configuration written by a `file= expand=true` block; then its teardown.
+    @Test func nginxProxyGuideWritesItsConfigAndServesThroughNginx() throws {
+        #expect(
+            FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx"),
+            "nginx is not installed (apt-get install nginx-light)")
+        let dir = try workspace()
+        let (proxy, app) = (freePort(), freePort())
+        let work = dir.appendingPathComponent("work").path
+        let path = packageRoot.appendingPathComponent("runbooks/nginx-proxy.md").path
+        let binding = ["--set", "PROXY_PORT=\(proxy)", "--set", "APP_PORT=\(app)", "--set", "WORK_DIR=\(work)"]
+        let run = try runbook(["exec", path] + binding, in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ wrote \(work)/nginx.conf (20 lines)\n"))
+        #expect(run.stdout.contains("   │ hello from the app behind nginx\n   ✔ succeeded"))
+        let config = try String(contentsOfFile: "\(work)/nginx.conf", encoding: .utf8)
+        #expect(config.contains("        listen 127.0.0.1:\(proxy);\n"))
+        #expect(config.contains("            proxy_set_header Host $host;\n"))
+        #expect(config.contains("            proxy_pass http://127.0.0.1:\(app);\n"))
+        let teardown = try runbook(["exec", path, "--section", "teardown"] + binding, in: dir)
+        #expect(teardown.status == 0, "\(teardown.stdout)\(teardown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work))
+    }
+
     @Test func preflightRefusesAndNothingRuns() throws {
         let dir = try workspace([
             "g.md": guide(

@@ -65,6 +65,29 @@ struct UndefinedVariableRuleTests {
         #expect(spots(try lint(writtenOnly, rule: "undefined-variable")) == ["12:25 error"])
     }
 
+    /// A block written with `file= expand=true` has its environment-style names filled in, so
+    /// an undefined one is an error there; nginx's `$host` is left alone, and a block written
+    /// as it is expands nothing.
+    @Test func aFilledInFileChecksItsEnvironmentStyleNamesOnly() throws {
+        let text = """
+            # G
+
+            ## Config
+
+            \(fence)nginx { file=/tmp/site.conf expand=true }
+            listen ${PROXY_PORT};
+            proxy_set_header Host $host;
+            \(fence)
+
+            \(fence)ini { file=/tmp/app.ini }
+            port = ${APP_PORT}
+            \(fence)
+            """
+        let findings = try lint(text, rule: "undefined-variable")
+        #expect(spots(findings) == ["6:8 error"])
+        #expect(findings.map(\.message) == ["$PROXY_PORT is not defined by the guide, an earlier step or a binding"])
+    }
+
     @Test func afterSourceOrSetAItIsAWarning() throws {
         let text = guide("set -a\nsource .env\nset +a", "psql \"$DATABASE_URL\" -c 'select 1'")
         #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])

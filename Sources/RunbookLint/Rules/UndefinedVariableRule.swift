@@ -22,6 +22,8 @@ struct UndefinedVariableRule: LintRule {
         "OSTYPE", "MACHTYPE", "HISTFILE", "PS1", "PS4", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM",
     ]
 
+    static func isSmallLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         // The environment's names are asked apart: copying them into every guide's set
         // rehashed them all once per guide.
@@ -35,11 +37,13 @@ struct UndefinedVariableRule: LintRule {
             // `expand=true`; a block written as it is or given to another program is not shell.
             let running = step.isExecutable && step.kind != .variables
             let shell = running && step.runner == nil && step.annotations["file"] == nil
-            if shell || (running && step.annotations["file"] != nil && step.expandsVariables) {
+            // A written file fills in environment-style names only: nginx's `$host` stays.
+            let filled = running && step.annotations["file"] != nil && step.expandsVariables
+            if shell || filled {
                 var reported: Set<String> = []
                 for use in scan.uses
                 where !use.defaulted && !defined.contains(use.name) && !Self.environment.contains(use.name)
-                    && !reported.contains(use.name)
+                    && !reported.contains(use.name) && (shell || !use.name.utf8.contains(where: Self.isSmallLetter))
                 {
                     // Defined in this block before (or on) the line that reads it.
                     if let line = scan.defines[use.name], line <= use.line { continue }
