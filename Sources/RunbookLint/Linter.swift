@@ -129,11 +129,7 @@ public enum Linter {
 
     /// What the reader itself reports about a guide, as findings of these ids (not rules
     /// that lint runs, but `--disable` and suppressions take them too).
-    public static let readerRules: [(id: String, summary: String)] = [
-        ("front-matter", "front matter that cannot be read"),
-        ("encoding", "bytes that are not UTF-8"),
-        ("unclosed-details", "a <details> never closed, which folds the rest of the guide"),
-    ]
+    public static let readerRules = ReaderFinding.all
 
     /// Every id a finding can have: the rules', then the reader's.
     public static var ruleIDs: [String] { rules.map(\.id) + readerRules.map(\.id) }

@@ -65,7 +65,7 @@ public struct GuideSource: Sendable {
             let bad = Self.firstInvalidUTF8(bytes) ?? 0
             diagnostics.append(
                 Diagnostic(
-                    rule: "encoding", severity: .warning,
+                    rule: ReaderFinding.encoding, severity: .warning,
                     location: Self.location(of: bad, in: bytes, path: path),
                     message: "invalid UTF-8 replaced with U+FFFD; save the file as UTF-8"))
             text = String(decoding: bytes, as: UTF8.self)

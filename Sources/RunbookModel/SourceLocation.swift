@@ -34,6 +34,23 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
+/// The ids of what reading a guide reports about it: lint's `--disable` and suppressions take
+/// them as rule ids, so they are named once here for the reader and for lint.
+public enum ReaderFinding {
+    /// Front matter that cannot be read.
+    public static let frontMatter = "front-matter"
+    /// Bytes that are not UTF-8.
+    public static let encoding = "encoding"
+    /// A `<details>` never closed.
+    public static let unclosedDetails = "unclosed-details"
+
+    /// Each id with what it finds, for lint's help and SARIF's rule list.
+    public static let all: [(id: String, summary: String)] = [
+        (frontMatter, "front matter that cannot be read"), (encoding, "bytes that are not UTF-8"),
+        (unclosedDetails, "a <details> never closed, which folds the rest of the guide"),
+    ]
+}
+
 /// A problem found in a user's input, reported with its location rather than thrown.
 public struct Diagnostic: Sendable, Hashable, Codable {
     /// Rule or category id, e.g. `bad-annotation`.

@@ -28,7 +28,7 @@ enum FrontMatter {
             }
             diagnostics.append(
                 Diagnostic(
-                    rule: "front-matter", severity: .error, location: at,
+                    rule: ReaderFinding.frontMatter, severity: .error, location: at,
                     message: "front matter is not valid YAML; fix it or remove the --- block"))
             return settings
         }
@@ -36,7 +36,7 @@ enum FrontMatter {
         guard let map = loaded as? [String: Any] else {
             diagnostics.append(
                 Diagnostic(
-                    rule: "front-matter", severity: .error, location: location,
+                    rule: ReaderFinding.frontMatter, severity: .error, location: location,
                     message: "front matter must be a mapping of settings (targets:, vars:, …)"))
             return settings
         }
@@ -58,7 +58,7 @@ enum FrontMatter {
                 } else {
                     diagnostics.append(
                         Diagnostic(
-                            rule: "front-matter", severity: .error, location: lineOf(key),
+                            rule: ReaderFinding.frontMatter, severity: .error, location: lineOf(key),
                             message: "targets: must map names to ssh://user@host:port or local"))
                 }
             case "default-target": settings.defaultTarget = "\(value)"
@@ -89,7 +89,7 @@ enum FrontMatter {
                 } else {
                     diagnostics.append(
                         Diagnostic(
-                            rule: "front-matter", severity: .error, location: lineOf(key),
+                            rule: ReaderFinding.frontMatter, severity: .error, location: lineOf(key),
                             message: "vars: must map variable names to default values"))
                 }
             default:
@@ -97,7 +97,7 @@ enum FrontMatter {
                 let suggestion = Text.closest(to: key, in: keys) ?? "targets"
                 diagnostics.append(
                     Diagnostic(
-                        rule: "front-matter", severity: .warning, location: lineOf(key),
+                        rule: ReaderFinding.frontMatter, severity: .warning, location: lineOf(key),
                         message: "unknown front matter key '\(key)' ignored; did you mean '\(suggestion)'?",
                         fix: suggestion))
             }

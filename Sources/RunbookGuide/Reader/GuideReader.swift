@@ -224,7 +224,7 @@ private struct Reader {
         guard folded > 0 else { return }
         diagnostics.append(
             Diagnostic(
-                rule: "unclosed-details", severity: .warning, location: opened,
+                rule: ReaderFinding.unclosedDetails, severity: .warning, location: opened,
                 message:
                     "<details> is never closed, so the \(folded) step\(folded == 1 ? "" : "s") after it \(folded == 1 ? "is" : "are") folded: optional, run only with --only or --section",
                 fix: "close it with </details> where the folded part ends"))
