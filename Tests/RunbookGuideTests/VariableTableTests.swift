@@ -80,12 +80,24 @@ struct VariableTableTests {
     @Test(arguments: [
         "| Service | Port |\n|---|---|\n| `API` | 80 |",
         "| Variable | Description |\n| API | the api |",
-        "Variable | Description\n---|---\nAPI | the api",
         "| Variable | Description |\n|---|---|\n| `api-key` | lower case with a dash |",
     ])
     func otherTablesDeclareNothing(table: String) {
         let guide = read("# G\n\n\(table)\n\n\(fence)bash\necho \"$API\" \"$api\"\n\(fence)\n")
         #expect(guide.variables.isEmpty)
+    }
+
+    /// The rows are read as written: a table without outer pipes counts, `\|` in a cell is a
+    /// pipe, a backslash in code stays, and CRLF lines are lines.
+    @Test func rowsAreReadFromTheSource() {
+        let guide = read(
+            "# G\r\n\r\nVariable | Default | Description\r\n---|---|---\r\nGREP_FLAGS | `-E a\\|b` | alternation\r\n"
+                + "WIN_PATH | `C:\\app` | where it goes\r\nNOTE_TEXT | x \\| y | piped\r\n\r\n"
+                + "\(fence)bash\r\ngrep $GREP_FLAGS f; ls \"$WIN_PATH\"; echo \"$NOTE_TEXT\"\r\n\(fence)\r\n")
+        #expect(
+            declared(guide) == [
+                "GREP_FLAGS=-E a|b (alternation) :5", "WIN_PATH=C:\\app (where it goes) :6", "NOTE_TEXT=x | y (piped) :7",
+            ])
     }
 
     @Test(arguments: [

@@ -17,7 +17,7 @@ public enum GuideReader {
 
     /// Reads a decoded source.
     public static func read(source: GuideSource) -> Guide {
-        var reader = Reader(path: source.path)
+        var reader = Reader(path: source.path, markdown: source.markdown)
         reader.diagnostics = source.diagnostics
         if let yaml = source.frontMatter {
             reader.settings = FrontMatter.read(
@@ -88,6 +88,9 @@ private struct Reader {
     var groups: [RawGroup] = []
     var groupIds: Set<String> = []
     var body: SectionBody
+    /// The text libcmark parsed (front matter blanked, lines as the file's): the few things
+    /// the tree does not keep as written (a table's rows) are read from it.
+    let markdown: String
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
@@ -105,8 +108,9 @@ private struct Reader {
     /// you use Ubuntu 20.04").
     var openDetails: [SourceLocation] = []
 
-    init(path: String) {
+    init(path: String, markdown: String = "") {
         self.path = path
+        self.markdown = markdown
         self.body = SectionBody(section: 0)
     }
 
@@ -339,7 +343,7 @@ private struct Reader {
     }
 
     mutating func paragraph(_ node: MarkdownNode) {
-        if let table = VariableTable(node) { tableVariables += table.rows }
+        if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
         let text = node.plainText.trimmed
         if listDepth == 0 {
             body.blocks.append(node)

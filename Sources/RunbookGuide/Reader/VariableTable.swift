@@ -6,11 +6,13 @@ import RunbookMarkdown
 ///     |----------|-------------------|-----------------|
 ///     | `DB_HOST`| `db-old.internal` | current primary |
 ///
-/// CommonMark without the table extension reads a table as one paragraph whose lines are its
-/// rows; this reads them back. The header names the columns: one holds the names (`Variable`,
-/// `Name`, `Env var`, …), one may hold defaults (`Default`, `Value`), one a description; an
-/// `Example` column is not a default (it only says what a value looks like). A row counts only
-/// when its name is a shell name in capitals (`DB_HOST`, `$DB_HOST`, `${DB_HOST}`).
+/// CommonMark without the table extension reads a table as one paragraph; its rows are read
+/// back from the paragraph's source lines, so `\|` in a cell stays a pipe and a table without
+/// outer pipes (`Variable | Default`) counts too. The header names the columns: one holds the
+/// names (`Variable`, `Name`, `Env var`, …), one may hold defaults (`Default`, `Value`), one a
+/// description; an `Example` column is not a default (it only says what a value looks like). A
+/// row counts only when its name is a shell name in capitals (`DB_HOST`, `$DB_HOST`,
+/// `${DB_HOST}`).
 public struct VariableTable {
     /// One row that names a variable.
     struct Row: Equatable {
@@ -38,13 +40,13 @@ public struct VariableTable {
     /// Cells that say there is no default.
     private static let noValue: Set<String> = ["", "-", "—", "–", "(none)", "none", "n/a", "(required)", "required"]
 
-    /// The table `paragraph` is, when it is a table with a column of names and a row that names
-    /// a variable.
-    init?(_ paragraph: MarkdownNode) {
-        // Most paragraphs are prose: a table's first line starts with a pipe.
-        guard case .text = paragraph.children.first?.kind, paragraph.children[0].literal.utf8.first == UInt8(ascii: "|")
+    /// The table `paragraph` is, read from `source` (the text the paragraph was parsed from),
+    /// when it is a table with a column of names and a row that names a variable.
+    init?(_ paragraph: MarkdownNode, source: String) {
+        // Most paragraphs are prose: a table's first line has a pipe.
+        guard case .text = paragraph.children.first?.kind, paragraph.children[0].literal.utf8.contains(UInt8(ascii: "|"))
         else { return nil }
-        let lines = Self.lines(of: paragraph)
+        let lines = Self.lines(paragraph.range.startLine...paragraph.range.endLine, of: source)
         guard lines.count >= 3, Self.isDelimiterRow(lines[1]) else { return nil }
         let header = Self.cells(lines[0]).map(Self.headerWord)
         guard let nameColumn = header.firstIndex(where: Self.nameHeaders.contains) else { return nil }
@@ -78,16 +80,27 @@ public struct VariableTable {
         return (name, cells.dropFirst().map(Self.unquoted))
     }
 
-    /// The paragraph's source lines, as near as the tree keeps them: code spans in backticks,
-    /// a line per line break.
-    private static func lines(of paragraph: MarkdownNode) -> [String] {
-        var lines = [""]
-        for child in paragraph.children {
-            switch child.kind {
-            case .softBreak, .lineBreak: lines.append("")
-            case .code: lines[lines.count - 1] += "`" + child.literal + "`"
-            default: lines[lines.count - 1] += child.plainText
+    /// Lines `numbers` (1-based) of `text`, as written (a table is read only rarely, so its
+    /// lines are found by a walk over the text then, not kept for every guide).
+    static func lines(_ numbers: ClosedRange<Int>, of text: String) -> [String] {
+        var lines: [String] = []
+        var number = 1
+        var start = text.utf8.startIndex
+        var index = start
+        while index < text.utf8.endIndex, number <= numbers.upperBound {
+            if text.utf8[index] == 0x0A {
+                if numbers.contains(number) {
+                    // A CRLF line's `\r` is not part of it.
+                    let crlf = index > start && text.utf8[text.utf8.index(before: index)] == 0x0D
+                    lines.append(String(text[start..<(crlf ? text.utf8.index(before: index) : index)]))
+                }
+                number += 1
+                start = text.utf8.index(after: index)
             }
+            index = text.utf8.index(after: index)
+        }
+        if number <= numbers.upperBound, numbers.contains(number), start < text.utf8.endIndex {
+            lines.append(String(text[start...]))
         }
         return lines
     }
@@ -99,7 +112,8 @@ public struct VariableTable {
     }
 
     /// A row's cells, trimmed, without the empty ones its outer pipes make; `\|` is a pipe in a
-    /// cell, and a pipe inside backticks is too.
+    /// cell, a pipe inside backticks is too, and another backslash escape is the character
+    /// (in code, the backslash and the character).
     private static func cells(_ line: String) -> [String] {
         var cells: [String] = []
         var current = ""
@@ -107,6 +121,8 @@ public struct VariableTable {
         var escaped = false
         for character in line {
             if escaped {
+                // `\|` is a pipe anywhere; in code any other backslash is the code's own.
+                if inCode, character != "|" { current.append("\\") }
                 current.append(character)
                 escaped = false
             } else if character == "\\" {
