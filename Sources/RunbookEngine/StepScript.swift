@@ -41,7 +41,7 @@ enum StepScript {
                 : "cat > \"$__rb_file\" <<'\(end)'\n\(text)\n\(end)",
         ]
         if let mode { lines.append("chmod \(mode) -- \"$__rb_file\"") }
-        lines.append(#"echo "wrote $__rb_file ($(wc -l < "$__rb_file") lines)""#)
+        lines.append(#"__rb_n=$(wc -l < "$__rb_file"); echo "wrote $__rb_file ($__rb_n line$([ "$__rb_n" = 1 ] || echo s))""#)
         return lines.joined(separator: "\n")
     }
 
