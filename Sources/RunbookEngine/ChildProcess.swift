@@ -12,8 +12,9 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
-/// A child process in its own process group, with a stdin pipe and one pipe for its merged
-/// stdout and stderr. Signals go to the whole group, so Ctrl-C reaches what a step started.
+/// A child process in its own session (so its own process group, and no controlling
+/// terminal), with a stdin pipe and one pipe for its merged stdout and stderr. Signals go to
+/// the whole group, so Ctrl-C reaches what a step started.
 final class ChildProcess {
     let pid: pid_t
     /// Write end of the child's stdin.
@@ -38,7 +39,7 @@ final class ChildProcess {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
         let (child, result) = withUnsafePointer(to: &actions) {
-            Self.spawn(executable, arguments, environment, actions: $0, ownGroup: true)
+            Self.spawn(executable, arguments, environment, actions: $0, ownSession: true)
         }
         close(stdinPipe[0])
         close(stdoutPipe[1])
@@ -134,7 +135,7 @@ final class ChildProcess {
     /// Runs a program attached to this process's terminal (inherited stdin, stdout, stderr,
     /// same process group, so it is in the foreground) and waits for it. Ctrl-C goes to it.
     static func runAttached(executable: String, arguments: [String], environment: [String: String]) throws -> Int32 {
-        let (child, result) = spawn(executable, arguments, environment, actions: nil, ownGroup: false)
+        let (child, result) = spawn(executable, arguments, environment, actions: nil, ownSession: false)
         guard result == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
@@ -148,10 +149,10 @@ final class ChildProcess {
     /// posix_spawn's result (0 when started).
     private static func spawn(
         _ executable: String, _ arguments: [String], _ environment: [String: String],
-        actions: UnsafePointer<posix_spawn_file_actions_t>?, ownGroup: Bool
+        actions: UnsafePointer<posix_spawn_file_actions_t>?, ownSession: Bool
     ) -> (pid: pid_t, result: Int32) {
         keepDescriptorsFromChildren()
-        var attributes = spawnAttributes(ownGroup: ownGroup)
+        var attributes = spawnAttributes(ownSession: ownSession)
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -183,11 +184,16 @@ final class ChildProcess {
     /// Spawn attributes every child gets: default handling for the signals the runner
     /// catches or ignores, and no blocked signals. The spawning thread may block signals (test
     /// runners and dispatch threads do); a child must not inherit that, or Ctrl-C and SIGTERM
-    /// would never reach a step. `ownGroup` puts the child in a process group of its own.
-    static func spawnAttributes(ownGroup: Bool) -> posix_spawnattr_t {
+    /// would never reach a step. `ownSession` starts the child in a session of its own: a
+    /// process group of its own, and no controlling terminal, so a command that opens
+    /// `/dev/tty` (sudo asking for a password, ssh for a passphrase) fails at once. In this
+    /// process's session it was in a background group, and the terminal stopped it there
+    /// (SIGTTIN) for good.
+    static func spawnAttributes(ownSession: Bool) -> posix_spawnattr_t {
+        // POSIX_SPAWN_SETSID (glibc 2.26), which spawn.h declares only under _GNU_SOURCE.
+        let spawnSetSID: Int32 = 0x80
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
-        if ownGroup { posix_spawnattr_setpgroup(&attributes, 0) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
@@ -195,7 +201,7 @@ final class ChildProcess {
         var unblocked = sigset_t()
         sigemptyset(&unblocked)
         posix_spawnattr_setsigmask(&attributes, &unblocked)
-        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownGroup ? POSIX_SPAWN_SETPGROUP : 0)
+        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownSession ? spawnSetSID : 0)
         posix_spawnattr_setflags(&attributes, Int16(flags))
         return attributes
     }

@@ -123,6 +123,11 @@ nonisolated(unsafe) private var interruptSignal: sig_atomic_t = 0
 
 /// Runs selected steps in order, one persistent shell per target.
 public final class Runner {
+    /// sudo's words when it wanted a password it could not read (no terminal, no `-S`).
+    static func isSudoPasswordPrompt(_ line: String) -> Bool {
+        line.hasPrefix("sudo: a terminal is required") || line.hasPrefix("sudo: a password is required")
+    }
+
     let guide: Guide
     let binding: Binding
     let steps: [Step]
@@ -521,6 +526,9 @@ public final class Runner {
                 var note: String? = nil
                 if outcome.timedOut {
                     note = "timed out after \(plan.options.timeout.map { String(format: "%.0f s", $0) } ?? "")"
+                } else if tail.contains(where: Self.isSudoPasswordPrompt) {
+                    note =
+                        "sudo asked for a password, and a step's shell has no terminal to type it in: let this user run these commands without one (NOPASSWD in /etc/sudoers.d), or annotate the step interactive=true to run it on your terminal"
                 }
                 return StepResult(
                     status: .failed, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions,

@@ -142,6 +142,51 @@ struct ExecTests {
         #expect(!FileManager.default.fileExists(atPath: work))
     }
 
+    /// A step whose sudo wants a password fails at once, as it must (its shell has no terminal
+    /// to type it in), and the failure says so and what to do. Real sudo, as `nobody`, with a copy of
+    /// runbook that user can run: without a terminal (setsid), and on one (`script` gives it a
+    /// pty), where the step's shell used to share runbook's terminal from a background process
+    /// group and sudo was stopped there for good.
+    @Test(.enabled(if: getuid() == 0, "it becomes nobody, which needs root (CI runs as root)"))
+    func sudoAskingForAPasswordFailsAtOnceAndSaysWhatToDo() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/sudo"), "sudo is not installed (apt-get install sudo)")
+        let dir = try workspace(["g.md": guide("## Restart\n\n```bash\nsudo true\n```\n")])
+        let binary = dir.appendingPathComponent("runbook")
+        try FileManager.default.copyItem(at: runbookBinary, to: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: dir.path)
+        let asNobody = ["/usr/sbin/runuser", "-u", "nobody", "--"]
+        let note =
+            "   command: sudo true\n   sudo asked for a password, and a step's shell has no terminal to type it in: let this user run these commands without one (NOPASSWD in /etc/sudoers.d), or annotate the step interactive=true to run it on your terminal"
+        for command in [
+            ["/usr/bin/setsid", "--wait"] + asNobody + [binary.path, "exec", "--yes", "g.md"],
+            asNobody + ["/usr/bin/script", "-qefc", "\(binary.path) exec --yes g.md", "/dev/null"],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
+            process.currentDirectoryURL = dir
+            process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": dir.path, "TERM": "dumb"]
+            // Output to a file (a pipe nobody reads could stall it); given up on after 30 s.
+            let log = dir.appendingPathComponent("out-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let out = try FileHandle(forWritingTo: log)
+            process.standardOutput = out
+            process.standardError = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            let hung = process.isRunning
+            if hung { process.terminate() }
+            process.waitUntilExit()
+            try out.close()
+            let text = try String(contentsOf: log, encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+            #expect(!hung, "\(command[0]): still running after 30 s")
+            #expect(process.terminationStatus == 1, "\(command[0]): \(text)")
+            #expect(text.contains(note), "\(command[0]): \(text)")
+        }
+    }
+
     @Test func preflightRefusesAndNothingRuns() throws {
         let dir = try workspace([
             "g.md": guide(
