@@ -48,6 +48,12 @@ struct AnnotationTests {
         ("background", "maybe", "bad value 'maybe' for 'background': expected true or false"),
         ("section-role", "later", "bad value 'later' for 'section-role': expected main, rollback or optional"),
         ("on", "my host", "bad value 'my host' for 'on': expected a target name such as ec2 or local"),
+        ("file", "", "bad value '' for 'file': expected a path such as /etc/app.conf"),
+        ("cwd", " ", "bad value ' ' for 'cwd': expected a path such as /etc/app.conf"),
+        (
+            "runner", "",
+            "bad value '' for 'runner': expected the program to give the block to, such as python3 or psql \"$DATABASE_URL\""
+        ),
     ])
     func badValuesAreErrors(key: String, value: String, message: String) {
         var diagnostics: [Diagnostic] = []

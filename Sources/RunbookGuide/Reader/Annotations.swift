@@ -4,20 +4,20 @@ import RunbookModel
 /// The annotation keys and what their values must look like.
 public enum AnnotationKey {
     enum ValueShape {
-        case text, bool, duration, integer, statuses, kind, role, mode, regex, targetName, stepList, nameList
+        case text, bool, duration, integer, statuses, kind, role, mode, regex, targetName, stepList, nameList, path, program
     }
 
     /// runbook's own keys.
     static let shapes: [String: ValueShape] = [
-        "name": .text, "on": .targetName, "user": .text, "cwd": .text, "kind": .kind,
-        "skip": .bool, "manual": .bool, "run": .bool, "runner": .text, "file": .text,
+        "name": .text, "on": .targetName, "user": .text, "cwd": .path, "kind": .kind,
+        "skip": .bool, "manual": .bool, "run": .bool, "runner": .program, "file": .path,
         "mode": .mode, "expand": .bool, "expect-exit": .integer, "expect-output": .text,
         "expect-match": .regex, "expect-status": .statuses, "retries": .integer,
         "interval": .duration, "timeout": .duration, "follow": .duration, "background": .bool,
         "interactive": .bool, "errexit": .bool, "needs": .stepList, "secret": .nameList,
         "option": .text, "choice": .text, "section-role": .role,
         // Runme's keys, honoured as the spec says.
-        "excludeFromRunAll": .bool, "ignore": .bool, "interpreter": .text, "promptEnv": .bool,
+        "excludeFromRunAll": .bool, "ignore": .bool, "interpreter": .program, "promptEnv": .bool,
         "tag": .text,
     ]
 
@@ -129,6 +129,11 @@ public enum AnnotationParser {
         switch shape {
         case .text, .nameList, .stepList:
             return nil
+        case .path:
+            return value.trimmingCharacters(in: .whitespaces).isEmpty ? "expected a path such as /etc/app.conf" : nil
+        case .program:
+            return value.trimmingCharacters(in: .whitespaces).isEmpty
+                ? "expected the program to give the block to, such as python3 or psql \"$DATABASE_URL\"" : nil
         case .bool:
             return ["true", "false", "yes", "no", "1", "0", "on", "off", ""].contains(value.lowercased())
                 ? nil : "expected true or false"
