@@ -15,7 +15,7 @@ enum StepScript {
     /// The script for `step`.
     static func script(for step: Step) -> String {
         let annotations = step.annotations
-        if let path = annotations["file"] {
+        if let path = step.writesFile {
             return write(
                 step.code, to: path, mode: annotations["mode"],
                 expand: annotations["expand"].map(AnnotationParser.isTrue) ?? false)

@@ -31,6 +31,9 @@ extension Step {
         }
     }
 
+    /// Where `exec` writes the block (`file=`): such a block is written there, not run.
+    public var writesFile: String? { annotations["file"] }
+
     /// Interpreters for an artifact annotated `run` without a `runner`, by its language.
     static let interpreters: [String: String] = [
         "python": "python3", "python3": "python3", "py": "python3", "javascript": "node", "js": "node",
@@ -41,7 +44,7 @@ extension Step {
     /// or for an artifact its language's interpreter (`python3` for a `python` block). Nil for
     /// shell, and for a block that is written (`file=`), not run.
     public var runner: String? {
-        guard annotations["file"] == nil else { return nil }
+        guard writesFile == nil else { return nil }
         if let runner = annotations["runner"] { return runner }
         return kind == .artifact ? Self.interpreters[language.lowercased()] : nil
     }

@@ -75,7 +75,7 @@ public struct LintedGuide: Sendable {
         self.fencedLines = fenced
         // A shell block written to a file (`file=`) is not run.
         self.runningSteps = guide.steps.filter {
-            $0.isExecutable && ($0.kind == .command || $0.kind == .verification) && $0.annotations["file"] == nil
+            $0.isExecutable && ($0.kind == .command || $0.kind == .verification) && $0.writesFile == nil
         }
         self.scans = guide.steps.map { $0.kind == .manual ? nil : ShellScan($0.code) }
     }

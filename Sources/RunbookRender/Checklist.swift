@@ -62,21 +62,20 @@ public enum Checklist {
         func stepContext(_ step: Step) -> [String: Any] {
             let manual = step.kind == .manual
             // A block runbook writes to a file is a step a person does too: save it there.
-            let writes = step.isExecutable ? step.annotations["file"].map(present) : nil
+            let writes = step.isExecutable ? step.writesFile.map(present) : nil
             let artifact = !step.isExecutable && !manual
             if !artifact { counter += 1 }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }.map { present($0.description) }
+            let here = step.target.name == "local" && step.target.user == nil
             let badge: String
             if manual {
                 badge = "by a person"
             } else if artifact {
                 badge = "reference"
             } else if let writes {
-                badge = "save as \(writes)" + (step.target.name == "local" && step.target.user == nil ? "" : " on \(step.target)")
+                badge = "save as \(writes)" + (here ? "" : " on \(step.target)")
             } else {
-                badge =
-                    (step.target.name == "local" && step.target.user == nil ? "locally" : "on \(step.target)")
-                    + (step.runner.map { " with \($0)" } ?? "")
+                badge = (here ? "locally" : "on \(step.target)") + (step.runner.map { " with \($0)" } ?? "")
             }
             var entry: [String: Any] = [
                 "number": step.number, "id": step.id, "kind": step.kind.rawValue, "badge": badge,

@@ -113,7 +113,7 @@ public enum PlanText {
                     ? "foreground server, run in the background" : "foreground server: stopped after a window")
         }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }
-        if let path = step.annotations["file"] {
+        if let path = step.writesFile {
             flags.append("writes \(binding.display(path))" + (step.annotations["mode"].map { ", mode \($0)" } ?? ""))
         }
         let target = step.target.description + (step.target.reason == "default" ? "" : "")

@@ -342,7 +342,7 @@ enum DryRun {
             }
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")
-            if let path = step.annotations["file"] {
+            if let path = step.writesFile {
                 let how = step.expandsVariables ? "with $NAMEs filled in by the shell" : "as written"
                 out.append(
                     "    writes \(binding.display(path))\(step.annotations["mode"].map { " (mode \($0))" } ?? ""), \(how):")

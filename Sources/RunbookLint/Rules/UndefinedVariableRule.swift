@@ -36,9 +36,9 @@ struct UndefinedVariableRule: LintRule {
             // What bash reads: a block run as shell, and a `file=` block written with
             // `expand=true`; a block written as it is or given to another program is not shell.
             let running = step.isExecutable && step.kind != .variables
-            let shell = running && step.runner == nil && step.annotations["file"] == nil
+            let shell = running && step.runner == nil && step.writesFile == nil
             // A written file fills in environment-style names only: nginx's `$host` stays.
-            let filled = running && step.annotations["file"] != nil && step.expandsVariables
+            let filled = running && step.writesFile != nil && step.expandsVariables
             if shell || filled {
                 var reported: Set<String> = []
                 for use in scan.uses

@@ -22,7 +22,7 @@ struct UnwrittenFileRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.guide.steps.compactMap { step in
-            guard step.kind == .artifact, !step.runs, step.annotations["file"] == nil,
+            guard step.kind == .artifact, !step.runs, step.writesFile == nil,
                 let leadIn = Self.leadIn(before: step.location.line, in: linted), let path = Self.savedPath(leadIn.text)
             else { return nil }
             return Diagnostic(
