@@ -168,7 +168,7 @@ struct ExecTests {
             process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": dir.path, "TERM": "dumb"]
             // Output to a file (a pipe nobody reads could stall it); given up on after 30 s.
             let log = dir.appendingPathComponent("out-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
             let out = try FileHandle(forWritingTo: log)
             process.standardOutput = out
             process.standardError = out
