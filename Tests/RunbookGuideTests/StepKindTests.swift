@@ -382,6 +382,14 @@ struct StepKindTests {
         ("sudo dnf install nginx", false, true, false), ("sudo dnf install -y nginx", false, false, false),
         ("sudo yum update", false, true, false), ("yes | sudo apt-get install nginx", false, false, false),
         ("crontab -e", false, true, false),
+        // certbot asks for an email and the terms, and to confirm a delete; terraform to approve.
+        ("sudo certbot --nginx -d \"$API_DOMAIN\"", false, true, false),
+        ("certbot certonly --standalone -d a.org --agree-tos -m ops@a.org", false, false, false),
+        ("sudo certbot --nginx -d a.org -n", false, false, false), ("sudo certbot renew --dry-run", false, false, false),
+        ("sudo certbot delete --cert-name a.org", false, true, false), ("sudo certbot certificates", false, false, false),
+        ("certbot --version", false, false, false), ("sudo certbot", false, true, false),
+        ("terraform apply", false, true, false), ("terraform -chdir=infra apply -auto-approve", false, false, false),
+        ("terraform plan -out tf.plan", false, false, false), ("tofu destroy", false, true, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)

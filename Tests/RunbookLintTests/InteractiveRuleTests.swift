@@ -25,4 +25,13 @@ extension InteractiveRuleTests {
                 "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)",
             ])
     }
+
+    @Test func certbotAndTerraformAreToldHowToAnswer() throws {
+        let findings = try lint(guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply"), rule: "interactive")
+        #expect(
+            findings.map(\.fix) == [
+                "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)",
+                "approve in the command: terraform apply -auto-approve",
+            ])
+    }
 }

@@ -43,7 +43,8 @@ extension ShellText {
         "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
         "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
         "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
-        "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
+        "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
+        "tofu",
         // foreground servers
         "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
@@ -178,6 +179,13 @@ extension ShellText {
         case "apt", "apt-get", "dnf", "yum":
             // "Do you want to continue? [Y/n]": with no answer apt aborts, dnf too.
             return !fedInput && asksToContinue(name: name, args)
+        case "certbot":
+            return !fedInput && certbotAsks(args)
+        case "terraform", "tofu":
+            // "Only 'yes' will be accepted to approve": apply and destroy wait for it.
+            let verb = args.first { !$0.hasPrefix("-") }
+            return !fedInput && (verb == "apply" || verb == "destroy")
+                && !args.contains { $0 == "-auto-approve" || $0 == "--auto-approve" }
         default:
             if command.first == "sudo" {
                 let rest = Array(command.dropFirst())
@@ -207,6 +215,41 @@ extension ShellText {
 
     /// A database client's options that give it the commands to run (it does not wait).
     private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file", "--eval"]
+
+    /// certbot asks for an email and the terms when it gets a certificate (`certbot --nginx`,
+    /// `certonly`, `run`, `register`) unless told them (`--agree-tos` with `-m`), and to confirm
+    /// `delete` and `revoke`; `-n`/`--non-interactive` never asks. `renew` and
+    /// `certificates` ask nothing.
+    static let certbotRunOptions: Set<String> = [
+        "--nginx", "--apache", "--standalone", "--webroot", "--manual", "-d", "--domains", "--domain", "-a",
+        "--authenticator", "-i", "--installer",
+    ]
+
+    static func certbotAsks(_ args: ArraySlice<String>) -> Bool {
+        if args.contains(where: { $0 == "-n" || $0 == "--non-interactive" || $0 == "--noninteractive" }) { return false }
+        // The subcommand comes first (`certbot certonly …`); options first mean `run`.
+        let verb = args.first.flatMap { $0.hasPrefix("-") ? nil : $0 }
+        // `certbot --version` and `--help` get nothing; bare options mean `run` only with a
+        // plugin or a domain (`certbot --nginx -d a.org`), or none at all (it asks for those too).
+        let runs =
+            args.isEmpty
+            || args.contains { certbotRunOptions.contains($0) || $0.hasPrefix("--dns-") || $0.hasPrefix("--domains=") }
+        switch verb {
+        case nil where !runs:
+            return false
+        case nil, "run", "certonly", "register":
+            let told =
+                args.contains("--agree-tos")
+                && args.contains {
+                    $0 == "-m" || $0 == "--email" || $0.hasPrefix("--email=") || $0 == "--register-unsafely-without-email"
+                }
+            return !told
+        case "delete", "revoke":
+            return true
+        default:
+            return false
+        }
+    }
 
     /// `git commit` with no message opens an editor; so do `rebase -i` and `add -p`.
     static func isGitEditor(_ args: ArraySlice<String>) -> Bool {

@@ -29,6 +29,10 @@ struct InteractiveRule: LintRule {
             return "answer yes in the command: apt-get install -y … (dnf -y …)"
         }
         if programs.contains("crontab") { return "install the line without an editor: (crontab -l; echo '…') | crontab -" }
+        if programs.contains("certbot") {
+            return "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)"
+        }
+        if !programs.isDisjoint(with: ["terraform", "tofu"]) { return "approve in the command: terraform apply -auto-approve" }
         return "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)"
     }
 }
