@@ -44,7 +44,7 @@ public struct VariableTable {
     /// when it is a table with a column of names and a row that names a variable.
     init?(_ paragraph: MarkdownNode, source: String) {
         // Most paragraphs are prose: a table's first line has a pipe.
-        guard case .text = paragraph.children.first?.kind, paragraph.children[0].literal.utf8.contains(UInt8(ascii: "|"))
+        guard case .text = paragraph.children.first?.kind, paragraph.children[0].literal.containsByte(UInt8(ascii: "|"))
         else { return nil }
         let lines = Self.lines(paragraph.range.startLine...paragraph.range.endLine, of: source)
         guard lines.count >= 3, Self.isDelimiterRow(lines[1]) else { return nil }
