@@ -390,6 +390,13 @@ struct StepKindTests {
         ("certbot --version", false, false, false), ("sudo certbot", false, true, false),
         ("terraform apply", false, true, false), ("terraform -chdir=infra apply -auto-approve", false, false, false),
         ("terraform plan -out tf.plan", false, false, false), ("tofu destroy", false, true, false),
+        // New users, registries and copied keys ask for passwords.
+        ("sudo adduser deploy", false, true, false), ("sudo adduser deploy sudo", false, false, false),
+        ("sudo adduser --disabled-password --gecos '' deploy", false, false, false),
+        ("sudo adduser --system app", false, false, false), ("docker login ghcr.io", false, true, false),
+        ("echo \"$T\" | docker login -u me --password-stdin ghcr.io", false, false, false),
+        ("npm login", false, true, false), ("ssh-copy-id deploy@web01", false, true, false),
+        ("sudo mysql_secure_installation", false, true, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)

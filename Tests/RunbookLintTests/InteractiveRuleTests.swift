@@ -26,12 +26,16 @@ extension InteractiveRuleTests {
             ])
     }
 
-    @Test func certbotAndTerraformAreToldHowToAnswer() throws {
-        let findings = try lint(guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply"), rule: "interactive")
+    @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {
+        let findings = try lint(
+            guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io"),
+            rule: "interactive")
         #expect(
             findings.map(\.fix) == [
                 "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)",
                 "approve in the command: terraform apply -auto-approve",
+                "make the user without questions: adduser --disabled-password --gecos '' NAME",
+                "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin",
             ])
     }
 }

@@ -44,7 +44,7 @@ extension ShellText {
         "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
         "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
         "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
-        "tofu",
+        "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation",
         // foreground servers
         "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
@@ -126,6 +126,9 @@ extension ShellText {
             if name == "mongosh" { return !args.contains { $0.hasSuffix(".js") } }
             return true
         case "docker", "podman":
+            if args.first == "login" {
+                return !fedInput && !args.contains { $0 == "--password-stdin" || $0 == "-p" || $0.hasPrefix("--password") }
+            }
             guard args.first == "exec" || args.first == "run" else { return false }
             return args.contains { $0 == "-it" || $0 == "-ti" }
                 || (args.contains { $0 == "-i" || $0 == "--interactive" } && args.contains { $0 == "-t" || $0 == "--tty" })
@@ -157,7 +160,18 @@ extension ShellText {
         case "az":
             return args.first == "login" && !args.contains { $0 == "--service-principal" || $0 == "--identity" }
         case "npm", "yarn", "bun":
+            if name == "npm", args.first == "login" || args.first == "adduser" { return !fedInput }
             return args.first == "init" && !args.contains { $0 == "-y" || $0 == "--yes" }
+        case "adduser":
+            // A new user: asks for a password and their details, unless told neither. With a
+            // group after the name it only adds an existing user to it.
+            let names = args.filter { !$0.hasPrefix("-") }
+            let quiet =
+                args.contains { $0 == "--disabled-password" || $0 == "--disabled-login" }
+                && args.contains { $0 == "--gecos" || $0.hasPrefix("--gecos=") || $0 == "--comment" }
+            return !fedInput && names.count == 1 && !args.contains("--system") && !quiet
+        case "ssh-copy-id", "mysql_secure_installation":
+            return !fedInput
         case "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler":
             return args.first == "login" && !args.contains { $0.hasPrefix("--token") }
         case "fly", "flyctl":

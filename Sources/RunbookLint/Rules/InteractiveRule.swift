@@ -33,6 +33,10 @@ struct InteractiveRule: LintRule {
             return "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)"
         }
         if !programs.isDisjoint(with: ["terraform", "tofu"]) { return "approve in the command: terraform apply -auto-approve" }
+        if programs.contains("adduser") { return "make the user without questions: adduser --disabled-password --gecos '' NAME" }
+        if programs.contains("login"), !programs.isDisjoint(with: ["docker", "podman"]) {
+            return "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin"
+        }
         return "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)"
     }
 }
