@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(
             name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel", "RunbookTestSupport"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
-        .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal"]),
+        .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal", "RunbookTestSupport"]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookCLI", "RunbookGuide", "RunbookTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -77,7 +77,7 @@ struct RemoteExecTests {
     }
 
     @Test func stepsOnTheServerRunThereExactlyAsTheyRunLocally() throws {
-        let work = "/tmp/rb-remote-\(UUID().uuidString)"
+        let work = Scratch.root.appendingPathComponent("rb-remote-\(UUID().uuidString)").path
         let local = try workspace(["guide.md": Self.guide])
         let localRun = try ssh(
             [
@@ -104,7 +104,7 @@ struct RemoteExecTests {
     /// A `file=` block is written on the step's target, through its shell there: the bound
     /// secret `expand=true` fills in comes from that shell's environment, not the script.
     @Test func aFileBlockIsWrittenOnTheTarget() throws {
-        let out = "/tmp/rb-remote-file-\(UUID().uuidString)"
+        let out = Scratch.root.appendingPathComponent("rb-remote-file-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let dir = try workspace([
             "g.md": "# G\n\n## Config\n\n```bash\nexport API_TOKEN=\"\"\n```\n\nOn the server:\n\n"
@@ -124,7 +124,7 @@ struct RemoteExecTests {
     /// "As USER:" for the user already logged in goes through no sudo on the server (which
     /// it may not have): `SUDO_USER` stays unset there.
     @Test func runningAsTheLoginUserNeedsNoSudoThere() throws {
-        let out = "/tmp/rb-remote-who-\(UUID().uuidString)"
+        let out = Scratch.root.appendingPathComponent("rb-remote-who-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let dir = try workspace([
             "g.md": "# G\n\n## Who is on the server\n\nAs `\(LoopbackSSHD.user)`:\n\n"
@@ -141,7 +141,8 @@ struct RemoteExecTests {
         let dir = try workspace(["guide.md": Self.guide])
         let known = home.appendingPathComponent(".ssh/known_hosts")
         let base = [
-            "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1", "--target",
+            "exec", "guide.md", "--yes", "--set", "WORK=\(Scratch.root.path)/rb-remote-\(UUID().uuidString)", "--set",
+            "API_TOKEN=x1", "--target",
             "server=\(server.uri)", "--identity", server.identity,
         ]
         let refused = try ssh(base, in: dir)
@@ -206,7 +207,8 @@ struct RemoteExecTests {
         try Data((try String(contentsOfFile: key + ".pub", encoding: .utf8)).utf8).write(
             to: server.directory.appendingPathComponent("authorized_keys"))
         let arguments = [
-            "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
+            "exec", "guide.md", "--yes", "--set", "WORK=\(Scratch.root.path)/rb-remote-\(UUID().uuidString)", "--set",
+            "API_TOKEN=x1",
             "--target", "server=\(server.uri)", "--identity", key, "--known-hosts", server.knownHosts,
         ]
         let without = try ssh(arguments, in: dir)
@@ -277,7 +279,8 @@ struct RemoteExecTests {
         .write(to: home.appendingPathComponent(".ssh/config"))
         let run = try ssh(
             [
-                "exec", "guide.md", "--yes", "--set", "WORK=/tmp/rb-remote-\(UUID().uuidString)", "--set", "API_TOKEN=x1",
+                "exec", "guide.md", "--yes", "--set", "WORK=\(Scratch.root.path)/rb-remote-\(UUID().uuidString)", "--set",
+                "API_TOKEN=x1",
                 "--known-hosts", server.knownHosts,
             ], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
@@ -285,7 +288,7 @@ struct RemoteExecTests {
     }
 
     @Test func aDroppedConnectionInterruptsTheStepAndResumeReconnectsAndRestoresTheShell() throws {
-        let work = "/tmp/rb-remote-\(UUID().uuidString)"
+        let work = Scratch.root.appendingPathComponent("rb-remote-\(UUID().uuidString)").path
         let guide = Self.guide.replacingOccurrences(of: "echo \"in $PWD:", with: "sleep 3\necho \"in $PWD:")
         let dir = try workspace(["guide.md": guide])
         let arguments =
@@ -314,7 +317,7 @@ struct RemoteExecTests {
     /// "On the web servers:" names the target `web`; the inventory's `[web]` group binds it.
     @Test func anInventoryGroupRunsEachStepOnEveryHostAndKeepsPerHostResults() throws {
         let second = try LoopbackSSHD()
-        let work = "/tmp/rb-fleet-\(UUID().uuidString)"
+        let work = Scratch.root.appendingPathComponent("rb-fleet-\(UUID().uuidString)").path
         let guide = """
             # Fleet
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -40,8 +41,7 @@ func runbook(_ arguments: [String], in directory: URL? = nil, environment: [Stri
 
 /// A fresh temporary directory holding `files` (name → contents).
 func workspace(_ files: [String: String] = [:]) throws -> URL {
-    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("runbook-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try Scratch.directory("runbook-cli")
     for (name, text) in files {
         try Data(text.utf8).write(to: dir.appendingPathComponent(name))
     }

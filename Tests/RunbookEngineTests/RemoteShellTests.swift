@@ -62,7 +62,7 @@ struct RemoteShellTests {
     }
 
     @Test func backgroundServicesOutliveTheStepAndTheRun() throws {
-        let marker = "/tmp/rb-remote-bg-\(UUID().uuidString)"
+        let marker = Scratch.root.appendingPathComponent("rb-remote-bg-\(UUID().uuidString)").path
         let s = try remote()
         let started = run(s, "sleep 30 &\necho $! > \(marker)")
         #expect(started.exitCode == 0)
@@ -79,7 +79,8 @@ struct RemoteShellTests {
 
     @Test func followAndTimeoutStopOnlyTheStepsOwnProcesses() throws {
         let s = try remote()
-        #expect(run(s, "sleep 40 > /dev/null 2>&1 &\necho $! > /tmp/rb-remote-survivor").exitCode == 0)
+        let survivorFile = Scratch.root.appendingPathComponent("rb-remote-survivor-\(UUID().uuidString)").path
+        #expect(run(s, "sleep 40 > /dev/null 2>&1 &\necho $! > \(survivorFile)").exitCode == 0)
         let followed = run(s, "echo watching; tail -f /dev/null", ShellRunOptions(followWindow: 0.5))
         #expect(followed.exitCode == 0)
         #expect(followed.followStopped)
@@ -89,7 +90,7 @@ struct RemoteShellTests {
         #expect(timed.exitCode != 0)
         let survivor = try #require(
             Int32(
-                try String(contentsOfFile: "/tmp/rb-remote-survivor", encoding: .utf8).trimmingCharacters(
+                try String(contentsOfFile: survivorFile, encoding: .utf8).trimmingCharacters(
                     in: .whitespacesAndNewlines)))
         #expect(kill(survivor, 0) == 0)
         kill(survivor, SIGKILL)

@@ -1,13 +1,12 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookEngine
 
 /// A fresh 0700 directory for a session's scripts and snapshots.
 func scratch() throws -> URL {
-    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rb-engine-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    return dir
+    try Scratch.directory("rb-engine", permissions: 0o700)
 }
 
 func session(_ env: [String: String] = [:], bound: [String] = [], in dir: URL? = nil, restoring: String = "") throws

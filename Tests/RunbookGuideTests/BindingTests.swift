@@ -1,5 +1,6 @@
 import Foundation
 import RunbookModel
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookGuide
@@ -73,7 +74,7 @@ struct BindingTests {
         """)
 
     func temporaryFile(_ text: String) -> String {
-        let path = NSTemporaryDirectory() + "runbook-test-\(UUID().uuidString).env"
+        let path = Scratch.root.appendingPathComponent("runbook-test-\(UUID().uuidString).env").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }

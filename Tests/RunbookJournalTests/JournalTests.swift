@@ -1,10 +1,11 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookJournal
 
 func runDirectory() throws -> URL {
-    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rb-journal-\(UUID().uuidString)")
+    let dir = Scratch.root.appendingPathComponent("rb-journal-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return dir
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RunbookModel
+import RunbookTestSupport
 
 @testable import RunbookLint
 
@@ -8,8 +9,7 @@ let fence = "```"
 /// Lints `markdown` (written to a temporary file) and returns the findings of `rule` as
 /// `line:column severity` strings, plus the findings themselves.
 func lint(_ markdown: String, rule: String, vars: String? = nil) throws -> [Diagnostic] {
-    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("rb-lint-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try Scratch.directory("rb-lint")
     let path = dir.appendingPathComponent("g.md").path
     try Data(markdown.utf8).write(to: URL(fileURLWithPath: path))
     var options = LintOptions()

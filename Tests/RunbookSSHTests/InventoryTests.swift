@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookSSH
@@ -76,7 +77,7 @@ struct InventoryTests {
     }
 
     @Test func aBinaryFileIsRefused() throws {
-        let path = NSTemporaryDirectory() + "inv-\(UUID().uuidString)"
+        let path = Scratch.root.appendingPathComponent("inv-\(UUID().uuidString)").path
         try Data([0x5B, 0x00, 0xFF]).write(to: URL(fileURLWithPath: path))
         #expect(throws: InventoryError(path: path, line: 0, message: "not a text file (an Ansible INI inventory is expected)")) {
             try Inventory.load(path: path)

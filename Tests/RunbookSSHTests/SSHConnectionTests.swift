@@ -11,7 +11,7 @@ import Testing
 
     init() throws {
         server = try LoopbackSSHD()
-        home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("runbook-home-\(UUID().uuidString)")
+        home = Scratch.root.appendingPathComponent("runbook-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
     }
 
