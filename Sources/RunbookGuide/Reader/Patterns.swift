@@ -587,6 +587,21 @@ extension Patterns {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 
+    /// A heading or lead-in that opens with "On" or "From" and blanks, as a machine named at
+    /// its start does ("On web01:", "From the build machine (CI):"): its bytes, and where the
+    /// word after the blanks starts. Nil for other text; most text is ruled out by its first
+    /// byte, before anything is copied.
+    static func afterOnOrFrom(_ text: String) -> (bytes: [UInt8], at: Int)? {
+        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
+        else { return nil }
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count, ASCII.isLetter(bytes[i]) { i += 1 }
+        let preposition = String(decoding: bytes[..<i].map(ASCII.lower), as: UTF8.self)
+        guard preposition == "on" || preposition == "from", i < bytes.count, ASCII.isSpace(bytes[i]) else { return nil }
+        return (bytes, ASCII.skipSpaces(bytes, from: i))
+    }
+
     /// What may follow a machine named at the start of a heading or lead-in, from `i` on: in a
     /// heading (`wholeText`) nothing but a colon; in a lead-in a colon, a comma or a
     /// parenthesis, and the lead-in ends with a colon ("On web01 (the primary), run:").
@@ -715,7 +730,6 @@ struct MachineByJob: Equatable {
     /// The noun was plural ("On the web servers:"): several machines, not one.
     var plural = false
 
-    private static let prepositions: Set<String> = ["on", "from"]
     private static let articles: Set<String> = ["the", "your", "each", "every", "all", "a", "an", "our"]
     /// Each machine noun and its plural.
     private static let nouns: [String: String] = [
@@ -738,12 +752,9 @@ struct MachineByJob: Equatable {
 
     /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
     init?(_ text: String, wholeText: Bool) {
-        // Most text does not start with "on" or "from": nothing is copied for it.
-        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
-        else { return nil }
-        let bytes = Array(text.utf8)
-        // Words and where each ends, up to the noun: preposition, articles, job, noun.
-        var i = ASCII.skipSpaces(bytes, from: 0)
+        guard let (bytes, start) = Patterns.afterOnOrFrom(text) else { return nil }
+        // Words and where each ends, up to the noun: articles, job, noun.
+        var i = start
         func word() -> String? {
             let start = i
             while i < bytes.count, ASCII.isLetter(bytes[i]) || ASCII.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-") {
@@ -754,7 +765,6 @@ struct MachineByJob: Equatable {
             i = ASCII.skipSpaces(bytes, from: i)
             return found
         }
-        guard let preposition = word(), Self.prepositions.contains(preposition) else { return nil }
         // Articles, then up to three words of job ("load balancer", "Kafka broker"), then the noun.
         var jobWords: [String] = []
         var said = ""
@@ -817,15 +827,8 @@ struct MachineByHost: Equatable {
     /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
     /// `codeSpans` (read only when the rest fits) are the text's inline code.
     init?(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
-        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
-        else { return nil }
-        let bytes = Array(text.utf8)
-        var i = 0
-        while i < bytes.count, ASCII.isLetter(bytes[i]) { i += 1 }
-        let preposition = String(decoding: bytes[..<i].map(ASCII.lower), as: UTF8.self)
-        guard preposition == "on" || preposition == "from", i < bytes.count, ASCII.isBlank(bytes[i]) else { return nil }
-        i = ASCII.skipSpaces(bytes, from: i)
-        let start = i
+        guard let (bytes, start) = Patterns.afterOnOrFrom(text) else { return nil }
+        var i = start
         while i < bytes.count,
             ASCII.isWord(bytes[i]) || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ".")
         {
