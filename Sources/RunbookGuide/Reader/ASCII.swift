@@ -10,6 +10,9 @@ public enum ASCII {
         (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
     }
 
+    /// `a`–`z`.
+    @inlinable @inline(__always) public static func isLower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+
     /// A letter, a digit or `_`: what `\w` and `\b` mean for ASCII, and what a shell name is made of.
     @inlinable @inline(__always) public static func isWord(_ byte: UInt8) -> Bool {
         isLetter(byte) || isDigit(byte) || byte == 0x5F

@@ -166,7 +166,7 @@ public struct VariableTable {
         }
         // A shell name with a letter and no small one.
         guard ShellText.isName(name.utf8), name.utf8.contains(where: ASCII.isLetter),
-            !name.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") })
+            !name.utf8.contains(where: ASCII.isLower)
         else { return nil }
         return String(name)
     }

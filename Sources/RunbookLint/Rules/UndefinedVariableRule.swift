@@ -22,8 +22,6 @@ struct UndefinedVariableRule: LintRule {
         "OSTYPE", "MACHTYPE", "HISTFILE", "PS1", "PS4", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM",
     ]
 
-    static func isSmallLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
-
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         // The environment's names are asked apart: copying them into every guide's set
         // rehashed them all once per guide.
@@ -43,7 +41,7 @@ struct UndefinedVariableRule: LintRule {
                 var reported: Set<String> = []
                 for use in scan.uses
                 where !use.defaulted && !defined.contains(use.name) && !Self.environment.contains(use.name)
-                    && !reported.contains(use.name) && (shell || !use.name.utf8.contains(where: Self.isSmallLetter))
+                    && !reported.contains(use.name) && (shell || !use.name.utf8.contains(where: ASCII.isLower))
                 {
                     // Defined in this block before (or on) the line that reads it.
                     if let line = scan.defines[use.name], line <= use.line { continue }
