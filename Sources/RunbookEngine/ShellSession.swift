@@ -85,7 +85,7 @@ public final class ShellSession {
     ) throws {
         self.bound = Set(bound)
         let launcher: [String]
-        if let user, user != Self.currentUser {
+        if let user, user != SSHEndpoint.localUser {
             // The scripts and snapshots live in the run's 0700 directory: hand it to that user.
             if getuid() == 0, let pw = getpwnam(user) { chown(workDirectory.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
             launcher = ["/usr/bin/sudo", "-n", "-E", "-H", "-u", user]
@@ -123,9 +123,6 @@ public final class ShellSession {
         self.snapshot = snapshot
         self.transport = try Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
     }
-
-    /// The user this process runs as.
-    static let currentUser: String? = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
 
     private static func makeNonce() -> String {
         "__RB_DONE_" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
