@@ -230,15 +230,16 @@ extension ShellText {
     /// A database client's options that give it the commands to run (it does not wait).
     private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file", "--eval"]
 
-    /// certbot asks for an email and the terms when it gets a certificate (`certbot --nginx`,
-    /// `certonly`, `run`, `register`) unless told them (`--agree-tos` with `-m`), and to confirm
-    /// `delete` and `revoke`; `-n`/`--non-interactive` never asks. `renew` and
-    /// `certificates` ask nothing.
+    /// certbot's options that, with no subcommand before them, mean `run`: a plugin or a domain.
     static let certbotRunOptions: Set<String> = [
         "--nginx", "--apache", "--standalone", "--webroot", "--manual", "-d", "--domains", "--domain", "-a",
         "--authenticator", "-i", "--installer",
     ]
 
+    /// certbot asks for an email and the terms when it gets a certificate (`certbot --nginx`,
+    /// `certonly`, `run`, `register`) unless told them (`--agree-tos` with `-m`), and to confirm
+    /// `delete` and `revoke`; `-n`/`--non-interactive` never asks. `renew` and
+    /// `certificates` ask nothing.
     static func certbotAsks(_ args: ArraySlice<String>) -> Bool {
         if args.contains(where: { $0 == "-n" || $0 == "--non-interactive" || $0 == "--noninteractive" }) { return false }
         // The subcommand comes first (`certbot certonly …`); options first mean `run`.
