@@ -139,7 +139,7 @@ struct TargetTests {
     @Test(arguments: [
         ("On web01:", "web01"), ("On WEB01:", "web01"), ("From db-2, run:", "db-2"), ("On node3 (the worker):", "node3"),
         ("From db-2.corp.internal, run:", "db-2"), ("On app.prod.example:", "app"), ("On 10.0.0.5:", "server"),
-        ("On `builder`:", "builder"), ("On `prod_db`:", "prod-db"),
+        ("On `builder`:", "builder"), ("On `prod_db`:", "prod-db"), ("On db1:", "db1"),
         // Not host names: the block stays on local.
         ("On builder:", "local"), ("On ubuntu22:", "local"), ("On Python3:", "local"), ("On arm64:", "local"),
         ("On app.config.yaml:", "local"), ("On db.internal:", "local"), ("On web01 the service runs as root:", "local"),
@@ -439,6 +439,8 @@ struct TargetTests {
     @Test(arguments: [
         ("${EC2_PUBLIC_IP}", "ec2"), ("$HOST", "server"), ("18.204.97.97", "server"),
         ("db1.corp.example.org", "db1"), ("${BASTION_HOST}", "bastion"), ("localhost", "server"),
+        // Names of hex letters and digits are names, not IPv6 addresses; addresses have colons.
+        ("db1", "db1"), ("cafe2", "cafe2"), ("[2001:db8::7]", "server"), ("fe80::1", "server"),
     ])
     func sessionTargetNames(host: String, name: String) {
         #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)

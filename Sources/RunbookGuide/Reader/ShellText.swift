@@ -492,7 +492,8 @@ public struct SSHLine: Sendable, Hashable {
             let slug = Text.slug(name)
             return ["host", "ip", "server", "remote", "section", "address"].contains(slug) || name.isEmpty ? "server" : slug
         }
-        if Text.matches(#"^[0-9.]+$|^\[?[0-9a-f:]+\]?$"#, host) { return "server" }
+        // An IPv4 or IPv6 address (which has a colon: `db1` and `cafe` are names).
+        if Text.matches(#"^[0-9.]+$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?$"#, host) { return "server" }
         let first = host.split(separator: ".").first.map(String.init) ?? host
         if Placeholder.find(in: first) != nil { return "server" }
         let slug = Text.slug(first)
