@@ -32,6 +32,24 @@ struct AmbiguousTargetRuleTests {
         #expect(try lint(mixed, rule: "ambiguous-target").isEmpty)
     }
 
+    /// Unstated steps one after another, after a step on another machine, are one stretch:
+    /// its first step warns once (where the text stops saying where it is), and the steps
+    /// after it in the stretch do not repeat it.
+    @Test func anUnstatedStretchAfterAnotherMachineWarnsAtItsStart() throws {
+        let text =
+            "# G\n\n## Fetch\n\nOn db1:\n\n\(fence)bash\ncd /var/backups\n\(fence)\n\n"
+            + "## Restore\n\n\(fence)bash\npg_restore -d app app.dump\n\(fence)\n\n"
+            + "## Verify\n\n\(fence)bash\npsql -d app -c 'select 1'\n\(fence)\n\n"
+            + "## Start\n\n\(fence)bash\nsystemctl start app\n\(fence)\n"
+        let findings = try lint(text, rule: "ambiguous-target")
+        #expect(spots(findings) == ["14:1 warning"])
+        #expect(findings.map(\.message) == ["step restore/1 runs on local by default, but the step before it runs on db1"])
+        #expect(findings.map(\.fix) == ["say where it runs (\"On db1:\") or annotate it with on=db1"])
+        // Saying where the stretch runs ends it: "On your laptop:" is stated.
+        let stated = text.replacingOccurrences(of: "## Restore\n\n", with: "## Restore\n\nOn your laptop:\n\n")
+        #expect(try lint(stated, rule: "ambiguous-target").isEmpty)
+    }
+
     @Test func localStepsAmongLocalStepsAreFine() throws {
         #expect(try lint(guide("uptime", "df -h", "free -m"), rule: "ambiguous-target").isEmpty)
     }
@@ -49,10 +67,11 @@ struct AmbiguousTargetRuleTests {
 
     @Test func theFixNamesTheGuidesRemoteTarget() throws {
         let text =
-            "# G\n\n## One\n\nOn the EC2 instance:\n\n\(fence)bash\nuptime\n\(fence)\n\n## Two\n\n\(fence)bash\necho two\n\(fence)\n\n"
-            + "## Three\n\n\(fence)bash\nls /home/ubuntu\n\(fence)\n\n## Four\n\n\(fence)bash\necho four\n\(fence)\n"
+            "# G\n\n## Two\n\n\(fence)bash\necho two\n\(fence)\n\n"
+            + "## Three\n\n\(fence)bash\nls /home/ubuntu\n\(fence)\n\n## Four\n\n\(fence)bash\necho four\n\(fence)\n\n"
+            + "## One\n\nOn the EC2 instance:\n\n\(fence)bash\nuptime\n\(fence)\n"
         let findings = try lint(text, rule: "ambiguous-target")
-        #expect(spots(findings) == ["20:4 warning"])
+        #expect(spots(findings) == ["12:4 warning"])
         #expect(findings.map(\.fix) == ["say where it runs (\"On ec2:\") or annotate it with on=ec2"])
     }
 

@@ -21,26 +21,41 @@ struct AmbiguousTargetRule: LintRule {
         let steps = linted.runningSteps
         let remote = linted.guide.targets.first { $0.name != "local" }?.name ?? "server"
         var findings: [Diagnostic] = []
+        // Unstated steps one after another are read as one stretch: its first step is where the
+        // text stops saying where it is, and what is around the stretch is what it says.
+        var stretchStart = 0
         for (i, step) in steps.enumerated() where step.target.reason == "default" {
-            let before = i > 0 ? steps[i - 1].target.name : nil
-            let after = i + 1 < steps.count ? steps[i + 1].target.name : nil
+            if i == 0 || steps[i - 1].target.reason != "default" { stretchStart = i }
+            var stretchEnd = i
+            while stretchEnd + 1 < steps.count, steps[stretchEnd + 1].target.reason == "default" { stretchEnd += 1 }
+            let before = stretchStart > 0 ? steps[stretchStart - 1].target.name : nil
+            let after = stretchEnd + 1 < steps.count ? steps[stretchEnd + 1].target.name : nil
+            let here = step.target.name
             // What the text says instead: where in the code, why, and the machine it means.
-            let said: (line: Int, column: Int, why: String, machine: String)
-            if let neighbour = before ?? after, neighbour != step.target.name, before == nil || after == nil || before == after {
-                said = (0, 1, "the steps around it run on \(neighbour)", neighbour)
-            } else if let before, let after, before != "local", after != "local", step.target.name == "local" {
-                // Between two other machines ("dump on the old server", then this, then "restore on
-                // the new one"): this machine is the least likely place of the three.
-                said = (0, 1, "the step before it runs on \(before) and the one after on \(after)", before)
-            } else if step.target.name == "local", let home = Self.serverHome(in: step.code) {
-                said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
-            } else {
-                continue
+            var said: (line: Int, column: Int, why: String, machine: String)?
+            if i == stretchStart {
+                if let before, before != here, after == nil || after == before {
+                    said = (
+                        0, 1, after == nil ? "the step before it runs on \(before)" : "the steps around it run on \(before)",
+                        before
+                    )
+                } else if before == nil, let after, after != here, stretchEnd == i {
+                    // A lone unstated step first, then another machine: the steps after it.
+                    said = (0, 1, "the steps around it run on \(after)", after)
+                } else if let before, let after, before != "local", after != "local", here == "local" {
+                    // Between two other machines ("dump on the old server", then this, then "restore on
+                    // the new one"): this machine is the least likely place of the three.
+                    said = (0, 1, "the step before it runs on \(before) and the one after on \(after)", before)
+                }
             }
+            if said == nil, here == "local", let home = Self.serverHome(in: step.code) {
+                said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
+            }
+            guard let said else { continue }
             findings.append(
                 Diagnostic(
                     rule: id, severity: .warning, location: linted.location(of: step, codeLine: said.line, column: said.column),
-                    message: "step \(step.id) runs on \(step.target.name) by default, but \(said.why)",
+                    message: "step \(step.id) runs on \(here) by default, but \(said.why)",
                     fix: "say where it runs (\"On \(said.machine):\") or annotate it with on=\(said.machine)"))
         }
         return findings
