@@ -277,7 +277,7 @@ public final class Runner {
     @discardableResult
     private func record(_ step: Step, _ result: StepResult, started: Date, nextStarting next: Int? = nil) -> Bool {
         guard let journal else { return false }
-        let key = Self.key(step.target)
+        let key = step.target.shellKey
         var snapshots: [String: String] = [:]
         if step.kind != .manual {
             for sessionKey in sessionKeys(for: step.target) {
@@ -307,14 +307,10 @@ public final class Runner {
         }
     }
 
-    static func key(_ target: TargetRef) -> String {
-        target.user.map { "\(target.name)@\($0)" } ?? target.name
-    }
-
     /// The journal's keys for a target's sessions: the target's key, or one per host
     /// (`web#web01`) for a target of several hosts.
     private func sessionKeys(for target: TargetRef) -> [String] {
-        let key = Self.key(target)
+        let key = target.shellKey
         guard let hosts = connections[target.name], hosts.count > 1 else { return [key] }
         return hosts.map { "\(key)#\($0.endpoint.label)" }
     }

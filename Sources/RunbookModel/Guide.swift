@@ -105,6 +105,10 @@ public struct TargetRef: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A person does it (manual steps): shown as "by a person", recorded on `local`.
     public static let person = TargetRef(name: "local", reason: "person")
 
+    /// The shell a run keeps for this target: one per machine and user (`server`,
+    /// `server@deploy`). Variables a step sets stay in its shell.
+    public var shellKey: String { user.map { "\(name)@\($0)" } ?? name }
+
     /// `name`, `name (as user)`, or `a person` for manual steps.
     public var description: String {
         if reason == "person" { return "a person" }

@@ -88,6 +88,28 @@ struct UndefinedVariableRuleTests {
         #expect(findings.map(\.message) == ["$PROXY_PORT is not defined by the guide, an earlier step or a binding"])
     }
 
+    /// A run keeps one shell per machine and user: a name a step sets on the database server
+    /// is not set in this machine's shell, nor in the server's shell as another user. A
+    /// declared variable is bound on every machine.
+    @Test func aNameSetOnAnotherMachineIsNotDefinedHere() throws {
+        let text =
+            "# G\n\n```bash\nexport BUCKET=s3://backups\n```\n\n## Fetch\n\nOn db1:\n\n"
+            + "```bash\nLATEST=$(aws s3 ls \"$BUCKET/\" | tail -n 1)\necho \"$LATEST\"\n```\n\n"
+            + "## Again on db1\n\nOn db1:\n\n```bash\nls \"$LATEST\"\n```\n\n"
+            + "## Restore\n\nOn your laptop:\n\n```bash\npg_restore \"$LATEST\" \"$BUCKET\"\n```\n\n"
+            + "## As the app user\n\nOn db1, as `postgres`:\n\n```bash\nls \"$LATEST\"\n```\n"
+        let findings = try lint(text, rule: "undefined-variable")
+        #expect(spots(findings) == ["29:13 error", "37:5 error"])
+        #expect(
+            findings.map(\.message) == [
+                "$LATEST is not defined by the guide, an earlier step on local or a binding"
+                    + " (step fetch/1 sets it on db1, and each machine's shell keeps its own variables)",
+                "$LATEST is not defined by the guide, an earlier step on db1 (as postgres) or a binding"
+                    + " (step fetch/1 sets it on db1, and each machine's shell keeps its own variables)",
+            ])
+        #expect(findings.first?.fix == "run this step where fetch/1 runs (on=db1), or set LATEST on local too")
+    }
+
     @Test func afterSourceOrSetAItIsAWarning() throws {
         let text = guide("set -a\nsource .env\nset +a", "psql \"$DATABASE_URL\" -c 'select 1'")
         #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])

@@ -27,7 +27,12 @@ struct UndefinedVariableRule: LintRule {
         // rehashed them all once per guide.
         var defined = Set(linted.guide.variables.map(\.name))
         if let binding = linted.binding { defined.formUnion(binding.values.filter { $0.value != nil }.map(\.name)) }
-        var importsUnknown = false
+        // What earlier steps set, per shell: a run keeps one shell per machine and user, so a
+        // name set on the server is not set on this machine.
+        var setIn: [String: Set<String>] = [:]
+        // Where each name was first set, for the message when another shell reads it.
+        var firstSet: [String: Step] = [:]
+        var importsUnknown: Set<String> = []
         var findings: [Diagnostic] = []
         for (step, scan) in zip(linted.guide.steps, linted.scans) {
             guard let scan else { continue }
@@ -37,32 +42,46 @@ struct UndefinedVariableRule: LintRule {
             let shell = running && step.runner == nil && step.writesFile == nil
             // A written file fills in environment-style names only: nginx's `$host` stays.
             let filled = running && step.writesFile != nil && step.expandsVariables
+            let key = step.target.shellKey
             if shell || filled {
                 var reported: Set<String> = []
                 for use in scan.uses
                 where !use.defaulted && !defined.contains(use.name) && !Self.environment.contains(use.name)
                     && !reported.contains(use.name) && (shell || !use.name.utf8.contains(where: ASCII.isLower))
+                    && setIn[key]?.contains(use.name) != true
                 {
                     // Defined in this block before (or on) the line that reads it.
                     if let line = scan.defines[use.name], line <= use.line { continue }
                     reported.insert(use.name)
-                    let unknown = importsUnknown || scan.importsUnknown
+                    let unknown = importsUnknown.contains(key) || scan.importsUnknown
+                    let elsewhere = firstSet[use.name].map {
+                        " (step \($0.id) sets it on \($0.target), and each machine's shell keeps its own variables)"
+                    }
                     findings.append(
                         Diagnostic(
                             rule: id, severity: unknown ? .warning : .error,
                             location: linted.location(of: step, codeLine: use.line, column: use.column),
-                            message: "$\(use.name) is not defined by the guide, an earlier step or a binding"
-                                + (unknown ? " (a sourced file or set -a may define it)" : ""),
-                            fix:
-                                "declare it (export \(use.name)=…) in the variables section, or use ${\(use.name):?set \(use.name) first}"
+                            message: "$\(use.name) is not defined by the guide, an earlier step"
+                                + (elsewhere == nil ? "" : " on \(step.target)") + " or a binding"
+                                + (elsewhere ?? "") + (unknown ? " (a sourced file or set -a may define it)" : ""),
+                            fix: firstSet[use.name].map {
+                                "run this step where \($0.id) runs (on=\($0.target.name)), or set \(use.name) on \(step.target) too"
+                            }
+                                ?? "declare it (export \(use.name)=…) in the variables section, or use ${\(use.name):?set \(use.name) first}"
                         ))
                 }
             }
             // Only shell that runs defines: a `.env` or Dockerfile shown as text, or written
             // with `file=`, defines nothing in the shell, whatever assignments it shows.
-            guard shell || step.kind == .variables else { continue }
-            defined.formUnion(scan.defines.keys)
-            if scan.importsUnknown { importsUnknown = true }
+            if step.kind == .variables {
+                defined.formUnion(scan.defines.keys)
+            } else if shell {
+                setIn[key, default: []].formUnion(scan.defines.keys)
+                for name in scan.defines.keys where firstSet[name] == nil { firstSet[name] = step }
+            } else {
+                continue
+            }
+            if scan.importsUnknown { importsUnknown.insert(key) }
         }
         if let binding = linted.binding {
             // --vars: every required variable bound, and to a real value.
