@@ -13,4 +13,19 @@ struct DestructiveRuleTests {
         #expect(spots(findings) == ["6:1 warning", "18:1 warning", "24:10 warning", "30:1 warning"])
         #expect(findings[0].fix == "write ${NAME:?} so an unset variable stops the step")
     }
+
+    /// The command-line forms of DROP DATABASE, TRUNCATE and Redis's flushes; coreutils'
+    /// `truncate` of a file and `dropdb --help` are not.
+    @Test func databaseToolsThatDestroyDataWarn() throws {
+        let text = guide(
+            "dropdb --if-exists \"$DB_NAME\"", "mysqladmin -u root drop shop", "psql -c 'TRUNCATE TABLE orders'",
+            "redis-cli FLUSHALL", "truncate -s 0 /var/log/app.log\ndropdb\nmysqladmin status")
+        let findings = try lint(text, rule: "destructive")
+        #expect(spots(findings) == ["6:1 warning", "12:1 warning", "18:10 warning", "24:11 warning"])
+        #expect(
+            findings.map(\.message) == [
+                "dropdb destroys a database, as DROP DATABASE does", "mysqladmin drop destroys a database, as DROP DATABASE does",
+                "TRUNCATE empties a table", "FLUSHALL and FLUSHDB delete every key of Redis",
+            ])
+    }
 }

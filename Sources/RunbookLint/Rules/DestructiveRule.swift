@@ -18,6 +18,12 @@ struct DestructiveRule: PatternRule {
         .init(#"\bdd\s+[^|;]*\bof=/dev/"#, "dd", "dd writes over a device", nil, also: ["of=/dev/"]),
         .init(
             #"\bdrop\s+(database|schema|table)\b"#, "drop", "DROP destroys data", nil, also: ["database", "schema", "table"]),
+        .init(#"\bdropdb\s"#, "dropdb", "dropdb destroys a database, as DROP DATABASE does", nil),
+        .init(
+            #"\bmysqladmin\b[^|;]*\sdrop\s"#, "mysqladmin", "mysqladmin drop destroys a database, as DROP DATABASE does",
+            nil, also: ["drop"]),
+        .init(#"\btruncate\s+table\b"#, "truncate", "TRUNCATE empties a table", nil, also: ["table"]),
+        .init(#"\bflush(all|db)\b"#, "flush", "FLUSHALL and FLUSHDB delete every key of Redis", nil),
         .init(
             #"\b(docker[- ]compose|docker\s+compose)\b[^|;]*\bdown\b[^|;]*\s-v\b"#, "down",
             "compose down -v deletes the volumes", nil, also: ["-v"]
