@@ -42,13 +42,19 @@ public enum Preflight {
         return (problems + unbound, placements)
     }
 
-    /// Names the steps (and the derived defaults they depend on, and their targets) refer to.
+    /// Names the steps (and the derived defaults they depend on, and their targets) refer to,
+    /// and the declared names their programs read by themselves.
     static func usedNames(steps: [Step], guide: Guide) -> Set<String> {
         var text = steps.map { $0.code + " " + $0.expectations.map(\.description).joined(separator: " ") }.joined(separator: "\n")
         for target in guide.targets where steps.contains(where: { $0.target.name == target.name }) {
             text += " " + (target.uri ?? "") + " " + (target.identity ?? "")
         }
         var names = referencedNames(in: text)
+        // What the programs they run read from the environment (`PGPASSWORD` for psql), when
+        // any of them runs a command.
+        if steps.contains(where: \.isExecutable) {
+            names.formUnion(guide.variables.map(\.name).filter(ProgramEnvironment.reads))
+        }
         // Derived defaults pull in what they are derived from.
         var changed = true
         while changed {

@@ -239,6 +239,35 @@ struct ExecTests {
 
     /// A guide that lists its variables in a table instead of a block of exports: the names its
     /// steps read must be bound, as a block's would be, and the table's defaults apply.
+    /// A declared name a program reads by itself (`PGPASSWORD` for psql) is needed though no
+    /// step writes `$PGPASSWORD`: preflight asks for it, and the bound value reaches the
+    /// program's environment, never the output.
+    @Test func aNameProgramsReadIsBoundBeforeAnythingRuns() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Variables
+
+                ```bash
+                export PGPASSWORD=""
+                ```
+
+                ## Restore
+
+                ```bash
+                printenv PGPASSWORD | wc -c
+                ```
+                """)
+        ])
+        let refused = try runbook(["exec", "g.md"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("g.md:6: PGPASSWORD is not bound; set it with --set PGPASSWORD=… or in a --vars file"))
+        let run = try runbook(["exec", "g.md", "--set", "PGPASSWORD=hunter2hunter"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ 14\n"))
+        #expect(!run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"))
+    }
+
     @Test func variablesListedInATableAreBoundBeforeAnythingRuns() throws {
         let dir = try workspace([
             "g.md": """
