@@ -347,6 +347,14 @@ struct StepKindTests {
         ("npm run build", false, false, false),
         // Servers and tunnels that hold the terminal until stopped.
         ("kubectl port-forward svc/web 8080:80", false, false, true),
+        // kubectl's global options come before its command.
+        ("kubectl -n shop port-forward svc/api 8080:80", false, false, true),
+        ("kubectl --context prod --namespace=shop proxy", false, false, true),
+        ("kubectl -n shop get pods -w", true, false, false), ("kubectl get events --watch", true, false, false),
+        ("kubectl -n shop get pods", false, false, false), ("kubectl -n shop logs -f deploy/api", true, false, false),
+        ("kubectl -n shop exec -it deploy/api -- sh", false, true, false),
+        ("kubectl exec -i deploy/db -- psql < dump.sql", false, false, false),
+        ("kubectl -n shop rollout status deploy/api", false, false, false),
         ("ssh -N -L 5432:localhost:5432 bastion", false, false, true),
         ("ssh -fN -L 5432:localhost:5432 bastion", false, false, false), ("php artisan serve", false, false, true),
         ("bundle exec jekyll serve", false, false, true), ("docker compose up", false, false, true),

@@ -80,11 +80,35 @@ extension ShellText {
             return args.contains {
                 $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true)
             }
-        case "docker", "podman", "kubectl", "docker-compose":
+        case "docker", "podman", "docker-compose":
             return args.contains("logs") && follow()
+        case "kubectl":
+            // `kubectl get pods -w` watches until stopped, as `logs -f` follows.
+            let command = kubectlCommand(args)
+            if command.first == "get" || command.first == "events" {
+                return command.contains { $0 == "-w" || $0 == "--watch" || $0 == "--watch-only" || $0 == "--watch=true" }
+            }
+            return command.first == "logs" && follow()
         case "watch": return true
         default: return false
         }
+    }
+
+    /// kubectl's global options that take a value as the next word (`-n shop`).
+    static let kubectlValueOptions: Set<String> = [
+        "-n", "--namespace", "--context", "--cluster", "--kubeconfig", "-s", "--server", "--user", "--token", "--as",
+        "--as-group", "--request-timeout", "--certificate-authority", "--client-certificate", "--client-key", "-v",
+        "--cache-dir", "--tls-server-name",
+    ]
+
+    /// kubectl's arguments from its subcommand on, past the global options before it
+    /// (`-n shop port-forward svc/api 8080:80` is `port-forward svc/api 8080:80`).
+    static func kubectlCommand(_ args: ArraySlice<String>) -> ArraySlice<String> {
+        var rest = args
+        while let first = rest.first, first.hasPrefix("-") {
+            rest = rest.dropFirst(kubectlValueOptions.contains(first) ? 2 : 1)
+        }
+        return rest
     }
 
     /// `-xfz`: a dash, then letters, among them `flag` (`^-[a-zA-Z]*f[a-zA-Z]*$`); with
@@ -132,6 +156,12 @@ extension ShellText {
             guard args.first == "exec" || args.first == "run" else { return false }
             return args.contains { $0 == "-it" || $0 == "-ti" }
                 || (args.contains { $0 == "-i" || $0 == "--interactive" } && args.contains { $0 == "-t" || $0 == "--tty" })
+        case "kubectl":
+            // `kubectl exec -it pod -- sh`: a terminal in the container.
+            let command = kubectlCommand(args)
+            guard !fedInput, ["exec", "run", "attach"].contains(command.first ?? "") else { return false }
+            return command.contains { $0 == "-it" || $0 == "-ti" }
+                || (command.contains { $0 == "-i" || $0 == "--stdin" } && command.contains { $0 == "-t" || $0 == "--tty" })
         case "git":
             return isGitEditor(args)
         case "ssh-keygen":
@@ -330,7 +360,9 @@ extension ShellText {
         case "flask", "streamlit": return args.first == "run"
         case "rails": return args.first == "server" || args.first == "s"
         case "php": return args.first == "-S" || args.starts(with: ["artisan", "serve"])
-        case "kubectl": return args.first == "port-forward" || args.first == "proxy"
+        case "kubectl":
+            let command = kubectlCommand(args)
+            return command.first == "port-forward" || command.first == "proxy"
         case "ssh":
             // A tunnel (`-N`) holds the terminal until stopped, unless `-f` backgrounds it.
             return hasShortFlag(args, UInt8(ascii: "N")) && !hasShortFlag(args, UInt8(ascii: "f"))
