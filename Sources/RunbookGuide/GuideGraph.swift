@@ -49,8 +49,12 @@ extension Step {
         return kind == .artifact ? Self.interpreters[language.lowercased()] : nil
     }
 
-    /// Annotated `background=true`: `exec` starts it in the background, its output in a log.
-    public var runsInBackground: Bool { annotations["background"].map(AnnotationParser.isTrue) ?? false }
+    /// Annotated `background=true`, or a foreground server the guide goes on beside ("In
+    /// another terminal:"): `exec` starts it in the background, its output in a log. An
+    /// annotation `background=false` wins.
+    public var runsInBackground: Bool {
+        annotations["background"].map(AnnotationParser.isTrue) ?? (traits.foregroundServer && traits.keptRunning)
+    }
 }
 
 extension Guide {

@@ -124,12 +124,16 @@ public struct CommandTraits: Sendable, Hashable, Codable {
     public var interactive: Bool = false
     /// Starts a foreground server that never returns (`uvicorn`, `npm run dev`, …).
     public var foregroundServer: Bool = false
+    /// The guide goes on while that server runs ("In another terminal:"): a run starts it in
+    /// the background, as a person leaves it running in a terminal of its own.
+    public var keptRunning: Bool = false
 
     /// No traits.
-    public init(follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false) {
+    public init(follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false, keptRunning: Bool = false) {
         self.follows = follows
         self.interactive = interactive
         self.foregroundServer = foregroundServer
+        self.keptRunning = keptRunning
     }
 }
 

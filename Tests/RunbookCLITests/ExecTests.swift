@@ -612,6 +612,34 @@ struct ExecTests {
         #expect(elapsed >= 10 && elapsed < 25, "\(elapsed)")
     }
 
+    /// "In another terminal:" after a server says it stays up while the guide goes on: the
+    /// run starts it in the background and the next step reaches it. Stopped after its window,
+    /// the server would be gone before the request.
+    @Test func aServerTheGuideGoesOnBesideKeepsServing() throws {
+        let port = freePort()
+        let dir = try workspace([
+            "g.md": guide(
+                "## Serve\n\n```bash\necho kept-serving > index.html\npython3 -m http.server \(port) --bind 127.0.0.1\n```\n\n"
+                    + "In another terminal:\n\n```bash\n"
+                    + "curl -fsS --retry 20 --retry-connrefused --retry-delay 1 http://127.0.0.1:\(port)/index.html\n```\n")
+        ])
+        // The server outlives the run, as a person's would: stopped here, found by its command line.
+        defer {
+            for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+                let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+                if String(decoding: command, as: UTF8.self).contains("http.server\u{0}\(port)\u{0}") { kill(pid, SIGTERM) }
+            }
+        }
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  serve/1  command  on local  :5  (foreground server, run in the background)\n"))
+        let started = Date()
+        let exec = try runbook(["exec", "g.md"], in: dir)
+        #expect(exec.status == 0, "\(exec.stdout)\(exec.stderr)")
+        #expect(exec.stdout.contains("   │ started in the background (pid "))
+        #expect(exec.stdout.contains("   │ kept-serving\n"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalInterruptsTheRunningStep(signal: Int32) throws {
         let dir = try workspace([

@@ -413,6 +413,28 @@ struct StepKindTests {
         #expect(traits.foregroundServer == server)
     }
 
+    /// A foreground server the guide goes on beside ("In another terminal:", "Leave it
+    /// running") runs in the background; one the prose says nothing about, or a log followed,
+    /// does not, and `background=false` wins over the prose.
+    @Test(arguments: [
+        ("In another terminal:", true), ("Leave it running and open a new terminal. Then:", true),
+        ("Keep this running.", true), ("Then:", false), ("In the terminal, run:", false),
+    ])
+    func aServerTheGuideGoesOnBesideRunsInTheBackground(prose: String, background: Bool) {
+        let guide = read(
+            "# G\n\n\(fence)bash\nkubectl -n shop port-forward svc/api 8080:80\n\(fence)\n\n\(prose)\n\n"
+                + "\(fence)bash\ncurl -s localhost:8080/healthz\n\(fence)\n")
+        #expect(guide.steps.map(\.runsInBackground) == [background, false])
+        let annotated = read(
+            "# G\n\n\(fence)bash { background=false }\nuvicorn app:app\n\(fence)\n\n\(prose)\n\n\(fence)bash\ncurl -s localhost:8000\n\(fence)\n"
+        )
+        #expect(annotated.steps.map(\.runsInBackground) == [false, false])
+        let followed = read(
+            "# G\n\n\(fence)bash\ntail -f /var/log/app.log\n\(fence)\n\n\(prose)\n\n\(fence)bash\ncurl -s localhost:8000\n\(fence)\n"
+        )
+        #expect(followed.steps.map(\.runsInBackground) == [false, false])
+    }
+
     /// Every program a trait function has a case for is in the set that lets a command reach
     /// them: read from the three functions' source, so a case added without it fails here.
     @Test func everyProgramWithACaseIsAskedAboutItsTraits() throws {

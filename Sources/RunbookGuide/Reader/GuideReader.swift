@@ -81,6 +81,9 @@ private struct Reader {
     var session: TargetRef?
     var sessionStack: [TargetRef?] = []
     var previous: PreviousBlock = .none
+    /// The foreground server the last code block started, until the next code block: prose
+    /// after it may say it stays up ("In another terminal:").
+    var serverStep: Int?
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
     var branch: Branch?
@@ -356,6 +359,7 @@ private struct Reader {
                     (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
             }
         }
+        if let serverStep, text.includesAny(Patterns.keepsRunningPhrases) { steps[serverStep].traits.keptRunning = true }
         let leadsExpectation = Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
@@ -886,6 +890,7 @@ private struct Reader {
             }
             previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
             if steps.count > stepsBefore { body.producedSteps = true }
+            serverStep = (stepsBefore..<steps.count).last { steps[$0].traits.foregroundServer }
         }
 
         // Annotated kind wins over inference.

@@ -110,6 +110,14 @@ enum Patterns {
     /// reader reads from blocks.)
     static let runVerbs: Set<String> = ["run", "execute", "rerun", "restart", "reload"]
 
+    /// Prose that says the server just started stays up while the guide goes on: "In another
+    /// terminal:", "Leave it running and open a new terminal."
+    static let keepsRunningPhrases: Needles = [
+        "another terminal", "new terminal", "second terminal", "separate terminal", "other terminal", "another shell",
+        "new shell", "leave it running", "leave this running", "leave that running", "keep it running",
+        "keep this running", "keep that running",
+    ]
+
     /// A sentence that tells a person to run a shell command given in its code: it opens with
     /// one of `runVerbs` (after "Then", "Now", "Next" or "Finally"), does not end with a colon
     /// (that introduces a block), and has a code span that looks like shell.
