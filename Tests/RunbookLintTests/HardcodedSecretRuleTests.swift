@@ -66,6 +66,24 @@ struct HardcodedSecretRuleTests {
             findings[0].message == "a database password is written into the guide as a literal that looks like a real secret")
     }
 
+    /// A URL that carries a real-looking password (`postgres://api:Zx81kQ92mPa7@db/shop`),
+    /// whatever name it is given to; a variable, a placeholder or a short word is fine.
+    @Test func aPasswordInAURLIsAnError() throws {
+        let text = guide(
+            "kubectl create secret generic api \\\n  --from-literal=DATABASE_URL=postgres://api:Zx81kQ92mPa7@db:5432/shop",
+            "export REDIS_URL=\"redis://:q9Xv2LmT7rB4nKp8@cache:6379/0\"",
+            "psql \"postgres://api:${DB_PASSWORD}@db/shop\"\npsql postgres://USER:PASSWORD@HOST/db\n"
+                + "psql postgres://postgres:postgres@localhost/dev\ngit clone https://github.com/acme/app.git\nssh git@github.com"
+        )
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["7:46 error", "13:28 error"])
+        #expect(
+            findings.map(\.message)
+                == Array(
+                    repeating: "a URL's password is written into the guide as a literal that looks like a real secret", count: 2))
+        #expect(findings.first?.fix == "bind the password (or the whole URL) with --vars and write ${NAME} in its place")
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

@@ -25,16 +25,17 @@ struct HardcodedSecretRule: LintRule {
         for (index, raw) in linted.lines.enumerated() {
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
-            let (mayHaveShape, mayAssign, quoted) = raw.withUTF8Bytes { bytes in
+            let (mayHaveShape, mayAssign, quoted, mayHaveURL) = raw.withUTF8Bytes { bytes in
                 let quoted = bytes.containsByte(UInt8(ascii: "'"))
                 return (
                     Self.shapeHints.occurs(in: bytes),
                     (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
                         || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes),
-                    quoted
+                    quoted,
+                    bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
                 )
             }
-            guard mayHaveShape || mayAssign else { continue }
+            guard mayHaveShape || mayAssign || mayHaveURL else { continue }
             let line = String(raw)
             let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
             var flagged = false
@@ -48,6 +49,14 @@ struct HardcodedSecretRule: LintRule {
                     flagged = true
                     break
                 }
+            }
+            if !flagged, mayHaveURL, let password = Self.urlPassword(in: line) {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .error, location: location(Self.column(of: password, in: line)),
+                        message: "a URL's password is written into the guide as a literal that looks like a real secret",
+                        fix: "bind the password (or the whole URL) with --vars and write ${NAME} in its place"))
+                flagged = true
             }
             guard !flagged, mayAssign else { continue }
             if let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
@@ -87,6 +96,20 @@ struct HardcodedSecretRule: LintRule {
             looksReal((name: "PASSWORD", value: value))
         else { return nil }
         return value
+    }
+
+    /// What every URL has.
+    static let urlHint: Needles = ["://"]
+
+    /// `scheme://user:password@host`: the user and the password, neither a variable.
+    static let urlCredentials = #"\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'$`]*:([^@/\s"'$`]+)@"#
+
+    /// The password of the first URL in `line` that carries one, when it looks real
+    /// (`postgres://app:Zx81kQ92mPa7@db/app`; not `USER:PASSWORD@HOST` or `${DB_PASSWORD}`).
+    static func urlPassword(in line: String) -> String? {
+        guard let password = Text.firstMatch(urlCredentials, in: line)?[1], looksReal((name: "PASSWORD", value: password))
+        else { return nil }
+        return password
     }
 
     /// The 1-based column, in characters, where `value` first occurs in `line`.
