@@ -49,7 +49,7 @@ public enum Preflight {
         for target in guide.targets where steps.contains(where: { $0.target.name == target.name }) {
             text += " " + (target.uri ?? "") + " " + (target.identity ?? "")
         }
-        var names = referencedNames(in: text)
+        var names = ShellText.referencedNames(in: text)
         // What the programs they run read from the environment (`PGPASSWORD` for psql), when
         // any of them runs a command.
         if steps.contains(where: \.isExecutable) {
@@ -60,32 +60,10 @@ public enum Preflight {
         while changed {
             changed = false
             for variable in guide.variables where variable.derived && names.contains(variable.name) {
-                for name in referencedNames(in: variable.defaultValue ?? "") where !names.contains(name) {
+                for name in ShellText.referencedNames(in: variable.defaultValue ?? "") where !names.contains(name) {
                     names.insert(name)
                     changed = true
                 }
-            }
-        }
-        return names
-    }
-
-    static func referencedNames(in text: String) -> Set<String> {
-        var names: Set<String> = []
-        let chars = Array(text.utf8)
-        var i = 0
-        while i < chars.count {
-            if chars[i] == UInt8(ascii: "$") {
-                var j = i + 1
-                if j < chars.count, chars[j] == UInt8(ascii: "{") { j += 1 }
-                let start = j
-                while j < chars.count,
-                    chars[j] == 0x5F || (chars[j] >= 0x30 && chars[j] <= 0x39)
-                        || (chars[j] | 0x20 >= 0x61 && chars[j] | 0x20 <= 0x7A)
-                { j += 1 }
-                if j > start { names.insert(String(decoding: chars[start..<j], as: UTF8.self)) }
-                i = j
-            } else {
-                i += 1
             }
         }
         return names

@@ -275,6 +275,30 @@ public enum ShellText {
         return (name, value, literal)
     }
 
+    /// Every name `text` reads as `$NAME` or `${NAME}`, quoting aside: what a target's address
+    /// or a step asks a binding for.
+    public static func referencedNames(in text: String) -> Set<String> {
+        var names: Set<String> = []
+        let chars = Array(text.utf8)
+        var i = 0
+        while i < chars.count {
+            if chars[i] == UInt8(ascii: "$") {
+                var j = i + 1
+                if j < chars.count, chars[j] == UInt8(ascii: "{") { j += 1 }
+                let start = j
+                while j < chars.count,
+                    chars[j] == 0x5F || (chars[j] >= 0x30 && chars[j] <= 0x39)
+                        || (chars[j] | 0x20 >= 0x61 && chars[j] | 0x20 <= 0x7A)
+                { j += 1 }
+                if j > start { names.insert(String(decoding: chars[start..<j], as: UTF8.self)) }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return names
+    }
+
     /// True when `value` reads a variable: `$NAME` or `${NAME…` (`\$\{?[A-Za-z_]`, by bytes).
     static func readsVariable(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
