@@ -268,6 +268,21 @@ struct ExecTests {
         #expect(!run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"))
     }
 
+    /// `ssh ops@$NODE` with NODE declared nowhere: preflight asks for NODE rather than
+    /// connecting to an empty host, and takes it from the environment like any declared name.
+    @Test func anAddressNothingDeclaresIsAskedForBeforeConnecting() throws {
+        let dir = try workspace(["g.md": guide("## Diagnose\n\n```bash\nssh ops@$NODE\n```\n\n```bash\ndf -h /var\n```\n")])
+        let refused = try runbook(["exec", "g.md", "--dry-run"], in: dir)
+        #expect(refused.status == 2)
+        #expect(
+            refused.stderr.contains(
+                "g.md:6: NODE is not bound — the address of node, from its ssh line; set it with --set NODE=… or in a --vars file"
+            ))
+        let bound = try runbook(["exec", "g.md", "--dry-run"], in: dir, environment: ["NODE": "web3.internal"])
+        #expect(bound.status == 0, "\(bound.stderr)")
+        #expect(bound.stdout.contains("on node (ops@web3.internal)"))
+    }
+
     @Test func variablesListedInATableAreBoundBeforeAnythingRuns() throws {
         let dir = try workspace([
             "g.md": """

@@ -446,6 +446,26 @@ struct TargetTests {
         #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)
     }
 
+    /// `ssh ops@$NODE` with nothing declaring or assigning NODE: the address is a value from
+    /// outside, declared as required where the ssh line is. A declared or assigned name is not
+    /// declared again.
+    @Test func anAddressVariableNothingDeclaresIsRequired() {
+        let guide = read("# G\n\n\(fence)bash\nssh ops@$NODE\n\(fence)\n\n\(fence)bash\ndf -h\n\(fence)\n")
+        #expect(guide.variables.map(\.name) == ["NODE"])
+        #expect(guide.variables.first?.required == true)
+        #expect(guide.variables.first?.source == "ssh-line")
+        #expect(guide.variables.first?.location.line == 4)
+        #expect(guide.variables.first?.description == "the address of node, from its ssh line")
+        let declared = read(
+            "# G\n\n\(fence)bash\nexport NODE=web3\n\(fence)\n\n\(fence)bash\nssh \"ops@${NODE}\"\n\(fence)\n\n\(fence)bash\ndf -h\n\(fence)\n"
+        )
+        #expect(declared.variables.map(\.source) == ["block"])
+        let assigned = read(
+            "# G\n\n\(fence)bash\nNODE=$(terraform output -raw ip)\necho \"$NODE\"\n\(fence)\n\n\(fence)bash\nssh ops@$NODE\n\(fence)\n\n\(fence)bash\ndf -h\n\(fence)\n"
+        )
+        #expect(assigned.variables.isEmpty)
+    }
+
     @Test func frontMatterTargetsAndDefaultTarget() {
         let guide = read(
             """

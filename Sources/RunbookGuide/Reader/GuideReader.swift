@@ -158,6 +158,7 @@ private struct Reader {
         closeBody()
         warnOfUnclosedDetails()
         declareTableVariables()
+        declareAddressVariables()
         assignChoicesFromHeadings()
         assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
@@ -220,6 +221,25 @@ private struct Reader {
             // In the order of the file, among the others.
             let added = variables.removeLast()
             variables.insert(added, at: variables.firstIndex { $0.location.line > row.line } ?? variables.count)
+        }
+    }
+
+    /// A name an `ssh` line's address reads (`ssh ops@$NODE`) that nothing declares and no
+    /// step assigns is a value the guide expects from outside, as a table's is: declared,
+    /// required, where the `ssh` line is, so preflight asks for it instead of connecting to
+    /// an empty host.
+    mutating func declareAddressVariables() {
+        for target in targets where target.source == "ssh-line" {
+            guard let uri = target.uri, uri.utf8.contains(UInt8(ascii: "$")) else { continue }
+            for name in ShellText.referencedNames(in: uri).sorted() where !declared.contains(name) {
+                let assigned = steps.contains { $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
+                guard !assigned else { continue }
+                declare(
+                    name: name, value: "", description: "the address of \(target.name), from its ssh line", line: target.line,
+                    source: "ssh-line")
+                let added = variables.removeLast()
+                variables.insert(added, at: variables.firstIndex { $0.location.line > target.line } ?? variables.count)
+            }
         }
     }
 
