@@ -945,11 +945,16 @@ struct DryRunRemoteTests {
             "g.md":
                 "# G\n\n## Login\n\n```bash\nssh -i \"$KEY\" admin@\"$HOST_IP\"\n```\n\n## Restart\n\n```bash\nsudo systemctl restart app\n```\n"
         ])
-        let dry = try runbook(["exec", "g.md", "--dry-run", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
+        // A documentation address (203.0.113.x) is a placeholder, not a machine: refused.
+        let documentation = try runbook(
+            ["exec", "g.md", "--dry-run", "--set", "HOST_IP=203.0.113.7", "--set", "KEY=/k.pem"], in: dir)
+        #expect(documentation.status == 2)
+        #expect(documentation.stderr.contains("g.md:6: HOST_IP is bound to a placeholder (203.0.113.7)"))
+        let dry = try runbook(["exec", "g.md", "--dry-run", "--set", "HOST_IP=10.20.30.40", "--set", "KEY=/k.pem"], in: dir)
         #expect(dry.status == 0)
         #expect(
             dry.stdout.contains(
-                "1. restart/1  command  on server (admin@203.0.113.7)  (g.md:11)\n    sudo systemctl restart app\n"))
+                "1. restart/1  command  on server (admin@10.20.30.40)  (g.md:11)\n    sudo systemctl restart app\n"))
         #expect(dry.stdout.contains("  KEY=****\n"))
         // A real run reaches every host before the first step; here nothing listens.
         let port = freePort()
