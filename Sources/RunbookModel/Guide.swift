@@ -163,6 +163,7 @@ public struct Step: Sendable, Hashable, Codable {
         var annotations: [String: String]
         var traits: CommandTraits
         var opensSession: String?
+        var condition: String? = nil
     }
 
     /// The box holding the fields. Only a uniquely referenced box is written to (see
@@ -275,6 +276,13 @@ public struct Step: Sendable, Hashable, Codable {
     public var opensSession: String? {
         get { storage.fields.opensSession }
         set { mutate { $0.opensSession = newValue } }
+    }
+
+    /// The condition the prose puts on it ("If the build fails"): such a step is optional,
+    /// run only when asked for, since runbook cannot tell whether the condition holds.
+    public var condition: String? {
+        get { storage.fields.condition }
+        set { mutate { $0.condition = newValue } }
     }
 
     /// Creates a step.

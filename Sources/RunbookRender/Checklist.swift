@@ -107,6 +107,9 @@ public enum Checklist {
             {
                 entry["option"] = "option \(title)"
             }
+            if let condition = step.condition {
+                entry["option"] = "only \(condition.prefix(1).lowercased() + condition.dropFirst())"
+            }
             if let progress, let state = progress.steps[step.id] {
                 entry["status"] = state.status
                 entry["status_detail"] = state.detail

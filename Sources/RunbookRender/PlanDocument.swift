@@ -81,6 +81,8 @@ public struct PlanDocument: Encodable, Sendable {
         var choice: String?
         var option: String?
         var flow: String
+        /// The prose's condition on an optional step ("If the build fails"), when it has one.
+        var condition: String?
         var language: String
         var code: String
         var instructions: String?
@@ -148,7 +150,8 @@ public struct PlanDocument: Encodable, Sendable {
                 line: step.location.line, column: step.location.column, target: step.target.name,
                 user: step.target.user, targetReason: step.target.reason, runs: step.runs,
                 verifies: step.verifies, expectations: step.expectations.map(Self.entry), choice: step.choice,
-                option: step.option, flow: step.flow.rawValue, language: step.language, code: mask(step.code),
+                option: step.option, flow: step.flow.rawValue, condition: step.condition, language: step.language,
+                code: mask(step.code),
                 instructions: step.instructions.map(mask), follows: step.traits.follows,
                 interactive: step.traits.interactive, opensSession: step.opensSession,
                 annotations: step.annotations)

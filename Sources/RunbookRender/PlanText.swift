@@ -101,7 +101,9 @@ public enum PlanText {
         if step.kind == .artifact, step.runs { kind += "+run" }
         var flags: [String] = []
         if !step.runs, step.isExecutable, step.flow == .main, step.choice != nil { flags.append("not chosen") }
-        if step.flow == .optional, guide.sections[step.section].flow == .main {
+        if let condition = step.condition {
+            flags.append("optional: only \(condition.prefix(1).lowercased() + condition.dropFirst()); runs only with --only")
+        } else if step.flow == .optional, guide.sections[step.section].flow == .main {
             flags.append("optional: folded in <details>; runs only with --only or --section")
         }
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }

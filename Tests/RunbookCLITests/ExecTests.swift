@@ -283,6 +283,35 @@ struct ExecTests {
         #expect(bound.stdout.contains("on node (ops@web3.internal)"))
     }
 
+    /// "If Docker images take the space:" is a condition runbook cannot check: the block is
+    /// left out of the run, said so in the plan and the checklist, and runs when asked for.
+    @Test func aBlockUnderAConditionRunsOnlyWhenAskedFor() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Diagnose\n\n```bash\necho checked\n```\n\nIf Docker images take the space, prune them:\n\n"
+                    + "```bash\necho pruned > pruned-marker\n```\n\n## Fix\n\n```bash\necho fixed\n```\n")
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(
+            plan.stdout.contains(
+                "  diagnose/2  command  on local  :11  (optional: only if Docker images take the space; runs only with --only)\n")
+        )
+        let json = try runbook(["plan", "g.md", "--json"], in: dir)
+        let steps = try #require(
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["condition"] as? String } == [nil, "If Docker images take the space", nil])
+        #expect(steps.map { $0["flow"] as? String } == ["main", "optional", "main"])
+        let checklist = try runbook(["checklist", "g.md", "--format", "text"], in: dir)
+        #expect(checklist.stdout.contains("diagnose/2 — locally · only if Docker images take the space\n"))
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ checked\n") && run.stdout.contains("   │ fixed\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pruned-marker").path))
+        let asked = try runbook(["exec", "g.md", "--only", "diagnose/2"], in: dir)
+        #expect(asked.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pruned-marker").path))
+    }
+
     @Test func variablesListedInATableAreBoundBeforeAnythingRuns() throws {
         let dir = try workspace([
             "g.md": """

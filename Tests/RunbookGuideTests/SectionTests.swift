@@ -233,4 +233,23 @@ struct SectionTests {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
         #expect(guide.steps[0].flow == .main)
     }
+
+    /// A block a lead-in puts a condition on ("If the build fails, clean first:") is optional:
+    /// runbook cannot tell whether it holds. Setup harmless to repeat ("If you haven't
+    /// already"), what a run meets by getting there ("If successful") and a choice of system
+    /// stay in the main flow.
+    @Test(
+        arguments: [
+            ("If the build fails, clean first:", "If the build fails"),
+            ("If Docker images take the space:", "If Docker images take the space"),
+            ("**If `sudo snap install` fails**, install snapd:", "If sudo snap install fails"),
+            ("If you haven't already, install it:", nil), ("If needed, create the directory:", nil),
+            ("If successful, update production:", nil), ("If the tests pass, deploy:", nil),
+            ("If you're on Ubuntu:", nil), ("Clean first if the build fails:", nil), ("If the build fails, clean first.", nil),
+        ] as [(String, String?)])
+    func aConditionalLeadInMakesItsBlockOptional(leadIn: String, condition: String?) {
+        let guide = read("# G\n\n\(fence)bash\nmake\n\(fence)\n\n\(leadIn)\n\n\(fence)bash\nmake clean\n\(fence)\n")
+        #expect(guide.steps.map(\.condition) == [nil, condition])
+        #expect(guide.steps.map(\.flow) == [.main, condition == nil ? .main : .optional])
+    }
 }

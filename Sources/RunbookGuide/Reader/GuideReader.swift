@@ -907,6 +907,15 @@ private struct Reader {
                 for s in stepsBefore..<steps.count {
                     systemLeadIns[s] = (system.id, system.platforms, title, lead.range.startLine)
                 }
+            } else if steps.count > stepsBefore, case .paragraph(let text, _) = previous,
+                let condition = Patterns.condition(text)
+            {
+                // "If the build fails, clean first:": runbook cannot tell, so the block runs
+                // only when asked for, like a troubleshooting section's.
+                for s in stepsBefore..<steps.count where steps[s].kind == .command || steps[s].kind == .verification {
+                    steps[s].condition = condition
+                    steps[s].flow = .optional
+                }
             }
             previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
             if steps.count > stepsBefore { body.producedSteps = true }

@@ -110,6 +110,27 @@ enum Patterns {
     /// reader reads from blocks.)
     static let runVerbs: Set<String> = ["run", "execute", "rerun", "restart", "reload"]
 
+    /// Conditions that are setup harmless to repeat, not a remedy: "If you haven't already",
+    /// "If needed", "If the directory does not exist".
+    /// Also conditions a run meets by getting there, since it stops at a failure: "If
+    /// successful", "If the tests pass", "If everything looks good".
+    static let setupConditions: Needles = [
+        "haven't", "have not", "don't have", "do not have", "not already", "if needed", "if necessary", "if required",
+        "not installed", "not yet", "if missing", "doesn't exist", "does not exist", "success", "succeed", "pass",
+        "looks good", "works", "all good", "if ok", "if so",
+    ]
+
+    /// The condition a lead-in puts on its block ("If the build fails, clean first:" gives
+    /// "If the build fails"), or nil: a lead-in that does not open with "If" and end with a
+    /// colon, or says to set something up unless it is there already.
+    static func condition(_ text: String) -> String? {
+        guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"),
+            text.utf8.prefix(3).map(ASCII.lower) == Array("if ".utf8), !text.includesAny(setupConditions)
+        else { return nil }
+        let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
+        return String(clause).trimmed
+    }
+
     /// Prose that says the server just started stays up while the guide goes on: "In another
     /// terminal:", "Leave it running and open a new terminal."
     static let keepsRunningPhrases: Needles = [
