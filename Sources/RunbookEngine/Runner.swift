@@ -79,8 +79,9 @@ public protocol RunObserver: AnyObject {
     func askManual(_ step: Step, instructions: String) -> ManualAnswer
     /// `--step`: run this step? false stops the run (as a pause).
     func confirmStep(_ step: Step, position: Int, of total: Int) -> Bool
-    /// On a terminal, an interactive step is about to take over the terminal.
-    func willAttach(_ step: Step)
+    /// On a terminal, an interactive step is about to take over the terminal; `instructions`
+    /// (what to paste into the editor it opens), secrets masked, are shown first.
+    func willAttach(_ step: Step, instructions: String?)
 }
 
 /// Options for a run.
@@ -347,7 +348,9 @@ public final class Runner {
     private func manualInstructions(_ step: Step) -> String {
         let text =
             step.kind == .manual
-            ? (step.instructions ?? step.code) : "Run this yourself (it needs a person at a terminal):\n" + step.code
+            ? (step.instructions ?? step.code)
+            : "Run this yourself (it needs a person at a terminal):\n" + step.code
+                + (step.instructions.map { "\n\n" + $0 } ?? "")
         return binding.mask(binding.display(text))
     }
 
@@ -413,7 +416,7 @@ public final class Runner {
         let interactive = step.traits.interactive || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false)
         if interactive && attachable, let session = targetSessions.first?.session {
             observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
-            observer?.willAttach(step)
+            observer?.willAttach(step, instructions: step.instructions.map { binding.mask(binding.display($0)) })
             let previous = signal(SIGINT, SIG_IGN)
             let outcome = session.runAttached(script, errexit: runOptions.errexit)
             signal(SIGINT, previous)

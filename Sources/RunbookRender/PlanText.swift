@@ -148,6 +148,10 @@ public enum PlanText {
                 "        expects: " + expectations.map { binding.mask(binding.display($0.description)) }.joined(separator: "; "))
         }
         if !step.verifies.isEmpty { lines.append("        checks: " + step.verifies.joined(separator: ", ")) }
+        if step.kind != .manual, let shown = step.instructions?.lines.first {
+            // An editor's file text, shown before the editor opens.
+            lines.append("        shows first: " + binding.mask(String(shown)))
+        }
         if let session = step.opensSession { lines.append("        ⇒ opens a session on \(session); later steps run there") }
         return lines
     }

@@ -312,6 +312,21 @@ struct ExecTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pruned-marker").path))
     }
 
+    /// An editor step without a terminal pauses for a person, and its instructions carry what
+    /// the guide says to put in the file.
+    @Test func anEditorStepPausesWithTheTextToPaste() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Unit\n\n```bash\nsudo nano /etc/app.conf\n```\n\nPaste the following:\n\n```ini\n[app]\nport=8080\n```\n")
+        ])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 3)
+        #expect(
+            run.stdout.contains(
+                "   │ Run this yourself (it needs a person at a terminal):\n   │ sudo nano /etc/app.conf\n"
+                    + "   │ Paste the following:\n   │ [app]\n   │ port=8080\n"))
+    }
+
     @Test func variablesListedInATableAreBoundBeforeAnythingRuns() throws {
         let dir = try workspace([
             "g.md": """

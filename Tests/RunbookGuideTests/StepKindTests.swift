@@ -435,6 +435,37 @@ struct StepKindTests {
         #expect(followed.steps.map(\.runsInBackground) == [false, false])
     }
 
+    /// "sudo nano FILE", then the file's text: the editor's step carries the text (with its
+    /// lead-in), to show before the editor opens, and the text is the file's, not a person's
+    /// step of its own. A shell block after the editor is that text only when the lead-in
+    /// says to paste it.
+    @Test func theTextAfterAnEditorIsShownBeforeItOpens() {
+        let guide = read(
+            "# G\n\n\(fence)\nsudo nano /etc/systemd/system/app.service\n\(fence)\n\n"
+                + "Paste the following, replacing `sammy` with your username:\n\n\(fence)ini\n[Service]\nUser=sammy\n\(fence)\n\n"
+                + "\(fence)bash\nvim ~/.bashrc\n\(fence)\n\n\(fence)bash\nexport PATH=$HOME/bin:$PATH\n\(fence)\n\n"
+                + "\(fence)bash\nnano deploy.sh\n\(fence)\n\nPaste:\n\n\(fence)bash\n#!/bin/bash\nmake deploy\n\(fence)\n")
+        #expect(
+            shape(guide) == [
+                "g/1:command:local", "g/2:artifact:local", "g/3:command:local", "g/4:command:local", "g/5:command:local",
+                "g/6:artifact:local",
+            ])
+        #expect(
+            guide.steps[0].instructions == "Paste the following, replacing sammy with your username:\n\n[Service]\nUser=sammy")
+        #expect(guide.steps[2].instructions == nil)
+        #expect(guide.steps[4].instructions == "Paste:\n\n#!/bin/bash\nmake deploy")
+    }
+
+    @Test(
+        arguments: [
+            ("sudo nano /etc/nginx/sites-available/app", "/etc/nginx/sites-available/app"), ("vim ~/.bashrc", "~/.bashrc"),
+            ("sudo -E nvim .env", ".env"), ("sudoedit /etc/hosts", "/etc/hosts"), ("nano", nil), ("nano -w", nil),
+            ("nano a.txt\ncat a.txt", nil), ("less /var/log/syslog", nil),
+        ] as [(String, String?)])
+    func anEditorBlockNamesTheFileItOpens(code: String, file: String?) {
+        #expect(ShellText.editedFile(code) == file)
+    }
+
     /// Every program a trait function has a case for is in the set that lets a command reach
     /// them: read from the three functions' source, so a case added without it fails here.
     @Test func everyProgramWithACaseIsAskedAboutItsTraits() throws {

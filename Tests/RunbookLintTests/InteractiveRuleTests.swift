@@ -26,6 +26,19 @@ extension InteractiveRuleTests {
             ])
     }
 
+    /// An editor opened on a file whose text the guide gives next: the fix says to let the
+    /// block write it.
+    @Test func anEditorWithTheFilesTextNextIsToldToLetTheBlockWriteIt() throws {
+        let text =
+            "# G\n\n\(fence)bash\nsudo nano /etc/app.conf\n\(fence)\n\nPaste the following:\n\n\(fence)ini\n[app]\nport=8080\n\(fence)\n"
+        let findings = try lint(text, rule: "interactive")
+        #expect(spots(findings) == ["4:1 warning"])
+        #expect(
+            findings.map(\.fix) == [
+                "drop the editor and annotate the block with the file's text with file=/etc/app.conf, so a run writes it"
+            ])
+    }
+
     @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {
         let findings = try lint(
             guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io"),

@@ -300,7 +300,8 @@ final class TerminalObserver: RunObserver {
         return answer.isEmpty || answer == "y" || answer == "yes"
     }
 
-    func willAttach(_ step: Step) {
+    func willAttach(_ step: Step, instructions: String?) {
+        for line in instructions?.lines ?? [] { out("   │ " + line) }
         out(style.dim("   (this step uses the terminal; runbook continues when it ends)"))
     }
 

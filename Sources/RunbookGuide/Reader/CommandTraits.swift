@@ -94,6 +94,24 @@ extension ShellText {
         }
     }
 
+    /// Text editors a guide opens a file in, for the person to paste what the guide shows next.
+    static let editors: Set<String> = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
+
+    /// The file `code` opens in an editor, when the block is that one command
+    /// (`sudo nano /etc/systemd/system/app.service`); nil otherwise.
+    public static func editedFile(_ code: String) -> String? {
+        let lines = logicalLines(code).filter { !$0.text.trimmedInline.isEmpty && !$0.text.trimmedInline.hasPrefix("#") }
+        guard lines.count == 1 else { return nil }
+        var words = ArraySlice(words(lines[0].text))
+        if words.first == "sudo" {
+            words = words.dropFirst().drop { $0.hasPrefix("-") }
+        }
+        guard let editor = words.first, editors.contains(editor), let file = words.last, words.count >= 2,
+            !file.hasPrefix("-"), !file.hasPrefix("+")
+        else { return nil }
+        return file
+    }
+
     /// kubectl's global options that take a value as the next word (`-n shop`).
     static let kubectlValueOptions: Set<String> = [
         "-n", "--namespace", "--context", "--cluster", "--kubeconfig", "-s", "--server", "--user", "--token", "--as",

@@ -84,6 +84,9 @@ private struct Reader {
     /// The foreground server the last code block started, until the next code block: prose
     /// after it may say it stays up ("In another terminal:").
     var serverStep: Int?
+    /// The step the last code block opened a file in an editor with, and the file: the block
+    /// after it is what to put in the file.
+    var editorStep: (index: Int, file: String)?
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
     var branch: Branch?
@@ -920,6 +923,7 @@ private struct Reader {
             previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
             if steps.count > stepsBefore { body.producedSteps = true }
             serverStep = (stepsBefore..<steps.count).last { steps[$0].traits.foregroundServer }
+            editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
         }
 
         // Annotated kind wins over inference.
@@ -933,6 +937,18 @@ private struct Reader {
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn,
                 annotations: annotations)
+            return
+        }
+        // What to put in the file the block before opened in an editor ("sudo nano FILE", then
+        // "Paste the following:"): the person needs it before the editor opens, so the editor's
+        // step carries it, and the block itself is the file's text, not a step of its own.
+        if let editor = editorStep, !isConsole,
+            !isShell || (leadIn.map { $0.includesAny(Patterns.pasteWords) } ?? false)
+        {
+            steps[editor.index].instructions = (leadIn ?? "Put this in \(editor.file):") + "\n\n" + code
+            addBlockSteps(
+                node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
+                leadIn: nil, annotations: annotations)
             return
         }
         if isShell || isConsole {

@@ -131,6 +131,9 @@ enum Patterns {
         return String(clause).trimmed
     }
 
+    /// Words of a lead-in that gives a file's text to paste, not commands to run.
+    static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
+
     /// Prose that says the server just started stays up while the guide goes on: "In another
     /// terminal:", "Leave it running and open a new terminal."
     static let keepsRunningPhrases: Needles = [

@@ -17,8 +17,14 @@ struct InteractiveRule: LintRule {
                 rule: id, severity: .warning,
                 location: linted.location(of: step, codeLine: index, column: 1),
                 message: "step \(step.id) waits for a person at a terminal; an unattended run pauses there",
-                fix: Self.fix(for: ShellText.words(line)))
+                fix: Self.editedFileFix(step) ?? Self.fix(for: ShellText.words(line)))
         }
+    }
+
+    /// An editor opened on a file the guide gives the text of next: the block can write it.
+    static func editedFileFix(_ step: Step) -> String? {
+        guard step.instructions != nil, let file = ShellText.editedFile(step.code) else { return nil }
+        return "drop the editor and annotate the block with the file's text with file=\(file), so a run writes it"
     }
 
     /// How to say the answer in the command itself, for the command on that line.
