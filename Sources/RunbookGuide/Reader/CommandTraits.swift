@@ -96,10 +96,14 @@ extension ShellText {
 
     /// Text editors a guide opens a file in, for the person to paste what the guide shows next.
     static let editors: Set<String> = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
+    /// Text one of `editors` contains (`vi` is in `vim` and `nvim`).
+    static let editorWords: Needles = ["nano", "vi", "emacs", "micro", "sudoedit"]
 
     /// The file `code` opens in an editor, when the block is that one command
     /// (`sudo nano /etc/systemd/system/app.service`); nil otherwise.
     public static func editedFile(_ code: String) -> String? {
+        // Most blocks are more than one line, or name no editor: decided on the bytes first.
+        guard !code.containsByte(0x0A), code.includesAny(editorWords) else { return nil }
         let lines = logicalLines(code).filter { !$0.text.trimmedInline.isEmpty && !$0.text.trimmedInline.hasPrefix("#") }
         guard lines.count == 1 else { return nil }
         var words = ArraySlice(words(lines[0].text))
