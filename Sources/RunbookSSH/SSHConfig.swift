@@ -91,9 +91,11 @@ public struct SSHConfig: Sendable {
         var configUser: String?
         var configPort: Int?
         var identities: [String] = []
+        var proxy: String?
         for block in blocks where Self.matches(alias, patterns: block.patterns) {
             for (key, value) in block.options {
                 switch key {
+                case "proxyjump" where proxy == nil, "proxycommand" where proxy == nil: proxy = value
                 case "hostname" where hostName == nil: hostName = value.replacingOccurrences(of: "%h", with: alias)
                 case "user" where configUser == nil: configUser = value
                 case "port" where configPort == nil: configPort = Int(value)
@@ -105,7 +107,9 @@ public struct SSHConfig: Sendable {
         let resolvedUser = user ?? configUser ?? defaultUser
         let host = hostName ?? alias
         let expanded = identities.map { expand($0, user: resolvedUser, host: host) }
-        return SSHEndpoint(label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded)
+        return SSHEndpoint(
+            label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded,
+            proxy: proxy?.lowercased() == "none" ? nil : proxy)
     }
 
     private func expand(_ path: String, user: String, host: String) -> String {

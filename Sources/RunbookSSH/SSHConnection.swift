@@ -101,6 +101,13 @@ public final class SSHConnection: @unchecked Sendable {
     }
 
     private static func establish(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> Established {
+        // Dialled directly, a host behind a jump host is unreachable, or another machine.
+        if let proxy = endpoint.proxy {
+            throw SSHError.connect(
+                endpoint.named,
+                "~/.ssh/config reaches it through \(proxy), and runbook does not connect through a jump host; "
+                    + "bind the target to an address this machine reaches, or run runbook there")
+        }
         let fd = try connectSocket(endpoint: endpoint, timeout: options.connectTimeout)
         guard let session = rb_ssh2_session_init() else {
             Glibc.close(fd)

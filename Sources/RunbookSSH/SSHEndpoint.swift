@@ -12,14 +12,19 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     /// Identity files named for this host (`--identity`, `IdentityFile`, `ansible_ssh_private_key_file`).
     public var identityFiles: [String]
+    /// The `ProxyJump` or `ProxyCommand` `~/.ssh/config` reaches the host through, if any.
+    public var proxy: String?
 
     /// Creates an endpoint.
-    public init(label: String, host: String, port: Int = 22, user: String, identityFiles: [String] = []) {
+    public init(
+        label: String, host: String, port: Int = 22, user: String, identityFiles: [String] = [], proxy: String? = nil
+    ) {
         self.label = label
         self.host = host
         self.port = port
         self.user = user
         self.identityFiles = identityFiles
+        self.proxy = proxy
     }
 
     /// `user@host:port`.

@@ -466,6 +466,22 @@ struct TargetTests {
         #expect(assigned.variables.isEmpty)
     }
 
+    /// `ssh -J bastion host` goes through a jump host runbook does not go through: the target
+    /// stays unbound, and the reader says why where the ssh line is.
+    @Test(arguments: [
+        "ssh -J ops@bastion.example.org -p 2222 deploy@10.0.0.5", "ssh -o ProxyJump=ops@bastion.example.org deploy@10.0.0.5",
+        "ssh -oProxyCommand='ssh -W %h:%p ops@bastion.example.org' deploy@10.0.0.5",
+    ])
+    func anSSHLineThroughAJumpHostLeavesItsTargetUnbound(line: String) {
+        let guide = read("# G\n\n\(fence)bash\n\(line)\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(shape(guide) == ["g/1:command:server"])
+        #expect(guide.targets.first { $0.name == "server" }?.uri == nil)
+        #expect(guide.diagnostics.map(\.rule) == ["jump-host"])
+        #expect(guide.diagnostics.first?.location.line == 4)
+        #expect(guide.diagnostics.first?.message.hasPrefix("ssh reaches 10.0.0.5 through ") == true)
+        #expect(SSHLine.parse(["ssh", "deploy@10.0.0.5"])?.jump == nil)
+    }
+
     @Test func frontMatterTargetsAndDefaultTarget() {
         let guide = read(
             """

@@ -50,6 +50,18 @@ struct SSHConfigTests {
         #expect(endpoint.user == "fallback")
     }
 
+    /// A host reached through `ProxyJump` or `ProxyCommand` carries it, for the connection to
+    /// refuse (runbook does not go through a jump host); `ProxyJump none` is no proxy.
+    @Test func aJumpHostIsKept() {
+        let jumps = SSHConfig(
+            text: "Host app\n  HostName 10.0.0.5\n  ProxyJump ops@bastion\nHost db\n  ProxyCommand ssh -W %h:%p gw\n"
+                + "Host direct\n  ProxyJump none\n", home: "/home/ann")
+        #expect(jumps.endpoint(for: "app", user: nil, port: nil).proxy == "ops@bastion")
+        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == "ssh -W %h:%p gw")
+        #expect(jumps.endpoint(for: "direct", user: nil, port: nil).proxy == nil)
+        #expect(config.endpoint(for: "web1", user: nil, port: nil).proxy == nil)
+    }
+
     @Test func theURIWinsOverTheConfig() throws {
         let endpoint = try SSHEndpoint.parse("ssh://ops@db:6000", config: config, defaultUser: "ann")
         #expect(endpoint.user == "ops")

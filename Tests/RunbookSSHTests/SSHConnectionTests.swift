@@ -281,6 +281,25 @@ import Testing
         }
     }
 
+    /// A host `~/.ssh/config` reaches through a jump host is refused before anything is
+    /// dialled: dialled directly it is unreachable, or another machine.
+    @Test func aHostBehindAJumpHostIsRefusedWithoutDialling() throws {
+        let direct = try endpoint()
+        let behind = SSHEndpoint(
+            label: direct.label, host: direct.host, port: direct.port, user: direct.user, identityFiles: direct.identityFiles,
+            proxy: "ops@bastion")
+        let options = options()
+        do {
+            _ = try SSHConnection(endpoint: behind, options: options)
+            Issue.record("connected to a host behind a jump host")
+        } catch {
+            #expect(
+                error.description.hasSuffix(
+                    "~/.ssh/config reaches it through ops@bastion, and runbook does not connect through a jump host; "
+                        + "bind the target to an address this machine reaches, or run runbook there"))
+        }
+    }
+
     /// A new ed25519 public key, as known_hosts writes it: `ssh-ed25519 AAAA…`.
     func anotherKey() throws -> String {
         let other = home.appendingPathComponent("other-\(UUID().uuidString)")

@@ -1207,7 +1207,18 @@ private struct Reader {
         var name = ssh.targetName
         // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no
         // address: the target stays unbound until --target or an inventory binds it.
-        let address = ssh.hostIsPlaceholder ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
+        // Through a jump host (`ssh -J bastion …`) the address is not one this machine reaches
+        // by itself, and runbook does not go through the jump: unbound too, said once.
+        if let jump = ssh.jump {
+            diagnostics.append(
+                Diagnostic(
+                    rule: ReaderFinding.jumpHost, severity: .warning, location: location(line),
+                    message:
+                        "ssh reaches \(ssh.host) through \(jump); runbook does not connect through a jump host, so target \(name) stays unbound",
+                    fix: "bind it with --target \(name)=ssh://… to an address this machine reaches, or run runbook on \(jump)"))
+        }
+        let address =
+            ssh.hostIsPlaceholder || ssh.jump != nil ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
         if let declared = targets.first(where: { $0.name == name }) {
             if declared.source == "front-matter" || declared.uri == nil {
                 // A front-matter binding or an earlier prose mention names the same machine.

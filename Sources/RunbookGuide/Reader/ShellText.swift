@@ -442,6 +442,8 @@ public struct SSHLine: Sendable, Hashable {
     public var identity: String?
     /// No remote command: an interactive login a person stays in.
     public var isBare: Bool
+    /// The host it goes through (`-J bastion`, `-o ProxyJump=…` or `ProxyCommand=…`).
+    public var jump: String? = nil
 
     static let optionsWithArgument: Set<Character> = Set("BbcDEeFIiJLlmOopQRSWw")
 
@@ -455,6 +457,7 @@ public struct SSHLine: Sendable, Hashable {
         // `-N` (no command), `-f` (background), `-W`/`-O` (forward stdio, control a master):
         // a tunnel or a control call, not a login a person stays in.
         var noShell = false
+        var jump: String?
         var i = 1
         while i < words.count {
             let w = words[i]
@@ -472,6 +475,12 @@ public struct SSHLine: Sendable, Hashable {
                     case "i": identity = value
                     case "p": port = value
                     case "l": user = value
+                    case "J": jump = value
+                    case "o":
+                        let lower = value.lowercased()
+                        if lower.hasPrefix("proxyjump") || lower.hasPrefix("proxycommand") {
+                            jump = value.split(whereSeparator: { $0 == "=" || $0 == " " }).dropFirst().joined(separator: " ")
+                        }
                     default: break
                     }
                 }
@@ -487,7 +496,8 @@ public struct SSHLine: Sendable, Hashable {
             host = String(host[host.index(after: at)...])
         }
         if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
-        return SSHLine(user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell)
+        return SSHLine(
+            user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell, jump: jump)
     }
 
     /// `ssh://user@host:port`.
