@@ -74,7 +74,8 @@ struct LintCLITests {
         let help = try runbook(["lint", "--help"], in: dir)
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
-            words.contains("bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details.")
+            words.contains(
+                "bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details, jump-host.")
         )
     }
 
