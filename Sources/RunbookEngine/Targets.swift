@@ -116,6 +116,13 @@ public enum Targets {
         if let identity = declared?.identity.map({ binding.resolved($0) }), !identity.contains("$") {
             endpoint.identityFiles.insert(SSHConfig.expandingHome(identity), at: 0)
         }
+        // The guide's `ssh -J` line: its jump hosts, each with `~/.ssh/config` applied.
+        if declared?.source == "ssh-line", let jump = declared?.jump.map({ binding.resolved($0) }),
+            let hops = try SSHEndpoint.jumps(jump, config: config)
+        {
+            endpoint.via = hops
+            endpoint.proxy = nil
+        }
         return endpoint
     }
 

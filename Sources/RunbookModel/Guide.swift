@@ -404,6 +404,8 @@ public struct TargetDecl: Sendable, Hashable, Codable {
     public var uri: String?
     /// Identity file from an `ssh -i` line or binding.
     public var identity: String?
+    /// The jump hosts an `ssh -J` line goes through (`ops@bastion`, comma-separated hops).
+    public var jump: String?
     /// Hosts the target is bound to (several for an inventory group).
     public var hosts: [String]
     /// Where the name first appears.
@@ -414,12 +416,13 @@ public struct TargetDecl: Sendable, Hashable, Codable {
 
     /// Creates a target declaration.
     public init(
-        name: String, uri: String?, identity: String? = nil, hosts: [String], line: Int,
+        name: String, uri: String?, identity: String? = nil, jump: String? = nil, hosts: [String], line: Int,
         source: String
     ) {
         self.name = name
         self.uri = uri
         self.identity = identity
+        self.jump = jump
         self.hosts = hosts
         self.line = line
         self.source = source

@@ -43,14 +43,14 @@ public enum ReaderFinding {
     public static let encoding = "encoding"
     /// A `<details>` never closed.
     public static let unclosedDetails = "unclosed-details"
-    /// An `ssh` line through a jump host (`-J`), which runbook does not go through.
-    public static let jumpHost = "jump-host"
+    /// An `ssh` line through a proxy command, which runbook does not run.
+    public static let proxyCommand = "proxy-command"
 
     /// Each id with what it finds, for lint's help and SARIF's rule list.
     public static let all: [(id: String, summary: String)] = [
         (frontMatter, "front matter that cannot be read"), (encoding, "bytes that are not UTF-8"),
         (unclosedDetails, "a <details> never closed, which folds the rest of the guide"),
-        (jumpHost, "an ssh line through a jump host, which runbook does not connect through"),
+        (proxyCommand, "an ssh line through a proxy command, which runbook does not run"),
     ]
 }
 

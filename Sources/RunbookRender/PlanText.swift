@@ -50,7 +50,9 @@ public enum PlanText {
             var line = "  \(target.name)  "
             switch (target.name, uri) {
             case ("local", _): line += "this machine"
-            case (_, let uri?): line += uri + (target.identity.map { "  (key \(binding.display($0)))" } ?? "")
+            case (_, let uri?):
+                line += uri + (target.identity.map { "  (key \(binding.display($0)))" } ?? "")
+                if target.source == "ssh-line", let jump = target.jump { line += "  via \(binding.display(jump))" }
             case (_, nil): line += "UNBOUND — bind with --target \(target.name)=ssh://user@host[:port]"
             }
             if target.source == "inventory" { line += ": " + target.hosts.joined(separator: ", ") }

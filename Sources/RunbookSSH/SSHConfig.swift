@@ -15,6 +15,8 @@ public struct SSHConfig: Sendable {
     }
 
     var blocks: [Block] = []
+    /// Read `ProxyJump` (off for the hops themselves: a hop's own jump is not followed).
+    var followsJumps = true
     let home: String
 
     /// An empty configuration.
@@ -92,10 +94,12 @@ public struct SSHConfig: Sendable {
         var configPort: Int?
         var identities: [String] = []
         var proxy: String?
+        var jump: String?
         for block in blocks where Self.matches(alias, patterns: block.patterns) {
             for (key, value) in block.options {
                 switch key {
-                case "proxyjump" where proxy == nil, "proxycommand" where proxy == nil: proxy = value
+                case "proxyjump" where jump == nil && proxy == nil: jump = value
+                case "proxycommand" where jump == nil && proxy == nil: proxy = value
                 case "hostname" where hostName == nil: hostName = value.replacingOccurrences(of: "%h", with: alias)
                 case "user" where configUser == nil: configUser = value
                 case "port" where configPort == nil: configPort = Int(value)
@@ -107,9 +111,20 @@ public struct SSHConfig: Sendable {
         let resolvedUser = user ?? configUser ?? defaultUser
         let host = hostName ?? alias
         let expanded = identities.map { expand($0, user: resolvedUser, host: host) }
-        return SSHEndpoint(
+        var endpoint = SSHEndpoint(
             label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded,
             proxy: proxy?.lowercased() == "none" ? nil : proxy)
+        // A hop that cannot be read is kept as a proxy, for the connection to refuse with it.
+        if followsJumps, let jump, jump.lowercased() != "none" {
+            var hops = self
+            hops.followsJumps = false
+            do throws(SSHError) {
+                endpoint.via = try SSHEndpoint.jumps(jump, config: hops) ?? []
+            } catch {
+                endpoint.proxy = "ProxyJump \(jump) (\(error))"
+            }
+        }
+        return endpoint
     }
 
     private func expand(_ path: String, user: String, host: String) -> String {

@@ -63,6 +63,8 @@ public final class SSHConnection: @unchecked Sendable {
     let socket: Int32
     private var closed = false
     private let keepaliveInterval: Int
+    /// The stream through jump hosts this connection runs over, if it is behind any.
+    private let tunnel: SSHTunnel?
 
     /// Connects, verifies the host key and authenticates; throws with the reason otherwise.
     public init(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) {
@@ -77,6 +79,7 @@ public final class SSHConnection: @unchecked Sendable {
         self.fingerprint = established.fingerprint
         self.recordedHostKey = established.recorded
         self.keepaliveInterval = options.keepaliveInterval
+        self.tunnel = established.tunnel
     }
 
     deinit { close() }
@@ -90,6 +93,7 @@ public final class SSHConnection: @unchecked Sendable {
         _ = rb_ssh2_session_disconnect(session, "runbook done")
         libssh2_session_free(session)
         Glibc.close(socket)
+        tunnel?.close()
     }
 
     private struct Established {
@@ -98,24 +102,45 @@ public final class SSHConnection: @unchecked Sendable {
         var method: String
         var fingerprint: String
         var recorded: Bool
+        var tunnel: SSHTunnel?
     }
 
     private static func establish(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> Established {
-        // Dialled directly, a host behind a jump host is unreachable, or another machine.
+        // Dialled directly, a host behind a ProxyCommand is unreachable, or another machine.
         if let proxy = endpoint.proxy {
             throw SSHError.connect(
                 endpoint.named,
-                "~/.ssh/config reaches it through \(proxy), and runbook does not connect through a jump host; "
-                    + "bind the target to an address this machine reaches, or run runbook there")
+                "~/.ssh/config reaches it through \(proxy), and runbook does not run proxy commands; "
+                    + "bind the target to an address this machine reaches, or reach it with ProxyJump")
         }
-        let fd = try connectSocket(endpoint: endpoint, timeout: options.connectTimeout)
+        // Behind jump hosts: the last hop (reached through the ones before it) opens a stream
+        // to this host, and the session runs over it.
+        let tunnel: SSHTunnel?
+        let fd: Int32
+        if let last = endpoint.via.last {
+            var hop = last
+            hop.via = Array(endpoint.via.dropLast())
+            let jump = try SSHConnection(endpoint: hop, options: options)
+            do throws(SSHError) {
+                tunnel = try SSHTunnel(through: jump, to: endpoint.host, port: endpoint.port, timeout: options.connectTimeout)
+            } catch {
+                jump.close()
+                throw error
+            }
+            fd = tunnel!.socket
+        } else {
+            tunnel = nil
+            fd = try connectSocket(endpoint: endpoint, timeout: options.connectTimeout)
+        }
         guard let session = rb_ssh2_session_init() else {
             Glibc.close(fd)
+            tunnel?.close()
             throw SSHError.handshake(endpoint.description, "cannot create an SSH session")
         }
         func fail(_ error: SSHError) -> SSHError {
             libssh2_session_free(session)
             Glibc.close(fd)
+            tunnel?.close()
             return error
         }
         libssh2_session_set_blocking(session, 1)
@@ -162,7 +187,8 @@ public final class SSHConnection: @unchecked Sendable {
         }
         libssh2_keepalive_config(session, 1, UInt32(max(1, options.keepaliveInterval)))
         libssh2_session_set_blocking(session, 0)
-        return Established(session: session, socket: fd, method: method, fingerprint: fingerprint, recorded: recorded)
+        return Established(
+            session: session, socket: fd, method: method, fingerprint: fingerprint, recorded: recorded, tunnel: tunnel)
     }
 
     /// TCP to the first address that answers, within `timeout`; Nagle off (every step is a

@@ -12,8 +12,10 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     /// Identity files named for this host (`--identity`, `IdentityFile`, `ansible_ssh_private_key_file`).
     public var identityFiles: [String]
-    /// The `ProxyJump` or `ProxyCommand` `~/.ssh/config` reaches the host through, if any.
+    /// The `ProxyCommand` `~/.ssh/config` reaches the host through, if any (not run: refused).
     public var proxy: String?
+    /// The jump hosts it is reached through (`ssh -J a,b`, `ProxyJump`), first hop first.
+    public var via: [SSHEndpoint] = []
 
     /// Creates an endpoint.
     public init(
@@ -29,6 +31,20 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// `user@host:port`.
     public var description: String { "\(user)@\(host)" + (port == 22 ? "" : ":\(port)") }
+
+    /// The hops of a `ProxyJump` value (`ops@bastion,gw:2222`), each read as `ssh` reads a
+    /// host, `config` applied; nil for `none`. A hop's own jumps are not followed.
+    public static func jumps(_ value: String, config: SSHConfig) throws(SSHError) -> [SSHEndpoint]? {
+        guard value.lowercased() != "none" else { return nil }
+        var hops: [SSHEndpoint] = []
+        for hop in value.split(separator: ",") {
+            var endpoint = try parse("ssh://" + hop.trimmingCharacters(in: .whitespaces), config: config)
+            endpoint.via = []
+            endpoint.proxy = nil
+            hops.append(endpoint)
+        }
+        return hops
+    }
 
     /// `user@host:port`, after the label when the label is another name (`web01 (ops@10.0.0.5)`).
     public var named: String { label == host ? description : "\(label) (\(description))" }

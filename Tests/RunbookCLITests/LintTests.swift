@@ -75,7 +75,8 @@ struct LintCLITests {
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
             words.contains(
-                "bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details, jump-host.")
+                "bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details, proxy-command."
+            )
         )
     }
 

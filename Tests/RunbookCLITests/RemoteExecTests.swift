@@ -76,6 +76,45 @@ struct RemoteExecTests {
         }
     }
 
+    /// `ssh -J bastion host` in the guide: the run reaches the host through the bastion (here
+    /// the same sshd, jumping to itself). With forwarding off on the bastion, preflight says
+    /// it could not get through, which a direct connection would not have noticed.
+    @Test func aGuidesJumpHostIsGoneThrough() throws {
+        let user = LoopbackSSHD.user
+        let dir = try workspace([
+            "g.md": """
+            # Behind the bastion
+
+            ## Log in
+
+            \(fence)bash
+            ssh -J \(user)@127.0.0.1:\(server.port) -p \(server.port) \(user)@127.0.0.1
+            \(fence)
+
+            ## Work
+
+            \(fence)bash
+            echo "behind the bastion: $((6 * 7))"
+            \(fence)
+            """
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(
+            plan.stdout.contains(
+                "  server  ssh://\(user)@127.0.0.1:\(server.port)  via \(user)@127.0.0.1:\(server.port)  [ssh-line :6]\n"))
+        let run = try ssh(["exec", "g.md"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ behind the bastion: 42\n"))
+
+        try "AllowTcpForwarding no\n".write(
+            to: server.directory.appendingPathComponent("sshd_config.extra"), atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: server.directory.appendingPathComponent("sshd_config.extra")) }
+        try server.restart()
+        let refused = try ssh(["exec", "g.md"] + trusted(server), in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("could not open a connection to it"))
+    }
+
     @Test func stepsOnTheServerRunThereExactlyAsTheyRunLocally() throws {
         let work = Scratch.root.appendingPathComponent("rb-remote-\(UUID().uuidString)").path
         let local = try workspace(["guide.md": Self.guide])

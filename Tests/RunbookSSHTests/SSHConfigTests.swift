@@ -50,16 +50,20 @@ struct SSHConfigTests {
         #expect(endpoint.user == "fallback")
     }
 
-    /// A host reached through `ProxyJump` or `ProxyCommand` carries it, for the connection to
-    /// refuse (runbook does not go through a jump host); `ProxyJump none` is no proxy.
+    /// A host reached through `ProxyJump` carries its hops (each with the config applied, its
+    /// own jump not followed); through `ProxyCommand`, the command, for the connection to
+    /// refuse; `ProxyJump none` is no jump.
     @Test func aJumpHostIsKept() {
         let jumps = SSHConfig(
             text: "Host app\n  HostName 10.0.0.5\n  ProxyJump ops@bastion\nHost db\n  ProxyCommand ssh -W %h:%p gw\n"
-                + "Host direct\n  ProxyJump none\n", home: "/home/ann")
-        #expect(jumps.endpoint(for: "app", user: nil, port: nil).proxy == "ops@bastion")
+                + "Host direct\n  ProxyJump none\nHost bastion\n  ProxyJump app\n", home: "/home/ann")
+        let app = jumps.endpoint(for: "app", user: nil, port: nil, defaultUser: "ann")
+        #expect(app.proxy == nil)
+        #expect(app.via == [SSHEndpoint(label: "bastion", host: "bastion", port: 22, user: "ops")])
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == "ssh -W %h:%p gw")
-        #expect(jumps.endpoint(for: "direct", user: nil, port: nil).proxy == nil)
-        #expect(config.endpoint(for: "web1", user: nil, port: nil).proxy == nil)
+        #expect(jumps.endpoint(for: "db", user: nil, port: nil).via == [])
+        #expect(jumps.endpoint(for: "direct", user: nil, port: nil).via == [])
+        #expect(config.endpoint(for: "web1", user: nil, port: nil).via == [])
     }
 
     @Test func theURIWinsOverTheConfig() throws {

@@ -281,23 +281,59 @@ import Testing
         }
     }
 
-    /// A host `~/.ssh/config` reaches through a jump host is refused before anything is
+    /// A host `~/.ssh/config` reaches through a `ProxyCommand` is refused before anything is
     /// dialled: dialled directly it is unreachable, or another machine.
-    @Test func aHostBehindAJumpHostIsRefusedWithoutDialling() throws {
+    @Test func aHostBehindAProxyCommandIsRefusedWithoutDialling() throws {
         let direct = try endpoint()
         let behind = SSHEndpoint(
             label: direct.label, host: direct.host, port: direct.port, user: direct.user, identityFiles: direct.identityFiles,
-            proxy: "ops@bastion")
+            proxy: "ssh -W %h:%p gw")
         let options = options()
         do {
             _ = try SSHConnection(endpoint: behind, options: options)
-            Issue.record("connected to a host behind a jump host")
+            Issue.record("connected to a host behind a proxy command")
         } catch {
             #expect(
                 error.description.hasSuffix(
-                    "~/.ssh/config reaches it through ops@bastion, and runbook does not connect through a jump host; "
-                        + "bind the target to an address this machine reaches, or run runbook there"))
+                    "~/.ssh/config reaches it through ssh -W %h:%p gw, and runbook does not run proxy commands; "
+                        + "bind the target to an address this machine reaches, or reach it with ProxyJump"))
         }
+    }
+
+    /// Through a jump host (here the same sshd, `ssh -J` to itself): the session runs over a
+    /// stream the jump host opens, and a shell keeps its state across writes as it does
+    /// directly. With forwarding off on the jump host the stream cannot open, which a direct
+    /// connection would not notice: the bytes did go through it.
+    @Test func aHostBehindAJumpHostIsReachedThroughIt() throws {
+        var behind = try endpoint()
+        behind.via = [try endpoint()]
+        let connection = try SSHConnection(endpoint: behind, options: options())
+        let result = try connection.execute("X=through; echo \"$X\" \"$(seq 1 20000 | wc -l)\"")
+        #expect(result.status == 0)
+        #expect(result.output == "through 20000\n")
+        connection.close()
+
+        try "AllowTcpForwarding no\n".write(
+            to: server.directory.appendingPathComponent("sshd_config.extra"), atomically: true, encoding: .utf8)
+        try server.restart()
+        defer {
+            try? FileManager.default.removeItem(at: server.directory.appendingPathComponent("sshd_config.extra"))
+            try? server.restart()
+        }
+        var refused = try endpoint()
+        refused.via = [try endpoint()]
+        let options = options()
+        do {
+            _ = try SSHConnection(endpoint: refused, options: options)
+            Issue.record("connected through a jump host that forwards nothing")
+        } catch {
+            guard case .connect = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(error.description.contains("could not open a connection to it"))
+        }
+        #expect(try SSHConnection(endpoint: try endpoint(), options: options).execute("echo direct").output == "direct\n")
     }
 
     /// A new ed25519 public key, as known_hosts writes it: `ssh-ed25519 AAAA…`.

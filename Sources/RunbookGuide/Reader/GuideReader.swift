@@ -233,8 +233,9 @@ private struct Reader {
     /// an empty host.
     mutating func declareAddressVariables() {
         for target in targets where target.source == "ssh-line" {
-            guard let uri = target.uri, uri.utf8.contains(UInt8(ascii: "$")) else { continue }
-            for name in ShellText.referencedNames(in: uri).sorted() where !declared.contains(name) {
+            let address = (target.uri ?? "") + " " + (target.jump ?? "")
+            guard address.utf8.contains(UInt8(ascii: "$")) else { continue }
+            for name in ShellText.referencedNames(in: address).sorted() where !declared.contains(name) {
                 let assigned = steps.contains { $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
                 guard !assigned else { continue }
                 declare(
@@ -1207,24 +1208,27 @@ private struct Reader {
         var name = ssh.targetName
         // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no
         // address: the target stays unbound until --target or an inventory binds it.
-        // Through a jump host (`ssh -J bastion …`) the address is not one this machine reaches
-        // by itself, and runbook does not go through the jump: unbound too, said once.
-        if let jump = ssh.jump {
+        // Through a proxy command the address is not one this machine reaches by itself, and
+        // runbook does not run the command: unbound, said once. (Jump hosts it goes through.)
+        if let command = ssh.proxyCommand {
             diagnostics.append(
                 Diagnostic(
-                    rule: ReaderFinding.jumpHost, severity: .warning, location: location(line),
+                    rule: ReaderFinding.proxyCommand, severity: .warning, location: location(line),
                     message:
-                        "ssh reaches \(ssh.host) through \(jump); runbook does not connect through a jump host, so target \(name) stays unbound",
-                    fix: "bind it with --target \(name)=ssh://… to an address this machine reaches, or run runbook on \(jump)"))
+                        "ssh reaches \(ssh.host) through a proxy command (\(command)); runbook does not run proxy commands, so target \(name) stays unbound",
+                    fix:
+                        "reach it with -J (a jump host), or bind it with --target \(name)=ssh://… to an address this machine reaches"
+                ))
         }
         let address =
-            ssh.hostIsPlaceholder || ssh.jump != nil ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
+            ssh.hostIsPlaceholder || ssh.proxyCommand != nil ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
         if let declared = targets.first(where: { $0.name == name }) {
             if declared.source == "front-matter" || declared.uri == nil {
                 // A front-matter binding or an earlier prose mention names the same machine.
                 if declared.uri == nil, let i = targets.firstIndex(where: { $0.name == name }) {
                     targets[i].uri = address.uri
                     targets[i].identity = ssh.identity
+                    targets[i].jump = ssh.jump
                     targets[i].hosts = address.hosts
                     targets[i].source = "ssh-line"
                 }
@@ -1238,7 +1242,8 @@ private struct Reader {
         hostTargets[key] = name
         targets.append(
             TargetDecl(
-                name: name, uri: address.uri, identity: ssh.identity, hosts: address.hosts, line: line, source: "ssh-line"))
+                name: name, uri: address.uri, identity: ssh.identity, jump: ssh.jump, hosts: address.hosts, line: line,
+                source: "ssh-line"))
         return name
     }
 

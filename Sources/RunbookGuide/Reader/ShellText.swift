@@ -442,8 +442,10 @@ public struct SSHLine: Sendable, Hashable {
     public var identity: String?
     /// No remote command: an interactive login a person stays in.
     public var isBare: Bool
-    /// The host it goes through (`-J bastion`, `-o ProxyJump=…` or `ProxyCommand=…`).
+    /// The jump hosts it goes through (`-J bastion`, `-o ProxyJump=…`), as written.
     public var jump: String? = nil
+    /// The command it connects through (`-o ProxyCommand=…`), which runbook does not run.
+    public var proxyCommand: String? = nil
 
     static let optionsWithArgument: Set<Character> = Set("BbcDEeFIiJLlmOopQRSWw")
 
@@ -458,6 +460,7 @@ public struct SSHLine: Sendable, Hashable {
         // a tunnel or a control call, not a login a person stays in.
         var noShell = false
         var jump: String?
+        var proxyCommand: String?
         var i = 1
         while i < words.count {
             let w = words[i]
@@ -478,9 +481,9 @@ public struct SSHLine: Sendable, Hashable {
                     case "J": jump = value
                     case "o":
                         let lower = value.lowercased()
-                        if lower.hasPrefix("proxyjump") || lower.hasPrefix("proxycommand") {
-                            jump = value.split(whereSeparator: { $0 == "=" || $0 == " " }).dropFirst().joined(separator: " ")
-                        }
+                        let setting = value.split(whereSeparator: { $0 == "=" || $0 == " " }).dropFirst().joined(separator: " ")
+                        if lower.hasPrefix("proxyjump") { jump = setting }
+                        if lower.hasPrefix("proxycommand") { proxyCommand = setting }
                     default: break
                     }
                 }
@@ -497,7 +500,8 @@ public struct SSHLine: Sendable, Hashable {
         }
         if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
         return SSHLine(
-            user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell, jump: jump)
+            user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell, jump: jump,
+            proxyCommand: proxyCommand)
     }
 
     /// `ssh://user@host:port`.
