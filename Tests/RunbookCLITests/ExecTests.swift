@@ -281,6 +281,12 @@ struct ExecTests {
         let bound = try runbook(["exec", "g.md", "--dry-run"], in: dir, environment: ["NODE": "web3.internal"])
         #expect(bound.status == 0, "\(bound.stderr)")
         #expect(bound.stdout.contains("on node (ops@web3.internal)"))
+        // A jump host's address alike.
+        try guide("## Diagnose\n\n```bash\nssh -J \"ops@$BASTION\" deploy@10.0.0.5\n```\n\n```bash\ndf -h /var\n```\n")
+            .write(to: dir.appendingPathComponent("j.md"), atomically: true, encoding: .utf8)
+        let jump = try runbook(["exec", "j.md", "--dry-run"], in: dir)
+        #expect(jump.status == 2)
+        #expect(jump.stderr.contains("j.md:6: BASTION is not bound — the address of server, from its ssh line"))
     }
 
     /// "If Docker images take the space:" is a condition runbook cannot check: the block is
