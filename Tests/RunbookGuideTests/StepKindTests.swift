@@ -460,7 +460,10 @@ struct StepKindTests {
         arguments: [
             ("sudo nano /etc/nginx/sites-available/app", "/etc/nginx/sites-available/app"), ("vim ~/.bashrc", "~/.bashrc"),
             ("sudo -E nvim .env", ".env"), ("sudoedit /etc/hosts", "/etc/hosts"), ("nano", nil), ("nano -w", nil),
-            ("nano a.txt\ncat a.txt", nil), ("less /var/log/syslog", nil),
+            ("nano a.txt\ncat a.txt", nil), ("less /var/log/syslog", nil), ("crontab -e", "the crontab"),
+            ("sudo crontab -u deploy -e", "deploy's crontab"), ("crontab -l", nil), ("sudo visudo", "/etc/sudoers"),
+            ("sudo visudo -f /etc/sudoers.d/deploy", "/etc/sudoers.d/deploy"),
+            ("sudo systemctl edit --full app", "the override of app"), ("systemctl status app", nil),
         ] as [(String, String?)])
     func anEditorBlockNamesTheFileItOpens(code: String, file: String?) {
         #expect(ShellText.editedFile(code) == file)

@@ -37,6 +37,13 @@ extension InteractiveRuleTests {
             findings.map(\.fix) == [
                 "drop the editor and annotate the block with the file's text with file=/etc/app.conf, so a run writes it"
             ])
+        // crontab -e checks what it installs: its own fix stays.
+        let cron =
+            "# G\n\n\(fence)bash\ncrontab -e\n\(fence)\n\nAdd this line:\n\n\(fence)\n0 3 * * * /usr/local/bin/backup.sh\n\(fence)\n"
+        #expect(
+            try lint(cron, rule: "interactive").map(\.fix) == [
+                "install the line without an editor: (crontab -l; echo '…') | crontab -"
+            ])
     }
 
     @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {

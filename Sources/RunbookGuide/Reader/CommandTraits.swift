@@ -95,12 +95,13 @@ extension ShellText {
     }
 
     /// Text editors a guide opens a file in, for the person to paste what the guide shows next.
-    static let editors: Set<String> = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
+    public static let editors: Set<String> = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
     /// Text one of `editors` contains (`vi` is in `vim` and `nvim`).
-    static let editorWords: Needles = ["nano", "vi", "emacs", "micro", "sudoedit"]
+    static let editorWords: Needles = ["nano", "vi", "emacs", "micro", "sudoedit", "crontab", "systemctl"]
 
     /// The file `code` opens in an editor, when the block is that one command
-    /// (`sudo nano /etc/systemd/system/app.service`); nil otherwise.
+    /// (`sudo nano /etc/systemd/system/app.service`, `crontab -e`, `sudo visudo`, `systemctl
+    /// edit app`); nil otherwise.
     public static func editedFile(_ code: String) -> String? {
         // Most blocks are more than one line, or name no editor: decided on the bytes first.
         guard !code.containsByte(0x0A), code.includesAny(editorWords) else { return nil }
@@ -110,8 +111,24 @@ extension ShellText {
         if words.first == "sudo" {
             words = words.dropFirst().drop { $0.hasPrefix("-") }
         }
-        guard let editor = words.first, editors.contains(editor), let file = words.last, words.count >= 2,
-            !file.hasPrefix("-"), !file.hasPrefix("+")
+        guard let editor = words.first else { return nil }
+        // Programs that open an editor on a file of their own.
+        switch editor {
+        case "crontab" where words.contains("-e"):
+            return words.firstIndex(of: "-u").flatMap {
+                words.index(after: $0) < words.endIndex ? words[words.index(after: $0)] : nil
+            }
+            .map { "\($0)'s crontab" } ?? "the crontab"
+        case "visudo":
+            return words.firstIndex(of: "-f").flatMap {
+                words.index(after: $0) < words.endIndex ? words[words.index(after: $0)] : nil
+            }
+                ?? "/etc/sudoers"
+        case "systemctl" where words.dropFirst().first == "edit":
+            return words.dropFirst(2).last { !$0.hasPrefix("-") }.map { "the override of \($0)" }
+        default: break
+        }
+        guard editors.contains(editor), let file = words.last, words.count >= 2, !file.hasPrefix("-"), !file.hasPrefix("+")
         else { return nil }
         return file
     }

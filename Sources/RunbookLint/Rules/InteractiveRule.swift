@@ -21,9 +21,12 @@ struct InteractiveRule: LintRule {
         }
     }
 
-    /// An editor opened on a file the guide gives the text of next: the block can write it.
+    /// A text editor opened on a file the guide gives the text of next: the block can write
+    /// it (not `crontab -e` or `visudo`, which check what they install).
     static func editedFileFix(_ step: Step) -> String? {
-        guard step.instructions != nil, let file = ShellText.editedFile(step.code) else { return nil }
+        guard step.instructions != nil, let file = ShellText.editedFile(step.code),
+            !ShellText.editors.isDisjoint(with: ShellText.words(step.code))
+        else { return nil }
         return "drop the editor and annotate the block with the file's text with file=\(file), so a run writes it"
     }
 
