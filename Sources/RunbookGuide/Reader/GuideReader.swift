@@ -165,8 +165,9 @@ private struct Reader {
         assignChoicesFromHeadings()
         assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
+        let chosenIn = Set(steps.compactMap(\.choice))
         for group in groups.sorted(by: { $0.line < $1.line }) {
-            guard steps.contains(where: { $0.choice == group.id }) else { continue }
+            guard chosenIn.contains(group.id) else { continue }
             let recommended = group.options.first { $0.recommended }
             let chosen = recommended ?? group.options[0]
             choices.append(
@@ -273,8 +274,17 @@ private struct Reader {
                 if steps[j].kind == .command { checked.insert(steps[j].id, at: 0) }
                 j -= 1
             }
-            if checked.isEmpty, let k = steps[..<i].lastIndex(where: { $0.section == steps[i].section && $0.kind == .manual }) {
-                checked = [steps[k].id]
+            // The section's last manual step before it: sections are numbered in document order,
+            // so a step of an earlier section means this one has not begun yet.
+            if checked.isEmpty {
+                var k = i - 1
+                while k >= 0, steps[k].section >= steps[i].section {
+                    if steps[k].section == steps[i].section && steps[k].kind == .manual {
+                        checked = [steps[k].id]
+                        break
+                    }
+                    k -= 1
+                }
             }
             if checked.isEmpty, let k = steps[..<i].lastIndex(where: { $0.kind == .command && $0.flow == steps[i].flow }) {
                 if let group = steps[k].choice {
@@ -678,6 +688,18 @@ private struct Reader {
     mutating func assignChoicesFromHeadings() {
         var childrenOf: [Int: [Int]] = [:]
         for section in sections where section.parent != nil { childrenOf[section.parent!, default: []].append(section.index) }
+        var stepsOf: [Int: [Int]] = [:]
+        for s in steps.indices { stepsOf[steps[s].section, default: []].append(s) }
+        /// The steps of section `index` and of every section inside it, in order.
+        func stepsWithin(_ index: Int) -> [Int] {
+            var found = stepsOf[index] ?? []
+            var pending = childrenOf[index] ?? []
+            while let next = pending.popLast() {
+                found += stepsOf[next] ?? []
+                pending += childrenOf[next] ?? []
+            }
+            return found.sorted()
+        }
         for parent in childrenOf.keys.sorted() {
             let children = childrenOf[parent]!
             var run: [Int] = []
@@ -705,7 +727,7 @@ private struct Reader {
                         ChoiceOption(
                             id: optionId, title: sections[index].heading, recommended: marker.recommended,
                             line: sections[index].line, platforms: systems[k]?.platforms ?? []))
-                    for s in steps.indices where steps[s].choice == nil && isWithin(steps[s].section, index) {
+                    for s in stepsWithin(index) where steps[s].choice == nil {
                         steps[s].choice = id
                         steps[s].option = optionId
                     }
@@ -753,15 +775,6 @@ private struct Reader {
             run.append(s)
         }
         flush()
-    }
-
-    func isWithin(_ section: Int, _ ancestor: Int) -> Bool {
-        var current: Int? = section
-        while let c = current {
-            if c == ancestor { return true }
-            current = sections[c].parent
-        }
-        return false
     }
 
     // MARK: - Manual steps

@@ -40,12 +40,15 @@ struct DestructiveRule: PatternRule {
     func applies(to step: Step, in guide: Guide) -> Bool {
         // Cheap first: only a step that could match pays for the section walk.
         guard step.code.includesAny(hints) else { return false }
-        guard let section = guide.sections.first(where: { $0.index == step.section }) else { return true }
-        var current: Section? = section
-        while let s = current {
+        // A section's index is its place in `sections` (as `Guide.section(_:isWithin:)` reads it):
+        // looked up directly, not searched for, which made a guide of thousands of sections
+        // quadratic.
+        var current: Int? = step.section
+        while let index = current, guide.sections.indices.contains(index) {
+            let s = guide.sections[index]
             if let role = s.role, ["rollback", "teardown", "cleanup"].contains(role) { return false }
             if Text.matches(#"\b(rollback|roll back|teardown|tear down|clean ?up|uninstall|reset)\b"#, s.title) { return false }
-            current = s.parent.flatMap { parent in guide.sections.first { $0.index == parent } }
+            current = s.parent
         }
         return true
     }
