@@ -80,7 +80,36 @@ public struct BindingError: Error, Sendable, CustomStringConvertible {
 /// Every variable's value, with its source: `--set` › `--vars` › environment › default.
 public struct Binding: Sendable {
     /// Declared variables in guide order, then names bound but not declared.
-    public var values: [BoundValue]
+    public var values: [BoundValue] { didSet { lookups = Lookups(values) } }
+
+    /// What `display`, `resolved` and `mask` read, made once per set of values: they run for
+    /// every step rendered, and building them per call made a guide of many variables and
+    /// steps quadratic.
+    private struct Lookups: Sendable {
+        /// Bound values by name, secrets as `****`.
+        var shown: [String: String] = [:]
+        /// Bound values by name.
+        var bound: [String: String] = [:]
+        /// Secret values, longest first (a secret inside another is masked with it).
+        var secrets: [String] = []
+
+        init(_ values: [BoundValue]) {
+            for v in values {
+                guard let value = v.value else { continue }
+                if shown[v.name] == nil { shown[v.name] = v.secret ? "****" : value }
+                if bound[v.name] == nil { bound[v.name] = value }
+                if v.secret, !value.isEmpty { secrets.append(value) }
+            }
+            secrets.sort { $0.count > $1.count }
+        }
+    }
+    private var lookups: Lookups
+
+    /// A binding of these values.
+    public init(values: [BoundValue]) {
+        self.values = values
+        self.lookups = Lookups(values)
+    }
 
     /// The value bound to `name`.
     public func value(_ name: String) -> String? {
@@ -179,22 +208,21 @@ public struct Binding: Sendable {
 
     /// `text` with bound `${NAME}`/`$NAME` shown in place (secrets as `****`); unbound names stay.
     public func display(_ text: String) -> String {
-        let known = Dictionary(
-            values.compactMap { v in v.value.map { (v.name, v.secret ? "****" : $0) } }, uniquingKeysWith: { a, _ in a })
-        return ShellExpansion.substitute(text) { known[$0] }
+        ShellExpansion.substitute(text) { lookups.shown[$0] }
     }
 
     /// `text` with bound values in place of `${NAME}`, secrets included: for what runbook
     /// itself uses (a target's address, an identity file's path), never for display.
     public func resolved(_ text: String) -> String {
-        let known = Dictionary(values.compactMap { v in v.value.map { (v.name, $0) } }, uniquingKeysWith: { a, _ in a })
-        return ShellExpansion.substitute(text) { known[$0] }
+        ShellExpansion.substitute(text) { lookups.bound[$0] }
     }
 
     /// Replaces every secret value in `text` with `****`.
     public func mask(_ text: String) -> String {
         var out = text
-        for secret in secretValues.sorted(by: { $0.count > $1.count }) {
+        // Found by bytes first: most text holds no secret, and Foundation's replacement
+        // copies the text for each one.
+        for secret in lookups.secrets where out.containsBytes(secret) {
             out = out.replacingOccurrences(of: secret, with: "****")
         }
         return out
