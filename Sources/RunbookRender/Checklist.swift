@@ -123,9 +123,12 @@ public enum Checklist {
             }
             return entry
         }
+        // Each section's steps, found once (filtering every step per section was quadratic).
+        var stepsOf: [Int: [Step]] = [:]
+        for step in shown { stepsOf[step.section, default: []].append(step) }
         func sections(_ flow: Flow) -> [[String: Any]] {
             guide.sections.compactMap { section -> [String: Any]? in
-                let steps = shown.filter { $0.section == section.index && $0.flow == flow }
+                let steps = (stepsOf[section.index] ?? []).filter { $0.flow == flow }
                 guard !steps.isEmpty else { return nil }
                 let heading = [section.label, section.title].compactMap { $0 }.joined(separator: " ")
                 var entry: [String: Any] = [
