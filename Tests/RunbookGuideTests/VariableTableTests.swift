@@ -12,8 +12,9 @@ struct VariableTableTests {
         }
     }
 
-    /// A table's rows are declarations when the steps read their names and none assigns them;
-    /// an Example column is a description, not a default.
+    /// A table's rows are declarations when the steps read their names (or the programs they
+    /// run do, as pg_dump reads `PGPASSWORD`) and none assigns them; an Example column is a
+    /// description, not a default.
     @Test func aTableDeclaresTheNamesTheStepsRead() {
         let guide = read(
             """
@@ -25,6 +26,8 @@ struct VariableTableTests {
             | `NEW_HOST` | `db-new.internal` | new primary |
             | `${DB_NAME}` | app | database name |
             | `SET_HERE` | x | assigned by a step |
+            | `PGPASSWORD` | | read by pg_dump |
+            | `AWS_ACCOUNT` | 1234 | read by nothing |
 
             \(fence)bash
             pg_dump -h "$DB_HOST" "${DB_NAME}" > /tmp/app.dump
@@ -36,8 +39,9 @@ struct VariableTableTests {
             declared(guide) == [
                 "NEW_HOST= (new primary (e.g. db-new.internal)) :6 required",
                 "DB_NAME= (database name (e.g. app)) :7 required",
+                "PGPASSWORD= (read by pg_dump) :9 required",
             ])
-        #expect(guide.variables.map(\.source) == ["table", "table"])
+        #expect(guide.variables.map(\.source) == ["table", "table", "table"])
     }
 
     /// A Default (or Value) column gives defaults; "-" and "(none)" are none. A block that

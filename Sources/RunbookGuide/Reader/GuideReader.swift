@@ -207,8 +207,8 @@ private struct Reader {
         return guide
     }
 
-    /// A variable a table lists is declared, where the table lists it, when the steps read it
-    /// and none assigns it: it is then a value the guide expects from outside, like an `export`
+    /// A variable a table lists is declared, where the table lists it, when the steps (or the
+    /// programs they run, as `ProgramEnvironment` knows) read it and none assigns it: it is then a value the guide expects from outside, like an `export`
     /// block's. Names a table lists for other reasons (an app's settings) stay out, and a
     /// block's declaration, with its default, wins.
     mutating func declareTableVariables() {
@@ -220,7 +220,8 @@ private struct Reader {
                 reads = reads || uses.reads
                 assigns = assigns || uses.assigns
             }
-            guard reads, !assigns else { continue }
+            // `AWS_PROFILE` is read by the programs the steps run, not by the steps' text.
+            guard reads || ProgramEnvironment.reads(row.name), !assigns else { continue }
             declare(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
             // In the order of the file, among the others.
             let added = variables.removeLast()
