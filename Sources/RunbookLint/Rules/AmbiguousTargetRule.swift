@@ -23,42 +23,51 @@ struct AmbiguousTargetRule: LintRule {
         var findings: [Diagnostic] = []
         // Unstated steps one after another are read as one stretch: its first step is where the
         // text stops saying where it is, and what is around the stretch is what it says.
-        var stretchStart = 0
-        for (i, step) in steps.enumerated() where step.target.reason == "default" {
-            if i == 0 || steps[i - 1].target.reason != "default" { stretchStart = i }
-            var stretchEnd = i
-            while stretchEnd + 1 < steps.count, steps[stretchEnd + 1].target.reason == "default" { stretchEnd += 1 }
-            let before = stretchStart > 0 ? steps[stretchStart - 1].target.name : nil
-            let after = stretchEnd + 1 < steps.count ? steps[stretchEnd + 1].target.name : nil
-            let here = step.target.name
-            // What the text says instead: where in the code, why, and the machine it means.
-            var said: (line: Int, column: Int, why: String, machine: String)?
-            if i == stretchStart {
-                if let before, before != here, after == nil || after == before {
-                    said = (
-                        0, 1, after == nil ? "the step before it runs on \(before)" : "the steps around it run on \(before)",
-                        before
-                    )
-                } else if before == nil, let after, after != here, stretchEnd == i {
-                    // A lone unstated step first, then another machine: the steps after it.
-                    said = (0, 1, "the steps around it run on \(after)", after)
-                } else if let before, let after, before != "local", after != "local", here == "local" {
-                    // Between two other machines ("dump on the old server", then this, then "restore on
-                    // the new one"): this machine is the least likely place of the three.
-                    said = (0, 1, "the step before it runs on \(before) and the one after on \(after)", before)
+        var start = 0
+        while start < steps.count {
+            guard steps[start].target.reason == "default" else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end + 1 < steps.count, steps[end + 1].target.reason == "default" { end += 1 }
+            let around = Self.around(
+                before: start > 0 ? steps[start - 1].target.name : nil,
+                after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
+                lone: start == end)
+            for (k, step) in steps[start...end].enumerated() {
+                // What the text says instead: where in the code, why, and the machine it means.
+                var said = k == 0 ? around.map { (line: 0, column: 1, why: $0.why, machine: $0.machine) } : nil
+                if said == nil, step.target.name == "local", let home = Self.serverHome(in: step.code) {
+                    said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
                 }
+                guard let said else { continue }
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .warning,
+                        location: linted.location(of: step, codeLine: said.line, column: said.column),
+                        message: "step \(step.id) runs on \(step.target.name) by default, but \(said.why)",
+                        fix: "say where it runs (\"On \(said.machine):\") or annotate it with on=\(said.machine)"))
             }
-            if said == nil, here == "local", let home = Self.serverHome(in: step.code) {
-                said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
-            }
-            guard let said else { continue }
-            findings.append(
-                Diagnostic(
-                    rule: id, severity: .warning, location: linted.location(of: step, codeLine: said.line, column: said.column),
-                    message: "step \(step.id) runs on \(here) by default, but \(said.why)",
-                    fix: "say where it runs (\"On \(said.machine):\") or annotate it with on=\(said.machine)"))
+            start = end + 1
         }
         return findings
+    }
+
+    /// What the steps around a stretch of unstated steps on `here` say: the machine they mean
+    /// and why, or nil when nothing does. `lone`: the stretch is one step.
+    static func around(before: String?, after: String?, here: String, lone: Bool) -> (why: String, machine: String)? {
+        if let before, before != here, after == nil || after == before {
+            return (after == nil ? "the step before it runs on \(before)" : "the steps around it run on \(before)", before)
+        }
+        // A lone unstated step first, then another machine: the steps after it.
+        if before == nil, let after, after != here, lone { return ("the steps around it run on \(after)", after) }
+        // Between two other machines ("dump on the old server", then this, then "restore on the
+        // new one"): this machine is the least likely place of the three.
+        if let before, let after, before != "local", after != "local", here == "local" {
+            return ("the step before it runs on \(before) and the one after on \(after)", before)
+        }
+        return nil
     }
 
     /// The first `/home/USER` of a cloud image's user in `code` (its 0-based line, 1-based
