@@ -99,7 +99,7 @@ public struct SSHConfig: Sendable {
             for (key, value) in block.options {
                 switch key {
                 case "proxyjump" where jump == nil && proxy == nil: jump = value
-                case "proxycommand" where jump == nil && proxy == nil: proxy = value
+                case "proxycommand" where jump == nil && proxy == nil: proxy = value.lowercased() == "none" ? "" : value
                 case "hostname" where hostName == nil: hostName = value.replacingOccurrences(of: "%h", with: alias)
                 case "user" where configUser == nil: configUser = value
                 case "port" where configPort == nil: configPort = Int(value)
@@ -113,8 +113,8 @@ public struct SSHConfig: Sendable {
         let expanded = identities.map { expand($0, user: resolvedUser, host: host) }
         var endpoint = SSHEndpoint(
             label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded,
-            proxy: proxy?.lowercased() == "none" ? nil : proxy)
-        // A hop that cannot be read is kept as a proxy, for the connection to refuse with it.
+            proxy: proxy.flatMap { $0.isEmpty ? nil : "ProxyCommand \($0)" })
+        // A hop that cannot be read is kept as the proxy, for the connection to refuse with it.
         if followsJumps, let jump, jump.lowercased() != "none" {
             var hops = self
             hops.followsJumps = false

@@ -106,32 +106,7 @@ public final class SSHConnection: @unchecked Sendable {
     }
 
     private static func establish(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> Established {
-        // Dialled directly, a host behind a ProxyCommand is unreachable, or another machine.
-        if let proxy = endpoint.proxy {
-            throw SSHError.connect(
-                endpoint.named,
-                "~/.ssh/config reaches it through \(proxy), and runbook does not run proxy commands; "
-                    + "bind the target to an address this machine reaches, or reach it with ProxyJump")
-        }
-        // Behind jump hosts: the last hop (reached through the ones before it) opens a stream
-        // to this host, and the session runs over it.
-        let tunnel: SSHTunnel?
-        let fd: Int32
-        if let last = endpoint.via.last {
-            var hop = last
-            hop.via = Array(endpoint.via.dropLast())
-            let jump = try SSHConnection(endpoint: hop, options: options)
-            do throws(SSHError) {
-                tunnel = try SSHTunnel(through: jump, to: endpoint.host, port: endpoint.port, timeout: options.connectTimeout)
-            } catch {
-                jump.close()
-                throw error
-            }
-            fd = tunnel!.socket
-        } else {
-            tunnel = nil
-            fd = try connectSocket(endpoint: endpoint, timeout: options.connectTimeout)
-        }
+        let (fd, tunnel) = try stream(to: endpoint, options: options)
         guard let session = rb_ssh2_session_init() else {
             Glibc.close(fd)
             tunnel?.close()
@@ -189,6 +164,31 @@ public final class SSHConnection: @unchecked Sendable {
         libssh2_session_set_blocking(session, 0)
         return Established(
             session: session, socket: fd, method: method, fingerprint: fingerprint, recorded: recorded, tunnel: tunnel)
+    }
+
+    /// The byte stream the session runs over: TCP to the host, or behind jump hosts a stream
+    /// the last hop (reached through the ones before it) opens to the host.
+    private static func stream(to endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> (Int32, SSHTunnel?) {
+        // Dialled directly, a host behind a proxy is unreachable, or another machine.
+        if let proxy = endpoint.proxy {
+            throw SSHError.connect(
+                endpoint.named,
+                "~/.ssh/config reaches it through \(proxy), and runbook goes through ProxyJump hosts only; "
+                    + "bind the target to an address this machine reaches, or reach it with ProxyJump")
+        }
+        guard let last = endpoint.via.last else {
+            return (try connectSocket(endpoint: endpoint, timeout: options.connectTimeout), nil)
+        }
+        var hop = last
+        hop.via = Array(endpoint.via.dropLast())
+        let jump = try SSHConnection(endpoint: hop, options: options)
+        do throws(SSHError) {
+            let tunnel = try SSHTunnel(through: jump, to: endpoint.host, port: endpoint.port, timeout: options.connectTimeout)
+            return (tunnel.socket, tunnel)
+        } catch {
+            jump.close()
+            throw error
+        }
     }
 
     /// TCP to the first address that answers, within `timeout`; Nagle off (every step is a

@@ -12,7 +12,8 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     /// Identity files named for this host (`--identity`, `IdentityFile`, `ansible_ssh_private_key_file`).
     public var identityFiles: [String]
-    /// The `ProxyCommand` `~/.ssh/config` reaches the host through, if any (not run: refused).
+    /// A proxy `~/.ssh/config` reaches the host through that runbook cannot use (`ProxyCommand
+    /// …`, or a `ProxyJump` it cannot read), if any: the connection is refused with it.
     public var proxy: String?
     /// The jump hosts it is reached through (`ssh -J a,b`, `ProxyJump`), first hop first.
     public var via: [SSHEndpoint] = []

@@ -60,7 +60,7 @@ struct SSHConfigTests {
         let app = jumps.endpoint(for: "app", user: nil, port: nil, defaultUser: "ann")
         #expect(app.proxy == nil)
         #expect(app.via == [SSHEndpoint(label: "bastion", host: "bastion", port: 22, user: "ops")])
-        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == "ssh -W %h:%p gw")
+        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == "ProxyCommand ssh -W %h:%p gw")
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).via == [])
         #expect(jumps.endpoint(for: "direct", user: nil, port: nil).via == [])
         #expect(config.endpoint(for: "web1", user: nil, port: nil).via == [])

@@ -287,7 +287,7 @@ import Testing
         let direct = try endpoint()
         let behind = SSHEndpoint(
             label: direct.label, host: direct.host, port: direct.port, user: direct.user, identityFiles: direct.identityFiles,
-            proxy: "ssh -W %h:%p gw")
+            proxy: "ProxyCommand ssh -W %h:%p gw")
         let options = options()
         do {
             _ = try SSHConnection(endpoint: behind, options: options)
@@ -295,8 +295,8 @@ import Testing
         } catch {
             #expect(
                 error.description.hasSuffix(
-                    "~/.ssh/config reaches it through ssh -W %h:%p gw, and runbook does not run proxy commands; "
-                        + "bind the target to an address this machine reaches, or reach it with ProxyJump"))
+                    "~/.ssh/config reaches it through ProxyCommand ssh -W %h:%p gw, and runbook goes through ProxyJump "
+                        + "hosts only; bind the target to an address this machine reaches, or reach it with ProxyJump"))
         }
     }
 
