@@ -208,9 +208,10 @@ private struct Reader {
     }
 
     /// A variable a table lists is declared, where the table lists it, when the steps (or the
-    /// programs they run, as `ProgramEnvironment` knows) read it and none assigns it: it is then a value the guide expects from outside, like an `export`
-    /// block's. Names a table lists for other reasons (an app's settings) stay out, and a
-    /// block's declaration, with its default, wins.
+    /// programs they run, as `ProgramEnvironment` knows) read it and none assigns it: it is
+    /// then a value the guide expects from outside, like an `export` block's. Names a table
+    /// lists for other reasons (an app's settings) stay out, and a block's declaration, with
+    /// its default, wins.
     mutating func declareTableVariables() {
         for row in tableVariables where !declared.contains(row.name) {
             var reads = false
@@ -222,10 +223,7 @@ private struct Reader {
             }
             // `AWS_PROFILE` is read by the programs the steps run, not by the steps' text.
             guard reads || ProgramEnvironment.reads(row.name), !assigns else { continue }
-            declare(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
-            // In the order of the file, among the others.
-            let added = variables.removeLast()
-            variables.insert(added, at: variables.firstIndex { $0.location.line > row.line } ?? variables.count)
+            declareInFileOrder(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
         }
     }
 
@@ -240,11 +238,9 @@ private struct Reader {
             for name in ShellText.referencedNames(in: address).sorted() where !declared.contains(name) {
                 let assigned = steps.contains { $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
                 guard !assigned else { continue }
-                declare(
+                declareInFileOrder(
                     name: name, value: "", description: "the address of \(target.name), from its ssh line", line: target.line,
                     source: "ssh-line")
-                let added = variables.removeLast()
-                variables.insert(added, at: variables.firstIndex { $0.location.line > target.line } ?? variables.count)
             }
         }
     }
@@ -1363,6 +1359,14 @@ private struct Reader {
                 name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal
             )
         }
+    }
+
+    /// Declares a variable found after the walk, where `line` puts it among the others.
+    mutating func declareInFileOrder(name: String, value: String, description: String?, line: Int, source: String) {
+        guard !declared.contains(name) else { return }
+        declare(name: name, value: value, description: description, line: line, source: source)
+        let added = variables.removeLast()
+        variables.insert(added, at: variables.firstIndex { $0.location.line > line } ?? variables.count)
     }
 
     mutating func declare(name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false) {
