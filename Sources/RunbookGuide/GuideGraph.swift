@@ -49,6 +49,10 @@ extension Step {
         return kind == .artifact ? Self.interpreters[language.lowercased()] : nil
     }
 
+    /// "only if the build fails", for a step under a condition ("If the build fails"); nil
+    /// for any other.
+    public var onlyIf: String? { condition.map { "only " + $0.prefix(1).lowercased() + $0.dropFirst() } }
+
     /// Annotated `background=true`, or a foreground server the guide goes on beside ("In
     /// another terminal:"): `exec` starts it in the background, its output in a log. An
     /// annotation `background=false` wins.

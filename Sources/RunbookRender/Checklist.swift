@@ -107,9 +107,7 @@ public enum Checklist {
             {
                 entry["option"] = "option \(title)"
             }
-            if let condition = step.condition {
-                entry["option"] = "only \(condition.prefix(1).lowercased() + condition.dropFirst())"
-            }
+            if let onlyIf = step.onlyIf { entry["option"] = onlyIf }
             if let progress, let state = progress.steps[step.id] {
                 entry["status"] = state.status
                 entry["status_detail"] = state.detail

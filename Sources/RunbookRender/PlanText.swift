@@ -103,8 +103,8 @@ public enum PlanText {
         if step.kind == .artifact, step.runs { kind += "+run" }
         var flags: [String] = []
         if !step.runs, step.isExecutable, step.flow == .main, step.choice != nil { flags.append("not chosen") }
-        if let condition = step.condition {
-            flags.append("optional: only \(condition.prefix(1).lowercased() + condition.dropFirst()); runs only with --only")
+        if let onlyIf = step.onlyIf {
+            flags.append("optional: \(onlyIf); runs only with --only")
         } else if step.flow == .optional, guide.sections[step.section].flow == .main {
             flags.append("optional: folded in <details>; runs only with --only or --section")
         }
