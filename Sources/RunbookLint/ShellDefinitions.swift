@@ -243,8 +243,25 @@ struct DefinitionBytes {
         }
     }
 
-    /// `(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b`.
+    /// `(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b`, or a
+    /// declaration whose first operand is a substitution (`export $(… | xargs)`,
+    /// `export "$key=$value"`): `\b(?:export|…)\b(?:\s+-[A-Za-z]+)*\s+["']?[$`]`.
     func imports() -> Bool {
+        for keywordEnd in occurrences(of: ["export", "local", "declare", "readonly", "typeset"], wordEnd: true) {
+            var i = keywordEnd
+            while true {
+                let dash = spaces(from: i)
+                guard dash > i, at(dash) == UInt8(ascii: "-"), ASCII.isLetter(at(dash + 1)) else { break }
+                var j = dash + 1
+                while j < b.count, ASCII.isLetter(b[j]) { j += 1 }
+                guard spaces(from: j) > j else { break }  // `-x1`: not an option the pattern skips
+                i = j
+            }
+            var operand = spaces(from: i)
+            guard operand > i else { continue }
+            if at(operand) == UInt8(ascii: "\"") || at(operand) == UInt8(ascii: "'") { operand += 1 }
+            if at(operand) == UInt8(ascii: "$") || at(operand) == UInt8(ascii: "`") { return true }
+        }
         for i in b.indices {
             // `source FILE` or `. FILE` where a word starts.
             guard i == 0 || ASCII.isSpace(b[i - 1]) || Self.separators.contains(b[i - 1]) else { continue }

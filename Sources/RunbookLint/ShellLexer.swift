@@ -295,7 +295,9 @@ struct ShellScan {
     static let printfV = try! NSRegularExpression(pattern: #"\bprintf\s+-v\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     static let getopts = try! NSRegularExpression(pattern: #"\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)"#)
     static let imports = try! NSRegularExpression(
-        pattern: #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b"#)
+        pattern:
+            #"(?:^|[;&|]\s*|\s)(?:source|\.)\s+\S|\bset\s+-[a-z]*a\b|\bset\s+-o\s+allexport\b|\beval\b|\b(?:export|local|declare|readonly|typeset)\b(?:\s+-[A-Za-z]+)*\s+["']?[$`]"#
+    )
 
     /// The keywords that open each definition pattern, as bits of `keywords(in:)`.
     struct Keywords: OptionSet {
@@ -398,11 +400,14 @@ struct ShellScan {
             let mayAssign = bytes.contains(UInt8(ascii: "=")) && Self.mayAssign(Array(bytes))
             // `source FILE`, `set -a`, `eval` as words, or `. FILE`: a dot and a blank after it
             // (bash splits words at spaces and tabs only).
+            // Also `export $(… | xargs)`: a declaration whose names come from text.
             let mayImport =
                 keywords.contains(.imports)
                 || bytes.indices.contains {
                     bytes[$0] == UInt8(ascii: ".") && $0 + 1 < bytes.endIndex && ASCII.isBlank(bytes[$0 + 1])
                 }
+                || (keywords.contains(.declaration)
+                    && bytes.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") })
             guard !keywords.subtracting(.imports).isEmpty || mayAssign || mayImport else { continue }
             // The patterns' `\s` and `\b` know Unicode: a line with other bytes goes to them.
             let found =

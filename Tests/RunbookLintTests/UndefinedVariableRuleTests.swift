@@ -113,6 +113,12 @@ struct UndefinedVariableRuleTests {
     @Test func afterSourceOrSetAItIsAWarning() throws {
         let text = guide("set -a\nsource .env\nset +a", "psql \"$DATABASE_URL\" -c 'select 1'")
         #expect(spots(try lint(text, rule: "undefined-variable")) == ["14:7 warning"])
+        // `export $(… | xargs)` exports names from a file, as `set -a; source` does; `env $(…)`
+        // sets them for its one command only.
+        let exported = guide("export $(grep -v '^#' .env | xargs)\npsql \"$DATABASE_URL\" -c 'select 1'")
+        #expect(spots(try lint(exported, rule: "undefined-variable")) == ["7:7 warning"])
+        let once = guide("env $(cat .env | xargs) node migrate.js\necho \"$API_KEY\"")
+        #expect(spots(try lint(once, rule: "undefined-variable")) == ["7:7 error"])
     }
 
     /// The lexer reads bytes; a column counts characters (scalars), as an editor shows it.
@@ -186,7 +192,8 @@ struct UndefinedVariableRuleTests {
             "declare -A MAP=() OTHER;x", "readonly R=1;Z=2", "for i in 1 2", "for i  in", "select opt in a b", "format x in y",
             "printf -v OUT '%s' x", "getopts ab: flag", "getopts ab:", "read -r LINE REST", "read -a ARR", "source ./env",
             "source", ". ./env", "set -a", "set -ea", "set -ab", "set -o allexport", "set -o allexportx", "eval \"$x\"",
-            "evaluate x", "reset -a", "X=\"a b\" Y=2",
+            "evaluate x", "reset -a", "X=\"a b\" Y=2", "export $(grep -v '^#' .env | xargs)", "export \"$k=$v\"",
+            "declare -x `cat f`", "local -x1 $y", "export -x  '$z'", "exported $(x)", "export A=$(x)",
         ]
         let endings = ["", " ", "; export LAST=1", " && for j in x; do K=1; done", " | typeset T"]
         var compared = 0
@@ -203,7 +210,7 @@ struct UndefinedVariableRuleTests {
                 compared += 1
             }
         }
-        #expect(compared == 11 * 31 * 5 * 2)
+        #expect(compared == 11 * 38 * 5 * 2)
         let exported = ShellScan.byteDefinitions(
             Array("export -x A=1 B; C+=2 D[k]=3 run".utf8), keywords: .declaration, mayAssign: true, mayImport: false)
         #expect(Set(exported.names) == ["A", "B", "C", "D"])

@@ -63,7 +63,8 @@ struct UndefinedVariableRule: LintRule {
                             location: linted.location(of: step, codeLine: use.line, column: use.column),
                             message: "$\(use.name) is not defined by the guide, an earlier step"
                                 + (elsewhere == nil ? "" : " on \(step.target)") + " or a binding"
-                                + (elsewhere ?? "") + (unknown ? " (a sourced file or set -a may define it)" : ""),
+                                + (elsewhere ?? "")
+                                + (unknown ? " (a sourced file, set -a, eval or export $(…) may define it)" : ""),
                             fix: firstSet[use.name].map {
                                 "run this step where \($0.id) runs (on=\($0.target.name)), or set \(use.name) on \(step.target) too"
                             }
