@@ -26,6 +26,16 @@ public struct Platform: Sendable, Hashable, CustomStringConvertible {
         }
     }()
 
+    /// A machine described by what `uname -s` printed and the text of its `/etc/os-release`
+    /// (read over SSH from a target).
+    public init(uname: String, release: String) {
+        switch uname.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "Darwin": self.init(names: ["macos"])
+        case "Linux", "": self.init(linuxRelease: release)
+        case let other: self.init(names: [other.lowercased()])
+        }
+    }
+
     /// A Linux machine described by the text of its `/etc/os-release`.
     public init(linuxRelease: String) {
         var names: [String] = []
@@ -76,7 +86,9 @@ extension Guide {
     /// here; for another machine, the system an earlier choice made for it ("Option A
     /// (recommended): Amazon Linux 2023"), since its own is not known before it is reached.
     /// Choices made with `--choose`, and choices between other things, are left as they are.
-    public func choosingPlatform(_ platform: Platform) -> Guide {
+    /// `remote` is the system of each other machine as read from it once connected: it
+    /// decides that machine's choices, over what an earlier choice says.
+    public func choosingPlatform(_ platform: Platform, remote: [String: Platform] = [:]) -> Guide {
         var guide = self
         // What each other machine runs, as a choice already made says: "Option A: Amazon Linux".
         var known: [String: (platform: Platform, group: String)] = [:]
@@ -93,7 +105,12 @@ extension Guide {
                     guide.choices[g].reason = "first option: none is for this machine (\(platform))"
                 }
             } else if targets.count == 1, let target = targets.first, target != "local" {
-                if decided, let chosen = group.options.first(where: { $0.id == group.chosen }) {
+                if let system = remote[target], group.reason != Guide.chosenWithChoose {
+                    if let best = system.best(of: group.options) {
+                        guide.choices[g].chosen = best.id
+                        guide.choices[g].reason = "the one for \(target)'s system (\(system)), read from it"
+                    }
+                } else if decided, let chosen = group.options.first(where: { $0.id == group.chosen }) {
                     known[target] = (Platform(names: chosen.platforms), group.id)
                 } else if let system = known[target] {
                     if let best = system.platform.best(of: group.options) {
@@ -108,6 +125,18 @@ extension Guide {
         }
         guide.applyRunnability()
         return guide
+    }
+
+    /// The remote targets whose system would decide a choice (`choosingPlatform`'s `remote`):
+    /// a choice between systems whose steps run on that one machine, not made with `--choose`.
+    public var targetsWithSystemChoices: Set<String> {
+        var names: Set<String> = []
+        for group in choices
+        where group.reason != Guide.chosenWithChoose && group.options.allSatisfy({ !$0.platforms.isEmpty }) {
+            let targets = Set(steps.filter { $0.choice == group.id }.map(\.target.name))
+            if targets.count == 1, let target = targets.first, target != "local" { names.insert(target) }
+        }
+        return names
     }
 
     /// The reason a choice made on the command line gives.

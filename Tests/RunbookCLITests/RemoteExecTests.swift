@@ -115,6 +115,55 @@ struct RemoteExecTests {
         #expect(refused.stderr.contains("could not open a connection to it"))
     }
 
+    /// A choice between systems for the server is made once the server is reached, by the
+    /// system it runs (read from it), not left to the first option. The loopback server is
+    /// this machine, so the expected branch is the one for this machine's system.
+    @Test func aChoiceBetweenSystemsGoesToTheSystemTheServerRuns() throws {
+        let release = try String(contentsOfFile: "/etc/os-release", encoding: .utf8)
+        let id = try #require(
+            release.split(separator: "\n").first { $0.hasPrefix("ID=") }.map {
+                $0.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            })
+        try #require(["fedora", "debian", "ubuntu"].contains(id), "the test expects Fedora, Debian or Ubuntu here, not \(id)")
+        let user = LoopbackSSHD.user
+        let dir = try workspace([
+            "g.md": """
+            # Install
+
+            \(fence)bash
+            ssh -p \(server.port) \(user)@127.0.0.1
+            \(fence)
+
+            On Fedora:
+
+            \(fence)bash
+            echo "branch fedora"
+            \(fence)
+
+            On Debian:
+
+            \(fence)bash
+            echo "branch debian"
+            \(fence)
+
+            On Ubuntu:
+
+            \(fence)bash
+            echo "branch ubuntu"
+            \(fence)
+            """
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("server's system is not known before it is reached"))
+        let run = try ssh(["exec", "g.md"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ branch \(id)\n"))
+        #expect(run.stdout.components(separatedBy: "   │ branch ").count == 2)
+        if id != "fedora" {
+            #expect(run.stderr.contains("choice install: \(id), the one for server's system (\(id)), read from it\n"))
+        }
+    }
+
     @Test func stepsOnTheServerRunThereExactlyAsTheyRunLocally() throws {
         let work = Scratch.root.appendingPathComponent("rb-remote-\(UUID().uuidString)").path
         let local = try workspace(["guide.md": Self.guide])

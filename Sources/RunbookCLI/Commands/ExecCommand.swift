@@ -43,15 +43,10 @@ struct ExecCommand: ParsableCommand {
     @OptionGroup var flags: RunFlags
 
     func run() throws {
-        let guide = try binding.applyChoices(to: try self.guide.load())
+        var guide = try binding.applyChoices(to: try self.guide.load())
         let bound = try binding.binding(for: guide)
         let request = try binding.targetRequest(for: guide)
-        let selected: [Step]
-        do {
-            selected = try Selection(from: from, to: to, only: only, section: section).steps(of: guide)
-        } catch {
-            throw CLIError(message: error.description)
-        }
+        var selected = try select(in: guide)
         let placements = try Preflight.passed(
             guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
         if selected.isEmpty {
@@ -63,8 +58,26 @@ struct ExecCommand: ParsableCommand {
             Terminal.write(DryRun.render(guide: guide, binding: bound, steps: selected, placements: placements))
             return
         }
-        let connections = try Connections.open(
+        var connections = try Connections.open(
             placements, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
+        // Choices between systems for a machine go to the system it turns out to run, read
+        // from it now that it is reached; the steps (and what they need) follow the choice.
+        let systems = Connections.systems(of: guide.targetsWithSystemChoices, in: connections)
+        let decided = guide.choosingPlatform(.current, remote: systems)
+        if decided.choices != guide.choices {
+            for (before, after) in zip(guide.choices, decided.choices) where before.chosen != after.chosen {
+                Terminal.errorRaw("choice \(after.id): \(after.chosen), \(after.reason)")
+            }
+            guide = decided
+            selected = try select(in: guide)
+            let needed = try Preflight.passed(
+                guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
+            let unreached = needed.filter { !$0.value.isLocal && connections[$0.key] == nil }
+            try connections.merge(
+                Connections.open(
+                    unreached, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
+            ) { $1 }
+        }
         if terminal && !flags.yes {
             Terminal.errorRaw(DryRun.summary(guide: guide, steps: selected))
             Terminal.errorRaw("Run these steps? [y/N] ", newline: false)
@@ -106,6 +119,17 @@ struct ExecCommand: ParsableCommand {
         ).run()
         Connections.close(connections)
         try flags.end(summary, guide: guide, directory: directory, observer: observer, elapsed: Date().timeIntervalSince(started))
+    }
+}
+
+extension ExecCommand {
+    /// The steps `--from`, `--to`, `--only` and `--section` select.
+    func select(in guide: Guide) throws -> [Step] {
+        do {
+            return try Selection(from: from, to: to, only: only, section: section).steps(of: guide)
+        } catch {
+            throw CLIError(message: error.description)
+        }
     }
 }
 
@@ -185,6 +209,23 @@ enum Connections {
         try Preflight.report(unreachable, binding: binding, what: what)
         announce(connections)
         return connections
+    }
+
+    /// The system each of `targets` runs, read over its connection (`uname -s` and
+    /// `/etc/os-release`); a target of several hosts only when they all run the same one.
+    static func systems(of targets: Set<String>, in connections: [String: [SSHConnection]]) -> [String: Platform] {
+        var systems: [String: Platform] = [:]
+        for name in targets {
+            guard let hosts = connections[name], !hosts.isEmpty else { continue }
+            let read = hosts.compactMap { connection -> Platform? in
+                guard let result = try? connection.execute("uname -s; cat /etc/os-release 2>/dev/null"), result.status == 0
+                else { return nil }
+                let lines = result.output.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+                return Platform(uname: String(lines.first ?? ""), release: lines.count > 1 ? String(lines[1]) : "")
+            }
+            if read.count == hosts.count, let first = read.first, read.allSatisfy({ $0 == first }) { systems[name] = first }
+        }
+        return systems
     }
 
     /// Says on stderr which hosts were reached, and any host key newly recorded.
