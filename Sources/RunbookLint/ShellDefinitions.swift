@@ -177,21 +177,30 @@ struct DefinitionBytes {
         return names.isEmpty ? nil : (names, end)
     }
 
+    /// The words that declare names.
+    static let declarationWords: [StaticString] = ["export", "local", "declare", "readonly", "typeset"]
+
+    /// Past a declaration's options from `i`: each `\s+-letters`, which only another option or
+    /// an operand may follow (`-x1` ends them, as the patterns' `(?:\s+-[A-Za-z]+)*` does once
+    /// no operand can follow).
+    private func pastOptions(from start: Int) -> Int {
+        var i = start
+        while true {
+            let dash = spaces(from: i)
+            guard dash > i, at(dash) == UInt8(ascii: "-"), ASCII.isLetter(at(dash + 1)) else { return i }
+            var j = dash + 1
+            while j < b.count, ASCII.isLetter(b[j]) { j += 1 }
+            i = j
+        }
+    }
+
     /// `\b(?:export|local|declare|readonly|typeset)\b((?:\s+-[A-Za-z]+)*)((?:\s+NAME(?:=[^\s;&|]*)?)+)`.
     func declarations() -> [String] {
         var names: [String] = []
         var searchFrom = 0
-        for keywordEnd in occurrences(of: ["export", "local", "declare", "readonly", "typeset"], wordEnd: true)
+        for keywordEnd in occurrences(of: Self.declarationWords, wordEnd: true)
         where keywordEnd > searchFrom {  // a keyword inside the last match ends within it
-            var i = keywordEnd
-            // Options: each `\s+-letters`, which only another option or a name may follow.
-            while true {
-                let dash = spaces(from: i)
-                guard dash > i, at(dash) == UInt8(ascii: "-"), ASCII.isLetter(at(dash + 1)) else { break }
-                var j = dash + 1
-                while j < b.count, ASCII.isLetter(b[j]) { j += 1 }
-                i = j
-            }
+            var i = pastOptions(from: keywordEnd)
             var found: [String] = []
             while true {
                 let start = spaces(from: i)
@@ -247,16 +256,8 @@ struct DefinitionBytes {
     /// declaration whose first operand is a substitution (`export $(… | xargs)`,
     /// `export "$key=$value"`): `\b(?:export|…)\b(?:\s+-[A-Za-z]+)*\s+["']?[$`]`.
     func imports() -> Bool {
-        for keywordEnd in occurrences(of: ["export", "local", "declare", "readonly", "typeset"], wordEnd: true) {
-            var i = keywordEnd
-            while true {
-                let dash = spaces(from: i)
-                guard dash > i, at(dash) == UInt8(ascii: "-"), ASCII.isLetter(at(dash + 1)) else { break }
-                var j = dash + 1
-                while j < b.count, ASCII.isLetter(b[j]) { j += 1 }
-                guard spaces(from: j) > j else { break }  // `-x1`: not an option the pattern skips
-                i = j
-            }
+        for keywordEnd in occurrences(of: Self.declarationWords, wordEnd: true) {
+            let i = pastOptions(from: keywordEnd)
             var operand = spaces(from: i)
             guard operand > i else { continue }
             if at(operand) == UInt8(ascii: "\"") || at(operand) == UInt8(ascii: "'") { operand += 1 }
