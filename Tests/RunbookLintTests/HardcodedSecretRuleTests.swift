@@ -49,6 +49,10 @@ struct HardcodedSecretRuleTests {
                 "DB_PASSWORD is given a literal value that looks like a real secret",
                 "STRIPE_KEY is given a literal value that looks like a real secret",
             ])
+        // A table without its outer pipes is a table too; the same line in code is not a row.
+        let bare =
+            "# G\n\nVariable | Value\n---|---\nDB_PASSWORD | Xk9vQ2mT7rB4nLp8\n\n```text\nDB_PASSWORD | Xk9vQ2mT7rB4nLp8\n```\n"
+        #expect(spots(try lint(bare, rule: "hardcoded-secret")) == ["5:15 error"])
     }
 
     /// SQL sets a password with no `=` or `:`: `PASSWORD '…'` (PostgreSQL) and `IDENTIFIED BY

@@ -72,9 +72,11 @@ public struct VariableTable {
 
     /// A source line that is a table row naming a variable in its first cell: the name and the
     /// row's other cells, unquoted (what `hardcoded-secret` reads: a value pasted into any
-    /// column of such a row is in the guide). Nil for any other line.
-    public static func namedRow(_ line: Substring) -> (name: String, cells: [String])? {
-        guard line.utf8.first(where: { !ASCII.isBlank($0) }) == UInt8(ascii: "|") else { return nil }
+    /// column of such a row is in the guide). Nil for any other line. A row opens with `|`,
+    /// or with `bare` (prose, not code) only has one inside (`DB_PASSWORD | Xk9… | prod`).
+    public static func namedRow(_ line: Substring, bare: Bool = false) -> (name: String, cells: [String])? {
+        let opensWithPipe = line.utf8.first(where: { !ASCII.isBlank($0) }) == UInt8(ascii: "|")
+        guard opensWithPipe || (bare && line.utf8.contains(UInt8(ascii: "|"))) else { return nil }
         let cells = Self.cells(String(line))
         guard let first = cells.first, let name = Self.variableName(Self.unquoted(first)) else { return nil }
         return (name, cells.dropFirst().map(Self.unquoted))

@@ -60,7 +60,7 @@ struct HardcodedSecretRule: LintRule {
             }
             guard !flagged, mayAssign else { continue }
             if let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
-                ?? Self.tableValue(in: raw)
+                ?? Self.tableValue(in: raw, bare: !linted.isFenced(index + 1))
             {
                 findings.append(
                     Diagnostic(
@@ -125,11 +125,11 @@ struct HardcodedSecretRule: LintRule {
             && (value.contains(where: \.isNumber) || value.contains(where: \.isUppercase))
     }
 
-    /// The first cell of a variables table's row (`| DB_PASSWORD | Xk9… | … |`) that gives its
-    /// secret-like name a value that looks real: the `Value` column, or an `Example` pasted from
-    /// a real environment.
-    static func tableValue(in line: Substring) -> (name: String, value: String)? {
-        guard let row = VariableTable.namedRow(line) else { return nil }
+    /// The first cell of a variables table's row (`| DB_PASSWORD | Xk9… | … |`, or without the
+    /// outer pipes where `bare`: outside code) that gives its secret-like name a value that
+    /// looks real: the `Value` column, or an `Example` pasted from a real environment.
+    static func tableValue(in line: Substring, bare: Bool) -> (name: String, value: String)? {
+        guard let row = VariableTable.namedRow(line, bare: bare) else { return nil }
         return row.cells.lazy.map { (row.name, $0) }.first(where: looksReal)
     }
 
