@@ -47,8 +47,12 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
         return hops
     }
 
-    /// `user@host:port`, after the label when the label is another name (`web01 (ops@10.0.0.5)`).
-    public var named: String { label == host ? description : "\(label) (\(description))" }
+    /// `user@host:port`, after the label when the label is another name (`web01 (ops@10.0.0.5)`),
+    /// and the jump hosts it is reached through (`… via ops@bastion`).
+    public var named: String {
+        (label == host ? description : "\(label) (\(description))")
+            + (via.isEmpty ? "" : " via " + via.map(\.description).joined(separator: ","))
+    }
 
     /// The name known_hosts uses: `host`, or `[host]:port` off port 22.
     public var knownHostsName: String { port == 22 ? host : "[\(host)]:\(port)" }

@@ -105,6 +105,9 @@ struct RemoteExecTests {
         let run = try ssh(["exec", "g.md"] + trusted(server), in: dir)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("   │ behind the bastion: 42\n"))
+        #expect(
+            run.stderr.contains(
+                "connected to server: \(user)@127.0.0.1:\(server.port) via \(user)@127.0.0.1:\(server.port)\n"))
 
         try "AllowTcpForwarding no\n".write(
             to: server.directory.appendingPathComponent("sshd_config.extra"), atomically: true, encoding: .utf8)
