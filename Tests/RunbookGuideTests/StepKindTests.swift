@@ -279,6 +279,28 @@ struct StepKindTests {
         #expect(Patterns.runsInlineCommand(text, codeSpans: spans) == runs)
     }
 
+    /// "Open http://localhost:8080 in your browser and log in." and "Repeat steps 1–2 on each
+    /// web server." among blocks are a person's steps in their places; prose that only says
+    /// where something is, or introduces a block, is not.
+    @Test func whatAPersonDoesAmongBlocksIsAManualStepInPlace() {
+        let guide = read(
+            "# G\n\n\(fence)bash\njq --version\n\(fence)\n\nOpen http://localhost:8080 in your browser and log in as `admin`.\n\n"
+                + "Repeat steps 1–2 on each web server.\n\n\(fence)bash\ngit tag v1\n\(fence)\n")
+        #expect(shape(guide) == ["g/1:command:local", "g/2:manual:a person", "g/3:manual:a person", "g/4:command:local"])
+        #expect(guide.steps[1].instructions == "Open http://localhost:8080 in your browser and log in as admin.")
+    }
+
+    @Test(arguments: [
+        ("Open http://localhost:3000 in your browser.", true), ("Then visit the dashboard and check the graph.", true),
+        ("Click **Deploy**.", true), ("Log in to the AWS console.", true), ("Sign into Grafana.", true),
+        ("Repeat for each server.", true), ("Open the file in your editor:", false), ("Open a new issue if it fails.", false),
+        ("Go ahead and commit.", false), ("Logging is on by default.", false), ("Log the output to a file.", false),
+        ("The dashboard opens at http://localhost:3000.", false),
+    ])
+    func asksAPerson(text: String, asks: Bool) {
+        #expect(Patterns.asksAPerson(text) == asks)
+    }
+
     @Test func descriptionOfTheNextBlockIsNotAManualStep() {
         let guide = read(
             """

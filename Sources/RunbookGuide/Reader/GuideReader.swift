@@ -385,7 +385,7 @@ private struct Reader {
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
-            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) {
+            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) || Patterns.asksAPerson(text) {
                 body.candidates.append(
                     (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
             }

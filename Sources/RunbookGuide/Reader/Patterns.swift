@@ -158,6 +158,32 @@ enum Patterns {
         return codeSpans().contains { ShellText.looksLikeShell($0) }
     }
 
+    /// A sentence among blocks that gives a person something to do that no block does: "Open
+    /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
+    /// 2–4 on each web server." It opens with one of `personVerbs` (after "Then", "Now", "Next"
+    /// or "Finally"), does not end with a colon (that introduces a block), and opening or going
+    /// somewhere names where (a URL, a browser, a console or dashboard).
+    static func asksAPerson(_ text: String) -> Bool {
+        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return false }
+        let first = firstWord(text)
+        guard personVerbs.contains(first) || sentenceOpeners.contains(first) else { return false }
+        var words = text.trimmedInline.split(maxSplits: 3, whereSeparator: { $0 == " " || $0 == "," }).map {
+            $0.lowercased()
+        }
+        if let opening = words.first, sentenceOpeners.contains(opening) { words.removeFirst() }
+        guard let verb = words.first, personVerbs.contains(verb) else { return false }
+        switch verb {
+        case "click", "repeat": return true
+        case "log", "sign": return words.dropFirst().first.map { $0 == "in" || $0 == "into" } ?? false
+        default: return text.includesAny(Self.placesToGo)
+        }
+    }
+
+    /// Verbs of `asksAPerson`.
+    static let personVerbs: Set<String> = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
+    /// Where a person opens or goes to.
+    static let placesToGo: Needles = ["http://", "https://", "browser", "console", "dashboard", "portal"]
+
     /// Words a sentence may open with before its verb ("Then restart it with …").
     static let sentenceOpeners: Set<String> = ["then", "now", "next", "finally"]
 
