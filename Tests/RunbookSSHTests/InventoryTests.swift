@@ -50,6 +50,35 @@ struct InventoryTests {
                 == SSHEndpoint(label: "bastion", host: "203.0.113.9", port: 22, user: "ops"))
     }
 
+    /// `ansible_ssh_common_args` (or `_extra_args`) naming a jump host: the host is reached
+    /// through it; a proxy command is kept for the connection to refuse.
+    @Test func sshArgumentsNameJumpHosts() throws {
+        let inventory = try Inventory(
+            text: """
+                [web]
+                web01 ansible_host=10.0.0.5
+                web02 ansible_host=10.0.0.6 ansible_ssh_common_args='-q -J ops@bastion:2222'
+                web03 ansible_host=10.0.0.7 ansible_ssh_common_args='-o ProxyCommand="ssh -W %h:%p gw"'
+                web04 ansible_host=10.0.0.8 ansible_ssh_common_args='-o ProxyJump=none'
+
+                [web:vars]
+                ansible_ssh_common_args='-C -o ProxyJump=ops@bastion'
+                """, path: "hosts.ini")
+        let config = SSHConfig(home: "/home/ann")
+        #expect(
+            inventory.endpoint(for: "web01", config: config, defaultUser: "ann").via == [
+                SSHEndpoint(label: "bastion", host: "bastion", port: 22, user: "ops")
+            ])
+        #expect(
+            inventory.endpoint(for: "web02", config: config, defaultUser: "ann").via == [
+                SSHEndpoint(label: "bastion", host: "bastion", port: 2222, user: "ops")
+            ])
+        #expect(inventory.endpoint(for: "web03", config: config).via == [])
+        #expect(inventory.endpoint(for: "web03", config: config).proxy == "ProxyCommand ssh -W %h:%p gw")
+        #expect(inventory.endpoint(for: "web04", config: config).via == [])
+        #expect(inventory.endpoint(for: "web04", config: config).proxy == nil)
+    }
+
     @Test func malformedLinesAreErrorsWithTheirLocation() {
         #expect(
             throws: InventoryError(
