@@ -30,7 +30,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]),
         .target(name: "RunbookModel"),
         .target(name: "RunbookMarkdown", dependencies: ["CCMark", "RunbookModel"]),
-        .target(name: "RunbookSSH", dependencies: ["CLibSSH2"]),
+        .target(name: "RunbookSSH", dependencies: ["CLibSSH2", "RunbookModel"]),
         .target(name: "RunbookGuide", dependencies: ["RunbookMarkdown", "RunbookModel", "Yams"]),
         .target(name: "RunbookLint", dependencies: ["RunbookGuide", "RunbookMarkdown", "RunbookModel"]),
         .target(

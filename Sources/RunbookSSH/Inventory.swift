@@ -1,4 +1,5 @@
 import Foundation
+import RunbookModel
 
 /// An Ansible INI inventory: `[group]` sections of hosts with `ansible_host`, `ansible_port`,
 /// `ansible_user` and `ansible_ssh_private_key_file`; `[group:vars]` (and `[all:vars]`)
@@ -179,35 +180,12 @@ public struct Inventory: Sendable {
     }
 
     /// How `ssh` options (`ansible_ssh_common_args`) reach a host: `-J HOPS`, `-o ProxyJump=HOPS`
-    /// or `-o ProxyCommand=…`.
-    enum Proxy: Equatable {
-        case jump(String)
-        case command(String)
-    }
-
-    /// The proxy the first such option in `args` names, nil when none does.
-    static func proxy(in args: String) -> Proxy? {
+    /// or `-o ProxyCommand=…`, the first of them winning as ssh reads options; nil when none does.
+    static func proxy(in args: String) -> SSHArguments.Proxy? {
         guard args.contains("-J") || args.lowercased().contains("proxy"),
             let words = try? words(args, path: "", line: 0)
         else { return nil }
-        var i = 0
-        while i < words.count {
-            let word = words[i]
-            let value = word.count > 2 ? String(word.dropFirst(2)) : (i + 1 < words.count ? words[i + 1] : "")
-            if word.hasPrefix("-J") { return .jump(value) }
-            if word.hasPrefix("-o") {
-                let setting = value.split(maxSplits: 1, whereSeparator: { $0 == "=" || $0 == " " })
-                let key = setting.first.map { $0.lowercased() } ?? ""
-                let rest = setting.count > 1 ? String(setting[1]) : ""
-                // As ssh reads options: the first value wins, `none` included.
-                if key == "proxyjump" { return rest.lowercased() == "none" ? nil : .jump(rest) }
-                if key == "proxycommand" { return rest.lowercased() == "none" ? nil : .command(rest) }
-            }
-            // An option that takes a value as the next word skips it; `-q`, `-C` take none.
-            let takesValue = word.count == 2 && word.hasPrefix("-") && "BbcDEeFIiJLlmOopQRSWw".contains(word.last!)
-            i += takesValue ? 2 : 1
-        }
-        return nil
+        return SSHArguments(words).proxy
     }
 
     static func validName(_ name: String) -> Bool {

@@ -477,6 +477,9 @@ struct TargetTests {
                 "ops@bastion.example.org,gw"
             ),
             ("ssh deploy@10.0.0.5", "ssh://deploy@10.0.0.5", nil),
+            // As ssh reads options, the first proxy given wins, `none` included.
+            ("ssh -o ProxyJump=gw -J ops@bastion deploy@10.0.0.5", "ssh://deploy@10.0.0.5", "gw"),
+            ("ssh -o ProxyJump=none -J ops@bastion deploy@10.0.0.5", "ssh://deploy@10.0.0.5", nil),
         ] as [(String, String, String?)])
     func anSSHLineThroughAJumpHostKeepsItsHops(line: String, uri: String, jump: String?) {
         let guide = read("# G\n\n\(fence)bash\n\(line)\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n")

@@ -447,61 +447,27 @@ public struct SSHLine: Sendable, Hashable {
     /// The command it connects through (`-o ProxyCommand=…`), which runbook does not run.
     public var proxyCommand: String? = nil
 
-    static let optionsWithArgument: Set<Character> = Set("BbcDEeFIiJLlmOopQRSWw")
-
     /// Parses words (quotes already removed) that start with `ssh`.
     public static func parse(_ words: [String]) -> SSHLine? {
         guard words.first == "ssh" else { return nil }
-        var user: String?
-        var port: String?
-        var identity: String?
-        var positional: [String] = []
-        // `-N` (no command), `-f` (background), `-W`/`-O` (forward stdio, control a master):
-        // a tunnel or a control call, not a login a person stays in.
-        var noShell = false
-        var jump: String?
-        var proxyCommand: String?
-        var i = 1
-        while i < words.count {
-            let w = words[i]
-            if positional.isEmpty, w.hasPrefix("-"), w.count >= 2 {
-                let flag = w.dropFirst().first!
-                // The flags of a cluster up to one that takes a value (`-fNL 8080:…`).
-                for f in w.dropFirst() {
-                    if "NfWO".contains(f) { noShell = true }
-                    if optionsWithArgument.contains(f) { break }
-                }
-                if optionsWithArgument.contains(flag) {
-                    let value = w.count > 2 ? String(w.dropFirst(2)) : (i + 1 < words.count ? words[i + 1] : "")
-                    if w.count == 2 { i += 1 }
-                    switch flag {
-                    case "i": identity = value
-                    case "p": port = value
-                    case "l": user = value
-                    case "J": jump = value
-                    case "o":
-                        let lower = value.lowercased()
-                        let setting = value.split(whereSeparator: { $0 == "=" || $0 == " " }).dropFirst().joined(separator: " ")
-                        if lower.hasPrefix("proxyjump") { jump = setting }
-                        if lower.hasPrefix("proxycommand") { proxyCommand = setting }
-                    default: break
-                    }
-                }
-                i += 1
-                continue
-            }
-            positional.append(w)
-            i += 1
-        }
-        guard var host = positional.first else { return nil }
+        let arguments = SSHArguments(words.dropFirst())
+        guard var host = arguments.positional.first else { return nil }
+        var user = arguments.user
         if let at = host.lastIndex(of: "@") {
             user = String(host[..<at])
             host = String(host[host.index(after: at)...])
         }
         if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
+        var jump: String?
+        var proxyCommand: String?
+        switch arguments.proxy {
+        case .jump(let hops): jump = hops
+        case .command(let command): proxyCommand = command
+        case nil: break
+        }
         return SSHLine(
-            user: user, host: host, port: port, identity: identity, isBare: positional.count == 1 && !noShell, jump: jump,
-            proxyCommand: proxyCommand)
+            user: user, host: host, port: arguments.port, identity: arguments.identity,
+            isBare: arguments.positional.count == 1 && !arguments.noShell, jump: jump, proxyCommand: proxyCommand)
     }
 
     /// `ssh://user@host:port`.
