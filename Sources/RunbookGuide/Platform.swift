@@ -17,13 +17,8 @@ public struct Platform: Sendable, Hashable, CustomStringConvertible {
         var system = utsname()
         uname(&system)
         let sysname = withUnsafeBytes(of: &system.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        switch sysname {
-        case "Darwin": return Platform(names: ["macos"])
-        case "Linux":
-            let release = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
-            return Platform(linuxRelease: release)
-        default: return Platform(names: [sysname.lowercased()])
-        }
+        let release = sysname == "Linux" ? (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? "" : ""
+        return Platform(uname: sysname, release: release)
     }()
 
     /// A machine described by what `uname -s` printed and the text of its `/etc/os-release`
@@ -94,8 +89,7 @@ extension Guide {
         var known: [String: (platform: Platform, group: String)] = [:]
         for g in guide.choices.indices {
             let group = guide.choices[g]
-            guard group.options.allSatisfy({ !$0.platforms.isEmpty }) else { continue }
-            let targets = Set(guide.steps.filter { $0.choice == group.id }.map(\.target.name))
+            guard let targets = machines(of: group) else { continue }
             let decided = group.reason == Guide.chosenWithChoose || group.options.contains(where: \.recommended)
             if targets == ["local"], group.reason != Guide.chosenWithChoose {
                 if let best = platform.best(of: group.options) {
@@ -131,12 +125,19 @@ extension Guide {
     /// a choice between systems whose steps run on that one machine, not made with `--choose`.
     public var targetsWithSystemChoices: Set<String> {
         var names: Set<String> = []
-        for group in choices
-        where group.reason != Guide.chosenWithChoose && group.options.allSatisfy({ !$0.platforms.isEmpty }) {
-            let targets = Set(steps.filter { $0.choice == group.id }.map(\.target.name))
-            if targets.count == 1, let target = targets.first, target != "local" { names.insert(target) }
+        for group in choices where group.reason != Guide.chosenWithChoose {
+            if let targets = machines(of: group), targets.count == 1, let target = targets.first, target != "local" {
+                names.insert(target)
+            }
         }
         return names
+    }
+
+    /// The targets a choice between systems runs its steps on; nil for a choice between
+    /// other things (an option with no system).
+    func machines(of group: ChoiceGroup) -> Set<String>? {
+        guard group.options.allSatisfy({ !$0.platforms.isEmpty }) else { return nil }
+        return Set(steps.filter { $0.choice == group.id }.map(\.target.name))
     }
 
     /// The reason a choice made on the command line gives.
