@@ -112,18 +112,16 @@ extension ShellText {
             words = words.dropFirst().drop { $0.hasPrefix("-") }
         }
         guard let editor = words.first else { return nil }
+        /// The word after `option`, if any.
+        func value(of option: String) -> String? {
+            words.firstIndex(of: option).flatMap { words.index(after: $0) < words.endIndex ? words[$0 + 1] : nil }
+        }
         // Programs that open an editor on a file of their own.
         switch editor {
         case "crontab" where words.contains("-e"):
-            return words.firstIndex(of: "-u").flatMap {
-                words.index(after: $0) < words.endIndex ? words[words.index(after: $0)] : nil
-            }
-            .map { "\($0)'s crontab" } ?? "the crontab"
+            return value(of: "-u").map { "\($0)'s crontab" } ?? "the crontab"
         case "visudo":
-            return words.firstIndex(of: "-f").flatMap {
-                words.index(after: $0) < words.endIndex ? words[words.index(after: $0)] : nil
-            }
-                ?? "/etc/sudoers"
+            return value(of: "-f") ?? "/etc/sudoers"
         case "systemctl" where words.dropFirst().first == "edit":
             return words.dropFirst(2).last { !$0.hasPrefix("-") }.map { "the override of \($0)" }
         default: break
