@@ -146,16 +146,23 @@ enum Patterns {
     /// one of `runVerbs` (after "Then", "Now", "Next" or "Finally"), does not end with a colon
     /// (that introduces a block), and has a code span that looks like shell.
     static func runsInlineCommand(_ text: String, codeSpans: @autoclosure () -> [String]) -> Bool {
+        sentence(text, openingWith: runVerbs) != nil && codeSpans().contains { ShellText.looksLikeShell($0) }
+    }
+
+    /// The first words of a sentence that opens with one of `verbs` (after "Then", "Now",
+    /// "Next" or "Finally") and does not end with a colon (that introduces a block), from the
+    /// verb on, lower-cased; nil for any other text.
+    static func sentence(_ text: String, openingWith verbs: Set<String>) -> [String]? {
+        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return nil }
         // Most paragraphs open with another word: decided on the first word's bytes.
-        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return false }
         let first = firstWord(text)
-        guard runVerbs.contains(first) || sentenceOpeners.contains(first) else { return false }
-        let t = text.trimmedInline
-        guard let byte = t.utf8.first, ASCII.isLetter(byte) else { return false }
-        var words = t.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "," }).map { $0.lowercased() }
+        guard verbs.contains(first) || sentenceOpeners.contains(first) else { return nil }
+        var words = text.trimmedInline.split(maxSplits: 3, whereSeparator: { $0 == " " || $0 == "," }).map {
+            $0.lowercased()
+        }
         if let opening = words.first, sentenceOpeners.contains(opening) { words.removeFirst() }
-        guard let verb = words.first, runVerbs.contains(verb) else { return false }
-        return codeSpans().contains { ShellText.looksLikeShell($0) }
+        guard let verb = words.first, verbs.contains(verb) else { return nil }
+        return words
     }
 
     /// A sentence among blocks that gives a person something to do that no block does: "Open
@@ -164,14 +171,7 @@ enum Patterns {
     /// or "Finally"), does not end with a colon (that introduces a block), and opening or going
     /// somewhere names where (a URL, a browser, a console or dashboard).
     static func asksAPerson(_ text: String) -> Bool {
-        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return false }
-        let first = firstWord(text)
-        guard personVerbs.contains(first) || sentenceOpeners.contains(first) else { return false }
-        var words = text.trimmedInline.split(maxSplits: 3, whereSeparator: { $0 == " " || $0 == "," }).map {
-            $0.lowercased()
-        }
-        if let opening = words.first, sentenceOpeners.contains(opening) { words.removeFirst() }
-        guard let verb = words.first, personVerbs.contains(verb) else { return false }
+        guard let words = sentence(text, openingWith: personVerbs), let verb = words.first else { return false }
         switch verb {
         case "click", "repeat": return true
         case "log", "sign": return words.dropFirst().first.map { $0 == "in" || $0 == "into" } ?? false
