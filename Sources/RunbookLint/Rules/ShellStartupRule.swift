@@ -11,22 +11,22 @@ import RunbookModel
 struct ShellStartupRule: PatternRule {
     var id: String { "shell-startup" }
     var summary: String { "a command that counts on an interactive shell's start-up" }
-    static let hintWords: Needles = ["bashrc", "profile", "newgrp"]
+    /// Each shape is written once; the line filter is their words.
+    static let shapes: [CommandShape] = [
+        .init(
+            #"(?<![^\s;&|(])(source|\.)\s+("?(~|\$HOME|\$\{HOME\})/)?\.bashrc\b"#, "bashrc",
+            "~/.bashrc returns at once in a shell that is not interactive (Debian and Ubuntu start it so): what it sets is not set for the next commands",
+            "set what the next commands need in the step itself (export PATH=\"$PATH:/usr/local/go/bin\")"),
+        .init(
+            #"(?<![^\s;&|(])(source|\.)\s+("?(~|\$HOME|\$\{HOME\})/)?\.(bash_profile|profile)\b"#, "profile",
+            "~/.profile and ~/.bash_profile are for login shells: what they set may not be set for the next commands",
+            "set what the next commands need in the step itself (export PATH=\"$PATH:/usr/local/go/bin\")"),
+        .init(
+            #"(?<![^\s;&(])(?<!\|\s{0,8})(sudo\s+)?newgrp\s+\S+\s*$"#, "newgrp",
+            "newgrp starts a new shell: in a run it ends at once, and the group does not apply to the next commands",
+            "run what needs the group with sg GROUP -c '…' or sudo, or log in again"),
+    ]
+    static let hintWords = Needles(shapes.map { $0.word })
     var hints: Needles { Self.hintWords }
-    var patterns: [CommandShape] {
-        [
-            .init(
-                #"(?<![^\s;&|(])(source|\.)\s+("?(~|\$HOME|\$\{HOME\})/)?\.bashrc\b"#, "bashrc",
-                "~/.bashrc returns at once in a shell that is not interactive (Debian and Ubuntu start it so): what it sets is not set for the next commands",
-                "set what the next commands need in the step itself (export PATH=\"$PATH:/usr/local/go/bin\")"),
-            .init(
-                #"(?<![^\s;&|(])(source|\.)\s+("?(~|\$HOME|\$\{HOME\})/)?\.(bash_profile|profile)\b"#, "profile",
-                "~/.profile and ~/.bash_profile are for login shells: what they set may not be set for the next commands",
-                "set what the next commands need in the step itself (export PATH=\"$PATH:/usr/local/go/bin\")"),
-            .init(
-                #"(?<![^\s;&(])(?<!\|\s{0,8})(sudo\s+)?newgrp\s+\S+\s*$"#, "newgrp",
-                "newgrp starts a new shell: in a run it ends at once, and the group does not apply to the next commands",
-                "run what needs the group with sg GROUP -c '…' or sudo, or log in again"),
-        ]
-    }
+    var patterns: [CommandShape] { Self.shapes }
 }
