@@ -37,45 +37,58 @@ struct HardcodedSecretRule: LintRule {
             }
             guard mayHaveShape || mayAssign || mayHaveURL else { continue }
             let line = String(raw)
-            let location = { (column: Int) in SourceLocation(file: linted.guide.path, line: index + 1, column: column) }
-            var flagged = false
-            for (pattern, what, hint) in Self.shapes where mayHaveShape && line.includes(hint) {
-                if let column = Text.column(of: pattern, in: line) {
-                    findings.append(
-                        Diagnostic(
-                            rule: id, severity: .error, location: location(column),
-                            message: "\(what) is written into the guide; revoke it and bind it with --vars instead",
-                            fix: "replace it with ${NAME} and keep the value in an untracked .env file"))
-                    flagged = true
-                    break
-                }
-            }
-            if !flagged, mayHaveURL, let password = Self.urlPassword(in: line) {
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .error, location: location(Self.column(of: password, in: line)),
-                        message: "a URL's password is written into the guide as a literal that looks like a real secret",
-                        fix: "bind the password (or the whole URL) with --vars and write ${NAME} in its place"))
-                flagged = true
-            }
-            guard !flagged, mayAssign else { continue }
-            if let (name, value) = Self.firstAssignment(in: line).flatMap({ Self.looksReal($0) ? $0 : nil })
-                ?? Self.tableValue(in: raw, bare: !linted.isFenced(index + 1))
-            {
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
-                        message: "\(name) is given a literal value that looks like a real secret",
-                        fix: "bind \(name) with --vars or the environment"))
-            } else if quoted, let value = Self.sqlPassword(in: line) {
-                findings.append(
-                    Diagnostic(
-                        rule: id, severity: .error, location: location(Self.column(of: value, in: line)),
-                        message: "a database password is written into the guide as a literal that looks like a real secret",
-                        fix: "bind it with --vars and pass it in (psql -v pw=\"$DB_PASSWORD\", then PASSWORD :'pw')"))
-            }
+            // One finding a line: a key's shape, else a URL's password, else a secret assigned,
+            // in a table or in SQL.
+            guard
+                let found = (mayHaveShape ? Self.keyShape(in: line) : nil)
+                    ?? (mayHaveURL ? Self.urlPassword(in: line) : nil)
+                    ?? (mayAssign
+                        ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(index + 1), quoted: quoted) : nil)
+            else { continue }
+            findings.append(
+                Diagnostic(
+                    rule: id, severity: .error,
+                    location: SourceLocation(file: linted.guide.path, line: index + 1, column: found.column),
+                    message: found.message, fix: found.fix))
         }
         return findings
+    }
+
+    /// What a finding says, and where on its line.
+    typealias Found = (column: Int, message: String, fix: String)
+
+    /// The first key of a known shape on `line`.
+    static func keyShape(in line: String) -> Found? {
+        for (pattern, what, hint) in shapes where line.includes(hint) {
+            if let column = Text.column(of: pattern, in: line) {
+                return (
+                    column, "\(what) is written into the guide; revoke it and bind it with --vars instead",
+                    "replace it with ${NAME} and keep the value in an untracked .env file"
+                )
+            }
+        }
+        return nil
+    }
+
+    /// A real-looking secret `line` assigns to a secret-like name, gives in a table row (`raw`
+    /// read as one; without outer pipes where `bare`), or (`quoted` lines) sets in SQL.
+    static func assignedSecret(in line: String, raw: Substring, bare: Bool, quoted: Bool) -> Found? {
+        if let (name, value) = firstAssignment(in: line).flatMap({ looksReal($0) ? $0 : nil })
+            ?? tableValue(in: raw, bare: bare)
+        {
+            return (
+                column(of: value, in: line), "\(name) is given a literal value that looks like a real secret",
+                "bind \(name) with --vars or the environment"
+            )
+        }
+        if quoted, let value = sqlPassword(in: line) {
+            return (
+                column(of: value, in: line),
+                "a database password is written into the guide as a literal that looks like a real secret",
+                "bind it with --vars and pass it in (psql -v pw=\"$DB_PASSWORD\", then PASSWORD :'pw')"
+            )
+        }
+        return nil
     }
 
     /// A secret-like name, or MySQL's `IDENTIFIED` before a password: one of them is on every
@@ -104,12 +117,17 @@ struct HardcodedSecretRule: LintRule {
     /// `scheme://user:password@host`: the user and the password, neither a variable.
     static let urlCredentials = #"\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s"'$`]*:([^@/\s"'$`]+)@"#
 
-    /// The password of the first URL in `line` that carries one, when it looks real
-    /// (`postgres://app:Zx81kQ92mPa7@db/app`; not `USER:PASSWORD@HOST` or `${DB_PASSWORD}`).
-    static func urlPassword(in line: String) -> String? {
+    /// The finding for the password of the first URL in `line` that carries one, when it
+    /// looks real (`postgres://app:Zx81kQ92mPa7@db/app`; not `USER:PASSWORD@HOST` or
+    /// `${DB_PASSWORD}`).
+    static func urlPassword(in line: String) -> Found? {
         guard let password = Text.firstMatch(urlCredentials, in: line)?[1], looksReal((name: "PASSWORD", value: password))
         else { return nil }
-        return password
+        return (
+            column(of: password, in: line),
+            "a URL's password is written into the guide as a literal that looks like a real secret",
+            "bind the password (or the whole URL) with --vars and write ${NAME} in its place"
+        )
     }
 
     /// The 1-based column, in characters, where `value` first occurs in `line`.
