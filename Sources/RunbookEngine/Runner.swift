@@ -82,6 +82,9 @@ public protocol RunObserver: AnyObject {
     /// On a terminal, an interactive step is about to take over the terminal; `instructions`
     /// (what to paste into the editor it opens), secrets masked, are shown first.
     func willAttach(_ step: Step, instructions: String?)
+    /// A target whose address an earlier step set was reached during the run, at `host`;
+    /// `origin` says which names filled the address in, and which steps set them.
+    func reached(_ target: String, host: String, origin: String)
 }
 
 /// Options for a run.
@@ -138,8 +141,16 @@ public final class Runner {
     let journal: Journal?
     let initialSnapshots: [String: String]
     private var sessions: [String: ShellSession] = [:]
-    /// Open connections per remote target (one per host), from preflight.
-    let connections: [String: [SSHConnection]]
+    /// Open connections per remote target (one per host), from preflight, and those the run
+    /// opens to targets whose address an earlier step sets.
+    private var connections: [String: [SSHConnection]]
+    /// Where each target's steps run, from preflight: a target that is not here, not this
+    /// machine and not reached is never run on this machine instead.
+    let placements: [String: TargetPlacement]
+    /// How the run reaches a target late.
+    let sshOptions: SSHOptions
+    /// The connections this run opened itself, closed when it ends.
+    private var opened: [SSHConnection] = []
     /// Serialises what host threads tell the observer and write to the step's log.
     private let outputLock = NSLock()
     private let environment: [String: String]
@@ -154,10 +165,13 @@ public final class Runner {
     public init(
         guide: Guide, binding: Binding, steps: [Step], options: RunOptions, directory: RunDirectory,
         observer: any RunObserver, journal: Journal? = nil, snapshots: [String: String] = [:],
-        connections: [String: [SSHConnection]] = [:]
+        connections: [String: [SSHConnection]] = [:], placements: [String: TargetPlacement] = [:],
+        sshOptions: SSHOptions = SSHOptions()
     ) {
         self.journal = journal
         self.connections = connections
+        self.placements = placements
+        self.sshOptions = sshOptions
         self.initialSnapshots = snapshots
         self.guide = guide
         self.binding = binding
@@ -260,6 +274,8 @@ public final class Runner {
         try? journal?.finish(status: status.rawValue, at: Date().timeIntervalSince1970)
         for session in sessions.values { session.close() }
         sessions = [:]
+        for connection in opened { connection.close() }
+        opened = []
         directory.removeWork()
         return RunSummary(id: directory.id, status: status, results: results, pausedAt: pausedAt)
     }
@@ -318,6 +334,9 @@ public final class Runner {
 
     /// The target's sessions, started on first use: one local shell, or one remote shell per host.
     private func sessions(for target: TargetRef) throws -> [(host: String?, session: ShellSession)] {
+        if target.name != "local", connections[target.name] == nil, placements[target.name]?.isLocal != true {
+            try reach(target)
+        }
         let keys = sessionKeys(for: target)
         let hosts = connections[target.name]
         var out: [(host: String?, session: ShellSession)] = []
@@ -343,6 +362,48 @@ public final class Runner {
             out.append((label, created))
         }
         return out
+    }
+
+    /// Connects to a target whose address holds names an earlier step set (`LateAddress`),
+    /// with the values the setting steps' shells hold now.
+    private func reach(_ target: TargetRef) throws {
+        guard let late = placements[target.name]?.late else {
+            throw UnreachedTarget(description: "target \(target.name) was not reached when the run started")
+        }
+        var values: [String: String] = [:]
+        for setter in late.setters {
+            guard setter.step.target.name != target.name else {
+                throw UnreachedTarget(
+                    description: "its address \(late.uri) needs \(setter.name), which only step \(setter.step.number) "
+                        + "(\(setter.step.id)) sets, on \(target.name) itself")
+            }
+            let session = try sessions(for: setter.step.target)[0].session
+            let read = session.run("printf '%s' \"${\(setter.name)-}\"") { _ in }
+            guard read.exitCode == 0, !read.output.isEmpty else {
+                throw UnreachedTarget(
+                    description: "its address \(late.uri) needs \(setter.name), which is empty on \(setter.step.target); "
+                        + "step \(setter.step.number) (\(setter.step.id)) sets it, and has not run in this shell")
+            }
+            values[setter.name] = read.output
+        }
+        let endpoint = try late.endpoint(values: values)
+        let connection = try SSHConnection(endpoint: endpoint, options: sshOptions)
+        connections[target.name] = [connection]
+        opened.append(connection)
+        observer?.reached(target.name, host: binding.mask(endpoint.named), origin: late.origin)
+    }
+
+    /// How a step ends when its shell cannot be started: interrupted when the connection was
+    /// lost, failed otherwise.
+    private func unstarted(_ step: Step, _ error: any Error) -> StepResult {
+        if let error = error as? SSHError, case .lost = error {
+            return StepResult(
+                status: .interrupted, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                note: error.description)
+        }
+        return StepResult(
+            status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
+            note: "cannot start a shell for \(step.target): \(error)")
     }
 
     private func manualInstructions(_ step: Step) -> String {
@@ -373,19 +434,10 @@ public final class Runner {
         let targetSessions: [(host: String?, session: ShellSession)]
         do {
             targetSessions = try self.sessions(for: step.target)
-        } catch let error as SSHError {
-            if case .lost = error {
-                return StepResult(
-                    status: .interrupted, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
-                    note: error.description)
-            }
-            return StepResult(
-                status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
-                note: "cannot start a shell for \(step.target): \(error)")
         } catch {
-            return StepResult(
-                status: .failed, exitCode: nil, duration: 0, attempts: 1, assertions: [], outputTail: [],
-                note: "cannot start a shell for \(step.target): \(error)")
+            // The step's header still comes first, so the failure reads as this step's.
+            observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
+            return unstarted(step, error)
         }
         let verification = step.kind == .verification
         let retries = step.annotations["retries"].flatMap(Int.init)

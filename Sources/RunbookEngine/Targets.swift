@@ -7,11 +7,79 @@ import RunbookSSH
 public struct TargetPlacement: Sendable {
     /// The guide's name for it.
     public var name: String
-    /// The hosts; empty for this machine.
+    /// The hosts; empty for this machine, and for a target reached late.
     public var hosts: [SSHEndpoint]
+    /// An address that holds names an earlier step sets, so it is known only during the run.
+    public var late: LateAddress? = nil
 
     /// True when steps run on this machine.
-    public var isLocal: Bool { hosts.isEmpty }
+    public var isLocal: Bool { hosts.isEmpty && late == nil }
+}
+
+/// A target that cannot be reached when its step comes.
+public struct UnreachedTarget: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// A target whose address holds names an earlier step of the guide sets, as in
+/// `export IP=$(terraform output -raw public_ip)` and then `ssh ubuntu@$IP`: the run reaches
+/// it when its first step comes, with the values the setting steps' shells then hold.
+public struct LateAddress: Sendable {
+    /// A name in the address and the step that sets it.
+    public struct Setter: Sendable {
+        public var name: String
+        public var step: Step
+    }
+
+    /// The address, with what the binding gives filled in.
+    public var uri: String
+    /// Each name still in the address (or its identity file or jump hosts), in order.
+    public var setters: [Setter]
+    let declared: TargetDecl?
+    let binding: Binding
+    let config: SSHConfig
+
+    /// The late address of `declared`, whose `open` names the binding leaves unset: each is
+    /// set by the last step before `step` that assigns it. Nil when a name without such a step
+    /// is the guide's own variable (preflight reports it unbound); a problem when it is not.
+    static func find(
+        _ open: [String], in declared: TargetDecl?, before step: Step, guide: Guide, binding: Binding, config: SSHConfig
+    ) -> (late: LateAddress?, problem: PreflightProblem?) {
+        let setters = open.compactMap { name in
+            guide.steps.last {
+                $0.number < step.number && $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns
+            }.map { Setter(name: name, step: $0) }
+        }
+        let uri = declared?.uri ?? ""
+        if setters.count == open.count {
+            return (
+                LateAddress(uri: binding.resolved(uri), setters: setters, declared: declared, binding: binding, config: config),
+                nil
+            )
+        }
+        let declaredNames = Set(guide.variables.map(\.name))
+        guard let unset = open.first(where: { name in !declaredNames.contains(name) && !setters.contains { $0.name == name } })
+        else { return (nil, nil) }
+        let target = step.target.name
+        return (
+            nil,
+            PreflightProblem(
+                message: "target \(target)'s address \(uri) needs \(unset), which nothing binds and no step before step "
+                    + "\(step.number) sets; bind it with --target \(target)=ssh://user@host[:port]",
+                location: step.location)
+        )
+    }
+
+    /// The endpoint once `values` give each setter's name.
+    public func endpoint(values: [String: String]) throws(SSHError) -> SSHEndpoint {
+        let fill = { (text: String) in ShellExpansion.substitute(self.binding.resolved(text)) { values[$0] } }
+        return try Targets.endpoint(fill(uri), declared: declared, resolve: fill, config: config)
+    }
+
+    /// "IP, set by step 2 (provision/2)".
+    public var origin: String {
+        setters.map { "\($0.name), set by step \($0.step.number) (\($0.step.id))" }.joined(separator: "; ")
+    }
 }
 
 /// What the command line says about targets.
@@ -88,13 +156,23 @@ public enum Targets {
                     name: name, hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
             } else if let uri = declared?.uri {
                 let expanded = binding.resolved(uri)
-                // An unbound variable in the address is reported as such by preflight.
-                guard !expanded.contains("$") else { continue }
+                let address = [uri, declared?.identity, declared?.jump].compactMap { $0 }.joined(separator: " ")
+                let open = ShellText.referencedNames(in: binding.resolved(address)).sorted()
+                if !open.isEmpty {
+                    // An unbound variable of the guide's is reported as such above; a name an
+                    // earlier step sets is filled in when the run comes to this target.
+                    let found = LateAddress.find(
+                        open, in: declared, before: step, guide: guide, binding: binding, config: request.config)
+                    if let late = found.late { placements[name] = TargetPlacement(name: name, hosts: [], late: late) }
+                    if let problem = found.problem { problems.append(problem) }
+                    continue
+                }
                 do throws(SSHError) {
                     placements[name] = TargetPlacement(
                         name: name,
                         hosts: expanded == "local"
-                            ? [] : [try endpoint(expanded, declared: declared, binding: binding, config: request.config)])
+                            ? [] : [try endpoint(expanded, declared: declared, resolve: binding.resolved, config: request.config)]
+                    )
                 } catch {
                     problems.append(PreflightProblem(message: "target \(name): \(error.description)", location: step.location))
                 }
@@ -109,15 +187,17 @@ public enum Targets {
         return (placements, problems)
     }
 
-    private static func endpoint(_ uri: String, declared: TargetDecl?, binding: Binding, config: SSHConfig) throws(SSHError)
-        -> SSHEndpoint
+    /// The endpoint of `uri`, with the guide's identity file and jump hosts, their names
+    /// filled in by `resolve`.
+    static func endpoint(_ uri: String, declared: TargetDecl?, resolve: (String) -> String, config: SSHConfig)
+        throws(SSHError) -> SSHEndpoint
     {
         var endpoint = try SSHEndpoint.parse(uri, config: config)
-        if let identity = declared?.identity.map({ binding.resolved($0) }), !identity.contains("$") {
+        if let identity = declared?.identity.map(resolve), !identity.contains("$") {
             endpoint.identityFiles.insert(SSHConfig.expandingHome(identity), at: 0)
         }
         // The guide's `ssh -J` line: its jump hosts, each with `~/.ssh/config` applied.
-        if declared?.source == "ssh-line", let jump = declared?.jump.map({ binding.resolved($0) }),
+        if declared?.source == "ssh-line", let jump = declared?.jump.map(resolve),
             let hops = try SSHEndpoint.jumps(jump, config: config)
         {
             endpoint.via = hops

@@ -1019,6 +1019,37 @@ struct DryRunRemoteTests {
                 "preflight failed; nothing ran:\n  target server: cannot connect to admin@127.0.0.1:\(port): Connection refused\n"
             ))
     }
+
+    /// An address whose name only a later step sets cannot be reached when its step comes:
+    /// preflight says so, and nothing runs.
+    @Test func anAddressSetOnlyAfterItsStepIsRefusedAtPreflight() throws {
+        let dir = try workspace([
+            "g.md": """
+            # Late
+
+            \(fence)bash
+            ssh deploy@$IP
+            \(fence)
+
+            \(fence)bash
+            touch ran-marker
+            \(fence)
+
+            ## Later
+
+            \(fence)bash
+            export IP=$(echo 10.0.0.1)
+            \(fence)
+            """
+        ])
+        let run = try runbook(["exec", "g.md", "--yes"], in: dir)
+        #expect(run.status == 2)
+        #expect(
+            run.stderr.contains(
+                "preflight failed; nothing ran:\n  g.md:7: target server's address ssh://deploy@$IP needs IP, which nothing binds and no step before step 1 sets; bind it with --target server=ssh://user@host[:port]\n"
+            ))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran-marker").path))
+    }
 }
 
 @Suite("runs and status", .serialized)

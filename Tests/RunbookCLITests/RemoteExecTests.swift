@@ -76,6 +76,68 @@ struct RemoteExecTests {
         }
     }
 
+    /// `export IP=$(terraform output …)` and then `ssh ubuntu@$IP`: the address is known only
+    /// once that step has run, so the run reaches the host when its first step comes, with the
+    /// value the local shell then holds, and a resume reads it from the shell it restores.
+    /// Without the value, the step fails and nothing meant for the server runs here.
+    @Test func anAddressAnEarlierStepSetsIsReachedWhenItsStepComes() throws {
+        let user = LoopbackSSHD.user
+        let dir = try workspace([
+            "g.md": """
+            # Provision, then configure
+
+            ## Provision
+
+            \(fence)bash
+            export IP=$(echo 127.0.0.1)
+            \(fence)
+
+            ## Configure
+
+            \(fence)bash
+            ssh -p \(server.port) \(user)@$IP
+            \(fence)
+
+            \(fence)bash
+            test -f "\(home.path)/ready"
+            echo "reached over ssh: ${SSH_CONNECTION:+yes}"
+            \(fence)
+            """
+        ])
+        // Here, a step that runs on this machine sees no SSH_CONNECTION.
+        let local = ["SSH_CONNECTION": ""]
+        let dry = try ssh(["exec", "g.md", "--dry-run"] + trusted(server), in: dir)
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(
+            dry.stdout.contains(
+                "2. configure/1  command  on server (ssh://\(user)@$IP:\(server.port), reached when its step comes: IP, set by step 1 (provision/1))"
+            ))
+
+        let first = try ssh(["exec", "g.md", "--yes"] + trusted(server), in: dir, environment: local)
+        #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
+        #expect(
+            first.stderr.contains(
+                "connected to server: \(user)@127.0.0.1:\(server.port) (its address from IP, set by step 1 (provision/1))\n"))
+        #expect(first.stdout.contains("── [2/2] 2. configure/1  on server"))
+
+        try "".write(to: home.appendingPathComponent("ready"), atomically: true, encoding: .utf8)
+        let id = try #require(
+            first.stdout.components(separatedBy: "runbook resume ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let resumed = try ssh(["resume", id] + trusted(server), in: dir, environment: local)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("   │ reached over ssh: yes\n"))
+
+        // Started after the step that sets IP, the run has no address: the step fails, and
+        // the command meant for the server does not run on this machine.
+        let skipped = try ssh(["exec", "g.md", "--yes", "--from", "2"] + trusted(server), in: dir, environment: local)
+        #expect(skipped.status == 1)
+        #expect(!skipped.stdout.contains("reached over ssh"))
+        #expect(
+            skipped.stdout.contains(
+                "   cannot start a shell for server: its address ssh://\(user)@$IP:\(server.port) needs IP, which is empty on local; step 1 (provision/1) sets it, and has not run in this shell\n"
+            ))
+    }
+
     /// `ssh -J bastion host` in the guide: the run reaches the host through the bastion (here
     /// the same sshd, jumping to itself). With forwarding off on the bastion, preflight says
     /// it could not get through, which a direct connection would not have noticed.

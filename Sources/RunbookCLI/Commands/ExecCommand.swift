@@ -47,7 +47,7 @@ struct ExecCommand: ParsableCommand {
         let bound = try binding.binding(for: guide)
         let request = try binding.targetRequest(for: guide)
         var selected = try select(in: guide)
-        let placements = try Preflight.passed(
+        var placements = try Preflight.passed(
             guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
         if selected.isEmpty {
             throw CLIError(message: "no steps selected; `runbook list \(self.guide.guide)` shows them")
@@ -73,6 +73,7 @@ struct ExecCommand: ParsableCommand {
             let needed = try Preflight.passed(
                 guide: guide, binding: bound, steps: selected, request: request, what: "this guide can run")
             let unreached = needed.filter { !$0.value.isLocal && connections[$0.key] == nil }
+            placements = needed
             try connections.merge(
                 Connections.open(
                     unreached, options: binding.sshOptions(), forks: flags.forks, binding: bound, what: "this guide can run")
@@ -114,8 +115,7 @@ struct ExecCommand: ParsableCommand {
         let started = Date()
         let summary = Runner(
             guide: guide, binding: bound, steps: selected, options: options, directory: directory, observer: observer,
-            journal: journal,
-            connections: connections
+            journal: journal, connections: connections, placements: placements, sshOptions: binding.sshOptions()
         ).run()
         Connections.close(connections)
         try flags.end(summary, guide: guide, directory: directory, observer: observer, elapsed: Date().timeIntervalSince(started))
@@ -346,6 +346,10 @@ final class TerminalObserver: RunObserver {
         out(style.dim("   (this step uses the terminal; runbook continues when it ends)"))
     }
 
+    func reached(_ target: String, host: String, origin: String) {
+        Terminal.errorRaw("connected to \(target): \(host) (its address from \(origin))")
+    }
+
     func finish(_ summary: RunSummary, guide: Guide, directory: RunDirectory, elapsed: Double) {
         let counts = Dictionary(grouping: summary.results, by: { $0.result.status }).mapValues(\.count)
         let parts = [StepStatus.succeeded, .failed, .skipped, .paused, .interrupted].compactMap { status in
@@ -380,7 +384,10 @@ enum DryRun {
         }
         for step in steps {
             let hosts = placements[step.target.name].flatMap {
-                $0.isLocal ? ($0.name == "local" ? nil : "this machine") : $0.hosts.map(\.named).joined(separator: ", ")
+                $0.isLocal
+                    ? ($0.name == "local" ? nil : "this machine")
+                    : $0.late.map { "\($0.uri), reached when its step comes: \($0.origin)" }
+                        ?? $0.hosts.map(\.named).joined(separator: ", ")
             }
             let where_ = step.kind == .manual ? "by a person" : "on \(step.target)" + (hosts.map { " (\($0))" } ?? "")
             out.append("\(step.number). \(step.id)  \(step.kind.rawValue)  \(where_)  (\(guide.path):\(step.location.line))")

@@ -156,8 +156,8 @@ struct ResumeCommand: ParsableCommand {
         let what = "run \(header.id) can resume"
         let placements = try Preflight.passed(guide: guide, binding: bound, steps: remaining, request: request, what: what)
         // Reconnect: the remote shells are rebuilt from their snapshots.
-        let connections = try Connections.open(
-            placements, options: binding.sshOptions(recorded: header.targets), forks: flags.forks, binding: bound, what: what)
+        let sshOptions = binding.sshOptions(recorded: header.targets)
+        let connections = try Connections.open(placements, options: sshOptions, forks: flags.forks, binding: bound, what: what)
         let finished = records.filter { $0.status == StepStatus.succeeded.rawValue || $0.status == StepStatus.skipped.rawValue }
             .count
         observer.out(
@@ -173,7 +173,8 @@ struct ResumeCommand: ParsableCommand {
         let started = Date()
         let summary = Runner(
             guide: guide, binding: bound, steps: remaining, options: flags.options(guide: guide, terminal: terminal),
-            directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots, connections: connections
+            directory: runDirectory, observer: observer, journal: journal, snapshots: snapshots, connections: connections,
+            placements: placements, sshOptions: sshOptions
         ).run()
         Connections.close(connections)
         try flags.end(

@@ -314,7 +314,7 @@ public enum ShellText {
     /// it assigns it (`NAME=` where a word starts, as in `export NAME=`, `A=1 NAME=2 cmd`; not
     /// `--flag=NAME=` or `$NAME=`). By bytes, without reading the shell's grammar: enough to
     /// tell whether a guide relies on a value from outside.
-    static func uses(of name: String, in code: String) -> (reads: Bool, assigns: Bool) {
+    public static func uses(of name: String, in code: String) -> (reads: Bool, assigns: Bool) {
         guard code.containsBytes(name) else { return (false, false) }
         let bytes = Array(code.utf8)
         let wanted = Array(name.utf8)
