@@ -62,6 +62,22 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// "On the droplet" over `ssh root@$DROPLET_IP`: the block's steps run on the machine the
+    /// ssh line names, so the heading's "server" is no target to bind.
+    @Test func aMachineNamedButNeverRunOnIsNoTarget() {
+        let guide = read(
+            """
+            # G
+            ## On the droplet
+            \(fence)sh
+            ssh root@$DROPLET_IP
+            cd /srv/app
+            \(fence)
+            """)
+        #expect(shape(guide) == ["on-the-droplet/1:command:droplet"])
+        #expect(guide.targets.map(\.name) == ["local", "droplet"])
+    }
+
     @Test func machinesNamedByTheirJobAreTargetsOfTheirOwn() {
         let guide = read(
             """

@@ -197,6 +197,10 @@ private struct Reader {
         }
         linkVerifications()
         checkNeeds(ids: ids)
+        // A machine a heading or sentence named that no step ended up on is not one to bind:
+        // "On the droplet:" over `ssh root@$DROPLET_IP` means the machine the ssh line names.
+        let used = Set(steps.map(\.target.name))
+        targets.removeAll { ($0.source == "heading" || $0.source == "prose") && !used.contains($0.name) }
         var guide = Guide(
             path: path, title: title(), sections: sections, steps: steps, variables: variables,
             choices: choices, targets: targets, settings: settings, diagnostics: diagnostics)
