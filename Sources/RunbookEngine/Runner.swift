@@ -149,6 +149,9 @@ public final class Runner {
     let placements: [String: TargetPlacement]
     /// How the run reaches a target late.
     let sshOptions: SSHOptions
+    /// The shell (target key) whose last step started a server in the background: the next
+    /// step there, when it `checksAServer`, is retried while the server comes up.
+    private var startedInBackground: String?
     /// The connections this run opened itself, closed when it ends.
     private var opened: [SSHConnection] = []
     /// Serialises what host threads tell the observer and write to the step's log.
@@ -246,6 +249,9 @@ public final class Runner {
             }
             let started = Date()
             let result = execute(step, position: index + 1)
+            // The step after a server started in the background may find it still starting.
+            if step.kind != .manual { startedInBackground = nil }
+            if result.status == .succeeded, step.runsInBackground { startedInBackground = step.target.shellKey }
             // The next step's started record rides in the same commit when nothing can come
             // between the two steps (no prompt, and this step let the run go on).
             let goesOn =
@@ -442,7 +448,8 @@ public final class Runner {
         let verification = step.kind == .verification
         let retries = step.annotations["retries"].flatMap(Int.init)
         let interval = step.annotations["interval"].flatMap(AnnotationParser.seconds)
-        let window = verification && retries == nil ? options.verificationWindow : 0
+        let waitsForServer = startedInBackground == step.target.shellKey && step.checksAServer
+        let window = (verification || waitsForServer) && retries == nil ? options.verificationWindow : 0
         // A server in the foreground never returns either: it runs for the follow window and
         // is stopped, as lint's never-ending rule tells the author, unless it is backgrounded.
         let backgrounded = step.runsInBackground

@@ -53,6 +53,33 @@ extension Step {
     /// for any other.
     public var onlyIf: String? { condition.map { "only " + $0.prefix(1).lowercased() + $0.dropFirst() } }
 
+    /// A check that a server answers: expectations beyond the exit status, or nothing but
+    /// `curl`/`wget` requests that send nothing (no data, upload or method), so that asking
+    /// again changes nothing. Right after a server starts in the background, `exec` retries
+    /// such a step while the server comes up, as a verification.
+    public var checksAServer: Bool {
+        guard kind == .command || kind == .verification else { return false }
+        if expectations.contains(where: { $0 != .exitStatus(0) }) { return true }
+        var requests = 0
+        var other = false
+        for line in ShellText.logicalLines(code) where !line.isHeredocBody {
+            ShellText.forEachCommand(in: ShellText.words(line.text)) { command in
+                guard let (name, args) = ShellText.program(of: command) else { return }
+                if (name == "curl" || name == "wget") && !args.contains(where: Self.sendsSomething) {
+                    requests += 1
+                } else if !["grep", "head", "jq", "echo", "test", "["].contains(name) {
+                    other = true
+                }
+            }
+        }
+        return requests > 0 && !other
+    }
+
+    private static func sendsSomething(_ arg: String) -> Bool {
+        ["-d", "-X", "-T", "-F", "--data", "--json", "--request", "--upload-file", "--form", "--post-", "--method", "--body-"]
+            .contains { arg.hasPrefix($0) }
+    }
+
     /// Annotated `background=true`, or a foreground server the guide goes on beside ("In
     /// another terminal:"): `exec` starts it in the background, its output in a log. An
     /// annotation `background=false` wins.

@@ -705,6 +705,40 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// `python3 slow.py`, then "In another terminal:" and a plain `curl`: the application
+    /// runs in the background, and the request, made while it is still starting (it waits a
+    /// second and a half before it listens), is asked again until it answers, as a person
+    /// switching terminals would have given it time.
+    @Test func anApplicationTheGuideGoesOnBesideIsWaitedFor() throws {
+        let port = freePort()
+        let dir = try workspace([
+            "slow.py": """
+            import http.server, time
+            time.sleep(1.5)
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(b"hello from slow")
+            http.server.HTTPServer(("127.0.0.1", \(port)), H).serve_forever()
+            """,
+            "g.md": guide(
+                "## Run it\n\n```bash\npython3 slow.py\n```\n\nIn another terminal:\n\n```bash\n"
+                    + "curl -s http://127.0.0.1:\(port)/\n```\n\n## Stop\n\n```bash\npkill -f 'python3 slow.py'\n```\n"),
+        ])
+        defer {
+            for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+                let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+                if String(decoding: command, as: UTF8.self) == "python3\u{0}slow.py\u{0}" { kill(pid, SIGTERM) }
+            }
+        }
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  run-it/1  command  on local  :5  (foreground server, run in the background)\n"))
+        let exec = try runbook(["exec", "g.md"], in: dir)
+        #expect(exec.status == 0, "\(exec.stdout)\(exec.stderr)")
+        #expect(exec.stdout.contains("   │ started in the background (pid "))
+        #expect(exec.stdout.contains("   │ hello from slow"))
+        #expect(exec.stdout.contains("   … attempt 2\n"))
+    }
+
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalInterruptsTheRunningStep(signal: Int32) throws {
         let dir = try workspace([

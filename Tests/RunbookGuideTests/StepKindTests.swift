@@ -457,6 +457,38 @@ struct StepKindTests {
         #expect(followed.steps.map(\.runsInBackground) == [false, false])
     }
 
+    /// A command runbook does not know as a server (`python app.py`) is one when the guide goes
+    /// on beside it ("In another terminal:"); "a new terminal" may only want a fresh shell, and
+    /// a block of several commands, or one that is not an application, is not kept running.
+    @Test(arguments: [
+        ("python app.py", "In another terminal:", true), ("java -jar build/app.jar --port 9000", "Leave it running.", true),
+        ("./bin/server", "In a second terminal, check it:", true), ("go run ./cmd/api", "In another terminal:", true),
+        ("python app.py", "Open a new terminal, then:", false), ("python app.py", "Then:", false),
+        ("python -m pip install -r requirements.txt", "In another terminal:", false),
+        ("cd api\npython app.py", "In another terminal:", false), ("go build ./...", "In another terminal:", false),
+        ("python app.py | tee app.log", "In another terminal:", false),
+    ])
+    func anApplicationTheGuideGoesOnBesideRunsInTheBackground(code: String, prose: String, background: Bool) {
+        let guide = read("# G\n\n\(fence)bash\n\(code)\n\(fence)\n\n\(prose)\n\n\(fence)bash\ncurl -s localhost:8000\n\(fence)\n")
+        #expect(guide.steps.map(\.runsInBackground) == [background, false])
+        #expect(guide.steps[0].traits.foregroundServer == background)
+    }
+
+    /// What `exec` retries while a server that just started in the background comes up: a
+    /// request that sends nothing, or a step with an expected output; not one that sends data
+    /// or does anything else.
+    @Test(arguments: [
+        ("curl -s http://127.0.0.1:8000/", "", true), ("curl -fsS localhost:8000/health | grep ok", "", true),
+        ("wget -qO- localhost:8000", "", true), ("curl -X POST localhost:8000/jobs", "", false),
+        ("curl -d 'a=1' localhost:8000", "", false), ("rm -rf /tmp/cache", "", false),
+        ("./client --ping", "Expected output:\n\n```\npong\n```\n", true),
+        ("curl -s localhost:8000 && touch ready", "", false),
+    ])
+    func aCheckThatAServerAnswers(code: String, after: String, checks: Bool) {
+        let guide = read("# G\n\n\(fence)bash\n\(code)\n\(fence)\n\n\(after)")
+        #expect(guide.steps.first?.checksAServer == checks)
+    }
+
     /// "sudo nano FILE", then the file's text: the editor's step carries the text (with its
     /// lead-in), to show before the editor opens, and the text is the file's, not a person's
     /// step of its own. A shell block after the editor is that text only when the lead-in

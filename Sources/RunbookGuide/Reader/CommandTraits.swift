@@ -437,6 +437,33 @@ extension ShellText {
         }
     }
 
+    /// True when `code` is one command that runs an application: a script or a build of it
+    /// (`python app.py`, `node index.js`, `java -jar app.jar`, `go run .`, `cargo run`,
+    /// `./server`). What it does is unknown, but a guide that goes on "in another terminal"
+    /// after it says that it keeps running: a server runbook does not know by name.
+    public static func runsAnApplication(_ code: String) -> Bool {
+        let lines = logicalLines(code).filter {
+            let text = $0.text.trimmed
+            return !text.isEmpty && !text.hasPrefix("#")
+        }
+        guard lines.count == 1, !lines[0].isHeredocBody, !endsInBackground(lines[0].text) else { return false }
+        let words = words(lines[0].text)
+        guard !words.contains(where: { ["|", "&&", "||", ";", ">", ">>"].contains($0) }),
+            let (name, args) = program(of: words[...])
+        else { return false }
+        let file = args.first { !$0.hasPrefix("-") } ?? ""
+        switch name {
+        case "python", "python3": return file.hasSuffix(".py")
+        case "node", "nodejs": return file.hasSuffix(".js") || file.hasSuffix(".mjs") || file.hasSuffix(".ts")
+        case "ruby": return file.hasSuffix(".rb")
+        case "php": return file.hasSuffix(".php")
+        case "perl": return file.hasSuffix(".pl")
+        case "java": return args.first == "-jar"
+        case "go", "cargo", "dotnet", "deno", "bun": return args.first == "run"
+        default: return name.hasPrefix("./") || name.hasPrefix("bin/")
+        }
+    }
+
     /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.
     static func isDetached(_ args: ArraySlice<String>) -> Bool {
         args.contains { $0 == "--detach" || $0.hasPrefix("--detach=") && $0 != "--detach=false" }

@@ -394,7 +394,17 @@ private struct Reader {
                     (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
             }
         }
-        if let serverStep, text.includesAny(Patterns.keepsRunningPhrases) { steps[serverStep].traits.keptRunning = true }
+        if text.includesAny(Patterns.keepsRunningPhrases) {
+            if let serverStep {
+                steps[serverStep].traits.keptRunning = true
+            } else if case .code(let index?) = previous, steps[index].kind == .command,
+                text.includesAny(Patterns.besideItPhrases), ShellText.runsAnApplication(steps[index].code)
+            {
+                // `python app.py`, then "In another terminal:": the guide says it keeps running.
+                steps[index].traits.foregroundServer = true
+                steps[index].traits.keptRunning = true
+            }
+        }
         let leadsExpectation = Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex

@@ -134,6 +134,13 @@ enum Patterns {
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
 
+    /// Of `keepsRunningPhrases`, those that say the command before is still running, not
+    /// only that a fresh shell is wanted ("open a new terminal so PATH is read again").
+    static let besideItPhrases: Needles = [
+        "another terminal", "second terminal", "separate terminal", "other terminal", "leave it running",
+        "leave this running", "leave that running", "keep it running", "keep this running", "keep that running",
+    ]
+
     /// Prose that says the server just started stays up while the guide goes on: "In another
     /// terminal:", "Leave it running and open a new terminal."
     static let keepsRunningPhrases: Needles = [
