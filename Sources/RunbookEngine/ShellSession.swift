@@ -139,7 +139,11 @@ public final class ShellSession {
     }
 
     /// Defines how the shell reports its state: every variable, then the functions and the
-    /// directory; `Snapshot.filter` keeps what may be kept. Builtins only, no fork.
+    /// directory; `Snapshot.filter` keeps what may be kept. Builtins only, no fork. A step's
+    /// `exit 0` (`if [ -f done ]; then exit 0; fi`) ends the shell; its EXIT trap reports the
+    /// step as ended well, with its state, as the step's end would (`__RB_EXITED__` first), and
+    /// the session starts a new shell from it. Any other status ends the shell as a failure
+    /// does, and the new shell starts from the snapshot before the step.
     private static let prelude = #"""
         exec 2>&1
         __rb_snapshot() {
@@ -150,6 +154,13 @@ public final class ShellSession {
           [[ -o allexport ]] && echo 'set -a'
           return 0
         }
+        __rb_exit_trap() {
+          [[ $? == 0 && -n ${__rb_in_step-} ]] || return 0
+          printf '\n%s %d\n%s\n' "$__rb_nonce" 0 __RB_EXITED__
+          __rb_snapshot
+          printf '%s\n' "${__rb_nonce}_END"
+        }
+        trap __rb_exit_trap EXIT
 
         """#
 
@@ -166,7 +177,7 @@ public final class ShellSession {
         case .remote(let connection, let user, let bound):
             transport = try RemoteShell(connection: connection, user: user, nonce: nonce, bound: bound)
         }
-        _ = transport.send(prelude)
+        _ = transport.send(prelude + "__rb_nonce=\(nonce)\n")
         if let directory { _ = transport.send("cd -- \(quote(directory))\n") }
         _ = transport.send(restoring(snapshot, nonce: nonce))
         return transport
@@ -198,8 +209,10 @@ public final class ShellSession {
             \(script)
             \(nonce)_SCRIPT
             \(transport.stepPrologue)\(setOptions)
+            __rb_in_step=1
             eval "$__rb_script" < /dev/null
             __rb_s=$?
+            __rb_in_step=
             set +eo pipefail
             printf '\\n%s %d\\n' '\(nonce)' "$__rb_s"
             __rb_snapshot
@@ -325,6 +338,18 @@ public final class ShellSession {
         let text = String(decoding: printed, as: UTF8.self)
         if let code = finished, let newSnapshot {
             snapshot = Snapshot.filter(newSnapshot, excluding: bound)
+            if newSnapshot.hasPrefix("__RB_EXITED__\n") {
+                // The step's `exit 0` ended the shell: the next step gets a new one, in this state.
+                transport.killShell()
+                do {
+                    transport = try Self.start(
+                        host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
+                } catch {
+                    return ShellOutcome(
+                        exitCode: 0, output: text, sessionLost: true, timedOut: timedOut, followStopped: followStopped,
+                        interrupted: interrupted, connectionLost: (error as? SSHError)?.description)
+                }
+            }
             return ShellOutcome(
                 exitCode: followStopped && code >= 128 ? 0 : code, output: text, sessionLost: false, timedOut: timedOut,
                 followStopped: followStopped, interrupted: interrupted)

@@ -58,6 +58,12 @@ struct RemoteShellTests {
         let after = run(s, "echo \"$KEEP ${LOST:-none} $PWD\"")
         #expect(after.exitCode == 0)
         #expect(after.output == "kept none /tmp")
+        // `exit 0` ends the step well, and the next shell starts in the state it left.
+        let done = run(s, "export ADDED=added; cd /\nexit 0\necho not reached")
+        #expect(done.exitCode == 0)
+        #expect(done.output == "")
+        let next = run(s, "echo \"$KEEP $ADDED $PWD\"")
+        #expect(next.output == "kept added /")
         s.close()
     }
 

@@ -76,6 +76,24 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// `if [ -f done ]; then exit 0; fi`: a step's `exit 0` ends the step, not the session's
+    /// state. The step succeeds with what it did before it, and the next step runs in a new
+    /// shell in that state.
+    @Test func exitZeroEndsTheStepWellAndKeepsItsState() throws {
+        let s = try session()
+        #expect(run(s, "export KEEP=kept").exitCode == 0)
+        let exited = run(s, "export ADDED=added\ncd /tmp\nif true; then echo done already; exit 0; fi\necho not reached")
+        #expect(exited.exitCode == 0)
+        #expect(exited.output == "done already")
+        #expect(!exited.sessionLost)
+        let after = run(s, "echo $KEEP $ADDED $(pwd)")
+        #expect(after.exitCode == 0)
+        #expect(after.output == "kept added /tmp")
+        let subshell = run(s, "(exit 0); x=$(exit 0); echo still in the step")
+        #expect(subshell.output == "still in the step")
+        s.close()
+    }
+
     @Test func boundValuesAreDataNeverScript() throws {
         let dir = try scratch()
         let s = try session(
