@@ -152,15 +152,17 @@ public final class ShellSession {
           declare -f
           printf 'cd -- %q 2>/dev/null\n' "$PWD"
           [[ -o allexport ]] && echo 'set -a'
+          [[ -z ${__rb_xtrace-} ]] || echo '__rb_xtrace=x'
           return 0
         }
         __rb_exit_trap() {
           [[ $? == 0 && -n ${__rb_in_step-} ]] || return 0
+          __rb_xtrace=${-//[^x]/}
           printf '\n%s %d\n%s\n' "$__rb_nonce" 0 __RB_EXITED__
           __rb_snapshot
           printf '%s\n' "${__rb_nonce}_END"
         }
-        trap __rb_exit_trap EXIT
+        trap '{ __rb_exit_trap; } 2>/dev/null' EXIT
 
         """#
 
@@ -204,14 +206,17 @@ public final class ShellSession {
         // The step travels in a quoted heredoc (no expansion; the nonce cannot occur in it)
         // and is evaluated with stdin from /dev/null, so it cannot read this protocol. After it,
         // the status line and the shell's snapshot come back on the same stream.
+        // A guide's `set -x` traces its own steps, never these lines: xtrace goes off as a
+        // step ends (`{ …; } 2>/dev/null` hides the `set +x` itself), remembered, and back on
+        // for the next step.
         let command = """
             IFS= read -r -d '' __rb_script <<'\(nonce)_SCRIPT' || true
             \(script)
             \(nonce)_SCRIPT
             \(transport.stepPrologue)\(setOptions)
             __rb_in_step=1
-            eval "$__rb_script" < /dev/null
-            __rb_s=$?
+            eval "${__rb_xtrace:+set -x; }$__rb_script" < /dev/null
+            { __rb_s=$?; __rb_xtrace=${-//[^x]/}; set +x; } 2>/dev/null
             __rb_in_step=
             set +eo pipefail
             printf '\\n%s %d\\n' '\(nonce)' "$__rb_s"

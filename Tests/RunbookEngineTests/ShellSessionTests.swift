@@ -94,6 +94,24 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// A guide's `set -x` traces its steps' commands from then on, and never the lines runbook
+    /// wraps a step in (its markers, the script it evaluates), through an `exit 0` too.
+    @Test func aGuidesXtraceTracesItsCommandsOnly() throws {
+        let s = try session()
+        let on = run(s, "set -x\nexport A=1")
+        #expect(on.output == "++ export A=1\n++ A=1")
+        let next = run(s, "echo \"a=$A\"")
+        #expect(next.output == "++ echo a=1\na=1")
+        let exited = run(s, "exit 0")
+        #expect(exited.output == "++ exit 0")
+        let afterExit = run(s, "true")
+        #expect(afterExit.output == "++ true")
+        let off = run(s, "set +x\necho quiet")
+        #expect(off.output == "++ set +x\nquiet")
+        #expect(run(s, "echo still quiet").output == "still quiet")
+        s.close()
+    }
+
     @Test func boundValuesAreDataNeverScript() throws {
         let dir = try scratch()
         let s = try session(
