@@ -216,7 +216,7 @@ final class RemoteShell: ShellTransport {
     /// The remote clock is the remote's: the shell notes when the step began in a file the
     /// stop command reads. Builtins only, no fork.
     var stepPrologue: String {
-        "read -r __rb_up __rb_x < /proc/uptime 2>/dev/null && printf '%s\\n' \"$__rb_up\" > \(markFile)\n"
+        "read -r __rb_up __rb_x < /proc/uptime 2>/dev/null && printf '%s\\n' \"$__rb_up\" >| \(markFile)\n"
     }
 
     func stop(startedSince mark: UInt64, signal: Int32) {

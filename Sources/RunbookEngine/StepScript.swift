@@ -37,8 +37,8 @@ enum StepScript {
             "__rb_file=\(pathWord(path))",
             #"mkdir -p -- "$(dirname -- "$__rb_file")""#,
             expand
-                ? "cat > \"$__rb_file\" <<\(end)\n\(expandable(text))\n\(end)"
-                : "cat > \"$__rb_file\" <<'\(end)'\n\(text)\n\(end)",
+                ? "cat >| \"$__rb_file\" <<\(end)\n\(expandable(text))\n\(end)"
+                : "cat >| \"$__rb_file\" <<'\(end)'\n\(text)\n\(end)",
         ]
         if let mode { lines.append("chmod \(mode) -- \"$__rb_file\"") }
         lines.append(#"__rb_n=$(wc -l < "$__rb_file"); echo "wrote $__rb_file ($__rb_n line$([ "$__rb_n" = 1 ] || echo s))""#)

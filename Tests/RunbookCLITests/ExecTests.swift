@@ -39,6 +39,20 @@ struct ExecTests {
         #expect(!FileManager.default.fileExists(atPath: site))
     }
 
+    /// A guide's `set -o noclobber` is for its own redirections: a `file=` block still
+    /// replaces the file it writes.
+    @Test func aFileBlockIsWrittenUnderNoclobber() throws {
+        let dir = try workspace([
+            "out.txt": "old\n",
+            "g.md": guide(
+                "## Write\n\n```bash\nset -o noclobber\n```\n\n```text { file=out.txt }\nnew content\n```\n\n"
+                    + "```bash\ncat out.txt\n```\n"),
+        ])
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8) == "new content\n")
+    }
+
     /// SPEC §3's annotations on a block that is not shell: `file=` writes it (as written, or
     /// with `expand=true` filling in environment-style names from the shell, secrets too, which
     /// still never reach output or the run's files), `mode=` sets its mode, `runner=` gives it

@@ -86,7 +86,10 @@ struct RemoteShellTests {
     @Test func followAndTimeoutStopOnlyTheStepsOwnProcesses() throws {
         let s = try remote()
         let survivorFile = Scratch.root.appendingPathComponent("rb-remote-survivor-\(UUID().uuidString)").path
-        #expect(run(s, "sleep 40 > /dev/null 2>&1 &\necho $! > \(survivorFile)").exitCode == 0)
+        // Under a guide's noclobber the step's start is still noted each time; a stale note
+        // would make the follow window below stop the survivor too.
+        #expect(run(s, "set -o noclobber").output == "")
+        #expect(run(s, "sleep 40 > /dev/null 2>&1 &\necho $! > \(survivorFile)").output == "")
         let followed = run(s, "echo watching; tail -f /dev/null", ShellRunOptions(followWindow: 0.5))
         #expect(followed.exitCode == 0)
         #expect(followed.followStopped)
