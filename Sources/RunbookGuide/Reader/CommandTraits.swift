@@ -437,6 +437,12 @@ extension ShellText {
         }
     }
 
+    /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.
+    static func isDetached(_ args: ArraySlice<String>) -> Bool {
+        args.contains { $0 == "--detach" || $0.hasPrefix("--detach=") && $0 != "--detach=false" }
+            || hasShortFlag(args, UInt8(ascii: "d"))
+    }
+
     /// True when `code` is one command that runs an application: a script or a build of it
     /// (`python app.py`, `node index.js`, `java -jar app.jar`, `go run .`, `cargo run`,
     /// `./server`). What it does is unknown, but a guide that goes on "in another terminal"
@@ -462,11 +468,5 @@ extension ShellText {
         case "go", "cargo", "dotnet", "deno", "bun": return args.first == "run"
         default: return name.hasPrefix("./") || name.hasPrefix("bin/")
         }
-    }
-
-    /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.
-    static func isDetached(_ args: ArraySlice<String>) -> Bool {
-        args.contains { $0 == "--detach" || $0.hasPrefix("--detach=") && $0 != "--detach=false" }
-            || hasShortFlag(args, UInt8(ascii: "d"))
     }
 }
