@@ -120,6 +120,51 @@ struct StepKindTests {
         #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@10.20.30.7"])
     }
 
+    /// Transcripts show the prompt as the terminal did: `user@host:~$ `, `[user@host app]# `,
+    /// `(venv) $ `, zsh's `% `. Each line's command starts after it; a `bash` block that opens
+    /// with one is a transcript too, and an output line that only holds an address is output.
+    @Test(arguments: [
+        ("$ ls", "ls"), ("# id -u", "id -u"), ("% brew install jq", "brew install jq"), ("❯ make", "make"),
+        ("user@host:~$ agent config set token x", "agent config set token x"),
+        ("root@web-01:/etc/nginx# nginx -t", "nginx -t"), ("[ec2-user@ip-10-0-0-5 app]$ ./run.sh", "./run.sh"),
+        ("(venv) $ pip install -r requirements.txt", "pip install -r requirements.txt"),
+        ("(.venv) user@box:~/app$ pytest", "pytest"),
+    ])
+    func aPromptIsLeftOutOfTheCommand(line: String, command: String) {
+        #expect(ShellText.promptEnd(line).map { String(line[$0...]) } == command)
+    }
+
+    @Test(arguments: [
+        "Token saved.", "admin@example.com is registered", "user@host:~$", "  % Total    % Received", "[OK] started",
+        "ssh user@host", "(note) see below",
+    ])
+    func anOutputLineHasNoPrompt(line: String) {
+        #expect(ShellText.promptEnd(line) == nil)
+    }
+
+    @Test func aTranscriptWithUserAtHostPromptsIsRead() {
+        let guide = read(
+            """
+            # G
+            \(fence)shell-session
+            user@host:~$ agent config set token abc
+            Token saved.
+            \(fence)
+            \(fence)bash
+            root@web:/srv# systemctl restart app
+            \(fence)
+            \(fence)bash
+            # a comment, not a prompt
+            echo hi
+            \(fence)
+            """)
+        #expect(
+            guide.steps.map(\.code) == [
+                "agent config set token abc", "systemctl restart app", "# a comment, not a prompt\necho hi",
+            ])
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Token saved.")])
+    }
+
     @Test func verificationFromHeadingAndLeadIn() {
         let guide = read(
             """

@@ -913,11 +913,12 @@ private struct Reader {
         let codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
-        // A block that opens with a `$ ` prompt is a transcript, labelled `bash` or not: as
-        // shell its first word would be a command named `$`.
+        // A block that opens with a prompt (`$ `, `user@host:~$ `) is a transcript, labelled
+        // `bash` or not: as shell its first word would be a command named `$`.
         let isConsole =
             Patterns.consoleLanguages.contains(lang)
-            || ((lang.isEmpty || Patterns.shellLanguages.contains(lang)) && code.trimmedInline.hasPrefix("$ "))
+            || ((lang.isEmpty || Patterns.shellLanguages.contains(lang))
+                && ShellText.promptEnd(String(code.trimmedInline.prefix { $0 != "\n" }), strict: true) != nil)
         // A block that may be shell is split into logical lines once, for every question below.
         let shellLines =
             lang.isEmpty || Patterns.shellLanguages.contains(lang) ? ShellText.logicalLines(code) : []
@@ -1407,8 +1408,8 @@ private struct Reader {
             if continuing {
                 commands.append(line.hasPrefix("> ") ? String(line.dropFirst(2)) : line)
                 continuing = line.hasSuffix("\\")
-            } else if line.hasPrefix("$ ") || line.hasPrefix("# ") {
-                let command = String(line.dropFirst(2))
+            } else if let start = ShellText.promptEnd(line) {
+                let command = String(line[start...])
                 commands.append(command)
                 continuing = command.hasSuffix("\\")
             } else if !line.trimmedInline.isEmpty {

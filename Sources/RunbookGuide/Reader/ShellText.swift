@@ -310,6 +310,35 @@ public enum ShellText {
         return false
     }
 
+    /// Where the command of a transcript line starts, past its prompt: `$ `, `# `, `% `, `❯ `,
+    /// `user@host:~/app$ `, `[user@host app]# `, each maybe after a `(venv) `; nil for a line
+    /// of output. `strict` leaves out the prompts a line of shell can also open with (`# `
+    /// is a comment) or an output line may (`% `).
+    public static func promptEnd(_ line: String, strict: Bool = false) -> String.Index? {
+        var rest = line[...]
+        if rest.hasPrefix("("), let close = rest.firstIndex(of: ")"), !rest[..<close].contains(" ") {
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+        }
+        for prompt in strict ? ["$ ", "❯ "] : ["$ ", "# ", "% ", "❯ "] where rest.hasPrefix(prompt) {
+            return rest.index(rest.startIndex, offsetBy: 2)
+        }
+        // `user@host:~/app$ ` and `[user@host app]$ `: the prompt ends at its first space (the
+        // bracketed one at its `]`), just after a `$` or `#`.
+        let isName = { (c: Character) in c.isLetter || c.isNumber || c == "_" || c == "." || c == "-" }
+        let end: Substring.Index?
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"), rest[..<close].contains("@") {
+            end = rest.index(after: close)
+        } else if let at = rest.firstIndex(of: "@"), at > rest.startIndex, rest[..<at].allSatisfy(isName) {
+            end = rest[at...].firstIndex(of: " ").map { rest.index(before: $0) }
+        } else {
+            end = nil
+        }
+        guard let end, end < rest.endIndex, rest[end] == "$" || rest[end] == "#" else { return nil }
+        let space = rest.index(after: end)
+        guard space < rest.endIndex, rest[space] == " " else { return nil }
+        return rest.index(after: space)
+    }
+
     /// How `code` treats variable `name`: whether it reads it (`$NAME`, `${NAME…`) and whether
     /// it assigns it (`NAME=` where a word starts, as in `export NAME=`, `A=1 NAME=2 cmd`; not
     /// `--flag=NAME=` or `$NAME=`). By bytes, without reading the shell's grammar: enough to
