@@ -62,6 +62,71 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// `docker exec -it db bash`, then commands "inside the container": runbook has no shell
+    /// there, so they are the person's, saying where, never run on this machine; `exit` (or
+    /// the section's end) leaves it. Opened with nothing typed in it, the line is its step.
+    @Test func whatIsTypedInAContainersShellIsThePersons() {
+        let guide = read(
+            """
+            # G
+            ## Fix
+            \(fence)bash
+            docker exec -it db bash
+            \(fence)
+            Inside the container:
+            \(fence)bash
+            psql -U postgres -c 'REINDEX DATABASE app;'
+            exit
+            docker restart web
+            \(fence)
+            ## Pods
+            \(fence)bash
+            kubectl -n shop exec -it api-0 -c app -- sh
+            rm -rf /tmp/cache
+            \(fence)
+            ## After
+            \(fence)bash
+            ls
+            \(fence)
+            ## Alone
+            \(fence)bash
+            docker compose exec web bash
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "fix/1:manual:a person", "fix/2:command:local", "pods/1:manual:a person", "after/1:command:local",
+                "alone/1:command:local",
+            ])
+        #expect(
+            guide.steps[0].instructions
+                == "In a shell in the container db (`docker exec -it db bash`):\npsql -U postgres -c 'REINDEX DATABASE app;'")
+        #expect(
+            guide.steps[2].instructions
+                == "In a shell in the pod api-0 (`kubectl -n shop exec -it api-0 -c app -- sh`):\nrm -rf /tmp/cache")
+        #expect(guide.steps[4].code == "docker compose exec web bash")
+        #expect(guide.steps[4].traits.interactive)
+    }
+
+    @Test(arguments: [
+        ("docker exec -it db bash", "the container db"), ("podman exec -ti -u postgres db /bin/sh", "the container db"),
+        ("docker compose exec web sh", "the service web's container"),
+        ("docker-compose exec -u root web bash -l", "the service web's container"),
+        ("kubectl exec -it api-0 -- /bin/bash", "the pod api-0"), ("vagrant ssh", "the Vagrant machine"),
+        ("multipass shell primary", "the Multipass VM"),
+    ])
+    func aShellInsideIsRecognized(line: String, place: String) {
+        #expect(ShellText.shellInside(ShellText.words(line)) == place)
+    }
+
+    @Test(arguments: [
+        "docker exec db pg_dump app", "docker exec -it db psql -U postgres", "kubectl exec api-0 -- ls /",
+        "docker run -it ubuntu bash", "vagrant ssh -c 'uptime'", "docker exec -it db bash -c 'ls'",
+    ])
+    func aCommandInAContainerIsNotAShellInside(line: String) {
+        #expect(ShellText.shellInside(ShellText.words(line)) == nil)
+    }
+
     /// "On the droplet" over `ssh root@$DROPLET_IP`: the block's steps run on the machine the
     /// ssh line names, so the heading's "server" is no target to bind.
     @Test func aMachineNamedButNeverRunOnIsNoTarget() {

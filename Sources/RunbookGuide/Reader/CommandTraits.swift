@@ -443,6 +443,62 @@ extension ShellText {
             || hasShortFlag(args, UInt8(ascii: "d"))
     }
 
+    /// Where a line alone in its block opens a shell that runbook has none in: a container's
+    /// (`docker exec -it db bash`, `docker compose exec web sh`, `kubectl exec -it api-0 --
+    /// bash`) or a VM's (`vagrant ssh`, `multipass shell`), as "the container db"; nil for
+    /// anything else, a command run in the container included (`docker exec db pg_dump`).
+    public static func shellInside(_ words: [String]) -> String? {
+        let shells: Set<String> = ["bash", "sh", "ash", "zsh", "/bin/bash", "/bin/sh", "/bin/ash", "/bin/zsh"]
+        guard let (name, args) = program(of: words[...]) else { return nil }
+        /// The operand after `options` (each option, of those in `valued`, taking a value).
+        func operands(_ args: ArraySlice<String>, valued: Set<String>) -> [String] {
+            var out: [String] = []
+            var i = args.startIndex
+            while i < args.endIndex {
+                let arg = args[i]
+                if arg == "--" {
+                    out.append(contentsOf: args[(i + 1)...])
+                    break
+                }
+                if arg.hasPrefix("-") {
+                    if valued.contains(arg) { i += 1 }
+                } else {
+                    out.append(arg)
+                }
+                i += 1
+            }
+            return out
+        }
+        func isShell(_ rest: ArraySlice<String>) -> Bool {
+            guard let first = rest.first, shells.contains(first) else { return false }
+            return rest.dropFirst().allSatisfy { $0 == "-l" || $0 == "-i" || $0 == "--login" }
+        }
+        switch name {
+        case "docker", "podman":
+            let compose = args.first == "compose"
+            let rest = compose ? args.dropFirst() : args
+            guard rest.first == "exec" else { return nil }
+            let found = operands(rest.dropFirst(), valued: ["-u", "--user", "-w", "--workdir", "-e", "--env"])
+            guard found.count >= 2, isShell(found.dropFirst()[...]) else { return nil }
+            return compose ? "the service \(found[0])'s container" : "the container \(found[0])"
+        case "docker-compose", "podman-compose":
+            guard args.first == "exec" else { return nil }
+            let found = operands(args.dropFirst(), valued: ["-u", "--user", "-w", "--workdir", "-e", "--env"])
+            guard found.count >= 2, isShell(found.dropFirst()[...]) else { return nil }
+            return "the service \(found[0])'s container"
+        case "kubectl", "oc":
+            let command = kubectlCommand(args)
+            guard command.first == "exec", let dash = command.firstIndex(of: "--") else { return nil }
+            let found = operands(
+                command[command.index(after: command.startIndex)..<dash], valued: ["-c", "--container", "-n", "--namespace"])
+            guard let pod = found.first, isShell(command[(dash + 1)...]) else { return nil }
+            return "the pod \(pod)"
+        case "vagrant": return args.first == "ssh" && args.count <= 2 ? "the Vagrant machine" : nil
+        case "multipass": return args.first == "shell" ? "the Multipass VM" : nil
+        default: return nil
+        }
+    }
+
     /// True when `code` is one command that runs an application: a script or a build of it
     /// (`python app.py`, `node index.js`, `java -jar app.jar`, `go run .`, `cargo run`,
     /// `./server`). What it does is unknown, but a guide that goes on "in another terminal"

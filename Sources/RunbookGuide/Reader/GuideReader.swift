@@ -31,6 +31,18 @@ public enum GuideReader {
 }
 
 /// What the previous block in reading order was; lead-in prose is the paragraph right before a block.
+/// A shell in a container or VM that a bare line opened (`docker exec -it db bash`).
+struct ShellInside {
+    /// The line that opens it.
+    var entry: String
+    /// "the container db".
+    var place: String
+    /// The line's own step, kept for when nothing is typed in the shell after it.
+    var alone: Step
+    /// How many steps there were when it was opened.
+    var stepsBefore: Int
+}
+
 private enum PreviousBlock {
     case none
     case paragraph(String, node: MarkdownNode)
@@ -80,6 +92,9 @@ private struct Reader {
     var hostTargets: [String: String] = [:]
     var session: TargetRef?
     var sessionStack: [TargetRef?] = []
+    /// A shell in a container or VM a bare line opened (`docker exec -it db bash`), until its
+    /// `exit`: what is typed there is the person's to do, where runbook has no shell.
+    var insideShell: ShellInside?
     var previous: PreviousBlock = .none
     /// The foreground server the last code block started, until the next code block: prose
     /// after it may say it stays up ("In another terminal:").
@@ -159,6 +174,7 @@ private struct Reader {
 
     mutating func finish() -> Guide {
         closeBody()
+        leaveShellInside()
         warnOfUnclosedDetails()
         declareTableVariables()
         declareAddressVariables()
@@ -349,6 +365,9 @@ private struct Reader {
 
     mutating func openSection(_ node: MarkdownNode, level: Int) {
         closeBody()
+        // A container's shell is left by the section that opened it, `exit` or not: a guide
+        // that forgets the `exit` goes on outside, and nothing after is the person's by mistake.
+        leaveShellInside()
         let heading = node.plainText.trimmedInline
         let (label, title) = Text.splitLabel(heading)
         while let last = stack.last, last != 0, sections[last].level >= level { stack.removeLast() }
@@ -1144,6 +1163,8 @@ private struct Reader {
             steps.append(step)
             return
         }
+        // A block the guide says runs elsewhere ("On your laptop:") is out of the container.
+        if stated != nil { leaveShellInside() }
         var script = code
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
@@ -1173,6 +1194,15 @@ private struct Reader {
             else { return }
             let text = segmentLines.joined(separator: "\n")
             let code = first == 0 && last == segmentLines.count - 1 ? text : segmentLines[first...last].joined(separator: "\n")
+            if let inside = reader.insideShell {
+                // Typed in a container's shell: the person's, with how to get there.
+                var step = reader.makeStep(
+                    kind: .manual, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + first),
+                    language: language, code: code, target: .person)
+                step.instructions = "In a shell in \(inside.place) (`\(inside.entry)`):\n" + code
+                reader.steps.append(step)
+                return
+            }
             var step = reader.makeStep(
                 kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + first),
                 language: language, code: code, target: target)
@@ -1211,11 +1241,28 @@ private struct Reader {
                 target = session!
                 continue
             }
+            if !line.isHeredocBody, let place = ShellText.shellInside(words), stated?.reason != "annotation" {
+                flush(&self, nextStart: line.offset + line.span)
+                sessionStack.append(session)
+                // The line itself is a step only if nothing is typed in that shell after it.
+                var entry = makeStep(
+                    kind: kind, node: node, codeLine: codeLine + line.offset, language: language, code: text, target: target)
+                entry.annotations = annotations
+                ShellText.addTraits(of: line.text, words: words, to: &entry.traits)
+                entry.traits.interactive = true
+                entry.expectations = explicitExpectations(annotations, runs: true)
+                insideShell = ShellInside(entry: text, place: place, alone: entry, stepsBefore: steps.count)
+                continue
+            }
             if !line.isHeredocBody, words == ["exit"] || words == ["logout"] || words == ["exit", "0"],
                 !sessionStack.isEmpty
             {
                 flush(&self, nextStart: line.offset + line.span)
-                session = sessionStack.removeLast()
+                if insideShell != nil {
+                    leaveShellInside()
+                } else {
+                    session = sessionStack.removeLast()
+                }
                 target = session ?? defaultTarget()
                 continue
             }
@@ -1225,6 +1272,14 @@ private struct Reader {
             }
         }
         flush(&self, nextStart: physical.count)
+    }
+
+    /// Back out of a container's shell (`insideShell`) to the session it was opened in.
+    mutating func leaveShellInside() {
+        guard let inside = insideShell else { return }
+        if steps.count == inside.stepsBefore { steps.append(inside.alone) }
+        insideShell = nil
+        session = sessionStack.popLast() ?? nil
     }
 
     mutating func sessionTarget(for ssh: SSHLine, line: Int) -> String {
