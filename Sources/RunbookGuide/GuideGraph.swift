@@ -153,3 +153,28 @@ extension Guide {
     /// Errors among the reader's diagnostics (bad annotations, broken front matter).
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
+
+extension TargetDecl {
+    /// The `ssh` command a person logs in with (`ssh -i KEY -p 2222 deploy@host`), from the
+    /// address the guide or a binding gives; nil for this machine, an inventory group or an
+    /// unbound target.
+    public var loginCommand: String? {
+        guard let uri, uri.hasPrefix("ssh://") else { return nil }
+        var address = uri.dropFirst("ssh://".count)
+        var port: Substring?
+        // `[::1]:2222`, `host:2222`, `host:${PORT}`: the port is what follows the last colon
+        // outside brackets.
+        let host = address.lastIndex(of: "@").map { address[address.index(after: $0)...] } ?? address
+        if let colon = host.lastIndex(of: ":"), !host[colon...].contains("]"),
+            host.hasPrefix("[") || !host[..<colon].contains(":")
+        {
+            port = address[address.index(after: colon)...]
+            address = address[..<colon]
+        }
+        var words = ["ssh"]
+        if let identity { words += ["-i", identity] }
+        if let jump { words += ["-J", jump] }
+        if let port, !port.isEmpty { words += ["-p", String(port)] }
+        return (words + [String(address)]).joined(separator: " ")
+    }
+}

@@ -59,6 +59,13 @@ public enum Checklist {
         }
         func present(_ text: String) -> String { binding.mask(binding.display(text)) }
         var counter = 0
+        // The machine the person is on as the list goes, to say when to log in elsewhere.
+        var machine = "local"
+        func login(_ name: String) -> [String: Any] {
+            var out: [String: Any] = ["machine": name]
+            if let command = guide.targets.first(where: { $0.name == name })?.loginCommand { out["command"] = present(command) }
+            return out
+        }
         func stepContext(_ step: Step) -> [String: Any] {
             let manual = step.kind == .manual
             // A block runbook writes to a file is a step a person does too: save it there.
@@ -99,8 +106,14 @@ public enum Checklist {
             } else {
                 entry["code"] = step.expandsVariables ? present(step.code) : binding.mask(step.code)
             }
+            if !manual && !artifact {
+                if step.target.name != machine, step.target.name != "local" { entry["login"] = login(step.target.name) }
+                machine = step.target.name
+            }
             if let session = step.opensSession {
-                entry["then"] = "then log in to \(session): the steps after this one run there"
+                let command = guide.targets.first { $0.name == session }?.loginCommand.map { " (`\(present($0))`)" } ?? ""
+                entry["then"] = "then log in to \(session)\(command): the steps after this one run there"
+                machine = session
             }
             if let option = step.option, let group = guide.choices.first(where: { $0.id == step.choice }),
                 let title = group.options.first(where: { $0.id == option })?.title

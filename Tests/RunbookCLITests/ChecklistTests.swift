@@ -130,6 +130,56 @@ struct ChecklistTests {
         #expect(text.contains("[x] 4. configure-dns/1 — by a person · skipped\n"))
     }
 
+    /// The person doing the guide by hand is told where to log in, with the command the guide
+    /// gave: after an `ssh` line in a block ("then log in"), before the first step on a machine
+    /// reached from an `ssh` line alone in its block, and again on coming back to it.
+    @Test func aPersonIsToldWhereToLogIn() throws {
+        let dir = try workspace([
+            "g.md": """
+            # Login
+
+            ## Build
+
+            \(fence)bash
+            make dist
+            ssh -i ~/.ssh/deploy.pem -p 2222 deploy@$HOST
+            \(fence)
+
+            \(fence)bash
+            sudo systemctl restart app
+            \(fence)
+
+            ## Back here
+
+            On your laptop:
+
+            \(fence)bash
+            curl -s https://example.org/health
+            \(fence)
+
+            ## Again
+
+            On the server:
+
+            \(fence)bash
+            sudo journalctl -u app -n 20
+            \(fence)
+            """
+        ])
+        let md = try runbook(["checklist", "g.md", "--set", "HOST=10.1.2.3"], in: dir).stdout
+        #expect(
+            md.contains(
+                "make dist\n```\n\n_then log in to server (`ssh -i ~/.ssh/deploy.pem -p 2222 deploy@10.1.2.3`): the steps after this one run there_\n"
+            ))
+        #expect(md.contains("— on server\n\n```bash\nsudo systemctl restart app"))
+        #expect(
+            md.contains(
+                "— on server\n\n_log in to server first: `ssh -i ~/.ssh/deploy.pem -p 2222 deploy@10.1.2.3`_\n\n```bash\nsudo journalctl"
+            ))
+        let text = try runbook(["checklist", "g.md", "--set", "HOST=10.1.2.3", "--format", "text"], in: dir).stdout
+        #expect(text.contains("(log in to server first: ssh -i ~/.ssh/deploy.pem -p 2222 deploy@10.1.2.3)\nsudo journalctl"))
+    }
+
     @Test func textIsPlainAndMasksSecrets() throws {
         let dir = try workspace(["g.md": Self.guide])
         let text = try runbook(["checklist", "g.md", "--format", "text"] + write(dir), in: dir).stdout

@@ -127,6 +127,21 @@ struct TargetTests {
         #expect(ShellText.shellInside(ShellText.words(line)) == nil)
     }
 
+    @Test(
+        arguments: [
+            ("ssh://deploy@10.0.0.5", nil, nil, "ssh deploy@10.0.0.5"),
+            ("ssh://deploy@10.0.0.5:2222", "~/.ssh/k.pem", nil, "ssh -i ~/.ssh/k.pem -p 2222 deploy@10.0.0.5"),
+            ("ssh://root@[::1]:2200", nil, "ops@bastion", "ssh -J ops@bastion -p 2200 root@[::1]"),
+            ("ssh://ubuntu@${IP}:${PORT}", nil, nil, "ssh -p ${PORT} ubuntu@${IP}"),
+        ] as [(String, String?, String?, String)])
+    func aTargetsLoginCommandIsTheSSHLineForIt(uri: String, identity: String?, jump: String?, command: String) {
+        let target = TargetDecl(name: "server", uri: uri, identity: identity, jump: jump, hosts: [], line: 1, source: "ssh-line")
+        #expect(target.loginCommand == command)
+        #expect(
+            TargetDecl(name: "web", uri: "inventory hosts.ini [web]", hosts: [], line: 1, source: "inventory").loginCommand == nil
+        )
+    }
+
     /// "On the droplet" over `ssh root@$DROPLET_IP`: the block's steps run on the machine the
     /// ssh line names, so the heading's "server" is no target to bind.
     @Test func aMachineNamedButNeverRunOnIsNoTarget() {
