@@ -101,6 +101,8 @@ public struct RunOptions: Sendable {
     public var verificationWindow: Double = 30
     /// How long follow commands run by default.
     public var followWindow: Double = 10
+    /// How long a remote machine a step reboots has to go down and come back.
+    public var rebootWindow: Double = 300
     /// Shell program.
     public var shell = "/bin/bash"
     /// Hosts a step on a multi-host target runs on at once.
@@ -139,7 +141,9 @@ public final class Runner {
     let directory: RunDirectory
     weak var observer: (any RunObserver)?
     let journal: Journal?
-    let initialSnapshots: [String: String]
+    /// Each shell's snapshot to start from (target key → snapshot): a resume's, and those of
+    /// shells a reboot ended.
+    private var restoring: [String: String]
     private var sessions: [String: ShellSession] = [:]
     /// Open connections per remote target (one per host), from preflight, and those the run
     /// opens to targets whose address an earlier step sets.
@@ -175,7 +179,7 @@ public final class Runner {
         self.connections = connections
         self.placements = placements
         self.sshOptions = sshOptions
-        self.initialSnapshots = snapshots
+        self.restoring = snapshots
         self.guide = guide
         self.binding = binding
         self.steps = steps
@@ -248,7 +252,12 @@ public final class Runner {
                 break
             }
             let started = Date()
-            let result = execute(step, position: index + 1)
+            var result = execute(step, position: index + 1)
+            if step.traits.reboots, !isThisMachine(step.target), interruptSignal == 0,
+                result.status == .succeeded || result.status == .interrupted
+            {
+                result = awaitReboot(step, after: result, started: started)
+            }
             // The step after a server started in the background may find it still starting.
             if step.kind != .manual { startedInBackground = nil }
             if result.status == .succeeded, step.runsInBackground { startedInBackground = step.target.shellKey }
@@ -357,17 +366,80 @@ public final class Runner {
             if let connection = hosts?[index] {
                 created = try ShellSession(
                     connection: connection, bound: binding.values.compactMap { value in value.value.map { (value.name, $0) } },
-                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
+                    workDirectory: workDirectory, restoring: restoring[key] ?? "", user: target.user)
             } else {
                 created = try ShellSession(
                     shell: options.shell, environment: environment, bound: boundNames,
-                    workDirectory: workDirectory, restoring: initialSnapshots[key] ?? "", user: target.user)
+                    workDirectory: workDirectory, restoring: restoring[key] ?? "", user: target.user)
             }
             created.interruptRequested = { interruptSignal != 0 }
             sessions[key] = created
             out.append((label, created))
         }
         return out
+    }
+
+    /// True when `target`'s steps run on this machine.
+    private func isThisMachine(_ target: TargetRef) -> Bool {
+        target.name == "local" || placements[target.name]?.isLocal == true
+    }
+
+    /// After a step that reboots a remote target: waits (up to `rebootWindow`) until each
+    /// host's connection is gone, then until the host takes a new one; the target's shells
+    /// start again from their snapshots when next used. The step succeeds once every host is
+    /// back, and fails, naming the host, when one does not go down or come back in time.
+    private func awaitReboot(_ step: Step, after result: StepResult, started: Date) -> StepResult {
+        let name = step.target.name
+        guard let hosts = connections[name] else { return result }
+        func say(_ line: String) {
+            outputLock.withLock {
+                observer?.stepOutput(step, line: line)
+                directory.appendLog(line + "\n", for: step)
+            }
+        }
+        func failed(_ note: String) -> StepResult {
+            StepResult(
+                status: interruptSignal != 0 ? .interrupted : .failed, exitCode: result.exitCode,
+                duration: Date().timeIntervalSince(started), attempts: result.attempts, assertions: result.assertions,
+                outputTail: result.outputTail, note: note)
+        }
+        let deadline = Date().addingTimeInterval(options.rebootWindow)
+        say("waiting for \(name) to restart")
+        for connection in hosts {
+            // Down: a command on the old connection no longer gets through.
+            while (try? connection.execute("true", timeout: 5)) != nil {
+                guard Date() < deadline, interruptSignal == 0 else {
+                    return failed("\(connection.endpoint.named) did not go down within \(Int(options.rebootWindow)) s")
+                }
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        // The shells there are gone with the machine; their state comes back from snapshots.
+        for key in sessions.keys where key == name || key.hasPrefix(name + "@") || key.hasPrefix(name + "#") {
+            restoring[key] = sessions[key]?.snapshot
+            sessions[key] = nil
+        }
+        var back: [SSHConnection] = []
+        for connection in hosts {
+            while true {
+                if let reached = try? SSHConnection(endpoint: connection.endpoint, options: sshOptions) {
+                    back.append(reached)
+                    break
+                }
+                guard Date() < deadline, interruptSignal == 0 else {
+                    back.forEach { $0.close() }
+                    return failed("\(connection.endpoint.named) did not come back within \(Int(options.rebootWindow)) s")
+                }
+                Thread.sleep(forTimeInterval: 2)
+            }
+        }
+        connections[name] = back
+        opened += back
+        let elapsed = Date().timeIntervalSince(started)
+        say(String(format: "%@ is back after %.0f s", name, elapsed))
+        return StepResult(
+            status: .succeeded, exitCode: result.exitCode ?? 0, duration: elapsed, attempts: result.attempts,
+            assertions: result.assertions, outputTail: result.outputTail, note: "rebooted")
     }
 
     /// Connects to a target whose address holds names an earlier step set (`LateAddress`),
@@ -416,7 +488,8 @@ public final class Runner {
         let text =
             step.kind == .manual
             ? (step.instructions ?? step.code)
-            : "Run this yourself (it needs a person at a terminal):\n" + step.code
+            : "Run this yourself (\(step.traits.reboots ? "it reboots this machine, where runbook runs" : "it needs a person at a terminal")):\n"
+                + step.code
                 + (step.instructions.map { "\n\n" + $0 } ?? "")
         return binding.mask(binding.display(text))
     }
@@ -430,9 +503,11 @@ public final class Runner {
         // A person drives interactive commands on a terminal, here or on a remote host (on a
         // pty there); on several hosts at once they are the person's to do on each.
         let attachable = options.terminal && (connections[step.target.name]?.count ?? 1) == 1
+        // Rebooting the machine runbook runs on would end the run: that is the person's.
         let needsPerson =
             step.kind == .manual || (step.traits.interactive && !attachable)
             || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false && !attachable)
+            || (step.traits.reboots && isThisMachine(step.target))
         if needsPerson {
             return manual(step, position: position)
         }

@@ -127,13 +127,20 @@ public struct CommandTraits: Sendable, Hashable, Codable {
     /// The guide goes on while that server runs ("In another terminal:"): a run starts it in
     /// the background, as a person leaves it running in a terminal of its own.
     public var keptRunning: Bool = false
+    /// Restarts the machine (`reboot`, `shutdown -r`, `systemctl reboot`): a run waits for a
+    /// remote one to come back, and leaves this machine's to a person.
+    public var reboots: Bool = false
 
     /// No traits.
-    public init(follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false, keptRunning: Bool = false) {
+    public init(
+        follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false, keptRunning: Bool = false,
+        reboots: Bool = false
+    ) {
         self.follows = follows
         self.interactive = interactive
         self.foregroundServer = foregroundServer
         self.keptRunning = keptRunning
+        self.reboots = reboots
     }
 }
 

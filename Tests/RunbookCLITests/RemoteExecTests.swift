@@ -76,6 +76,53 @@ struct RemoteExecTests {
         }
     }
 
+    /// `sudo reboot` on a server: the run waits for the machine to go down and come back, and
+    /// goes on in a shell restored to the state before. The machine here is the test's own, so
+    /// the block defines `reboot` as a function that does what a reboot does to the run: every
+    /// connection is cut, and the server listens again a few seconds later (the real `reboot`
+    /// is never reached: a function comes before the PATH). On this machine, a reboot is the
+    /// person's to do.
+    @Test func aRebootedServerIsWaitedForAndTheRunGoesOn() throws {
+        let user = LoopbackSSHD.user
+        let script = LoopbackSSHD.packageRoot.appendingPathComponent("scripts/loopback-sshd.sh").path
+        let dir = try workspace([
+            "g.md": """
+            # Kernel update
+
+            \(fence)bash
+            ssh -p \(server.port) \(user)@127.0.0.1
+            \(fence)
+
+            \(fence)bash
+            export BEFORE=kept
+            \(fence)
+
+            \(fence)bash
+            reboot() { setsid bash -c 'sleep 0.5; pkill -KILL -P "$(cat \(server.directory.path)/sshd.pid)"; bash \(script) stop \(server.directory.path); sleep 2; bash \(script) start \(server.directory.path) \(server.port)' > /dev/null 2>&1 < /dev/null & }
+            sudo true && reboot
+            \(fence)
+
+            \(fence)bash
+            echo "after the reboot: $BEFORE"
+            \(fence)
+            """
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("(reboots server: the run waits for it to come back)"))
+        let run = try ssh(["exec", "g.md", "--yes"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ waiting for server to restart\n"))
+        #expect(run.stdout.contains(" is back after "))
+        #expect(run.stdout.contains("   │ after the reboot: kept\n"))
+
+        // Here too a function stands in for the reboot, should runbook ever run the step.
+        let here = try workspace(["g.md": "# Here\n\n```bash\nreboot() { touch rebooted; }\nreboot\n```\n"])
+        let paused = try ssh(["exec", "g.md", "--yes"], in: here)
+        #expect(paused.status == 3)
+        #expect(paused.stdout.contains("   │ Run this yourself (it reboots this machine, where runbook runs):\n"))
+        #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("rebooted").path))
+    }
+
     /// `export IP=$(terraform output …)` and then `ssh ubuntu@$IP`: the address is known only
     /// once that step has run, so the run reaches the host when its first step comes, with the
     /// value the local shell then holds, and a resume reads it from the shell it restores.

@@ -480,6 +480,16 @@ struct StepKindTests {
         #expect(traits.foregroundServer == server)
     }
 
+    @Test(arguments: [
+        ("sudo reboot", true), ("sudo shutdown -r now", true), ("sudo systemctl reboot", true), ("sudo init 6", true),
+        ("[ -f /var/run/reboot-required ] && sudo reboot", true), ("shutdown -r +5 'kernel update'", true),
+        ("sudo shutdown -c", false), ("sudo shutdown -h now", false), ("reboot --help", false), ("echo reboot", false),
+        ("cat /var/run/reboot-required", false), ("systemctl status", false),
+    ])
+    func aRebootIsKnown(code: String, reboots: Bool) {
+        #expect(ShellText.traits(of: code).reboots == reboots)
+    }
+
     /// A foreground server the guide goes on beside ("In another terminal:", "Leave it
     /// running") runs in the background; one the prose says nothing about, or a log followed,
     /// does not, and `background=false` wins over the prose.
@@ -578,7 +588,8 @@ struct StepKindTests {
         for (from, to) in [
             ("static func isFollow", "static func isShortFlags"),
             ("static func isInteractive", "private static let sqlCommandFlags"),
-            ("static func isForegroundServer", "static func isDetached"),
+            ("static func isForegroundServer", "static func isReboot"),
+            ("static func isReboot", "static func isDetached"),
         ] {
             let body = try #require(
                 source.range(of: from).flatMap { start in

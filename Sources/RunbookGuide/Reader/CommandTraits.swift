@@ -31,6 +31,7 @@ extension ShellText {
             if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
                 traits.foregroundServer = true
             }
+            if isReboot(name: name, args: args) { traits.reboots = true }
         }
     }
 
@@ -50,6 +51,8 @@ extension ShellText {
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
         "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
         "pnpx", "bundle", "poetry", "pipenv", "uv",
+        // reboots
+        "reboot", "shutdown", "init",
     ]
 
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
@@ -433,6 +436,19 @@ extension ShellText {
             // `bundle exec jekyll serve`, `poetry run uvicorn app:app`.
             guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }
             return isForegroundServer(name: next, args: args.dropFirst(2))
+        default: return false
+        }
+    }
+
+    /// `reboot`, `shutdown -r`, `systemctl reboot`, `init 6`: the machine goes down and comes
+    /// back. (`shutdown -r` with a time still reboots, later; `--help` does nothing.)
+    static func isReboot(name: String, args: ArraySlice<String>) -> Bool {
+        guard !args.contains("--help") else { return false }
+        switch name {
+        case "reboot": return !args.contains("--wtmp-only") && !args.contains("-w")
+        case "shutdown": return args.contains { $0 == "-r" || $0 == "--reboot" } && !args.contains("-c")
+        case "systemctl": return args.contains("reboot") || args.contains("kexec") || args.contains("soft-reboot")
+        case "init": return args.first == "6"
         default: return false
         }
     }
