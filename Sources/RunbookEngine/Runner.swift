@@ -73,6 +73,8 @@ public protocol RunObserver: AnyObject {
     func stepStarted(_ step: Step, position: Int, of total: Int, attempt: Int)
     /// One line of a step's output, secrets already masked.
     func stepOutput(_ step: Step, line: String)
+    /// Lines of a step's output that arrived together, secrets already masked.
+    func stepOutput(_ step: Step, lines: [String])
     /// A step ended.
     func stepFinished(_ step: Step, result: StepResult)
     /// A manual step on a terminal: what did the person do?
@@ -85,6 +87,13 @@ public protocol RunObserver: AnyObject {
     /// A target whose address an earlier step set was reached during the run, at `host`;
     /// `origin` says which names filled the address in, and which steps set them.
     func reached(_ target: String, host: String, origin: String)
+}
+
+extension RunObserver {
+    /// Line by line, unless the observer writes them at once.
+    public func stepOutput(_ step: Step, lines: [String]) {
+        for line in lines { stepOutput(step, line: line) }
+    }
 }
 
 /// Options for a run.
@@ -619,14 +628,14 @@ public final class Runner {
                 directory.appendLog(attempt == 1 ? "" : "\n--- \(prefix)attempt \(attempt) ---\n", for: step)
             }
             var tail: [String] = []
-            let outcome = session.run(plan.script, options: plan.options) { [binding, directory, observer, outputLock] line in
-                let masked = prefix + binding.mask(line)
+            let outcome = session.run(plan.script, options: plan.options) { [binding, directory, observer, outputLock] lines in
+                let masked = lines.map { prefix + binding.mask($0) }
                 outputLock.withLock {
-                    observer?.stepOutput(step, line: masked)
-                    directory.appendLog(masked + "\n", for: step)
+                    observer?.stepOutput(step, lines: masked)
+                    directory.appendLog(masked.joined(separator: "\n") + "\n", for: step)
                 }
-                tail.append(masked)
-                if tail.count > 20 { tail.removeFirst() }
+                tail.append(contentsOf: masked.suffix(20))
+                if tail.count > 20 { tail.removeFirst(tail.count - 20) }
             }
             let assertions = Assertions.check(
                 step.expectations.isEmpty ? [.exitStatus(0)] : step.expectations, exitCode: outcome.exitCode,

@@ -199,8 +199,11 @@ public final class ShellSession {
     }
 
     /// Runs `script` in the session and returns how it ended. `output` receives the
-    /// script's output line by line as it arrives (unmasked; the caller masks).
-    public func run(_ script: String, options: ShellRunOptions = ShellRunOptions(), output: (String) -> Void) -> ShellOutcome {
+    /// script's output as it arrives, the complete lines of each read together (unmasked;
+    /// the caller masks).
+    public func run(_ script: String, options: ShellRunOptions = ShellRunOptions(), output: ([String]) -> Void)
+        -> ShellOutcome
+    {
         stepCounter += 1
         let setOptions = options.errexit && options.followWindow == nil ? "set -eo pipefail" : "set +eo pipefail"
         // The step travels in a quoted heredoc (no expansion; the nonce cannot occur in it)
@@ -274,17 +277,20 @@ public final class ShellSession {
                         newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
                     }
                 }
-                // Emit complete lines of the step's own output, holding back a possible sentinel.
+                // Emit complete lines of the step's own output, holding back a possible
+                // sentinel: all of this read's lines at once.
                 let limit = outputEnd ?? collected.count
+                var lines: [String] = []
                 while let newline = collected[lineStart..<limit].firstIndex(of: 0x0A) {
                     if outputEnd == nil, collected.count - newline <= sentinel.count,
                         Array(collected[newline...]) == Array(sentinel.prefix(collected.count - newline))
                     {
                         break
                     }
-                    output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+                    lines.append(String(decoding: collected[lineStart..<newline], as: UTF8.self))
                     lineStart = newline + 1
                 }
+                if !lines.isEmpty { output(lines) }
             case .idle:
                 break
             case .ended:
@@ -332,11 +338,13 @@ public final class ShellSession {
             }
         }
         let end = outputEnd ?? collected.count
+        var rest: [String] = []
         while let newline = collected[lineStart..<end].firstIndex(of: 0x0A) {
-            output(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+            rest.append(String(decoding: collected[lineStart..<newline], as: UTF8.self))
             lineStart = newline + 1
         }
-        if lineStart < end { output(String(decoding: collected[lineStart..<end], as: UTF8.self)) }
+        if lineStart < end { rest.append(String(decoding: collected[lineStart..<end], as: UTF8.self)) }
+        if !rest.isEmpty { output(rest) }
         // What the step printed, without its final line break.
         var printed = collected[..<end]
         if printed.last == 0x0A { printed = printed.dropLast() }

@@ -194,9 +194,21 @@ struct ShellSessionTests {
     @Test func outputStreamsLineByLine() throws {
         let s = try session()
         var lines: [String] = []
-        let out = s.run("echo one; echo two >&2; printf 'no newline'", options: ShellRunOptions()) { lines.append($0) }
+        let out = s.run("echo one; echo two >&2; printf 'no newline'", options: ShellRunOptions()) {
+            lines.append(contentsOf: $0)
+        }
         #expect(lines == ["one", "two", "no newline"])
         #expect(out.output == "one\ntwo\nno newline")
+        // What arrives together is handed over together: 100,000 lines are not 100,000 calls.
+        var batches = 0
+        var many: [String] = []
+        _ = s.run("seq 1 100000", options: ShellRunOptions()) {
+            batches += 1
+            many.append(contentsOf: $0)
+        }
+        #expect(many.count == 100_000)
+        #expect(many.last == "100000")
+        #expect(batches < 1000)
         s.close()
     }
 

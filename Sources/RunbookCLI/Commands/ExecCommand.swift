@@ -286,6 +286,12 @@ final class TerminalObserver: RunObserver {
         out("   │ " + line)
     }
 
+    func stepOutput(_ step: Step, lines: [String]) {
+        // One write for what arrived together: a step that prints a million lines is not a
+        // million writes.
+        out(lines.map { "   │ " + $0 }.joined(separator: "\n"))
+    }
+
     func stepFinished(_ step: Step, result: StepResult) {
         let time = String(format: "%.2f s", result.duration)
         switch result.status {
