@@ -45,11 +45,7 @@ public struct LateAddress: Sendable {
     static func find(
         _ open: [String], in declared: TargetDecl?, before step: Step, guide: Guide, binding: Binding, config: SSHConfig
     ) -> (late: LateAddress?, problem: PreflightProblem?) {
-        let setters = open.compactMap { name in
-            guide.steps.last {
-                $0.number < step.number && $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns
-            }.map { Setter(name: name, step: $0) }
-        }
+        let setters = open.compactMap { name in guide.setter(of: name, before: step).map { Setter(name: name, step: $0) } }
         let uri = declared?.uri ?? ""
         if setters.count == open.count {
             return (

@@ -154,6 +154,14 @@ extension Guide {
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
 
+extension Guide {
+    /// The step that gives `name` its value by the time `step` runs: the last one before it
+    /// that assigns the name (`export IP=$(terraform output -raw ip)`), a person's excepted.
+    public func setter(of name: String, before step: Step) -> Step? {
+        steps.last { $0.number < step.number && $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
+    }
+}
+
 extension TargetDecl {
     /// The `ssh` command a person logs in with (`ssh -i KEY -p 2222 deploy@host`), from the
     /// address the guide or a binding gives; nil for this machine, an inventory group or an

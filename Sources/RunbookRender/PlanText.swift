@@ -59,7 +59,7 @@ public enum PlanText {
             if target.source != "builtin" {
                 line += "  [\(target.source)" + (target.line > 0 ? " :\(target.line)" : "") + "]"
             }
-            out.append(line)
+            out.append(line + setDuringTheRun(target, guide: guide, binding: binding))
         }
         out.append("")
 
@@ -161,5 +161,19 @@ public enum PlanText {
         }
         if let session = step.opensSession { lines.append("        ⇒ opens a session on \(session); later steps run there") }
         return lines
+    }
+}
+
+extension PlanText {
+    /// "  — IP set during the run, by step 2 (provision/2)" for an address (key, jump hosts)
+    /// with names the binding leaves open and earlier steps set: `exec` reaches it then.
+    static func setDuringTheRun(_ target: TargetDecl, guide: Guide, binding: Binding) -> String {
+        let address = [target.uri, target.identity, target.jump].compactMap { $0 }.joined(separator: " ")
+        guard address.contains("$"), let first = guide.steps.first(where: { $0.target.name == target.name }) else { return "" }
+        let declared = Set(guide.variables.map(\.name))
+        let set = ShellText.referencedNames(in: binding.resolved(address)).subtracting(declared).sorted().compactMap { name in
+            guide.setter(of: name, before: first).map { "\(name) set during the run, by step \($0.number) (\($0.id))" }
+        }
+        return set.isEmpty ? "" : "  — " + set.joined(separator: "; ")
     }
 }

@@ -153,6 +153,10 @@ struct RemoteExecTests {
         ])
         // Here, a step that runs on this machine sees no SSH_CONNECTION.
         let local = ["SSH_CONNECTION": ""]
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(
+            plan.stdout.contains(
+                "  server  ssh://\(user)@$IP:\(server.port)  [ssh-line :12]  — IP set during the run, by step 1 (provision/1)\n"))
         let dry = try ssh(["exec", "g.md", "--dry-run"] + trusted(server), in: dir)
         #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
         #expect(
