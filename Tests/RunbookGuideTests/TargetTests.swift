@@ -106,6 +106,12 @@ struct TargetTests {
                 == "In a shell in the pod api-0 (`kubectl -n shop exec -it api-0 -c app -- sh`):\nrm -rf /tmp/cache")
         #expect(guide.steps[4].code == "docker compose exec web bash")
         #expect(guide.steps[4].traits.interactive)
+        // Lint says so where each shell opens, once.
+        #expect(guide.diagnostics.map { "\($0.rule):\($0.location.line)" } == ["shell-inside:4", "shell-inside:14"])
+        #expect(
+            guide.diagnostics.first?.message
+                == "the step after `docker exec -it db bash` is typed in a shell in the container db, where a run has none: a person's to do"
+        )
     }
 
     @Test(arguments: [

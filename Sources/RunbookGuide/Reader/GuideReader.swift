@@ -1277,7 +1277,19 @@ private struct Reader {
     /// Back out of a container's shell (`insideShell`) to the session it was opened in.
     mutating func leaveShellInside() {
         guard let inside = insideShell else { return }
-        if steps.count == inside.stepsBefore { steps.append(inside.alone) }
+        if steps.count == inside.stepsBefore {
+            steps.append(inside.alone)
+        } else {
+            let typed = steps.count - inside.stepsBefore
+            diagnostics.append(
+                Diagnostic(
+                    rule: ReaderFinding.shellInside, severity: .warning, location: location(inside.alone.codeLine),
+                    message:
+                        "\(typed == 1 ? "the step" : "the \(typed) steps") after `\(inside.entry)` \(typed == 1 ? "is" : "are") typed in a shell in \(inside.place), where a run has none: a person's to do",
+                    fix:
+                        "give each command to it without a shell (`docker exec db psql …`, `kubectl exec api-0 -- …`), or annotate the blocks kind=manual"
+                ))
+        }
         insideShell = nil
         session = sessionStack.popLast() ?? nil
     }
