@@ -32,6 +32,25 @@ struct AmbiguousTargetRuleTests {
         #expect(try lint(mixed, rule: "ambiguous-target").isEmpty)
     }
 
+    /// `terraform destroy` in a session an `ssh` line opened earlier: the guide forgot to leave
+    /// it. On this machine, or after `exit`, or said to run on the server, no warning.
+    @Test func aProvisionerLeftInAnSSHSessionWarns() throws {
+        let text =
+            "# G\n\n## Provision\n\n\(fence)bash\nterraform apply -auto-approve\nssh ubuntu@10.20.30.40\n\(fence)\n\n"
+            + "## Configure\n\n\(fence)bash\nsudo apt-get install -y nginx\n\(fence)\n\n"
+            + "## Tear down\n\n\(fence)bash\necho bye\nterraform destroy -auto-approve\n\(fence)\n"
+        let findings = try lint(text, rule: "ambiguous-target")
+        #expect(spots(findings) == ["20:1 warning"])
+        #expect(
+            findings.first?.message
+                == "step tear-down/1 runs on server, where an ssh session left it, but terraform works on the machine that holds its state and credentials, usually yours"
+        )
+        let left = text.replacingOccurrences(of: "## Tear down\n\n\(fence)bash\n", with: "## Tear down\n\n\(fence)bash\nexit\n")
+        #expect(try lint(left, rule: "ambiguous-target").isEmpty)
+        let stated = text.replacingOccurrences(of: "## Tear down\n\n", with: "## Tear down\n\nOn the server:\n\n")
+        #expect(try lint(stated, rule: "ambiguous-target").isEmpty)
+    }
+
     /// Unstated steps one after another, after a step on another machine, are one stretch:
     /// its first step warns once (where the text stops saying where it is), and the steps
     /// after it in the stretch do not repeat it.

@@ -1263,7 +1263,14 @@ private struct Reader {
                 } else {
                     session = sessionStack.removeLast()
                 }
-                target = session ?? defaultTarget()
+                // Back where the block began, as its `exit` says.
+                target =
+                    session
+                    ?? {
+                        var back = defaultTarget()
+                        back.reason = "exit"
+                        return back
+                    }()
                 continue
             }
             if !line.isHeredocBody { ShellText.addTraits(of: line.text, words: words, to: &segmentTraits) }

@@ -210,7 +210,7 @@ public enum ShellText {
 
     /// Calls `body` with each simple command of `words` as a slice of it, empty ones skipped:
     /// `commands` without an array per command (or one of the slices).
-    static func forEachCommand(in words: [String], _ body: (ArraySlice<String>) -> Void) {
+    public static func forEachCommand(in words: [String], _ body: (ArraySlice<String>) -> Void) {
         var start = words.startIndex
         for (index, word) in words.enumerated() where isSeparator(word) {
             if index > start { body(words[start..<index]) }

@@ -6,6 +6,8 @@ import RunbookModel
 /// default, while the text says otherwise: the blocks around it run on another machine (the
 /// reader probably means that machine too), or its commands work in the home directory of
 /// a cloud image's login user (`/home/ec2-user`), which is on that server, not the laptop.
+/// Also a provisioning tool (`terraform destroy`) in a session an earlier `ssh` line opened:
+/// its state is on the person's machine, and the guide forgot to leave the session.
 struct AmbiguousTargetRule: LintRule {
     var id: String { "ambiguous-target" }
     var summary: String { "a block whose machine is not stated and differs from its neighbours or its paths" }
@@ -23,14 +25,16 @@ struct AmbiguousTargetRule: LintRule {
         var findings: [Diagnostic] = []
         // Unstated steps one after another are read as one stretch: its first step is where the
         // text stops saying where it is, and what is around the stretch is what it says.
+        // A block that goes on to `ssh` elsewhere runs here, as it says by that line.
+        func unstated(_ step: Step) -> Bool { step.target.reason == "default" && step.opensSession == nil }
         var start = 0
         while start < steps.count {
-            guard steps[start].target.reason == "default" else {
+            guard unstated(steps[start]) else {
                 start += 1
                 continue
             }
             var end = start
-            while end + 1 < steps.count, steps[end + 1].target.reason == "default" { end += 1 }
+            while end + 1 < steps.count, unstated(steps[end + 1]) { end += 1 }
             let around = Self.around(
                 before: start > 0 ? steps[start - 1].target.name : nil,
                 after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
@@ -51,8 +55,37 @@ struct AmbiguousTargetRule: LintRule {
             }
             start = end + 1
         }
+        // A tool that provisions machines, run in a session on one of them: the guide forgot
+        // to leave the session (its state and credentials are on the person's machine).
+        for step in steps where step.target.reason == "session" && step.target.name != "local" {
+            guard let (line, tool) = Self.provisioner(in: step.code) else { continue }
+            findings.append(
+                Diagnostic(
+                    rule: id, severity: .warning, location: linted.location(of: step, codeLine: line, column: 1),
+                    message:
+                        "step \(step.id) runs on \(step.target.name), where an ssh session left it, but \(tool) works on the machine that holds its state and credentials, usually yours",
+                    fix: "say where it runs (\"On your laptop:\") or end the session with exit before it"))
+        }
         return findings
     }
+
+    /// Programs that provision and remove machines from the person's own (`terraform`,
+    /// `pulumi`, `vagrant`): the first line that runs one, and its name.
+    static func provisioner(in code: String) -> (line: Int, tool: String)? {
+        guard code.includesAny(Self.provisioners) else { return nil }
+        for (index, line) in code.lines.enumerated() {
+            let words = ShellText.words(String(line))
+            var found: String?
+            ShellText.forEachCommand(in: words) { command in
+                guard found == nil, let (name, _) = ShellText.program(of: command) else { return }
+                if ["terraform", "tofu", "pulumi", "vagrant", "packer"].contains(name) { found = name }
+            }
+            if let found { return (index, found) }
+        }
+        return nil
+    }
+
+    private static let provisioners: Needles = ["terraform", "tofu", "pulumi", "vagrant", "packer"]
 
     /// What the steps around a stretch of unstated steps on `here` say: the machine they mean
     /// and why, or nil when nothing does. `lone`: the stretch is one step.
