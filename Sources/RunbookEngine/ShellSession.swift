@@ -9,7 +9,8 @@ import RunbookSSH
 public struct ShellOutcome: Sendable, Equatable {
     /// The script's exit status (`128 + signal` when killed).
     public var exitCode: Int32
-    /// Everything it printed, stdout and stderr interleaved, unmasked (callers mask).
+    /// Everything it printed, stdout and stderr interleaved, unmasked (callers mask); of a
+    /// longer output, its last 8 to 16 MiB (`ShellSession.keptOutput`).
     public var output: String
     /// The shell itself ended (a failing command under errexit, `exit`, a kill): the
     /// session was rebuilt from the last snapshot.
@@ -198,6 +199,10 @@ public final class ShellSession {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// How much of a step's output a session keeps for its outcome (`ShellOutcome.output`):
+    /// at least the last 8 MiB, at most 16 MiB. Every line is handed on as it arrives.
+    static let keptOutput = 16 << 20
+
     /// Runs `script` in the session and returns how it ended. `output` receives the
     /// script's output as it arrives, the complete lines of each read together (unmasked;
     /// the caller masks).
@@ -291,6 +296,13 @@ public final class ShellSession {
                     lineStart = newline + 1
                 }
                 if !lines.isEmpty { output(lines) }
+                // What was handed on is kept only as the last `keptOutput` bytes, for the
+                // step's assertions: a step that prints without end does not fill memory.
+                if outputEnd == nil, lineStart > Self.keptOutput {
+                    let drop = lineStart - Self.keptOutput / 2
+                    collected.removeFirst(drop)
+                    lineStart -= drop
+                }
             case .idle:
                 break
             case .ended:
