@@ -62,6 +62,30 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// "Connect with `ssh ubuntu@10.20.30.40` and run:": the sentence logs the person in, as an
+    /// `ssh` line in a block does, and the blocks after it run there; a sentence under a
+    /// condition does not.
+    @Test func anSSHCommandInASentenceLogsIn() {
+        let guide = read(
+            """
+            # G
+            If `ssh ubuntu@10.20.30.40` times out, open port 22 in the security group.
+            \(fence)bash
+            make dist
+            \(fence)
+            Connect with `ssh -i ~/.ssh/k.pem ubuntu@10.20.30.40` and run:
+            \(fence)bash
+            sudo systemctl restart app
+            \(fence)
+            \(fence)bash
+            systemctl is-active app
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:local", "g/2:command:server", "g/3:command:server"])
+        #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@10.20.30.40"])
+        #expect(guide.targets[1].identity == "~/.ssh/k.pem")
+    }
+
     /// `docker exec -it db bash`, then commands "inside the container": runbook has no shell
     /// there, so they are the person's, saying where, never run on this machine; `exit` (or
     /// the section's end) leaves it. Opened with nothing typed in it, the line is its step.

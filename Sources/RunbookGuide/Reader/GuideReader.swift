@@ -402,6 +402,7 @@ private struct Reader {
     mutating func paragraph(_ node: MarkdownNode) {
         if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
         let text = node.plainText.trimmed
+        openSession(saidIn: node, text: text)
         if listDepth == 0 {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
@@ -1279,6 +1280,21 @@ private struct Reader {
             }
         }
         flush(&self, nextStart: physical.count)
+    }
+
+    /// "Connect with `ssh ubuntu@10.20.30.40` and run:": a sentence that gives the `ssh`
+    /// command logs the person in as a bare `ssh` line in a block does; the blocks after it
+    /// run there. Not under a condition ("If `ssh …` times out, …").
+    mutating func openSession(saidIn node: MarkdownNode, text: String) {
+        guard text.containsBytes("ssh ") else { return }
+        let opening = text.prefix { $0 != " " }.lowercased()
+        guard !["if", "when", "unless", "should", "whenever"].contains(opening) else { return }
+        for span in node.codeSpans where span.hasPrefix("ssh ") {
+            guard let ssh = SSHLine.parse(ShellText.words(span)), ssh.isBare else { continue }
+            sessionStack.append(session)
+            session = TargetRef(name: sessionTarget(for: ssh, line: node.range.startLine), reason: "session")
+            return
+        }
     }
 
     /// Back out of a container's shell (`insideShell`) to the session it was opened in.
