@@ -464,8 +464,10 @@ extension ShellText {
     /// bash`) or a VM's (`vagrant ssh`, `multipass shell`), as "the container db"; nil for
     /// anything else, a command run in the container included (`docker exec db pg_dump`).
     public static func shellInside(_ words: [String]) -> String? {
-        let shells: Set<String> = ["bash", "sh", "ash", "zsh", "/bin/bash", "/bin/sh", "/bin/ash", "/bin/zsh"]
-        guard let (name, args) = program(of: words[...]) else { return nil }
+        // Each form has one of these words: most lines have none, and are not asked further.
+        guard words.contains(where: { $0 == "exec" || $0 == "ssh" || $0 == "shell" }),
+            let (name, args) = program(of: words[...])
+        else { return nil }
         /// The operand after `options` (each option, of those in `valued`, taking a value).
         func operands(_ args: ArraySlice<String>, valued: Set<String>) -> [String] {
             var out: [String] = []
@@ -486,7 +488,7 @@ extension ShellText {
             return out
         }
         func isShell(_ rest: ArraySlice<String>) -> Bool {
-            guard let first = rest.first, shells.contains(first) else { return false }
+            guard let first = rest.first, Self.shells.contains(first) else { return false }
             return rest.dropFirst().allSatisfy { $0 == "-l" || $0 == "-i" || $0 == "--login" }
         }
         switch name {
@@ -514,6 +516,9 @@ extension ShellText {
         default: return nil
         }
     }
+
+    /// The shells `shellInside` knows a container's shell by.
+    private static let shells: Set<String> = ["bash", "sh", "ash", "zsh", "/bin/bash", "/bin/sh", "/bin/ash", "/bin/zsh"]
 
     /// True when `code` is one command that runs an application: a script or a build of it
     /// (`python app.py`, `node index.js`, `java -jar app.jar`, `go run .`, `cargo run`,

@@ -937,8 +937,7 @@ private struct Reader {
         // `bash` or not: as shell its first word would be a command named `$`.
         let isConsole =
             Patterns.consoleLanguages.contains(lang)
-            || ((lang.isEmpty || Patterns.shellLanguages.contains(lang))
-                && ShellText.promptEnd(String(code.trimmedInline.prefix { $0 != "\n" }), strict: true) != nil)
+            || ((lang.isEmpty || Patterns.shellLanguages.contains(lang)) && ShellText.opensWithPrompt(code))
         // A block that may be shell is split into logical lines once, for every question below.
         let shellLines =
             lang.isEmpty || Patterns.shellLanguages.contains(lang) ? ShellText.logicalLines(code) : []

@@ -310,6 +310,25 @@ public enum ShellText {
         return false
     }
 
+    /// True when `code`'s first line opens with a prompt a line of shell cannot (`$ `, `❯ `,
+    /// `user@host:~$ `): decided on the line's bytes first, as most blocks have none.
+    public static func opensWithPrompt(_ code: String) -> Bool {
+        var code = code
+        return code.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count, ASCII.isBlank(bytes[start]) || bytes[start] == 0x0A { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            // Every strict prompt ends in `$ `, `# ` or `❯ ` (its last byte 0xAF, then a space).
+            let mark = (start..<max(start, end - 1)).contains { i in
+                bytes[i + 1] == 0x20 && (bytes[i] == UInt8(ascii: "$") || bytes[i] == UInt8(ascii: "#") || bytes[i] == 0xAF)
+            }
+            guard mark else { return false }
+            return promptEnd(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), strict: true)
+                != nil
+        }
+    }
+
     /// Where the command of a transcript line starts, past its prompt: `$ `, `# `, `% `, `❯ `,
     /// `user@host:~/app$ `, `[user@host app]# `, each maybe after a `(venv) `; nil for a line
     /// of output. `strict` leaves out the prompts a line of shell can also open with (`# `
