@@ -165,6 +165,35 @@ struct StepKindTests {
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Token saved.")])
     }
 
+    /// DigitalOcean's markdown: `command` and `super_user` blocks are shell (root's for the
+    /// latter), a `[label …]` or `[secondary_label …]` first line names the block and is not
+    /// its text, and `<^>…<^>` only marks what to replace.
+    @Test func digitalOceansMarkdownIsRead() {
+        let guide = read(
+            """
+            # G
+            \(fence)command
+            sudo ufw allow <^>8080<^>
+            \(fence)
+            \(fence)super_user
+            apt-get update
+            \(fence)
+            \(fence)
+            [secondary_label Output]
+            Status: active
+            \(fence)
+            \(fence)nginx
+            [label /etc/nginx/sites-available/<^>your_domain<^>]
+            server { listen 80; }
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.code) == ["sudo ufw allow 8080", "apt-get update", "Status: active", "server { listen 80; }"])
+        #expect(guide.steps.map(\.kind) == [.command, .command, .artifact, .artifact])
+        #expect(guide.steps[1].target.user == "root")
+        #expect(guide.steps[0].target.user == nil)
+        #expect(guide.steps[3].codeLine == 14)
+    }
+
     @Test func verificationFromHeadingAndLeadIn() {
         let guide = read(
             """

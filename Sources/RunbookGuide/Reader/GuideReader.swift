@@ -930,9 +930,16 @@ private struct Reader {
         let annotations = mergedAnnotations(block: blockAnnotation, fence: fence)
         let leadIn: String? = { if case .paragraph(let t, _) = previous { return t } else { return nil } }()
         let fenced: Bool = { if case .codeBlock(_, let f) = node.kind { return f } else { return false } }()
-        let codeLine = node.range.startLine + (fenced ? 1 : 0)
+        var codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
+        // DigitalOcean's markdown names a block on its first line (`[label /etc/nginx/app]`,
+        // `[secondary_label Output]`) and marks what to replace with `<^>…<^>`: not the text.
+        if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
+            code = String(code[code.index(after: newline)...])
+            codeLine += 1
+        }
+        if code.containsBytes("<^>") { code = code.replacingOccurrences(of: "<^>", with: "") }
         // A block that opens with a prompt (`$ `, `user@host:~$ `) is a transcript, labelled
         // `bash` or not: as shell its first word would be a command named `$`.
         let isConsole =
@@ -1169,6 +1176,8 @@ private struct Reader {
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
         var target = stated ?? session ?? defaultTarget()
+        // DigitalOcean's `super_user` blocks are typed at root's prompt.
+        if language.lowercased() == "super_user", target.user == nil { target.user = "root" }
         // "As root:" runs this block as that user, wherever it runs.
         if stated?.reason != "annotation", let leadIn, case .paragraph(_, let leadNode) = previous,
             let user = Patterns.runsAsUser(leadIn, codeSpans: leadNode.codeSpans)

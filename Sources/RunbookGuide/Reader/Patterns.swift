@@ -6,6 +6,8 @@ enum Patterns {
     static let shellLanguages: Set<String> = [
         "bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
         "bash-session", "shellscript", "terminal",
+        // DigitalOcean's: a regular user's commands, and root's.
+        "command", "super_user",
     ]
     static let consoleLanguages: Set<String> = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
     static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
