@@ -3,6 +3,22 @@ import Testing
 @testable import RunbookLint
 
 struct PlaceholderRuleTests {
+    /// `ssh root@your_server_ip` logs in, so no step holds it: the placeholder is still found,
+    /// a warning (preflight refuses the unbound target before anything runs), and said so
+    /// only when the target is left unbound by it, not by a placeholder jump host.
+    @Test func aPlaceholderInAnSSHLineIsFound() throws {
+        let text = "# G\n\n\(fence)bash\nssh root@your_server_ip\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
+        let findings = try lint(text, rule: "placeholder")
+        #expect(spots(findings) == ["4:10 warning"])
+        #expect(findings.first?.message == "placeholder your_server_ip (your-…) in an ssh line: target server stays unbound")
+        let jump =
+            "# G\n\n\(fence)bash\nssh -J ops@bastion.example.org deploy@10.0.0.5\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
+        let hop = try lint(jump, rule: "placeholder")
+        #expect(hop.map(\.message) == ["placeholder bastion.example.org (example.com host) in an ssh line"])
+        let real = "# G\n\n\(fence)bash\nssh deploy@10.0.0.5\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
+        #expect(try lint(real, rule: "placeholder").isEmpty)
+    }
+
     @Test func errorsInRunningBlocksWarningsInInlineCodeInfoAsDefaults() throws {
         let text = """
             # G

@@ -3,8 +3,9 @@ import RunbookGuide
 import RunbookModel
 
 /// `placeholder`: text left for the reader to replace (`yourdomain.com`, `<token>`, `CHANGEME`,
-/// `/path/to/…`). An error in a block that runs; a warning in inline code, prose instructions
-/// and artifacts; info as a variable's default, which is what defaults are for.
+/// `/path/to/…`). An error in a block that runs; a warning in inline code, prose instructions,
+/// artifacts and an `ssh` line that logs in; info as a variable's default, which is what
+/// defaults are for.
 struct PlaceholderRule: LintRule {
     static let id = "placeholder"
     var id: String { Self.id }
@@ -40,6 +41,24 @@ struct PlaceholderRule: LintRule {
                                 + (declaration ? "; bind a real value with --vars or --set" : ""),
                             fix: declaration ? nil : "use a variable (${NAME}) bound with --vars"))
                 }
+            }
+        }
+        // An `ssh` line that logs in (no step's code): a placeholder host leaves its target
+        // unbound, which preflight refuses until a binding names the machine.
+        for target in linted.guide.targets where target.source == "ssh-line" && !isCovered(target.line) {
+            guard linted.isFenced(target.line) else { continue }
+            let source = String(linted.line(target.line))
+            guard Placeholder.mayOccur(in: source) else { continue }
+            cover(target.line)
+            for hit in Placeholder.occurrences(in: source) where hit.name != "..." {
+                findings.append(
+                    Diagnostic(
+                        rule: id, severity: .warning,
+                        location: SourceLocation(file: linted.guide.path, line: target.line, column: hit.column),
+                        message: "placeholder \(hit.text) (\(hit.name)) in an ssh line"
+                            + (target.uri == nil ? ": target \(target.name) stays unbound" : ""),
+                        fix: "use a variable (ssh user@${HOST}) bound with --vars"
+                            + (target.uri == nil ? ", or bind --target \(target.name)=ssh://user@host" : "")))
             }
         }
         // A person's instructions: found in the file from where the step begins.
