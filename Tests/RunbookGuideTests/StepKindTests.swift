@@ -501,6 +501,12 @@ struct StepKindTests {
         ("echo \"$T\" | docker login -u me --password-stdin ghcr.io", false, false, false),
         ("npm login", false, true, false), ("ssh-copy-id deploy@web01", false, true, false),
         ("sudo mysql_secure_installation", false, true, false),
+        ("ansible-playbook -i hosts site.yml -K", false, true, false),
+        ("ansible-playbook -i hosts site.yml --become-password-file pw", false, false, false),
+        ("openssl req -x509 -nodes -days 365 -newkey rsa:2048 -keyout k.pem -out c.pem", false, true, false),
+        ("openssl req -new -key k.pem -out r.csr -subj \"/CN=app\"", false, false, false),
+        ("openssl req -in r.csr -noout -text", false, false, false), ("gpg --full-generate-key", false, true, false),
+        ("gpg --batch --full-generate-key params", false, false, false), ("gpg --import key.asc", false, false, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)

@@ -58,4 +58,27 @@ extension InteractiveRuleTests {
                 "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin",
             ])
     }
+
+    /// Sign-ins, keys and certificates: each fix says how that program goes without questions,
+    /// not the editor's or SQL client's advice.
+    @Test func signInsKeysAndCertificatesAreToldHowToGoWithoutQuestions() throws {
+        let findings = try lint(
+            guide(
+                "aws configure", "gcloud init", "az login", "gh auth login", "ssh-keygen -t ed25519",
+                "ansible-playbook -i hosts site.yml -K", "openssl req -new -newkey rsa:2048 -nodes -keyout k -out r.csr",
+                "gpg --full-generate-key", "heroku login"),
+            rule: "interactive")
+        #expect(
+            findings.map(\.fix) == [
+                "set it without questions: aws configure set aws_access_key_id \"$AWS_ACCESS_KEY_ID\" (or AWS_* variables)",
+                "sign in without a browser: gcloud auth activate-service-account --key-file=KEY.json",
+                "sign in without a browser: az login --service-principal -u APP_ID -p \"$AZURE_SECRET\" --tenant TENANT",
+                "give a token: gh auth login --with-token < TOKEN_FILE (or GH_TOKEN)",
+                "give the passphrase and file in the command: ssh-keygen … -N '' -f ~/.ssh/id_ed25519",
+                "give the password without a prompt: --become-password-file FILE (or NOPASSWD sudo on the hosts)",
+                "give the subject in the command: openssl req … -subj \"/CN=${DOMAIN}\"",
+                "make the key without questions: gpg --batch --passphrase \"$GPG_PASSPHRASE\" --quick-generate-key …",
+                "sign in with a token (its --token option or *_TOKEN variable)",
+            ])
+    }
 }

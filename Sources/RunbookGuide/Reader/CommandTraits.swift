@@ -45,7 +45,8 @@ extension ShellText {
         "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
         "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
         "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
-        "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation",
+        "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible", "openssl", "gpg",
+        "gpg2",
         // foreground servers
         "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
@@ -242,6 +243,22 @@ extension ShellText {
             return !fedInput && names.count == 1 && !args.contains("--system") && !quiet
         case "ssh-copy-id", "mysql_secure_installation":
             return !fedInput
+        case "ansible-playbook", "ansible":
+            // `-K`, `-k`, `--ask-vault-pass`: a password asked at the terminal before anything.
+            return args.contains { arg in
+                ["-K", "-k", "--ask-become-pass", "--ask-pass", "--ask-vault-pass", "--ask-vault-password"].contains(arg)
+            }
+        case "openssl":
+            // A request or certificate asks for its subject's fields, unless given (`-subj`)
+            // or told not to ask (`-batch`, a `-config` with its prompts off).
+            guard args.first == "req" else { return false }
+            return !fedInput && !args.contains { $0 == "-subj" || $0 == "-batch" || $0 == "-config" || $0 == "-x509v1" }
+                && args.contains { $0 == "-new" || $0 == "-x509" || $0 == "-newkey" }
+        case "gpg", "gpg2":
+            return !args.contains("--batch")
+                && args.contains {
+                    ["--gen-key", "--full-gen-key", "--full-generate-key", "--generate-key", "--edit-key"].contains($0)
+                }
         case "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler":
             return args.first == "login" && !args.contains { $0.hasPrefix("--token") }
         case "fly", "flyctl":

@@ -42,6 +42,32 @@ struct InteractiveRule: LintRule {
             return "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)"
         }
         if !programs.isDisjoint(with: ["terraform", "tofu"]) { return "approve in the command: terraform apply -auto-approve" }
+        if programs.contains("openssl") { return "give the subject in the command: openssl req … -subj \"/CN=${DOMAIN}\"" }
+        if !programs.isDisjoint(with: ["ansible-playbook", "ansible"]) {
+            return "give the password without a prompt: --become-password-file FILE (or NOPASSWD sudo on the hosts)"
+        }
+        if !programs.isDisjoint(with: ["gpg", "gpg2"]) {
+            return "make the key without questions: gpg --batch --passphrase \"$GPG_PASSPHRASE\" --quick-generate-key …"
+        }
+        if programs.contains("aws") {
+            return "set it without questions: aws configure set aws_access_key_id \"$AWS_ACCESS_KEY_ID\" (or AWS_* variables)"
+        }
+        if programs.contains("gcloud") {
+            return "sign in without a browser: gcloud auth activate-service-account --key-file=KEY.json"
+        }
+        if programs.contains("az") {
+            return "sign in without a browser: az login --service-principal -u APP_ID -p \"$AZURE_SECRET\" --tenant TENANT"
+        }
+        if programs.contains("gh") { return "give a token: gh auth login --with-token < TOKEN_FILE (or GH_TOKEN)" }
+        if programs.contains("ssh-keygen") {
+            return "give the passphrase and file in the command: ssh-keygen … -N '' -f ~/.ssh/id_ed25519"
+        }
+        if programs.contains("mysql_secure_installation") { return "make its changes with statements: mysql -e \"…\"" }
+        if !programs.isDisjoint(with: [
+            "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly", "flyctl", "doctl",
+        ]) {
+            return "sign in with a token (its --token option or *_TOKEN variable)"
+        }
         if programs.contains("adduser") { return "make the user without questions: adduser --disabled-password --gecos '' NAME" }
         if programs.contains("login"), !programs.isDisjoint(with: ["docker", "podman"]) {
             return "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin"
