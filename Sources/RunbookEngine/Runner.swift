@@ -358,9 +358,7 @@ public final class Runner {
 
     /// The target's sessions, started on first use: one local shell, or one remote shell per host.
     private func sessions(for target: TargetRef) throws -> [(host: String?, session: ShellSession)] {
-        if target.name != "local", connections[target.name] == nil, placements[target.name]?.isLocal != true {
-            try reach(target)
-        }
+        if connections[target.name] == nil, !isThisMachine(target) { try reach(target) }
         let keys = sessionKeys(for: target)
         let hosts = connections[target.name]
         var out: [(host: String?, session: ShellSession)] = []
