@@ -171,6 +171,7 @@ public struct Step: Sendable, Hashable, Codable {
         var traits: CommandTraits
         var opensSession: String?
         var condition: String? = nil
+        var savedAs: String? = nil
     }
 
     /// The box holding the fields. Only a uniquely referenced box is written to (see
@@ -290,6 +291,13 @@ public struct Step: Sendable, Hashable, Codable {
     public var condition: String? {
         get { storage.fields.condition }
         set { mutate { $0.condition = newValue } }
+    }
+
+    /// Where the guide says to save a block it gives no `file=` ("Save this as `app.py`:"):
+    /// the step is then a person's, since runbook does not guess where to write.
+    public var savedAs: String? {
+        get { storage.fields.savedAs }
+        set { mutate { $0.savedAs = newValue } }
     }
 
     /// Creates a step.

@@ -39,6 +39,27 @@ struct ExecTests {
         #expect(!FileManager.default.fileExists(atPath: site))
     }
 
+    /// "Create `app.py`:" over a block without `file=`: runbook does not guess where to write,
+    /// so the run stops there for the person to save it (it used to skip the block, and the
+    /// step that runs the file failed), and goes on once they say it is done.
+    @Test func aBlockToSaveIsThePersonsStepInItsPlace() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Write\n\nCreate `hello.py`:\n\n```python\nprint(\"hello from the file\")\n```\n\n"
+                    + "## Run\n\n```bash\npython3 hello.py\n```\n")
+        ])
+        let paused = try runbook(["exec", "g.md"], in: dir)
+        #expect(paused.status == 3, "\(paused.stdout)\(paused.stderr)")
+        #expect(paused.stdout.contains("   │ Create hello.py:\n   │ print(\"hello from the file\")\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("hello.py").path))
+        try "print(\"hello from the file\")\n".write(
+            to: dir.appendingPathComponent("hello.py"), atomically: true, encoding: .utf8)
+        let id = try #require(paused.stdout.components(separatedBy: "runbook resume ").last?.split(separator: " ").first)
+        let resumed = try runbook(["resume", String(id), "--confirm"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("   │ hello from the file\n"))
+    }
+
     /// A guide's `set -o noclobber` is for its own redirections: a `file=` block still
     /// replaces the file it writes.
     @Test func aFileBlockIsWrittenUnderNoclobber() throws {

@@ -1,3 +1,4 @@
+import RunbookGuide
 import Testing
 
 @testable import RunbookLint
@@ -39,7 +40,7 @@ struct UnwrittenFileRuleTests {
         #expect(spots(findings) == ["7:1 warning", "18:1 warning", "24:1 warning"])
         #expect(
             findings[0].message
-                == "the block is to be saved as /etc/systemd/system/bot.service (line 5), but runbook writes a block only with file=; a run will not create it"
+                == "the block is to be saved as /etc/systemd/system/bot.service (line 5), but runbook writes a block only with file=; a run leaves it to a person"
         )
         #expect(findings[0].fix == "annotate the block with file=/etc/systemd/system/bot.service")
         #expect(findings[1].message.hasPrefix("the block is to be saved as ~/.config/bot/config.toml (line 16),"))
@@ -110,6 +111,6 @@ struct UnwrittenFileRuleTests {
         ("Put this in https://gist.github.com/x:", nil),
     ])
     func theSavedPath(leadIn: String, path: String?) {
-        #expect(UnwrittenFileRule.savedPath(leadIn) == path)
+        #expect(Text.savedPath(leadIn) == path)
     }
 }

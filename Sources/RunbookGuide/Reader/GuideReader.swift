@@ -1158,12 +1158,28 @@ private struct Reader {
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
+            // "Save this as `app.py`:" over a block without `file=`: runbook does not guess
+            // where to write, so saving it is the person's step, in its place in the run.
+            var kind = kind
+            var savedAs: String?
+            if kind == .artifact, leadIn?.hasSuffix(":") == true,
+                ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+                case .paragraph(_, let leadNode) = previous,
+                // Its code spans as written: `app.py` names a file where app.py may not.
+                let path = Text.savedPath(leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined())
+            {
+                savedAs = path
+                kind = .manual
+            }
+            let place = stated ?? session ?? defaultTarget()
             var step = makeStep(
                 kind: kind, node: node, codeLine: codeLine, language: language, code: code,
-                target: kind == .manual ? (stated ?? .person) : (stated ?? session ?? defaultTarget()))
+                target: kind == .manual ? (stated ?? .person) : place)
             step.annotations = annotations
+            step.savedAs = savedAs
             if kind == .manual {
-                step.instructions = [leadIn, code].compactMap { $0 }.joined(separator: "\n")
+                let on = savedAs != nil && place.name != "local" ? "On \(place.name): " : ""
+                step.instructions = [leadIn.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
             }
             step.expectations = explicitExpectations(
                 annotations, runs: step.annotations["run"] != nil || step.annotations["runner"] != nil)

@@ -546,3 +546,34 @@ extension Substring {
         return self[start..<end]
     }
 }
+
+extension Text {
+    /// Verbs that make a whole file: "Save this as", "Create `app.py` with". ("Add to" and
+    /// "Edit" change a file, which writing the block would overwrite.)
+    private static let saveVerbs: Set<String> = ["save", "create", "write", "put", "paste", "place", "store"]
+
+    /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
+    /// as a word, and names a file path; nil otherwise.
+    public static func savedPath(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix(":") else { return nil }
+        let words = trimmed.split(whereSeparator: { $0.isWhitespace })
+        let hasVerb = words.contains { word in
+            saveVerbs.contains(String(word.filter(\.isLetter)).lowercased())
+        }
+        guard hasVerb else { return nil }
+        for word in words {
+            let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*\"'():,;"))
+            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."), !path.contains("://") else { continue }
+            // A path from the root, home or here, or a file name as code (`.env`, `config/app.yaml`).
+            let rooted =
+                path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
+                || (path.hasPrefix("$") && path.contains("/"))
+            let namedAsCode =
+                word.hasPrefix("`") && !path.hasPrefix("-") && (path.contains(".") || path.contains("/"))
+                && !path.contains("`")
+            if rooted || namedAsCode { return path }
+        }
+        return nil
+    }
+}

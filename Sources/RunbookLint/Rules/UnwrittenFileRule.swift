@@ -16,20 +16,19 @@ struct UnwrittenFileRule: LintRule {
     var id: String { "unwritten-file" }
     var summary: String { "a block to save as a file that runbook will not write" }
 
-    private static let verbs: Set<String> = ["save", "create", "write", "put", "paste", "place", "store"]
     /// The most lines a lead-in is read back over.
     private static let longestLeadIn = 6
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.guide.steps.compactMap { step in
-            guard step.kind == .artifact, !step.runs, step.writesFile == nil,
-                let leadIn = Self.leadIn(before: step.location.line, in: linted), let path = Self.savedPath(leadIn.text)
+            guard step.savedAs != nil || (step.kind == .artifact && !step.runs && step.writesFile == nil),
+                let leadIn = Self.leadIn(before: step.location.line, in: linted), let path = Text.savedPath(leadIn.text)
             else { return nil }
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: SourceLocation(file: linted.guide.path, line: step.location.line, column: 1),
                 message:
-                    "the block is to be saved as \(path) (line \(leadIn.line)), but runbook writes a block only with file=; a run will not create it",
+                    "the block is to be saved as \(path) (line \(leadIn.line)), but runbook writes a block only with file=; a run leaves it to a person",
                 fix: "annotate the block with file=\(path)")
         }
     }
@@ -52,30 +51,5 @@ struct UnwrittenFileRule: LintRule {
         }
         guard !lines.isEmpty else { return nil }
         return (lines.joined(separator: " "), current + 1)
-    }
-
-    /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
-    /// as a word, and names a file path; nil otherwise.
-    static func savedPath(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasSuffix(":") else { return nil }
-        let words = trimmed.split(whereSeparator: { $0.isWhitespace })
-        let hasVerb = words.contains { word in
-            verbs.contains(String(word.filter(\.isLetter)).lowercased())
-        }
-        guard hasVerb else { return nil }
-        for word in words {
-            let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*\"'():,;"))
-            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."), !path.contains("://") else { continue }
-            // A path from the root, home or here, or a file name as code (`.env`, `config/app.yaml`).
-            let rooted =
-                path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
-                || (path.hasPrefix("$") && path.contains("/"))
-            let namedAsCode =
-                word.hasPrefix("`") && !path.hasPrefix("-") && (path.contains(".") || path.contains("/"))
-                && !path.contains("`")
-            if rooted || namedAsCode { return path }
-        }
-        return nil
     }
 }
