@@ -80,6 +80,13 @@ extension Step {
             .contains { arg.hasPrefix($0) }
     }
 
+    /// What a run does about a step that reboots its machine; nil for any other step.
+    public var rebootNote: String? {
+        guard traits.reboots else { return nil }
+        return target.name == "local"
+            ? "reboots this machine: a person's to do" : "reboots \(target.name): the run waits for it to come back"
+    }
+
     /// Annotated `background=true`, or a foreground server the guide goes on beside ("In
     /// another terminal:"): `exec` starts it in the background, its output in a log. An
     /// annotation `background=false` wins.

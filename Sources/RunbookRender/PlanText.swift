@@ -111,11 +111,7 @@ public enum PlanText {
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }
         if step.traits.follows { flags.append("follows a log: stopped after a window") }
         if step.traits.interactive { flags.append("interactive: needs a person") }
-        if step.traits.reboots {
-            flags.append(
-                step.target.name == "local"
-                    ? "reboots this machine: a person's to do" : "reboots \(step.target.name): the run waits for it to come back")
-        }
+        if let note = step.rebootNote { flags.append(note) }
         if step.traits.foregroundServer {
             flags.append(
                 step.runsInBackground

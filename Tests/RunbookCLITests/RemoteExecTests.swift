@@ -109,6 +109,8 @@ struct RemoteExecTests {
         ])
         let plan = try ssh(["plan", "g.md"], in: dir)
         #expect(plan.stdout.contains("(reboots server: the run waits for it to come back)"))
+        let dry = try ssh(["exec", "g.md", "--dry-run"] + trusted(server), in: dir)
+        #expect(dry.stdout.contains("sudo true && reboot\n    reboots server: the run waits for it to come back\n"))
         let run = try ssh(["exec", "g.md", "--yes"] + trusted(server), in: dir)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("   │ waiting for server to restart\n"))
