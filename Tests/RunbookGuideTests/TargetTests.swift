@@ -62,6 +62,33 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// "**Server:** `deploy@10.1.2.3`" on a line of its own is the server's address: "On the
+    /// server:" blocks run there, and a later `ssh deploy@10.1.2.3` logs in to the same
+    /// target. A line that gives something else (an email, a domain) declares nothing.
+    @Test func aLabelledLoginIsTheMachinesAddress() {
+        let guide = read(
+            """
+            # G
+            **Server:** `deploy@10.1.2.3`
+
+            **Contact:** `ops@example.org`
+
+            Host: `example.org`
+
+            On the server:
+            \(fence)bash
+            sudo systemctl restart app
+            \(fence)
+            \(fence)bash
+            ssh deploy@10.1.2.3
+            uptime
+            \(fence)
+            """)
+        #expect(guide.targets.map(\.name) == ["local", "server"])
+        #expect(guide.targets[1].uri == "ssh://deploy@10.1.2.3")
+        #expect(shape(guide) == ["g/1:command:server", "g/2:command:server"])
+    }
+
     /// "Connect with `ssh ubuntu@10.20.30.40` and run:": the sentence logs the person in, as an
     /// `ssh` line in a block does, and the blocks after it run there; a sentence under a
     /// condition does not.

@@ -403,6 +403,7 @@ private struct Reader {
         if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
         let text = node.plainText.trimmed
         openSession(saidIn: node, text: text)
+        declareAddress(saidIn: node, text: text)
         if listDepth == 0 {
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
@@ -1321,6 +1322,27 @@ private struct Reader {
         }
     }
 
+    /// What a guide calls a machine when it gives its login on a line of its own, and the
+    /// target that is.
+    static let machineLabels: [String: String] = [
+        "server": "server", "host": "server", "ssh": "server", "login": "server", "ssh login": "server",
+        "machine": "server", "droplet": "server", "instance": "server", "vps": "server", "box": "server",
+        "bastion": "bastion", "jump host": "bastion", "vm": "vm", "ec2": "ec2", "ec2 instance": "ec2",
+    ]
+
+    /// "**Server:** `deploy@203.0.113.10`": a line that gives a machine's login, and nothing
+    /// else, is its address; "On the server:" blocks run there.
+    mutating func declareAddress(saidIn node: MarkdownNode, text: String) {
+        guard text.containsByte(UInt8(ascii: "@")), let colon = text.firstIndex(of: ":"),
+            let name = Self.machineLabels[text[..<colon].trimmed.lowercased()]
+        else { return }
+        let value = String(text[text.index(after: colon)...].trimmed)
+        guard value.contains("@"), !value.contains(" "), node.codeSpans.contains(value),
+            let ssh = SSHLine.parse(["ssh", value])
+        else { return }
+        _ = sessionTarget(for: ssh, line: node.range.startLine, named: name)
+    }
+
     /// Back out of a container's shell (`insideShell`) to the session it was opened in.
     mutating func leaveShellInside() {
         guard let inside = insideShell else { return }
@@ -1341,10 +1363,12 @@ private struct Reader {
         session = sessionStack.popLast() ?? nil
     }
 
-    mutating func sessionTarget(for ssh: SSHLine, line: Int) -> String {
+    /// The target an `ssh` line logs in to, declared on first sight: named after its host
+    /// (`web01`, `server` for an address), or `named` as the guide calls the machine.
+    mutating func sessionTarget(for ssh: SSHLine, line: Int, named: String? = nil) -> String {
         let key = "\(ssh.user ?? "")@\(ssh.host):\(ssh.port ?? "")"
         if let existing = hostTargets[key] { return existing }
-        var name = ssh.targetName
+        var name = named ?? ssh.targetName
         // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no
         // address: the target stays unbound until --target or an inventory binds it.
         // Through a proxy command the address is not one this machine reaches by itself, and
