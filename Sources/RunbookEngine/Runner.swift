@@ -162,8 +162,8 @@ public final class Runner {
     let placements: [String: TargetPlacement]
     /// How the run reaches a target late.
     let sshOptions: SSHOptions
-    /// The shell (target key) whose last step started a server in the background: the next
-    /// step there, when it `checksAServer`, is retried while the server comes up.
+    /// The shell (target key) whose last step started a server in the background or a
+    /// service: the next step there, when it `checksAServer`, is retried while it comes up.
     private var startedInBackground: String?
     /// The connections this run opened itself, closed when it ends.
     private var opened: [SSHConnection] = []
@@ -269,7 +269,9 @@ public final class Runner {
             }
             // The step after a server started in the background may find it still starting.
             if step.kind != .manual { startedInBackground = nil }
-            if result.status == .succeeded, step.runsInBackground { startedInBackground = step.target.shellKey }
+            if result.status == .succeeded, step.runsInBackground || step.traits.startsService {
+                startedInBackground = step.target.shellKey
+            }
             // The next step's started record rides in the same commit when nothing can come
             // between the two steps (no prompt, and this step let the run go on).
             let goesOn =

@@ -130,17 +130,21 @@ public struct CommandTraits: Sendable, Hashable, Codable {
     /// Restarts the machine (`reboot`, `shutdown -r`, `systemctl reboot`): a run waits for a
     /// remote one to come back, and leaves this machine's to a person.
     public var reboots: Bool = false
+    /// Starts a service that keeps running (`systemctl restart app`, `docker compose up -d`,
+    /// `… &`): a check right after it may find it still starting.
+    public var startsService: Bool = false
 
     /// No traits.
     public init(
         follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false, keptRunning: Bool = false,
-        reboots: Bool = false
+        reboots: Bool = false, startsService: Bool = false
     ) {
         self.follows = follows
         self.interactive = interactive
         self.foregroundServer = foregroundServer
         self.keptRunning = keptRunning
         self.reboots = reboots
+        self.startsService = startsService
     }
 }
 

@@ -772,6 +772,16 @@ struct ExecTests {
         #expect(exec.stdout.contains("   │ started in the background (pid "))
         #expect(exec.stdout.contains("   │ hello from slow"))
         #expect(exec.stdout.contains("   … attempt 2\n"))
+        // Started by the guide itself (`… &`, `systemctl restart`, `docker compose up -d`), a
+        // service is waited for the same way by the check after it.
+        try guide(
+            "## Start\n\n```bash\nnohup python3 slow.py > slow.log 2>&1 &\n```\n\n## Check\n\n```bash\n"
+                + "curl -s http://127.0.0.1:\(port)/\n```\n\n## Stop\n\n```bash\npkill -f 'python3 slow.py'\n```\n"
+        ).write(to: dir.appendingPathComponent("own.md"), atomically: true, encoding: .utf8)
+        let own = try runbook(["exec", "own.md"], in: dir)
+        #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+        #expect(own.stdout.contains("   … attempt 2\n"))
+        #expect(own.stdout.contains("   │ hello from slow"))
     }
 
     @Test(arguments: [SIGTERM, SIGINT])

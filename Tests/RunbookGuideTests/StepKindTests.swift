@@ -525,6 +525,16 @@ struct StepKindTests {
         #expect(ShellText.traits(of: code).reboots == reboots)
     }
 
+    @Test(arguments: [
+        ("sudo systemctl restart app", true), ("sudo systemctl enable --now nginx", true), ("sudo service nginx reload", true),
+        ("docker compose up -d", true), ("docker run -d -p 80:80 nginx", true), ("pm2 start app.js", true),
+        ("nohup ./server > log 2>&1 &", true), ("sudo systemctl enable nginx", false), ("systemctl status app", false),
+        ("docker compose up", false), ("docker compose pull", false), ("service nginx status", false),
+    ])
+    func aServiceStartIsKnown(code: String, starts: Bool) {
+        #expect(ShellText.traits(of: code).startsService == starts)
+    }
+
     /// A foreground server the guide goes on beside ("In another terminal:", "Leave it
     /// running") runs in the background; one the prose says nothing about, or a log followed,
     /// does not, and `background=false` wins over the prose.
@@ -624,7 +634,8 @@ struct StepKindTests {
             ("static func isFollow", "static func isShortFlags"),
             ("static func isInteractive", "private static let sqlCommandFlags"),
             ("static func isForegroundServer", "static func isReboot"),
-            ("static func isReboot", "static func isDetached"),
+            ("static func isReboot", "static func isServiceStart"),
+            ("static func isServiceStart", "static func isDetached"),
         ] {
             let body = try #require(
                 source.range(of: from).flatMap { start in

@@ -16,6 +16,7 @@ extension ShellText {
     /// Adds the traits of one command line, already split into `words`, to `traits`.
     static func addTraits(of text: String, words: [String], to traits: inout CommandTraits) {
         let backgrounded = endsInBackground(text)
+        if backgrounded { traits.startsService = true }
         forEachCommand(in: words) { command in
             guard let (path, args) = program(of: command) else { return }
             // `bin/rails`, `./gradlew`: the program is its file's name.
@@ -32,6 +33,7 @@ extension ShellText {
                 traits.foregroundServer = true
             }
             if isReboot(name: name, args: args) { traits.reboots = true }
+            if isServiceStart(name: name, args: args) { traits.startsService = true }
         }
     }
 
@@ -54,6 +56,8 @@ extension ShellText {
         "pnpx", "bundle", "poetry", "pipenv", "uv",
         // reboots
         "reboot", "shutdown", "init",
+        // services
+        "service", "pm2",
     ]
 
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
@@ -466,6 +470,24 @@ extension ShellText {
         case "shutdown": return args.contains { $0 == "-r" || $0 == "--reboot" } && !args.contains("-c")
         case "systemctl": return args.contains("reboot") || args.contains("kexec") || args.contains("soft-reboot")
         case "init": return args.first == "6"
+        default: return false
+        }
+    }
+
+    /// `systemctl start|restart|reload` (or `enable --now`), `service NAME start|restart`,
+    /// `docker run -d`, `docker compose up -d`, `pm2 start|restart|reload`: a service starts
+    /// and the command returns before it is ready.
+    static func isServiceStart(name: String, args: ArraySlice<String>) -> Bool {
+        switch name {
+        case "systemctl":
+            return args.contains { ["start", "restart", "reload", "reload-or-restart", "try-restart"].contains($0) }
+                || (args.contains("enable") && args.contains("--now"))
+        case "service": return args.dropFirst().first.map { ["start", "restart", "reload"].contains($0) } ?? false
+        case "docker", "podman":
+            if args.starts(with: ["compose", "up"]) { return isDetached(args) }
+            return (args.first == "run" && isDetached(args)) || args.first == "start" || args.first == "restart"
+        case "docker-compose", "podman-compose": return args.first == "up" && isDetached(args)
+        case "pm2": return ["start", "restart", "reload"].contains(args.first ?? "")
         default: return false
         }
     }
