@@ -507,7 +507,8 @@ extension ShellText {
         guard words.contains(where: { $0 == "exec" || $0 == "ssh" || $0 == "shell" }),
             let (name, args) = program(of: words[...])
         else { return nil }
-        /// The operand after `options` (each option, of those in `valued`, taking a value).
+        /// The operands among `args`, past their options (those in `valued` take a value), and
+        /// everything after `--`.
         func operands(_ args: ArraySlice<String>, valued: Set<String>) -> [String] {
             var out: [String] = []
             var i = args.startIndex
@@ -531,18 +532,14 @@ extension ShellText {
             return rest.dropFirst().allSatisfy { $0 == "-l" || $0 == "-i" || $0 == "--login" }
         }
         switch name {
-        case "docker", "podman":
-            let compose = args.first == "compose"
-            let rest = compose ? args.dropFirst() : args
+        case "docker", "podman", "docker-compose", "podman-compose":
+            // `docker exec`, `docker compose exec` and `docker-compose exec` read alike.
+            let rest = args.first == "compose" ? args.dropFirst() : args
+            let compose = rest.startIndex != args.startIndex || name.hasSuffix("-compose")
             guard rest.first == "exec" else { return nil }
             let found = operands(rest.dropFirst(), valued: ["-u", "--user", "-w", "--workdir", "-e", "--env"])
             guard found.count >= 2, isShell(found.dropFirst()[...]) else { return nil }
             return compose ? "the service \(found[0])'s container" : "the container \(found[0])"
-        case "docker-compose", "podman-compose":
-            guard args.first == "exec" else { return nil }
-            let found = operands(args.dropFirst(), valued: ["-u", "--user", "-w", "--workdir", "-e", "--env"])
-            guard found.count >= 2, isShell(found.dropFirst()[...]) else { return nil }
-            return "the service \(found[0])'s container"
         case "kubectl", "oc":
             let command = kubectlCommand(args)
             guard command.first == "exec", let dash = command.firstIndex(of: "--") else { return nil }
