@@ -393,7 +393,8 @@ public final class Runner {
         target.name == "local" || placements[target.name]?.isLocal == true
     }
 
-    /// After a step that reboots a remote target: waits (up to `rebootWindow`) until each
+    /// After a step that reboots a remote target: waits (up to `rebootWindow`, or the step's
+    /// `timeout=`) until each
     /// host's connection is gone, then until the host takes a new one; the target's shells
     /// start again from their snapshots when next used. The step succeeds once every host is
     /// back, and fails, naming the host, when one does not go down or come back in time.
@@ -412,13 +413,15 @@ public final class Runner {
                 duration: Date().timeIntervalSince(started), attempts: result.attempts, assertions: result.assertions,
                 outputTail: result.outputTail, note: note)
         }
-        let deadline = Date().addingTimeInterval(options.rebootWindow)
+        // `timeout=` on the step gives the machine longer (`shutdown -r +10`) or less.
+        let window = step.annotations["timeout"].flatMap(AnnotationParser.seconds) ?? options.rebootWindow
+        let deadline = Date().addingTimeInterval(window)
         say("waiting for \(name) to restart")
         for connection in hosts {
             // Down: a command on the old connection no longer gets through.
             while (try? connection.execute("true", timeout: 5)) != nil {
                 guard Date() < deadline, interruptSignal == 0 else {
-                    return failed("\(connection.endpoint.named) did not go down within \(Int(options.rebootWindow)) s")
+                    return failed("\(connection.endpoint.named) did not go down within \(Int(window)) s")
                 }
                 Thread.sleep(forTimeInterval: 1)
             }
@@ -437,7 +440,7 @@ public final class Runner {
                 }
                 guard Date() < deadline, interruptSignal == 0 else {
                     back.forEach { $0.close() }
-                    return failed("\(connection.endpoint.named) did not come back within \(Int(options.rebootWindow)) s")
+                    return failed("\(connection.endpoint.named) did not come back within \(Int(window)) s")
                 }
                 Thread.sleep(forTimeInterval: 2)
             }

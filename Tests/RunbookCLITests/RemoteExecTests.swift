@@ -117,6 +117,30 @@ struct RemoteExecTests {
         #expect(run.stdout.contains(" is back after "))
         #expect(run.stdout.contains("   │ after the reboot: kept\n"))
 
+        // A machine that does not come back within the step's `timeout=` fails the step,
+        // naming it; nothing after it runs.
+        try """
+        # Gone
+
+        \(fence)bash
+        ssh -p \(server.port) \(user)@127.0.0.1
+        \(fence)
+
+        \(fence)bash { timeout=4s }
+        reboot() { setsid bash -c 'sleep 0.5; pkill -KILL -P "$(cat \(server.directory.path)/sshd.pid)"; bash \(script) stop \(server.directory.path)' > /dev/null 2>&1 < /dev/null & }
+        reboot
+        \(fence)
+
+        \(fence)bash
+        touch "\(dir.path)/after-the-reboot"
+        \(fence)
+        """.write(to: dir.appendingPathComponent("gone.md"), atomically: true, encoding: .utf8)
+        let gone = try ssh(["exec", "gone.md", "--yes"] + trusted(server), in: dir)
+        try server.restart()
+        #expect(gone.status == 1, "\(gone.stdout)\(gone.stderr)")
+        #expect(gone.stdout.contains("\(user)@127.0.0.1:\(server.port) did not come back within 4 s\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-the-reboot").path))
+
         // Here too a function stands in for the reboot, should runbook ever run the step.
         let here = try workspace(["g.md": "# Here\n\n```bash\nreboot() { touch rebooted; }\nreboot\n```\n"])
         let paused = try ssh(["exec", "g.md", "--yes"], in: here)
