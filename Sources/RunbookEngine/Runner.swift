@@ -468,7 +468,8 @@ public final class Runner {
                         + "(\(setter.step.id)) sets, on \(target.name) itself")
             }
             let session = try sessions(for: setter.step.target)[0].session
-            let read = session.run("printf '%s' \"${\(setter.name)-}\"") { _ in }
+            // Its stderr (where a guide's `set -x` would trace the printf) is not the value.
+            let read = session.run("{ printf '%s' \"${\(setter.name)-}\"; } 2>/dev/null") { _ in }
             guard read.exitCode == 0, !read.output.isEmpty else {
                 throw UnreachedTarget(
                     description: "its address \(late.uri) needs \(setter.name), which is empty on \(setter.step.target); "

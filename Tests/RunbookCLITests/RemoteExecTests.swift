@@ -162,6 +162,7 @@ struct RemoteExecTests {
             ## Provision
 
             \(fence)bash
+            set -x
             export IP=$(echo 127.0.0.1)
             \(fence)
 
@@ -182,7 +183,7 @@ struct RemoteExecTests {
         let plan = try ssh(["plan", "g.md"], in: dir)
         #expect(
             plan.stdout.contains(
-                "  server  ssh://\(user)@$IP:\(server.port)  [ssh-line :12]  — IP set during the run, by step 1 (provision/1)\n"))
+                "  server  ssh://\(user)@$IP:\(server.port)  [ssh-line :13]  — IP set during the run, by step 1 (provision/1)\n"))
         let dry = try ssh(["exec", "g.md", "--dry-run"] + trusted(server), in: dir)
         #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
         #expect(
