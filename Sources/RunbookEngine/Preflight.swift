@@ -47,7 +47,7 @@ public enum Preflight {
     static func usedNames(steps: [Step], guide: Guide) -> Set<String> {
         var text = steps.map { $0.code + " " + $0.expectations.map(\.description).joined(separator: " ") }.joined(separator: "\n")
         for target in guide.targets where steps.contains(where: { $0.target.name == target.name }) {
-            text += " " + (target.uri ?? "") + " " + (target.identity ?? "") + " " + (target.jump ?? "")
+            text += " " + target.address
         }
         var names = ShellText.referencedNames(in: text)
         // What the programs they run read from the environment (`PGPASSWORD` for psql), when

@@ -150,10 +150,9 @@ public enum Targets {
                 }
                 placements[name] = TargetPlacement(
                     name: name, hosts: hosts.map { inventory.endpoint(for: $0, config: request.config) })
-            } else if let uri = declared?.uri {
+            } else if let declared, let uri = declared.uri {
                 let expanded = binding.resolved(uri)
-                let address = [uri, declared?.identity, declared?.jump].compactMap { $0 }.joined(separator: " ")
-                let open = ShellText.referencedNames(in: binding.resolved(address)).sorted()
+                let open = guide.openNames(in: declared, binding: binding)
                 if !open.isEmpty {
                     // An unbound variable of the guide's is reported as such above; a name an
                     // earlier step sets is filled in when the run comes to this target.

@@ -167,9 +167,19 @@ extension Guide {
     public func setter(of name: String, before step: Step) -> Step? {
         steps.last { $0.number < step.number && $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
     }
+
+    /// The names `target`'s address still holds once `binding` fills in what it binds, in
+    /// order: the guide's unbound variables, and names only a step sets during the run.
+    public func openNames(in target: TargetDecl, binding: Binding) -> [String] {
+        ShellText.referencedNames(in: binding.resolved(target.address)).sorted()
+    }
 }
 
 extension TargetDecl {
+    /// Where a guide's names can stand in its address: the URI, the identity file and the
+    /// jump hosts, one after another.
+    public var address: String { [uri, identity, jump].compactMap { $0 }.joined(separator: " ") }
+
     /// The `ssh` command a person logs in with (`ssh -i KEY -p 2222 deploy@host`), from the
     /// address the guide or a binding gives; nil for this machine, an inventory group or an
     /// unbound target.

@@ -164,10 +164,11 @@ extension PlanText {
     /// "  — IP set during the run, by step 2 (provision/2)" for an address (key, jump hosts)
     /// with names the binding leaves open and earlier steps set: `exec` reaches it then.
     static func setDuringTheRun(_ target: TargetDecl, guide: Guide, binding: Binding) -> String {
-        let address = [target.uri, target.identity, target.jump].compactMap { $0 }.joined(separator: " ")
-        guard address.contains("$"), let first = guide.steps.first(where: { $0.target.name == target.name }) else { return "" }
+        guard target.address.contains("$"), let first = guide.steps.first(where: { $0.target.name == target.name }) else {
+            return ""
+        }
         let declared = Set(guide.variables.map(\.name))
-        let set = ShellText.referencedNames(in: binding.resolved(address)).subtracting(declared).sorted().compactMap { name in
+        let set = guide.openNames(in: target, binding: binding).filter { !declared.contains($0) }.compactMap { name in
             guide.setter(of: name, before: first).map { "\(name) set during the run, by step \($0.number) (\($0.id))" }
         }
         return set.isEmpty ? "" : "  — " + set.joined(separator: "; ")
