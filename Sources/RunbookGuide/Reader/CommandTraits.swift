@@ -113,7 +113,7 @@ extension ShellText {
     public static func editedFile(_ code: String) -> String? {
         // Most blocks are more than one line, or name no editor: decided on the bytes first.
         guard !code.containsByte(0x0A), code.includesAny(editorWords) else { return nil }
-        let lines = logicalLines(code).filter { !$0.text.trimmedInline.isEmpty && !$0.text.trimmedInline.hasPrefix("#") }
+        let lines = commandLines(logicalLines(code))
         guard lines.count == 1 else { return nil }
         var words = ArraySlice(words(lines[0].text))
         if words.first == "sudo" {
@@ -561,11 +561,9 @@ extension ShellText {
     /// `./server`). What it does is unknown, but a guide that goes on "in another terminal"
     /// after it says that it keeps running: a server runbook does not know by name.
     public static func runsAnApplication(_ code: String) -> Bool {
-        let lines = logicalLines(code).filter {
-            let text = $0.text.trimmed
-            return !text.isEmpty && !text.hasPrefix("#")
-        }
-        guard lines.count == 1, !lines[0].isHeredocBody, !endsInBackground(lines[0].text) else { return false }
+        let all = logicalLines(code)
+        let lines = commandLines(all)
+        guard lines.count == 1, !all.contains(where: \.isHeredocBody), !endsInBackground(lines[0].text) else { return false }
         let words = words(lines[0].text)
         guard !words.contains(where: { ["|", "&&", "||", ";", ">", ">>"].contains($0) }),
             let (name, args) = program(of: words[...])

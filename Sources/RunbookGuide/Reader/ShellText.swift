@@ -313,8 +313,7 @@ public enum ShellText {
     /// True when `code`'s first line opens with a prompt a line of shell cannot (`$ `, `❯ `,
     /// `user@host:~$ `): decided on the line's bytes first, as most blocks have none.
     public static func opensWithPrompt(_ code: String) -> Bool {
-        var code = code
-        return code.withUTF8 { bytes in
+        code.withUTF8Bytes { bytes in
             var start = 0
             while start < bytes.count, ASCII.isBlank(bytes[start]) || bytes[start] == 0x0A { start += 1 }
             var end = start
@@ -456,12 +455,17 @@ public enum ShellText {
         looksLikeShell(lines: logicalLines(code))
     }
 
-    /// `looksLikeShell` of a block already split into logical lines.
-    static func looksLikeShell(lines: [ShellLine]) -> Bool {
-        let lines = lines.filter {
+    /// The lines of `lines` that hold a command: not a heredoc's body, blank or a comment.
+    static func commandLines(_ lines: [ShellLine]) -> [ShellLine] {
+        lines.filter {
             let t = $0.text.trimmedInline
             return !$0.isHeredocBody && !t.isEmpty && !t.hasPrefix("#")
         }
+    }
+
+    /// `looksLikeShell` of a block already split into logical lines.
+    static func looksLikeShell(lines: [ShellLine]) -> Bool {
+        let lines = commandLines(lines)
         guard let first = lines.first?.text.trimmedInline else { return false }
         if first.hasPrefix("$ ") { return true }
         // YAML, INI, JSON and config files are not shell even when a word matches.
