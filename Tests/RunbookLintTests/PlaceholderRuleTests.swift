@@ -19,6 +19,27 @@ struct PlaceholderRuleTests {
         #expect(try lint(real, rule: "placeholder").isEmpty)
     }
 
+    /// A block in an MkDocs tab is indented four spaces under it: findings point at the
+    /// file's line and column, in every tab (each may be chosen).
+    @Test func findingsInTabsAreAtTheFilesColumns() throws {
+        let text = """
+            # G
+
+            === "pip"
+
+                \(fence)bash
+                pip install acme==<version>
+                \(fence)
+
+            === "pipx"
+
+                \(fence)bash
+                pipx install acme==<version>
+                \(fence)
+            """
+        #expect(spots(try lint(text, rule: "placeholder")) == ["6:23 error", "12:24 error"])
+    }
+
     @Test func errorsInRunningBlocksWarningsInInlineCodeInfoAsDefaults() throws {
         let text = """
             # G

@@ -62,6 +62,8 @@ private struct RawGroup {
     var id: String
     var options: [ChoiceOption]
     var line: Int
+    /// The option a set of tabs shows first when the markup says (`===+`, `default`).
+    var shownFirst: String? = nil
 }
 
 /// What a section's own body (up to the next heading) held, for manual-step inference.
@@ -112,6 +114,8 @@ private struct Reader {
     /// The text libcmark parsed (front matter blanked, lines as the file's): the few things
     /// the tree does not keep as written (a table's rows) are read from it.
     let markdown: String
+    /// `markdown`'s lines, split when first needed (an MkDocs tab's body is read from them).
+    var markdownLines: [Substring]?
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
@@ -185,12 +189,14 @@ private struct Reader {
         for group in groups.sorted(by: { $0.line < $1.line }) {
             guard chosenIn.contains(group.id) else { continue }
             let recommended = group.options.first { $0.recommended }
-            let chosen = recommended ?? group.options[0]
+            let shownFirst = group.options.first { $0.id == group.shownFirst }
+            let chosen = recommended ?? shownFirst ?? group.options[0]
+            let reason =
+                recommended != nil
+                ? "marked recommended in the guide"
+                : shownFirst != nil ? "the tab the guide shows first" : "first option (none is marked recommended)"
             choices.append(
-                ChoiceGroup(
-                    id: group.id, options: group.options, chosen: chosen.id,
-                    reason: recommended != nil ? "marked recommended in the guide" : "first option (none is marked recommended)",
-                    line: group.line))
+                ChoiceGroup(id: group.id, options: group.options, chosen: chosen.id, reason: reason, line: group.line))
         }
         // Numbers and ids.
         var perSection: [Int: Int] = [:]
@@ -340,15 +346,27 @@ private struct Reader {
     // MARK: - Walking
 
     mutating func walk(_ nodes: [MarkdownNode]) {
-        for node in nodes {
+        var index = 0
+        while index < nodes.count {
+            let node = nodes[index]
+            index += 1
             switch node.kind {
             case .heading(let level):
                 openSection(node, level: level)
             case .paragraph:
+                if MkDocsBlock.mayOpen(node), let next = mkDocsBlocks(nodes, from: index - 1) {
+                    index = next
+                    continue
+                }
                 paragraph(node)
             case .codeBlock(let info, _):
                 codeBlock(node, info: info)
             case .htmlBlock:
+                if DocusaurusTabs.mayHold(node), let set = DocusaurusTabs.read(nodes, from: index - 1) {
+                    readTabs(set.tabs, line: node.range.startLine)
+                    index = set.next
+                    continue
+                }
                 html(node)
             case .list:
                 list(node)
@@ -360,6 +378,79 @@ private struct Reader {
             default:
                 walk(node.children)
             }
+        }
+    }
+
+    /// MkDocs tabs and admonitions from `nodes[start]`: a set of tabs is a choice; an
+    /// admonition's body is read where it is (a folded one, `???`, as `<details>` is). Returns
+    /// the index of the first node after them; nil when `nodes[start]` opens none.
+    mutating func mkDocsBlocks(_ nodes: [MarkdownNode], from start: Int) -> Int? {
+        if markdownLines == nil { markdownLines = markdown.lines }
+        let lines = markdownLines!
+        guard let first = MkDocsBlock(nodes[start], lines: lines) else { return nil }
+        /// The index of the first node after `block`'s body, which CommonMark read as nodes
+        /// of their own.
+        func after(_ block: MkDocsBlock, from index: Int) -> Int {
+            var next = index + 1
+            while next < nodes.count, nodes[next].range.startLine <= block.lastLine { next += 1 }
+            return next
+        }
+        guard case .tab = first.kind else {
+            let folded = first.kind == .admonition(folded: true)
+            if folded { openDetails.append(location(first.line, nodes[start].range.startColumn)) }
+            previous = .other
+            walk(first.body)
+            if folded { openDetails.removeLast() }
+            return after(first, from: start)
+        }
+        var set = [first]
+        var next = after(first, from: start)
+        while next < nodes.count, MkDocsBlock.mayOpen(nodes[next]), let tab = MkDocsBlock(nodes[next], lines: lines),
+            case .tab(newSet: false, _) = tab.kind
+        {
+            set.append(tab)
+            next = after(tab, from: next)
+        }
+        readTabs(
+            set.map { ContentTab(id: nil, title: $0.title, shownFirst: $0.shownFirst, line: $0.line, body: $0.body) },
+            line: first.line)
+        return next
+    }
+
+    /// A set of tabs is a choice between them, each tab's blocks its option's. Tabs named for
+    /// systems ("Ubuntu", "macOS") are chosen by the system, as headings naming them are.
+    mutating func readTabs(_ tabs: [ContentTab], line: Int) {
+        let saved = branch
+        defer {
+            branch = saved
+            previous = .other
+        }
+        guard tabs.count >= 2 else {
+            for tab in tabs {
+                previous = .other
+                walk(tab.body)
+            }
+            return
+        }
+        let systems = tabs.map { Patterns.operatingSystem($0.title, heading: true) }
+        let bySystem = systems.allSatisfy { $0 != nil }
+        let group = registerGroup(key: "tabs", line: line)
+        var options: [ChoiceOption] = []
+        for (k, tab) in tabs.enumerated() {
+            var id = bySystem ? systems[k]!.id : tab.id.map(Text.slug) ?? Patterns.optionSlug(tab.title)
+            if id.isEmpty { id = "\(k + 1)" }
+            if options.contains(where: { $0.id == id }) { id += "-\(k + 1)" }
+            options.append(
+                ChoiceOption(
+                    id: id, title: tab.title, recommended: false, line: tab.line,
+                    platforms: bySystem ? systems[k]!.platforms : []))
+        }
+        groups[groups.count - 1].options = options
+        groups[groups.count - 1].shownFirst = tabs.firstIndex(where: \.shownFirst).map { options[$0].id }
+        for (k, tab) in tabs.enumerated() {
+            branch = Branch(group: group, option: options[k].id)
+            previous = .other
+            walk(tab.body)
         }
     }
 

@@ -1,0 +1,253 @@
+import Foundation
+import RunbookModel
+import Testing
+
+@testable import RunbookGuide
+
+/// Documentation sites' tabs and admonitions: MkDocs Material (`=== "Ubuntu"`, `!!! note`,
+/// bodies indented four spaces) and Docusaurus (`<Tabs>`/`<TabItem>`).
+@Suite("content tabs and admonitions")
+struct ContentTabTests {
+    let mkdocs = """
+        # Agent
+        ## Install
+
+        ===+ "pip"
+
+            \(fence)bash
+            pip install acme
+            \(fence)
+
+        === "pipx"
+            \(fence)bash
+            pipx install acme
+            \(fence)
+
+        Check it:
+
+        \(fence)bash
+        acme --version
+        \(fence)
+        """
+
+    @Test func mkdocsTabsAreAChoiceAndTheirBlocksItsOptions() throws {
+        let guide = read(mkdocs)
+        #expect(shape(guide) == ["install/1:command:local", "install/2:command:local", "install/3:verification:local"])
+        #expect(guide.choices.map(\.id) == ["install"])
+        #expect(guide.choices[0].options.map(\.id) == ["pip", "pipx"])
+        #expect(guide.choices[0].options.map(\.title) == ["pip", "pipx"])
+        #expect(guide.choices[0].chosen == "pip")
+        #expect(guide.choices[0].reason == "the tab the guide shows first")
+        #expect(guide.steps.map(\.runs) == [true, false, true])
+        #expect(guide.steps[1].code == "pipx install acme")
+        // The file's own lines and columns: the block is indented four spaces under its tab.
+        #expect(guide.steps[0].location.line == 6)
+        #expect(guide.steps[0].location.column == 5)
+        #expect(guide.steps[1].codeLine == 12)
+        #expect(try guide.choosing(["install": "pipx"]).steps.map(\.runs) == [false, true, true])
+    }
+
+    @Test func tabsNamedForSystemsAreChosenByTheSystem() {
+        let guide = read(
+            """
+            # Agent
+            ## Install
+            1. Install it:
+
+                === "Ubuntu"
+
+                    \(fence)bash
+                    sudo apt-get install -y agent
+                    \(fence)
+
+                === "macOS"
+
+                    \(fence)bash
+                    brew install agent
+                    \(fence)
+            """)
+        #expect(guide.choices.count == 1)
+        #expect(guide.choices[0].options.map(\.id) == ["ubuntu", "macos"])
+        #expect(guide.choices[0].options.map(\.platforms) == [["ubuntu"], ["macos"]])
+        #expect(guide.steps.map(\.code) == ["sudo apt-get install -y agent", "brew install agent"])
+        #expect(guide.steps[1].location.column == 9)
+        #expect(guide.choosingPlatform(Platform(names: ["macos"])).steps.map(\.runs) == [false, true])
+        #expect(guide.choosingPlatform(Platform(names: ["ubuntu", "debian", "linux"])).steps.map(\.runs) == [true, false])
+    }
+
+    @Test func aNewSetStartsWithTheBangAndOneTabIsNoChoice() {
+        let guide = read(
+            """
+            # G
+            === "Only"
+
+                \(fence)bash
+                echo only
+                \(fence)
+
+            ===! "First"
+
+                \(fence)bash
+                echo first
+                \(fence)
+
+            === "Second"
+
+                \(fence)bash
+                echo second
+                \(fence)
+            """)
+        #expect(guide.choices.map { $0.options.map(\.id) } == [["first", "second"]])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["-", "first", "second"])
+    }
+
+    @Test func admonitionBodiesAreReadAndFoldedOnesAreOptional() {
+        let guide = read(
+            """
+            # G
+            !!! warning "Before you start"
+                Take a backup.
+
+                \(fence)bash
+                pg_dump -Fc app > /tmp/app.dump
+                \(fence)
+
+            ??? tip "If the install fails"
+
+                \(fence)bash
+                pip cache purge
+                \(fence)
+
+            \(fence)bash
+            echo after
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.code) == ["pg_dump -Fc app > /tmp/app.dump", "pip cache purge", "echo after"])
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .main])
+        #expect(guide.steps.map(\.location.line) == [5, 11, 15])
+        #expect(guide.choices.isEmpty)
+    }
+
+    @Test func docusaurusTabsAreAChoiceWithTheDefaultShownFirst() throws {
+        let guide = read(
+            """
+            # CLI
+
+            import Tabs from '@theme/Tabs';
+
+            <Tabs groupId="package-manager">
+            <TabItem value="npm" label="npm">
+
+            \(fence)bash
+            npm install -g acme-cli
+            \(fence)
+
+            </TabItem>
+            <TabItem value="yarn" label="Yarn" default>
+
+            \(fence)bash
+            yarn global add acme-cli
+            \(fence)
+
+            </TabItem>
+            </Tabs>
+
+            \(fence)bash
+            acme --version
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["cli"])
+        #expect(guide.choices[0].options.map(\.id) == ["npm", "yarn"])
+        #expect(guide.choices[0].options.map(\.title) == ["npm", "Yarn"])
+        #expect(guide.choices[0].chosen == "yarn")
+        #expect(guide.steps.map(\.runs) == [false, true, true])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["npm", "yarn", "-"])
+    }
+
+    @Test func docusaurusTabsInsideATabStayInIt() {
+        let guide = read(
+            """
+            # CLI
+
+            <Tabs>
+            <TabItem value="linux" label="Linux">
+
+            <Tabs>
+            <TabItem value="apt" label="apt">
+
+            \(fence)bash
+            sudo apt-get install -y acme
+            \(fence)
+
+            </TabItem>
+            <TabItem value="dnf" label="dnf">
+
+            \(fence)bash
+            sudo dnf install -y acme
+            \(fence)
+
+            </TabItem>
+            </Tabs>
+
+            </TabItem>
+            <TabItem value="macos" label="macOS">
+
+            \(fence)bash
+            brew install acme
+            \(fence)
+
+            </TabItem>
+            </Tabs>
+            """)
+        #expect(guide.choices.map(\.id) == ["cli", "cli-2"])
+        #expect(guide.choices[0].options.map(\.id) == ["linux", "macos"])
+        #expect(guide.choices[0].options.map(\.platforms) == [["linux"], ["macos"]])
+        #expect(guide.choices[1].options.map(\.id) == ["apt", "dnf"])
+        #expect(guide.steps.map { "\($0.choice ?? "-")=\($0.option ?? "-")" } == ["cli-2=apt", "cli-2=dnf", "cli=macos"])
+    }
+
+    @Test func whatOnlyLooksLikeATabIsReadAsBefore() {
+        // No indented body, an unclosed <Tabs>, or text after the title: no tabs.
+        let guide = read(
+            """
+            # G
+            === "Ubuntu"
+
+            \(fence)bash
+            echo one
+            \(fence)
+
+            === "Ubuntu" and more
+
+                echo indented
+
+            <Tabs>
+
+            \(fence)bash
+            echo two
+            \(fence)
+            """)
+        #expect(guide.choices.isEmpty)
+        #expect(guide.steps.map(\.code) == ["echo one", "echo indented", "echo two"])
+    }
+
+    @Test(arguments: [
+        ("=== \"Ubuntu 24.04\"", MkDocsBlock.Kind.tab(newSet: false, shownFirst: false), "Ubuntu 24.04"),
+        ("===+ \"pip\"", .tab(newSet: false, shownFirst: true), "pip"),
+        ("===! \"A\"", .tab(newSet: true, shownFirst: false), "A"),
+        ("!!! note", .admonition(folded: false), "Note"),
+        ("!!! warning \"Back up first\"", .admonition(folded: false), "Back up first"),
+        ("!!! tip inline end \"Hint\"", .admonition(folded: false), "Hint"),
+        ("???+ danger", .admonition(folded: true), "Danger"),
+    ])
+    func openingLines(line: String, kind: MkDocsBlock.Kind, title: String) {
+        let opening = MkDocsBlock.opening(line)
+        #expect(opening?.kind == kind)
+        #expect(opening?.title == title)
+    }
+
+    @Test(arguments: ["=== Ubuntu", "===", "=== \"\"", "!!! two words!", "!!!note", "???! note", "==== \"x\""])
+    func linesThatOpenNothing(line: String) {
+        #expect(MkDocsBlock.opening(line) == nil)
+    }
+}
