@@ -72,6 +72,22 @@ struct AnnotationTests {
             ])
     }
 
+    /// Other tools' attributes for how a block is shown (Hugo, MkDocs, Docusaurus, Pandoc, line
+    /// highlights) are passed over; runbook's own keys beside them still count, and a key of
+    /// nobody's is still an error.
+    @Test(arguments: [
+        "{linenos=true}", "{linenos=table hl_lines=\"2 3\" linenostart=10}", "{2}", "{1,4-6}", "{.bash #setup}",
+        "{ title=\"install.sh\" showLineNumbers }", "{filename=\"setup.sh\" copy}", "{data-line=2}",
+    ])
+    func otherToolsDisplayKeysArePassedOver(attributes: String) {
+        let guide = read("# G\n\(fence)bash \(attributes)\nls\n\(fence)\n")
+        #expect(guide.errors.isEmpty)
+        #expect(guide.steps.map(\.kind) == [.command])
+        let mixed = read("# G\n\(fence)bash \(attributes.dropLast()) name=list timout=5s }\nls\n\(fence)\n")
+        #expect(mixed.steps.map(\.id) == ["list"])
+        #expect(mixed.errors.map(\.message) == ["unknown annotation key 'timout'; did you mean 'timeout'?"])
+    }
+
     @Test func fenceAttributesInRunmeAndJSONSyntax() {
         let guide = read(
             """

@@ -24,6 +24,25 @@ public enum AnnotationKey {
     /// Every key, for "did you mean" suggestions.
     public static var all: [String] { shapes.keys.sorted() }
 
+    /// Keys other tools give a block for how it is shown, not run, in lower case: Hugo's
+    /// `{linenos=true hl_lines=2}`, MkDocs's `linenums`, Docusaurus's `title` and
+    /// `showLineNumbers`, Nextra's `filename` and `copy`, Expressive Code's `frame` and `mark`.
+    static let displayKeys: Set<String> = [
+        "linenos", "linenostart", "linenums", "hl_lines", "hl_inline", "anchorlinenos", "lineanchors", "lineanchorstyle",
+        "linenumbers", "showlinenumbers", ":line-numbers", ":no-line-numbers", "title", "filename", "caption", "copy",
+        "nocopy", "class", "id", "style", "noclasses", "highlight", "theme", "frame", "mark", "ins", "del", "collapse",
+        "wrap", "lang",
+    ]
+
+    /// True for a key that is another tool's, for how the block is shown (`displayKeys`),
+    /// Pandoc's `.class` and `#id`, and line numbers to highlight (`{2}`, `{1,4-6}`):
+    /// runbook passes over them, where a key of its own misspelt is an error.
+    static func isDisplayKey(_ key: String) -> Bool {
+        key.hasPrefix(".") || key.hasPrefix("#") || key.hasPrefix("data-")
+            || key.utf8.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: "-") }
+            || displayKeys.contains(key.lowercased())
+    }
+
     /// Runme aliases mapped onto runbook's keys.
     static let aliases: [String: String] = [
         "excludeFromRunAll": "skip", "interpreter": "runner",
@@ -78,6 +97,7 @@ public enum AnnotationParser {
         var values: [String: String] = [:]
         for (key, value) in raw {
             guard let shape = AnnotationKey.shapes[key] else {
+                if AnnotationKey.isDisplayKey(key) { continue }
                 let suggestion = Text.closest(to: key, in: AnnotationKey.all) ?? "name"
                 diagnostics.append(
                     Diagnostic(
