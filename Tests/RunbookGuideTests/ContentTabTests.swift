@@ -206,6 +206,75 @@ struct ContentTabTests {
         #expect(guide.steps.map { "\($0.choice ?? "-")=\($0.option ?? "-")" } == ["cli-2=apt", "cli-2=dnf", "cli=macos"])
     }
 
+    @Test func hugoShortcodeTabsAreAChoice() {
+        let guide = read(
+            """
+            # Install kubectl
+
+            {{< tabs name="kubectl_install" >}}
+            {{% tab name="Linux" %}}
+
+            \(fence)bash
+            curl -LO https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl
+            \(fence)
+
+            {{% /tab %}}
+            {{% tab name="macOS" %}}
+
+            \(fence)bash
+            brew install kubectl
+            \(fence)
+
+            {{% /tab %}}
+            {{< /tabs >}}
+
+            {{< note >}}
+            Use a kubectl within one minor version of your cluster.
+            {{< /note >}}
+
+            \(fence)bash
+            kubectl version --client
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["install-kubectl"])
+        #expect(guide.choices[0].options.map(\.platforms) == [["linux"], ["macos"]])
+        #expect(guide.choices[0].line == 3)
+        #expect(guide.steps.map { $0.option ?? "-" } == ["linux", "macos", "-"])
+        #expect(guide.choosingPlatform(Platform(names: ["debian", "linux"])).steps.map(\.runs) == [true, false, true])
+    }
+
+    /// Docsy's `tabpane` with `header=`, Hextra's titles listed on the set, a title given bare.
+    @Test(arguments: [
+        ("{{< tabpane >}}", "{{< tab header=\"pip\" >}}", "{{< tab header=\"uv\" >}}", "{{< /tabpane >}}"),
+        ("{{< tabs items=\"pip, uv\" >}}", "{{< tab >}}", "{{< tab >}}", "{{< /tabs >}}"),
+        ("{{< tabs >}}", "{{< tab \"pip\" >}}", "{{< tab \"uv\" >}}", "{{< /tabs >}}"),
+    ])
+    func hugoThemesTitleTabsTheirOwnWay(open: String, first: String, second: String, close: String) {
+        let guide = read(
+            """
+            # Setup
+
+            \(open)
+            \(first)
+
+            \(fence)bash
+            pip install acme
+            \(fence)
+
+            {{< /tab >}}
+            \(second)
+
+            \(fence)bash
+            uv pip install acme
+            \(fence)
+
+            {{< /tab >}}
+            \(close)
+            """)
+        #expect(guide.choices.map { $0.options.map(\.title) } == [["pip", "uv"]])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["pip", "uv"])
+    }
+
     @Test func whatOnlyLooksLikeATabIsReadAsBefore() {
         // No indented body, an unclosed <Tabs>, or text after the title: no tabs.
         let guide = read(

@@ -134,23 +134,41 @@ struct MkDocsBlock {
     }
 }
 
-/// Docusaurus's tabs: `<Tabs>`, then `<TabItem value="npm" label="npm" default>` … `</TabItem>`
-/// for each, then `</Tabs>`, each tag in an HTML block of its own line (MDX wants blank lines
-/// around the Markdown inside).
-enum DocusaurusTabs {
-    /// A tag of the four, in the order an HTML block holds them.
+/// Tabs written as markup around Markdown: Docusaurus's `<Tabs>`, `<TabItem value="npm"
+/// label="npm" default>` … `</TabItem>`, `</Tabs>`, each tag in an HTML block of its own line
+/// (MDX wants blank lines around the Markdown inside); and Hugo's shortcodes, `{{< tabs >}}`,
+/// `{{% tab name="Linux" %}}` … `{{% /tab %}}`, `{{< /tabs >}}` (Docsy's `tabpane` and
+/// `header=`, Hextra's `items="A,B"` too), each in a paragraph of nothing else.
+enum TabMarkup {
+    /// A tag of the four, in the order a node holds them.
     enum Tag: Equatable {
-        case openTabs, closeTabs, closeItem
+        case openTabs(titles: [String])
+        case closeTabs, closeItem
         case openItem(value: String?, label: String?, isDefault: Bool)
+
+        var opensTabs: Bool { if case .openTabs = self { true } else { false } }
     }
 
-    /// True when an HTML block may hold one of the tags.
-    static func mayHold(_ html: MarkdownNode) -> Bool {
-        html.literal.containsBytes("<Tab") || html.literal.containsBytes("</Tab")
+    /// True when a node may hold a tag: an HTML block with `<Tab` in it, a paragraph that
+    /// starts with `{{`.
+    static func mayHold(_ node: MarkdownNode) -> Bool {
+        switch node.kind {
+        case .htmlBlock: return node.literal.containsBytes("<Tab") || node.literal.containsBytes("</Tab")
+        case .paragraph:
+            guard let first = node.children.first, first.kind == .text else { return false }
+            return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "{")])
+        default: return false
+        }
     }
 
-    /// The tags in `html`, in order.
-    static func tags(in html: String) -> [Tag] {
+    /// The tags in `node`, in order: none for a paragraph that holds more than shortcodes.
+    static func tags(in node: MarkdownNode) -> [Tag] {
+        guard mayHold(node) else { return [] }
+        return node.kind == .htmlBlock ? htmlTags(in: node.literal) : shortcodes(in: node.plainText)
+    }
+
+    /// The Docusaurus tags in an HTML block.
+    static func htmlTags(in html: String) -> [Tag] {
         var found: [Tag] = []
         var rest = html[...]
         while let open = rest.firstIndex(of: "<") {
@@ -159,67 +177,111 @@ enum DocusaurusTabs {
             let tag = rest[..<end]
             let word = tag.prefix { !$0.isWhitespace }
             let name = word.hasSuffix("/") ? word.dropLast() : word
-            switch name {
-            case "Tabs": found.append(.openTabs)
-            case "/Tabs": found.append(.closeTabs)
-            case "/TabItem": found.append(.closeItem)
-            case "TabItem":
-                let attributes = attributes(of: tag.dropFirst(name.count))
-                found.append(
-                    .openItem(
-                        value: attributes["value"] ?? nil, label: attributes["label"] ?? nil,
-                        isDefault: attributes.keys.contains("default")))
-            default: break
+            if let known = self.tag(String(name), attributes: attributes(of: tag.dropFirst(name.count)), item: "TabItem") {
+                found.append(known)
             }
             rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[end...]
         }
         return found
     }
 
-    /// `value="npm" label='npm' default` as names and values (nil for a bare name).
-    static func attributes(of text: Substring) -> [String: String?] {
-        var found: [String: String?] = [:]
+    /// The Hugo shortcodes a paragraph is made of; none when it holds anything else.
+    static func shortcodes(in text: String) -> [Tag] {
+        var found: [Tag] = []
+        var rest = text[...].drop { $0.isWhitespace }
+        while !rest.isEmpty {
+            guard rest.hasPrefix("{{<") || rest.hasPrefix("{{%") else { return [] }
+            let close: Substring = rest.hasPrefix("{{<") ? ">}}" : "%}}"
+            let inner = rest.dropFirst(3)
+            guard let end = inner.firstRange(of: close) else { return [] }
+            let code = inner[..<end.lowerBound].drop { $0.isWhitespace }
+            let name = code.prefix { !$0.isWhitespace }
+            if let known = tag(String(name), attributes: attributes(of: code.dropFirst(name.count)), item: "tab") {
+                found.append(known)
+            }
+            rest = inner[end.upperBound...].drop { $0.isWhitespace }
+        }
+        return found
+    }
+
+    /// The tag `name` with `attributes` is, of a set whose items are called `item`.
+    private static func tag(_ name: String, attributes: Attributes, item: String) -> Tag? {
+        switch name {
+        case "Tabs", "tabs", "tabpane":
+            let items = attributes.named["items"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return .openTabs(titles: items ?? [])
+        case "/Tabs", "/tabs", "/tabpane": return .closeTabs
+        case "/" + item: return .closeItem
+        case item:
+            let named = attributes.named
+            let label = named["label"] ?? named["name"] ?? named["header"] ?? named["title"] ?? attributes.bare.first
+            return .openItem(value: named["value"], label: label, isDefault: attributes.flags.contains("default"))
+        default: return nil
+        }
+    }
+
+    /// A tag's attributes: `value="npm" label='npm' default "Linux"`.
+    struct Attributes {
+        /// `name=value`, the value unquoted.
+        var named: [String: String] = [:]
+        /// Names with no value (`default`).
+        var flags: Set<String> = []
+        /// Quoted text with no name (`"Linux"`), as some Hugo themes title a tab.
+        var bare: [String] = []
+    }
+
+    /// The attributes in `text`, up to a `/` that ends the tag.
+    static func attributes(of text: Substring) -> Attributes {
+        var found = Attributes()
+        /// A quoted value at the start of `rest`, unquoted, or the text up to a space.
+        func value(_ rest: inout Substring) -> String {
+            if let quote = rest.first, quote == "\"" || quote == "'" {
+                let inner = rest.dropFirst().prefix { $0 != quote }
+                rest = rest.dropFirst(inner.count + 2)
+                return String(inner)
+            }
+            let word = rest.prefix { !$0.isWhitespace }
+            rest = rest.dropFirst(word.count)
+            return String(word)
+        }
         var rest = text.drop { $0.isWhitespace }
         while let first = rest.first, first != "/" {
-            let name = rest.prefix { !$0.isWhitespace && $0 != "=" && $0 != "/" }
-            guard !name.isEmpty else { break }
-            rest = rest.dropFirst(name.count).drop { $0.isWhitespace }
-            if rest.first == "=" {
-                rest = rest.dropFirst().drop { $0.isWhitespace }
-                if let quote = rest.first, quote == "\"" || quote == "'" {
-                    let value = rest.dropFirst().prefix { $0 != quote }
-                    found[String(name)] = String(value)
-                    rest = rest.dropFirst(value.count + 2)
-                } else {
-                    let value = rest.prefix { !$0.isWhitespace }
-                    found[String(name)] = String(value)
-                    rest = rest.dropFirst(value.count)
-                }
+            if first == "\"" || first == "'" {
+                found.bare.append(value(&rest))
             } else {
-                found[String(name)] = .some(nil)
+                let name = rest.prefix { !$0.isWhitespace && $0 != "=" && $0 != "/" }
+                guard !name.isEmpty else { break }
+                rest = rest.dropFirst(name.count).drop { $0.isWhitespace }
+                if rest.first == "=" {
+                    rest = rest.dropFirst().drop { $0.isWhitespace }
+                    found.named[String(name)] = value(&rest)
+                } else {
+                    found.flags.insert(String(name))
+                }
             }
             rest = rest.drop { $0.isWhitespace }
         }
         return found
     }
 
-    /// The set of tabs `nodes[start]` opens and the index after its `</Tabs>`; nil when it
+    /// The set of tabs `nodes[start]` opens and the index after its closing tag; nil when it
     /// opens none or the set is never closed. Tabs inside a tab stay in its body, read when
     /// the body is.
     static func read(_ nodes: [MarkdownNode], from start: Int) -> (tabs: [ContentTab], next: Int)? {
-        guard case .htmlBlock = nodes[start].kind, tags(in: nodes[start].literal).first == .openTabs else { return nil }
+        guard tags(in: nodes[start]).first?.opensTabs == true else { return nil }
         var tabs: [ContentTab] = []
+        var titles: [String] = []
         // Sets open: 1 inside this one; more inside a set in one of its tabs.
         var depth = 0
         var open = false
         var index = start
         while index < nodes.count {
             let node = nodes[index]
-            let nodeTags: [Tag] = node.kind == .htmlBlock && mayHold(node) ? tags(in: node.literal) : []
-            if nodeTags.isEmpty || (open && (depth > 1 || nodeTags.first == .openTabs)) {
+            let nodeTags = tags(in: node)
+            if nodeTags.isEmpty || (open && (depth > 1 || nodeTags.first?.opensTabs == true)) {
                 // What the open tab holds: a set inside it too, whole.
                 for tag in nodeTags {
-                    if tag == .openTabs { depth += 1 } else if tag == .closeTabs { depth -= 1 }
+                    if tag.opensTabs { depth += 1 } else if tag == .closeTabs { depth -= 1 }
                 }
                 if open { tabs[tabs.count - 1].body.append(node) }
                 index += 1
@@ -227,15 +289,16 @@ enum DocusaurusTabs {
             }
             for tag in nodeTags {
                 switch tag {
-                case .openTabs: depth += 1
+                case .openTabs(let named):
+                    depth += 1
+                    if depth == 1 { titles = named }
                 case .closeTabs:
                     depth -= 1
                     if depth == 0 { return (tabs, index + 1) }
                 case .openItem(let value, let label, let isDefault):
+                    let title = label ?? value ?? (tabs.count < titles.count ? titles[tabs.count] : "Tab \(tabs.count + 1)")
                     tabs.append(
-                        ContentTab(
-                            id: value, title: label ?? value ?? "Tab \(tabs.count + 1)", shownFirst: isDefault,
-                            line: node.range.startLine, body: []))
+                        ContentTab(id: value, title: title, shownFirst: isDefault, line: node.range.startLine, body: []))
                     open = true
                 case .closeItem: open = false
                 }

@@ -358,11 +358,16 @@ private struct Reader {
                     index = next
                     continue
                 }
+                if TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
+                    readTabs(set.tabs, line: node.range.startLine)
+                    index = set.next
+                    continue
+                }
                 paragraph(node)
             case .codeBlock(let info, _):
                 codeBlock(node, info: info)
             case .htmlBlock:
-                if DocusaurusTabs.mayHold(node), let set = DocusaurusTabs.read(nodes, from: index - 1) {
+                if TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
                     readTabs(set.tabs, line: node.range.startLine)
                     index = set.next
                     continue
