@@ -275,6 +275,65 @@ struct ContentTabTests {
         #expect(guide.steps.map { $0.option ?? "-" } == ["pip", "uv"])
     }
 
+    @Test func vitepressCodeGroupsAreAChoiceAndDetailsContainersAreFolded() throws {
+        let guide = read(
+            """
+            # Getting started
+
+            ::: code-group
+
+            \(fence)sh [npm]
+            npm add -D vitepress
+            \(fence)
+
+            \(fence)sh [pnpm]
+            pnpm add -D vitepress
+            \(fence)
+            :::
+
+            ::: details Clean install
+
+            \(fence)sh
+            rm -rf node_modules
+            \(fence)
+
+            :::
+
+            :::tip
+            Run it next.
+            :::
+
+            \(fence)sh
+            npx vitepress init
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["getting-started"])
+        #expect(guide.choices[0].options.map(\.id) == ["npm", "pnpm"])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["npm", "pnpm", "-", "-"])
+        #expect(guide.steps.map(\.flow) == [.main, .main, .optional, .main])
+        #expect(guide.steps.map(\.runs) == [true, false, false, true])
+        #expect(try guide.choosing(["getting-started": "pnpm"]).steps.map(\.runs) == [false, true, false, true])
+    }
+
+    @Test func anUnclosedColonContainerIsReadAsBefore() {
+        let guide = read(
+            """
+            # G
+
+            ::: code-group
+
+            \(fence)sh [npm]
+            npm add -D vitepress
+            \(fence)
+
+            \(fence)sh [yarn]
+            yarn add -D vitepress
+            \(fence)
+            """)
+        #expect(guide.choices.isEmpty)
+        #expect(guide.steps.map(\.runs) == [true, true])
+    }
+
     @Test func whatOnlyLooksLikeATabIsReadAsBefore() {
         // No indented body, an unclosed <Tabs>, or text after the title: no tabs.
         let guide = read(

@@ -328,3 +328,77 @@ extension Substring.UTF8View {
     /// ASCII indentation).
     fileprivate var substring: Substring { Substring(self) }
 }
+
+/// Containers fenced by colons, as VitePress, VuePress and Docusaurus write them: `:::
+/// code-group` … `:::` (tabs, one for each fenced block, titled by its `[label]`: ```` ```sh
+/// [npm] ````), `::: details Title` … `:::` (folded), `:::tip` … `:::`.
+enum ColonContainer {
+    enum Kind: Equatable {
+        case codeGroup, details, other
+    }
+
+    /// True when a paragraph may open or close one: its text starts with `:::`.
+    static func mayBe(_ node: MarkdownNode) -> Bool {
+        guard node.kind == .paragraph, let first = node.children.first, first.kind == .text else { return false }
+        return first.literal.utf8.starts(with: [0x3A, 0x3A, 0x3A])
+    }
+
+    /// What a paragraph of one line opens (`::: code-group`, `::: details Clean install`,
+    /// `:::tip`), and how many colons it has; nil for any other paragraph.
+    static func opening(_ node: MarkdownNode) -> (kind: Kind, colons: Int)? {
+        guard mayBe(node), node.range.startLine == node.range.endLine else { return nil }
+        let text = node.plainText.trimmedInline
+        let colons = text.prefix { $0 == ":" }.count
+        let name = text.dropFirst(colons).drop { $0 == " " }.prefix { $0.isLetter || $0 == "-" }.lowercased()
+        guard !name.isEmpty else { return nil }
+        return (name == "code-group" ? .codeGroup : name == "details" ? .details : .other, colons)
+    }
+
+    /// How many colons a paragraph of colons alone has (it closes a container); nil otherwise.
+    static func closing(_ node: MarkdownNode) -> Int? {
+        guard mayBe(node) else { return nil }
+        let text = node.plainText.trimmedInline
+        return text.allSatisfy({ $0 == ":" }) ? text.count : nil
+    }
+
+    /// The container `nodes[start]` opens: what it is, what it holds and the index after its
+    /// close; nil when it opens none or is never closed. Containers inside it stay in its body.
+    static func read(_ nodes: [MarkdownNode], from start: Int) -> (kind: Kind, body: [MarkdownNode], next: Int)? {
+        guard let open = opening(nodes[start]) else { return nil }
+        var depth = 1
+        var index = start + 1
+        while index < nodes.count {
+            if opening(nodes[index]) != nil {
+                depth += 1
+            } else if let colons = closing(nodes[index]) {
+                depth -= 1
+                if depth == 0 || colons > open.colons {
+                    return colons >= open.colons ? (open.kind, Array(nodes[(start + 1)..<index]), index + 1) : nil
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// A code group's tabs: one for each fenced block, titled by the `[label]` in its info
+    /// string (else its language); what else the group holds goes with the tab before it.
+    static func tabs(of body: [MarkdownNode]) -> [ContentTab] {
+        var tabs: [ContentTab] = []
+        for node in body {
+            guard case .codeBlock(let info, true) = node.kind else {
+                if !tabs.isEmpty { tabs[tabs.count - 1].body.append(node) }
+                continue
+            }
+            let label = info.firstIndex(of: "[").flatMap { open in
+                info[open...].firstIndex(of: "]").map { String(info[info.index(after: open)..<$0]) }
+            }
+            let language = AnnotationParser.splitInfo(info).language
+            tabs.append(
+                ContentTab(
+                    id: nil, title: label ?? (language.isEmpty ? "Tab \(tabs.count + 1)" : language), shownFirst: false,
+                    line: node.range.startLine, body: [node]))
+        }
+        return tabs
+    }
+}

@@ -363,6 +363,13 @@ private struct Reader {
                     index = set.next
                     continue
                 }
+                if ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: index - 1),
+                    container.kind != .other
+                {
+                    readContainer(container.kind, body: container.body, opening: node)
+                    index = container.next
+                    continue
+                }
                 paragraph(node)
             case .codeBlock(let info, _):
                 codeBlock(node, info: info)
@@ -420,6 +427,19 @@ private struct Reader {
             set.map { ContentTab(id: nil, title: $0.title, shownFirst: $0.shownFirst, line: $0.line, body: $0.body) },
             line: first.line)
         return next
+    }
+
+    /// A colon container's body: a code group's blocks are tabs; a `details` one is folded, as
+    /// `<details>` is.
+    mutating func readContainer(_ kind: ColonContainer.Kind, body: [MarkdownNode], opening: MarkdownNode) {
+        if kind == .codeGroup {
+            readTabs(ColonContainer.tabs(of: body), line: opening.range.startLine)
+            return
+        }
+        openDetails.append(location(opening.range.startLine, opening.range.startColumn))
+        previous = .other
+        walk(body)
+        openDetails.removeLast()
     }
 
     /// A set of tabs is a choice between them, each tab's blocks its option's. Tabs named for
