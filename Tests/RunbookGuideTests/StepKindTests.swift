@@ -507,6 +507,25 @@ struct StepKindTests {
         ("openssl req -new -key k.pem -out r.csr -subj \"/CN=app\"", false, false, false),
         ("openssl req -in r.csr -noout -text", false, false, false), ("gpg --full-generate-key", false, true, false),
         ("gpg --batch --full-generate-key params", false, false, false), ("gpg --import key.asc", false, false, false),
+        // Commands that go on until stopped, and the same told when to end.
+        ("ping 10.0.0.1", true, false, false), ("ping -c 3 10.0.0.1", false, false, false),
+        ("ping -qc1 db", false, false, false), ("ping -w 5 db", false, false, false), ("stern web", true, false, false),
+        ("stern web --no-follow", false, false, false), ("sudo dmesg -w", true, false, false),
+        ("dmesg -T | tail", false, false, false), ("sudo tcpdump -i eth0 port 443", true, false, false),
+        ("sudo tcpdump -nnc 20 -i eth0", false, false, false), ("tcpdump -r capture.pcap", false, false, false),
+        ("vmstat 1", true, false, false), ("vmstat 1 5", false, false, false), ("iostat -x", false, false, false),
+        ("docker events", true, false, false), ("docker events --until 10s", false, false, false),
+        ("docker stats", true, false, false), ("docker stats --no-stream", false, false, false),
+        // Full-screen programs and terminals to attach to.
+        ("k9s -n shop", false, true, false), ("k9s version --help", false, false, false),
+        ("sudo iotop", false, true, false), ("sudo iotop -bon1", false, false, false), ("tmux", false, true, false),
+        ("tmux new -s deploy", false, true, false), ("tmux new -d -s deploy './run.sh'", false, false, false),
+        ("tmux attach -t deploy", false, true, false), ("tmux ls", false, false, false), ("screen -S deploy", false, true, false),
+        ("screen -dmS deploy ./run.sh", false, false, false), ("sudo dpkg-reconfigure tzdata", false, true, false),
+        ("sudo dpkg-reconfigure -f noninteractive tzdata", false, false, false), ("docker attach web", false, true, false),
+        // Listeners that hold the terminal.
+        ("nc -lk 9000", false, false, true), ("nc -zv db 5432", false, false, false),
+        ("socat TCP-LISTEN:8080,fork TCP:app:80", false, false, true), ("socat - TCP:db:5432", false, false, false),
     ])
     func commandTraits(code: String, follows: Bool, interactive: Bool, server: Bool) {
         let traits = ShellText.traits(of: code)
@@ -652,6 +671,8 @@ struct StepKindTests {
                 }
             }
         }
+        // Full-screen programs share one case, by their set.
+        named.formUnion(ShellText.fullScreenPrograms)
         #expect(named.count > 80)
         #expect(named.subtracting(ShellText.programsWithTraits).sorted() == [])
         #expect(ShellText.programsWithTraits.subtracting(named).sorted() == ["su"])

@@ -39,18 +39,21 @@ extension ShellText {
 
     /// Every program `isFollow`, `isInteractive` and `isForegroundServer` read a trait from
     /// (`su` for `sudo su`); keep it in step with their cases.
-    static let programsWithTraits: Set<String> = [
+    static let programsWithTraits = Set<String>([
         // follow
-        "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch",
+        "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch", "ping", "ping6", "stern", "dmesg",
+        "tcpdump", "vmstat", "iostat", "mpstat", "pidstat",
         // interactive
         "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
+        "iotop", "tmux", "screen", "dpkg-reconfigure",
         "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
         "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
         "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
         "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible", "openssl", "gpg",
         "gpg2",
         // foreground servers
-        "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask", "streamlit", "rails", "php",
+        "nc", "ncat", "netcat", "socat", "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask",
+        "streamlit", "rails", "php",
         "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
         "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
         "pnpx", "bundle", "poetry", "pipenv", "uv",
@@ -58,6 +61,12 @@ extension ShellText {
         "reboot", "shutdown", "init",
         // services
         "service", "pm2",
+    ]).union(fullScreenPrograms)
+
+    /// Programs that take the whole terminal and are driven at the keyboard.
+    static let fullScreenPrograms: Set<String> = [
+        "k9s", "iftop", "nload", "btop", "glances", "nmon", "ncdu", "lnav", "nmtui", "tig", "lazygit", "lazydocker",
+        "ctop", "raspi-config",
     ]
 
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
@@ -89,6 +98,9 @@ extension ShellText {
                 $0 == "-f" || $0 == "--follow" || isShortFlags($0, including: UInt8(ascii: "f"), thenAnything: true)
             }
         case "docker", "podman", "docker-compose":
+            // `docker events` and `docker stats` stream until stopped, unless told to end.
+            if args.first == "events" { return !args.contains { $0.hasPrefix("--until") } }
+            if args.first == "stats" { return !args.contains("--no-stream") }
             return args.contains("logs") && follow()
         case "kubectl":
             // `kubectl get pods -w` watches until stopped, as `logs -f` follows.
@@ -98,6 +110,21 @@ extension ShellText {
             }
             return command.first == "logs" && follow()
         case "watch": return true
+        case "ping", "ping6":
+            // Pings until stopped, unless a count (`-c 3`) or a deadline (`-w 5`) ends it.
+            return !hasShortFlag(args, UInt8(ascii: "c")) && !hasShortFlag(args, UInt8(ascii: "w"))
+        case "stern": return !args.contains("--no-follow")
+        case "dmesg":
+            return args.contains {
+                $0 == "--follow" || $0 == "--follow-new" || $0 == "-W"
+                    || isShortFlags($0, including: UInt8(ascii: "w"), thenAnything: false)
+            }
+        case "tcpdump":
+            // Captures until stopped, unless a count (`-c 10`) ends it or it reads a file (`-r`).
+            return !hasShortFlag(args, UInt8(ascii: "c")) && !hasShortFlag(args, UInt8(ascii: "r"))
+        case "vmstat", "iostat", "mpstat", "pidstat":
+            // `vmstat 1` reports every second until stopped; `vmstat 1 5` five times.
+            return args.count { !$0.isEmpty && $0.utf8.allSatisfy(ASCII.isDigit) } == 1
         default: return false
         }
     }
@@ -179,6 +206,24 @@ extension ShellText {
         switch name {
         case "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc":
             return true
+        case _ where fullScreenPrograms.contains(name):
+            return !args.contains { $0 == "--version" || $0 == "-v" || $0 == "--help" || $0 == "-h" }
+        case "iotop":
+            return !hasShortFlag(args, UInt8(ascii: "b")) && !args.contains("--batch")
+        case "tmux":
+            // A session to attach to, unless started detached (`new -d`) or told a command.
+            let verb = args.first { !$0.hasPrefix("-") }
+            guard let verb else { return true }
+            if ["new", "new-session"].contains(verb) { return !hasShortFlag(args, UInt8(ascii: "d")) }
+            return ["attach", "attach-session", "a", "at"].contains(verb)
+        case "screen":
+            // Attaches, unless started detached (`-dm`) or asked to list or send (`-ls`, `-X`).
+            return !args.contains {
+                $0 == "-dm" || $0 == "-dmS" || $0 == "-d" || $0 == "-ls" || $0 == "-list" || $0 == "-X" || $0 == "-Q"
+            }
+        case "dpkg-reconfigure":
+            // Asks in dialogs, unless told no frontend will ask.
+            return !args.contains { $0 == "-f" || $0.hasPrefix("--frontend") || $0 == "-fnoninteractive" }
         case "top":
             return !hasShortFlag(args, UInt8(ascii: "b"))
         case "ssh":
@@ -195,6 +240,8 @@ extension ShellText {
             if name == "mongosh" { return !args.contains { $0.hasSuffix(".js") } }
             return true
         case "docker", "podman":
+            // Attached to a container's terminal until detached by hand.
+            if args.first == "attach" { return !args.contains("--no-stdin") }
             if args.first == "login" {
                 return !fedInput && !args.contains { $0 == "--password-stdin" || $0 == "-p" || $0.hasPrefix("--password") }
             }
@@ -430,6 +477,11 @@ extension ShellText {
         case "hugo": return args.first == "server" || args.first == "serve"
         case "jekyll", "mkdocs": return args.first == "serve" || args.first == "server"
         case "serve", "http-server", "nodemon": return true
+        case "nc", "ncat", "netcat":
+            // Listens (`-l`, `-lk`, `-lvp 9000`) until a client comes and goes, or forever.
+            return hasShortFlag(args, UInt8(ascii: "l")) || args.contains("--listen")
+        case "socat":
+            return args.contains { $0.uppercased().contains("-LISTEN:") }
         case "caddy": return args.first == "run"
         case "minikube": return args.first == "tunnel"
         case "ngrok": return ["http", "tcp", "tls", "start"].contains(args.first ?? "")
