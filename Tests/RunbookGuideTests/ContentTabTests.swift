@@ -334,6 +334,24 @@ struct ContentTabTests {
         #expect(guide.steps.map(\.runs) == [true, true])
     }
 
+    /// Each level parses its body again, so nesting is read eight deep; past that, the rest
+    /// is indented code, as CommonMark reads it.
+    @Test func admonitionsAreReadEightDeep() {
+        func nested(_ depth: Int) -> String {
+            var lines = ["# Deep", ""]
+            for level in 0..<depth { lines += [String(repeating: " ", count: 4 * level) + "!!! note", ""] }
+            let indent = String(repeating: " ", count: 4 * depth)
+            return (lines + ["\(indent)\(fence)bash", "\(indent)echo deep", "\(indent)\(fence)"]).joined(separator: "\n")
+        }
+        let eight = read(nested(8))
+        #expect(eight.steps.map(\.kind) == [.command])
+        #expect(eight.steps.map(\.code) == ["echo deep"])
+        #expect(eight.steps.map(\.location.column) == [33])
+        let nine = read(nested(9))
+        #expect(nine.steps.map(\.kind) == [.artifact])
+        #expect(nine.steps.map(\.code) == ["\(fence)bash\necho deep\n\(fence)"])
+    }
+
     @Test func whatOnlyLooksLikeATabIsReadAsBefore() {
         // No indented body, an unclosed <Tabs>, or text after the title: no tabs.
         let guide = read(

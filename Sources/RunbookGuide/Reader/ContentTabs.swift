@@ -28,6 +28,12 @@ struct MkDocsBlock {
         case admonition(folded: Bool)
     }
 
+    /// How deep MkDocs blocks are read inside one another (each level parses its body again).
+    static let maximumDepth = 8
+    /// How many blocks after an opening tag or container its close is looked for: a file of
+    /// unclosed ones is not searched to its end from each.
+    static let lookahead = 2000
+
     var kind: Kind
     var title: String
     /// The opening line.
@@ -264,10 +270,10 @@ enum TabMarkup {
         return found
     }
 
-    /// The set of tabs `nodes[start]` opens and the index after its closing tag; nil when it
-    /// opens none or the set is never closed. Tabs inside a tab stay in its body, read when
-    /// the body is.
-    static func read(_ nodes: [MarkdownNode], from start: Int) -> (tabs: [ContentTab], next: Int)? {
+    /// The set of tabs `nodes[start]` opens and the index after its closing tag: nil when it
+    /// opens none, `.some(nil)` when the set is never closed. Tabs inside a tab stay in its
+    /// body, read when the body is.
+    static func read(_ nodes: [MarkdownNode], from start: Int) -> (tabs: [ContentTab], next: Int)?? {
         guard tags(in: nodes[start]).first?.opensTabs == true else { return nil }
         var tabs: [ContentTab] = []
         var titles: [String] = []
@@ -275,7 +281,7 @@ enum TabMarkup {
         var depth = 0
         var open = false
         var index = start
-        while index < nodes.count {
+        while index < min(nodes.count, start + MkDocsBlock.lookahead) {
             let node = nodes[index]
             let nodeTags = tags(in: node)
             if nodeTags.isEmpty || (open && (depth > 1 || nodeTags.first?.opensTabs == true)) {
@@ -305,7 +311,7 @@ enum TabMarkup {
             }
             index += 1
         }
-        return nil
+        return .some(nil)
     }
 }
 
@@ -362,23 +368,24 @@ enum ColonContainer {
     }
 
     /// The container `nodes[start]` opens: what it is, what it holds and the index after its
-    /// close; nil when it opens none or is never closed. Containers inside it stay in its body.
-    static func read(_ nodes: [MarkdownNode], from start: Int) -> (kind: Kind, body: [MarkdownNode], next: Int)? {
+    /// close; nil when it opens none, `.some(nil)` when it is never closed. Containers inside
+    /// it stay in its body.
+    static func read(_ nodes: [MarkdownNode], from start: Int) -> (kind: Kind, body: [MarkdownNode], next: Int)?? {
         guard let open = opening(nodes[start]) else { return nil }
         var depth = 1
         var index = start + 1
-        while index < nodes.count {
+        while index < min(nodes.count, start + MkDocsBlock.lookahead) {
             if opening(nodes[index]) != nil {
                 depth += 1
             } else if let colons = closing(nodes[index]) {
                 depth -= 1
                 if depth == 0 || colons > open.colons {
-                    return colons >= open.colons ? (open.kind, Array(nodes[(start + 1)..<index]), index + 1) : nil
+                    return colons >= open.colons ? (open.kind, Array(nodes[(start + 1)..<index]), index + 1) : .some(nil)
                 }
             }
             index += 1
         }
-        return nil
+        return .some(nil)
     }
 
     /// A code group's tabs: one for each fenced block, titled by the `[label]` in its info

@@ -116,6 +116,8 @@ private struct Reader {
     let markdown: String
     /// `markdown`'s lines, split when first needed (an MkDocs tab's body is read from them).
     var markdownLines: [Substring]?
+    /// How many MkDocs blocks the reader is inside.
+    var mkDocsDepth = 0
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
@@ -347,6 +349,9 @@ private struct Reader {
 
     mutating func walk(_ nodes: [MarkdownNode]) {
         var index = 0
+        // Once a set of tabs or a colon container is never closed, none after it in this list
+        // is looked for: a file of unclosed ones is not searched to its end from each.
+        var closesLeft = (tabs: true, containers: true)
         while index < nodes.count {
             let node = nodes[index]
             index += 1
@@ -358,23 +363,39 @@ private struct Reader {
                     index = next
                     continue
                 }
-                if TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
+                if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
+                    guard let set else {
+                        closesLeft.tabs = false
+                        paragraph(node)
+                        continue
+                    }
                     readTabs(set.tabs, line: node.range.startLine)
                     index = set.next
                     continue
                 }
-                if ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: index - 1),
-                    container.kind != .other
+                if closesLeft.containers, ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: index - 1)
                 {
-                    readContainer(container.kind, body: container.body, opening: node)
-                    index = container.next
-                    continue
+                    guard let container else {
+                        closesLeft.containers = false
+                        paragraph(node)
+                        continue
+                    }
+                    if container.kind != .other {
+                        readContainer(container.kind, body: container.body, opening: node)
+                        index = container.next
+                        continue
+                    }
                 }
                 paragraph(node)
             case .codeBlock(let info, _):
                 codeBlock(node, info: info)
             case .htmlBlock:
-                if TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
+                if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
+                    guard let set else {
+                        closesLeft.tabs = false
+                        html(node)
+                        continue
+                    }
                     readTabs(set.tabs, line: node.range.startLine)
                     index = set.next
                     continue
@@ -397,9 +418,14 @@ private struct Reader {
     /// admonition's body is read where it is (a folded one, `???`, as `<details>` is). Returns
     /// the index of the first node after them; nil when `nodes[start]` opens none.
     mutating func mkDocsBlocks(_ nodes: [MarkdownNode], from start: Int) -> Int? {
+        // Each level parses its body again: a hostile file of a thousand nested tabs is read
+        // as indented code past a depth no guide needs.
+        guard mkDocsDepth < MkDocsBlock.maximumDepth else { return nil }
         if markdownLines == nil { markdownLines = markdown.lines }
         let lines = markdownLines!
         guard let first = MkDocsBlock(nodes[start], lines: lines) else { return nil }
+        mkDocsDepth += 1
+        defer { mkDocsDepth -= 1 }
         /// The index of the first node after `block`'s body, which CommonMark read as nodes
         /// of their own.
         func after(_ block: MkDocsBlock, from index: Int) -> Int {
