@@ -352,6 +352,115 @@ struct ContentTabTests {
         #expect(nine.steps.map(\.code) == ["\(fence)bash\necho deep\n\(fence)"])
     }
 
+    @Test func mystDirectivesAreReadAsSphinxWouldShowThem() throws {
+        let guide = read(
+            """
+            # Install
+
+            \(fence){code-block} bash
+            :caption: Install it
+            :linenos:
+
+            pip install acme
+            \(fence)
+
+            ````{note}
+            Back up first:
+
+            \(fence)bash
+            cp app.db app.db.bak
+            \(fence)
+            ````
+
+            `````{tab-set}
+            ````{tab-item} pip
+            \(fence)bash
+            pip install acme-extras
+            \(fence)
+            ````
+            ````{tab-item} uv
+            :selected:
+            \(fence)bash
+            uv pip install acme-extras
+            \(fence)
+            ````
+            `````
+
+            ````{dropdown} If it fails
+            \(fence)bash
+            pip cache purge
+            \(fence)
+            ````
+
+            \(fence){mermaid}
+            graph TD; a-->b
+            \(fence)
+            """)
+        #expect(guide.errors.isEmpty)
+        #expect(
+            guide.steps.map(\.code) == [
+                "pip install acme", "cp app.db app.db.bak", "pip install acme-extras", "uv pip install acme-extras",
+                "pip cache purge",
+            ])
+        #expect(guide.steps.map(\.language) == ["bash", "bash", "bash", "bash", "bash"])
+        // The file's lines: past the directive's options, inside its fences.
+        #expect(guide.steps.map(\.codeLine) == [7, 14, 21, 27, 34])
+        #expect(guide.steps.map(\.flow) == [.main, .main, .main, .main, .optional])
+        #expect(guide.choices.map { $0.options.map(\.id) } == [["pip", "uv"]])
+        #expect(guide.choices.map(\.chosen) == ["uv"])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["-", "-", "pip", "uv", "-"])
+    }
+
+    /// MyST's colon fences: the same directives, their bodies read as Markdown already.
+    @Test func mystColonFencesToo() {
+        let guide = read(
+            """
+            # Colon fences
+
+            ::::{tab-set}
+
+            :::{tab-item} pip
+            \(fence)bash
+            pip install acme
+            \(fence)
+            :::
+
+            :::{tab-item} uv
+            :selected:
+
+            \(fence)bash
+            uv pip install acme
+            \(fence)
+            :::
+
+            ::::
+
+            :::{dropdown} If it fails
+            :open:
+
+            \(fence)bash
+            pip cache purge
+            \(fence)
+            :::
+
+            \(fence)bash
+            acme --version
+            \(fence)
+            """)
+        #expect(guide.choices.map { $0.options.map(\.title) } == [["pip", "uv"]])
+        #expect(guide.choices.map(\.chosen) == ["uv"])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["pip", "uv", "-", "-"])
+        #expect(guide.steps.map(\.flow) == [.main, .main, .optional, .main])
+        #expect(guide.steps.map(\.codeLine) == [7, 15, 25, 30])
+    }
+
+    @Test func aRunbookKeyInBracesIsStillAnAnnotation() {
+        let guide = read("# G\n\n\(fence)bash {interactive}\nls\n\(fence)\n\n\(fence){name=listing}\nls -la\n\(fence)\n")
+        #expect(guide.errors.isEmpty)
+        #expect(guide.steps.map(\.id) == ["g/1", "listing"])
+        #expect(guide.steps.first?.annotations["interactive"] == "true")
+    }
+
     @Test func whatOnlyLooksLikeATabIsReadAsBefore() {
         // No indented body, an unclosed <Tabs>, or text after the title: no tabs.
         let guide = read(

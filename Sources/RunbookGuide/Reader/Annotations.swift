@@ -61,6 +61,10 @@ public struct Annotation: Sendable, Hashable {
 public enum AnnotationParser {
     /// Splits a fence info string into its language and attribute text.
     public static func splitInfo(_ info: String) -> (language: String, attributes: String?) {
+        // MyST's code directives, ```` ```{code-block} bash ````: the language follows the name.
+        if info.utf8.first == UInt8(ascii: "{"), let directive = MySTDirective(info: info) {
+            return (directive.isCode ? String(directive.argument.prefix { !$0.isWhitespace }) : "", nil)
+        }
         // By bytes: `{` and the space that ends the language are ASCII.
         let trimmed = info[...].trimming(ASCII.isBlank)
         let brace = trimmed.utf8.firstIndex(of: UInt8(ascii: "{"))

@@ -340,7 +340,7 @@ extension Substring.UTF8View {
 /// [npm] ````), `::: details Title` … `:::` (folded), `:::tip` … `:::`.
 enum ColonContainer {
     enum Kind: Equatable {
-        case codeGroup, details, other
+        case codeGroup, details, tabSet, other
     }
 
     /// True when a paragraph may open or close one: its text starts with `:::`.
@@ -351,13 +351,71 @@ enum ColonContainer {
 
     /// What a paragraph of one line opens (`::: code-group`, `::: details Clean install`,
     /// `:::tip`), and how many colons it has; nil for any other paragraph.
-    static func opening(_ node: MarkdownNode) -> (kind: Kind, colons: Int)? {
-        guard mayBe(node), node.range.startLine == node.range.endLine else { return nil }
-        let text = node.plainText.trimmedInline
+    static func opening(_ node: MarkdownNode) -> (kind: Kind, colons: Int, argument: String)? {
+        guard mayBe(node) else { return nil }
+        // One line, or one and MyST's options (`:open:`, `:selected:`).
+        let lines = Self.lines(of: node)
+        guard lines.dropFirst().allSatisfy({ isOption($0[...]) }) else { return nil }
+        let text = lines[0].trimmedInline
         let colons = text.prefix { $0 == ":" }.count
-        let name = text.dropFirst(colons).drop { $0 == " " }.prefix { $0.isLetter || $0 == "-" }.lowercased()
-        guard !name.isEmpty else { return nil }
-        return (name == "code-group" ? .codeGroup : name == "details" ? .details : .other, colons)
+        var rest = text.dropFirst(colons).drop { $0 == " " }
+        // MyST names its directive in braces: `:::{dropdown} Title`.
+        let braced = rest.first == "{"
+        if braced { rest = rest.dropFirst() }
+        let name = rest.prefix { $0.isLetter || $0 == "-" }.lowercased()
+        guard !name.isEmpty, !braced || rest.dropFirst(name.count).first == "}" else { return nil }
+        let argument = rest.dropFirst(name.count + (braced ? 1 : 0)).trimmedInline
+        let kind: Kind =
+            switch name {
+            case "code-group": .codeGroup
+            case "details", "dropdown": .details
+            case "tab-set" where braced: .tabSet
+            default: .other
+            }
+        return (kind, colons, argument)
+    }
+
+    /// A paragraph's lines, as written (the plain text joins them with spaces).
+    static func lines(of paragraph: MarkdownNode) -> [String] {
+        var lines = [""]
+        for child in paragraph.children {
+            if child.kind == .softBreak || child.kind == .lineBreak {
+                lines.append("")
+            } else {
+                lines[lines.count - 1] += child.plainText
+            }
+        }
+        return lines
+    }
+
+    /// `:name:` or `:name: value`, a MyST option line.
+    static func isOption(_ line: Substring) -> Bool {
+        let text = line.drop { $0 == " " }
+        guard text.first == ":", let letter = text.dropFirst().first, letter.isLetter,
+            let end = text.dropFirst().firstIndex(of: ":")
+        else { return false }
+        return text[text.index(after: text.startIndex)..<end].allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    /// A MyST tab set's tabs: the `:::{tab-item} Title` containers in its body.
+    static func tabItems(of body: [MarkdownNode]) -> [ContentTab] {
+        var tabs: [ContentTab] = []
+        var index = 0
+        while index < body.count {
+            if let open = opening(body[index]), let item = read(body, from: index) ?? nil,
+                body[index].plainText.contains("{tab-item}")
+            {
+                let selected = lines(of: body[index]).dropFirst().contains { $0.trimmedInline.hasPrefix(":selected:") }
+                tabs.append(
+                    ContentTab(
+                        id: nil, title: open.argument, shownFirst: selected, line: body[index].range.startLine,
+                        body: item.body))
+                index = item.next
+            } else {
+                index += 1
+            }
+        }
+        return tabs
     }
 
     /// How many colons a paragraph of colons alone has (it closes a container); nil otherwise.
@@ -407,5 +465,74 @@ enum ColonContainer {
                     line: node.range.startLine, body: [node]))
         }
         return tabs
+    }
+}
+
+/// A MyST directive (Sphinx's Markdown): a fence whose info string is `{name} argument`. The
+/// code ones (```` ```{code-block} bash ````) are blocks in that language; admonitions, tab
+/// sets and dropdowns hold Markdown, read where they stand; others (a diagram, a table of
+/// contents, reStructuredText) hold nothing to run. Options open the body: `:caption: x`.
+struct MySTDirective {
+    /// The name, in lower case: `code-block`, `note`, `tab-item`.
+    var name: String
+    /// What follows the name: the language of a code directive, a tab's title.
+    var argument: String
+
+    /// The directive `info` names; nil for any other info string, and for a runbook key in
+    /// braces (`{interactive}`), which is an annotation.
+    init?(info: String) {
+        guard info.utf8.first == UInt8(ascii: "{"), let close = info.firstIndex(of: "}") else { return nil }
+        let name = info[info.index(after: info.startIndex)..<close]
+        guard !name.isEmpty,
+            name.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x3A }),
+            AnnotationKey.shapes[String(name)] == nil
+        else { return nil }
+        self.name = name.lowercased()
+        self.argument = info[info.index(after: close)...].trimmedInline
+    }
+
+    /// Directives that hold code in the language their argument names.
+    static let codeNames: Set<String> = ["code", "code-block", "sourcecode", "code-cell"]
+    /// Directives whose body is Markdown.
+    static let markdownNames: Set<String> = [
+        "note", "warning", "tip", "important", "hint", "attention", "caution", "danger", "error", "seealso", "admonition",
+        "dropdown", "tab-set", "tab-item", "card", "topic", "sidebar", "margin", "versionadded", "versionchanged",
+        "deprecated", "div", "grid-item", "grid-item-card",
+    ]
+
+    var isCode: Bool { Self.codeNames.contains(name) }
+
+    /// How many lines open `body` with options (`:caption: Install`, `:linenos:`), with the
+    /// blank line after them.
+    static func optionLines(_ body: String) -> Int {
+        var count = 0
+        for line in body.lines {
+            let text = line.trimmedInline
+            guard text.hasPrefix(":"), let end = text.dropFirst().firstIndex(of: ":"), end > text.index(after: text.startIndex)
+            else {
+                return count > 0 && text.isEmpty ? count + 1 : count
+            }
+            count += 1
+        }
+        return count
+    }
+
+    /// The options that open `body`, by name: `:selected:` is `selected` with no value.
+    static func options(_ body: String) -> Set<String> {
+        Set(
+            body.lines.prefix(optionLines(body)).compactMap { line -> String? in
+                let text = line.trimmedInline.dropFirst()
+                return text.firstIndex(of: ":").map { String(text[..<$0]) }
+            })
+    }
+
+    /// The Markdown in a directive's block `node`, past its options, at the file's lines and
+    /// columns.
+    static func body(of node: MarkdownNode) -> [MarkdownNode] {
+        let skipped = optionLines(node.literal)
+        let text = node.literal.lines.dropFirst(skipped).joined(separator: "\n")
+        return MarkdownParser.parse(text).children.map {
+            $0.shifted(lines: node.range.startLine + skipped, columns: node.range.startColumn - 1)
+        }
     }
 }

@@ -388,6 +388,10 @@ private struct Reader {
                 }
                 paragraph(node)
             case .codeBlock(let info, _):
+                if let directive = MySTDirective(info: info), !directive.isCode {
+                    readDirective(directive, node)
+                    continue
+                }
                 codeBlock(node, info: info)
             case .htmlBlock:
                 if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
@@ -455,11 +459,40 @@ private struct Reader {
         return next
     }
 
+    /// A MyST directive that is not code: an admonition's body is read where it stands, a
+    /// dropdown's folded, a tab set's tabs are a choice; anything else (a diagram, a table of
+    /// contents) holds nothing to run.
+    mutating func readDirective(_ directive: MySTDirective, _ node: MarkdownNode) {
+        previous = .other
+        guard MySTDirective.markdownNames.contains(directive.name), mkDocsDepth < MkDocsBlock.maximumDepth else { return }
+        mkDocsDepth += 1
+        defer { mkDocsDepth -= 1 }
+        let body = MySTDirective.body(of: node)
+        switch directive.name {
+        case "tab-set":
+            let tabs = body.compactMap { child -> ContentTab? in
+                guard case .codeBlock(let info, _) = child.kind, let item = MySTDirective(info: info), item.name == "tab-item"
+                else { return nil }
+                return ContentTab(
+                    id: nil, title: item.argument, shownFirst: MySTDirective.options(child.literal).contains("selected"),
+                    line: child.range.startLine, body: MySTDirective.body(of: child))
+            }
+            readTabs(tabs, line: node.range.startLine)
+        case "dropdown":
+            openDetails.append(location(node.range.startLine, node.range.startColumn))
+            walk(body)
+            openDetails.removeLast()
+        default:
+            walk(body)
+        }
+    }
+
     /// A colon container's body: a code group's blocks are tabs; a `details` one is folded, as
     /// `<details>` is.
     mutating func readContainer(_ kind: ColonContainer.Kind, body: [MarkdownNode], opening: MarkdownNode) {
-        if kind == .codeGroup {
-            readTabs(ColonContainer.tabs(of: body), line: opening.range.startLine)
+        if kind == .codeGroup || kind == .tabSet {
+            let tabs = kind == .codeGroup ? ColonContainer.tabs(of: body) : ColonContainer.tabItems(of: body)
+            readTabs(tabs, line: opening.range.startLine)
             return
         }
         openDetails.append(location(opening.range.startLine, opening.range.startColumn))
@@ -1076,6 +1109,12 @@ private struct Reader {
         var codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
         if code.hasSuffix("\n") { code.removeLast() }
+        // A MyST code directive's options (`:caption: Install`) are not its code.
+        if info.utf8.first == UInt8(ascii: "{"), MySTDirective(info: info)?.isCode == true {
+            let options = MySTDirective.optionLines(code)
+            code = code.lines.dropFirst(options).joined(separator: "\n")
+            codeLine += options
+        }
         // DigitalOcean's markdown names a block on its first line (`[label /etc/nginx/app]`,
         // `[secondary_label Output]`) and marks what to replace with `<^>…<^>`: not the text.
         if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
