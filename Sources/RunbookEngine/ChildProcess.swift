@@ -1,4 +1,5 @@
 import Foundation
+import RunbookModel
 
 #if canImport(Glibc)
     import Glibc
@@ -145,14 +146,14 @@ final class ChildProcess {
     }
 
     /// `posix_spawn` as every child is started: inherited descriptors kept from it, the
-    /// attributes of `spawnAttributes`, its C strings freed after. Returns the pid and
+    /// attributes of `Spawning.attributes`, its C strings freed after. Returns the pid and
     /// posix_spawn's result (0 when started).
     private static func spawn(
         _ executable: String, _ arguments: [String], _ environment: [String: String],
         actions: UnsafePointer<posix_spawn_file_actions_t>?, ownSession: Bool
     ) -> (pid: pid_t, result: Int32) {
-        keepDescriptorsFromChildren()
-        var attributes = spawnAttributes(ownSession: ownSession)
+        Spawning.keepDescriptorsFromChildren()
+        var attributes = Spawning.attributes(ownSession: ownSession)
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -168,41 +169,5 @@ final class ChildProcess {
     /// A wait status as an exit status: the code, or `128 + signal` for a signal.
     private static func exitCode(_ status: Int32) -> Int32 {
         status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
-    /// Marks every descriptor above stderr close-on-exec. Whatever launched runbook may have
-    /// left pipes open in it; a shell, and the services a guide starts from it, must not hold
-    /// them (a caller waiting for EOF would wait as long as the service lives).
-    static func keepDescriptorsFromChildren() {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for fd in entries.compactMap({ Int32($0) }) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
-        }
-    }
-
-    /// Spawn attributes every child gets: default handling for the signals the runner
-    /// catches or ignores, and no blocked signals. The spawning thread may block signals (test
-    /// runners and dispatch threads do); a child must not inherit that, or Ctrl-C and SIGTERM
-    /// would never reach a step. `ownSession` starts the child in a session of its own: a
-    /// process group of its own, and no controlling terminal, so a command that opens
-    /// `/dev/tty` (sudo asking for a password, ssh for a passphrase) fails at once. In this
-    /// process's session it was in a background group, and the terminal stopped it there
-    /// (SIGTTIN) for good.
-    static func spawnAttributes(ownSession: Bool) -> posix_spawnattr_t {
-        // POSIX_SPAWN_SETSID (glibc 2.26), which spawn.h declares only under _GNU_SOURCE.
-        let spawnSetSID: Int32 = 0x80
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (ownSession ? spawnSetSID : 0)
-        posix_spawnattr_setflags(&attributes, Int16(flags))
-        return attributes
     }
 }
