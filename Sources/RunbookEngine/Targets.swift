@@ -197,6 +197,13 @@ public enum Targets {
         {
             endpoint.via = hops
             endpoint.proxy = nil
+            endpoint.proxyCommand = nil
+        }
+        // Its `ssh -o ProxyCommand=…`: the command the connection runs over, bound names in it.
+        if declared?.source == "ssh-line", let command = declared?.proxyCommand.map(resolve) {
+            endpoint.via = []
+            endpoint.proxy = nil
+            endpoint.proxyCommand = command
         }
         return endpoint
     }

@@ -176,9 +176,9 @@ extension Guide {
 }
 
 extension TargetDecl {
-    /// Where a guide's names can stand in its address: the URI, the identity file and the
-    /// jump hosts, one after another.
-    public var address: String { [uri, identity, jump].compactMap { $0 }.joined(separator: " ") }
+    /// Where a guide's names can stand in its address: the URI, the identity file, the jump
+    /// hosts and the proxy command, one after another.
+    public var address: String { [uri, identity, jump, proxyCommand].compactMap { $0 }.joined(separator: " ") }
 
     /// The `ssh` command a person logs in with (`ssh -i KEY -p 2222 deploy@host`), from the
     /// address the guide or a binding gives; nil for this machine, an inventory group or an
@@ -199,6 +199,7 @@ extension TargetDecl {
         var words = ["ssh"]
         if let identity { words += ["-i", identity] }
         if let jump { words += ["-J", jump] }
+        if let proxyCommand { words += ["-o", "ProxyCommand='\(proxyCommand.replacingOccurrences(of: "'", with: "'\\''"))'"] }
         if let port, !port.isEmpty { words += ["-p", String(port)] }
         return (words + [String(address)]).joined(separator: " ")
     }

@@ -425,6 +425,8 @@ public struct TargetDecl: Sendable, Hashable, Codable {
     public var identity: String?
     /// The jump hosts an `ssh -J` line goes through (`ops@bastion`, comma-separated hops).
     public var jump: String?
+    /// The command an `ssh -o ProxyCommand=…` line reaches the host through (`%h`, `%p` kept).
+    public var proxyCommand: String?
     /// Hosts the target is bound to (several for an inventory group).
     public var hosts: [String]
     /// Where the name first appears.

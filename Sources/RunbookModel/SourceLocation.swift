@@ -43,8 +43,6 @@ public enum ReaderFinding {
     public static let encoding = "encoding"
     /// A `<details>` never closed.
     public static let unclosedDetails = "unclosed-details"
-    /// An `ssh` line through a proxy command, which runbook does not run.
-    public static let proxyCommand = "proxy-command"
     /// Commands typed in a container's or VM's shell (`docker exec -it db bash`), a person's.
     public static let shellInside = "shell-inside"
 
@@ -52,7 +50,6 @@ public enum ReaderFinding {
     public static let all: [(id: String, summary: String)] = [
         (frontMatter, "front matter that cannot be read"), (encoding, "bytes that are not UTF-8"),
         (unclosedDetails, "a <details> never closed, which folds the rest of the guide"),
-        (proxyCommand, "an ssh line through a proxy command, which runbook does not run"),
         (shellInside, "commands typed in a container's or VM's shell, which a run leaves to a person"),
     ]
 }

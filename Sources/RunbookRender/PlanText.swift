@@ -53,6 +53,9 @@ public enum PlanText {
             case (_, let uri?):
                 line += uri + (target.identity.map { "  (key \(binding.display($0)))" } ?? "")
                 if target.source == "ssh-line", let jump = target.jump { line += "  via \(binding.display(jump))" }
+                if target.source == "ssh-line", let command = target.proxyCommand {
+                    line += "  through `\(binding.display(command))`"
+                }
             case (_, nil): line += "UNBOUND — bind with --target \(target.name)=ssh://user@host[:port]"
             }
             if target.source == "inventory" { line += ": " + target.hosts.joined(separator: ", ") }

@@ -173,7 +173,9 @@ public struct Inventory: Sendable {
             } catch {
                 endpoint.proxy = "ProxyJump \(hops) (\(error))"
             }
-        case .command(let command): endpoint.proxy = "ProxyCommand \(command)"
+        case .command(let command):
+            endpoint.via = []
+            endpoint.proxyCommand = command
         case nil: break
         }
         return endpoint

@@ -112,8 +112,8 @@ public struct SSHConfig: Sendable {
         let host = hostName ?? alias
         let expanded = identities.map { expand($0, user: resolvedUser, host: host) }
         var endpoint = SSHEndpoint(
-            label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded,
-            proxy: proxy.flatMap { $0.isEmpty ? nil : "ProxyCommand \($0)" })
+            label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded)
+        endpoint.proxyCommand = proxy.flatMap { $0.isEmpty ? nil : $0 }
         // A hop that cannot be read is kept as the proxy, for the connection to refuse with it.
         if followsJumps, let jump, jump.lowercased() != "none" {
             var hops = self

@@ -63,8 +63,8 @@ public final class SSHConnection: @unchecked Sendable {
     let socket: Int32
     private var closed = false
     private let keepaliveInterval: Int
-    /// The stream through jump hosts this connection runs over, if it is behind any.
-    private let tunnel: SSHTunnel?
+    /// The stream through jump hosts or a proxy command this connection runs over, if any.
+    private let tunnel: (any SSHCarrier)?
 
     /// Connects, verifies the host key and authenticates; throws with the reason otherwise.
     public init(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) {
@@ -102,7 +102,7 @@ public final class SSHConnection: @unchecked Sendable {
         var method: String
         var fingerprint: String
         var recorded: Bool
-        var tunnel: SSHTunnel?
+        var tunnel: (any SSHCarrier)?
     }
 
     private static func establish(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> Established {
@@ -121,7 +121,11 @@ public final class SSHConnection: @unchecked Sendable {
         libssh2_session_set_blocking(session, 1)
         libssh2_session_set_timeout(session, Int(options.connectTimeout * 1000))
         if libssh2_session_handshake(session, libssh2_socket_t(fd)) != 0 {
-            throw fail(.handshake(endpoint.description, lastError(session)))
+            // A proxy command that failed says why on its stderr.
+            let said = (tunnel as? SSHProxyCommand)?.stderrTail ?? ""
+            throw fail(
+                .handshake(
+                    endpoint.description, lastError(session) + (said.isEmpty ? "" : " (its ProxyCommand said: \(said))")))
         }
         // Host key: verified before a single credential is offered.
         var length = 0
@@ -168,13 +172,19 @@ public final class SSHConnection: @unchecked Sendable {
 
     /// The byte stream the session runs over: TCP to the host, or behind jump hosts a stream
     /// the last hop (reached through the ones before it) opens to the host.
-    private static func stream(to endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> (Int32, SSHTunnel?) {
+    private static func stream(to endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> (
+        Int32, (any SSHCarrier)?
+    ) {
         // Dialled directly, a host behind a proxy is unreachable, or another machine.
         if let proxy = endpoint.proxy {
             throw SSHError.connect(
                 endpoint.named,
-                "~/.ssh/config reaches it through \(proxy), and runbook goes through ProxyJump hosts only; "
-                    + "bind the target to an address this machine reaches, or reach it with ProxyJump")
+                "~/.ssh/config reaches it through \(proxy), which runbook cannot read; "
+                    + "bind the target to an address this machine reaches, or reach it with ProxyJump or ProxyCommand")
+        }
+        if let command = endpoint.proxyCommand {
+            let proxy = try SSHProxyCommand(command, for: endpoint)
+            return (proxy.socket, proxy)
         }
         guard let last = endpoint.via.last else {
             return (try connectSocket(endpoint: endpoint, timeout: options.connectTimeout), nil)

@@ -12,9 +12,12 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     /// Identity files named for this host (`--identity`, `IdentityFile`, `ansible_ssh_private_key_file`).
     public var identityFiles: [String]
-    /// A proxy `~/.ssh/config` reaches the host through that runbook cannot use (`ProxyCommand
-    /// …`, or a `ProxyJump` it cannot read), if any: the connection is refused with it.
+    /// A proxy the host is reached through that runbook cannot use (a `ProxyJump` it cannot
+    /// read), if any: the connection is refused with it.
     public var proxy: String?
+    /// The command whose stdin and stdout are the connection (`ProxyCommand`), with ssh's `%h`,
+    /// `%p`, `%r`, `%n` still in it, if the host is reached through one.
+    public var proxyCommand: String?
     /// The jump hosts it is reached through (`ssh -J a,b`, `ProxyJump`), first hop first.
     public var via: [SSHEndpoint] = []
 
@@ -42,6 +45,7 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
             var endpoint = try parse("ssh://" + hop.trimmingCharacters(in: .whitespaces), config: config)
             endpoint.via = []
             endpoint.proxy = nil
+            endpoint.proxyCommand = nil
             hops.append(endpoint)
         }
         return hops
@@ -52,6 +56,7 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var named: String {
         (label == host ? description : "\(label) (\(description))")
             + (via.isEmpty ? "" : " via " + via.map(\.description).joined(separator: ","))
+            + (proxyCommand.map { " through `\($0)`" } ?? "")
     }
 
     /// The name known_hosts uses: `host`, or `[host]:port` off port 22.

@@ -75,7 +75,7 @@ struct LintCLITests {
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
             words.contains(
-                "bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details, proxy-command, shell-inside."
+                "bad-annotation, shellcheck, unwritten-file, shell-startup, front-matter, encoding, unclosed-details, shell-inside."
             )
         )
     }

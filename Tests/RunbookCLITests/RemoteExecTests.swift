@@ -258,6 +258,47 @@ struct RemoteExecTests {
         #expect(refused.stderr.contains("could not open a connection to it"))
     }
 
+    /// `ssh -o ProxyCommand=…` in the guide: the run reaches the host over the command's
+    /// stdin and stdout (here bash's `/dev/tcp` to the sshd, with the guide's own variable for
+    /// the port filled in as the person's shell would), and `plan` says so.
+    @Test func aGuidesProxyCommandIsRunToReachTheHost() throws {
+        let user = LoopbackSSHD.user
+        let dir = try workspace([
+            "g.md": """
+            # Behind a proxy
+
+            \(fence)bash
+            export PROXY_PORT=\(server.port)
+            \(fence)
+
+            ## Log in
+
+            \(fence)bash
+            ssh -o ProxyCommand="bash -c \\"exec 3<>/dev/tcp/%h/${PROXY_PORT}; cat <&3 & cat >&3\\"" -p \(server.port) \(user)@127.0.0.1
+            \(fence)
+
+            ## Work
+
+            \(fence)bash
+            echo "behind the proxy: $((6 * 7))"
+            \(fence)
+            """
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(
+            plan.stdout.contains(
+                "  server  ssh://\(user)@127.0.0.1:\(server.port)  through `bash -c \"exec 3<>/dev/tcp/%h/\(server.port); cat <&3 & cat >&3\"`  [ssh-line :10]\n"
+            ),
+            "\(plan.stdout)")
+        let run = try ssh(["exec", "g.md"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ behind the proxy: 42\n"))
+        #expect(
+            run.stderr.contains(
+                "connected to server: \(user)@127.0.0.1:\(server.port) through `bash -c \"exec 3<>/dev/tcp/%h/\(server.port); cat <&3 & cat >&3\"`\n"
+            ))
+    }
+
     /// A choice between systems for the server is made once the server is reached, by the
     /// system it runs (read from it), not left to the first option. The loopback server is
     /// this machine, so the expected branch is the one for this machine's system.

@@ -51,7 +51,7 @@ struct InventoryTests {
     }
 
     /// `ansible_ssh_common_args` (or `_extra_args`) naming a jump host: the host is reached
-    /// through it; a proxy command is kept for the connection to refuse.
+    /// through it, or through the proxy command it names.
     @Test func sshArgumentsNameJumpHosts() throws {
         let inventory = try Inventory(
             text: """
@@ -74,7 +74,8 @@ struct InventoryTests {
                 SSHEndpoint(label: "bastion", host: "bastion", port: 2222, user: "ops")
             ])
         #expect(inventory.endpoint(for: "web03", config: config).via == [])
-        #expect(inventory.endpoint(for: "web03", config: config).proxy == "ProxyCommand ssh -W %h:%p gw")
+        #expect(inventory.endpoint(for: "web03", config: config).proxyCommand == "ssh -W %h:%p gw")
+        #expect(inventory.endpoint(for: "web03", config: config).proxy == nil)
         #expect(inventory.endpoint(for: "web04", config: config).via == [])
         #expect(inventory.endpoint(for: "web04", config: config).proxy == nil)
     }

@@ -51,8 +51,8 @@ struct SSHConfigTests {
     }
 
     /// A host reached through `ProxyJump` carries its hops (each with the config applied, its
-    /// own jump not followed); through `ProxyCommand`, the command, for the connection to
-    /// refuse; `ProxyJump none` is no jump.
+    /// own jump not followed); through `ProxyCommand`, the command the connection runs over;
+    /// `ProxyJump none` is no jump.
     @Test func aJumpHostIsKept() {
         let jumps = SSHConfig(
             text: "Host app\n  HostName 10.0.0.5\n  ProxyJump ops@bastion\nHost db\n  ProxyCommand ssh -W %h:%p gw\n"
@@ -60,7 +60,8 @@ struct SSHConfigTests {
         let app = jumps.endpoint(for: "app", user: nil, port: nil, defaultUser: "ann")
         #expect(app.proxy == nil)
         #expect(app.via == [SSHEndpoint(label: "bastion", host: "bastion", port: 22, user: "ops")])
-        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == "ProxyCommand ssh -W %h:%p gw")
+        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxyCommand == "ssh -W %h:%p gw")
+        #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == nil)
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).via == [])
         #expect(jumps.endpoint(for: "direct", user: nil, port: nil).via == [])
         #expect(config.endpoint(for: "web1", user: nil, port: nil).via == [])

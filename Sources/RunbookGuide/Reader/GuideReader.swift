@@ -1552,20 +1552,7 @@ private struct Reader {
         var name = named ?? ssh.targetName
         // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no
         // address: the target stays unbound until --target or an inventory binds it.
-        // Through a proxy command the address is not one this machine reaches by itself, and
-        // runbook does not run the command: unbound, said once. (Jump hosts it goes through.)
-        if let command = ssh.proxyCommand {
-            diagnostics.append(
-                Diagnostic(
-                    rule: ReaderFinding.proxyCommand, severity: .warning, location: location(line),
-                    message:
-                        "ssh reaches \(ssh.host) through a proxy command (\(command)); runbook does not run proxy commands, so target \(name) stays unbound",
-                    fix:
-                        "reach it with -J (a jump host), or bind it with --target \(name)=ssh://… to an address this machine reaches"
-                ))
-        }
-        let address =
-            ssh.hostIsPlaceholder || ssh.proxyCommand != nil ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
+        let address = ssh.hostIsPlaceholder ? (uri: String?.none, hosts: [String]()) : (ssh.uri, [ssh.host])
         if let declared = targets.first(where: { $0.name == name }) {
             if declared.source == "front-matter" || declared.uri == nil {
                 // A front-matter binding or an earlier prose mention names the same machine.
@@ -1573,6 +1560,7 @@ private struct Reader {
                     targets[i].uri = address.uri
                     targets[i].identity = ssh.identity
                     targets[i].jump = ssh.jump
+                    targets[i].proxyCommand = ssh.proxyCommand
                     targets[i].hosts = address.hosts
                     targets[i].source = "ssh-line"
                 }
@@ -1584,10 +1572,11 @@ private struct Reader {
             name = "\(name)-\(n)"
         }
         hostTargets[key] = name
-        targets.append(
-            TargetDecl(
-                name: name, uri: address.uri, identity: ssh.identity, jump: ssh.jump, hosts: address.hosts, line: line,
-                source: "ssh-line"))
+        var declared = TargetDecl(
+            name: name, uri: address.uri, identity: ssh.identity, jump: ssh.jump, hosts: address.hosts, line: line,
+            source: "ssh-line")
+        declared.proxyCommand = ssh.proxyCommand
+        targets.append(declared)
         return name
     }
 

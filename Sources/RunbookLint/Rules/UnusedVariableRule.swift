@@ -17,7 +17,7 @@ struct UnusedVariableRule: LintRule {
             if let scan { used.formUnion(scan.uses.map(\.name)) } else { texts.append(step.code) }
             texts += [step.instructions ?? ""] + step.expectations.map(\.description) + Array(step.annotations.values)
         }
-        texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? "", $0.jump ?? ""] }
+        texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? "", $0.jump ?? "", $0.proxyCommand ?? ""] }
         texts += linted.guide.variables.compactMap(\.defaultValue)
         for text in texts where text.containsByte(UInt8(ascii: "$")) {
             used.formUnion(ShellScan(text, definitions: false).uses.map(\.name))
