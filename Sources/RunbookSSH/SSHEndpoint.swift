@@ -52,11 +52,13 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `user@host:port`, after the label when the label is another name (`web01 (ops@10.0.0.5)`),
-    /// and the jump hosts it is reached through (`… via ops@bastion`).
+    /// and the jump hosts it is reached through (`… via ops@bastion`) or that a proxy
+    /// command reaches it.
     public var named: String {
         (label == host ? description : "\(label) (\(description))")
             + (via.isEmpty ? "" : " via " + via.map(\.description).joined(separator: ","))
-            + (proxyCommand.map { " through `\($0)`" } ?? "")
+            // Not the command itself: the guide's values are in it, secrets too.
+            + (proxyCommand == nil ? "" : " through its ProxyCommand")
     }
 
     /// The name known_hosts uses: `host`, or `[host]:port` off port 22.

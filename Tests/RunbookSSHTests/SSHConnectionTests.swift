@@ -297,7 +297,7 @@ import Testing
         let result = try connection.execute("X=proxied; echo \"$X\" \"$(seq 1 20000 | wc -l)\"")
         #expect(result.status == 0)
         #expect(result.output == "proxied 20000\n")
-        #expect(connection.endpoint.named.hasSuffix(" through `\(behind.proxyCommand!)`"))
+        #expect(connection.endpoint.named == "\(behind.description) through its ProxyCommand")
         connection.close()
 
         behind.proxyCommand = "echo 'no route to %h' >&2; exit 1"
