@@ -199,7 +199,11 @@ extension TargetDecl {
         var words = ["ssh"]
         if let identity { words += ["-i", identity] }
         if let jump { words += ["-J", jump] }
-        if let proxyCommand { words += ["-o", "ProxyCommand='\(proxyCommand.replacingOccurrences(of: "'", with: "'\\''"))'"] }
+        if let proxyCommand {
+            // In double quotes, as guides write it: its `$NAME`s read from the person's shell.
+            let quoted = proxyCommand.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            words += ["-o", "ProxyCommand=\"\(quoted)\""]
+        }
         if let port, !port.isEmpty { words += ["-p", String(port)] }
         return (words + [String(address)]).joined(separator: " ")
     }

@@ -652,7 +652,10 @@ struct TargetTests {
         #expect(server?.proxyCommand == "ssh -W %h:%p gw")
         #expect(server?.jump == nil)
         #expect(guide.diagnostics.isEmpty)
-        #expect(server?.loginCommand == "ssh -o ProxyCommand='ssh -W %h:%p gw' deploy@10.0.0.5")
+        #expect(server?.loginCommand == "ssh -o ProxyCommand=\"ssh -W %h:%p gw\" deploy@10.0.0.5")
+        var quoting = server
+        quoting?.proxyCommand = #"sh -c "nc \"$GW\" %p""#
+        #expect(quoting?.loginCommand == #"ssh -o ProxyCommand="sh -c \"nc \\\"$GW\\\" %p\"" deploy@10.0.0.5"#)
     }
 
     @Test func frontMatterTargetsAndDefaultTarget() {
