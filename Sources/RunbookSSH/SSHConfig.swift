@@ -15,8 +15,9 @@ public struct SSHConfig: Sendable {
     }
 
     var blocks: [Block] = []
-    /// Read `ProxyJump` (off for the hops themselves: a hop's own jump is not followed).
-    var followsJumps = true
+    /// How many levels of `ProxyJump` to read: a host's, its first hop's own, and so on (a
+    /// cycle of hosts jumping through each other ends here).
+    var jumpDepth = 4
     let home: String
 
     /// An empty configuration.
@@ -115,9 +116,9 @@ public struct SSHConfig: Sendable {
             label: alias, host: host, port: port ?? configPort ?? 22, user: resolvedUser, identityFiles: expanded)
         endpoint.proxyCommand = proxy.flatMap { $0.isEmpty ? nil : $0 }
         // A hop that cannot be read is kept as the proxy, for the connection to refuse with it.
-        if followsJumps, let jump, jump.lowercased() != "none" {
+        if jumpDepth > 0, let jump, jump.lowercased() != "none" {
             var hops = self
-            hops.followsJumps = false
+            hops.jumpDepth -= 1
             do throws(SSHError) {
                 endpoint.via = try SSHEndpoint.jumps(jump, config: hops) ?? []
             } catch {

@@ -189,8 +189,10 @@ public final class SSHConnection: @unchecked Sendable {
         guard let last = endpoint.via.last else {
             return (try connectSocket(endpoint: endpoint, timeout: options.connectTimeout), nil)
         }
+        // The last hop is reached through the hops before it; the first, as it is itself
+        // reached (its own jump or proxy command).
         var hop = last
-        hop.via = Array(endpoint.via.dropLast())
+        if endpoint.via.count > 1 { hop.via = Array(endpoint.via.dropLast()) }
         let jump = try SSHConnection(endpoint: hop, options: options)
         do throws(SSHError) {
             let tunnel = try SSHTunnel(through: jump, to: endpoint.host, port: endpoint.port, timeout: options.connectTimeout)

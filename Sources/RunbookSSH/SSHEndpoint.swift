@@ -37,15 +37,19 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(user)@\(host)" + (port == 22 ? "" : ":\(port)") }
 
     /// The hops of a `ProxyJump` value (`ops@bastion,gw:2222`), each read as `ssh` reads a
-    /// host, `config` applied; nil for `none`. A hop's own jumps are not followed.
+    /// host, `config` applied; nil for `none`. The first hop keeps how `config` says it is
+    /// reached (its own `ProxyJump` or `ProxyCommand`), as ssh does; each later hop is reached
+    /// through the one before it.
     public static func jumps(_ value: String, config: SSHConfig) throws(SSHError) -> [SSHEndpoint]? {
         guard value.lowercased() != "none" else { return nil }
         var hops: [SSHEndpoint] = []
         for hop in value.split(separator: ",") {
             var endpoint = try parse("ssh://" + hop.trimmingCharacters(in: .whitespaces), config: config)
-            endpoint.via = []
-            endpoint.proxy = nil
-            endpoint.proxyCommand = nil
+            if !hops.isEmpty {
+                endpoint.via = []
+                endpoint.proxy = nil
+                endpoint.proxyCommand = nil
+            }
             hops.append(endpoint)
         }
         return hops

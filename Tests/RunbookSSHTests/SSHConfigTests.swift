@@ -50,16 +50,31 @@ struct SSHConfigTests {
         #expect(endpoint.user == "fallback")
     }
 
-    /// A host reached through `ProxyJump` carries its hops (each with the config applied, its
-    /// own jump not followed); through `ProxyCommand`, the command the connection runs over;
-    /// `ProxyJump none` is no jump.
+    /// A host reached through `ProxyJump` carries its hops (each with the config applied, the
+    /// first with its own jump, as ssh reaches it); through `ProxyCommand`, the command the
+    /// connection runs over; `ProxyJump none` is no jump. Hosts that jump through each other
+    /// are read four levels deep, not forever.
     @Test func aJumpHostIsKept() {
         let jumps = SSHConfig(
             text: "Host app\n  HostName 10.0.0.5\n  ProxyJump ops@bastion\nHost db\n  ProxyCommand ssh -W %h:%p gw\n"
-                + "Host direct\n  ProxyJump none\nHost bastion\n  ProxyJump app\n", home: "/home/ann")
+                + "Host direct\n  ProxyJump none\nHost bastion\n  ProxyJump edge\nHost edge\n  HostName 203.0.113.9\n"
+                + "Host two\n  ProxyJump bastion,gw\nHost gw\n  ProxyJump elsewhere\n"
+                + "Host loop-a\n  ProxyJump loop-b\nHost loop-b\n  ProxyJump loop-a\n", home: "/home/ann")
         let app = jumps.endpoint(for: "app", user: nil, port: nil, defaultUser: "ann")
         #expect(app.proxy == nil)
-        #expect(app.via == [SSHEndpoint(label: "bastion", host: "bastion", port: 22, user: "ops")])
+        #expect(app.via.map(\.description) == ["ops@bastion"])
+        #expect(app.via.first?.via.map(\.named) == ["edge (\(SSHEndpoint.localUser)@203.0.113.9)"])
+        // The second hop is reached through the first: its own jump is not taken.
+        let two = jumps.endpoint(for: "two", user: nil, port: nil, defaultUser: "ann")
+        #expect(two.via.map(\.label) == ["bastion", "gw"])
+        #expect(two.via.map { $0.via.map(\.label) } == [["edge"], []])
+        var depth = 0
+        var hop = jumps.endpoint(for: "loop-a", user: nil, port: nil, defaultUser: "ann")
+        while let next = hop.via.first {
+            depth += 1
+            hop = next
+        }
+        #expect(depth == 4)
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxyCommand == "ssh -W %h:%p gw")
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).proxy == nil)
         #expect(jumps.endpoint(for: "db", user: nil, port: nil).via == [])

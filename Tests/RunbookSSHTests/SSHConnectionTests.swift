@@ -309,6 +309,29 @@ import Testing
         }
     }
 
+    /// `~/.ssh/config` chains of hops: `inner` jumps through `middle`, which jumps through
+    /// `outer` (all three the same sshd): the connection goes outer, middle, inner.
+    @Test func aHopsOwnJumpIsFollowed() throws {
+        let config = SSHConfig(
+            text: """
+                Host inner middle outer
+                  HostName 127.0.0.1
+                  Port \(server.port)
+                  User \(LoopbackSSHD.user)
+                Host inner
+                  ProxyJump middle
+                Host middle
+                  ProxyJump outer
+                """, home: home.path)
+        let inner = try SSHEndpoint.parse("ssh://inner", config: config)
+        #expect(inner.via.map(\.label) == ["middle"])
+        #expect(inner.via.first?.via.map(\.label) == ["outer"])
+        let connection = try SSHConnection(endpoint: inner, options: options())
+        let result = try connection.execute("echo two hops")
+        #expect(result.output == "two hops\n")
+        connection.close()
+    }
+
     @Test(arguments: [
         ("ssh -W %h:%p %r@gw", "ssh -W db.internal:2222 deploy@gw"), ("nc %h %p", "nc db.internal 2222"),
         ("echo 100%% %n %x", "echo 100% db %x"), ("end %", "end %"),
