@@ -243,13 +243,15 @@ struct ContentTabTests {
         #expect(guide.choosingPlatform(Platform(names: ["debian", "linux"])).steps.map(\.runs) == [true, false, true])
     }
 
-    /// Docsy's `tabpane` with `header=`, Hextra's titles listed on the set, a title given bare.
+    /// Docsy's `tabpane` with `header=`, Hextra's titles listed on the set, a title given bare,
+    /// GitBook's Liquid tags.
     @Test(arguments: [
-        ("{{< tabpane >}}", "{{< tab header=\"pip\" >}}", "{{< tab header=\"uv\" >}}", "{{< /tabpane >}}"),
-        ("{{< tabs items=\"pip, uv\" >}}", "{{< tab >}}", "{{< tab >}}", "{{< /tabs >}}"),
-        ("{{< tabs >}}", "{{< tab \"pip\" >}}", "{{< tab \"uv\" >}}", "{{< /tabs >}}"),
+        ("{{< tabpane >}}", "{{< tab header=\"pip\" >}}", "{{< tab header=\"uv\" >}}", "{{< /tab >}}", "{{< /tabpane >}}"),
+        ("{{< tabs items=\"pip, uv\" >}}", "{{< tab >}}", "{{< tab >}}", "{{< /tab >}}", "{{< /tabs >}}"),
+        ("{{< tabs >}}", "{{< tab \"pip\" >}}", "{{< tab \"uv\" >}}", "{{< /tab >}}", "{{< /tabs >}}"),
+        ("{% tabs %}", "{% tab title=\"pip\" %}", "{% tab title=\"uv\" %}", "{% endtab %}", "{% endtabs %}"),
     ])
-    func hugoThemesTitleTabsTheirOwnWay(open: String, first: String, second: String, close: String) {
+    func hugoThemesAndGitBookTitleTabsTheirOwnWay(open: String, first: String, second: String, end: String, close: String) {
         let guide = read(
             """
             # Setup
@@ -261,14 +263,14 @@ struct ContentTabTests {
             pip install acme
             \(fence)
 
-            {{< /tab >}}
+            \(end)
             \(second)
 
             \(fence)bash
             uv pip install acme
             \(fence)
 
-            {{< /tab >}}
+            \(end)
             \(close)
             """)
         #expect(guide.choices.map { $0.options.map(\.title) } == [["pip", "uv"]])
@@ -452,6 +454,29 @@ struct ContentTabTests {
         #expect(guide.steps.map { $0.option ?? "-" } == ["pip", "uv", "-", "-"])
         #expect(guide.steps.map(\.flow) == [.main, .main, .optional, .main])
         #expect(guide.steps.map(\.codeLine) == [7, 15, 25, 30])
+    }
+
+    /// Jekyll's `{% highlight bash %}` is the block it stands for, its text as the file has
+    /// it (CommonMark read it as paragraphs: `__init__` as emphasis, `<b>` as HTML, the blank
+    /// line as the end of one). Unclosed, it is read as before.
+    @Test func jekyllHighlightTagsAreCodeBlocks() {
+        let guide = read(
+            """
+            # Jekyll
+
+            {% highlight bash linenos %}
+            echo "__init__ <b>bold</b> *x*"
+
+            sudo systemctl start nginx
+            {% endhighlight %}
+
+            {% highlight bash %}
+            echo never closed
+            """)
+        #expect(guide.steps.map(\.code) == ["echo \"__init__ <b>bold</b> *x*\"\n\nsudo systemctl start nginx"])
+        #expect(guide.steps.map(\.language) == ["bash"])
+        #expect(guide.steps.map(\.codeLine) == [4])
+        #expect(guide.steps.map(\.kind) == [.command])
     }
 
     @Test func aRunbookKeyInBracesIsStillAnAnnotation() {

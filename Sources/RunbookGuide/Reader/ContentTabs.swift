@@ -142,9 +142,10 @@ struct MkDocsBlock {
 
 /// Tabs written as markup around Markdown: Docusaurus's `<Tabs>`, `<TabItem value="npm"
 /// label="npm" default>` … `</TabItem>`, `</Tabs>`, each tag in an HTML block of its own line
-/// (MDX wants blank lines around the Markdown inside); and Hugo's shortcodes, `{{< tabs >}}`,
+/// (MDX wants blank lines around the Markdown inside); Hugo's shortcodes, `{{< tabs >}}`,
 /// `{{% tab name="Linux" %}}` … `{{% /tab %}}`, `{{< /tabs >}}` (Docsy's `tabpane` and
-/// `header=`, Hextra's `items="A,B"` too), each in a paragraph of nothing else.
+/// `header=`, Hextra's `items="A,B"` too); and GitBook's `{% tabs %}`, `{% tab title="npm" %}`
+/// … `{% endtab %}`, `{% endtabs %}`; each in a paragraph of nothing else.
 enum TabMarkup {
     /// A tag of the four, in the order a node holds them.
     enum Tag: Equatable {
@@ -163,6 +164,7 @@ enum TabMarkup {
         case .paragraph:
             guard let first = node.children.first, first.kind == .text else { return false }
             return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "{")])
+                || first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "%")])
         default: return false
         }
     }
@@ -196,13 +198,17 @@ enum TabMarkup {
         var found: [Tag] = []
         var rest = text[...].drop { $0.isWhitespace }
         while !rest.isEmpty {
-            guard rest.hasPrefix("{{<") || rest.hasPrefix("{{%") else { return [] }
-            let close: Substring = rest.hasPrefix("{{<") ? ">}}" : "%}}"
-            let inner = rest.dropFirst(3)
+            // Hugo's `{{< … >}}` and `{{% … %}}`; GitBook's (Liquid's) `{% … %}`, whose
+            // closing tags are `endtab` and `endtabs`.
+            let (open, close): (Substring, Substring) =
+                rest.hasPrefix("{{<") ? ("{{<", ">}}") : rest.hasPrefix("{{%") ? ("{{%", "%}}") : ("{%", "%}")
+            guard rest.hasPrefix(open) else { return [] }
+            let inner = rest.dropFirst(open.count)
             guard let end = inner.firstRange(of: close) else { return [] }
             let code = inner[..<end.lowerBound].drop { $0.isWhitespace }
-            let name = code.prefix { !$0.isWhitespace }
-            if let known = tag(String(name), attributes: attributes(of: code.dropFirst(name.count)), item: "tab") {
+            let word = code.prefix { !$0.isWhitespace }
+            let name = open == "{%" && word.hasPrefix("end") ? "/" + word.dropFirst(3) : String(word)
+            if let known = tag(name, attributes: attributes(of: code.dropFirst(word.count)), item: "tab") {
                 found.append(known)
             }
             rest = inner[end.upperBound...].drop { $0.isWhitespace }
@@ -534,5 +540,47 @@ struct MySTDirective {
         return MarkdownParser.parse(text).children.map {
             $0.shifted(lines: node.range.startLine + skipped, columns: node.range.startColumn - 1)
         }
+    }
+}
+
+/// Jekyll's (Liquid's) code tags: `{% highlight bash %}` … `{% endhighlight %}`, which
+/// CommonMark reads as a paragraph (or several), its text no longer as written. The block is
+/// taken from the file's lines instead, as the fenced block it stands for.
+enum LiquidHighlight {
+    /// True when a paragraph may open one: its text starts with `{%`.
+    static func mayOpen(_ paragraph: MarkdownNode) -> Bool {
+        guard let first = paragraph.children.first, first.kind == .text else { return false }
+        return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "%")])
+    }
+
+    /// The block `paragraph` opens, read from `lines` (the file's): a fenced code block node
+    /// with its language and text, from the opening line to the `{% endhighlight %}` line;
+    /// nil when the paragraph opens none or it is never closed.
+    static func block(_ paragraph: MarkdownNode, lines: [Substring]) -> MarkdownNode? {
+        let number = paragraph.range.startLine
+        guard number >= 1, number <= lines.count, let language = opening(String(lines[number - 1]).trimmedInline)
+        else { return nil }
+        guard let close = lines[number...].firstIndex(where: { isClosing(String($0).trimmedInline) }) else { return nil }
+        let body = lines[number..<close].map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        return MarkdownNode(
+            kind: .codeBlock(info: language, fenced: true),
+            range: SourceRange(
+                startLine: number, startColumn: paragraph.range.startColumn, endLine: close + 1, endColumn: lines[close].count),
+            literal: body.isEmpty ? "" : body.joined(separator: "\n") + "\n")
+    }
+
+    /// The language of `{% highlight bash %}` (`linenos` and other options after it are
+    /// not), or nil for any other line.
+    static func opening(_ line: String) -> String? {
+        guard line.hasPrefix("{%"), line.hasSuffix("%}") else { return nil }
+        let words = line.dropFirst(2).dropLast(2).split(separator: " ")
+        guard words.first == "highlight" || words.first == "highlight-", words.count >= 2 else { return nil }
+        return String(words[1])
+    }
+
+    /// True for `{% endhighlight %}`.
+    static func isClosing(_ line: String) -> Bool {
+        line.hasPrefix("{%") && line.hasSuffix("%}")
+            && line.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces) == "endhighlight"
     }
 }

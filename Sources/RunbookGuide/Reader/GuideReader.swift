@@ -363,6 +363,12 @@ private struct Reader {
                     index = next
                     continue
                 }
+                if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
+                    // The paragraphs it was read as, up to its closing tag.
+                    while index < nodes.count, nodes[index].range.startLine <= block.range.endLine { index += 1 }
+                    codeBlock(block, info: info)
+                    continue
+                }
                 if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
                     guard let set else {
                         closesLeft.tabs = false
@@ -499,6 +505,12 @@ private struct Reader {
         previous = .other
         walk(body)
         openDetails.removeLast()
+    }
+
+    /// The code block a Jekyll `{% highlight LANG %}` paragraph opens, from the file's lines.
+    mutating func liquidHighlight(_ node: MarkdownNode) -> MarkdownNode? {
+        if markdownLines == nil { markdownLines = markdown.lines }
+        return LiquidHighlight.block(node, lines: markdownLines!)
     }
 
     /// A set of tabs is a choice between them, each tab's blocks its option's. Tabs named for
