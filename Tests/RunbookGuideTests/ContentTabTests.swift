@@ -479,6 +479,33 @@ struct ContentTabTests {
         #expect(guide.steps.map(\.kind) == [.command])
     }
 
+    /// `<pre>` elements are the code blocks they stand for: the language from the class or
+    /// `lang=`, tags dropped, character references decoded, the text from its own line.
+    @Test func preElementsAreCodeBlocks() {
+        let guide = read(
+            """
+            # Pre
+
+            <pre><code class="language-bash">sudo apt-get install -y nginx
+            sudo systemctl enable --now nginx</code></pre>
+
+            <PRE lang="sh">
+            curl -fsS http://127.0.0.1/ &amp;&amp; echo &quot;<b>up</b>&quot; &#x27;ok&#39;
+            </PRE>
+
+            <pre>Release notes, not commands.</pre>
+            """)
+        #expect(
+            guide.steps.map(\.code) == [
+                "sudo apt-get install -y nginx\nsudo systemctl enable --now nginx",
+                "curl -fsS http://127.0.0.1/ && echo \"up\" 'ok'", "Release notes, not commands.",
+            ])
+        #expect(guide.steps.map(\.language) == ["bash", "sh", ""])
+        #expect(guide.steps.map(\.kind) == [.command, .command, .artifact])
+        #expect(guide.steps.map(\.location.line) == [3, 6, 10])
+        #expect(guide.steps.map(\.codeLine) == [3, 7, 10])
+    }
+
     @Test func aRunbookKeyInBracesIsStillAnAnnotation() {
         let guide = read("# G\n\n\(fence)bash {interactive}\nls\n\(fence)\n\n\(fence){name=listing}\nls -la\n\(fence)\n")
         #expect(guide.errors.isEmpty)

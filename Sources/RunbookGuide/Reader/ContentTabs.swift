@@ -584,3 +584,113 @@ enum LiquidHighlight {
             && line.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces) == "endhighlight"
     }
 }
+
+/// A `<pre>` element (`<pre><code class="language-bash">…</code></pre>`, or `<pre>` alone), as
+/// READMEs written in HTML and pages exported to Markdown give commands: the code block it
+/// stands for, its language from the class (`language-bash`, `lang-sh`) or `lang=`, its
+/// text without the tags and with HTML's character references decoded.
+enum HTMLPre {
+    /// True for an HTML block that opens with `<pre`.
+    static func mayBe(_ html: MarkdownNode) -> Bool {
+        let bytes = html.literal.utf8.prefix(5).map(ASCII.lower)
+        return bytes.starts(with: Array("<pre".utf8)) && (bytes.count == 4 || !ASCII.isLetter(bytes[4]))
+    }
+
+    /// The code block `html` stands for; nil when it is not one `<pre>` element.
+    static func block(_ html: MarkdownNode) -> MarkdownNode? {
+        let text = html.literal
+        guard mayBe(html), let open = text.range(of: ">"), let close = text.range(of: "</pre>", options: .caseInsensitive)
+        else { return nil }
+        var language = Self.language(in: String(text[..<open.upperBound]))
+        var inner = text[open.upperBound..<close.lowerBound]
+        // `<code class="language-bash">` inside: its class names the language too.
+        if inner.hasPrefix("<code"), let end = inner.firstIndex(of: ">") {
+            language = language ?? Self.language(in: String(inner[...end]))
+            inner = inner[inner.index(after: end)...]
+            if let codeEnd = inner.range(of: "</code>", options: [.caseInsensitive, .backwards]) {
+                inner = inner[..<codeEnd.lowerBound]
+            }
+        }
+        // A newline right after the opening tag is not part of the text, as HTML has it.
+        var firstLine = html.range.startLine + text[..<inner.startIndex].count { $0 == "\n" }
+        if inner.hasPrefix("\n") {
+            inner = inner.dropFirst()
+            firstLine += 1
+        }
+        let code = decode(stripTags(String(inner)))
+        guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        // The step is where `<pre>` is; its text starts there, or (`fenced`) on a later line.
+        let sameLine = firstLine == html.range.startLine
+        return MarkdownNode(
+            kind: .codeBlock(info: language ?? "", fenced: !sameLine),
+            range: SourceRange(
+                startLine: sameLine ? firstLine : max(html.range.startLine, firstLine - 1), startColumn: html.range.startColumn,
+                endLine: html.range.endLine, endColumn: html.range.endColumn),
+            literal: code.hasSuffix("\n") ? code : code + "\n")
+    }
+
+    /// The language a tag's `class` (`language-bash`, `lang-sh`, `highlight-source-shell`)
+    /// or `lang=` names.
+    static func language(in tag: String) -> String? {
+        let attributes = TabMarkup.attributes(of: tag.dropFirst().drop { !$0.isWhitespace && $0 != ">" })
+        if let lang = attributes.named["lang"] ?? attributes.named["data-lang"] { return lang }
+        for name in (attributes.named["class"] ?? "").split(separator: " ") {
+            for prefix in ["language-", "lang-", "highlight-source-"] where name.hasPrefix(prefix) {
+                let value = String(name.dropFirst(prefix.count))
+                return value.hasSuffix(">") ? String(value.dropLast()) : value
+            }
+        }
+        return nil
+    }
+
+    /// `text` without its tags (`<b>`, `<span class="…">`).
+    static func stripTags(_ text: String) -> String {
+        guard text.contains("<") else { return text }
+        var out = ""
+        var inTag = false
+        for character in text {
+            if character == "<" {
+                inTag = true
+            } else if character == ">" && inTag {
+                inTag = false
+            } else if !inTag {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `text` with HTML's character references decoded: `&amp;`, `&lt;`, `&gt;`, `&quot;`,
+    /// `&apos;`, `&nbsp;`, `&#39;`, `&#x27;`.
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = text[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            rest = rest[amp...]
+            guard let semi = rest.prefix(10).firstIndex(of: ";") else {
+                out.append("&")
+                rest = rest.dropFirst()
+                continue
+            }
+            let name = rest[rest.index(after: rest.startIndex)..<semi]
+            let named: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " "]
+            var decoded = named[name]
+            if decoded == nil, name.hasPrefix("#") {
+                let number = name.dropFirst()
+                let value =
+                    number.hasPrefix("x") || number.hasPrefix("X") ? UInt32(number.dropFirst(), radix: 16) : UInt32(number)
+                decoded = value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            }
+            if let decoded {
+                out += decoded
+                rest = rest[rest.index(after: semi)...]
+            } else {
+                out.append("&")
+                rest = rest.dropFirst()
+            }
+        }
+        return out + rest
+    }
+}

@@ -410,6 +410,10 @@ private struct Reader {
                     index = set.next
                     continue
                 }
+                if HTMLPre.mayBe(node), let block = HTMLPre.block(node), case .codeBlock(let info, _) = block.kind {
+                    codeBlock(block, info: info)
+                    continue
+                }
                 html(node)
             case .list:
                 list(node)
