@@ -353,67 +353,20 @@ private struct Reader {
         // is looked for: a file of unclosed ones is not searched to its end from each.
         var closesLeft = (tabs: true, containers: true)
         while index < nodes.count {
+            if let next = siteMarkup(nodes, at: index, closesLeft: &closesLeft) {
+                index = next
+                continue
+            }
             let node = nodes[index]
             index += 1
             switch node.kind {
             case .heading(let level):
                 openSection(node, level: level)
             case .paragraph:
-                if MkDocsBlock.mayOpen(node), let next = mkDocsBlocks(nodes, from: index - 1) {
-                    index = next
-                    continue
-                }
-                if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
-                    // The paragraphs it was read as, up to its closing tag.
-                    while index < nodes.count, nodes[index].range.startLine <= block.range.endLine { index += 1 }
-                    codeBlock(block, info: info)
-                    continue
-                }
-                if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
-                    guard let set else {
-                        closesLeft.tabs = false
-                        paragraph(node)
-                        continue
-                    }
-                    readTabs(set.tabs, line: node.range.startLine)
-                    index = set.next
-                    continue
-                }
-                if closesLeft.containers, ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: index - 1)
-                {
-                    guard let container else {
-                        closesLeft.containers = false
-                        paragraph(node)
-                        continue
-                    }
-                    if container.kind != .other {
-                        readContainer(container.kind, body: container.body, opening: node)
-                        index = container.next
-                        continue
-                    }
-                }
                 paragraph(node)
             case .codeBlock(let info, _):
-                if let directive = MySTDirective(info: info), !directive.isCode {
-                    readDirective(directive, node)
-                    continue
-                }
                 codeBlock(node, info: info)
             case .htmlBlock:
-                if closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: index - 1) {
-                    guard let set else {
-                        closesLeft.tabs = false
-                        html(node)
-                        continue
-                    }
-                    readTabs(set.tabs, line: node.range.startLine)
-                    index = set.next
-                    continue
-                }
-                if HTMLPre.mayBe(node), let block = HTMLPre.block(node), case .codeBlock(let info, _) = block.kind {
-                    codeBlock(block, info: info)
-                    continue
-                }
                 html(node)
             case .list:
                 list(node)
@@ -426,6 +379,55 @@ private struct Reader {
                 walk(node.children)
             }
         }
+    }
+
+    /// Documentation sites' markup at `nodes[start]` (tabs, admonitions, colon containers,
+    /// MyST directives, Jekyll's highlight tags, `<pre>`), read as what it stands for. Returns
+    /// the index of the first node after it; nil when `nodes[start]` is none of them.
+    /// `closesLeft` says whether a set of tabs or a container may still close in `nodes`.
+    mutating func siteMarkup(_ nodes: [MarkdownNode], at start: Int, closesLeft: inout (tabs: Bool, containers: Bool))
+        -> Int?
+    {
+        let node = nodes[start]
+        switch node.kind {
+        case .paragraph:
+            if MkDocsBlock.mayOpen(node), let next = mkDocsBlocks(nodes, from: start) { return next }
+            if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
+                codeBlock(block, info: info)
+                // The paragraphs CommonMark read it as, up to its closing tag.
+                var next = start + 1
+                while next < nodes.count, nodes[next].range.startLine <= block.range.endLine { next += 1 }
+                return next
+            }
+            if closesLeft.containers, ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: start) {
+                guard let container else {
+                    closesLeft.containers = false
+                    return nil
+                }
+                guard container.kind != .other else { return nil }
+                readContainer(container.kind, body: container.body, opening: node)
+                return container.next
+            }
+        case .codeBlock(let info, _):
+            guard let directive = MySTDirective(info: info), !directive.isCode else { return nil }
+            readDirective(directive, node)
+            return start + 1
+        case .htmlBlock:
+            if HTMLPre.mayBe(node), let block = HTMLPre.block(node), case .codeBlock(let info, _) = block.kind {
+                codeBlock(block, info: info)
+                return start + 1
+            }
+        default:
+            return nil
+        }
+        // Tabs as tags (Docusaurus) or shortcodes (Hugo, GitBook): HTML blocks or paragraphs.
+        guard closesLeft.tabs, TabMarkup.mayHold(node), let set = TabMarkup.read(nodes, from: start) else { return nil }
+        guard let set else {
+            closesLeft.tabs = false
+            return nil
+        }
+        readTabs(set.tabs, line: node.range.startLine)
+        return set.next
     }
 
     /// MkDocs tabs and admonitions from `nodes[start]`: a set of tabs is a choice; an
