@@ -391,6 +391,12 @@ private struct Reader {
         let node = nodes[start]
         switch node.kind {
         case .paragraph:
+            // Each syntax opens with its own byte: most paragraphs open with none of them.
+            guard !node.children.isEmpty, node.children[0].kind == .text,
+                let lead = node.children[0].literal.utf8.first,
+                lead == UInt8(ascii: "=") || lead == UInt8(ascii: "!") || lead == UInt8(ascii: "?")
+                    || lead == UInt8(ascii: "{") || lead == UInt8(ascii: ":")
+            else { return nil }
             if MkDocsBlock.mayOpen(node), let next = mkDocsBlocks(nodes, from: start) { return next }
             if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
                 codeBlock(block, info: info)
@@ -413,6 +419,7 @@ private struct Reader {
             readDirective(directive, node)
             return start + 1
         case .htmlBlock:
+            guard node.literal.utf8.first == UInt8(ascii: "<") else { return nil }
             if HTMLPre.mayBe(node), let block = HTMLPre.block(node), case .codeBlock(let info, _) = block.kind {
                 codeBlock(block, info: info)
                 return start + 1
