@@ -116,8 +116,9 @@ private struct Reader {
     let markdown: String
     /// `markdown`'s lines, split when first needed (an MkDocs tab's body is read from them).
     var markdownLines: [Substring]?
-    /// How many MkDocs blocks the reader is inside.
-    var mkDocsDepth = 0
+    /// How many blocks whose bodies are parsed again (MkDocs blocks, MyST directives) the
+    /// reader is inside.
+    var reparseDepth = 0
     var usedSlugs: Set<String> = []
     var listDepth = 0
     /// The first paragraph of each list item the reader is inside, outermost first: "Copy the
@@ -443,12 +444,11 @@ private struct Reader {
     mutating func mkDocsBlocks(_ nodes: [MarkdownNode], from start: Int) -> Int? {
         // Each level parses its body again: a hostile file of a thousand nested tabs is read
         // as indented code past a depth no guide needs.
-        guard mkDocsDepth < MkDocsBlock.maximumDepth else { return nil }
-        if markdownLines == nil { markdownLines = markdown.lines }
-        let lines = markdownLines!
+        guard reparseDepth < MkDocsBlock.maximumDepth else { return nil }
+        let lines = fileLines()
         guard let first = MkDocsBlock(nodes[start], lines: lines) else { return nil }
-        mkDocsDepth += 1
-        defer { mkDocsDepth -= 1 }
+        reparseDepth += 1
+        defer { reparseDepth -= 1 }
         /// The index of the first node after `block`'s body, which CommonMark read as nodes
         /// of their own.
         func after(_ block: MkDocsBlock, from index: Int) -> Int {
@@ -457,11 +457,12 @@ private struct Reader {
             return next
         }
         guard case .tab = first.kind else {
-            let folded = first.kind == .admonition(folded: true)
-            if folded { openDetails.append(location(first.line, nodes[start].range.startColumn)) }
-            previous = .other
-            walk(first.body)
-            if folded { openDetails.removeLast() }
+            if first.kind == .admonition(folded: true) {
+                walkFolded(first.body, openedAt: first.line, column: nodes[start].range.startColumn)
+            } else {
+                previous = .other
+                walk(first.body)
+            }
             return after(first, from: start)
         }
         var set = [first]
@@ -483,9 +484,9 @@ private struct Reader {
     /// contents) holds nothing to run.
     mutating func readDirective(_ directive: MySTDirective, _ node: MarkdownNode) {
         previous = .other
-        guard MySTDirective.markdownNames.contains(directive.name), mkDocsDepth < MkDocsBlock.maximumDepth else { return }
-        mkDocsDepth += 1
-        defer { mkDocsDepth -= 1 }
+        guard MySTDirective.markdownNames.contains(directive.name), reparseDepth < MkDocsBlock.maximumDepth else { return }
+        reparseDepth += 1
+        defer { reparseDepth -= 1 }
         let body = MySTDirective.body(of: node)
         switch directive.name {
         case "tab-set":
@@ -498,9 +499,7 @@ private struct Reader {
             }
             readTabs(tabs, line: node.range.startLine)
         case "dropdown":
-            openDetails.append(location(node.range.startLine, node.range.startColumn))
-            walk(body)
-            openDetails.removeLast()
+            walkFolded(body, openedAt: node.range.startLine, column: node.range.startColumn)
         default:
             walk(body)
         }
@@ -514,16 +513,28 @@ private struct Reader {
             readTabs(tabs, line: opening.range.startLine)
             return
         }
-        openDetails.append(location(opening.range.startLine, opening.range.startColumn))
-        previous = .other
-        walk(body)
-        openDetails.removeLast()
+        walkFolded(body, openedAt: opening.range.startLine, column: opening.range.startColumn)
     }
 
     /// The code block a Jekyll `{% highlight LANG %}` paragraph opens, from the file's lines.
     mutating func liquidHighlight(_ node: MarkdownNode) -> MarkdownNode? {
-        if markdownLines == nil { markdownLines = markdown.lines }
-        return LiquidHighlight.block(node, lines: markdownLines!)
+        LiquidHighlight.block(node, lines: fileLines())
+    }
+
+    /// `markdown`'s lines, split the first time they are needed.
+    mutating func fileLines() -> [Substring] {
+        if let markdownLines { return markdownLines }
+        let lines = markdown.lines
+        markdownLines = lines
+        return lines
+    }
+
+    /// `nodes` read as a folded part of the guide, as `<details>` is: not its main path.
+    mutating func walkFolded(_ nodes: [MarkdownNode], openedAt line: Int, column: Int) {
+        openDetails.append(location(line, column))
+        previous = .other
+        walk(nodes)
+        openDetails.removeLast()
     }
 
     /// A set of tabs is a choice between them, each tab's blocks its option's. Tabs named for
