@@ -14,6 +14,13 @@ struct ContentTab {
     var line: Int
     /// What it holds.
     var body: [MarkdownNode]
+
+    /// How deep blocks whose bodies are parsed again (MkDocs blocks, MyST directives) are
+    /// read inside one another: each level parses its body once more.
+    static let maximumDepth = 8
+    /// How many blocks after an opening tag or container its close is looked for: a file of
+    /// unclosed ones is not searched to its end from each.
+    static let lookahead = 2000
 }
 
 /// MkDocs Material's content tabs (`=== "Ubuntu"`) and admonitions (`!!! note`, `??? tip
@@ -28,12 +35,6 @@ struct MkDocsBlock {
         case admonition(folded: Bool)
     }
 
-    /// How deep MkDocs blocks are read inside one another (each level parses its body again).
-    static let maximumDepth = 8
-    /// How many blocks after an opening tag or container its close is looked for: a file of
-    /// unclosed ones is not searched to its end from each.
-    static let lookahead = 2000
-
     var kind: Kind
     var title: String
     /// The opening line.
@@ -44,7 +45,9 @@ struct MkDocsBlock {
     var body: [MarkdownNode]
 
     /// True for a tab shown first (`===+`).
-    var shownFirst: Bool { kind == .tab(newSet: false, shownFirst: true) || kind == .tab(newSet: true, shownFirst: true) }
+    var shownFirst: Bool {
+        if case .tab(_, shownFirst: true) = kind { true } else { false }
+    }
 
     /// True when `paragraph` may open one: its text starts with `===`, `!!!` or `???`. One
     /// look at its first bytes, for every paragraph.
@@ -287,7 +290,7 @@ enum TabMarkup {
         var depth = 0
         var open = false
         var index = start
-        while index < min(nodes.count, start + MkDocsBlock.lookahead) {
+        while index < min(nodes.count, start + ContentTab.lookahead) {
             let node = nodes[index]
             let nodeTags = tags(in: node)
             if nodeTags.isEmpty || (open && (depth > 1 || nodeTags.first?.opensTabs == true)) {
@@ -438,7 +441,7 @@ enum ColonContainer {
         guard let open = opening(nodes[start]) else { return nil }
         var depth = 1
         var index = start + 1
-        while index < min(nodes.count, start + MkDocsBlock.lookahead) {
+        while index < min(nodes.count, start + ContentTab.lookahead) {
             if opening(nodes[index]) != nil {
                 depth += 1
             } else if let colons = closing(nodes[index]) {

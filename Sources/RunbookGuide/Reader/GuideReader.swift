@@ -444,7 +444,7 @@ private struct Reader {
     mutating func mkDocsBlocks(_ nodes: [MarkdownNode], from start: Int) -> Int? {
         // Each level parses its body again: a hostile file of a thousand nested tabs is read
         // as indented code past a depth no guide needs.
-        guard reparseDepth < MkDocsBlock.maximumDepth else { return nil }
+        guard reparseDepth < ContentTab.maximumDepth else { return nil }
         let lines = fileLines()
         guard let first = MkDocsBlock(nodes[start], lines: lines) else { return nil }
         reparseDepth += 1
@@ -484,7 +484,7 @@ private struct Reader {
     /// contents) holds nothing to run.
     mutating func readDirective(_ directive: MySTDirective, _ node: MarkdownNode) {
         previous = .other
-        guard MySTDirective.markdownNames.contains(directive.name), reparseDepth < MkDocsBlock.maximumDepth else { return }
+        guard MySTDirective.markdownNames.contains(directive.name), reparseDepth < ContentTab.maximumDepth else { return }
         reparseDepth += 1
         defer { reparseDepth -= 1 }
         let body = MySTDirective.body(of: node)
