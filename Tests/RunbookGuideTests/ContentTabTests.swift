@@ -456,9 +456,10 @@ struct ContentTabTests {
         #expect(guide.steps.map(\.codeLine) == [7, 15, 25, 30])
     }
 
-    /// Jekyll's `{% highlight bash %}` is the block it stands for, its text as the file has
-    /// it (CommonMark read it as paragraphs: `__init__` as emphasis, `<b>` as HTML, the blank
-    /// line as the end of one). Unclosed, it is read as before.
+    /// Jekyll's `{% highlight bash %}` (and Hugo's `{{< highlight >}}`) is the block it stands
+    /// for, its text as the file has it (CommonMark read it as paragraphs: `__init__` as
+    /// emphasis, `<b>` as HTML, the blank line as the end of one). Unclosed, it is read as
+    /// before.
     @Test func jekyllHighlightTagsAreCodeBlocks() {
         let guide = read(
             """
@@ -470,13 +471,20 @@ struct ContentTabTests {
             sudo systemctl start nginx
             {% endhighlight %}
 
+            {{< highlight bash "linenos=table,hl_lines=1" >}}
+            kubectl get pods -n *shop*
+            {{< /highlight >}}
+
             {% highlight bash %}
             echo never closed
             """)
-        #expect(guide.steps.map(\.code) == ["echo \"__init__ <b>bold</b> *x*\"\n\nsudo systemctl start nginx"])
-        #expect(guide.steps.map(\.language) == ["bash"])
-        #expect(guide.steps.map(\.codeLine) == [4])
-        #expect(guide.steps.map(\.kind) == [.command])
+        #expect(
+            guide.steps.map(\.code) == [
+                "echo \"__init__ <b>bold</b> *x*\"\n\nsudo systemctl start nginx", "kubectl get pods -n *shop*",
+            ])
+        #expect(guide.steps.map(\.language) == ["bash", "bash"])
+        #expect(guide.steps.map(\.codeLine) == [4, 10])
+        #expect(guide.steps.map(\.kind) == [.command, .command])
     }
 
     /// `<pre>` elements are the code blocks they stand for: the language from the class or

@@ -546,45 +546,58 @@ struct MySTDirective {
     }
 }
 
-/// Jekyll's (Liquid's) code tags: `{% highlight bash %}` … `{% endhighlight %}`, which
+/// Code in template tags: Jekyll's (Liquid's) `{% highlight bash %}` … `{% endhighlight %}`
+/// and Hugo's `{{< highlight bash "linenos=table" >}}` … `{{< /highlight >}}`, which
 /// CommonMark reads as a paragraph (or several), its text no longer as written. The block is
 /// taken from the file's lines instead, as the fenced block it stands for.
 enum LiquidHighlight {
-    /// True when a paragraph may open one: its text starts with `{%`.
+    /// True when a paragraph may open one: its text starts with `{%` or `{{<`.
     static func mayOpen(_ paragraph: MarkdownNode) -> Bool {
         guard let first = paragraph.children.first, first.kind == .text else { return false }
         return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "%")])
+            || first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "{"), UInt8(ascii: "<")])
     }
 
     /// The block `paragraph` opens, read from `lines` (the file's): a fenced code block node
-    /// with its language and text, from the opening line to the `{% endhighlight %}` line;
-    /// nil when the paragraph opens none or it is never closed.
+    /// with its language and text, from the opening line to the closing tag's; nil when the
+    /// paragraph opens none or it is never closed.
     static func block(_ paragraph: MarkdownNode, lines: [Substring]) -> MarkdownNode? {
         let number = paragraph.range.startLine
-        guard number >= 1, number <= lines.count, let language = opening(String(lines[number - 1]).trimmedInline)
-        else { return nil }
-        guard let close = lines[number...].firstIndex(where: { isClosing(String($0).trimmedInline) }) else { return nil }
+        guard number >= 1, number <= lines.count, let open = opening(String(lines[number - 1]).trimmedInline) else {
+            return nil
+        }
+        guard let close = lines[number...].firstIndex(where: { isClosing(String($0).trimmedInline, hugo: open.hugo) }) else {
+            return nil
+        }
         let body = lines[number..<close].map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         return MarkdownNode(
-            kind: .codeBlock(info: language, fenced: true),
+            kind: .codeBlock(info: open.language, fenced: true),
             range: SourceRange(
                 startLine: number, startColumn: paragraph.range.startColumn, endLine: close + 1, endColumn: lines[close].count),
             literal: body.isEmpty ? "" : body.joined(separator: "\n") + "\n")
     }
 
-    /// The language of `{% highlight bash %}` (`linenos` and other options after it are
-    /// not), or nil for any other line.
-    static func opening(_ line: String) -> String? {
-        guard line.hasPrefix("{%"), line.hasSuffix("%}") else { return nil }
-        let words = line.dropFirst(2).dropLast(2).split(separator: " ")
-        guard words.first == "highlight" || words.first == "highlight-", words.count >= 2 else { return nil }
-        return String(words[1])
+    /// The words inside a tag on a line of its own: `{% highlight bash %}`, `{{< /highlight >}}`.
+    private static func tagWords(_ line: String, hugo: Bool) -> [Substring]? {
+        let (open, close) = hugo ? ("{{<", ">}}") : ("{%", "%}")
+        guard line.hasPrefix(open), line.hasSuffix(close), line.count >= open.count + close.count else { return nil }
+        return line.dropFirst(open.count).dropLast(close.count).split(separator: " ")
     }
 
-    /// True for `{% endhighlight %}`.
-    static func isClosing(_ line: String) -> Bool {
-        line.hasPrefix("{%") && line.hasSuffix("%}")
-            && line.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces) == "endhighlight"
+    /// The language of `{% highlight bash %}` or `{{< highlight bash "linenos=table" >}}`
+    /// (options after it are not), and which of the two it is; nil for any other line.
+    static func opening(_ line: String) -> (language: String, hugo: Bool)? {
+        for hugo in [false, true] {
+            if let words = tagWords(line, hugo: hugo), words.first == "highlight", words.count >= 2 {
+                return (String(words[1]), hugo)
+            }
+        }
+        return nil
+    }
+
+    /// True for `{% endhighlight %}` (`hugo`: `{{< /highlight >}}`).
+    static func isClosing(_ line: String, hugo: Bool) -> Bool {
+        tagWords(line, hugo: hugo) == [hugo ? "/highlight" : "endhighlight"]
     }
 }
 
