@@ -317,6 +317,63 @@ struct ContentTabTests {
         #expect(try guide.choosing(["getting-started": "pnpm"]).steps.map(\.runs) == [false, true, false, true])
     }
 
+    /// MkDocs's newer blocks: `/// tab | Title` blocks one after another are a set (`new: true`
+    /// starts the next, `select: true` is the one shown first); `/// details` folds.
+    @Test func pymdownxBlocksAreTabsAndDetails() {
+        let guide = read(
+            """
+            # Blocks
+
+            /// tab | pip
+
+            \(fence)bash
+            pip install acme
+            \(fence)
+
+            ///
+
+            /// tab | uv
+                select: true
+
+            \(fence)bash
+            uv pip install acme
+            \(fence)
+
+            ///
+
+            /// tab | npm
+                new: true
+
+            \(fence)bash
+            npm i -g acme-ui
+            \(fence)
+
+            ///
+
+            /// tab | yarn
+
+            \(fence)bash
+            yarn global add acme-ui
+            \(fence)
+
+            ///
+
+            /// details | If it fails
+                type: warning
+
+            \(fence)bash
+            acme doctor
+            \(fence)
+
+            ///
+            """)
+        #expect(guide.choices.map { $0.options.map(\.id) } == [["pip", "uv"], ["npm", "yarn"]])
+        #expect(guide.choices.map(\.chosen) == ["uv", "npm"])
+        #expect(guide.steps.map { $0.option ?? "-" } == ["pip", "uv", "npm", "yarn", "-"])
+        #expect(guide.steps.map(\.flow) == [.main, .main, .main, .main, .optional])
+        #expect(guide.steps.map(\.codeLine) == [6, 15, 24, 32, 41])
+    }
+
     @Test func anUnclosedColonContainerIsReadAsBefore() {
         let guide = read(
             """

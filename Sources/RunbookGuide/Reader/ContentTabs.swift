@@ -346,42 +346,59 @@ extension Substring.UTF8View {
 
 /// Containers fenced by colons, as VitePress, VuePress and Docusaurus write them: `:::
 /// code-group` … `:::` (tabs, one for each fenced block, titled by its `[label]`: ```` ```sh
-/// [npm] ````), `::: details Title` … `:::` (folded), `:::tip` … `:::`.
+/// [npm] ````), `::: details Title` … `:::` (folded), `:::tip` … `:::`; and by slashes, as
+/// MkDocs's newer blocks (pymdownx.blocks) write them: `/// tab | Linux` … `///`, one after
+/// another a set of tabs, `/// details | Summary` … `///`.
 enum ColonContainer {
     enum Kind: Equatable {
         case codeGroup, details, tabSet, other
+        /// One tab of a set (`/// tab | Title`), `newSet` when its options say `new: true`.
+        case tab(newSet: Bool, selected: Bool)
     }
 
-    /// True when a paragraph may open or close one: its text starts with `:::`.
+    /// True when a paragraph may open or close one: its text starts with `:::` or `///`.
     static func mayBe(_ node: MarkdownNode) -> Bool {
         guard node.kind == .paragraph, let first = node.children.first, first.kind == .text else { return false }
-        return first.literal.utf8.starts(with: [0x3A, 0x3A, 0x3A])
+        return first.literal.utf8.starts(with: [0x3A, 0x3A, 0x3A]) || first.literal.utf8.starts(with: [0x2F, 0x2F, 0x2F])
     }
 
     /// What a paragraph of one line opens (`::: code-group`, `::: details Clean install`,
-    /// `:::tip`), and how many colons it has; nil for any other paragraph.
-    static func opening(_ node: MarkdownNode) -> (kind: Kind, colons: Int, argument: String)? {
+    /// `:::tip`, `/// tab | Linux`), its mark (`:` or `/`) and how many of it; nil for any other
+    /// paragraph.
+    static func opening(_ node: MarkdownNode) -> (kind: Kind, mark: Character, colons: Int, argument: String)? {
         guard mayBe(node) else { return nil }
-        // One line, or one and MyST's options (`:open:`, `:selected:`).
         let lines = Self.lines(of: node)
-        guard lines.dropFirst().allSatisfy({ isOption($0[...]) }) else { return nil }
         let text = lines[0].trimmedInline
-        let colons = text.prefix { $0 == ":" }.count
+        guard let mark = text.first else { return nil }
+        // One line, or one and its options: MyST's (`:open:`), pymdownx's (`    new: true`).
+        let options = lines.dropFirst()
+        guard options.allSatisfy({ mark == ":" ? isOption($0[...]) : isYAMLOption($0[...]) }) else { return nil }
+        let colons = text.prefix { $0 == mark }.count
         var rest = text.dropFirst(colons).drop { $0 == " " }
         // MyST names its directive in braces: `:::{dropdown} Title`.
-        let braced = rest.first == "{"
+        let braced = mark == ":" && rest.first == "{"
         if braced { rest = rest.dropFirst() }
         let name = rest.prefix { $0.isLetter || $0 == "-" }.lowercased()
         guard !name.isEmpty, !braced || rest.dropFirst(name.count).first == "}" else { return nil }
-        let argument = rest.dropFirst(name.count + (braced ? 1 : 0)).trimmedInline
+        var argument = rest.dropFirst(name.count + (braced ? 1 : 0)).trimmedInline
+        if mark == "/" { argument = argument.hasPrefix("|") ? argument.dropFirst().trimmedInline : argument }
+        let said = Set(options.map { $0.trimmedInline.replacingOccurrences(of: " ", with: "").lowercased() })
         let kind: Kind =
             switch name {
-            case "code-group": .codeGroup
+            case "code-group" where mark == ":": .codeGroup
             case "details", "dropdown": .details
             case "tab-set" where braced: .tabSet
+            case "tab" where mark == "/": .tab(newSet: said.contains("new:true"), selected: said.contains("select:true"))
             default: .other
             }
-        return (kind, colons, argument)
+        return (kind, mark, colons, argument)
+    }
+
+    /// `name: value`, a pymdownx block's option (YAML, indented under its header).
+    static func isYAMLOption(_ line: Substring) -> Bool {
+        let text = line.drop { $0 == " " }
+        guard let colon = text.firstIndex(of: ":"), colon > text.startIndex else { return false }
+        return text[..<colon].allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
     /// A paragraph's lines, as written (the plain text joins them with spaces).
@@ -427,11 +444,13 @@ enum ColonContainer {
         return tabs
     }
 
-    /// How many colons a paragraph of colons alone has (it closes a container); nil otherwise.
-    static func closing(_ node: MarkdownNode) -> Int? {
+    /// The mark and how many of it a paragraph of `:` or `/` alone has (it closes a
+    /// container); nil otherwise.
+    static func closing(_ node: MarkdownNode) -> (mark: Character, count: Int)? {
         guard mayBe(node) else { return nil }
         let text = node.plainText.trimmedInline
-        return text.allSatisfy({ $0 == ":" }) ? text.count : nil
+        guard let mark = text.first, text.allSatisfy({ $0 == mark }) else { return nil }
+        return (mark, text.count)
     }
 
     /// The container `nodes[start]` opens: what it is, what it holds and the index after its
@@ -442,12 +461,12 @@ enum ColonContainer {
         var depth = 1
         var index = start + 1
         while index < min(nodes.count, start + ContentTab.lookahead) {
-            if opening(nodes[index]) != nil {
+            if let inner = opening(nodes[index]), inner.mark == open.mark {
                 depth += 1
-            } else if let colons = closing(nodes[index]) {
+            } else if let close = closing(nodes[index]), close.mark == open.mark {
                 depth -= 1
-                if depth == 0 || colons > open.colons {
-                    return colons >= open.colons ? (open.kind, Array(nodes[(start + 1)..<index]), index + 1) : .some(nil)
+                if depth == 0 || close.count > open.colons {
+                    return close.count >= open.colons ? (open.kind, Array(nodes[(start + 1)..<index]), index + 1) : .some(nil)
                 }
             }
             index += 1

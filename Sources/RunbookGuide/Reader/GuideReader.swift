@@ -396,7 +396,7 @@ private struct Reader {
             guard !node.children.isEmpty, node.children[0].kind == .text,
                 let lead = node.children[0].literal.utf8.first,
                 lead == UInt8(ascii: "=") || lead == UInt8(ascii: "!") || lead == UInt8(ascii: "?")
-                    || lead == UInt8(ascii: "{") || lead == UInt8(ascii: ":")
+                    || lead == UInt8(ascii: "{") || lead == UInt8(ascii: ":") || lead == UInt8(ascii: "/")
             else { return nil }
             if MkDocsBlock.mayOpen(node), let next = mkDocsBlocks(nodes, from: start) { return next }
             if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
@@ -412,6 +412,7 @@ private struct Reader {
                     return nil
                 }
                 guard container.kind != .other else { return nil }
+                if case .tab = container.kind { return slashTabs(nodes, from: start) }
                 readContainer(container.kind, body: container.body, opening: node)
                 return container.next
             }
@@ -503,6 +504,24 @@ private struct Reader {
         default:
             walk(body)
         }
+    }
+
+    /// pymdownx's tabs from `nodes[start]`: `/// tab | Title` blocks one after another are a
+    /// set (`new: true` starts another). Returns the index after the last.
+    mutating func slashTabs(_ nodes: [MarkdownNode], from start: Int) -> Int {
+        var tabs: [ContentTab] = []
+        var next = start
+        while next < nodes.count, let open = ColonContainer.opening(nodes[next]),
+            case .tab(let newSet, let selected) = open.kind, tabs.isEmpty || !newSet,
+            let block = ColonContainer.read(nodes, from: next) ?? nil
+        {
+            tabs.append(
+                ContentTab(
+                    id: nil, title: open.argument, shownFirst: selected, line: nodes[next].range.startLine, body: block.body))
+            next = block.next
+        }
+        readTabs(tabs, line: nodes[start].range.startLine)
+        return next
     }
 
     /// A colon container's body: a code group's blocks are tabs; a `details` one is folded, as
