@@ -64,7 +64,7 @@ public final class SSHConnection: @unchecked Sendable {
     private var closed = false
     private let keepaliveInterval: Int
     /// The stream through jump hosts or a proxy command this connection runs over, if any.
-    private let tunnel: (any SSHCarrier)?
+    private let carrier: (any SSHCarrier)?
 
     /// Connects, verifies the host key and authenticates; throws with the reason otherwise.
     public init(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) {
@@ -79,7 +79,7 @@ public final class SSHConnection: @unchecked Sendable {
         self.fingerprint = established.fingerprint
         self.recordedHostKey = established.recorded
         self.keepaliveInterval = options.keepaliveInterval
-        self.tunnel = established.tunnel
+        self.carrier = established.carrier
     }
 
     deinit { close() }
@@ -93,7 +93,7 @@ public final class SSHConnection: @unchecked Sendable {
         _ = rb_ssh2_session_disconnect(session, "runbook done")
         libssh2_session_free(session)
         Glibc.close(socket)
-        tunnel?.close()
+        carrier?.close()
     }
 
     private struct Established {
@@ -102,27 +102,27 @@ public final class SSHConnection: @unchecked Sendable {
         var method: String
         var fingerprint: String
         var recorded: Bool
-        var tunnel: (any SSHCarrier)?
+        var carrier: (any SSHCarrier)?
     }
 
     private static func establish(endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> Established {
-        let (fd, tunnel) = try stream(to: endpoint, options: options)
+        let (fd, carrier) = try stream(to: endpoint, options: options)
         guard let session = rb_ssh2_session_init() else {
             Glibc.close(fd)
-            tunnel?.close()
+            carrier?.close()
             throw SSHError.handshake(endpoint.description, "cannot create an SSH session")
         }
         func fail(_ error: SSHError) -> SSHError {
             libssh2_session_free(session)
             Glibc.close(fd)
-            tunnel?.close()
+            carrier?.close()
             return error
         }
         libssh2_session_set_blocking(session, 1)
         libssh2_session_set_timeout(session, Int(options.connectTimeout * 1000))
         if libssh2_session_handshake(session, libssh2_socket_t(fd)) != 0 {
             // A proxy command that failed says why on its stderr.
-            let said = (tunnel as? SSHProxyCommand)?.stderrTail ?? ""
+            let said = (carrier as? SSHProxyCommand)?.stderrTail ?? ""
             throw fail(
                 .handshake(
                     endpoint.description, lastError(session) + (said.isEmpty ? "" : " (its ProxyCommand said: \(said))")))
@@ -167,11 +167,12 @@ public final class SSHConnection: @unchecked Sendable {
         libssh2_keepalive_config(session, 1, UInt32(max(1, options.keepaliveInterval)))
         libssh2_session_set_blocking(session, 0)
         return Established(
-            session: session, socket: fd, method: method, fingerprint: fingerprint, recorded: recorded, tunnel: tunnel)
+            session: session, socket: fd, method: method, fingerprint: fingerprint, recorded: recorded, carrier: carrier)
     }
 
-    /// The byte stream the session runs over: TCP to the host, or behind jump hosts a stream
-    /// the last hop (reached through the ones before it) opens to the host.
+    /// The byte stream the session runs over: TCP to the host, a proxy command's stdin and
+    /// stdout, or behind jump hosts a stream the last hop (reached through the ones before it)
+    /// opens to the host.
     private static func stream(to endpoint: SSHEndpoint, options: SSHOptions) throws(SSHError) -> (
         Int32, (any SSHCarrier)?
     ) {
