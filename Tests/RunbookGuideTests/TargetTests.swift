@@ -653,6 +653,12 @@ struct TargetTests {
         #expect(server?.jump == nil)
         #expect(guide.diagnostics.isEmpty)
         #expect(server?.loginCommand == "ssh -o ProxyCommand=\"ssh -W %h:%p gw\" deploy@10.0.0.5")
+        // A name the command needs is the guide's to bind, as one in the address is.
+        let named = read(
+            "# G\n\n\(fence)bash\nssh -o ProxyCommand=\"cloudflared access ssh --hostname %h --id $CF_ID\" ops@db.internal\n"
+                + "\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(named.variables.map(\.name) == ["CF_ID"])
+        #expect(named.variables.map(\.source) == ["ssh-line"])
         var quoting = server
         quoting?.proxyCommand = #"sh -c "nc \"$GW\" %p""#
         #expect(quoting?.loginCommand == #"ssh -o ProxyCommand="sh -c \"nc \\\"$GW\\\" %p\"" deploy@10.0.0.5"#)

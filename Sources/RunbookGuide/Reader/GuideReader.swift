@@ -262,7 +262,7 @@ private struct Reader {
     /// an empty host.
     mutating func declareAddressVariables() {
         for target in targets where target.source == "ssh-line" {
-            let address = (target.uri ?? "") + " " + (target.jump ?? "")
+            let address = [target.uri, target.jump, target.proxyCommand].compactMap { $0 }.joined(separator: " ")
             guard address.utf8.contains(UInt8(ascii: "$")) else { continue }
             for name in ShellText.referencedNames(in: address).sorted() where !declared.contains(name) {
                 let assigned = steps.contains { $0.kind != .manual && ShellText.uses(of: name, in: $0.code).assigns }
