@@ -40,7 +40,7 @@ final class ChildProcess {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
         let (child, result) = withUnsafePointer(to: &actions) {
-            Self.spawn(executable, arguments, environment, actions: $0, ownSession: true)
+            Spawning.spawn(executable, arguments, environment: environment, actions: $0, ownSession: true)
         }
         close(stdinPipe[0])
         close(stdoutPipe[1])
@@ -136,34 +136,13 @@ final class ChildProcess {
     /// Runs a program attached to this process's terminal (inherited stdin, stdout, stderr,
     /// same process group, so it is in the foreground) and waits for it. Ctrl-C goes to it.
     static func runAttached(executable: String, arguments: [String], environment: [String: String]) throws -> Int32 {
-        let (child, result) = spawn(executable, arguments, environment, actions: nil, ownSession: false)
+        let (child, result) = Spawning.spawn(executable, arguments, environment: environment, actions: nil, ownSession: false)
         guard result == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
         return exitCode(status)
-    }
-
-    /// `posix_spawn` as every child is started: inherited descriptors kept from it, the
-    /// attributes of `Spawning.attributes`, its C strings freed after. Returns the pid and
-    /// posix_spawn's result (0 when started).
-    private static func spawn(
-        _ executable: String, _ arguments: [String], _ environment: [String: String],
-        actions: UnsafePointer<posix_spawn_file_actions_t>?, ownSession: Bool
-    ) -> (pid: pid_t, result: Int32) {
-        Spawning.keepDescriptorsFromChildren()
-        var attributes = Spawning.attributes(ownSession: ownSession)
-        defer { posix_spawnattr_destroy(&attributes) }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, executable, actions, &attributes, argv, envp)
-        return (child, result)
     }
 
     /// A wait status as an exit status: the code, or `128 + signal` for a signal.

@@ -44,4 +44,30 @@ public enum Spawning {
         posix_spawnattr_setflags(&attributes, Int16(flags))
         return attributes
     }
+
+    /// `posix_spawn` as every child is started: inherited descriptors kept from it, the
+    /// attributes of `attributes(ownSession:)`, its C strings freed after. `environment` nil
+    /// passes this process's own. Returns the pid and posix_spawn's result (0 when started).
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String]?,
+        actions: UnsafePointer<posix_spawn_file_actions_t>?, ownSession: Bool
+    ) -> (pid: pid_t, result: Int32) {
+        keepDescriptorsFromChildren()
+        var attributes = attributes(ownSession: ownSession)
+        defer { posix_spawnattr_destroy(&attributes) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer {
+            argv.forEach { free($0) }
+            envp?.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let result: Int32
+        if var envp {
+            result = posix_spawn(&child, executable, actions, &attributes, argv, &envp)
+        } else {
+            result = posix_spawn(&child, executable, actions, &attributes, argv, environ)
+        }
+        return (child, result)
+    }
 }

@@ -50,14 +50,9 @@ final class SSHProxyCommand: SSHCarrier, @unchecked Sendable {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
-        Spawning.keepDescriptorsFromChildren()
-        var attributes = Spawning.attributes(ownSession: true)
-        defer { posix_spawnattr_destroy(&attributes) }
-        let words: [String] = ["/bin/sh", "-c", expanded]
-        let argv = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
+        let (child, result) = withUnsafePointer(to: &actions) {
+            Spawning.spawn("/bin/sh", ["-c", expanded], environment: nil, actions: $0, ownSession: true)
+        }
         Glibc.close(pair[1])
         guard result == 0 else {
             Glibc.close(pair[0])
