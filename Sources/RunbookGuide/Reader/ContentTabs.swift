@@ -52,11 +52,7 @@ struct MkDocsBlock {
     /// True when `paragraph` may open one: its text starts with `===`, `!!!` or `???`. One
     /// look at its first bytes, for every paragraph.
     static func mayOpen(_ paragraph: MarkdownNode) -> Bool {
-        guard let first = paragraph.children.first, first.kind == .text else { return false }
-        let bytes = first.literal.utf8.prefix(3)
-        guard bytes.count == 3, let mark = bytes.first else { return false }
-        return (mark == UInt8(ascii: "=") || mark == UInt8(ascii: "!") || mark == UInt8(ascii: "?"))
-            && bytes.allSatisfy { $0 == mark }
+        paragraph.opens(with: "===") || paragraph.opens(with: "!!!") || paragraph.opens(with: "???")
     }
 
     /// The block `paragraph` opens, its body read from `lines` (the file's lines); nil when
@@ -164,10 +160,7 @@ enum TabMarkup {
     static func mayHold(_ node: MarkdownNode) -> Bool {
         switch node.kind {
         case .htmlBlock: return node.literal.containsBytes("<Tab") || node.literal.containsBytes("</Tab")
-        case .paragraph:
-            guard let first = node.children.first, first.kind == .text else { return false }
-            return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "{")])
-                || first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "%")])
+        case .paragraph: return node.opens(with: "{{") || node.opens(with: "{%")
         default: return false
         }
     }
@@ -325,6 +318,19 @@ enum TabMarkup {
 }
 
 extension MarkdownNode {
+    /// The first byte of a paragraph's text, when its first inline is text (not code,
+    /// emphasis or a link): what documentation sites' markup is told apart by. Nil otherwise.
+    var leadingTextByte: UInt8? {
+        guard kind == .paragraph, !children.isEmpty, children[0].kind == .text else { return nil }
+        return children[0].literal.utf8.first
+    }
+
+    /// True when the node is a paragraph whose text opens with `prefix`.
+    func opens(with prefix: String) -> Bool {
+        guard let lead = leadingTextByte, lead == prefix.utf8.first else { return false }
+        return children[0].literal.utf8.starts(with: prefix.utf8)
+    }
+
     /// The node and its children moved down `lines` lines and right `columns` columns: a
     /// part of a file parsed on its own, placed back where it is in the file.
     func shifted(lines: Int, columns: Int) -> MarkdownNode {
@@ -335,6 +341,16 @@ extension MarkdownNode {
         node.range.endColumn += columns
         node.children = children.map { $0.shifted(lines: lines, columns: columns) }
         return node
+    }
+}
+
+extension [MarkdownNode] {
+    /// The index of the first node from `index` on that starts after line `line`: past the
+    /// nodes CommonMark read a block's body or closing tag as.
+    func firstIndex(from index: Int, after line: Int) -> Int {
+        var next = index
+        while next < count, self[next].range.startLine <= line { next += 1 }
+        return next
     }
 }
 
@@ -358,8 +374,7 @@ enum ColonContainer {
 
     /// True when a paragraph may open or close one: its text starts with `:::` or `///`.
     static func mayBe(_ node: MarkdownNode) -> Bool {
-        guard node.kind == .paragraph, let first = node.children.first, first.kind == .text else { return false }
-        return first.literal.utf8.starts(with: [0x3A, 0x3A, 0x3A]) || first.literal.utf8.starts(with: [0x2F, 0x2F, 0x2F])
+        node.opens(with: ":::") || node.opens(with: "///")
     }
 
     /// What a paragraph of one line opens (`::: code-group`, `::: details Clean install`,
@@ -572,9 +587,7 @@ struct MySTDirective {
 enum LiquidHighlight {
     /// True when a paragraph may open one: its text starts with `{%` or `{{<`.
     static func mayOpen(_ paragraph: MarkdownNode) -> Bool {
-        guard let first = paragraph.children.first, first.kind == .text else { return false }
-        return first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "%")])
-            || first.literal.utf8.starts(with: [UInt8(ascii: "{"), UInt8(ascii: "{"), UInt8(ascii: "<")])
+        paragraph.opens(with: "{%") || paragraph.opens(with: "{{<")
     }
 
     /// The block `paragraph` opens, read from `lines` (the file's): a fenced code block node

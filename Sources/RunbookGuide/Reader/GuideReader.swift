@@ -393,8 +393,7 @@ private struct Reader {
         switch node.kind {
         case .paragraph:
             // Each syntax opens with its own byte: most paragraphs open with none of them.
-            guard !node.children.isEmpty, node.children[0].kind == .text,
-                let lead = node.children[0].literal.utf8.first,
+            guard let lead = node.leadingTextByte,
                 lead == UInt8(ascii: "=") || lead == UInt8(ascii: "!") || lead == UInt8(ascii: "?")
                     || lead == UInt8(ascii: "{") || lead == UInt8(ascii: ":") || lead == UInt8(ascii: "/")
             else { return nil }
@@ -402,9 +401,7 @@ private struct Reader {
             if LiquidHighlight.mayOpen(node), let block = liquidHighlight(node), case .codeBlock(let info, _) = block.kind {
                 codeBlock(block, info: info)
                 // The paragraphs CommonMark read it as, up to its closing tag.
-                var next = start + 1
-                while next < nodes.count, nodes[next].range.startLine <= block.range.endLine { next += 1 }
-                return next
+                return nodes.firstIndex(from: start + 1, after: block.range.endLine)
             }
             if closesLeft.containers, ColonContainer.mayBe(node), let container = ColonContainer.read(nodes, from: start) {
                 guard let container else {
@@ -452,11 +449,7 @@ private struct Reader {
         defer { reparseDepth -= 1 }
         /// The index of the first node after `block`'s body, which CommonMark read as nodes
         /// of their own.
-        func after(_ block: MkDocsBlock, from index: Int) -> Int {
-            var next = index + 1
-            while next < nodes.count, nodes[next].range.startLine <= block.lastLine { next += 1 }
-            return next
-        }
+        func after(_ block: MkDocsBlock, from index: Int) -> Int { nodes.firstIndex(from: index + 1, after: block.lastLine) }
         guard case .tab = first.kind else {
             if first.kind == .admonition(folded: true) {
                 walkFolded(first.body, openedAt: first.line, column: nodes[start].range.startColumn)
