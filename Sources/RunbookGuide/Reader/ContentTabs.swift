@@ -370,6 +370,8 @@ enum ColonContainer {
         case codeGroup, details, tabSet, other
         /// One tab of a set (`/// tab | Title`), `newSet` when its options say `new: true`.
         case tab(newSet: Bool, selected: Bool)
+        /// One tab of a MyST tab set (`:::{tab-item} Title`), `selected` by `:selected:`.
+        case tabItem(selected: Bool)
     }
 
     /// True when a paragraph may open or close one: its text starts with `:::` or `///`.
@@ -404,6 +406,7 @@ enum ColonContainer {
             case "details", "dropdown": .details
             case "tab-set" where braced: .tabSet
             case "tab" where mark == "/": .tab(newSet: said.contains("new:true"), selected: said.contains("select:true"))
+            case "tab-item" where braced: .tabItem(selected: said.contains { $0.hasPrefix(":selected:") })
             default: .other
             }
         return (kind, mark, colons, argument)
@@ -443,10 +446,9 @@ enum ColonContainer {
         var tabs: [ContentTab] = []
         var index = 0
         while index < body.count {
-            if let open = opening(body[index]), let item = read(body, from: index) ?? nil,
-                body[index].plainText.contains("{tab-item}")
+            if let open = opening(body[index]), case .tabItem(let selected) = open.kind,
+                let item = read(body, from: index) ?? nil
             {
-                let selected = lines(of: body[index]).dropFirst().contains { $0.trimmedInline.hasPrefix(":selected:") }
                 tabs.append(
                     ContentTab(
                         id: nil, title: open.argument, shownFirst: selected, line: body[index].range.startLine,

@@ -408,10 +408,16 @@ private struct Reader {
                     closesLeft.containers = false
                     return nil
                 }
-                guard container.kind != .other else { return nil }
-                if case .tab = container.kind { return slashTabs(nodes, from: start) }
-                readContainer(container.kind, body: container.body, opening: node)
-                return container.next
+                switch container.kind {
+                case .other, .tabItem:
+                    // Read as it stands: an aside, or a tab outside a set.
+                    return nil
+                case .tab:
+                    return slashTabs(nodes, from: start)
+                case .codeGroup, .details, .tabSet:
+                    readContainer(container.kind, body: container.body, opening: node)
+                    return container.next
+                }
             }
         case .codeBlock(let info, _):
             guard let directive = MySTDirective(info: info), !directive.isCode else { return nil }
