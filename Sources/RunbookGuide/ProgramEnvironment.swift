@@ -4,7 +4,7 @@
 public enum ProgramEnvironment {
     /// Names programs read from their environment: the guide sets them for `psql`, `aws`,
     /// `terraform`, `docker` or `git` to find, without writing `$NAME` anywhere.
-    static let names: Set<String> = [
+    static let names: WordSet = [
         // libpq (psql, pg_dump, pg_restore) and pg_ctl; MySQL and Redis clients.
         "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGOPTIONS",
         "PGAPPNAME", "PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "PGCONNECT_TIMEOUT", "PGTZ", "PGDATA",

@@ -27,7 +27,7 @@ public enum AnnotationKey {
     /// Keys other tools give a block for how it is shown, not run, in lower case: Hugo's
     /// `{linenos=true hl_lines=2}`, MkDocs's `linenums`, Docusaurus's `title` and
     /// `showLineNumbers`, Nextra's `filename` and `copy`, Expressive Code's `frame` and `mark`.
-    static let displayKeys: Set<String> = [
+    static let displayKeys: WordSet = [
         "linenos", "linenostart", "linenums", "hl_lines", "hl_inline", "anchorlinenos", "lineanchors", "lineanchorstyle",
         "linenumbers", "showlinenumbers", ":line-numbers", ":no-line-numbers", "title", "filename", "caption", "copy",
         "nocopy", "class", "id", "style", "noclasses", "highlight", "theme", "frame", "mark", "ins", "del", "collapse",

@@ -64,7 +64,7 @@ extension ShellText {
     ]).union(fullScreenPrograms)
 
     /// Programs that take the whole terminal and are driven at the keyboard.
-    static let fullScreenPrograms: Set<String> = [
+    static let fullScreenPrograms: WordSet = [
         "k9s", "iftop", "nload", "btop", "glances", "nmon", "ncdu", "lnav", "nmtui", "tig", "lazygit", "lazydocker",
         "ctop", "raspi-config",
     ]
@@ -130,7 +130,7 @@ extension ShellText {
     }
 
     /// Text editors a guide opens a file in, for the person to paste what the guide shows next.
-    public static let editors: Set<String> = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
+    public static let editors: WordSet = ["nano", "vim", "vi", "nvim", "emacs", "micro", "sudoedit"]
     /// Text one of `editors` contains (`vi` is in `vim` and `nvim`).
     static let editorWords: Needles = ["nano", "vi", "emacs", "micro", "sudoedit", "crontab", "systemctl"]
 
@@ -167,7 +167,7 @@ extension ShellText {
     }
 
     /// kubectl's global options that take a value as the next word (`-n shop`).
-    static let kubectlValueOptions: Set<String> = [
+    static let kubectlValueOptions: WordSet = [
         "-n", "--namespace", "--context", "--cluster", "--kubeconfig", "-s", "--server", "--user", "--token", "--as",
         "--as-group", "--request-timeout", "--certificate-authority", "--client-certificate", "--client-key", "-v",
         "--cache-dir", "--tls-server-name",
@@ -358,18 +358,18 @@ extension ShellText {
     }
 
     /// Package managers' commands that change packages.
-    private static let packageChanges: Set<String> = [
+    private static let packageChanges: WordSet = [
         "install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge", "autoremove", "erase",
         "groupinstall", "downgrade",
     ]
     /// Options that answer yes beforehand.
-    private static let yesFlags: Set<String> = ["--yes", "--assume-yes", "--assumeyes", "-qq", "--quiet=2", "-q=2"]
+    private static let yesFlags: WordSet = ["--yes", "--assume-yes", "--assumeyes", "-qq", "--quiet=2", "-q=2"]
 
     /// A database client's options that give it the commands to run (it does not wait).
     private static let sqlCommandFlags = ["-c", "--command", "-e", "--execute", "-f", "--file", "--eval"]
 
     /// certbot's options that, with no subcommand before them, mean `run`: a plugin or a domain.
-    static let certbotRunOptions: Set<String> = [
+    static let certbotRunOptions: WordSet = [
         "--nginx", "--apache", "--standalone", "--webroot", "--manual", "-d", "--domains", "--domain", "-a",
         "--authenticator", "-i", "--installer",
     ]
@@ -445,11 +445,11 @@ extension ShellText {
         return true
     }
 
-    private static let redisOptionsWithValue: Set<String> = [
+    private static let redisOptionsWithValue: WordSet = [
         "-h", "-p", "-s", "-a", "-u", "-n", "-r", "-i", "-d", "-D", "-X", "--user", "--pass", "--cacert", "--cacertdir",
         "--cert", "--key", "--sni", "--tls-ciphers", "--tls-ciphersuites",
     ]
-    private static let redisConnectionFlags: Set<String> = [
+    private static let redisConnectionFlags: WordSet = [
         "--askpass", "--tls", "--insecure", "--no-auth-warning", "--raw", "--no-raw", "--csv", "--json", "--quoted-json",
         "--verbose", "--show-pushes",
     ]
@@ -606,7 +606,7 @@ extension ShellText {
     }
 
     /// The shells `shellInside` knows a container's shell by.
-    private static let shells: Set<String> = ["bash", "sh", "ash", "zsh", "/bin/bash", "/bin/sh", "/bin/ash", "/bin/zsh"]
+    private static let shells: WordSet = ["bash", "sh", "ash", "zsh", "/bin/bash", "/bin/sh", "/bin/ash", "/bin/zsh"]
 
     /// True when `code` is one command that runs an application: a script or a build of it
     /// (`python app.py`, `node index.js`, `java -jar app.jar`, `go run .`, `cargo run`,

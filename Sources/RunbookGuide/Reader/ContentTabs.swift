@@ -537,9 +537,9 @@ struct MySTDirective {
     }
 
     /// Directives that hold code in the language their argument names.
-    static let codeNames: Set<String> = ["code", "code-block", "sourcecode", "code-cell"]
+    static let codeNames: WordSet = ["code", "code-block", "sourcecode", "code-cell"]
     /// Directives whose body is Markdown.
-    static let markdownNames: Set<String> = [
+    static let markdownNames: WordSet = [
         "note", "warning", "tip", "important", "hint", "attention", "caution", "danger", "error", "seealso", "admonition",
         "dropdown", "tab-set", "tab-item", "card", "topic", "sidebar", "margin", "versionadded", "versionchanged",
         "deprecated", "div", "grid-item", "grid-item-card",

@@ -6,7 +6,7 @@ import Yams
 enum FrontMatter {
     static let keys = ["targets", "default-target", "shell", "secrets", "vars", "inventory"]
     /// Keys common in other tools' front matter (Jekyll, Hugo, Runme): accepted and ignored.
-    static let foreignKeys: Set<String> = [
+    static let foreignKeys: WordSet = [
         "title", "description", "layout", "tags", "date", "author", "runme", "cwd", "category",
         "categories", "draft", "slug", "permalink", "sidebar_position", "weight", "skipPrompts",
     ]

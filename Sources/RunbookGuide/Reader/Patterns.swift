@@ -3,14 +3,14 @@ import RunbookModel
 
 /// The wording rules the reader infers from, in one place so they can be read and tested.
 enum Patterns {
-    static let shellLanguages: Set<String> = [
+    static let shellLanguages: WordSet = [
         "bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "shellsession",
         "bash-session", "shellscript", "terminal",
         // DigitalOcean's: a regular user's commands, and root's.
         "command", "super_user",
     ]
-    static let consoleLanguages: Set<String> = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
-    static let textLanguages: Set<String> = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
+    static let consoleLanguages: WordSet = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
+    static let textLanguages: WordSet = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
 
     /// Words at least one of which a title must contain before the flow patterns are tried.
     static let flowKeywords = Needles(flowRoles.flatMap(\.words))
@@ -72,7 +72,7 @@ enum Patterns {
     static let nonStepTitles =
         #"^(table of contents|contents|toc|tl;?dr\b.*|.*\bsummary\b.*|overview|introduction|background|notes?|why\b.*|next steps|references|see also|key decisions.*|critical warnings|.*\bwarnings?)$"#
 
-    static let imperativeVerbs: Set<String> = [
+    static let imperativeVerbs: WordSet = [
         "create", "set", "add", "open", "click", "go", "navigate", "allocate", "associate", "import",
         "enable", "disable", "configure", "copy", "paste", "install", "remove", "delete", "terminate",
         "disassociate", "release", "point", "follow", "update", "ensure", "confirm", "run", "push",
@@ -86,7 +86,7 @@ enum Patterns {
     ]
 
     /// Words that open a sentence of advice rather than an instruction.
-    static let adviceVerbs: Set<String> = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
+    static let adviceVerbs: WordSet = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
 
     static func firstWord(_ text: String) -> String {
         // ASCII by bytes; any other letter (or mark) on the way sends the text to Characters.
@@ -110,7 +110,7 @@ enum Patterns {
     /// Verbs that open a sentence giving a command to run: "Run `make`.", "Then restart it with
     /// `sudo systemctl restart app`." ("Type `exit`" is left out: it ends a session, which the
     /// reader reads from blocks.)
-    static let runVerbs: Set<String> = ["run", "execute", "rerun", "restart", "reload"]
+    static let runVerbs: WordSet = ["run", "execute", "rerun", "restart", "reload"]
 
     /// Conditions that are setup harmless to repeat, not a remedy: "If you haven't already",
     /// "If needed", "If the directory does not exist".
@@ -161,7 +161,7 @@ enum Patterns {
     /// The first words of a sentence that opens with one of `verbs` (after "Then", "Now",
     /// "Next" or "Finally") and does not end with a colon (that introduces a block), from the
     /// verb on, lower-cased; nil for any other text.
-    static func sentence(_ text: String, openingWith verbs: Set<String>) -> [String]? {
+    static func sentence(_ text: String, openingWith verbs: WordSet) -> [String]? {
         guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return nil }
         // Most paragraphs open with another word: decided on the first word's bytes.
         let first = firstWord(text)
@@ -189,12 +189,12 @@ enum Patterns {
     }
 
     /// Verbs of `asksAPerson`.
-    static let personVerbs: Set<String> = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
+    static let personVerbs: WordSet = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
     /// Where a person opens or goes to.
     static let placesToGo: Needles = ["http://", "https://", "browser", "console", "dashboard", "portal"]
 
     /// Words a sentence may open with before its verb ("Then restart it with …").
-    static let sentenceOpeners: Set<String> = ["then", "now", "next", "finally"]
+    static let sentenceOpeners: WordSet = ["then", "now", "next", "finally"]
 
     /// Does this sentence tell a person to do something?
     static func isImperative(_ text: String) -> Bool {
@@ -461,7 +461,7 @@ enum Patterns {
 
     static let runsAsPattern =
         #"^(?:[^:.,]*,\s*)*(?:(?:then\s+)?run\b[^:.]*?\s)?as\s+(?:the\s+|your\s+)?(?:([a-z_][a-z0-9_-]*)\s+user\b|(root)\b|([a-z_][a-z0-9_-]*)\b)[^.]*:$"#
-    private static let notAUser: Set<String> = [
+    private static let notAUser: WordSet = [
         "regular", "normal", "unprivileged", "non-root", "same", "current", "other", "new", "sudo", "admin-level", "a",
         "an", "logged-in", "correct", "right", "appropriate",
     ]
@@ -797,7 +797,7 @@ struct MachineByJob: Equatable {
     /// The noun was plural ("On the web servers:"): several machines, not one.
     var plural = false
 
-    private static let articles: Set<String> = ["the", "your", "each", "every", "all", "a", "an", "our"]
+    private static let articles: WordSet = ["the", "your", "each", "every", "all", "a", "an", "our"]
     /// Each machine noun and its plural.
     private static let nouns: [String: String] = [
         "server": "server", "servers": "server", "host": "host", "hosts": "host", "machine": "machine",
@@ -805,14 +805,14 @@ struct MachineByJob: Equatable {
         "nodes": "node", "box": "box", "boxes": "box", "droplet": "droplet", "droplets": "droplet",
     ]
     /// Words before the noun that do not say which machine: the noun's own target.
-    private static let generic: Set<String> = [
+    private static let generic: WordSet = [
         "remote", "production", "prod", "new", "same", "target", "cloud", "linux", "ubuntu", "debian",
     ]
     /// The most words a job is said in ("the Kafka broker nodes"): more is a sentence.
     private static let longestJob = 3
     /// Words that make the phrase something else: a size or a number ("on tiny instances"), or
     /// the person's own machine ("on your local machine", which `ProsePlace` reads).
-    private static let notAJob: Set<String> = [
+    private static let notAJob: WordSet = [
         "many", "some", "several", "multiple", "other", "few", "both", "any", "these", "those", "this", "that", "small",
         "tiny", "large", "big", "local", "own", "dev", "development", "home",
     ]
@@ -878,7 +878,7 @@ struct MachineByHost: Equatable {
     var host: String
 
     /// Letters before the digits that name a system, runtime, CPU or count, not a machine.
-    private static let notAMachine: Set<String> = [
+    private static let notAMachine: WordSet = [
         "ubuntu", "debian", "rhel", "centos", "fedora", "alpine", "rocky", "alma", "amzn", "el", "sles", "suse",
         "opensuse", "freebsd", "macos", "osx", "mac", "ios", "android", "windows", "win", "python", "py", "java", "jdk",
         "php", "ruby", "go", "nodejs", "postgres", "postgresql", "mysql", "redis", "arm", "amd", "aarch", "x",
@@ -886,7 +886,7 @@ struct MachineByHost: Equatable {
         "part", "page", "line", "port", "gen",
     ]
     /// Last labels that end a file name, not a host name.
-    private static let fileEndings: Set<String> = [
+    private static let fileEndings: WordSet = [
         "py", "sh", "yaml", "yml", "json", "conf", "cfg", "ini", "txt", "md", "html", "js", "ts", "env", "service",
         "toml", "xml", "log", "sql", "pem", "key", "crt", "tar", "gz", "zip", "d",
     ]

@@ -426,7 +426,7 @@ public enum ShellText {
     /// `sudo`'s and `env`'s options that take the next word as their value.
     private static let optionsWithValue = ["-u", "-g", "-C", "-h", "-p"]
 
-    static let knownCommands: Set<String> = [
+    static let knownCommands: WordSet = [
         "sudo", "cd", "ls", "cp", "mv", "rm", "mkdir", "rmdir", "cat", "echo", "printf", "curl",
         "wget", "git", "docker", "docker-compose", "podman", "kubectl", "helm", "npm", "npx", "yarn",
         "pnpm", "node", "pip", "pip3", "python", "python3", "uv", "poetry", "apt", "apt-get", "dnf",

@@ -146,7 +146,7 @@ public enum Text {
     private static let letterLabelPattern = #"^([A-Z])[.)]\s+(.+)$"#
 
     /// The words that open a heading's label (`Step 4:`).
-    private static let labelWords: Set<String> = ["step", "phase", "part", "stage", "chapter", "section"]
+    private static let labelWords: WordSet = ["step", "phase", "part", "stage", "chapter", "section"]
 
     /// Capture groups of the first match (index 0 is the whole match), nil when none.
     public static func firstMatch(
@@ -210,7 +210,7 @@ public enum Text {
     }
 
     /// Names a guide's variable must not hide: the shell's and the login's own.
-    public static let wellKnownEnvironment: Set<String> = [
+    public static let wellKnownEnvironment: WordSet = [
         "HOME", "USER", "LOGNAME", "PATH", "PWD", "OLDPWD", "SHELL", "TERM", "LANG", "LC_ALL",
         "HOSTNAME", "UID", "EUID", "PPID", "RANDOM", "SECONDS", "LINENO", "TMPDIR", "EDITOR",
         "VIRTUAL_ENV", "PS1", "IFS", "BASH", "BASH_SOURCE", "FUNCNAME", "REPLY", "OPTARG",
@@ -257,7 +257,7 @@ public enum Placeholder {
     ]
 
     /// HTML tags that look like `<angle-placeholders>` but are markup.
-    static let htmlTags: Set<String> = [
+    static let htmlTags: WordSet = [
         "br", "p", "b", "i", "em", "strong", "code", "pre", "div", "span", "details", "summary", "h1",
         "h2", "h3", "h4", "h5", "h6", "html", "head", "body", "title", "a", "ul", "ol", "li", "table",
         "tr", "td", "th", "script", "style", "link", "meta", "img", "hr", "section", "article", "nav",
@@ -278,6 +278,9 @@ public enum Placeholder {
         let order = patterns.map(\.name) + ["..."]
         return found.min { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }.map { ($0.name, $0.text) }
     }
+
+    /// Each pattern's word, in the patterns' order.
+    private static let patternHints = Needles(patterns.map(\.hint))
 
     /// Words one of which a line needs before the patterns are tried.
     private static let hintWords: Needles = [
@@ -305,7 +308,9 @@ public enum Placeholder {
         // Most lines hold none of the words a placeholder needs: skip the patterns for them.
         guard mayOccur(in: line) else { return [] }
         let whole = NSRange(location: 0, length: line.utf16.count)
-        for (pattern, name, hint) in patterns where line.includes(hint) {
+        // Which patterns' words the line has, found in one pass.
+        let present = line.withUTF8Bytes { patternHints.found(in: $0) }
+        for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
             guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else { continue }
             for match in regex.matches(in: line, range: whole) {
@@ -473,6 +478,37 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         }
     }
 
+    /// Which words occur in `hay`, as bits in the order the words were given: one pass, as
+    /// `occurs(in:)` makes it.
+    public func found(in hay: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard !hay.isEmpty else { return ranges.indices.reduce(0) { ranges[$1].isEmpty ? $0 | 1 << UInt64($1) : $0 } }
+        var present: UInt64 = 0
+        bytes.withUnsafeBufferPointer { words in
+            starts.withUnsafeBufferPointer { starts in
+                seconds.withUnsafeBufferPointer { seconds in
+                    ranges.withUnsafeBufferPointer { ranges in
+                        let last = hay.count - 1
+                        for i in 0...last {
+                            var candidates = starts[Int(hay[i])] & (i < last ? seconds[Int(hay[i + 1])] : single) & ~present
+                            while candidates != 0 {
+                                let index = candidates.trailingZeroBitCount
+                                let word = ranges[index]
+                                candidates &= candidates - 1
+                                if hay.count - i >= word.count {
+                                    var j = 2
+                                    while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                                    if j >= word.count { present |= 1 << UInt64(index) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (index, word) in ranges.enumerated() where word.isEmpty { present |= 1 << UInt64(index) }
+        return present
+    }
+
     /// True when `needle` occurs in `hay`: the one-word case, without building a set.
     static func occurs(_ needle: String, in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         var needle = needle
@@ -497,6 +533,86 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     }
 }
 
+/// A fixed set of words, asked whether it holds a string: the words' bytes hashed (FNV-1a)
+/// into a small open table and compared in place. `Set<String>` hashes with SipHash through
+/// the standard library's generic path, several times the work for words this short, and
+/// the reader asks these sets tens of thousands of times a guide.
+public struct WordSet: Sendable, ExpressibleByArrayLiteral, Sequence {
+    /// Every word's bytes, one after another.
+    private let bytes: [UInt8]
+    /// Where each word is in `bytes`.
+    private let ranges: [Range<Int>]
+    /// For each slot, the index in `ranges` of the word there plus one (0: empty).
+    private let slots: [Int32]
+    /// The words, as given (duplicates once).
+    private let words: [String]
+
+    /// The set of `words`.
+    public init(_ words: some Sequence<String>) {
+        var unique: [String] = []
+        var seen = Set<String>()
+        for word in words where seen.insert(word).inserted { unique.append(word) }
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var size = 8
+        while size < unique.count * 2 { size *= 2 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (index, word) in unique.enumerated() {
+            let start = bytes.count
+            bytes += word.utf8
+            ranges.append(start..<bytes.count)
+            var slot = bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start...])) } & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(index + 1)
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+        self.slots = slots
+        self.words = unique
+    }
+
+    /// The set of the listed words: `static let verbs: WordSet = ["run", "start"]`.
+    public init(arrayLiteral words: String...) { self.init(words) }
+
+    /// FNV-1a over `key`.
+    @inline(__always) private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// True when the set holds the word whose UTF-8 is `key`.
+    public func contains(bytes key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let mask = slots.count - 1
+        var slot = Self.hash(key) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBufferPointer { bytes in
+                while slots[slot] != 0 {
+                    let range = ranges[Int(slots[slot]) - 1]
+                    if range.count == key.count,
+                        key.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0
+                    {
+                        return true
+                    }
+                    slot = (slot + 1) & mask
+                }
+                return false
+            }
+        }
+    }
+
+    /// True when the set holds `word`.
+    public func contains(_ word: String) -> Bool { word.withUTF8Bytes { contains(bytes: $0) } }
+
+    /// True when the set holds `word`.
+    public func contains(_ word: Substring) -> Bool { word.withUTF8Bytes { contains(bytes: $0) } }
+
+    /// How many words.
+    public var count: Int { words.count }
+
+    public func makeIterator() -> IndexingIterator<[String]> { words.makeIterator() }
+}
+
 // One extension each for String and Substring, not one on StringProtocol: a generic
 // extension is not specialised in the modules that call it, and these run on every line.
 extension String {
@@ -519,10 +635,16 @@ extension Substring {
 extension String {
     /// Without leading and trailing spaces, tabs and line breaks; native, because Foundation's
     /// `trimmingCharacters` bridges through NSString on Linux and dominated reading time.
-    public var trimmed: String { String(self[...].trimming(ASCII.isSpace)) }
+    public var trimmed: String { trimmed(ASCII.isSpace) }
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
-    public var trimmedInline: String { String(self[...].trimming(ASCII.isBlank)) }
+    public var trimmedInline: String { trimmed(ASCII.isBlank) }
+
+    /// The text itself, not a copy, when there is nothing to trim (most text).
+    private func trimmed(_ isSpace: (UInt8) -> Bool) -> String {
+        let ends = self[...].trimmedEnds(isSpace)
+        return ends == (0, 0) ? self : String(self[...].trimming(ends))
+    }
 }
 
 extension Substring {
@@ -533,24 +655,33 @@ extension Substring {
     public var trimmedInline: String { String(trimming(ASCII.isBlank)) }
 
     /// The slice without the bytes `isSpace` accepts at either end; no copy.
-    func trimming(_ isSpace: (UInt8) -> Bool) -> Substring {
-        let view = utf8
-        var start = view.startIndex
-        var end = view.endIndex
-        while start < end, isSpace(view[start]) { start = view.index(after: start) }
-        while end > start {
-            let before = view.index(before: end)
-            guard isSpace(view[before]) else { break }
-            end = before
+    func trimming(_ isSpace: (UInt8) -> Bool) -> Substring { trimming(trimmedEnds(isSpace)) }
+
+    /// How many bytes `isSpace` accepts at the start and at the end, counted over the bytes in
+    /// place (stepping a Substring's UTF-8 indices costs ten times as much).
+    fileprivate func trimmedEnds(_ isSpace: (UInt8) -> Bool) -> (Int, Int) {
+        withUTF8Bytes { bytes in
+            var start = 0
+            var end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            return (start, bytes.count - end)
         }
-        return self[start..<end]
+    }
+
+    /// The slice without `ends.0` bytes at the start and `ends.1` at the end. The bytes
+    /// trimmed are ASCII, so both bounds fall between characters.
+    fileprivate func trimming(_ ends: (Int, Int)) -> Substring {
+        if ends == (0, 0) { return self }
+        let view = utf8
+        return self[view.index(view.startIndex, offsetBy: ends.0)..<view.index(view.endIndex, offsetBy: -ends.1)]
     }
 }
 
 extension Text {
     /// Verbs that make a whole file: "Save this as", "Create `app.py` with". ("Add to" and
     /// "Edit" change a file, which writing the block would overwrite.)
-    private static let saveVerbs: Set<String> = ["save", "create", "write", "put", "paste", "place", "store"]
+    private static let saveVerbs: WordSet = ["save", "create", "write", "put", "paste", "place", "store"]
 
     /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
     /// as a word, and names a file path; nil otherwise.

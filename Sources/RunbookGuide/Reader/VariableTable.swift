@@ -29,16 +29,16 @@ public struct VariableTable {
     /// The rows that name variables, in order.
     var rows: [Row] = []
 
-    private static let nameHeaders: Set<String> = [
+    private static let nameHeaders: WordSet = [
         "variable", "variables", "name", "env var", "env", "environment variable", "var", "key", "setting",
     ]
-    private static let valueHeaders: Set<String> = ["default", "default value", "value", "values"]
-    private static let descriptionHeaders: Set<String> = [
+    private static let valueHeaders: WordSet = ["default", "default value", "value", "values"]
+    private static let descriptionHeaders: WordSet = [
         "description", "purpose", "meaning", "notes", "note", "what it is", "used for", "comment", "details",
     ]
-    private static let exampleHeaders: Set<String> = ["example", "examples", "example value", "e.g."]
+    private static let exampleHeaders: WordSet = ["example", "examples", "example value", "e.g."]
     /// Cells that say there is no default.
-    private static let noValue: Set<String> = ["", "-", "—", "–", "(none)", "none", "n/a", "(required)", "required"]
+    private static let noValue: WordSet = ["", "-", "—", "–", "(none)", "none", "n/a", "(required)", "required"]
 
     /// The table `paragraph` is, read from `source` (the text the paragraph was parsed from),
     /// when it is a table with a column of names and a row that names a variable.

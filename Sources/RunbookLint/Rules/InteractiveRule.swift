@@ -25,7 +25,7 @@ struct InteractiveRule: LintRule {
     /// it (not `crontab -e` or `visudo`, which check what they install).
     static func editedFileFix(_ step: Step) -> String? {
         guard step.instructions != nil, let file = ShellText.editedFile(step.code),
-            !ShellText.editors.isDisjoint(with: ShellText.words(step.code))
+            ShellText.words(step.code).contains(where: ShellText.editors.contains)
         else { return nil }
         return "drop the editor and annotate the block with the file's text with file=\(file), so a run writes it"
     }

@@ -12,7 +12,7 @@ struct UndefinedVariableRule: LintRule {
     var summary: String { "a variable no declaration, earlier step or binding defines" }
 
     /// What a login shell, sshd, sudo or a CI runner provides.
-    static let environment: Set<String> = [
+    static let environment: WordSet = [
         "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "HOSTNAME", "HOSTTYPE", "LANG", "LC_ALL", "TERM",
         "TMPDIR", "UID", "EUID", "PPID", "IFS", "RANDOM", "LINENO", "SECONDS", "REPLY", "OPTARG", "OPTIND", "BASHPID",
         "BASH", "BASH_VERSION", "BASH_SOURCE", "BASH_REMATCH", "FUNCNAME", "PIPESTATUS", "GROUPS", "EDITOR", "VISUAL",
