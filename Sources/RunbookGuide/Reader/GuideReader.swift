@@ -947,9 +947,9 @@ private struct Reader {
 
     /// Sibling headings marked Option A/B, (recommended)/(alternate) form a group under their parent.
     mutating func assignChoicesFromHeadings() {
-        var childrenOf: [Int: [Int]] = [:]
+        var childrenOf: [Int: [Int]] = Dictionary(minimumCapacity: sections.count)
         for section in sections where section.parent != nil { childrenOf[section.parent!, default: []].append(section.index) }
-        var stepsOf: [Int: [Int]] = [:]
+        var stepsOf: [Int: [Int]] = Dictionary(minimumCapacity: sections.count)
         for s in steps.indices { stepsOf[steps[s].section, default: []].append(s) }
         /// The steps of section `index` and of every section inside it, in order.
         func stepsWithin(_ index: Int) -> [Int] {
@@ -965,6 +965,8 @@ private struct Reader {
             let children = childrenOf[parent]!
             var run: [Int] = []
             func flush() {
+                // Most headings are no option: nothing gathered, nothing to do.
+                guard !run.isEmpty else { return }
                 defer { run = [] }
                 let markers = run.map { Patterns.optionMarker(sections[$0].title) }
                 // "macOS" / "Ubuntu" headings are a choice between systems; "Option A: Amazon
