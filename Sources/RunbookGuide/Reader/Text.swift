@@ -24,20 +24,35 @@ public enum Text {
     /// `slug` for ASCII text, by bytes (the common case; CharacterSet lookups went through
     /// Foundation for every character). Nil for other text.
     private static func asciiSlug(_ title: String) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(title.utf8.count)
-        var pendingDash = false
-        for byte in title.utf8 {
-            guard byte < 0x80 else { return nil }
-            if ASCII.isLetter(byte) || ASCII.isDigit(byte) {
-                if pendingDash, !out.isEmpty { out.append(UInt8(ascii: "-")) }
-                pendingDash = false
-                out.append(ASCII.lower(byte))
-            } else if byte != UInt8(ascii: "'") {
-                pendingDash = true
+        var ascii = true
+        // Written straight into the string's storage (an Array's append checks its storage on
+        // every byte): the slug is never longer than the title.
+        let slug = title.withUTF8Bytes { bytes in
+            String(unsafeUninitializedCapacity: max(bytes.count, 1)) { out in
+                var written = 0
+                var pendingDash = false
+                for byte in bytes {
+                    guard byte < 0x80 else {
+                        ascii = false
+                        return 0
+                    }
+                    if ASCII.isLetter(byte) || ASCII.isDigit(byte) {
+                        if pendingDash, written > 0 {
+                            out[written] = UInt8(ascii: "-")
+                            written += 1
+                        }
+                        pendingDash = false
+                        out[written] = ASCII.lower(byte)
+                        written += 1
+                    } else if byte != UInt8(ascii: "'") {
+                        pendingDash = true
+                    }
+                }
+                return written
             }
         }
-        return out.isEmpty ? "section" : String(decoding: out, as: UTF8.self)
+        guard ascii else { return nil }
+        return slug.isEmpty ? "section" : slug
     }
 
     /// `3.2.1 Title` → ("3.2.1", "Title") by bytes, as `^([0-9]+(?:\.[0-9]+)*)[.):]?\s+(.+)$`
