@@ -48,10 +48,56 @@ struct TextTests {
             let expected = words.contains { text.lowercased().contains($0.lowercased()) }
             #expect(text.includesAny(needles) == expected, "\(text.debugDescription)")
             if expected { found += 1 }
+            // `found(in:)` names each word that occurs, by its place in the list.
+            var bits: UInt64 = 0
+            for (index, word) in words.enumerated() where text.lowercased().contains(word.lowercased()) {
+                bits |= 1 << UInt64(index)
+            }
+            #expect(text.withUTF8Bytes { needles.found(in: $0) } == bits, "\(text.debugDescription)")
         }
         #expect(found > 1000)
         #expect(!"ab".includesAny(Needles(["b.", "abc"])))
         #expect("ab".includesAny(Needles(["b", "abc"])))
+    }
+
+    /// A `WordSet` holds exactly what a `Set<String>` of the same words holds: whole words,
+    /// case as written, any script, the empty word only when listed; more words than slots
+    /// to begin with, so that probes collide and wrap.
+    @Test func wordSetsHoldWhatASetOfTheSameWordsHolds() {
+        let words =
+            ["bash", "sh", "zsh", "shell-session", "日本", "é", "Make", "a", "ab", "abc", "bash"] + (0..<40).map { "w\($0)" }
+        let set = WordSet(words)
+        let reference = Set(words)
+        #expect(set.count == reference.count)
+        #expect(Set(set) == reference)
+        let asked = words + ["", "Bash", "BASH", "bas", "bashh", "make", "日", "日本語", "e", "w40", "w4", "shell", "session", " sh"]
+        for word in asked {
+            #expect(set.contains(word) == reference.contains(word), "\(word.debugDescription)")
+            #expect(set.contains("<\(word)>".dropFirst().dropLast()) == reference.contains(word), "\(word.debugDescription)")
+        }
+        let withEmpty: WordSet = ["", "-"]
+        #expect(withEmpty.contains(""))
+        #expect(withEmpty.contains("-"))
+        #expect(!withEmpty.contains(" "))
+        let empty = WordSet([])
+        #expect(!empty.contains(""))
+        #expect(!empty.contains("x"))
+    }
+
+    /// Trimming takes ASCII spaces (and, for `trimmed`, line breaks) off both ends only, and
+    /// gives back the text as it was when there is nothing to take.
+    @Test func trimmingTakesOnlyASCIISpacesAtTheEnds() {
+        #expect("  a b  ".trimmed == "a b")
+        #expect("\t\na b\r\n".trimmed == "a b")
+        #expect("\t\na b\r\n".trimmedInline == "\na b\r\n")
+        #expect("   ".trimmed == "")
+        #expect("".trimmed == "")
+        #expect("abc".trimmed == "abc")
+        #expect("\u{00A0}é日本 \u{00A0}".trimmed == "\u{00A0}é日本 \u{00A0}")
+        #expect(" 日本 ".trimmed == "日本")
+        let slice = "[ x y ]".dropFirst().dropLast()
+        #expect(slice.trimmed == "x y")
+        #expect(slice.trimmedInline == "x y")
     }
 
     /// The option markers found by bytes are what their patterns find, on titles built from
