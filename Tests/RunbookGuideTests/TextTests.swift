@@ -56,6 +56,20 @@ struct TextTests {
             #expect(text.withUTF8Bytes { needles.found(in: $0) } == bits, "\(text.debugDescription)")
         }
         #expect(found > 1000)
+        // Words of 3 bytes or more are found by skipping (a shift table over byte pairs): the
+        // same answers, with words that overlap, repeat a pair, and differ only in case.
+        let long = ["sk-", "KEY", "...", "abab", "/path/to/", "xox", "github_pat_", "@Example."]
+        let longNeedles = Needles(long)
+        let parts = [
+            "", "s", "K", "k-", "ey", "ab", "A", "b", "..", "/path", "/to/", "xo", "X", "github_", "pat_", "@ex", "ample.", "é",
+        ]
+        var longFound = 0
+        for text in combinations([parts, parts, parts]) {
+            let expected = long.contains { text.lowercased().contains($0.lowercased()) }
+            #expect(text.includesAny(longNeedles) == expected, "\(text.debugDescription)")
+            if expected { longFound += 1 }
+        }
+        #expect(longFound > 300)
         #expect(!"ab".includesAny(Needles(["b.", "abc"])))
         #expect("ab".includesAny(Needles(["b", "abc"])))
     }

@@ -252,11 +252,11 @@ public enum Placeholder {
     /// (pattern, name, a word every match contains, in any case: the pattern is tried only on
     /// text that has it).
     private static let patterns: [(pattern: String, name: String, hint: String)] = [
-        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com", "your"),
+        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com", "domain."),
         (#"\byour[-_][a-z0-9][a-z0-9_-]*"#, "your-…", "your"),
         (#"\b[a-z0-9._%+-]+@example\.(com|org|net)\b"#, "you@example.com", "@example."),
         (#"\b(?:[a-z0-9-]+\.)*example\.(com|org|net)\b"#, "example.com host", "example."),
-        (#"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, "<placeholder>", ">"),
+        (#"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, "<placeholder>", "<"),
         (#"\bOWNER/REPO\b"#, "OWNER/REPO", "owner/repo"),
         (#"\bUSER:PASSWORD@HOST\b"#, "USER:PASSWORD@HOST", "user:password@host"),
         (#"\bCHANGE[-_]?ME\b"#, "CHANGEME", "change"),
@@ -417,6 +417,18 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     private let single: UInt64
     /// An empty word is found in any text.
     private let hasEmpty: Bool
+    /// The shortest word's length.
+    private let shortest: Int
+    /// For sets whose words are all 3 bytes or longer: how far a window of `shortest` bytes
+    /// may move on, by the pair of bytes that ends it (`pairSlot`), before a word could start
+    /// in it (Wu and Manber's shift table). Empty for other sets.
+    private let shifts: [UInt8]
+
+    /// The slot of the byte pair `a`, `b` in `shifts`: both bytes folded with 0x20 (a letter's
+    /// two cases meet; a few other bytes meet too, which only shortens a shift).
+    @inline(__always) private static func pairSlot(_ a: UInt8, _ b: UInt8) -> Int {
+        (Int(a | 0x20) << 6 ^ Int(b | 0x20)) & 4095
+    }
 
     /// The words to find.
     public init(_ words: [String]) {
@@ -451,6 +463,23 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         self.seconds = seconds
         self.single = single
         self.hasEmpty = ranges.contains { $0.isEmpty }
+        let shortest = ranges.map(\.count).min() ?? 0
+        self.shortest = shortest
+        var shifts: [UInt8] = []
+        if shortest >= 3 {
+            // A window ending in a pair no word has in its first `shortest` bytes moves on by
+            // all but one byte; one ending in a pair a word has at j moves until the pair
+            // would end the window (0: a word may start where the window does).
+            let most = min(shortest - 1, 255)
+            shifts = [UInt8](repeating: UInt8(most), count: 4096)
+            for word in ranges {
+                for j in 0..<(shortest - 1) {
+                    let slot = Self.pairSlot(bytes[word.lowerBound + j], bytes[word.lowerBound + j + 1])
+                    shifts[slot] = min(shifts[slot], UInt8(min(shortest - 2 - j, 255)))
+                }
+            }
+        }
+        self.shifts = shifts
     }
 
     /// The words to find, written as a list: `let hints: Needles = ["curl", "wget"]`.
@@ -464,6 +493,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     public func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         if hasEmpty { return true }
         guard !hay.isEmpty else { return false }
+        if !shifts.isEmpty { return skipping(in: hay) }
         return bytes.withUnsafeBufferPointer { words in
             starts.withUnsafeBufferPointer { starts in
                 seconds.withUnsafeBufferPointer { seconds in
@@ -487,6 +517,45 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
                             i += 1
                         }
                         return starts[Int(hay[last])] & single != 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// `occurs(in:)` for sets of words 3 bytes or longer: a window as long as the shortest
+    /// word moves along the text by the shift its last two bytes allow, and only where that
+    /// is 0 are the words that start at the window's first byte compared. Most windows move
+    /// on by two bytes or more.
+    private func skipping(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hay.count >= shortest else { return false }
+        return bytes.withUnsafeBufferPointer { words in
+            starts.withUnsafeBufferPointer { starts in
+                seconds.withUnsafeBufferPointer { seconds in
+                    ranges.withUnsafeBufferPointer { ranges in
+                        shifts.withUnsafeBufferPointer { shifts in
+                            var end = shortest - 1
+                            while end < hay.count {
+                                let shift = Int(shifts[Self.pairSlot(hay[end - 1], hay[end])])
+                                if shift > 0 {
+                                    end += shift
+                                    continue
+                                }
+                                let i = end - (shortest - 1)
+                                var candidates = starts[Int(hay[i])] & seconds[Int(hay[i + 1])]
+                                while candidates != 0 {
+                                    let word = ranges[candidates.trailingZeroBitCount]
+                                    candidates &= candidates - 1
+                                    if hay.count - i >= word.count {
+                                        var j = 2
+                                        while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                                        if j >= word.count { return true }
+                                    }
+                                }
+                                end += 1
+                            }
+                            return false
+                        }
                     }
                 }
             }
