@@ -17,6 +17,24 @@ struct HardcodedSecretRuleTests {
             findings[1].message == "an AWS access key id is written into the guide; revoke it and bind it with --vars instead")
     }
 
+    /// Every kind of key the shapes know is found, in any of its spellings: each holds one of
+    /// the words a line needs before the shapes are tried.
+    @Test func everyKeyShapeIsFoundPastTheLineFilter() throws {
+        let tokens = [
+            "AKIAIOSFODNN7EXAMPLE", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "gho_0123456789abcdefghijklmnopqrstuvwxyzAB",
+            "ghu_0123456789abcdefghijklmnopqrstuvwxyzAB", "ghs_0123456789abcdefghijklmnopqrstuvwxyzAB",
+            "ghr_0123456789abcdefghijklmnopqrstuvwxyzAB", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEF",
+            "xoxb-1234567890-abcdefghij", "xoxp-1234567890-abcdefghij", "sk-proj-abcdefghijklmnopqrstuvwx",
+            "sk-abcdefghijklmnopqrstuvwxyz", "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----",
+        ]
+        for token in tokens {
+            #expect(token.includesAny(HardcodedSecretRule.shapeHints), "\(token)")
+            #expect(HardcodedSecretRule.keyShape(in: "echo \(token) > k") != nil, "\(token)")
+        }
+        let findings = try lint(guide(tokens.map { "echo \($0) > k" }), rule: "hardcoded-secret")
+        #expect(findings.count == tokens.count)
+    }
+
     @Test func variablesPlaceholdersAndLowEntropyAreFine() throws {
         let text = guide(
             "export API_TOKEN=\"$VAULT_TOKEN\"",

@@ -27,6 +27,9 @@ func spots(_ findings: [Diagnostic]) -> [String] {
 }
 
 /// A guide with one section per block: `## Step N` then the block.
-func guide(_ blocks: String...) -> String {
+func guide(_ blocks: String...) -> String { guide(blocks) }
+
+/// `guide` of a list of blocks.
+func guide(_ blocks: [String]) -> String {
     "# G\n" + blocks.enumerated().map { "\n## Step \($0.offset + 1)\n\n\(fence)bash\n\($0.element)\n\(fence)\n" }.joined()
 }

@@ -16,8 +16,10 @@ struct HardcodedSecretRule: LintRule {
         (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", "sk-"),
         (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", "PRIVATE KEY"),
     ]
-    /// Every shape's word: a line with none of them skips the shapes.
-    static let shapeHints = Needles(shapes.map(\.hint))
+    /// Words one of which every shape's match holds (a GitHub token's `gh` spelt out to its
+    /// `_`, so that every word is 3 bytes or longer and the search skips): a line with none
+    /// of them skips the shapes.
+    static let shapeHints: Needles = ["AKIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "PRIVATE KEY"]
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
