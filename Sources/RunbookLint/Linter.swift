@@ -77,7 +77,10 @@ public struct LintedGuide: Sendable {
         self.runningSteps = guide.steps.filter {
             $0.isExecutable && ($0.kind == .command || $0.kind == .verification) && $0.writesFile == nil
         }
-        self.scans = guide.steps.map { $0.kind == .manual ? nil : ShellScan($0.code) }
+        // What a step defines is looked for only where undefined-variable reads it.
+        self.scans = guide.steps.map {
+            $0.kind == .manual ? nil : ShellScan($0.code, definitions: UndefinedVariableRule.readsDefinitions(of: $0))
+        }
     }
 
     /// True when line `number` is a fence line or inside a fenced block.

@@ -39,29 +39,30 @@ extension ShellText {
 
     /// Every program `isFollow`, `isInteractive` and `isForegroundServer` read a trait from
     /// (`su` for `sudo su`); keep it in step with their cases.
-    static let programsWithTraits = Set<String>([
-        // follow
-        "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch", "ping", "ping6", "stern", "dmesg",
-        "tcpdump", "vmstat", "iostat", "mpstat", "pidstat",
-        // interactive
-        "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
-        "iotop", "tmux", "screen", "dpkg-reconfigure",
-        "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
-        "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
-        "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
-        "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible", "openssl", "gpg",
-        "gpg2",
-        // foreground servers
-        "nc", "ncat", "netcat", "socat", "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask",
-        "streamlit", "rails", "php",
-        "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
-        "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
-        "pnpx", "bundle", "poetry", "pipenv", "uv",
-        // reboots
-        "reboot", "shutdown", "init",
-        // services
-        "service", "pm2",
-    ]).union(fullScreenPrograms)
+    static let programsWithTraits = WordSet(
+        [
+            // follow
+            "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch", "ping", "ping6", "stern", "dmesg",
+            "tcpdump", "vmstat", "iostat", "mpstat", "pidstat",
+            // interactive
+            "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
+            "iotop", "tmux", "screen", "dpkg-reconfigure",
+            "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
+            "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
+            "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
+            "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible", "openssl", "gpg",
+            "gpg2",
+            // foreground servers
+            "nc", "ncat", "netcat", "socat", "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask",
+            "streamlit", "rails", "php",
+            "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
+            "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
+            "pnpx", "bundle", "poetry", "pipenv", "uv",
+            // reboots
+            "reboot", "shutdown", "init",
+            // services
+            "service", "pm2",
+        ] + fullScreenPrograms)
 
     /// Programs that take the whole terminal and are driven at the keyboard.
     static let fullScreenPrograms: WordSet = [

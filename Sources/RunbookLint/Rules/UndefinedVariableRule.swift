@@ -22,6 +22,24 @@ struct UndefinedVariableRule: LintRule {
         "OSTYPE", "MACHTYPE", "HISTFILE", "PS1", "PS4", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM",
     ]
 
+    /// How bash reads `step`'s code: `shell`, a block run as shell; `filled`, a `file=`
+    /// block written with `expand=true`. A block written as it is or given to another program
+    /// is neither.
+    static func reading(_ step: Step) -> (shell: Bool, filled: Bool) {
+        let running = step.isExecutable && step.kind != .variables
+        // A written file fills in environment-style names only: nginx's `$host` stays.
+        return (
+            running && step.runner == nil && step.writesFile == nil, running && step.writesFile != nil && step.expandsVariables
+        )
+    }
+
+    /// True when the rule reads what `step`'s code defines (its references are read for every
+    /// step): a variables block, and code bash reads.
+    static func readsDefinitions(of step: Step) -> Bool {
+        let (shell, filled) = reading(step)
+        return step.kind == .variables || shell || filled
+    }
+
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         // The environment's names are asked apart: copying them into every guide's set
         // rehashed them all once per guide.
@@ -36,12 +54,7 @@ struct UndefinedVariableRule: LintRule {
         var findings: [Diagnostic] = []
         for (step, scan) in zip(linted.guide.steps, linted.scans) {
             guard let scan else { continue }
-            // What bash reads: a block run as shell, and a `file=` block written with
-            // `expand=true`; a block written as it is or given to another program is not shell.
-            let running = step.isExecutable && step.kind != .variables
-            let shell = running && step.runner == nil && step.writesFile == nil
-            // A written file fills in environment-style names only: nginx's `$host` stays.
-            let filled = running && step.writesFile != nil && step.expandsVariables
+            let (shell, filled) = Self.reading(step)
             let key = step.target.shellKey
             if shell || filled {
                 var reported: Set<String> = []
