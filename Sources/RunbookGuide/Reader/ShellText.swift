@@ -120,6 +120,8 @@ public enum ShellText {
     /// kept as written; only a word with quotes or escapes is copied together from its runs.
     static func words(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var words: [String] = []
+        // Most commands are a few words: one allocation, not one at each doubling.
+        words.reserveCapacity(8)
         // The word so far, once a quote or escape has split it into runs.
         var current: [UInt8] = []
         // Where the run being read started, or -1.
