@@ -1164,7 +1164,9 @@ private struct Reader {
         let fenced: Bool = { if case .codeBlock(_, let f) = node.kind { return f } else { return false } }()
         var codeLine = node.range.startLine + (fenced ? 1 : 0)
         var code = node.literal
-        if code.hasSuffix("\n") { code.removeLast() }
+        // The last line break, unless it ends a "\r\n" (one character, which `hasSuffix("\n")`
+        // never matched): by bytes, as removing the last Character runs grapheme breaking.
+        if code.utf8.last == 0x0A, code.utf8.dropLast().last != 0x0D { code = String(Substring(code.utf8.dropLast())) }
         // A MyST code directive's options (`:caption: Install`) are not its code.
         if info.utf8.first == UInt8(ascii: "{"), MySTDirective(info: info)?.isCode == true {
             let options = MySTDirective.optionLines(code)
