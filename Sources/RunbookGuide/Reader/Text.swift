@@ -494,32 +494,17 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
         if hasEmpty { return true }
         guard !hay.isEmpty else { return false }
         if !shifts.isEmpty { return skipping(in: hay) }
-        return bytes.withUnsafeBufferPointer { words in
-            starts.withUnsafeBufferPointer { starts in
-                seconds.withUnsafeBufferPointer { seconds in
-                    ranges.withUnsafeBufferPointer { ranges in
-                        let last = hay.count - 1
-                        // Both tables are read at every byte, without a branch between them:
-                        // a branch on the first alone is taken at every common letter and
-                        // mispredicted about as often.
-                        var i = 0
-                        while i < last {
-                            var candidates = starts[Int(hay[i])] & seconds[Int(hay[i + 1])]
-                            while candidates != 0 {
-                                let word = ranges[candidates.trailingZeroBitCount]
-                                candidates &= candidates - 1
-                                if hay.count - i >= word.count {
-                                    var j = 2
-                                    while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
-                                    if j >= word.count { return true }
-                                }
-                            }
-                            i += 1
-                        }
-                        return starts[Int(hay[last])] & single != 0
-                    }
-                }
+        return withTables { tables in
+            let last = hay.count - 1
+            // Both tables are read at every byte, without a branch between them: a branch on
+            // the first alone is taken at every common letter and mispredicted about as often.
+            var i = 0
+            while i < last {
+                let candidates = tables.starts[Int(hay[i])] & tables.seconds[Int(hay[i + 1])]
+                if candidates != 0, tables.matching(candidates, at: i, in: hay) != 0 { return true }
+                i += 1
             }
+            return tables.starts[Int(hay[last])] & single != 0
         }
     }
 
@@ -529,35 +514,21 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     /// on by two bytes or more.
     private func skipping(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
         guard hay.count >= shortest else { return false }
-        return bytes.withUnsafeBufferPointer { words in
-            starts.withUnsafeBufferPointer { starts in
-                seconds.withUnsafeBufferPointer { seconds in
-                    ranges.withUnsafeBufferPointer { ranges in
-                        shifts.withUnsafeBufferPointer { shifts in
-                            var end = shortest - 1
-                            while end < hay.count {
-                                let shift = Int(shifts[Self.pairSlot(hay[end - 1], hay[end])])
-                                if shift > 0 {
-                                    end += shift
-                                    continue
-                                }
-                                let i = end - (shortest - 1)
-                                var candidates = starts[Int(hay[i])] & seconds[Int(hay[i + 1])]
-                                while candidates != 0 {
-                                    let word = ranges[candidates.trailingZeroBitCount]
-                                    candidates &= candidates - 1
-                                    if hay.count - i >= word.count {
-                                        var j = 2
-                                        while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
-                                        if j >= word.count { return true }
-                                    }
-                                }
-                                end += 1
-                            }
-                            return false
-                        }
+        return shifts.withUnsafeBufferPointer { shifts in
+            withTables { tables in
+                var end = shortest - 1
+                while end < hay.count {
+                    let shift = Int(shifts[Self.pairSlot(hay[end - 1], hay[end])])
+                    if shift > 0 {
+                        end += shift
+                        continue
                     }
+                    let i = end - (shortest - 1)
+                    let candidates = tables.starts[Int(hay[i])] & tables.seconds[Int(hay[i + 1])]
+                    if candidates != 0, tables.matching(candidates, at: i, in: hay) != 0 { return true }
+                    end += 1
                 }
+                return false
             }
         }
     }
@@ -565,32 +536,55 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
     /// Which words occur in `hay`, as bits in the order the words were given: one pass, as
     /// `occurs(in:)` makes it.
     public func found(in hay: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard !hay.isEmpty else { return ranges.indices.reduce(0) { ranges[$1].isEmpty ? $0 | 1 << UInt64($1) : $0 } }
         var present: UInt64 = 0
+        for (index, word) in ranges.enumerated() where word.isEmpty { present |= 1 << UInt64(index) }
+        guard !hay.isEmpty else { return present }
+        return withTables { tables in
+            let last = hay.count - 1
+            for i in 0...last {
+                let candidates = tables.starts[Int(hay[i])] & (i < last ? tables.seconds[Int(hay[i + 1])] : single) & ~present
+                if candidates != 0 { present |= tables.matching(candidates, at: i, in: hay) }
+            }
+            return present
+        }
+    }
+
+    /// The tables as buffers, for the searches' loops.
+    private struct Tables {
+        let words: UnsafeBufferPointer<UInt8>
+        let ranges: UnsafeBufferPointer<Range<Int>>
+        let starts: UnsafeBufferPointer<UInt64>
+        let seconds: UnsafeBufferPointer<UInt64>
+
+        /// Of `candidates` (words whose first two bytes the tables matched at `i`), those
+        /// whose every byte is at `i` in `hay`, as bits.
+        @inline(__always) func matching(_ candidates: UInt64, at i: Int, in hay: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var candidates = candidates
+            var found: UInt64 = 0
+            while candidates != 0 {
+                let index = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
+                let word = ranges[index]
+                guard hay.count - i >= word.count else { continue }
+                var j = 2
+                while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
+                if j >= word.count { found |= 1 << UInt64(index) }
+            }
+            return found
+        }
+    }
+
+    /// Calls `body` with the tables as buffers.
+    @inline(__always) private func withTables<R>(_ body: (Tables) -> R) -> R {
         bytes.withUnsafeBufferPointer { words in
-            starts.withUnsafeBufferPointer { starts in
-                seconds.withUnsafeBufferPointer { seconds in
-                    ranges.withUnsafeBufferPointer { ranges in
-                        let last = hay.count - 1
-                        for i in 0...last {
-                            var candidates = starts[Int(hay[i])] & (i < last ? seconds[Int(hay[i + 1])] : single) & ~present
-                            while candidates != 0 {
-                                let index = candidates.trailingZeroBitCount
-                                let word = ranges[index]
-                                candidates &= candidates - 1
-                                if hay.count - i >= word.count {
-                                    var j = 2
-                                    while j < word.count, ASCII.lower(hay[i + j]) == words[word.lowerBound + j] { j += 1 }
-                                    if j >= word.count { present |= 1 << UInt64(index) }
-                                }
-                            }
-                        }
+            ranges.withUnsafeBufferPointer { ranges in
+                starts.withUnsafeBufferPointer { starts in
+                    seconds.withUnsafeBufferPointer { seconds in
+                        body(Tables(words: words, ranges: ranges, starts: starts, seconds: seconds))
                     }
                 }
             }
         }
-        for (index, word) in ranges.enumerated() where word.isEmpty { present |= 1 << UInt64(index) }
-        return present
     }
 
     /// True when `needle` occurs in `hay`: the one-word case, without building a set.
