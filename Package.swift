@@ -52,7 +52,7 @@ let package = Package(
             ]),
         .executableTarget(name: "runbook", dependencies: ["RunbookCLI", "CMimalloc"]),
         .executableTarget(
-            name: "runbook-bench", dependencies: ["RunbookGuide", "RunbookMarkdown"],
+            name: "runbook-bench", dependencies: ["RunbookGuide", "RunbookMarkdown", "CMimalloc"],
             path: "Benchmarks/runbook-bench"),
         .target(name: "RunbookTestSupport", path: "Tests/Support"),
         .testTarget(name: "RunbookMarkdownTests", dependencies: ["RunbookMarkdown"]),

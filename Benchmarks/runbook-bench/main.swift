@@ -2,6 +2,9 @@
 //
 //   runbook-bench generate DIR COUNT   write COUNT guides built from the repository's own guides
 //   runbook-bench read FILE…           time libcmark parsing alone and the full guide reader
+//
+// Linked with mimalloc, as `runbook` is, so that the reader is timed on the same allocator.
+import CMimalloc
 import Foundation
 import RunbookGuide
 import RunbookMarkdown
