@@ -614,7 +614,7 @@ public struct Needles: Sendable, ExpressibleByArrayLiteral {
 /// A fixed set of words, asked whether it holds a string: the words' bytes hashed (FNV-1a)
 /// into a small open table and compared in place. `Set<String>` hashes with SipHash through
 /// the standard library's generic path, several times the work for words this short, and
-/// the reader asks these sets tens of thousands of times a guide.
+/// the reader asks these sets hundreds of times a guide.
 public struct WordSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     /// Every word's bytes, one after another.
     private let bytes: [UInt8]

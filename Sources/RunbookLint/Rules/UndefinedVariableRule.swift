@@ -27,10 +27,10 @@ struct UndefinedVariableRule: LintRule {
     /// is neither.
     static func reading(_ step: Step) -> (shell: Bool, filled: Bool) {
         let running = step.isExecutable && step.kind != .variables
+        let shell = running && step.runner == nil && step.writesFile == nil
         // A written file fills in environment-style names only: nginx's `$host` stays.
-        return (
-            running && step.runner == nil && step.writesFile == nil, running && step.writesFile != nil && step.expandsVariables
-        )
+        let filled = running && step.writesFile != nil && step.expandsVariables
+        return (shell, filled)
     }
 
     /// True when the rule reads what `step`'s code defines (its references are read for every
