@@ -44,6 +44,7 @@ bench: release
 	bash Benchmarks/steps.sh
 	bash Benchmarks/remote.sh
 	bash Benchmarks/lint.sh
+	bash Benchmarks/memory.sh
 
 clean:
 	rm -rf .build .runbook

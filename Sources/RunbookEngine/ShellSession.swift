@@ -10,7 +10,7 @@ public struct ShellOutcome: Sendable, Equatable {
     /// The script's exit status (`128 + signal` when killed).
     public var exitCode: Int32
     /// Everything it printed, stdout and stderr interleaved, unmasked (callers mask); of a
-    /// longer output, its last 8 to 16 MiB (`ShellSession.keptOutput`).
+    /// longer output, its last 4 to 8 MiB (`ShellSession.keptOutput`).
     public var output: String
     /// The shell itself ended (a failing command under errexit, `exit`, a kill): the
     /// session was rebuilt from the last snapshot.
@@ -200,8 +200,10 @@ public final class ShellSession {
     }
 
     /// How much of a step's output a session keeps for its outcome (`ShellOutcome.output`):
-    /// at least the last 8 MiB, at most 16 MiB. Every line is handed on as it arrives.
-    static let keptOutput = 16 << 20
+    /// at least the last 4 MiB, at most 8 MiB. Every line is handed on as it arrives. The
+    /// outcome's text and the caller's masked copy of it are as long again each, and a run
+    /// stays under the spec's 50 MB however much a step prints.
+    static let keptOutput = 8 << 20
 
     /// Runs `script` in the session and returns how it ended. `output` receives the
     /// script's output as it arrives, the complete lines of each read together (unmasked;
@@ -268,6 +270,12 @@ public final class ShellSession {
             switch transport.receive(into: &buffer, waiting: 100) {
             case .data(let count):
                 collected.append(contentsOf: buffer[0..<count])
+                // Long output: room for all that is kept, made once, so that the array does not
+                // double past it (a doubling holds the old copy and the new one at once, and
+                // the new one twice the size).
+                if collected.count > 1 << 20, collected.capacity < Self.keptOutput + 2 * buffer.count {
+                    collected.reserveCapacity(Self.keptOutput + 2 * buffer.count)
+                }
                 if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
                     let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
                 {
