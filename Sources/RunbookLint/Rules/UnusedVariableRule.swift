@@ -11,17 +11,26 @@ struct UnusedVariableRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var used: Set<String> = []
-        var texts: [String] = []
+        /// The names `text` reads, if it reads any (most text has no `$`).
+        func lex(_ text: String?) {
+            guard let text, text.containsByte(UInt8(ascii: "$")) else { return }
+            for use in ShellScan(text, definitions: false).uses { used.insert(use.name) }
+        }
         for (step, scan) in zip(linted.guide.steps, linted.scans) where step.kind != .variables {
             // The code was lexed for undefined-variable already.
-            if let scan { used.formUnion(scan.uses.map(\.name)) } else { texts.append(step.code) }
-            texts += [step.instructions ?? ""] + step.expectations.map(\.description) + Array(step.annotations.values)
+            if let scan {
+                for use in scan.uses { used.insert(use.name) }
+            } else {
+                lex(step.code)
+            }
+            lex(step.instructions)
+            for expectation in step.expectations { lex(expectation.description) }
+            for value in step.annotations.values { lex(value) }
         }
-        texts += linted.guide.targets.flatMap { [$0.uri ?? "", $0.identity ?? "", $0.jump ?? "", $0.proxyCommand ?? ""] }
-        texts += linted.guide.variables.compactMap(\.defaultValue)
-        for text in texts where text.containsByte(UInt8(ascii: "$")) {
-            used.formUnion(ShellScan(text, definitions: false).uses.map(\.name))
+        for target in linted.guide.targets {
+            for text in [target.uri, target.identity, target.jump, target.proxyCommand] { lex(text) }
         }
+        for variable in linted.guide.variables { lex(variable.defaultValue) }
         return linted.guide.variables.filter { !used.contains($0.name) && !ProgramEnvironment.reads($0.name) }.map { variable in
             Diagnostic(
                 rule: id, severity: .info, location: variable.location,
