@@ -688,6 +688,7 @@ public struct WordSet: Sendable, ExpressibleByArrayLiteral, Sequence {
     /// How many words.
     public var count: Int { words.count }
 
+    /// The words, in the order given.
     public func makeIterator() -> IndexingIterator<[String]> { words.makeIterator() }
 }
 
