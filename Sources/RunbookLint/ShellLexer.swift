@@ -325,23 +325,26 @@ struct ShellScan {
     /// Which patterns' keywords stand in `bytes` as whole words, case as written (what the
     /// patterns' `\bword\b` needs; a non-ASCII neighbour counts as a boundary and is left for
     /// the pattern to judge). One pass over the line's runs of word bytes.
-    static func keywords(in bytes: ArraySlice<UInt8>) -> Keywords {
-        var found: Keywords = []
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            guard ASCII.isWord(bytes[i]) else {
-                i += 1
-                continue
+    static func keywords(in line: ArraySlice<UInt8>) -> Keywords {
+        // Over the bytes in place: a slice's subscript checks its bounds at every byte.
+        line.withUnsafeBufferPointer { bytes in
+            var found: Keywords = []
+            var i = 0
+            while i < bytes.count {
+                guard ASCII.isWord(bytes[i]) else {
+                    i += 1
+                    continue
+                }
+                let start = i
+                while i < bytes.count, ASCII.isWord(bytes[i]) { i += 1 }
+                let length = i - start
+                guard length >= 3, length <= 9, keywordFirstBytes.contains(bytes[start]) else { continue }
+                for entry in keywordTable where entry.word.count == length && entry.word[0] == bytes[start] {
+                    if bytes[start..<i].elementsEqual(entry.word) { found.insert(entry.group) }
+                }
             }
-            let start = i
-            while i < bytes.endIndex, ASCII.isWord(bytes[i]) { i += 1 }
-            let length = i - start
-            guard length >= 3, length <= 9, keywordFirstBytes.contains(bytes[start]) else { continue }
-            for entry in keywordTable where entry.word.count == length && entry.word[0] == bytes[start] {
-                if bytes[start..<i].elementsEqual(entry.word) { found.insert(entry.group) }
-            }
+            return found
         }
-        return found
     }
 
     /// True when the `assignment` pattern could match: where a command can start (the line's
