@@ -8,18 +8,19 @@ struct HardcodedSecretRule: LintRule {
     var id: String { "hardcoded-secret" }
     var summary: String { "a literal secret pasted into the guide" }
 
-    static let shapes: [(pattern: String, what: String, hint: String)] = [
-        (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id", "AKIA"),
-        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token", "gh"),
-        (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token", "github_pat_"),
-        (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token", "xox"),
-        (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", "sk-"),
-        (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", "PRIVATE KEY"),
+    /// Each key shape, what it is, and the words one of which every match holds (a GitHub
+    /// token's `gh` spelt out to its `_`, so that every word is 3 bytes or longer and the line
+    /// filter skips along the text).
+    static let shapes: [(pattern: String, what: String, hints: [String])] = [
+        (#"\bAKIA[0-9A-Z]{16}\b"#, "an AWS access key id", ["AKIA"]),
+        (#"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#, "a GitHub token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
+        (#"\bgithub_pat_[A-Za-z0-9_]{40,}\b"#, "a GitHub token", ["github_pat_"]),
+        (#"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"#, "a Slack token", ["xox"]),
+        (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", ["sk-"]),
+        (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", ["PRIVATE KEY"]),
     ]
-    /// Words one of which every shape's match holds (a GitHub token's `gh` spelt out to its
-    /// `_`, so that every word is 3 bytes or longer and the search skips): a line with none
-    /// of them skips the shapes.
-    static let shapeHints: Needles = ["AKIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "PRIVATE KEY"]
+    /// Every shape's words: a line with none of them skips the shapes.
+    static let shapeHints = Needles(shapes.flatMap(\.hints))
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
@@ -61,7 +62,7 @@ struct HardcodedSecretRule: LintRule {
 
     /// The first key of a known shape on `line`.
     static func keyShape(in line: String) -> Found? {
-        for (pattern, what, hint) in shapes where line.includes(hint) {
+        for (pattern, what, hints) in shapes where hints.contains(where: line.includes) {
             if let column = Text.column(of: pattern, in: line) {
                 return (
                     column, "\(what) is written into the guide; revoke it and bind it with --vars instead",
