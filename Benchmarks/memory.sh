@@ -17,21 +17,21 @@ trap 'rm -rf "$work"' EXIT
 line=$(printf '%099d' 0)
 printf '# Output\n\n## Print\n\n```bash\n# yes ends on SIGPIPE when head has enough, which pipefail would report.\nyes %s | head -c %d || true\n```\n' "$line" $((mb * 1000000)) > "$work/print.md"
 
-# The peak resident set of one run, in MB, and its wall time.
-peak() {
-  python3 - "$@" <<'PY'
+# One table row: WHAT, a note, then the command. The peak resident set of the command's run,
+# in MB, and its wall time.
+row() {
+  local what=$1 note=$2
+  shift 2
+  python3 - "$what" "$note" "$@" <<'PY'
 import resource, subprocess, sys, time
 start = time.monotonic()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-print("%.1f %.1f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, time.monotonic() - start))
+subprocess.run(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print("%-46s %10.1f %8.1f%s" % (sys.argv[1], peak, time.monotonic() - start, sys.argv[2]))
 PY
 }
-version=$(peak "$runbook" --version)
-many=$(peak "$runbook" exec "$work/many.md" --yes --state-dir "$work/state-many")
-print=$(peak "$runbook" exec "$work/print.md" --yes --state-dir "$work/state-print")
 printf '%-46s %10s %8s\n' "what" "peak MB" "s"
-for row in "runbook --version|$version" "runbook exec, 1,000 steps|$many" "runbook exec, one step printing $mb MB|$print"; do
-  name=${row%%|*}
-  set -- ${row#*|}
-  printf '%-46s %10s %8s%s\n' "$name" "$1" "$2" "$([ "$name" = "runbook --version" ] && echo "" || echo "   (budget 50 MB)")"
-done
+row "runbook --version" "" "$runbook" --version
+row "runbook exec, 1,000 steps" "   (budget 50 MB)" "$runbook" exec "$work/many.md" --yes --state-dir "$work/state-many"
+row "runbook exec, one step printing $mb MB" "   (budget 50 MB)" \
+  "$runbook" exec "$work/print.md" --yes --state-dir "$work/state-print"
