@@ -200,9 +200,9 @@ public final class ShellSession {
     }
 
     /// How much of a step's output a session keeps for its outcome (`ShellOutcome.output`):
-    /// at least the last 4 MiB, at most 8 MiB. Every line is handed on as it arrives. The
-    /// outcome's text and the caller's masked copy of it are as long again each, and a run
-    /// stays under the spec's 50 MB however much a step prints.
+    /// at least the last 4 MiB, at most 8 MiB. Every line is handed on as it arrives. With
+    /// the outcome's text, made from it and as long again, a run stays under the spec's
+    /// 50 MB however much a step prints (`Benchmarks/memory.sh`).
     static let keptOutput = 8 << 20
 
     /// Runs `script` in the session and returns how it ended. `output` receives the

@@ -11,7 +11,7 @@ struct UnusedVariableRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var used: Set<String> = []
-        /// The names `text` reads, if it reads any (most text has no `$`).
+        /// Adds the names `text` reads to `used` (most text has no `$`, and is not lexed).
         func lex(_ text: String?) {
             guard let text, text.containsByte(UInt8(ascii: "$")) else { return }
             for use in ShellScan(text, definitions: false).uses { used.insert(use.name) }
