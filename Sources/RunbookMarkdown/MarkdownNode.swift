@@ -78,16 +78,27 @@ public struct MarkdownNode: Sendable, Hashable {
     /// keep their text, breaks become spaces).
     public var plainText: String {
         switch kind {
-        case .text, .code, .htmlInline: return literal
+        case .text, .code, .htmlInline, .codeBlock, .htmlBlock: return literal
         case .softBreak, .lineBreak: return " "
-        case .codeBlock, .htmlBlock: return literal
         default:
+            // One child (most paragraphs and headings): its text, without copying it.
+            if children.count == 1 { return children[0].plainText }
             var out = ""
+            appendPlainText(to: &out)
+            return out
+        }
+    }
+
+    /// Appends `plainText` to `out`: one string for the whole tree, not one per node.
+    private func appendPlainText(to out: inout String) {
+        switch kind {
+        case .text, .code, .htmlInline, .codeBlock, .htmlBlock: out += literal
+        case .softBreak, .lineBreak: out += " "
+        default:
             for (i, child) in children.enumerated() {
                 if i > 0, child.isBlock { out += "\n" }
-                out += child.plainText
+                child.appendPlainText(to: &out)
             }
-            return out
         }
     }
 }

@@ -763,7 +763,7 @@ private struct Reader {
         let markers = titles.map { Patterns.optionMarker($0) }
         let isOptionList =
             markers.filter(\.isOption).count >= 1 && markers.filter(\.marked).count >= 2
-            && items.contains { containsCode($0) }
+            && items.contains(where: Self.containsCode)
         let stepsBefore = steps.count
         var listGroup: String?
         var imperativeItems = 0
@@ -780,10 +780,10 @@ private struct Reader {
             }
             // A numbered procedure that mixes instructions and code: each instruction without
             // code is a person's step in its place.
-            if !isOptionList, listDepth == 1, items.contains(where: containsCode), !containsCode(item),
+            if !isOptionList, listDepth == 1, items.contains(where: Self.containsCode), !Self.containsCode(item),
                 Patterns.isImperative(text)
             {
-                addManual(instructions: render(item), node: item)
+                addManual(instructions: Self.render(item), node: item)
                 continue
             }
             let saved = branch
@@ -841,9 +841,9 @@ private struct Reader {
         return paragraph.plainText.trimmed
     }
 
-    func containsCode(_ node: MarkdownNode) -> Bool {
+    static func containsCode(_ node: MarkdownNode) -> Bool {
         if case .codeBlock = node.kind { return true }
-        return node.children.contains { containsCode($0) }
+        return node.children.contains(where: containsCode)
     }
 
     /// An item that is only a shell command in a code span (`- \`sudo nginx -t\``).
@@ -1075,7 +1075,7 @@ private struct Reader {
         }
         if !body.hasCode && !body.producedSteps {
             guard body.imperative, !body.blocks.isEmpty else { return }
-            let instructions = body.blocks.map(render).joined(separator: "\n")
+            let instructions = body.blocks.map(Self.render).joined(separator: "\n")
             var step = makeStep(
                 kind: .manual, node: body.blocks[0], codeLine: body.blocks[0].range.startLine,
                 language: "", code: "", target: .person, section: body.section)
@@ -1084,7 +1084,7 @@ private struct Reader {
             return
         }
         for candidate in body.candidates.reversed() {
-            let instructions = candidate.nodes.map(render).joined(separator: "\n")
+            let instructions = candidate.nodes.map(Self.render).joined(separator: "\n")
             var step = makeStep(
                 kind: .manual, node: candidate.nodes[0], codeLine: candidate.nodes[0].range.startLine,
                 language: "", code: "", target: .person, section: body.section)
@@ -1094,25 +1094,25 @@ private struct Reader {
     }
 
     /// Plain text of a block as a person reads it: lists as `- item` lines.
-    func render(_ node: MarkdownNode) -> String {
+    static func render(_ node: MarkdownNode) -> String {
         render(node, indent: "")
     }
 
-    func render(_ node: MarkdownNode, indent: String) -> String {
+    static func render(_ node: MarkdownNode, indent: String) -> String {
         switch node.kind {
         case .list(let ordered, _):
             return node.children.enumerated().map { (i, item) in
                 let bullet = ordered ? "\(i + 1). " : "- "
                 let parts = item.children.map { child -> String in
                     if case .list = child.kind { return render(child, indent: indent + "  ") }
-                    return indent + bullet + Self.oneLine(child.plainText)
+                    return indent + bullet + oneLine(child.plainText)
                 }
                 return parts.joined(separator: "\n")
             }.joined(separator: "\n")
         case .codeBlock:
             return node.literal
         default:
-            return indent + Self.oneLine(node.plainText)
+            return indent + oneLine(node.plainText)
         }
     }
 
