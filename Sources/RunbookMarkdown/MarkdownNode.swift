@@ -18,8 +18,10 @@ public struct SourceRange: Sendable, Hashable {
     }
 }
 
-/// A CommonMark node copied out of libcmark into a Swift value.
-public struct MarkdownNode: Sendable, Hashable {
+/// A CommonMark node copied out of libcmark: immutable, so a class, and passing a node along
+/// (the reader hands nodes from walk to handler to rule many times over) is one reference,
+/// not a copy of its kind, text and children. Equal when the trees are equal, as values.
+public final class MarkdownNode: Sendable, Hashable {
     /// The node types the reader distinguishes.
     public enum Kind: Sendable, Hashable {
         case document
@@ -45,13 +47,13 @@ public struct MarkdownNode: Sendable, Hashable {
     }
 
     /// What the node is.
-    public var kind: Kind
+    public let kind: Kind
     /// Where it is in the file (front matter lines included, so lines are the file's).
-    public var range: SourceRange
+    public let range: SourceRange
     /// Text of text, code, HTML and code-block nodes; empty otherwise.
-    public var literal: String
+    public let literal: String
     /// Child nodes in order.
-    public var children: [MarkdownNode]
+    public let children: [MarkdownNode]
 
     /// Creates a node.
     public init(kind: Kind, range: SourceRange, literal: String = "", children: [MarkdownNode] = []) {
@@ -59,6 +61,17 @@ public struct MarkdownNode: Sendable, Hashable {
         self.range = range
         self.literal = literal
         self.children = children
+    }
+
+    public static func == (a: MarkdownNode, b: MarkdownNode) -> Bool {
+        a === b || (a.kind == b.kind && a.range == b.range && a.literal == b.literal && a.children == b.children)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(range)
+        hasher.combine(literal)
+        hasher.combine(children)
     }
 
     /// The text of the node's own code spans (`` `web01` ``), in order.

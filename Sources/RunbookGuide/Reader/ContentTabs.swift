@@ -334,13 +334,12 @@ extension MarkdownNode {
     /// The node and its children moved down `lines` lines and right `columns` columns: a
     /// part of a file parsed on its own, placed back where it is in the file.
     func shifted(lines: Int, columns: Int) -> MarkdownNode {
-        var node = self
-        node.range.startLine += lines
-        node.range.endLine += lines
-        node.range.startColumn += columns
-        node.range.endColumn += columns
-        node.children = children.map { $0.shifted(lines: lines, columns: columns) }
-        return node
+        MarkdownNode(
+            kind: kind,
+            range: SourceRange(
+                startLine: range.startLine + lines, startColumn: range.startColumn + columns,
+                endLine: range.endLine + lines, endColumn: range.endColumn + columns),
+            literal: literal, children: children.map { $0.shifted(lines: lines, columns: columns) })
     }
 }
 
