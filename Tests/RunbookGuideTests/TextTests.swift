@@ -165,6 +165,38 @@ struct TextTests {
         #expect(found == 717)
     }
 
+    /// A list's lead-in read as reasons, by bytes, is what `reasonLeadIn` says.
+    @Test func reasonLeadInsByBytesAreWhatThePatternSays() {
+        let openers = [
+            "", "Why", "why", "NOTE", "Notes", "noted", "Important", "Key point", "key  points", "KEY POINTS", "Tip",
+            "tips", "Result", "results", "This guide", "this repo", "This section", "this sections", "The flow", "the flows",
+            "This", "é", " Why",
+        ]
+        let tails = ["", ":", " to read:", "s", "_x", "1", "-", "é", "\u{2014}", " \u{00E9}"]
+        var reasons = 0
+        for text in combinations([openers, tails]) {
+            let expected = Text.matches(Patterns.reasonLeadIn, text)
+            #expect(Patterns.isReasonLeadIn(text) == expected, "\(text.debugDescription)")
+            if expected { reasons += 1 }
+        }
+        #expect(reasons == 80)
+    }
+
+    /// A first line that opens with a config key, by bytes, is what `keyPattern` says.
+    @Test func keyLinesByBytesAreWhatThePatternSays() {
+        let starts = ["", "a", "Z", "_", "1", "-", ".", "é", "\u{212A}", " "]
+        let middles = ["", "b", "x.y", "a-b_9", " ", "é", ":"]
+        let colons = [":", "", "::", "=", " :"]
+        let afters = ["", " ", "\t", "x", "\u{00A0}", "\u{0B}", "\u{0C}", "\r", "\n", " value"]
+        var keys = 0
+        for line in combinations([starts, middles, colons, afters]) {
+            let expected = Text.matches(ShellText.keyPattern, line)
+            #expect(ShellText.opensWithKey(line) == expected, "\(line.debugDescription)")
+            if expected { keys += 1 }
+        }
+        #expect(keys == 224)
+    }
+
     /// Lead-in prose that makes a block a verification, by bytes, is what `verificationLeadIn` says.
     @Test func verificationLeadInsByBytesAreWhatThePatternSays() {
         let openers = ["", "Also ", "then, ", "NOW ,, ", "To ", "tox ", "and", "next,"]

@@ -811,10 +811,7 @@ private struct Reader {
             if imperativeItems * 2 >= items.count { body.imperative = true }
             // Among code, a list is a person's task when prose introduces it as one ("At your
             // DNS provider:", "Fill these values:"), or when, unintroduced, it is mostly instructions.
-            let isReason =
-                leadIn.map {
-                    Text.matches(#"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#, $0)
-                } ?? false
+            let isReason = leadIn.map(Patterns.isReasonLeadIn) ?? false
             let leadInTask =
                 leadIn.map {
                     $0.hasSuffix(":")

@@ -477,6 +477,20 @@ enum Patterns {
 
     private static let smokeTestPhrases: [Phrase] = ["smoke-test", "smoke test"]
 
+    /// Prose that introduces a list as reasons or notes, not as tasks ("Why:", "Key points:").
+    static let reasonLeadIn = #"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#
+    private static let reasonOpeners = [
+        "why", "note", "notes", "important", "key point", "key points", "tip", "result", "this guide", "this repo",
+        "this section", "the flow",
+    ].map { Array($0.utf8) }
+
+    /// `reasonLeadIn` (any case): by bytes when the text is ASCII (one of the openers, then no
+    /// word byte), the pattern otherwise.
+    static func isReasonLeadIn(_ text: String) -> Bool {
+        guard let bytes = ASCII.bytes(of: text) else { return Text.matches(reasonLeadIn, text) }
+        return reasonOpeners.contains { spells($0, at: 0, in: bytes) && !ASCII.isWord(bytes, at: $0.count) }
+    }
+
     private static let leadInOpeners = ["also", "then", "now", "finally", "and", "to", "next"].map { Array($0.utf8) }
     private static let verificationVerbs = ["verification", "verify", "verifying", "check", "confirm", "validate", "test"]
         .map { Array($0.utf8) }

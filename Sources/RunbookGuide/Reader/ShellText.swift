@@ -466,6 +466,17 @@ public enum ShellText {
     }
 
     /// `looksLikeShell` of a block already split into logical lines.
+    /// A YAML or config key opens the line (`keyPattern`, any case): by bytes when the line is
+    /// ASCII, the pattern otherwise.
+    static let keyPattern = #"^[A-Za-z_][A-Za-z0-9_.-]*:\s"#
+    static func opensWithKey(_ line: String) -> Bool {
+        guard let b = ASCII.bytes(of: line) else { return Text.matches(keyPattern, line) }
+        guard let first = b.first, ASCII.isLetter(first) || first == UInt8(ascii: "_") else { return false }
+        var i = 1
+        while i < b.count, ASCII.isWord(b[i]) || b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "-") { i += 1 }
+        return i + 1 < b.count && b[i] == UInt8(ascii: ":") && ASCII.isSpace(b[i + 1])
+    }
+
     static func looksLikeShell(lines: [ShellLine]) -> Bool {
         let lines = commandLines(lines)
         guard let first = lines.first?.text.trimmedInline else { return false }
@@ -474,7 +485,7 @@ public enum ShellText {
         if first.hasPrefix("{") || first.hasPrefix("[") && !first.hasPrefix("[ ") || first.hasPrefix("<") {
             return false
         }
-        if Text.matches(#"^[A-Za-z_][A-Za-z0-9_.-]*:\s"#, first) || first.hasSuffix("{") && !first.contains("()") {
+        if opensWithKey(first) || first.hasSuffix("{") && !first.contains("()") {
             return false
         }
         guard let word = commands(first).first?.first else { return false }
