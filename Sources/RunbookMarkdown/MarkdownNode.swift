@@ -18,9 +18,10 @@ public struct SourceRange: Sendable, Hashable {
     }
 }
 
-/// A CommonMark node copied out of libcmark: immutable, so a class, and passing a node along
-/// (the reader hands nodes from walk to handler to rule many times over) is one reference,
-/// not a copy of its kind, text and children. Equal when the trees are equal, as values.
+/// A CommonMark node copied out of libcmark. Immutable, so a class: the reader hands nodes
+/// from `walk` to its handlers and keeps them in its state, and each hand-over retains one
+/// reference instead of copying the kind, text and children. Equal when the trees are equal,
+/// as values are.
 public final class MarkdownNode: Sendable, Hashable {
     /// The node types the reader distinguishes.
     public enum Kind: Sendable, Hashable {

@@ -465,10 +465,10 @@ public enum ShellText {
         }
     }
 
-    /// `looksLikeShell` of a block already split into logical lines.
-    /// A YAML or config key opens the line (`keyPattern`, any case): by bytes when the line is
-    /// ASCII, the pattern otherwise.
+    /// A YAML or config key opening a line (`name: value`), in any case.
     static let keyPattern = #"^[A-Za-z_][A-Za-z0-9_.-]*:\s"#
+
+    /// `keyPattern` opens `line`: by bytes when the line is ASCII, the pattern otherwise.
     static func opensWithKey(_ line: String) -> Bool {
         guard let b = ASCII.bytes(of: line) else { return Text.matches(keyPattern, line) }
         guard let first = b.first, ASCII.isLetter(first) || first == UInt8(ascii: "_") else { return false }
@@ -477,6 +477,7 @@ public enum ShellText {
         return i + 1 < b.count && b[i] == UInt8(ascii: ":") && ASCII.isSpace(b[i + 1])
     }
 
+    /// `looksLikeShell` of a block already split into logical lines.
     static func looksLikeShell(lines: [ShellLine]) -> Bool {
         let lines = commandLines(lines)
         guard let first = lines.first?.text.trimmedInline else { return false }
