@@ -488,7 +488,7 @@ enum Patterns {
     /// word byte), the pattern otherwise.
     static func isReasonLeadIn(_ text: String) -> Bool {
         guard let bytes = ASCII.bytes(of: text) else { return Text.matches(reasonLeadIn, text) }
-        return reasonOpeners.contains { spells($0, at: 0, in: bytes) && !ASCII.isWord(bytes, at: $0.count) }
+        return spellsWord(of: reasonOpeners, at: 0, in: bytes)
     }
 
     private static let leadInOpeners = ["also", "then", "now", "finally", "and", "to", "next"].map { Array($0.utf8) }
@@ -498,16 +498,11 @@ enum Patterns {
     /// `^((also|then|…)[, ]+)?(verification|verify|…|test)\b`: a verb opens the text, or one
     /// opener and commas or spaces come before it.
     private static func opensWithVerification(_ bytes: [UInt8]) -> Bool {
-        func verbAt(_ i: Int) -> Bool {
-            verificationVerbs.contains { verb in
-                spells(verb, at: i, in: bytes) && !ASCII.isWord(bytes, at: i + verb.count)
-            }
-        }
-        if verbAt(0) { return true }
+        if spellsWord(of: verificationVerbs, at: 0, in: bytes) { return true }
         for opener in leadInOpeners where spells(opener, at: 0, in: bytes) {
             var i = opener.count
             while i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: " ") { i += 1 }
-            if i > opener.count, verbAt(i) { return true }
+            if i > opener.count, spellsWord(of: verificationVerbs, at: i, in: bytes) { return true }
         }
         return false
     }
@@ -546,6 +541,12 @@ enum Patterns {
     static func spells(_ word: [UInt8], at start: Int, in bytes: [UInt8]) -> Bool {
         guard start >= 0, start + word.count <= bytes.count else { return false }
         return word.indices.allSatisfy { ASCII.lower(bytes[start + $0]) == word[$0] }
+    }
+
+    /// True when one of `words` (lower case) is spelled at `start` in `bytes`, in any case,
+    /// and no word byte follows it (`(a|b|…)\b` there).
+    static func spellsWord(of words: [[UInt8]], at start: Int, in bytes: [UInt8]) -> Bool {
+        words.contains { spells($0, at: start, in: bytes) && !ASCII.isWord(bytes, at: start + $0.count) }
     }
 
     /// Where `word` (lower case) stands in `bytes`, in any case: as a whole word (`\bword\b`)
