@@ -15,6 +15,29 @@ protocol SSHCarrier: AnyObject, Sendable {
 
 extension SSHTunnel: SSHCarrier {}
 
+/// A flag set once, from any thread: a carrier's `close` ends what it carries the first time
+/// only, and a relay loop asks whether it has been set.
+final class Latch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+
+    /// Sets the flag; true for the call that set it, false for every later one.
+    func trip() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !set else { return false }
+        set = true
+        return true
+    }
+
+    /// True once the flag is set.
+    var isTripped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return set
+    }
+}
+
 /// `ProxyCommand`: a command, run by `/bin/sh -c` in a session of its own, whose stdin and
 /// stdout are the connection (`ssh -W %h:%p bastion`, `aws ssm start-session …`,
 /// `cloudflared access ssh --hostname %h`). `%h`, `%p`, `%r`, `%n` and `%%` are expanded as
@@ -24,8 +47,7 @@ final class SSHProxyCommand: SSHCarrier, @unchecked Sendable {
     private let pid: pid_t
     /// An unlinked file holding the command's stderr.
     private let errors: Int32
-    private let lock = NSLock()
-    private var closed = false
+    private let closing = Latch()
 
     /// Starts `command` for `endpoint`; throws when it cannot be started.
     init(_ command: String, for endpoint: SSHEndpoint) throws(SSHError) {
@@ -101,11 +123,7 @@ final class SSHProxyCommand: SSHCarrier, @unchecked Sendable {
 
     /// Ends the command (once): SIGTERM to its group, SIGKILL after two seconds.
     func close() {
-        lock.lock()
-        let already = closed
-        closed = true
-        lock.unlock()
-        guard !already else { return }
+        guard closing.trip() else { return }
         kill(-pid, SIGTERM)
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(2)

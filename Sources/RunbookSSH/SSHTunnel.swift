@@ -17,8 +17,7 @@ final class SSHTunnel: @unchecked Sendable {
     private let jump: SSHConnection
     private let channel: OpaquePointer
     private let finished = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopping = false
+    private let stopping = Latch()
 
     /// Opens the channel to `host:port` through `jump`, within `timeout` seconds, and starts
     /// carrying bytes.
@@ -54,11 +53,7 @@ final class SSHTunnel: @unchecked Sendable {
     /// Stops carrying bytes and closes the channel and the jump host's connection (once);
     /// the connection behind it closes `socket` itself, first.
     func close() {
-        lock.lock()
-        let already = stopping
-        stopping = true
-        lock.unlock()
-        guard !already else { return }
+        guard stopping.trip() else { return }
         finished.wait()
         libssh2_session_set_blocking(jump.session, 1)
         libssh2_session_set_timeout(jump.session, 2000)
@@ -68,19 +63,13 @@ final class SSHTunnel: @unchecked Sendable {
         jump.close()
     }
 
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
-    }
-
     /// Carries bytes both ways until either side ends or `close` is called.
     private func relay() {
         var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         var toChannel: [UInt8] = []
         var toSocket: [UInt8] = []
         var socketEnded = false
-        while !isStopping {
+        while !stopping.isTripped {
             var moved = false
             // From the connection behind the jump host to the channel.
             if toChannel.isEmpty, !socketEnded {
