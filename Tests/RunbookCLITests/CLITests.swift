@@ -217,7 +217,7 @@ struct CLITests {
         let dir = try workspace(["guide.md": smallGuide, "bad.env": "OK=1\nDOMAIN=\"open\n"])
         let badFile = try runbook(["vars", "guide.md", "--vars", "bad.env"], in: dir)
         #expect(badFile.status == 2)
-        #expect(badFile.stderr == "runbook: error: bad.env:2:1: error: unterminated double-quoted value\n")
+        #expect(badFile.stderr == "runbook: error: bad.env:2:1: unterminated double-quoted value\n")
         let noFile = try runbook(["vars", "guide.md", "--vars", "missing.env"], in: dir)
         #expect(noFile.status == 2)
         #expect(noFile.stderr == "runbook: error: --vars missing.env: no such file\n")

@@ -55,7 +55,7 @@ struct DotenvTests {
 
     @Test func errorFormatNamesFileAndLine() {
         let error = DotenvError(location: SourceLocation(file: "prod.env", line: 4), reason: "unterminated double-quoted value")
-        #expect(error.description == "prod.env:4:1: error: unterminated double-quoted value")
+        #expect(error.description == "prod.env:4:1: unterminated double-quoted value")
     }
 }
 

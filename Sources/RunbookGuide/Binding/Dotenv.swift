@@ -8,8 +8,8 @@ public struct DotenvError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
     public var reason: String
 
-    /// `file:line:col: error: reason`.
-    public var description: String { "\(location): error: \(reason)" }
+    /// `file:line:col: reason` (whoever prints it says it is an error).
+    public var description: String { "\(location): \(reason)" }
 }
 
 /// One `NAME=value` entry of a dotenv file.
