@@ -145,13 +145,13 @@ public enum Linter {
         }
     }
 
-    /// Lints one file. Throws only when it cannot be read at all.
+    /// Lints one file. Throws only when it, or a binding file, cannot be read at all.
     public static func lint(path: String, options: LintOptions) throws -> LintReport {
         let source = try GuideSource.load(path: path)
         let guide = GuideReader.read(source: source)
         var binding: Binding?
         if !options.bindingFiles.isEmpty {
-            binding = try? Binding.resolve(guide: guide, input: BindingInput(varsFiles: options.bindingFiles))
+            binding = try Binding.resolve(guide: guide, input: BindingInput(varsFiles: options.bindingFiles))
         }
         let linted = LintedGuide(
             guide: guide, text: source.markdown, binding: binding, bindingFiles: options.bindingFiles)

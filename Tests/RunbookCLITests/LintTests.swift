@@ -220,6 +220,19 @@ struct LintCLITests {
         #expect(good.status == 0, "\(good.stdout)")
     }
 
+    @Test func brokenBindingFileIsBadInputNotSkipped() throws {
+        // A --vars file that does not parse once passed lint silently, as if never given.
+        let dir = try workspace([
+            "g.md": "# G\n\n```bash\necho \"$DOMAIN\"\n```\n",
+            "h.md": "# H\n\n```bash\necho hi\n```\n",
+            "bad.env": "DOMAIN=shop.acme.io\nAPI_TOKEN=\"open\n",
+        ])
+        let run = try runbook(["lint", "g.md", "h.md", "--vars", "bad.env", "--shellcheck", "off"], in: dir)
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr == "runbook: error: bad.env:2:1: unterminated double-quoted value\n")
+    }
+
     @Test func shellcheckFindingsArePartOfTheReport() throws {
         let dir = try workspace(["g.md": "# G\n\n## A\n\n```bash\nfor f in $(ls *.log); do echo $f; done\n```\n"])
         let run = try runbook(["lint", "g.md"], in: dir)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunbookGuide
 import RunbookLint
 import RunbookModel
 
@@ -47,8 +48,10 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
-        for path in varsFiles where !FileManager.default.fileExists(atPath: path) {
-            throw CLIError(message: "--vars \(path): no such file")
+        // A binding that cannot be read is bad input for every guide: said once, before any.
+        for path in varsFiles {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "--vars \(path): no such file") }
+            do { _ = try Dotenv.load(path: path) } catch { throw CLIError(message: error.description) }
         }
         var options = LintOptions()
         options.disabled = Set(disabled)
