@@ -23,6 +23,10 @@ public struct ShellOutcome: Sendable, Equatable {
     public var interrupted: Bool
     /// The connection to the shell's machine dropped: how the script ended is unknown.
     public var connectionLost: String? = nil
+    /// The line of the script (1-based) whose command failed and ended it under errexit, as
+    /// the shell's ERR trap reported it; nil when it did not say (no errexit, a failure inside
+    /// a function, a guide's own ERR trap).
+    public var failedLine: Int? = nil
 }
 
 /// Options for one script run.
@@ -145,6 +149,9 @@ public final class ShellSession {
     /// step as ended well, with its state, as the step's end would (`__RB_EXITED__` first), and
     /// the session starts a new shell from it. Any other status ends the shell as a failure
     /// does, and the new shell starts from the snapshot before the step.
+    /// A command failing under errexit in a step fires the ERR trap first: it says which line
+    /// of the step failed (`$LINENO` counts on from the `eval` line's), as the status line
+    /// does with `!` for the status, and ends the shell as errexit would have.
     private static let prelude = #"""
         exec 2>&1
         __rb_snapshot() {
@@ -164,6 +171,13 @@ public final class ShellSession {
           printf '%s\n' "${__rb_nonce}_END"
         }
         trap '{ __rb_exit_trap; } 2>/dev/null' EXIT
+        __rb_err_trap() {
+          local s=$?
+          [[ -n ${__rb_in_step-} && $- == *e* ]] || return "$s"
+          printf '\n%s ! %d\n' "$__rb_nonce" "$(($1 - __rb_at + 1))"
+          exit "$s"
+        }
+        trap '{ __rb_err_trap "$LINENO"; } 2>/dev/null' ERR
 
         """#
 
@@ -225,7 +239,7 @@ public final class ShellSession {
             \(nonce)_SCRIPT
             \(transport.stepPrologue)\(setOptions)
             __rb_in_step=1
-            eval "${__rb_xtrace:+set -x; }$__rb_script" < /dev/null
+            __rb_at=$LINENO; eval "${__rb_xtrace:+set -x; }$__rb_script" < /dev/null
             { __rb_s=$?; __rb_xtrace=${-//[^x]/}; set +x; } 2>/dev/null
             __rb_in_step=
             set +eo pipefail
@@ -246,6 +260,7 @@ public final class ShellSession {
         var interrupted = false
         var lost: String?
         var killDeadline: Date?
+        var failedLine: Int?
         let sentinel = Array("\n\(nonce) ".utf8)
         let endMarker = Array("\(nonce)_END\n".utf8)
 
@@ -280,7 +295,10 @@ public final class ShellSession {
                     let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
                 {
                     outputEnd = range.lowerBound
-                    finished = Int32(String(decoding: collected[range.upperBound..<newline], as: UTF8.self)) ?? 1
+                    let status = String(decoding: collected[range.upperBound..<newline], as: UTF8.self)
+                    // `! LINE` from the ERR trap: the shell is ending, no snapshot follows.
+                    if status.hasPrefix("! ") { failedLine = Int(status.dropFirst(2)) }
+                    finished = Int32(status) ?? 1
                 }
                 if let end = outputEnd, finished != nil {
                     let snapshotStart =
@@ -394,8 +412,10 @@ public final class ShellSession {
                 interrupted: interrupted, connectionLost: lost)
         }
         let code = transport.waitForExit()
-        return lostSession(
+        var outcome = lostSession(
             output: text, exitCode: code, timedOut: timedOut, followStopped: followStopped, interrupted: interrupted)
+        outcome.failedLine = failedLine
+        return outcome
     }
 
     private func lostSession(output: String, exitCode: Int32, timedOut: Bool, followStopped: Bool, interrupted: Bool)

@@ -65,6 +65,50 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// The line of the step whose command failed, counted in the step's own script: through
+    /// continuation lines, heredocs, loops and pipelines, and after steps before it.
+    @Test func aFailingStepSaysWhichLineFailed() throws {
+        let s = try session()
+        #expect(run(s, "echo warm\necho up").exitCode == 0)
+        let cases: [(script: String, line: Int, output: String)] = [
+            ("echo before\nfalse\necho after", 2, "before"),
+            (
+                "cat <<EOF\na\nb\nEOF\nls /no-such-dir-rb \\\n  --color=never\necho not reached", 5,
+                "a\nb\nls: cannot access '/no-such-dir-rb': No such file or directory"
+            ),
+            ("for i in 1 2; do\n  echo $i\n  test $i = 1\ndone", 3, "1\n2"),
+            ("echo a\ntrue | false | true", 2, "a"),
+            ("(cd /\n  false)", 2, ""),
+        ]
+        for item in cases {
+            let out = run(s, item.script)
+            #expect(out.failedLine == item.line, "\(item.script)")
+            #expect(out.output == item.output, "\(item.script)")
+            #expect(out.exitCode != 0)
+            #expect(out.sessionLost)
+        }
+        // Under the guide's own xtrace the trap's lines are not traced.
+        let traced = run(s, "set -x\nfalse")
+        #expect(traced.output == "++ false")
+        #expect(traced.failedLine == 2)
+        #expect(run(s, "set +x").exitCode == 0)
+        // Where the shell cannot say: no errexit, a failure inside a function, a step's own ERR trap.
+        let off = run(s, "false\nexit 3", ShellRunOptions(errexit: false))
+        #expect(off.exitCode == 3)
+        #expect(off.failedLine == nil)
+        let function = run(s, "f() {\n  false\n}\nf")
+        #expect(function.exitCode == 1)
+        #expect(function.failedLine == nil)
+        let own = run(s, "trap 'echo own trap' ERR\nfalse")
+        #expect(own.output == "own trap")
+        #expect(own.failedLine == nil)
+        // A success reports nothing, and the next failure is counted from its own first line.
+        let fine = run(s, "echo ok")
+        #expect(fine.failedLine == nil)
+        #expect(run(s, "true\ntrue\nfalse").failedLine == 3)
+        s.close()
+    }
+
     @Test func exitFailsCleanlyAndTheSessionIsRebuiltFromTheLastSnapshot() throws {
         let s = try session()
         #expect(run(s, "export KEEP=kept; cd /tmp").exitCode == 0)
