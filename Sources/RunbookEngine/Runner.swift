@@ -36,6 +36,8 @@ public struct StepResult: Sendable, Codable {
     public var note: String?
     /// Each host's result, for a step on a target of several hosts (empty otherwise).
     public var hosts: [HostResult] = []
+    /// Which line of the step's code (0-based) failed, when its shell said.
+    public var failedCodeLine: Int? = nil
 }
 
 /// One host's part in a step that ran on several.
@@ -550,7 +552,12 @@ public final class Runner {
             runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
         }
         var script = StepScript.script(for: step)
-        if let cwd = step.annotations["cwd"] { script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script }
+        // The script line where the step's code begins, while the script runs the code as written.
+        var codeStart: Int? = step.writesFile == nil && step.runner == nil ? 1 : nil
+        if let cwd = step.annotations["cwd"] {
+            script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script
+            codeStart = codeStart.map { $0 + 1 }
+        }
         if backgrounded {
             let logURL = directory.url.appendingPathComponent(String(format: "%03d-background.log", step.number))
             let log = logURL.path
@@ -558,6 +565,7 @@ public final class Runner {
             close(open(log, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600))
             script =
                 "( \(script)\n) >> \(ShellSession.quote(log)) 2>&1 < /dev/null &\necho \"started in the background (pid $!), output in \(log)\""
+            codeStart = nil
         }
 
         let interactive = step.traits.interactive || (step.annotations["interactive"].map(AnnotationParser.isTrue) ?? false)
@@ -573,7 +581,8 @@ public final class Runner {
                 status: code == 0 ? .succeeded : .failed, exitCode: code, duration: Date().timeIntervalSince(started),
                 attempts: 1, assertions: assertions, outputTail: [], note: outcome.problem ?? "ran on the terminal")
         }
-        let plan = AttemptPlan(script: script, options: runOptions, retries: retries, interval: interval, window: window)
+        let plan = AttemptPlan(
+            script: script, codeStart: codeStart, options: runOptions, retries: retries, interval: interval, window: window)
         if targetSessions.count == 1, let only = targetSessions.first {
             return attempts(step, on: only.session, host: nil, plan: plan, position: position, started: started)
         }
@@ -610,6 +619,9 @@ public final class Runner {
     /// How a step's script is run and retried.
     private struct AttemptPlan {
         var script: String
+        /// The script line where the step's code begins (nil when the script does not run the
+        /// code as written: a file written, a runner fed, a step in the background).
+        var codeStart: Int?
         var options: ShellRunOptions
         var retries: Int?
         var interval: Double?
@@ -678,13 +690,21 @@ public final class Runner {
                 }
                 return StepResult(
                     status: .failed, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions,
-                    outputTail: Array(tail.suffix(10)), note: note)
+                    outputTail: Array(tail.suffix(10)), note: note, failedCodeLine: failedCodeLine(of: step, outcome, plan))
             }
             // Still starting, probably: wait and look again, backing off.
             let until = Date().addingTimeInterval(delay)
             while Date() < until, interruptSignal == 0 { usleep(20_000) }
             if plan.interval == nil { delay = min(delay * 2, 8) }
         }
+    }
+
+    /// The line of `step`'s code whose command failed: the shell's line less the lines the
+    /// script put before the code; nil when the shell did not say or the line is not the code's.
+    private func failedCodeLine(of step: Step, _ outcome: ShellOutcome, _ plan: AttemptPlan) -> Int? {
+        guard let line = outcome.failedLine, let start = plan.codeStart else { return nil }
+        let index = line - start
+        return index >= 0 && index < step.code.lineCount ? index : nil
     }
 
     /// A manual step left paused, its instructions shown as its output.

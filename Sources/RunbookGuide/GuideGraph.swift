@@ -31,6 +31,25 @@ extension Step {
         }
     }
 
+    /// The line of the guide (`lines`, its text split into lines) that holds line `index`
+    /// (0-based) of the step's code: the guide's lines from the block's first code line on,
+    /// matched in order to the code's, each to the first that ends with it, so that a
+    /// console block's prompts and output and a list item's indentation are passed over. Nil
+    /// when they do not match (the guide changed since it was read).
+    public func guideLine(ofCodeLine index: Int, in lines: [Substring]) -> Int? {
+        let code = self.code.lines
+        guard index >= 0, index < code.count, codeLine >= 1 else { return nil }
+        var number = codeLine
+        for (position, codeText) in code[...index].enumerated() {
+            let wanted = codeText.trimmedInline
+            while number <= lines.count, !lines[number - 1].trimmedInline.hasSuffix(wanted) { number += 1 }
+            guard number <= lines.count else { return nil }
+            if position == index { return number }
+            number += 1
+        }
+        return nil
+    }
+
     /// Where `exec` writes the block (`file=`): such a block is written there, not run.
     public var writesFile: String? { annotations["file"] }
 

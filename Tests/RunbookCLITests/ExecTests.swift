@@ -399,6 +399,40 @@ struct ExecTests {
         #expect(try String(contentsOf: dir.appendingPathComponent("greeting.txt"), encoding: .utf8) == "hello, world\n")
     }
 
+    /// A failure names the command that failed and its line in the guide: in a console
+    /// block in a list item (prompts, output lines and indentation passed over), after the
+    /// line `cwd=` puts first. Where the shell cannot say (inside a function), the block's
+    /// first line, as before.
+    @Test func aFailureNamesTheFailingCommandAndItsLine() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                """
+                ## Console
+
+                1. Check:
+
+                   ```console { cwd=/tmp retries=0 }
+                   $ echo one
+                   one
+                   $ ls /no-such-dir-rb
+                   $ echo never
+                   ```
+
+                ## Function
+
+                ```bash
+                check() { false; }
+                check
+                ```
+                """)
+        ])
+        let run = try runbook(["exec", "g.md", "--keep-going"], in: dir)
+        #expect(run.status == 1)
+        #expect(
+            run.stdout.contains("   at g.md:10\n   command: ls /no-such-dir-rb\n   expected exit status 0, got exit status 2"))
+        #expect(run.stdout.contains("   at g.md:17\n   command: check() { false; } …\n   expected exit status 0"))
+    }
+
     @Test func aFailedStepStopsTheRunUnlessKeepGoing() throws {
         let dir = try workspace([
             "g.md": guide(
@@ -435,7 +469,7 @@ struct ExecTests {
                 """))
         #expect(
             run.stdout.contains(
-                "   at g.md:12\n   command: echo two …\n   expected exit status 0, got exit status 1\n   last output:\n     two\n"
+                "   at g.md:13\n   command: false\n   expected exit status 0, got exit status 1\n   last output:\n     two\n"
             ))
         #expect(!run.stdout.contains("three"))
         let going = try runbook(["exec", "g.md", "--keep-going"], in: dir)
