@@ -60,7 +60,7 @@ enum Snapshot {
             i += 1
             if entry == marker || entry == "# " + marker {
                 // Kept as a comment so filtering a snapshot again finds it (sourcing ignores it).
-                kept.append("# \(marker)\n" + String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self))
+                kept.append("# \(marker)\n" + withoutOwnFunctions(String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self)))
                 break
             }
             guard entry.hasPrefix("declare ") else { continue }
@@ -80,6 +80,24 @@ enum Snapshot {
             kept.append(entry + "\n")
         }
         return kept.joined()
+    }
+
+    /// `declare -f` output without runbook's own `__rb_` functions: the prelude defines them
+    /// in every new shell, and restored from an older run's snapshot they would replace this
+    /// version's. `declare -f` closes each function with a `}` line of its own.
+    static func withoutOwnFunctions(_ text: String) -> String {
+        var kept: [Substring] = []
+        var inOwn = false
+        for line in text.lines {
+            if inOwn {
+                inOwn = line != "}"
+            } else if line.hasPrefix("__rb_"), line.hasSuffix(" () ") {
+                inOwn = true
+            } else {
+                kept.append(line)
+            }
+        }
+        return kept.joined(separator: "\n")
     }
 
     /// A value as `declare -p` writes it between double quotes.

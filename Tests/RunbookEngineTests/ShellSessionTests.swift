@@ -295,6 +295,8 @@ struct SnapshotFilterTests {
         #expect(!kept.contains("tok-123"))
         #expect(!kept.contains("FROZEN"))
         #expect(!kept.contains("BASHPID"))
+        // runbook's own functions are the prelude's to define, not the snapshot's to restore.
+        #expect(!kept.contains("__rb_"))
         #expect(!kept.contains("declare -x API_TOKEN=\"tok-123\""))
         s.close()
         let restored = try session(restoring: kept)
