@@ -151,7 +151,9 @@ public final class ShellSession {
     /// does, and the new shell starts from the snapshot before the step.
     /// A command failing under errexit in a step fires the ERR trap first: it says which line
     /// of the step failed (`$LINENO` counts on from the `eval` line's), as the status line
-    /// does with `!` for the status, and ends the shell as errexit would have.
+    /// does with `!` for the status, and ends the shell as errexit would have. Only the shell
+    /// itself: under a guide's `set -E` a subshell inherits the trap, and its failure may not
+    /// end the step.
     private static let prelude = #"""
         exec 2>&1
         __rb_snapshot() {
@@ -173,7 +175,7 @@ public final class ShellSession {
         trap '{ __rb_exit_trap; } 2>/dev/null' EXIT
         __rb_err_trap() {
           local s=$?
-          [[ -n ${__rb_in_step-} && $- == *e* ]] || return "$s"
+          [[ -n ${__rb_in_step-} && $- == *e* && $BASHPID == "$$" ]] || return "$s"
           printf '\n%s ! %d\n' "$__rb_nonce" "$(($1 - __rb_at + 1))"
           exit "$s"
         }

@@ -99,6 +99,13 @@ struct ShellSessionTests {
         let function = run(s, "f() {\n  false\n}\nf")
         #expect(function.exitCode == 1)
         #expect(function.failedLine == nil)
+        // Under a guide's `set -E` subshells inherit the trap: only the shell itself says.
+        let inherited = run(s, "set -E\n(set -e; false); echo continued", ShellRunOptions(errexit: false))
+        #expect(inherited.output == "continued")
+        #expect(inherited.exitCode == 0)
+        let subshell = run(s, "set -E\n(false)\necho not reached")
+        #expect(subshell.output == "")
+        #expect(subshell.failedLine == 2)
         let own = run(s, "trap 'echo own trap' ERR\nfalse")
         #expect(own.output == "own trap")
         #expect(own.failedLine == nil)
