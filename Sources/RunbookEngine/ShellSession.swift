@@ -107,9 +107,10 @@ public final class ShellSession {
         env["BASH_ENV"] = nil
         env["ENV"] = nil
         self.host = .local(launcher: launcher, shell: shell, environment: env)
-        self.snapshot = snapshot
+        // Filtered again: a snapshot an older runbook saved may hold its own functions.
+        self.snapshot = Snapshot.filter(snapshot, excluding: self.bound)
         self.transport = try Self.start(
-            host, nonce: nonce, directory: directory, snapshot: snapshot, workDirectory: workDirectory)
+            host, nonce: nonce, directory: directory, snapshot: self.snapshot, workDirectory: workDirectory)
     }
 
     /// Starts a shell on another machine over `connection`: the same session, one channel.
@@ -125,8 +126,9 @@ public final class ShellSession {
         let nonce = Self.makeNonce()
         self.nonce = nonce
         self.host = .remote(connection: connection, user: user == connection.endpoint.user ? nil : user, bound: bound)
-        self.snapshot = snapshot
-        self.transport = try Self.start(host, nonce: nonce, directory: nil, snapshot: snapshot, workDirectory: workDirectory)
+        self.snapshot = Snapshot.filter(snapshot, excluding: self.bound)
+        self.transport = try Self.start(
+            host, nonce: nonce, directory: nil, snapshot: self.snapshot, workDirectory: workDirectory)
     }
 
     private static func makeNonce() -> String {

@@ -197,6 +197,21 @@ struct ShellSessionTests {
         second.close()
     }
 
+    /// A snapshot saved by an older runbook held its `__rb_` functions; restored, they would
+    /// replace this version's (here an exit trap that no longer reports an `exit 0`).
+    @Test func anOlderSnapshotsOwnFunctionsAreNotRestored() throws {
+        let old =
+            "declare -- KEEP=\"kept\"\n# __RB_FUNCTIONS__\n__rb_exit_trap () \n{ \n    echo old trap\n}\ngreet () \n{ \n    echo hi\n}\ncd -- /tmp\n"
+        let s = try session(restoring: old)
+        #expect(!s.snapshot.contains("old trap"))
+        let exited = run(s, "greet\nexit 0")
+        #expect(exited.output == "hi")
+        #expect(exited.exitCode == 0)
+        #expect(!exited.sessionLost)
+        #expect(run(s, "echo $KEEP $PWD").output == "kept /tmp")
+        s.close()
+    }
+
     @Test func backgroundServicesOutliveTheSession() throws {
         let dir = try scratch()
         let s = try session()
