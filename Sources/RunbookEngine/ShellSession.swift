@@ -267,6 +267,27 @@ public final class ShellSession {
         var failedLine: Int?
         let sentinel = Array("\n\(nonce) ".utf8)
         let endMarker = Array("\(nonce)_END\n".utf8)
+        /// Finds, in what has arrived, the status line (where the step's output ends) and then
+        /// the snapshot after it, each once it is complete.
+        func findEnd() {
+            if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
+                let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
+            {
+                outputEnd = range.lowerBound
+                let status = String(decoding: collected[range.upperBound..<newline], as: UTF8.self)
+                // `! LINE` from the ERR trap: the shell is ending, no snapshot follows.
+                if status.hasPrefix("! ") { failedLine = Int(status.dropFirst(2)) }
+                finished = Int32(status) ?? 1
+            }
+            if let end = outputEnd, finished != nil, newSnapshot == nil {
+                let snapshotStart =
+                    (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) }
+                        ?? end) + 1
+                if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
+                    newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
+                }
+            }
+        }
 
         // What earlier steps left running (services started with `&`) is not this step's to
         // stop: only processes started since this step began are signalled.
@@ -295,23 +316,7 @@ public final class ShellSession {
                 if collected.count > 1 << 20, collected.capacity < Self.keptOutput + 2 * buffer.count {
                     collected.reserveCapacity(Self.keptOutput + 2 * buffer.count)
                 }
-                if outputEnd == nil, let range = find(sentinel, in: collected, from: max(0, lineStart - 1)),
-                    let newline = collected[range.upperBound...].firstIndex(of: 0x0A)
-                {
-                    outputEnd = range.lowerBound
-                    let status = String(decoding: collected[range.upperBound..<newline], as: UTF8.self)
-                    // `! LINE` from the ERR trap: the shell is ending, no snapshot follows.
-                    if status.hasPrefix("! ") { failedLine = Int(status.dropFirst(2)) }
-                    finished = Int32(status) ?? 1
-                }
-                if let end = outputEnd, finished != nil {
-                    let snapshotStart =
-                        (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A)
-                        } ?? end) + 1
-                    if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
-                        newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
-                    }
-                }
+                findEnd()
                 // Emit complete lines of the step's own output, holding back a possible
                 // sentinel: all of this read's lines at once.
                 let limit = outputEnd ?? collected.count
@@ -350,6 +355,9 @@ public final class ShellSession {
                     default: break drain
                     }
                 }
+                // The status line and snapshot may come in with the last bytes (the ERR trap's
+                // line, an `exit 0`): not output.
+                findEnd()
                 eof = true
             }
             let elapsed = Date().timeIntervalSince(started)

@@ -116,6 +116,34 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// The shell ends right after the ERR trap's line (or an `exit 0`'s status and
+    /// snapshot): when its end is seen before those last bytes are read, they are still the
+    /// step's end, not its output. A race, so this can only make it likely: many times over,
+    /// with every core kept busy (the old code failed it in about one run in three here).
+    @Test func theLastBytesBeforeTheShellEndsAreNotOutput() throws {
+        let busy = try (0..<3).map { _ in
+            let loop = Process()
+            loop.executableURL = URL(fileURLWithPath: "/bin/sh")
+            loop.arguments = ["-c", "while :; do :; done"]
+            loop.standardOutput = FileHandle.nullDevice
+            loop.standardError = FileHandle.nullDevice
+            try loop.run()
+            return loop
+        }
+        // SIGKILL: the test process may ignore SIGTERM, and its children with it.
+        defer { for loop in busy { kill(loop.processIdentifier, SIGKILL) } }
+        let s = try session()
+        for _ in 0..<300 {
+            let failed = run(s, "echo x\nfalse")
+            #expect(failed.output == "x")
+            #expect(failed.failedLine == 2)
+            let exited = run(s, "echo y\nexit 0")
+            #expect(exited.output == "y")
+            #expect(!exited.sessionLost)
+        }
+        s.close()
+    }
+
     @Test func exitFailsCleanlyAndTheSessionIsRebuiltFromTheLastSnapshot() throws {
         let s = try session()
         #expect(run(s, "export KEEP=kept; cd /tmp").exitCode == 0)
