@@ -10,10 +10,8 @@ runbook=$PWD/.build/release/runbook
 mb=${1:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-{
-  echo "# Many steps"
-  for i in $(seq 1000); do printf '\n## Step %d\n\n```bash\necho "step %d"\n```\n' "$i" "$i"; done
-} > "$work/many.md"
+source Benchmarks/timing.sh
+step_guide "Many steps" 1000 'echo "step %d"' > "$work/many.md"
 line=$(printf '%099d' 0)
 printf '# Output\n\n## Print\n\n```bash\n# yes ends on SIGPIPE when head has enough, which pipefail would report.\nyes %s | head -c %d || true\n```\n' "$line" $((mb * 1000000)) > "$work/print.md"
 

@@ -23,16 +23,10 @@ trap cleanup EXIT
 port=$("$root/scripts/loopback-sshd.sh" start "$sshd_dir")
 user=$(id -un)
 
-guide() {
-  echo "# Remote overhead benchmark"
-  for i in $(seq "$1"); do
-    printf '\n## Step %d\n\nOn the server:\n\n```bash\necho "step %d" > /dev/null\ncd .\n```\n' "$i" "$i"
-  done
-}
+source Benchmarks/timing.sh
+guide() { step_guide "Remote overhead benchmark" "$1" 'echo "step %d" > /dev/null\ncd .' "On the server:"; }
 guide "$steps" >"$work/guide-n.md"
 guide $((steps * 2)) >"$work/guide-2n.md"
-
-source Benchmarks/timing.sh
 
 cd "$work"
 bind=(--yes --target "server=ssh://$user@127.0.0.1:$port" --identity "$sshd_dir/id_ed25519" --known-hosts "$sshd_dir/known_hosts" --state-dir "$work/state")

@@ -8,17 +8,12 @@ runbook=$PWD/.build/release/runbook
 steps=${1:-200}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-{
-  echo "# Overhead benchmark"
-  for i in $(seq "$steps"); do
-    printf '\n## Step %d\n\n```bash\necho "step %d" > /dev/null\ncd .\n```\n' "$i" "$i"
-  done
-} > "$work/guide.md"
+source Benchmarks/timing.sh
+step_guide "Overhead benchmark" "$steps" 'echo "step %d" > /dev/null\ncd .' > "$work/guide.md"
 {
   for i in $(seq "$steps"); do printf 'echo "step %d" > /dev/null\ncd .\n' "$i"; done
 } > "$work/script.sh"
 
-source Benchmarks/timing.sh
 cd "$work"
 bash_ms=$(best_ms 5 bash script.sh)
 runbook_ms=$(best_ms 5 "$runbook" exec guide.md --yes --state-dir "$work/state")

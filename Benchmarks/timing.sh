@@ -42,3 +42,17 @@ make_corpus() {
   # shellcheck disable=SC2034  # read by the script that sources this file
   files=("$corpus"/*.md)
 }
+
+# step_guide TITLE COUNT BODY [LEAD]  a guide of COUNT sections "## Step I", each holding one
+#                                     bash block: BODY, a printf format whose %d is the step's
+#                                     number, after the paragraph LEAD when given
+step_guide() {
+  local title=$1 count=$2 body=$3 lead=${4:-} i
+  echo "# $title"
+  for i in $(seq "$count"); do
+    printf '\n## Step %d\n\n' "$i"
+    [ -z "$lead" ] || printf '%s\n\n' "$lead"
+    # shellcheck disable=SC2059  # the body is the format
+    printf "\`\`\`bash\n$body\n\`\`\`\n" "$i"
+  done
+}
