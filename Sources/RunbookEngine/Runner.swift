@@ -552,8 +552,9 @@ public final class Runner {
             runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
         }
         var script = StepScript.script(for: step)
-        // The script line where the step's code begins, while the script runs the code as written.
-        var codeStart: Int? = step.writesFile == nil && step.runner == nil ? 1 : nil
+        // The script line where the step's code begins, while the script runs the code as
+        // written (a file written or a runner fed is another script).
+        var codeStart: Int? = script == step.code ? 1 : nil
         if let cwd = step.annotations["cwd"] {
             script = "cd -- \(ShellSession.quote(binding.display(cwd)))\n" + script
             codeStart = codeStart.map { $0 + 1 }
