@@ -8,7 +8,8 @@ import RunbookModel
 
 /// `.runbook/runs/<run-id>/`: one directory per run (0700), one output log per step (0600).
 public struct RunDirectory: Sendable {
-    /// `20261123-0142-7f3a`: sorts by time, short enough to type.
+    /// `20261123-0142-7f3a`: the minute it started, then the millisecond within it; sorts by
+    /// time, short enough to type.
     public var id: String
     /// The directory.
     public var url: URL
@@ -25,11 +26,19 @@ public struct RunDirectory: Sendable {
                 at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             chmod(directory.path, 0o700)
         }
+        // The last part is the millisecond within that minute (at most 59999, four hex digits),
+        // so that runs started in the same minute sort by time too: `runs`, `status` and
+        // `resume` take the newest by its id. Runs started in the same millisecond take the
+        // next free value.
+        let milliseconds = Int((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let minute = formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds / 60_000 * 60)))
+        var within = milliseconds % 60_000
         var id: String
         var url: URL
         repeat {
-            id = formatter.string(from: now) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+            id = minute + "-" + String(format: "%04x", within)
             url = runs.appendingPathComponent(id)
+            within += 1
         } while FileManager.default.fileExists(atPath: url.path)
         try FileManager.default.createDirectory(
             at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
