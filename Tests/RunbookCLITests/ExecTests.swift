@@ -1178,7 +1178,8 @@ struct RunsStatusTests {
         #expect(runs.status == 0)
         #expect(
             runs.stdout.range(
-                of: #"^\d{8}-\d{4}-[0-9a-f]{4}  failed       2/2 steps  \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  g\.md\n$"#,
+                of:
+                    #"^\d{8}-\d{4}-[0-9a-f]{4}  failed       2/2 steps, 1 failed     \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ  \d+\.\d s +g\.md\n$"#,
                 options: .regularExpression) != nil, "\(runs.stdout)")
         let status = try runbook(["status"], in: dir)
         #expect(status.status == 0)
@@ -1205,6 +1206,26 @@ struct RunsStatusTests {
         let unknown = try runbook(["status", "nope"], in: dir)
         #expect(unknown.status == 2)
         #expect(unknown.stderr == "runbook: error: no run nope in .runbook; runbook runs lists them\n")
+    }
+
+    @Test func theNewestRunIsTheOneStartedLastEvenWithinAMinute() throws {
+        let dir = try workspace([
+            "a.md": "# A\n\n## One\n\n```bash\nfalse\n```\n",
+            "b.md": "# B\n\n## One\n\n```bash\necho b\n```\n\n## Two\n\n```bash\nfalse\n```\n",
+        ])
+        // Five pairs of runs, most of them within one minute: each time b's is listed first,
+        // and is the run status shows and resume continues.
+        for _ in 0..<5 {
+            #expect(try runbook(["exec", "a.md"], in: dir).status == 1)
+            #expect(try runbook(["exec", "b.md"], in: dir).status == 1)
+            let runs = try runbook(["runs"], in: dir)
+            #expect(runs.stdout.split(separator: "\n").first?.hasSuffix("  b.md") == true, "\(runs.stdout)")
+            let status = try runbook(["status"], in: dir)
+            #expect(status.stdout.hasPrefix("run ") && status.stdout.split(separator: "\n")[0].contains("  b.md  "))
+        }
+        let resume = try runbook(["resume", "--rerun-interrupted"], in: dir)
+        #expect(resume.status == 1)
+        #expect(resume.stdout.contains("b.md"), "\(resume.stdout)")
     }
 
     @Test func killMinusNineLosesNoFinishedStep() throws {

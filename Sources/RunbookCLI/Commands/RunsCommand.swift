@@ -41,32 +41,44 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var entries: [Entry] = []
+        var views: [RunView] = []
         for directory in RunStore.directories(in: stateDir) {
             do {
-                let view = try RunStore.load(directory)
-                let finished = view.steps.filter { ["succeeded", "failed", "skipped"].contains($0.status) }.count
-                entries.append(
-                    Entry(
-                        id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count, finished: finished,
-                        started: clock(view.run.started), ended: view.run.ended.map(clock)))
+                views.append(try RunStore.load(directory))
             } catch {
                 Terminal.warning(error.description)
             }
         }
         if json {
+            let entries = views.map { view in
+                Entry(
+                    id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count,
+                    finished: view.steps.filter { Self.finished.contains($0.status) }.count,
+                    started: clock(view.run.started), ended: view.run.ended.map(clock))
+            }
             Terminal.write(JSONOutput.encode(Document(runs: entries)) + "\n")
             return
         }
-        if entries.isEmpty {
+        if views.isEmpty {
             Terminal.write("no runs in \(stateDir)\n")
             return
         }
-        for entry in entries {
-            let start = entry.started
-            Terminal.write(
-                "\(entry.id)  \(pad(entry.status, 11))  \(entry.finished)/\(entry.steps) steps  \(start)  \(entry.guide)\n")
-        }
+        for view in views { Terminal.write(Self.line(view) + "\n") }
+    }
+
+    /// The step statuses that count as done in a run's progress.
+    static let finished: Set<String> = ["succeeded", "failed", "skipped"]
+
+    /// One run as `runs` lists it: id, status, progress (with how many steps failed, since a
+    /// failed step is finished too), start, how long it took, guide.
+    static func line(_ view: RunView) -> String {
+        let done = view.steps.filter { finished.contains($0.status) }.count
+        let failed = view.steps.filter { $0.status == "failed" }.count
+        var progress = "\(done)/\(view.steps.count) steps"
+        if failed > 0 { progress += ", \(failed) failed" }
+        let took = view.run.ended.map { String(format: "%.1f s", $0 - view.run.started) } ?? "-"
+        return [view.run.id, pad(view.status, 11), pad(progress, 22), clock(view.run.started), pad(took, 8), view.run.guide]
+            .joined(separator: "  ")
     }
 }
 
