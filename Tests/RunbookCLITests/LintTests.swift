@@ -89,6 +89,28 @@ struct LintCLITests {
         #expect(run.stdout.contains("g.md:13:30: error: [placeholder]"))
     }
 
+    /// A directory stands for every Markdown file under it, in path order; hidden directories,
+    /// `node_modules`, other files and a link back up are passed over. A directory with no
+    /// guide is bad input, and the guides named beside it are still checked.
+    @Test func aDirectoryIsEveryGuideUnderIt() throws {
+        let guide = "# G\n\n```bash\ntail -f /var/log/app.log\n```\n"
+        let dir = try workspace([
+            "docs/b.md": guide, "docs/a/z.markdown": guide, "docs/a/Y.MD": guide, "docs/.old/c.md": guide,
+            "docs/node_modules/pkg/README.md": guide, "docs/a/notes.txt": guide, "empty/.keep": "",
+        ])
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("docs/a/up").path, withDestinationPath: "..")
+        let run = try runbook(["lint", "docs/", "--shellcheck", "off", "--format", "json"], in: dir)
+        #expect(run.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["file"] as? String } == ["docs/a/Y.MD", "docs/a/z.markdown", "docs/b.md"])
+        let mixed = try runbook(["lint", "empty", "docs/b.md", "--shellcheck", "off"], in: dir)
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr == "runbook: error: empty: no Markdown files (*.md, *.markdown) under this directory\n")
+        #expect(mixed.stdout.hasPrefix("docs/b.md:4:1: warning: [never-ending]"))
+    }
+
     /// Guides and options in any order: every guide is checked, reported in the order given,
     /// with the options that came between them applied to all.
     @Test func manyGuidesWithOptionsBetweenThemAreAllCheckedInOrder() throws {

@@ -39,11 +39,13 @@ func runbook(_ arguments: [String], in directory: URL? = nil, environment: [Stri
         stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// A fresh temporary directory holding `files` (name → contents).
+/// A fresh temporary directory holding `files` (relative path → contents).
 func workspace(_ files: [String: String] = [:]) throws -> URL {
     let dir = try Scratch.directory("runbook-cli")
     for (name, text) in files {
-        try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
     }
     return dir
 }

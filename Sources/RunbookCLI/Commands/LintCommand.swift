@@ -23,10 +23,14 @@ struct LintCommand: ParsableCommand {
 
             Example:
               runbook lint docs/*.md
+              runbook lint docs/
               runbook lint GUIDE.md --vars prod.env --format github
             """)
 
-    @Argument(help: "Guides to check.", completion: .file(extensions: ["md", "markdown"])) var files: [String]
+    @Argument(
+        help: "Guides to check; a directory: every *.md and *.markdown file under it.",
+        completion: .file(extensions: ["md", "markdown"]))
+    var files: [String]
     @Option(
         name: .customLong("vars"),
         help: ArgumentHelp("Also check this binding: required variables bound, no placeholders (repeatable).", valueName: "file"))
@@ -60,7 +64,16 @@ struct LintCommand: ParsableCommand {
         var reports: [LintReport] = []
         var unreadable = false
         var notes: Set<String> = []
-        for result in Linter.lint(paths: files, options: options) {
+        var paths: [String] = []
+        for operand in files {
+            do {
+                paths += try GuideFiles.expand(operand)
+            } catch {
+                Terminal.error(error.description)
+                unreadable = true
+            }
+        }
+        for result in Linter.lint(paths: paths, options: options) {
             switch result {
             case .success(let report):
                 reports.append(report)
