@@ -140,7 +140,11 @@ public enum Linter {
     /// Lints files on as many threads as there are cores (each file is read and checked on
     /// its own), results in the order given.
     public static func lint(paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
-        Fleet.map(paths, forks: ProcessInfo.processInfo.activeProcessorCount) { path in
+        // A shellcheck that exits before reading all of its script must not take lint down with
+        // it: writing the rest fails (EPIPE), and ShellcheckRule says what shellcheck did.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
+        return Fleet.map(paths, forks: ProcessInfo.processInfo.activeProcessorCount) { path in
             Result { try lint(path: path, options: options) }
         }
     }
@@ -164,6 +168,12 @@ public enum Linter {
                     notes.append("shellcheck is not installed; its checks were skipped (apt-get install shellcheck)")
                     continue
                 }
+                let shellcheck = ShellcheckRule().checked(linted)
+                findings += shellcheck.findings
+                if let failure = shellcheck.failure {
+                    notes.append("shellcheck failed on \(path): \(failure); that guide has no shellcheck findings")
+                }
+                continue
             }
             findings += rule.check(linted)
         }

@@ -269,4 +269,29 @@ struct LintCLITests {
                 == "runbook: warning: shellcheck is not installed; its checks were skipped (apt-get install shellcheck)\n")
         #expect(!without.stdout.contains("shellcheck"))
     }
+
+    /// A shellcheck that fails (refuses its arguments, crashes, writes no JSON) is said, for
+    /// each guide it failed on, instead of the guide passing as if it had been checked. These
+    /// stand-ins are scripts named shellcheck on the PATH, each failing one of those ways.
+    @Test func aShellcheckThatFailsIsSaidNotSilent() throws {
+        let dir = try workspace(["g.md": "# G\n\n## A\n\n```bash\nfor f in $(ls *.log); do echo $f; done\n```\n"])
+        let failures = [
+            "echo 'shellcheck: unrecognized option --bogus' >&2; exit 4":
+                "it exited with status 4: shellcheck: unrecognized option --bogus",
+            "kill -SEGV $$": "it was killed by signal 11",
+            "cat >/dev/null; echo 'Segmentation fault'": "its output was not the JSON it was asked for",
+        ]
+        for (body, reason) in failures {
+            let bin = dir.appendingPathComponent("bin-\(abs(body.hashValue))")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            let program = bin.appendingPathComponent("shellcheck")
+            try Data("#!/bin/bash\n\(body)\n".utf8).write(to: program)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
+            let run = try runbook(["lint", "g.md"], in: dir, environment: ["PATH": "\(bin.path):/usr/bin:/bin"])
+            #expect(run.status == 0, "\(body)")
+            #expect(run.stdout.isEmpty, "\(body)")
+            #expect(
+                run.stderr == "runbook: warning: shellcheck failed on g.md: \(reason); that guide has no shellcheck findings\n")
+        }
+    }
 }

@@ -49,12 +49,17 @@ struct ShellcheckRule: LintRule {
         return String(characters)
     }
 
-    func check(_ linted: LintedGuide) -> [Diagnostic] {
-        guard let executable = Self.executable else { return [] }
+    func check(_ linted: LintedGuide) -> [Diagnostic] { checked(linted).findings }
+
+    /// The findings, and why there are none to trust when shellcheck did not do its work (it
+    /// could not start, crashed, refused its arguments or wrote something that is not its
+    /// JSON): lint says so rather than report a guide clean that was not checked.
+    func checked(_ linted: LintedGuide) -> (findings: [Diagnostic], failure: String?) {
+        guard let executable = Self.executable else { return ([], nil) }
         let steps = linted.runningSteps.filter {
             $0.language.isEmpty || ["bash", "sh", "shell", "console", "zsh"].contains($0.language)
         }
-        guard !steps.isEmpty else { return [] }
+        guard !steps.isEmpty else { return ([], nil) }
         // Script line → (step, line within the step's code).
         var script = "#!/bin/bash\n"
         var origin: [Int: (Step, Int)] = [:]
@@ -69,33 +74,66 @@ struct ShellcheckRule: LintRule {
             script += ":\n"
             line += 1
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-f", "json1", "-s", "bash", "-e", Self.excluded.joined(separator: ","), "-"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return []
+        let data: Data
+        switch Self.run(executable, input: Data(script.utf8)) {
+        case .failure(let failure): return ([], failure.reason)
+        case .success(let output): data = output
         }
-        let bytes = Data(script.utf8)
-        DispatchQueue.global().async {
-            input.fileHandleForWriting.write(bytes)
-            try? input.fileHandleForWriting.close()
+        guard let parsed = try? JSONDecoder().decode(Output.self, from: data) else {
+            return ([], "its output was not the JSON it was asked for")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard let parsed = try? JSONDecoder().decode(Output.self, from: data) else { return [] }
-        return parsed.comments.compactMap { comment in
+        let findings = parsed.comments.compactMap { comment -> Diagnostic? in
             guard let (step, index) = origin[comment.line] else { return nil }
             let severity: Severity = comment.level == "error" ? .error : comment.level == "warning" ? .warning : .info
             return Diagnostic(
                 rule: id, severity: severity, location: linted.location(of: step, codeLine: index, column: comment.column),
                 message: "SC\(comment.code): \(comment.message)")
         }
+        return (findings, nil)
+    }
+
+    /// Why shellcheck gave nothing to read.
+    struct Failure: Error {
+        var reason: String
+    }
+
+    /// Runs shellcheck on `input`: its standard output when it ran and exited 0 (nothing
+    /// found) or 1 (findings), else what went wrong, with the first line it wrote to standard
+    /// error.
+    static func run(_ executable: String, input: Data) -> Result<Data, Failure> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-f", "json1", "-s", "bash", "-e", excluded.joined(separator: ","), "-"]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        do {
+            try process.run()
+        } catch {
+            return .failure(Failure(reason: "it could not be started (\(error.localizedDescription))"))
+        }
+        // Input is written and standard error read beside the read of standard output, so a
+        // full pipe on either side cannot stall the other.
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            try? stdin.fileHandleForWriting.write(contentsOf: input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        nonisolated(unsafe) var errors = Data()
+        DispatchQueue.global().async(group: group) { errors = stderr.fileHandleForReading.readDataToEndOfFile() }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        group.wait()
+        let said = String(decoding: errors, as: UTF8.self).split(separator: "\n").first.map { ": \($0)" } ?? ""
+        if process.terminationReason == .uncaughtSignal {
+            return .failure(Failure(reason: "it was killed by signal \(process.terminationStatus)\(said)"))
+        }
+        guard process.terminationStatus == 0 || process.terminationStatus == 1 else {
+            return .failure(Failure(reason: "it exited with status \(process.terminationStatus)\(said)"))
+        }
+        return .success(output)
     }
 }
