@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(
             name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel", "RunbookTestSupport"]),
         .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
-        .testTarget(name: "RunbookJournalTests", dependencies: ["RunbookJournal", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookJournalTests",
+            dependencies: ["RunbookJournal", "RunbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RunbookCLITests", dependencies: ["RunbookCLI", "RunbookGuide", "RunbookTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

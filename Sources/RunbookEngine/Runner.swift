@@ -38,6 +38,8 @@ public struct StepResult: Sendable, Codable {
     public var hosts: [HostResult] = []
     /// Which line of the step's code (0-based) failed, when its shell said.
     public var failedCodeLine: Int? = nil
+    /// That line's number in the guide, when the guide still holds it.
+    public var failedLine: Int? = nil
 }
 
 /// One host's part in a step that ran on several.
@@ -173,6 +175,9 @@ public final class Runner {
     private let outputLock = NSLock()
     private let environment: [String: String]
     private let boundNames: [String]
+    /// The guide's lines as the file is now, read when a step fails and its failing line is
+    /// looked up.
+    private lazy var guideLines: [Substring] = ((try? String(contentsOfFile: guide.path, encoding: .utf8)) ?? "").lines
     /// What a stored snapshot leaves out: bound names and the guide's secret names.
     private let unstored: Set<String>
     /// runbook's own environment at the start, which stored snapshots need not repeat.
@@ -269,6 +274,7 @@ public final class Runner {
             {
                 result = awaitReboot(step, after: result, started: started)
             }
+            if let codeLine = result.failedCodeLine { result.failedLine = step.guideLine(ofCodeLine: codeLine, in: guideLines) }
             // The step after a server started in the background may find it still starting.
             if step.kind != .manual { startedInBackground = nil }
             if result.status == .succeeded, step.runsInBackground || step.traits.startsService {
@@ -338,7 +344,7 @@ public final class Runner {
             number: step.number, id: step.id, contentHash: Journal.fingerprint(step.code + (step.instructions ?? "")),
             target: key, status: result.status.rawValue, started: started.timeIntervalSince1970,
             ended: Date().timeIntervalSince1970, exitCode: result.exitCode.map(Int.init), attempts: result.attempts,
-            assertions: assertions, note: result.note)
+            assertions: assertions, note: result.note, failedLine: result.failedLine)
         let hosts = result.hosts.map {
             HostRecord(
                 step: step.number, host: $0.host, status: $0.status.rawValue, exitCode: $0.exitCode.map(Int.init),

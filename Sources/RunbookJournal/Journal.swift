@@ -84,11 +84,14 @@ public struct StepRecord: Sendable, Codable, Equatable, FetchableRecord, Persist
     public var assertions: String
     /// Why it was skipped, paused or failed.
     public var note: String?
+    /// The guide's line of the command that failed, when the shell said which it was.
+    public var failedLine: Int?
 
     /// Creates a row.
     public init(
         number: Int, id: String, contentHash: String, target: String, status: String, started: Double? = nil,
-        ended: Double? = nil, exitCode: Int? = nil, attempts: Int = 0, assertions: String = "[]", note: String? = nil
+        ended: Double? = nil, exitCode: Int? = nil, attempts: Int = 0, assertions: String = "[]", note: String? = nil,
+        failedLine: Int? = nil
     ) {
         self.number = number
         self.id = id
@@ -101,6 +104,7 @@ public struct StepRecord: Sendable, Codable, Equatable, FetchableRecord, Persist
         self.attempts = attempts
         self.assertions = assertions
         self.note = note
+        self.failedLine = failedLine
     }
 }
 
@@ -238,6 +242,9 @@ public final class Journal: @unchecked Sendable {
                 t.column("note", .text)
                 t.primaryKey(["step", "host"])
             }
+        }
+        migrator.registerMigration("v3 failed line") { db in
+            try db.alter(table: "step") { t in t.add(column: "failedLine", .integer) }
         }
         return migrator
     }

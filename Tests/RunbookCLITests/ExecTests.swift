@@ -1406,6 +1406,29 @@ struct ReportTests {
         #expect(page.contains(#"<tr class="failed"><td>2</td><td><code>check/1</code></td>"#))
         #expect(!page.contains("http://") && !page.contains("https://"))
     }
+
+    /// The line of the command that failed (here the third of a block in a list item) is in
+    /// the journal: status, JUnit, JSON, Markdown and HTML all say it.
+    @Test func theFailingCommandsLineIsReported() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n## Deploy\n\n1. Run:\n\n   ```bash\n   echo one\n   echo two\n   false\n   echo after\n   ```\n"
+        ])
+        #expect(try runbook(["exec", "g.md"], in: dir).status == 1)
+        let status = try runbook(["status"], in: dir)
+        #expect(status.stdout.split(separator: "\n").last?.hasSuffix("  at g.md:10") == true, "\(status.stdout)")
+        let junit = try runbook(["report", "--format", "junit"], in: dir).stdout
+        #expect(
+            junit.contains(
+                #"<failure message="exit status 1">failed at g.md:10\#nexpected exit status 0, got exit status 1</failure>"#))
+        let json = try runbook(["report", "--format", "json"], in: dir)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["failed_line"] as? Int } == [10])
+        let md = try runbook(["report", "--format", "md"], in: dir).stdout
+        #expect(md.contains("| failed at g.md:10; expected exit status 0, got exit status 1 |\n"))
+        let html = try runbook(["report", "--format", "html"], in: dir).stdout
+        #expect(html.contains("<td>failed at g.md:10 — expected exit status 0, got exit status 1</td>"))
+    }
 }
 
 /// kill -9 of the runner at each instant of a step's life; resume must lose nothing finished

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RunbookTestSupport
 import Testing
 
@@ -52,6 +53,35 @@ struct JournalTests {
                 #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600, "\(suffix)")
             }
         }
+    }
+
+    /// A journal written before steps recorded their failing line (schema v2) opens, gains
+    /// the column, and a resumed run records the line in it.
+    @Test func aJournalFromBeforeFailedLinesIsMigrated() throws {
+        let dir = try runDirectory()
+        let old = try DatabaseQueue(path: Journal.url(in: dir).path)
+        try Journal.migrator.migrate(old, upTo: "v2 host results")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run (id, guide, guideHash, status, started, selection, bindings, targets, choices)
+                    VALUES ('20261123-0142-7f3a', 'g.md', 'abc', 'failed', 100, '1', '', '', '');
+                    INSERT INTO step (number, id, contentHash, target, status, attempts, assertions)
+                    VALUES (1, 'a/1', 'h1', 'local', 'failed', 1, '[]');
+                    """)
+        }
+        try old.close()
+        let journal = try Journal.open(in: dir)
+        #expect(
+            try journal.steps() == [
+                StepRecord(number: 1, id: "a/1", contentHash: "h1", target: "local", status: "failed", attempts: 1)
+            ])
+        try journal.stepFinished(
+            StepRecord(
+                number: 1, id: "a/1", contentHash: "h1", target: "local", status: "failed", started: 101, ended: 102,
+                exitCode: 1, attempts: 1, failedLine: 14),
+            snapshots: [:])
+        #expect(try Journal.open(in: dir).steps().map(\.failedLine) == [14])
     }
 
     @Test func aRunDirectoryHoldsOneJournal() throws {

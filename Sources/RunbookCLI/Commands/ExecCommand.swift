@@ -269,9 +269,6 @@ final class TerminalObserver: RunObserver {
         self.json = json
     }
 
-    /// The guide's lines, read when a failure is first shown.
-    private lazy var guideLines: [Substring] = ((try? String(contentsOfFile: guide.path, encoding: .utf8)) ?? "").lines
-
     func out(_ text: String) {
         if json { Terminal.errorRaw(text) } else { Terminal.write(text + "\n") }
     }
@@ -314,11 +311,9 @@ final class TerminalObserver: RunObserver {
                 style.red(
                     "   ✘ failed" + (result.exitCode.map { " (exit status \($0))" } ?? "") + " in \(time)"
                         + (result.attempts > 1 ? " after \(result.attempts) attempts" : "")))
-            // The failing command's own line when the shell said which (read from the guide
-            // as it is now), else the block's first.
+            // The failing command's own line when the shell said which, else the block's first.
             if let index = result.failedCodeLine {
-                let line = step.guideLine(ofCodeLine: index, in: guideLines) ?? step.codeLine
-                out("   at \(guide.path):\(line)")
+                out("   at \(guide.path):\(result.failedLine ?? step.codeLine)")
                 out("   command: \(step.code.lines[index].trimmedInline)")
             } else {
                 out("   at \(guide.path):\(step.codeLine)")

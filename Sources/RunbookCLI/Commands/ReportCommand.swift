@@ -67,10 +67,19 @@ enum RunReport {
         checked.filter { !$0.passed }.map { "expected \($0.expected), got \($0.actual)" }
     }
 
-    static func failureText(_ step: StepRecord) -> String {
+    /// Why a failed step failed: where (the failing command's line, when known), its note,
+    /// and the expectations it missed, one to a line.
+    static func failureText(_ step: StepRecord, guide: String) -> String {
         var lines = failures(assertions(step))
         if let note = step.note { lines.insert(note, at: 0) }
+        if let line = step.failedLine { lines.insert("failed at \(guide):\(line)", at: 0) }
         return lines.joined(separator: "\n")
+    }
+
+    /// What a report's note column says of a step, one thing to a line: why a failed step
+    /// failed, else its note.
+    static func note(_ step: StepRecord, guide: String) -> String {
+        step.status == "failed" ? failureText(step, guide: guide) : step.note ?? ""
     }
 
     /// JUnit XML: the run is a test suite, each step a test case.
@@ -93,7 +102,7 @@ enum RunReport {
             case "failed":
                 out.append(head + ">")
                 out.append(
-                    #"      <failure message="\#(xml(step.exitCode.map { "exit status \($0)" } ?? "failed"))">\#(xml(failureText(step)))</failure>"#
+                    #"      <failure message="\#(xml(step.exitCode.map { "exit status \($0)" } ?? "failed"))">\#(xml(failureText(step, guide: view.run.guide)))</failure>"#
                 )
                 out.append("    </testcase>")
             case "interrupted":
@@ -121,6 +130,8 @@ enum RunReport {
         var started: String?
         var durationMs: Int?
         var note: String?
+        /// The guide's line of the command that failed, when the shell said which.
+        var failedLine: Int?
         var assertions: [AssertionResult]
         /// The assertions that failed, as sentences (kept from schema 1's first documents).
         var failures: [String]
@@ -152,7 +163,7 @@ enum RunReport {
                         number: $0.number, id: $0.id, target: $0.target, status: $0.status, exitCode: $0.exitCode,
                         attempts: $0.attempts,
                         started: $0.started.map(clock), durationMs: seconds($0).map { Int($0 * 1000) }, note: $0.note,
-                        assertions: checked,
+                        failedLine: $0.failedLine, assertions: checked,
                         failures: failures(checked),
                         hosts: view.hosts(of: $0.number).isEmpty
                             ? nil
@@ -170,10 +181,9 @@ enum RunReport {
             "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|",
         ]
         for step in view.steps {
-            let note = ([step.note].compactMap { $0 } + [failureText(step)].filter { !$0.isEmpty && step.status == "failed" })
-                .joined(separator: "; ")
+            let note = note(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: "; ")
             out.append(
-                "| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")) |"
+                "| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|")) |"
             )
         }
         return out.joined(separator: "\n") + "\n"
@@ -186,8 +196,7 @@ enum RunReport {
             [
                 "number": step.number, "id": step.id, "target": step.target, "status": step.status,
                 "exit": step.exitCode.map(String.init) ?? "", "time": seconds(step).map { String(format: "%.2f s", $0) } ?? "",
-                "note": [step.note, step.status == "failed" ? failureText(step) : nil].compactMap { $0 }.filter { !$0.isEmpty }
-                    .joined(separator: " — "),
+                "note": note(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: " — "),
                 "hosts": view.hosts(of: step.number).map { host -> [String: Any] in
                     [
                         "host": host.host, "status": host.status, "exit": host.exitCode.map(String.init) ?? "",

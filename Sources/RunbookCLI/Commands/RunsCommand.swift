@@ -115,6 +115,7 @@ struct StatusCommand: ParsableCommand {
             if let code = step.exitCode { line += "  exit \(code)" }
             if let seconds = RunReport.seconds(step) { line += String(format: "  %.1f s", seconds) }
             if step.attempts > 1 { line += "  \(step.attempts) attempts" }
+            if let failed = step.failedLine { line += "  at \(view.run.guide):\(failed)" }
             if let note = step.note { line += "  (\(note))" }
             Terminal.write(line + "\n")
             for host in view.hosts(of: step.number) {
