@@ -78,7 +78,7 @@ enum RunReport {
 
     /// What a report's note column says of a step, one thing to a line: why a failed step
     /// failed, else its note.
-    static func note(_ step: StepRecord, guide: String) -> String {
+    static func noteColumn(_ step: StepRecord, guide: String) -> String {
         step.status == "failed" ? failureText(step, guide: guide) : step.note ?? ""
     }
 
@@ -181,7 +181,7 @@ enum RunReport {
             "| # | step | target | status | exit | time | note |", "|---|---|---|---|---|---|---|",
         ]
         for step in view.steps {
-            let note = note(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: "; ")
+            let note = noteColumn(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: "; ")
             out.append(
                 "| \(step.number) | `\(step.id)` | \(step.target) | \(step.status) | \(step.exitCode.map(String.init) ?? "") | \(seconds(step).map { String(format: "%.2f s", $0) } ?? "") | \(note.replacingOccurrences(of: "|", with: "\\|")) |"
             )
@@ -196,7 +196,7 @@ enum RunReport {
             [
                 "number": step.number, "id": step.id, "target": step.target, "status": step.status,
                 "exit": step.exitCode.map(String.init) ?? "", "time": seconds(step).map { String(format: "%.2f s", $0) } ?? "",
-                "note": note(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: " — "),
+                "note": noteColumn(step, guide: view.run.guide).replacingOccurrences(of: "\n", with: " — "),
                 "hosts": view.hosts(of: step.number).map { host -> [String: Any] in
                     [
                         "host": host.host, "status": host.status, "exit": host.exitCode.map(String.init) ?? "",
