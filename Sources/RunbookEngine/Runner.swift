@@ -606,10 +606,15 @@ public final class Runner {
             results.contains { $0.1.status == .interrupted }
             ? .interrupted : results.contains { $0.1.status == .failed } ? .failed : .succeeded
         let failing = results.filter { $0.1.status != .succeeded }
+        // Each failing host says where its shell stopped: hosts can fail at different lines.
         let note =
             failing.isEmpty
             ? nil
-            : failing.map { "\($0.0): \($0.1.status.rawValue)" + ($0.1.note.map { " (\($0))" } ?? "") }.joined(separator: "; ")
+            : failing.map { host, result in
+                let line = result.failedCodeLine.flatMap { step.guideLine(ofCodeLine: $0, in: guideLines) }
+                return "\(host): \(result.status.rawValue)" + (line.map { " at line \($0)" } ?? "")
+                    + (result.note.map { " (\($0))" } ?? "")
+            }.joined(separator: "; ")
         return StepResult(
             status: status, exitCode: failing.first?.1.exitCode ?? results.first?.1.exitCode,
             duration: Date().timeIntervalSince(started),
@@ -620,7 +625,7 @@ public final class Runner {
                 }
             },
             outputTail: Array(results.flatMap { host in host.1.outputTail.map { "[\(host.0)] \($0)" } }.suffix(10)), note: note,
-            hosts: hosts)
+            hosts: hosts, failedCodeLine: failing.lazy.compactMap(\.1.failedCodeLine).first)
     }
 
     /// How a step's script is run and retried.

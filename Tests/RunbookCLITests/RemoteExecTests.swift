@@ -607,6 +607,7 @@ struct RemoteExecTests {
 
             \(fence)bash
             test "$RB_HOST" != two
+            test "$RB_HOST" != one
             \(fence)
 
             """
@@ -635,11 +636,18 @@ struct RemoteExecTests {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let steps = try #require(document["steps"] as? [[String: Any]])
         #expect(steps.map { $0["status"] as? String } == ["succeeded", "failed"])
+        let stamped = try #require(steps[0]["hosts"] as? [[String: Any]])
+        #expect(stamped.map { $0["status"] as? String } == ["succeeded", "succeeded"])
         let hosts = try #require(steps[1]["hosts"] as? [[String: Any]])
         #expect(hosts.map { $0["host"] as? String } == ["one", "two"])
-        #expect(hosts.map { $0["status"] as? String } == ["succeeded", "failed"])
-        #expect(hosts.map { $0["exit_code"] as? Int } == [0, 1])
-        #expect(steps[1]["note"] as? String == "two: failed")
+        #expect(hosts.map { $0["status"] as? String } == ["failed", "failed"])
+        #expect(hosts.map { $0["exit_code"] as? Int } == [1, 1])
+        // Each host stopped at its own line; the step's line is the first failing host's.
+        #expect(steps[1]["note"] as? String == "one: failed at line 17; two: failed at line 16")
+        #expect(steps[1]["failed_line"] as? Int == 17)
+        let text = try ssh(["status"], in: dir)
+        #expect(
+            text.stdout.contains("at guide.md:17  (one: failed at line 17; two: failed at line 16)\n"), "\(text.stdout)")
     }
 
     /// An inventory group `[web]` of this suite's server (`one`) and `second` (`two`), and a
