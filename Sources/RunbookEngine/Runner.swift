@@ -625,7 +625,7 @@ public final class Runner {
                 }
             },
             outputTail: Array(results.flatMap { host in host.1.outputTail.map { "[\(host.0)] \($0)" } }.suffix(10)), note: note,
-            hosts: hosts, failedCodeLine: failing.lazy.compactMap(\.1.failedCodeLine).first)
+            hosts: hosts, failedCodeLine: failing.first?.1.failedCodeLine)
     }
 
     /// How a step's script is run and retried.
