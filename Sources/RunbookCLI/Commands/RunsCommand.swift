@@ -53,7 +53,7 @@ struct RunsCommand: ParsableCommand {
             let entries = views.map { view in
                 Entry(
                     id: view.run.id, guide: view.run.guide, status: view.status, steps: view.steps.count,
-                    finished: view.steps.filter { Self.finished.contains($0.status) }.count,
+                    finished: Self.finishedCount(view),
                     started: clock(view.run.started), ended: view.run.ended.map(clock))
             }
             Terminal.write(JSONOutput.encode(Document(runs: entries)) + "\n")
@@ -69,10 +69,13 @@ struct RunsCommand: ParsableCommand {
     /// The step statuses that count as done in a run's progress.
     static let finished: Set<String> = ["succeeded", "failed", "skipped"]
 
+    /// How many of a run's steps are done, as both the list and its JSON count them.
+    static func finishedCount(_ view: RunView) -> Int { view.steps.filter { finished.contains($0.status) }.count }
+
     /// One run as `runs` lists it: id, status, progress (with how many steps failed, since a
     /// failed step is finished too), start, how long it took, guide.
     static func line(_ view: RunView) -> String {
-        let done = view.steps.filter { finished.contains($0.status) }.count
+        let done = finishedCount(view)
         let failed = view.steps.filter { $0.status == "failed" }.count
         var progress = "\(done)/\(view.steps.count) steps"
         if failed > 0 { progress += ", \(failed) failed" }
