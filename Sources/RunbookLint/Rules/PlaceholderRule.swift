@@ -91,22 +91,23 @@ struct PlaceholderRule: LintRule {
                 raw.withUTF8Bytes({ $0.containsByte(UInt8(ascii: "`")) })
             else { continue }
             // Only inline code spans: prose around them is the author's own words. Found by
-            // bytes; a column counts characters.
-            let bytes = Array(raw.utf8)
-            var searchStart = 0
-            while let open = bytes[searchStart...].firstIndex(of: UInt8(ascii: "`")),
-                let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "`"))
-            {
-                let span = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
-                for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
-                    let column = String(decoding: bytes[..<open], as: UTF8.self).count + 1 + hit.column
-                    findings.append(
-                        Diagnostic(
-                            rule: id, severity: .warning,
-                            location: SourceLocation(file: linted.guide.path, line: number, column: column),
-                            message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
+            // bytes, read in place; a column counts characters.
+            raw.withUTF8Bytes { bytes in
+                var searchStart = 0
+                while let open = bytes[searchStart...].firstIndex(of: UInt8(ascii: "`")),
+                    let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "`"))
+                {
+                    let span = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+                    for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
+                        let column = String(decoding: bytes[..<open], as: UTF8.self).count + 1 + hit.column
+                        findings.append(
+                            Diagnostic(
+                                rule: id, severity: .warning,
+                                location: SourceLocation(file: linted.guide.path, line: number, column: column),
+                                message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
+                    }
+                    searchStart = close + 1
                 }
-                searchStart = close + 1
             }
         }
         return findings
