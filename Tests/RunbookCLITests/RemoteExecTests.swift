@@ -631,6 +631,9 @@ struct RemoteExecTests {
         #expect(FileManager.default.fileExists(atPath: "\(work)-one") && FileManager.default.fileExists(atPath: "\(work)-two"))
         let log = try logs(dir)[0].split(separator: "\n").sorted()
         #expect(log == ["[one] stamped one", "[two] stamped two"])
+        // exec names the host whose line and command it shows: the first that failed.
+        #expect(
+            run.stdout.contains("   at guide.md:17 (on one)\n   command: test \"$RB_HOST\" != one\n"), "\(run.stdout)")
 
         let status = try ssh(["status", "--json"], in: dir)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

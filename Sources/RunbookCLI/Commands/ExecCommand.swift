@@ -312,11 +312,13 @@ final class TerminalObserver: RunObserver {
                     "   ✘ failed" + (result.exitCode.map { " (exit status \($0))" } ?? "") + " in \(time)"
                         + (result.attempts > 1 ? " after \(result.attempts) attempts" : "")))
             // The failing command's own line when the shell said which, else the block's first.
+            // On several hosts they are the first failing host's, which is named.
+            let host = result.hosts.first { $0.status != .succeeded }.map { " (on \($0.host))" } ?? ""
             if let index = result.failedCodeLine {
-                out("   at \(guide.path):\(result.failedLine ?? step.codeLine)")
+                out("   at \(guide.path):\(result.failedLine ?? step.codeLine)\(host)")
                 out("   command: \(step.code.lines[index].trimmedInline)")
             } else {
-                out("   at \(guide.path):\(step.codeLine)")
+                out("   at \(guide.path):\(step.codeLine)\(host)")
                 let first = step.code.split(separator: "\n").first.map(String.init) ?? ""
                 out("   command: \(first)\(step.code.contains("\n") ? " …" : "")")
             }
