@@ -308,9 +308,14 @@ public enum Placeholder {
     /// of a text without one has none either.
     public static func mayOccur(in text: String) -> Bool {
         text[...].withUTF8Bytes { bytes in
-            if bytes.count >= 2 {
-                for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "<") && ASCII.isLetter(bytes[i + 1]) {
-                    return true
+            // Each `<` is found with memchr, and the byte after it tested.
+            if let base = bytes.baseAddress, bytes.count >= 2 {
+                let last = base + bytes.count - 1
+                var p = base
+                while p < last, let hit = memchr(p, Int32(UInt8(ascii: "<")), last - p) {
+                    let at = hit.assumingMemoryBound(to: UInt8.self)
+                    if ASCII.isLetter(at[1]) { return true }
+                    p = UnsafePointer(at) + 1
                 }
             }
             return hintWords.occurs(in: bytes)
