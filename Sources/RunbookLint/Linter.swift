@@ -67,7 +67,7 @@ public struct LintedGuide: Sendable {
         self.lines = text.lines
         self.binding = binding
         self.bindingFiles = bindingFiles
-        self.fences = Fence.scan(lines)
+        self.fences = Fence.scan(text)
         var fenced = [Bool](repeating: false, count: lines.count + 1)
         for fence in fences {
             for number in fence.lines where number < fenced.count { fenced[number] = true }
@@ -248,43 +248,56 @@ public struct Fence: Sendable, Equatable {
     /// The fence lines and what is between them.
     public var lines: ClosedRange<Int> { open...close }
 
-    /// The blocks in `lines`, as CommonMark closes them: by a line of the same fence character,
-    /// at least as long as the opening one.
-    static func scan(_ lines: [Substring]) -> [Fence] {
-        var fences: [Fence] = []
-        var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
-        for (index, raw) in lines.enumerated() {
-            // By bytes, in place: the fence characters are ASCII, and most lines start with neither.
-            let opening: (first: UInt8, start: Int, run: Int, closes: Bool)? = raw.withUTF8Bytes { bytes in
-                var start = 0
-                while start < bytes.count, ASCII.isBlank(bytes[start]) { start += 1 }
-                guard start < bytes.count, bytes[start] == UInt8(ascii: "`") || bytes[start] == UInt8(ascii: "~") else {
-                    return nil
+    /// The blocks in `text`, as CommonMark closes them: by a line of the same fence character,
+    /// at least as long as the opening one. Lines are `String.lines`' (a line's last `\r` is
+    /// not its own); the text's bytes are read in place, one line after another, where a
+    /// closure over each line's bytes cost more than the test it made.
+    static func scan(_ text: String) -> [Fence] {
+        text.withUTF8Bytes { bytes in
+            var fences: [Fence] = []
+            var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
+            var number = 0
+            var start = 0
+            while true {
+                number += 1
+                var newline = start
+                if let base = bytes.baseAddress, start < bytes.count,
+                    let hit = memchr(base + start, 0x0A, bytes.count - start)
+                {
+                    newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    newline = bytes.count
                 }
-                let first = bytes[start]
-                var end = start
-                while end < bytes.count, bytes[end] == first { end += 1 }
-                var rest = end
-                while rest < bytes.count, ASCII.isBlank(bytes[rest]) { rest += 1 }
-                return (first, start, end - start, rest == bytes.count)
+                let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+                defer { start = newline + 1 }
+                // The fence characters are ASCII, and most lines start with neither.
+                var first = start
+                while first < end, ASCII.isBlank(bytes[first]) { first += 1 }
+                if first < end, bytes[first] == UInt8(ascii: "`") || bytes[first] == UInt8(ascii: "~") {
+                    let marker = bytes[first]
+                    var runEnd = first
+                    while runEnd < end, bytes[runEnd] == marker { runEnd += 1 }
+                    var rest = runEnd
+                    while rest < end, ASCII.isBlank(bytes[rest]) { rest += 1 }
+                    let run = runEnd - first
+                    if let block = current {
+                        if marker == block.marker, run >= block.length, rest == end {
+                            fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
+                            current = nil
+                        }
+                    } else if run >= 3 {
+                        let info = String(decoding: UnsafeBufferPointer(rebasing: bytes[runEnd..<end]), as: UTF8.self)
+                        var indent = start
+                        while indent < end, bytes[indent] == UInt8(ascii: " ") { indent += 1 }
+                        current = (marker, run, number, info.trimmedInline, indent - start)
+                    }
+                }
+                if newline >= bytes.count { break }
             }
-            guard let opening else { continue }
-            let number = index + 1
             if let block = current {
-                if opening.first == block.marker, opening.run >= block.length, opening.closes {
-                    fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
-                    current = nil
-                }
-                continue
+                fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
             }
-            guard opening.run >= 3 else { continue }
-            let bytes = raw.utf8
-            let info = raw[bytes.index(bytes.startIndex, offsetBy: opening.start + opening.run)...].trimmedInline
-            current = (opening.first, opening.run, number, info, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
+            return fences
         }
-        if let block = current {
-            fences.append(Fence(open: block.open, close: lines.count, info: block.info, indent: block.indent))
-        }
-        return fences
     }
 }

@@ -21,11 +21,20 @@ struct FenceTests {
             "``", "tail",
         ]
         .joined(separator: "\n")
-        let fences = Fence.scan(text.lines)
+        let fences = Fence.scan(text)
         #expect(
             fences == [
                 Fence(open: 2, close: 4, info: "bash", indent: 2), Fence(open: 5, close: 10, info: "yaml", indent: 0),
                 Fence(open: 11, close: 13, info: "text", indent: 0),
             ])
+    }
+
+    /// Lines as `String.lines` makes them: CRLF endings close a block as LF ones do, and a
+    /// block left open at a final line break ends on the empty line after it.
+    @Test func fencesCountLinesAsTheLinesDo() {
+        #expect(Fence.scan("x\r\n```bash \r\necho\r\n```\r\n") == [Fence(open: 2, close: 4, info: "bash", indent: 0)])
+        #expect(Fence.scan("```\nx\n") == [Fence(open: 1, close: 3, info: "", indent: 0)])
+        #expect(Fence.scan("") == [])
+        #expect(Fence.scan("   ~~~ sh {name=a}") == [Fence(open: 1, close: 1, info: "sh {name=a}", indent: 3)])
     }
 }
