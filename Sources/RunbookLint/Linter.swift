@@ -249,55 +249,38 @@ public struct Fence: Sendable, Equatable {
     public var lines: ClosedRange<Int> { open...close }
 
     /// The blocks in `text`, as CommonMark closes them: by a line of the same fence character,
-    /// at least as long as the opening one. Lines are `String.lines`' (a line's last `\r` is
-    /// not its own); the text's bytes are read in place, one line after another, where a
-    /// closure over each line's bytes cost more than the test it made.
+    /// at least as long as the opening one. By bytes, each line's in place.
     static func scan(_ text: String) -> [Fence] {
-        text.withUTF8Bytes { bytes in
-            var fences: [Fence] = []
-            var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
-            var number = 0
-            var start = 0
-            while true {
-                number += 1
-                var newline = start
-                if let base = bytes.baseAddress, start < bytes.count,
-                    let hit = memchr(base + start, 0x0A, bytes.count - start)
-                {
-                    newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                } else {
-                    newline = bytes.count
-                }
-                let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
-                defer { start = newline + 1 }
-                // The fence characters are ASCII, and most lines start with neither.
-                var first = start
-                while first < end, ASCII.isBlank(bytes[first]) { first += 1 }
-                if first < end, bytes[first] == UInt8(ascii: "`") || bytes[first] == UInt8(ascii: "~") {
-                    let marker = bytes[first]
-                    var runEnd = first
-                    while runEnd < end, bytes[runEnd] == marker { runEnd += 1 }
-                    var rest = runEnd
-                    while rest < end, ASCII.isBlank(bytes[rest]) { rest += 1 }
-                    let run = runEnd - first
-                    if let block = current {
-                        if marker == block.marker, run >= block.length, rest == end {
-                            fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
-                            current = nil
-                        }
-                    } else if run >= 3 {
-                        let info = String(decoding: UnsafeBufferPointer(rebasing: bytes[runEnd..<end]), as: UTF8.self)
-                        var indent = start
-                        while indent < end, bytes[indent] == UInt8(ascii: " ") { indent += 1 }
-                        current = (marker, run, number, info.trimmedInline, indent - start)
-                    }
-                }
-                if newline >= bytes.count { break }
+        var fences: [Fence] = []
+        var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
+        var lines = 0
+        text.forEachLineBytes { number, bytes in
+            lines = number
+            // The fence characters are ASCII, and most lines start with neither.
+            var first = 0
+            while first < bytes.count, ASCII.isBlank(bytes[first]) { first += 1 }
+            guard first < bytes.count, bytes[first] == UInt8(ascii: "`") || bytes[first] == UInt8(ascii: "~") else {
+                return
             }
+            let marker = bytes[first]
+            var runEnd = first
+            while runEnd < bytes.count, bytes[runEnd] == marker { runEnd += 1 }
+            var rest = runEnd
+            while rest < bytes.count, ASCII.isBlank(bytes[rest]) { rest += 1 }
+            let run = runEnd - first
             if let block = current {
-                fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
+                if marker == block.marker, run >= block.length, rest == bytes.count {
+                    fences.append(Fence(open: block.open, close: number, info: block.info, indent: block.indent))
+                    current = nil
+                }
+            } else if run >= 3 {
+                let info = String(decoding: UnsafeBufferPointer(rebasing: bytes[runEnd...]), as: UTF8.self)
+                current = (marker, run, number, info.trimmedInline, bytes.prefix { $0 == UInt8(ascii: " ") }.count)
             }
-            return fences
         }
+        if let block = current {
+            fences.append(Fence(open: block.open, close: lines, info: block.info, indent: block.indent))
+        }
+        return fences
     }
 }

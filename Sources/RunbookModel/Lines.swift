@@ -40,6 +40,31 @@ extension Substring {
     }
 }
 
+extension String {
+    /// Calls `body` with each line's number (1-based) and UTF-8 bytes, the lines as `lines`
+    /// splits them (a line's last "\r" is not its own), reading the text in place: for a scan
+    /// of every line, where opening each `Substring`'s bytes costs more than a test of them.
+    public func forEachLineBytes(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        withUTF8Bytes { bytes in
+            guard let base = bytes.baseAddress else { return body(1, bytes) }
+            var number = 1
+            var start = 0
+            while true {
+                let newline =
+                    start < bytes.count
+                    ? memchr(base + start, 0x0A, bytes.count - start).map {
+                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                    } ?? bytes.count : bytes.count
+                let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+                body(number, UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                guard newline < bytes.count else { return }
+                start = newline + 1
+                number += 1
+            }
+        }
+    }
+}
+
 extension StringProtocol {
     /// Calls `body` with the text's UTF-8 bytes, in place when the storage is contiguous (as a
     /// native string's is), copied otherwise.

@@ -25,20 +25,17 @@ struct HardcodedSecretRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for (index, raw) in linted.lines.enumerated() {
+        linted.text.forEachLineBytes { number, bytes in
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
-            let (mayHaveShape, mayAssign, quoted, mayHaveURL) = raw.withUTF8Bytes { bytes in
-                let quoted = bytes.containsByte(UInt8(ascii: "'"))
-                return (
-                    Self.shapeHints.occurs(in: bytes),
-                    (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
-                        || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes),
-                    quoted,
-                    bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
-                )
-            }
-            guard mayHaveShape || mayAssign || mayHaveURL else { continue }
+            let quoted = bytes.containsByte(UInt8(ascii: "'"))
+            let mayHaveShape = Self.shapeHints.occurs(in: bytes)
+            let mayAssign =
+                (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
+                    || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes)
+            let mayHaveURL = bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
+            guard mayHaveShape || mayAssign || mayHaveURL else { return }
+            let raw = linted.line(number)
             let line = String(raw)
             // One finding a line: a key's shape, else a URL's password, else a secret assigned,
             // in a table or in SQL.
@@ -46,12 +43,12 @@ struct HardcodedSecretRule: LintRule {
                 let found = (mayHaveShape ? Self.keyShape(in: line) : nil)
                     ?? (mayHaveURL ? Self.urlPassword(in: line) : nil)
                     ?? (mayAssign
-                        ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(index + 1), quoted: quoted) : nil)
-            else { continue }
+                        ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(number), quoted: quoted) : nil)
+            else { return }
             findings.append(
                 Diagnostic(
                     rule: id, severity: .error,
-                    location: SourceLocation(file: linted.guide.path, line: index + 1, column: found.column),
+                    location: SourceLocation(file: linted.guide.path, line: number, column: found.column),
                     message: found.message, fix: found.fix))
         }
         return findings

@@ -85,29 +85,24 @@ struct PlaceholderRule: LintRule {
             }
         }
         // Inline code and prose outside the steps' code.
-        for (index, raw) in linted.lines.enumerated() {
-            let number = index + 1
-            guard !isCovered(number), !linted.isFenced(number),
-                raw.withUTF8Bytes({ $0.containsByte(UInt8(ascii: "`")) })
-            else { continue }
+        linted.text.forEachLineBytes { number, bytes in
+            guard !isCovered(number), !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`")) else { return }
             // Only inline code spans: prose around them is the author's own words. Found by
             // bytes, read in place; a column counts characters.
-            raw.withUTF8Bytes { bytes in
-                var searchStart = 0
-                while let open = bytes[searchStart...].firstIndex(of: UInt8(ascii: "`")),
-                    let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "`"))
-                {
-                    let span = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
-                    for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
-                        let column = String(decoding: bytes[..<open], as: UTF8.self).count + 1 + hit.column
-                        findings.append(
-                            Diagnostic(
-                                rule: id, severity: .warning,
-                                location: SourceLocation(file: linted.guide.path, line: number, column: column),
-                                message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
-                    }
-                    searchStart = close + 1
+            var searchStart = 0
+            while let open = bytes[searchStart...].firstIndex(of: UInt8(ascii: "`")),
+                let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "`"))
+            {
+                let span = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+                for hit in Placeholder.occurrences(in: span) where hit.name != "..." {
+                    let column = String(decoding: bytes[..<open], as: UTF8.self).count + 1 + hit.column
+                    findings.append(
+                        Diagnostic(
+                            rule: id, severity: .warning,
+                            location: SourceLocation(file: linted.guide.path, line: number, column: column),
+                            message: "placeholder \(hit.text) (\(hit.name)) in inline code"))
                 }
+                searchStart = close + 1
             }
         }
         return findings
