@@ -19,6 +19,11 @@ struct TextTests {
         #expect(slice.lines == ["y", "z"])
         for text in ["a\n\nb", "a\n", "", "one\r\ntwo\r\n", "last\r", "é\n日本\n", "\n\n\n"] {
             #expect(text.lineCount == text.lines.count, "\(text.debugDescription)")
+            // The walk over each line's bytes gives the same lines, numbered from 1.
+            var walked: [(Int, String)] = []
+            text.forEachLineBytes { walked.append(($0, String(decoding: $1, as: UTF8.self))) }
+            #expect(walked.map(\.0) == Array(1...text.lines.count), "\(text.debugDescription)")
+            #expect(walked.map(\.1) == text.lines.map(String.init), "\(text.debugDescription)")
         }
         #expect(slice.lineCount == 2)
         #expect("\n\n\n".lineCount == 4)
