@@ -44,8 +44,10 @@ public struct LintedGuide: Sendable {
     public let guide: Guide
     /// The file's text, as read.
     public let text: String
-    /// The file's lines (1-based access through `line(_:)`).
-    public let lines: [Substring]
+    /// Where each line (as `String.lines` splits them) starts in `text`'s UTF-8: found with
+    /// memchr once, a line made a `Substring` only when a rule asks for it (`line(_:)`); the
+    /// scans of every line read the bytes instead (`String.forEachLineBytes`).
+    private let lineStarts: [Int]
     /// The binding being checked (`--vars`), if any.
     public let binding: Binding?
     /// The dotenv files that binding came from.
@@ -64,11 +66,21 @@ public struct LintedGuide: Sendable {
     init(guide: Guide, text: String, binding: Binding?, bindingFiles: [String]) {
         self.guide = guide
         self.text = text
-        self.lines = text.lines
+        self.lineStarts = text.withUTF8Bytes { bytes in
+            var starts = [0]
+            guard let base = bytes.baseAddress else { return starts }
+            starts.reserveCapacity(bytes.occurrences(of: 0x0A) + 1)
+            var p = 0
+            while p < bytes.count, let hit = memchr(base + p, 0x0A, bytes.count - p) {
+                p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(p)
+            }
+            return starts
+        }
         self.binding = binding
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(text)
-        var fenced = [Bool](repeating: false, count: lines.count + 1)
+        var fenced = [Bool](repeating: false, count: lineStarts.count + 1)
         for fence in fences {
             for number in fence.lines where number < fenced.count { fenced[number] = true }
         }
@@ -88,9 +100,22 @@ public struct LintedGuide: Sendable {
         number >= 0 && number < fencedLines.count && fencedLines[number]
     }
 
-    /// Line `number` (1-based), or "" past the end.
+    /// How many lines the file has.
+    public var lineCount: Int { lineStarts.count }
+
+    /// The file's lines, split when asked.
+    public var lines: [Substring] { text.lines }
+
+    /// Line `number` (1-based), or "" past the end: as `lines` has it (its last "\r" dropped).
     public func line(_ number: Int) -> Substring {
-        number >= 1 && number <= lines.count ? lines[number - 1] : ""
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let utf8 = text.utf8
+        let start = lineStarts[number - 1]
+        let end = number < lineStarts.count ? lineStarts[number] - 1 : utf8.count
+        let from = utf8.index(utf8.startIndex, offsetBy: start)
+        var to = utf8.index(from, offsetBy: end - start)
+        if end > start, utf8[utf8.index(before: to)] == 0x0D { to = utf8.index(before: to) }
+        return Substring(utf8[from..<to])
     }
 
     /// The first line of a step's code whose commands have a trait (0 when none alone does).
@@ -199,7 +224,8 @@ struct Suppressions {
     init(_ linted: LintedGuide) {
         // Most files mention no suppression at all: one byte search of the whole text.
         guard linted.text.containsBytes("runbook-lint") else { return }
-        for (index, raw) in linted.lines.enumerated() where raw.containsBytes("runbook-lint") && !linted.isFenced(index + 1) {
+        let lines = linted.lines
+        for (index, raw) in lines.enumerated() where raw.containsBytes("runbook-lint") && !linted.isFenced(index + 1) {
             let number = index + 1
             let line = raw.trimmedInline
             guard line.hasPrefix("<!--") else { continue }
@@ -208,7 +234,7 @@ struct Suppressions {
                 if key == "disable-file" { file.formUnion(rules) }
                 // Up to the end of the next block; a later comment before that block wins.
                 if key == "disable", let block = linted.fences.first(where: { $0.open > number }),
-                    !linted.lines[index + 1..<(block.open - 1)].contains(where: {
+                    !lines[index + 1..<(block.open - 1)].contains(where: {
                         $0.contains("runbook-lint") && $0.contains("disable=")
                     })
                 {

@@ -1,3 +1,5 @@
+import RunbookGuide
+import RunbookModel
 import Testing
 
 @testable import RunbookLint
@@ -36,5 +38,19 @@ struct FenceTests {
         #expect(Fence.scan("```\nx\n") == [Fence(open: 1, close: 3, info: "", indent: 0)])
         #expect(Fence.scan("") == [])
         #expect(Fence.scan("   ~~~ sh {name=a}") == [Fence(open: 1, close: 1, info: "sh {name=a}", indent: 3)])
+    }
+}
+
+struct LintedGuideTests {
+    /// A line made when asked is the line `String.lines` makes: CRLF endings, a final line
+    /// break, the empty text and multi-byte text; "" before the first and past the last.
+    @Test func aLineIsTheLineStringLinesMakes() throws {
+        for text in ["# G\n\ntext", "# G\r\n\r\n```bash\r\necho\r\n```\r\n", "", "\n", "é\n日本\nlast\r", "a\n\n\n"] {
+            let linted = LintedGuide(
+                guide: try GuideReader.read(markdown: text, path: "g.md"), text: text, binding: nil, bindingFiles: [])
+            #expect(linted.lineCount == text.lines.count, "\(text.debugDescription)")
+            #expect((1...linted.lineCount).map { linted.line($0) } == text.lines, "\(text.debugDescription)")
+            #expect(linted.line(0) == "" && linted.line(linted.lineCount + 1) == "")
+        }
     }
 }

@@ -14,7 +14,7 @@ struct PlaceholderRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
         // Line numbers already checked as a step's code (index 0 unused).
-        var covered = [Bool](repeating: false, count: linted.lines.count + 2)
+        var covered = [Bool](repeating: false, count: linted.lineCount + 2)
         func cover(_ number: Int) {
             if number >= 0 && number < covered.count { covered[number] = true }
         }
