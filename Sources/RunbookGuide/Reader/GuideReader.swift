@@ -1183,8 +1183,9 @@ private struct Reader {
             Patterns.consoleLanguages.contains(lang)
             || ((lang.isEmpty || Patterns.shellLanguages.contains(lang)) && ShellText.opensWithPrompt(code))
         // A block that may be shell is split into logical lines once, for every question below.
-        let shellLines =
-            lang.isEmpty || Patterns.shellLanguages.contains(lang) ? ShellText.logicalLines(code) : []
+        // Its physical lines are split once too: the steps are cut from them.
+        let physicalLines = lang.isEmpty || Patterns.shellLanguages.contains(lang) ? code.lines : []
+        let shellLines = ShellText.logicalLines(physical: physicalLines)
         let isShell = Patterns.shellLanguages.contains(lang) || (lang.isEmpty && ShellText.looksLikeShell(lines: shellLines))
         if let names = annotations["secret"] {
             for name in names.split(whereSeparator: { $0 == "," || $0 == " " }) { secretNames.insert(String(name)) }
@@ -1261,7 +1262,8 @@ private struct Reader {
             let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
-                isConsole: isConsole, leadIn: leadIn, annotations: annotations, shellLines: isConsole ? nil : shellLines)
+                isConsole: isConsole, leadIn: leadIn, annotations: annotations,
+                shellLines: isConsole ? nil : (shellLines, physicalLines))
             return
         }
         // Not shell: an artifact, unless prose tells a person to do something with it.
@@ -1391,7 +1393,8 @@ private struct Reader {
     /// person between machines and users, and adds a step for each non-empty part.
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
-        isConsole: Bool, leadIn: String?, annotations: [String: String], shellLines: [ShellLine]? = nil
+        isConsole: Bool, leadIn: String?, annotations: [String: String],
+        shellLines: (logical: [ShellLine], physical: [Substring])? = nil
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
@@ -1442,7 +1445,7 @@ private struct Reader {
         // The segment's traits, gathered from the words each line is split into anyway.
         var segmentTraits = CommandTraits()
         var opened: String?
-        let physical = script.lines
+        let physical = shellLines?.physical ?? script.lines
         func flush(_ reader: inout Reader, nextStart: Int) {
             defer {
                 segmentLines = []
@@ -1481,7 +1484,7 @@ private struct Reader {
             opened = nil
             reader.steps.append(step)
         }
-        for line in shellLines ?? ShellText.logicalLines(script) {
+        for line in shellLines?.logical ?? ShellText.logicalLines(physical: physical) {
             let text = line.text.trimmedInline
             let words = line.isHeredocBody ? [] : ShellText.words(text)
             if !line.isHeredocBody, let ssh = SSHLine.parse(words), ssh.isBare, stated?.reason != "annotation" {

@@ -17,7 +17,11 @@ public struct ShellLine: Sendable, Hashable {
 public enum ShellText {
     /// Splits `code` into logical lines.
     public static func logicalLines(_ code: String) -> [ShellLine] {
-        let physical = code.lines
+        logicalLines(physical: code.lines)
+    }
+
+    /// The logical lines of code already split into its lines (`String.lines`).
+    public static func logicalLines(physical: [Substring]) -> [ShellLine] {
         var out: [ShellLine] = []
         out.reserveCapacity(physical.count)
         var i = 0
