@@ -210,14 +210,14 @@ private struct Reader {
             perSection[steps[i].section, default: 0] += 1
             let fallback = "\(sections[steps[i].section].slug)/\(perSection[steps[i].section]!)"
             var id = steps[i].annotations["name"] ?? fallback
-            if ids.contains(id) {
+            if !ids.insert(id).inserted {
                 diagnostics.append(
                     Diagnostic(
                         rule: "bad-annotation", severity: .error, location: steps[i].location,
                         message: "step name '\(id)' is used twice; names must be unique"))
                 id = fallback
+                ids.insert(id)
             }
-            ids.insert(id)
             steps[i].id = id
         }
         linkVerifications()
@@ -602,13 +602,16 @@ private struct Reader {
         while let last = stack.last, last != 0, sections[last].level >= level { stack.removeLast() }
         let parent = stack.last ?? 0
         var slug = Text.slug(title)
-        if usedSlugs.contains(slug), parent != 0 { slug = sections[parent].slug + "-" + slug }
-        if usedSlugs.contains(slug) {
-            var n = 2
-            while usedSlugs.contains("\(slug)-\(n)") { n += 1 }
-            slug = "\(slug)-\(n)"
+        // Most slugs are new: inserted at the first try, with one hash of the slug.
+        if !usedSlugs.insert(slug).inserted {
+            if parent != 0 { slug = sections[parent].slug + "-" + slug }
+            if usedSlugs.contains(slug) {
+                var n = 2
+                while usedSlugs.contains("\(slug)-\(n)") { n += 1 }
+                slug = "\(slug)-\(n)"
+            }
+            usedSlugs.insert(slug)
         }
-        usedSlugs.insert(slug)
         var flow = sections[parent].flow
         var role = sections[parent].role
         // The word that comes first names the role: "Cost control and teardown" is cost control.
