@@ -44,10 +44,10 @@ public struct LintedGuide: Sendable {
     public let guide: Guide
     /// The file's text, as read.
     public let text: String
-    /// Where each line (as `String.lines` splits them) starts in `text`'s UTF-8: found with
-    /// memchr once, a line made a `Substring` only when a rule asks for it (`line(_:)`); the
-    /// scans of every line read the bytes instead (`String.forEachLineBytes`).
-    private let lineStarts: [Int]
+    /// Where each line (as `String.lines` splits them) is in `text`'s UTF-8: found once, a
+    /// line made a `Substring` only when a rule asks for it (`line(_:)`); the scans of every
+    /// line read the bytes instead (`String.forEachLineBytes`).
+    private let lineRanges: [Range<Int>]
     /// The binding being checked (`--vars`), if any.
     public let binding: Binding?
     /// The dotenv files that binding came from.
@@ -66,21 +66,16 @@ public struct LintedGuide: Sendable {
     init(guide: Guide, text: String, binding: Binding?, bindingFiles: [String]) {
         self.guide = guide
         self.text = text
-        self.lineStarts = text.withUTF8Bytes { bytes in
-            var starts = [0]
-            guard let base = bytes.baseAddress else { return starts }
-            starts.reserveCapacity(bytes.occurrences(of: 0x0A) + 1)
-            var p = 0
-            while p < bytes.count, let hit = memchr(base + p, 0x0A, bytes.count - p) {
-                p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
-                starts.append(p)
-            }
-            return starts
+        self.lineRanges = text.withUTF8Bytes { bytes in
+            var ranges: [Range<Int>] = []
+            ranges.reserveCapacity(bytes.occurrences(of: 0x0A) + 1)
+            bytes.forEachLine { ranges.append($1) }
+            return ranges
         }
         self.binding = binding
         self.bindingFiles = bindingFiles
         self.fences = Fence.scan(text)
-        var fenced = [Bool](repeating: false, count: lineStarts.count + 1)
+        var fenced = [Bool](repeating: false, count: lineRanges.count + 1)
         for fence in fences {
             for number in fence.lines where number < fenced.count { fenced[number] = true }
         }
@@ -101,21 +96,18 @@ public struct LintedGuide: Sendable {
     }
 
     /// How many lines the file has.
-    public var lineCount: Int { lineStarts.count }
+    public var lineCount: Int { lineRanges.count }
 
     /// The file's lines, split when asked.
     public var lines: [Substring] { text.lines }
 
-    /// Line `number` (1-based), or "" past the end: as `lines` has it (its last "\r" dropped).
+    /// Line `number` (1-based), or "" past the end: as `lines` has it.
     public func line(_ number: Int) -> Substring {
-        guard number >= 1, number <= lineStarts.count else { return "" }
+        guard number >= 1, number <= lineRanges.count else { return "" }
         let utf8 = text.utf8
-        let start = lineStarts[number - 1]
-        let end = number < lineStarts.count ? lineStarts[number] - 1 : utf8.count
-        let from = utf8.index(utf8.startIndex, offsetBy: start)
-        var to = utf8.index(from, offsetBy: end - start)
-        if end > start, utf8[utf8.index(before: to)] == 0x0D { to = utf8.index(before: to) }
-        return Substring(utf8[from..<to])
+        let range = lineRanges[number - 1]
+        let from = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        return Substring(utf8[from..<utf8.index(from, offsetBy: range.count)])
     }
 
     /// The first line of a step's code whose commands have a trait (0 when none alone does).

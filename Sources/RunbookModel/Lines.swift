@@ -14,7 +14,9 @@ extension Substring {
     public var lines: [Substring] { withUTF8Bytes { splitLines($0) } }
 
     /// The lines of `bytes`, which are this text's UTF-8: newlines found with memchr, counted
-    /// first so the array is allocated once, each line's end index stepped from its start.
+    /// first so the array is allocated once, each line's end index stepped from its start. The
+    /// lines `forEachLine` walks, written out here over the String's own indices (through its
+    /// closure this split cost more).
     private func splitLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
         guard let first = bytes.baseAddress, !bytes.isEmpty else { return [self[...]] }
         let end = first + bytes.count
@@ -42,25 +44,31 @@ extension Substring {
 
 extension String {
     /// Calls `body` with each line's number (1-based) and UTF-8 bytes, the lines as `lines`
-    /// splits them (a line's last "\r" is not its own), reading the text in place: for a scan
-    /// of every line, where opening each `Substring`'s bytes costs more than a test of them.
-    public func forEachLineBytes(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
-        withUTF8Bytes { bytes in
-            guard let base = bytes.baseAddress else { return body(1, bytes) }
-            var number = 1
-            var start = 0
-            while true {
-                let newline =
-                    start < bytes.count
-                    ? memchr(base + start, 0x0A, bytes.count - start).map {
-                        base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
-                    } ?? bytes.count : bytes.count
-                let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
-                body(number, UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                guard newline < bytes.count else { return }
-                start = newline + 1
-                number += 1
+    /// splits them, reading the text in place: for a scan of every line, where opening each
+    /// `Substring`'s bytes costs more than a test of them.
+    @inlinable public func forEachLineBytes(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        withUTF8Bytes { bytes in bytes.forEachLine { body($0, UnsafeBufferPointer(rebasing: bytes[$1])) } }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Calls `body` with each line's number (1-based) and where its bytes are: split at each
+    /// "\n" (found with memchr), empty lines kept, a line's last "\r" not its own (a file saved
+    /// with CRLF reads as lines too), as `lines` splits them. The walk that `forEachLineBytes`
+    /// and lint's line table make.
+    @inlinable public func forEachLine(_ body: (Int, Range<Int>) -> Void) {
+        var number = 1
+        var start = 0
+        while true {
+            var newline = count
+            if let base = baseAddress, start < count, let hit = memchr(base + start, 0x0A, count - start) {
+                newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             }
+            let end = newline > start && self[newline - 1] == 0x0D ? newline - 1 : newline
+            body(number, start..<end)
+            guard newline < count else { return }
+            start = newline + 1
+            number += 1
         }
     }
 }
