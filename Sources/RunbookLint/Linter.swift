@@ -46,7 +46,7 @@ public struct LintedGuide: Sendable {
     public let text: String
     /// Where each line (as `String.lines` splits them) is in `text`'s UTF-8: found once, a
     /// line made a `Substring` only when a rule asks for it (`line(_:)`); the scans of every
-    /// line read the bytes instead (`String.forEachLineBytes`).
+    /// line read its bytes instead (`forEachLine(_:)`).
     private let lineRanges: [Range<Int>]
     /// The binding being checked (`--vars`), if any.
     public let binding: Binding?
@@ -98,10 +98,15 @@ public struct LintedGuide: Sendable {
     /// How many lines the file has.
     public var lineCount: Int { lineRanges.count }
 
-    /// The file's lines, split when asked.
-    public var lines: [Substring] { text.lines }
+    /// Calls `body` with each line's number (1-based) and bytes, read in place from the line
+    /// table: the scans of every line, which need no `Substring` for most lines.
+    public func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        text.withUTF8Bytes { bytes in
+            for (index, range) in lineRanges.enumerated() { body(index + 1, UnsafeBufferPointer(rebasing: bytes[range])) }
+        }
+    }
 
-    /// Line `number` (1-based), or "" past the end: as `lines` has it.
+    /// Line `number` (1-based), or "" past the end: as `String.lines` has it.
     public func line(_ number: Int) -> Substring {
         guard number >= 1, number <= lineRanges.count else { return "" }
         let utf8 = text.utf8
@@ -216,9 +221,9 @@ struct Suppressions {
     init(_ linted: LintedGuide) {
         // Most files mention no suppression at all: one byte search of the whole text.
         guard linted.text.containsBytes("runbook-lint") else { return }
-        let lines = linted.lines
-        for (index, raw) in lines.enumerated() where raw.containsBytes("runbook-lint") && !linted.isFenced(index + 1) {
-            let number = index + 1
+        for number in 1...linted.lineCount where !linted.isFenced(number) {
+            let raw = linted.line(number)
+            guard raw.containsBytes("runbook-lint") else { continue }
             let line = raw.trimmedInline
             guard line.hasPrefix("<!--") else { continue }
             for (key, value) in Self.settings(line) {
@@ -226,8 +231,8 @@ struct Suppressions {
                 if key == "disable-file" { file.formUnion(rules) }
                 // Up to the end of the next block; a later comment before that block wins.
                 if key == "disable", let block = linted.fences.first(where: { $0.open > number }),
-                    !lines[index + 1..<(block.open - 1)].contains(where: {
-                        $0.contains("runbook-lint") && $0.contains("disable=")
+                    !((number + 1)..<block.open).contains(where: {
+                        linted.line($0).contains("runbook-lint") && linted.line($0).contains("disable=")
                     })
                 {
                     ranges.append((rules, number...block.close))

@@ -25,7 +25,7 @@ struct HardcodedSecretRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        linted.text.forEachLineBytes { number, bytes in
+        linted.forEachLine { number, bytes in
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
             let quoted = bytes.containsByte(UInt8(ascii: "'"))

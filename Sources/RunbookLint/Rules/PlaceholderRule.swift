@@ -85,7 +85,7 @@ struct PlaceholderRule: LintRule {
             }
         }
         // Inline code and prose outside the steps' code.
-        linted.text.forEachLineBytes { number, bytes in
+        linted.forEachLine { number, bytes in
             guard !isCovered(number), !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`")) else { return }
             // Only inline code spans: prose around them is the author's own words. Found by
             // bytes, read in place; a column counts characters.
