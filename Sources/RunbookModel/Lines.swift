@@ -42,6 +42,26 @@ extension Substring {
     }
 }
 
+extension RandomAccessCollection where Element == Substring {
+    /// The lines joined with "\n", as `joined(separator: "\n")` joins them. Lines that follow
+    /// one another in one text, as `lines` split it at bare "\n"s, are one span of that text:
+    /// copied at once, where a join grows a new String line by line. Inlinable, so it is
+    /// specialized where it is called (a generic call costs more than the join).
+    @inlinable public func joinedLines() -> String {
+        guard let first, let last else { return "" }
+        let base = first.base
+        var previous = first
+        for line in dropFirst() {
+            guard previous.endIndex < base.endIndex, base.utf8[previous.endIndex] == 0x0A,
+                base.utf8.index(after: previous.endIndex) == line.startIndex,
+                line.base == base  // the same storage: equal at once
+            else { return joined(separator: "\n") }
+            previous = line
+        }
+        return String(base[first.startIndex..<last.endIndex])
+    }
+}
+
 extension String {
     /// Calls `body` with each line's number (1-based) and UTF-8 bytes, the lines as `lines`
     /// splits them, reading the text in place: for a scan of every line, where opening each

@@ -29,6 +29,32 @@ struct TextTests {
         #expect("\n\n\n".lineCount == 4)
     }
 
+    /// `joinedLines` gives what `joined(separator: "\n")` gives: one span of the text for lines
+    /// that follow one another, a join for CRLF lines (whose "\r" is not in any line), lines
+    /// with a gap between them and lines of different texts.
+    @Test func joinedLinesIsTheJoinOfTheLines() {
+        for text in ["a\n\nb", "a\n", "", "one\r\ntwo\r\n", "last\r", "é\n日本\n", "\n\n\n", "x\r\ny\nz"] {
+            let lines = text.lines
+            for start in lines.indices {
+                for end in start..<lines.count {
+                    let part = lines[start...end]
+                    #expect(part.joinedLines() == part.joined(separator: "\n"), "\(text.debugDescription) \(start)...\(end)")
+                }
+            }
+        }
+        let lines = "a\nb\nc\nd".lines
+        #expect([lines[0], lines[2]].joinedLines() == "a\nc")
+        #expect([lines[3], lines[2]].joinedLines() == "d\nc")
+        #expect(["a", "b"].map { $0[...] }.joinedLines() == "a\nb")
+        #expect([Substring]().joinedLines() == "")
+        let other = "b\nx".lines
+        #expect([lines[0], other[0]].joinedLines() == "a\nb")
+        #expect([lines[0], other[1]].joinedLines() == "a\nx")
+        // Lines of two texts of one length, where the indices alone would pass.
+        let same = "q\nx\ny\nz".lines
+        #expect([lines[0], same[1]].joinedLines() == "a\nx")
+    }
+
     @Test func needlesAreFoundInAnyCaseAndOnlyWhole() {
         let words: Needles = ["export", "sslmode", "Down"]
         #expect("EXPORT X=1".includesAny(words))

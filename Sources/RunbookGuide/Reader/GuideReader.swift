@@ -1460,8 +1460,8 @@ private struct Reader {
                 let last = segmentLines.lastIndex(where: { !isBlank($0) }),
                 segmentLines.contains(where: { !isBlank($0) && !$0.trimmedInline.hasPrefix("#") })
             else { return }
-            let text = segmentLines.joined(separator: "\n")
-            let code = first == 0 && last == segmentLines.count - 1 ? text : segmentLines[first...last].joined(separator: "\n")
+            let text = segmentLines.joinedLines()
+            let code = first == 0 && last == segmentLines.count - 1 ? text : segmentLines[first...last].joinedLines()
             if let inside = reader.insideShell {
                 // Typed in a container's shell: the person's, with how to get there.
                 var step = reader.makeStep(
