@@ -19,6 +19,28 @@ struct PlaceholderRuleTests {
         #expect(try lint(real, rule: "placeholder").isEmpty)
     }
 
+    /// `yourdomain.example` (`.example` is kept for documentation, RFC 2606) in a command is
+    /// an error like `yourdomain.com`; an `.env.example` file is no domain.
+    @Test func aDomainUnderTheExampleTopLevelDomainIsAPlaceholder() throws {
+        let text = """
+            # G
+
+            \(fence)bash
+            cp .env.example .env
+            certbot certonly --standalone \\
+              -d yourdomain.example \\
+              -m admin@example.com
+            \(fence)
+            """
+        let findings = try lint(text, rule: "placeholder")
+        #expect(spots(findings) == ["6:6 error", "7:6 error"])
+        #expect(
+            findings.map(\.message) == [
+                "placeholder yourdomain.example (yourdomain.com) in a command",
+                "placeholder admin@example.com (you@example.com) in a command",
+            ])
+    }
+
     /// A block in an MkDocs tab is indented four spaces under it: findings point at the
     /// file's line and column, in every tab (each may be chosen).
     @Test func findingsInTabsAreAtTheFilesColumns() throws {

@@ -252,7 +252,8 @@ public enum Placeholder {
     /// (pattern, name, a word every match contains, in any case: the pattern is tried only on
     /// text that has it).
     private static let patterns: [(pattern: String, name: String, hint: String)] = [
-        (#"\byour-?domain\.(com|org|net|io|dev)\b"#, "yourdomain.com", "domain."),
+        // `.example` is a top-level domain kept for documentation (RFC 2606), like example.com.
+        (#"\byour-?domain\.(com|org|net|io|dev|example)\b"#, "yourdomain.com", "domain."),
         (#"\byour[-_][a-z0-9][a-z0-9_-]*"#, "your-…", "your"),
         (#"\b[a-z0-9._%+-]+@example\.(com|org|net)\b"#, "you@example.com", "@example."),
         (#"\b(?:[a-z0-9-]+\.)*example\.(com|org|net)\b"#, "example.com host", "example."),
