@@ -125,10 +125,13 @@ private struct Reader {
     /// key to the server" says where the blocks in its item run. What it says is read once,
     /// when a block in the item first asks.
     var enclosingItems: [(text: String, place: StatedPlace?)] = []
-    /// What each heading says about where its blocks run, read once per heading.
-    var headingPlaces: [Int: StatedPlace] = [:]
-    /// Whether each heading opens verification or names it as its subject, read once per heading.
-    var headingVerifies: [Int: (opens: Bool, subject: Bool)] = [:]
+    /// What each heading says about where its blocks run, read once per heading, by section
+    /// index (an array: every block asks of each heading above it, and a dictionary's hashing
+    /// cost more than the answer).
+    var headingPlaces: [StatedPlace?] = []
+    /// Whether each heading opens verification or names it as its subject, read once per
+    /// heading, by section index.
+    var headingVerifies: [(opens: Bool, subject: Bool)?] = []
     /// The systems a step's lead-in says its block is for ("On macOS:"), by step index.
     var systemLeadIns: [Int: (id: String, platforms: [String], title: String, line: Int)] = [:]
     /// Where each `<details>` element the reader is inside opened (line numbers, innermost
@@ -1296,12 +1299,15 @@ private struct Reader {
 
     /// What a heading says about verification, read once per heading.
     mutating func headingVerification(_ index: Int) -> (opens: Bool, subject: Bool) {
-        if let known = headingVerifies[index] { return known }
+        if index < headingVerifies.count, let known = headingVerifies[index] { return known }
         let title = sections[index].title
         let verdict = (
             opens: Patterns.matches(Patterns.verificationOpening, title, ifAny: Patterns.verificationWords),
             subject: Patterns.matches(Patterns.verificationSubject, title, ifAny: Patterns.verificationWords)
         )
+        if headingVerifies.count < sections.count {
+            headingVerifies += repeatElement(nil, count: sections.count - headingVerifies.count)
+        }
         headingVerifies[index] = verdict
         return verdict
     }
@@ -1333,6 +1339,9 @@ private struct Reader {
                 enclosingItems[index].place = StatedPlace(enclosingItems[index].text, wholeText: false)
             }
             if let stated = target(statedBy: enclosingItems[index].place!, reason: "prose") { return stated }
+        }
+        if headingPlaces.count < sections.count {
+            headingPlaces += repeatElement(nil, count: sections.count - headingPlaces.count)
         }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil {
