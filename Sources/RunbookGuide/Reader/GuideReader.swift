@@ -1129,10 +1129,13 @@ private struct Reader {
 
     func mergedAnnotations(block: Annotation?, fence: Annotation?) -> [String: String] {
         var merged: [String: String] = [:]
-        for index in stack {
-            if let a = sectionAnnotations[index] { merged.merge(a.values) { $1 } }
+        // Most guides annotate no section: nothing to look up, nothing to remove.
+        if !sectionAnnotations.isEmpty {
+            for index in stack {
+                if let a = sectionAnnotations[index] { merged.merge(a.values) { $1 } }
+            }
+            merged["section-role"] = nil
         }
-        merged["section-role"] = nil
         if let block { merged.merge(block.values) { $1 } }
         if let fence { merged.merge(fence.values) { $1 } }
         return merged
@@ -1229,7 +1232,7 @@ private struct Reader {
                 annotations: annotations)
             return
         }
-        if AnnotationParser.isTrue(annotations["manual"] ?? "false") {
+        if annotations["manual"].map(AnnotationParser.isTrue) ?? false {
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn,
                 annotations: annotations)
