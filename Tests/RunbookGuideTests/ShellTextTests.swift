@@ -61,6 +61,27 @@ struct ShellTextTests {
         }
     }
 
+    /// A block opens with a prompt when its first line does, as `promptEnd` reads prompts
+    /// strictly (`$ `, `❯ `, `user@host:~$ `): never a comment, whatever follows the `#`.
+    @Test func aBlockOpensWithAPromptWhenItsFirstLineHasAStrictOne() {
+        let opening = [
+            "$ ls", "  \n$ ls", "❯ ls", "(venv) $ pip install x", "deploy@web01:~/app$ git pull", "[root@web01 ~]# ls",
+        ]
+        let not = [
+            "ls", "# comment", "# $ ls", "# user@host:~$ ls", "#!/bin/bash\n$ ls", "\n\n# a\n$ ls", "echo $ x", "% ls",
+            "# ", "", "x=1 # $ y",
+        ]
+        for code in opening { #expect(ShellText.opensWithPrompt(code), "\(code.debugDescription)") }
+        for code in not { #expect(!ShellText.opensWithPrompt(code), "\(code.debugDescription)") }
+        // The same answer as the strict prompt of the first line that is not blank.
+        for code in opening + not {
+            let first =
+                code.lines.first { !$0.allSatisfy(\.isWhitespace) }.map { String($0.drop { $0 == " " || $0 == "\t" }) } ?? ""
+            #expect(
+                ShellText.opensWithPrompt(code) == (ShellText.promptEnd(first, strict: true) != nil), "\(code.debugDescription)")
+        }
+    }
+
     @Test func anAssignmentLineIsANameAndOneValue() throws {
         let cases: [(String, (String, String, Bool)?)] = [
             ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),

@@ -322,6 +322,9 @@ public enum ShellText {
         code.withUTF8Bytes { bytes in
             var start = 0
             while start < bytes.count, ASCII.isBlank(bytes[start]) || bytes[start] == 0x0A { start += 1 }
+            // A comment: no strict prompt opens with `#` (a root prompt's `# ` is no strict one,
+            // and `user@host:~# ` opens with the user's name).
+            if start < bytes.count, bytes[start] == UInt8(ascii: "#") { return false }
             var end = start
             while end < bytes.count, bytes[end] != 0x0A { end += 1 }
             // Every strict prompt ends in `$ `, `# ` or `❯ ` (its last byte 0xAF, then a space).
