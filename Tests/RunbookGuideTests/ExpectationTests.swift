@@ -194,6 +194,20 @@ struct ExpectationTests {
         #expect(guide.steps[1].expectations == [.exitStatus(0), .httpStatus([401, 200])])
         #expect(guide.steps[2].expectations == [.exitStatus(0), .outputContains("1.2")])
         #expect(guide.steps[0].code == "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8000/health")
+        // Its words in any case, after a line break; text that opens otherwise is no check.
+        let wrapped = read(
+            """
+            # G
+            ## Checks
+            - `curl -s http://127.0.0.1:8000/health`
+              Should Return HTTP 200
+            - `systemctl is-active app` Shows `active`
+            - `make test` runs the tests
+            - `make lint` returned 0 before
+            """)
+        #expect(wrapped.steps.map(\.kind) == [.verification, .verification])
+        #expect(wrapped.steps[0].expectations == [.exitStatus(0), .httpStatus([200])])
+        #expect(wrapped.steps[1].expectations == [.exitStatus(0), .outputContains("active")])
     }
 
     @Test func annotationExpectations() {

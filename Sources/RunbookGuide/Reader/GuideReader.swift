@@ -864,6 +864,13 @@ private struct Reader {
             ShellText.looksLikeShell(first.literal)
         else { return nil }
         let rest = paragraph.children.dropFirst().map(\.plainText).joined()
+        // Both patterns open with one of these words: most items ("`make build` builds the
+        // images") have none, and are not given to a regex.
+        let opening = rest.utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        if opening.first.map({ $0 < 0x80 }) ?? true {
+            let word = String(decoding: opening.prefix(while: ASCII.isLetter).map(ASCII.lower), as: UTF8.self)
+            guard Self.inlineCheckWords.contains(word) else { return nil }
+        }
         if let m = Text.firstMatch(
             #"^\s*(?:returns?|should return|responds? with|gives?|answers?)\s+(?:HTTP\s+|status\s+)?(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)"#,
             in: rest, options: [.caseInsensitive])
@@ -877,6 +884,13 @@ private struct Reader {
         }
         return nil
     }
+
+    /// The words an inline check's text after its command opens with ("returns 200", "prints
+    /// ok"), lower-cased: the first words of the two patterns in `inlineCheck`.
+    static let inlineCheckWords: WordSet = [
+        "return", "returns", "should", "respond", "responds", "give", "gives", "answer", "answers", "prints", "outputs",
+        "shows", "contains",
+    ]
 
     func statusCodes(_ text: String) -> [Int] {
         text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.filter { (100...599).contains($0) }
