@@ -194,6 +194,29 @@ struct PlaceholderTests {
         #expect(Placeholder.find(in: "<your-token>") == "<placeholder>")
     }
 
+    /// The angle placeholders found by bytes are the pattern's matches, on texts made of the
+    /// bytes that decide them (a fixed seed: the same texts every run).
+    @Test func angleSpansAreThePatternsMatches() throws {
+        let regex = try NSRegularExpression(pattern: #"<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>"#, options: [.caseInsensitive])
+        let alphabet = Array("<<>>aZk09 _-.!/".utf8)
+        var state: UInt64 = 42
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var bytes: [UInt8] = []
+            var bits = state
+            for _ in 0..<Int(state >> 60) + 2 {
+                bytes.append(alphabet[Int(bits % UInt64(alphabet.count))])
+                bits /= UInt64(alphabet.count)
+                if bits == 0 { bits = state >> 7 }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expected = regex.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(\.range)
+            #expect(Placeholder.angleSpans(bytes) == expected, "\(text)")
+        }
+        // One letter is too short, a `-` cannot end one, a `<` starts again.
+        #expect(Placeholder.angleSpans(Array("a <b> <c d> <e-> <f_1> <<gh> <h".utf8)).map(\.location) == [6, 17, 24])
+    }
+
     /// A documentation address (RFC 5737) is a placeholder like example.com: a default of one
     /// is required, and an `ssh` line to one gives no address to connect to.
     @Test func aDocumentationAddressIsAPlaceholder() {

@@ -333,9 +333,18 @@ public enum Placeholder {
         let present = line.withUTF8Bytes { patternHints.found(in: $0) }
         for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
-            guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else { continue }
-            for match in regex.matches(in: line, range: whole) {
-                let text = Text.substring(line, match.range)
+            // `<name>` in an ASCII line by bytes: the commonest kind, in HTML and heredocs.
+            let spans: [NSRange]
+            if name == "<placeholder>", let bytes = ASCII.bytes(of: line) {
+                spans = angleSpans(bytes)
+            } else {
+                guard let regex = RegexCache.shared.regex(pattern, options: insensitive ? [.caseInsensitive] : []) else {
+                    continue
+                }
+                spans = regex.matches(in: line, range: whole).map(\.range)
+            }
+            for span in spans {
+                let text = Text.substring(line, span)
                 if name == "<placeholder>" {
                     let inner = text.dropFirst().dropLast().lowercased()
                     if htmlTags.contains(String(inner)) || line.containsBytes("<<" + text.dropFirst().dropLast())
@@ -344,7 +353,7 @@ public enum Placeholder {
                         continue
                     }
                 }
-                let column = Text.substring(line, NSRange(location: 0, length: match.range.location)).count + 1
+                let column = Text.substring(line, NSRange(location: 0, length: span.location)).count + 1
                 found.append((name, column, text))
             }
         }
@@ -356,6 +365,30 @@ public enum Placeholder {
             }
         }
         return oneForEachSpot(found)
+    }
+
+    /// Where `<[A-Za-z][A-Za-z0-9 _-]*[A-Za-z0-9]>` (the `<placeholder>` pattern) matches in
+    /// ASCII `bytes`, left to right as the regex finds them: a `<`, a letter, a run of name
+    /// bytes ending in a letter or digit, and the `>` right after the run (the run stops at
+    /// the first other byte, so no shorter one can end at a `>`).
+    static func angleSpans(_ bytes: [UInt8]) -> [NSRange] {
+        func inName(_ b: UInt8) -> Bool {
+            ASCII.isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: " ") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        }
+        var spans: [NSRange] = []
+        var i = 0
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) {
+            i = open + 1
+            guard i < bytes.count, ASCII.isLetter(bytes[i]) else { continue }
+            var end = i + 1
+            while end < bytes.count, inName(bytes[end]) { end += 1 }
+            let last = bytes[end - 1]
+            guard end < bytes.count, bytes[end] == UInt8(ascii: ">"), end - i >= 2, ASCII.isLetter(last) || ASCII.isDigit(last)
+            else { continue }
+            spans.append(NSRange(location: open, length: end + 1 - open))
+            i = end + 1
+        }
+        return spans
     }
 
     /// One finding per spot, left to right: where matches overlap (`<your-token>` and its
