@@ -272,6 +272,24 @@ struct TextTests {
         #expect(!Patterns.isImperative("In the end it works"))
     }
 
+    /// Titles whose body is no step ("Summary", "TL;DR", "Known warnings"), read by bytes, are
+    /// those the pattern takes, on every title made of the words that decide it.
+    @Test func nonStepTitlesByBytesAreWhatThePatternSays() {
+        let words = [
+            "table of contents", "Contents", "toc", "TL;DR", "tldr", "tldrs", "Summary", "summary_", "xsummary", "Overview",
+            "why", "Whyever", "next steps", "Key decisions", "key", "warning", "Warnings", "warnings2", "critical warnings",
+            "see also", "notes", "note", "introduction", "background", "references", "x", "",
+        ]
+        let separators = ["", " ", ": ", "-", "_"]
+        var taken = 0
+        for text in combinations([words, separators, words]) + words.map({ "\($0) " }) + ["Résumé summary", "日本 toc"] {
+            let pattern = text.includesAny(Patterns.asideWords) && Text.matches(Patterns.nonStepTitles, text)
+            #expect(Patterns.isNonStepTitle(text) == pattern, "\(text.debugDescription)")
+            if pattern { taken += 1 }
+        }
+        #expect(taken > 300)
+    }
+
     /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte
     /// characters and surrogate pairs, "" for a group that did not take part.
     @Test func regexCapturesAreTheTextTheyCover() {

@@ -1092,11 +1092,7 @@ private struct Reader {
         defer { body = SectionBody(section: currentSection) }
         let section = sections.indices.contains(body.section) ? sections[body.section] : nil
         guard let section, section.index != 0 || !body.blocks.isEmpty else { return }
-        if section.title.includesAny(Patterns.asideWords),
-            Text.matches(Patterns.nonStepTitles, section.title)
-        {
-            return
-        }
+        if Patterns.isNonStepTitle(section.title) { return }
         if !body.hasCode && !body.producedSteps {
             guard body.imperative, !body.blocks.isEmpty else { return }
             let instructions = body.blocks.map(Self.render).joined(separator: "\n")

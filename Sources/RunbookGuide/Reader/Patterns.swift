@@ -68,6 +68,36 @@ enum Patterns {
     static let remoteProse =
         #"\b(on|from|in|into)\s+(the\s+|your\s+|each\s+|a\s+)?(ec2(\s+instance)?|remote\s+server|remote\s+host|remote\s+machine|production\s+server|server|host|vm|instance|droplet|bastion|vps|box)\b"#
 
+    /// True when `title` is one of `nonStepTitles` (any case): by bytes for ASCII titles,
+    /// where `\b` is a change between `[A-Za-z0-9_]` and any other byte.
+    static func isNonStepTitle(_ title: String) -> Bool {
+        guard title.includesAny(asideWords) else { return false }
+        guard let raw = ASCII.bytes(of: title) else { return Text.matches(nonStepTitles, title) }
+        let t = raw.map(ASCII.lower)
+        func word(_ i: Int) -> Bool { i >= 0 && i < t.count && ASCII.isWord(t[i]) }
+        /// `text` at `i` with a word boundary before and after it.
+        func wordAt(_ i: Int, _ text: [UInt8]) -> Bool {
+            t[i...].starts(with: text) && word(i - 1) != word(i) && word(i + text.count - 1) != word(i + text.count)
+        }
+        if nonStepWholeTitles.contains(where: { $0.elementsEqual(t) }) { return true }
+        for opening in [Array("tldr".utf8), Array("tl;dr".utf8), Array("why".utf8)] where t.starts(with: opening) {
+            if !word(opening.count) { return true }
+        }
+        if t.starts(with: Array("key decisions".utf8)) { return true }
+        let summary = Array("summary".utf8)
+        if t.count >= summary.count, (0...(t.count - summary.count)).contains(where: { wordAt($0, summary) }) { return true }
+        for ending in [Array("warning".utf8), Array("warnings".utf8)] where t.count >= ending.count {
+            if wordAt(t.count - ending.count, ending) { return true }
+        }
+        return false
+    }
+
+    /// The titles `nonStepTitles` takes whole, lower-cased.
+    private static let nonStepWholeTitles: [[UInt8]] = [
+        "table of contents", "contents", "toc", "overview", "introduction", "background", "note", "notes", "next steps",
+        "references", "see also", "critical warnings",
+    ].map { Array($0.utf8) }
+
     /// Titles whose body restates or introduces steps rather than being one.
     static let nonStepTitles =
         #"^(table of contents|contents|toc|tl;?dr\b.*|.*\bsummary\b.*|overview|introduction|background|notes?|why\b.*|next steps|references|see also|key decisions.*|critical warnings|.*\bwarnings?)$"#
