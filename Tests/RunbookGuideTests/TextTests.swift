@@ -290,6 +290,18 @@ struct TextTests {
         #expect(taken > 300)
     }
 
+    /// A sentence's first word, lower-cased: past anything that is not a letter, to the first
+    /// byte that is not one; text with another letter before its first word ends is read by
+    /// Characters.
+    @Test func firstWordIsTheFirstRunOfLettersLowerCased() {
+        let cases: [(String, String)] = [
+            ("Run `make`.", "run"), ("  **Then** restart", "then"), ("", ""), ("123 -- go", "go"), ("ABC-def", "abc"),
+            ("x", "x"), ("Überall gilt", "überall"), ("Go über", "go"), ("1. Ünïcode", "ünïcode"), ("...", ""),
+            ("   \n\tIn the console", "in"), ("日本", "日本"),
+        ]
+        for (text, word) in cases { #expect(Patterns.firstWord(text) == word, "\(text.debugDescription)") }
+    }
+
     /// Captures are sliced by String indices from UTF-16 ranges: right past multi-byte
     /// characters and surrogate pairs, "" for a group that did not take part.
     @Test func regexCapturesAreTheTextTheyCover() {

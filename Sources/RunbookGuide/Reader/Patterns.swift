@@ -119,17 +119,29 @@ enum Patterns {
     static let adviceVerbs: WordSet = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
 
     static func firstWord(_ text: String) -> String {
-        // ASCII by bytes; any other letter (or mark) on the way sends the text to Characters.
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            if byte >= 0x80 { return firstWordOfCharacters(text) }
-            if ASCII.isLetter(byte) {
-                word.append(ASCII.lower(byte))
-            } else if !word.isEmpty {
-                break
+        // ASCII by bytes, read in place and lower-cased straight into the String (a word is
+        // short enough to need no storage of its own); any other letter (or mark) on the way
+        // sends the text to Characters.
+        let word: String? = text.withUTF8Bytes { bytes in
+            var start = -1
+            var end = bytes.count
+            for (i, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                if ASCII.isLetter(byte) {
+                    if start < 0 { start = i }
+                } else if start >= 0 {
+                    end = i
+                    break
+                }
+            }
+            guard start >= 0 else { return "" }
+            let letters = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            return String(unsafeUninitializedCapacity: letters.count) { buffer in
+                for (k, byte) in letters.enumerated() { buffer[k] = ASCII.lower(byte) }
+                return letters.count
             }
         }
-        return String(decoding: word, as: UTF8.self)
+        return word ?? firstWordOfCharacters(text)
     }
 
     private static func firstWordOfCharacters(_ text: String) -> String {
