@@ -290,6 +290,18 @@ struct TextTests {
         #expect(taken > 300)
     }
 
+    /// `Text.firstLine` is `split(separator: "\n").first`: past leading line breaks, up to the
+    /// next, a "\r\n" (one Character) no break; on every text made of the bytes that decide it.
+    @Test func firstLineIsTheFirstPieceOfASplit() {
+        let pieces = ["\n", "\r", "\r\n", "a", "é", " ", "\u{301}"]
+        var checked = 0
+        for text in combinations([pieces, pieces, pieces, pieces, pieces]) {
+            #expect(Text.firstLine(of: text) == text.split(separator: "\n").first.map(String.init), "\(text.debugDescription)")
+            checked += 1
+        }
+        #expect(checked == 16807)
+    }
+
     /// A sentence's first word, lower-cased: past anything that is not a letter, to the first
     /// byte that is not one; text with another letter before its first word ends is read by
     /// Characters.

@@ -679,7 +679,7 @@ private struct Reader {
         if listDepth == 0, marker.letter != nil, let strong = node.children.first,
             strong.kind == .strong || text.lowercased().hasPrefix("option")
         {
-            let title = Self.firstLine(of: text) ?? text
+            let title = Text.firstLine(of: text) ?? text
             paragraphBranch = registerOption(
                 key: "paragraph", title: title, letter: marker.letter, recommended: marker.recommended,
                 line: node.range.startLine)
@@ -941,16 +941,9 @@ private struct Reader {
         return existing.contains(slug) ? "\(slug)-\(existing.count + 1)" : slug
     }
 
-    /// The first line of `text` that is not empty, as `split(separator: "\n").first` gives it,
-    /// without splitting the rest (an option's paragraph can run long).
-    static func firstLine(of text: String) -> String? {
-        let rest = text.drop { $0 == "\n" }
-        return rest.isEmpty ? nil : String(rest.prefix { $0 != "\n" })
-    }
-
     mutating func appendOption(group: String, option: String, title: String, recommended: Bool, line: Int) {
         guard let g = groups.firstIndex(where: { $0.id == group }) else { return }
-        let cleanTitle = Self.firstLine(of: title) ?? title
+        let cleanTitle = Text.firstLine(of: title) ?? title
         groups[g].options.append(ChoiceOption(id: option, title: cleanTitle, recommended: recommended, line: line))
     }
 

@@ -163,6 +163,21 @@ public enum Text {
     /// The words that open a heading's label (`Step 4:`).
     private static let labelWords: WordSet = ["step", "phase", "part", "stage", "chapter", "section"]
 
+    /// The first line of `text` that is not empty, as `split(separator: "\n").first` gives it,
+    /// without splitting the rest (an option's paragraph can run long).
+    static func firstLine(of text: String) -> String? {
+        // By bytes: a "\n" is a Character of its own except after "\r" ("\r\n" is one, and
+        // no line break for `split`).
+        let utf8 = text.utf8
+        guard let start = utf8.firstIndex(where: { $0 != 0x0A }) else { return nil }
+        var from = start
+        while let newline = utf8[from...].firstIndex(of: 0x0A) {
+            guard utf8[utf8.index(before: newline)] == 0x0D else { return String(text[start..<newline]) }
+            from = utf8.index(after: newline)
+        }
+        return String(text[start...])
+    }
+
     /// Capture groups of the first match (index 0 is the whole match), nil when none.
     public static func firstMatch(
         _ pattern: String, in text: String, options: NSRegularExpression.Options = []
