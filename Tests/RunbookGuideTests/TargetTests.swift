@@ -594,6 +594,8 @@ struct TargetTests {
         ("db1.corp.example.org", "db1"), ("${BASTION_HOST}", "bastion"), ("localhost", "server"),
         // Names of hex letters and digits are names, not IPv6 addresses; addresses have colons.
         ("db1", "db1"), ("cafe2", "cafe2"), ("[2001:db8::7]", "server"), ("fe80::1", "server"),
+        ("1.2.3", "server"), ("${web_host}", "web"), ("your-server-ip", "server"), ("web-1.internal", "web-1"),
+        ("12ab", "12ab"),
     ])
     func sessionTargetNames(host: String, name: String) {
         #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)

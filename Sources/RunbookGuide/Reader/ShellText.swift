@@ -559,7 +559,9 @@ public struct SSHLine: Sendable, Hashable {
     /// The target name `targetName` derives from `host`; prose that names a host by itself
     /// ("On web01:") names the same target.
     public static func targetName(host: String) -> String {
-        if let m = Text.firstMatch(#"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$"#, in: host) {
+        // Each pattern only where it can match: a variable starts with `$`; an address is
+        // digits and dots, or has a colon (a byte past ASCII or a line break: the pattern says).
+        if host.utf8.first == UInt8(ascii: "$"), let m = Text.firstMatch(#"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$"#, in: host) {
             var name = m[1].uppercased()
             for suffix in ["_PUBLIC_IP", "_PRIVATE_IP", "_IP", "_HOSTNAME", "_HOST", "_ADDRESS", "_ADDR", "_SERVER", "_DNS"]
             where name.hasSuffix(suffix) {
@@ -570,7 +572,10 @@ public struct SSHLine: Sendable, Hashable {
             return ["host", "ip", "server", "remote", "section", "address"].contains(slug) || name.isEmpty ? "server" : slug
         }
         // An IPv4 or IPv6 address (which has a colon: `db1` and `cafe` are names).
-        if Text.matches(#"^[0-9.]+$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?$"#, host) { return "server" }
+        let mayBeAddress =
+            host.utf8.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }
+            || host.utf8.contains { $0 == UInt8(ascii: ":") || (0x0A...0x0D).contains($0) || $0 >= 0x80 }
+        if mayBeAddress, Text.matches(#"^[0-9.]+$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?$"#, host) { return "server" }
         let first = host.split(separator: ".").first.map(String.init) ?? host
         if Placeholder.find(in: first) != nil { return "server" }
         let slug = Text.slug(first)
