@@ -119,9 +119,15 @@ extension Guide {
     public mutating func applyRunnability() {
         let chosen = Dictionary(uniqueKeysWithValues: choices.map { ($0.id, $0.chosen) })
         for i in steps.indices {
-            let step = steps[i]
-            let inChosenBranch = step.choice.map { chosen[$0] == step.option } ?? true
-            steps[i].runs = step.isExecutable && step.flow == .main && inChosenBranch
+            // Read in a scope of its own: a copy of the step still held when `runs` is set
+            // would make the step copy its storage.
+            let runs: Bool
+            do {
+                let step = steps[i]
+                let inChosenBranch = step.choice.map { chosen[$0] == step.option } ?? true
+                runs = step.isExecutable && step.flow == .main && inChosenBranch
+            }
+            steps[i].runs = runs
         }
     }
 

@@ -232,6 +232,9 @@ private struct Reader {
         var guide = Guide(
             path: path, title: title(), sections: sections, steps: steps, variables: variables,
             choices: choices, targets: targets, settings: settings, diagnostics: diagnostics)
+        // The guide's steps are the only copy now (the reader is done), so setting each one's
+        // `runs` below writes in place instead of copying every step.
+        steps = []
         for name in secretNames {
             if let i = guide.variables.firstIndex(where: { $0.name == name }) { guide.variables[i].secret = true }
         }
