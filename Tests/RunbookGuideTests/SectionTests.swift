@@ -1,3 +1,4 @@
+import Foundation
 import RunbookModel
 import RunbookTestSupport
 import Testing
@@ -6,6 +7,13 @@ import Testing
 
 @Suite("sections, labels, slugs, ids")
 struct SectionTests {
+    /// The top section is the file's name, as Foundation's lastPathComponent gives it.
+    @Test(arguments: ["guide.md", "docs/sub/g.md", "/abs//x.md", "./a b.md", "docs/", "", "/", "dir//"])
+    func theTopSectionIsTheFilesName(path: String) throws {
+        let guide = try GuideReader.read(markdown: "# G\n", path: path)
+        #expect(guide.sections[0].title == (path as NSString).lastPathComponent)
+    }
+
     @Test(arguments: [
         ("3.2.1 Create a dedicated app user", "3.2.1", "Create a dedicated app user"),
         ("Step 4: Start the server", "Step 4", "Start the server"),
