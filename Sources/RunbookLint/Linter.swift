@@ -66,15 +66,17 @@ public struct LintedGuide: Sendable {
     init(guide: Guide, text: String, binding: Binding?, bindingFiles: [String]) {
         self.guide = guide
         self.text = text
-        self.lineRanges = text.withUTF8Bytes { bytes in
+        let lineRanges = text.withUTF8Bytes { bytes in
             var ranges: [Range<Int>] = []
             ranges.reserveCapacity(bytes.occurrences(of: 0x0A) + 1)
             bytes.forEachLine { ranges.append($1) }
             return ranges
         }
+        self.lineRanges = lineRanges
         self.binding = binding
         self.bindingFiles = bindingFiles
-        self.fences = Fence.scan(text)
+        // The fences from the same line table: the lines are found once.
+        self.fences = Fence.scan(walking: { Self.walk(text, lineRanges, $0) })
         var fenced = [Bool](repeating: false, count: lineRanges.count + 1)
         for fence in fences {
             for number in fence.lines where number < fenced.count { fenced[number] = true }
@@ -101,8 +103,15 @@ public struct LintedGuide: Sendable {
     /// Calls `body` with each line's number (1-based) and bytes, read in place from the line
     /// table: the scans of every line, which need no `Substring` for most lines.
     public func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        Self.walk(text, lineRanges, body)
+    }
+
+    /// Calls `body` with each line of `text` that `ranges` holds, numbered from 1.
+    private static func walk(
+        _ text: String, _ ranges: [Range<Int>], _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
         text.withUTF8Bytes { bytes in
-            for (index, range) in lineRanges.enumerated() { body(index + 1, UnsafeBufferPointer(rebasing: bytes[range])) }
+            for (index, range) in ranges.enumerated() { body(index + 1, UnsafeBufferPointer(rebasing: bytes[range])) }
         }
     }
 
@@ -274,10 +283,15 @@ public struct Fence: Sendable, Equatable {
     /// The blocks in `text`, as CommonMark closes them: by a line of the same fence character,
     /// at least as long as the opening one. By bytes, each line's in place.
     static func scan(_ text: String) -> [Fence] {
+        scan(walking: { text.forEachLineBytes($0) })
+    }
+
+    /// The blocks in the lines `walk` gives (each line's number, from 1, and bytes).
+    static func scan(walking walk: ((Int, UnsafeBufferPointer<UInt8>) -> Void) -> Void) -> [Fence] {
         var fences: [Fence] = []
         var current: (marker: UInt8, length: Int, open: Int, info: String, indent: Int)?
         var lines = 0
-        text.forEachLineBytes { number, bytes in
+        walk { number, bytes in
             lines = number
             // The fence characters are ASCII, and most lines start with neither.
             var first = 0
