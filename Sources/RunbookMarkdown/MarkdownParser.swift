@@ -100,7 +100,8 @@ public enum MarkdownParser {
             child = cmark_node_next(current)
         }
         var children: [MarkdownNode] = []
-        children.reserveCapacity(count)
+        // A leaf (most nodes: text, code) keeps the shared empty array.
+        if count > 0 { children.reserveCapacity(count) }
         child = cmark_node_first_child(node)
         while let current = child {
             if depth < maximumDepth {
