@@ -1327,9 +1327,9 @@ private struct Reader {
             opens: Patterns.matches(Patterns.verificationOpening, title, ifAny: Patterns.verificationWords),
             subject: Patterns.matches(Patterns.verificationSubject, title, ifAny: Patterns.verificationWords)
         )
-        if headingVerifies.count < sections.count {
-            headingVerifies += repeatElement(nil, count: sections.count - headingVerifies.count)
-        }
+        // One nil per new heading: appending a `repeatElement` goes through the generic
+        // sequence path, several hundred instructions for the one or two slots it adds.
+        while headingVerifies.count < sections.count { headingVerifies.append(nil) }
         headingVerifies[index] = verdict
         return verdict
     }
@@ -1362,9 +1362,7 @@ private struct Reader {
             }
             if let stated = target(statedBy: enclosingItems[index].place!, reason: "prose") { return stated }
         }
-        if headingPlaces.count < sections.count {
-            headingPlaces += repeatElement(nil, count: sections.count - headingPlaces.count)
-        }
+        while headingPlaces.count < sections.count { headingPlaces.append(nil) }
         for index in stack.reversed() where index != 0 {
             if headingPlaces[index] == nil {
                 headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true)
