@@ -25,11 +25,15 @@ struct HardcodedSecretRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        // Most guides hold no key's word anywhere: one pass over the file says so, and then no
+        // line is searched for one (no word holds a line break, so a word in the file is in
+        // a line).
+        let fileMayHaveShape = linted.text.withUTF8Bytes { Self.shapeHints.occurs(in: $0) }
         linted.forEachLine { number, bytes in
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
             let quoted = bytes.containsByte(UInt8(ascii: "'"))
-            let mayHaveShape = Self.shapeHints.occurs(in: bytes)
+            let mayHaveShape = fileMayHaveShape && Self.shapeHints.occurs(in: bytes)
             let mayAssign =
                 (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
                     || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes)
