@@ -974,7 +974,10 @@ private struct Reader {
     /// Sibling headings marked Option A/B, (recommended)/(alternate) form a group under their parent.
     mutating func assignChoicesFromHeadings() {
         var childrenOf: [Int: [Int]] = Dictionary(minimumCapacity: sections.count)
-        for section in sections where section.parent != nil { childrenOf[section.parent!, default: []].append(section.index) }
+        // By index: iterating `sections` copies each whole `Section` to read two fields.
+        for index in sections.indices {
+            if let parent = sections[index].parent { childrenOf[parent, default: []].append(sections[index].index) }
+        }
         var stepsOf: [Int: [Int]] = Dictionary(minimumCapacity: sections.count)
         for s in steps.indices { stepsOf[steps[s].section, default: []].append(s) }
         /// The steps of section `index` and of every section inside it, in order.
@@ -1092,9 +1095,12 @@ private struct Reader {
     /// becomes one manual step; lists of instructions among code become their own manual steps.
     mutating func closeBody() {
         defer { body = SectionBody(section: currentSection) }
-        let section = sections.indices.contains(body.section) ? sections[body.section] : nil
-        guard let section, section.index != 0 || !body.blocks.isEmpty else { return }
-        if Patterns.isNonStepTitle(section.title) { return }
+        // The section's fields read in place: a copy of the whole `Section` costs more than
+        // the two reads.
+        guard sections.indices.contains(body.section), sections[body.section].index != 0 || !body.blocks.isEmpty else {
+            return
+        }
+        if Patterns.isNonStepTitle(sections[body.section].title) { return }
         if !body.hasCode && !body.producedSteps {
             guard body.imperative, !body.blocks.isEmpty else { return }
             let instructions = body.blocks.map(Self.render).joined(separator: "\n")
