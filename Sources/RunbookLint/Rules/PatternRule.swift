@@ -53,12 +53,14 @@ extension PatternRule {
                 let text = String(line)
                 if text.trimmedInline.hasPrefix("#") { continue }
                 guard hints.isEmpty || text.includesAny(hints), needs.allSatisfy(text.includes) else { continue }
-                for entry in patterns where text.includes(entry.word) && (entry.also.isEmpty || text.includesAny(entry.also)) {
-                    guard let column = Text.column(of: entry.pattern, in: text, caseInsensitive: true) else { continue }
+                // By index: iterating the shapes copied each one (its strings and tables) per line.
+                for k in patterns.indices
+                where text.includes(patterns[k].word) && (patterns[k].also.isEmpty || text.includesAny(patterns[k].also)) {
+                    guard let column = Text.column(of: patterns[k].pattern, in: text, caseInsensitive: true) else { continue }
                     findings.append(
                         Diagnostic(
                             rule: id, severity: .warning, location: linted.location(of: step, codeLine: index, column: column),
-                            message: entry.message, fix: entry.fix))
+                            message: patterns[k].message, fix: patterns[k].fix))
                     break
                 }
             }

@@ -9,12 +9,12 @@ struct PipeToShellRule: PatternRule {
     static let hintWords: Needles = ["curl", "wget"]
     var hints: Needles { Self.hintWords }
     var needs: [String] { ["|", "sh"] }
-    var patterns: [CommandShape] {
-        [
-            .init(
-                #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#, "|",
-                "a downloaded script is run unread", "download it, check its checksum or read it, then run it"
-            )
-        ]
-    }
+    /// Built once, as the other pattern rules' shapes are.
+    static let shapes: [CommandShape] = [
+        .init(
+            #"\b(curl|wget)\b[^|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b"#, "|",
+            "a downloaded script is run unread", "download it, check its checksum or read it, then run it"
+        )
+    ]
+    var patterns: [CommandShape] { Self.shapes }
 }
