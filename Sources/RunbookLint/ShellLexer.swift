@@ -27,6 +27,9 @@ struct ShellScan {
 
     /// Scans `code`; `definitions: false` finds only the references (cheaper).
     init(_ code: String, definitions: Bool = true) {
+        // Without a `$` there is no reference, nor a `${NAME=x}` that defines: only the
+        // definitions' patterns would find anything.
+        if !definitions && !code.containsByte(UInt8(ascii: "$")) { return }
         // By bytes: every character the shell treats specially is ASCII. A column counts
         // scalars, so a multi-byte character's continuation bytes do not move it.
         let chars = Array(code.utf8)

@@ -129,6 +129,24 @@ struct UndefinedVariableRuleTests {
         #expect(scan.uses.map(\.line) == [0, 1, 1])
     }
 
+    /// A references-only scan finds what the full scan finds, less what only the definition
+    /// patterns add; text without a `$` has no references and is not lexed at all.
+    @Test func aReferencesOnlyScanAgreesWithTheFullScan() {
+        let texts = [
+            "export A=1\nread -r B\necho done", "server {\n  listen 80;\n}", "echo \"$HOME\" ${X:=1}",
+            "cat <<'EOF'\n$KEEP\nEOF\necho $AFTER", "set -a; source .env", "",
+        ]
+        for text in texts {
+            let full = ShellScan(text)
+            let uses = ShellScan(text, definitions: false)
+            #expect(uses.uses == full.uses, "\(text)")
+            #expect(!uses.importsUnknown)
+            #expect(uses.defines == full.defines.filter { name, _ in text.contains("${\(name)") })
+        }
+        #expect(ShellScan("export A=1", definitions: false).defines.isEmpty)
+        #expect(ShellScan("echo ${X:=1}", definitions: false).defines == ["X": 0])
+    }
+
     /// One pass finds which definition keywords stand as whole words.
     @Test func definitionKeywordsAreFoundAsWholeWords() {
         func keywords(_ line: String) -> ShellScan.Keywords { ShellScan.keywords(in: Array(line.utf8)[...]) }
