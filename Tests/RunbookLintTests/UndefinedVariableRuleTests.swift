@@ -129,8 +129,9 @@ struct UndefinedVariableRuleTests {
         #expect(scan.uses.map(\.line) == [0, 1, 1])
     }
 
-    /// A references-only scan finds what the full scan finds, less what only the definition
-    /// patterns add; text without a `$` has no references and is not lexed at all.
+    /// A references-only scan finds the references the full scan finds, and of its definitions
+    /// only `${NAME=x}`; it returns before lexing text without a `$`, which must change none of
+    /// that.
     @Test func aReferencesOnlyScanAgreesWithTheFullScan() {
         let texts = [
             "export A=1\nread -r B\necho done", "server {\n  listen 80;\n}", "echo \"$HOME\" ${X:=1}",
