@@ -254,6 +254,7 @@ struct SectionTests {
             ("If you haven't already, install it:", nil), ("If needed, create the directory:", nil),
             ("If successful, update production:", nil), ("If the tests pass, deploy:", nil),
             ("If you're on Ubuntu:", nil), ("Clean first if the build fails:", nil), ("If the build fails, clean first.", nil),
+            ("IF THE BUILD FAILS, CLEAN FIRST:", "IF THE BUILD FAILS"), ("Iffy builds need a clean first:", nil),
         ] as [(String, String?)])
     func aConditionalLeadInMakesItsBlockOptional(leadIn: String, condition: String?) {
         let guide = read("# G\n\n\(fence)bash\nmake\n\(fence)\n\n\(leadIn)\n\n\(fence)bash\nmake clean\n\(fence)\n")

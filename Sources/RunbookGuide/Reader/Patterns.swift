@@ -169,7 +169,7 @@ enum Patterns {
     /// colon, or says to set something up unless it is there already.
     static func condition(_ text: String) -> String? {
         guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"),
-            text.utf8.prefix(3).map(ASCII.lower) == Array("if ".utf8), !text.includesAny(setupConditions)
+            text.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 }), !text.includesAny(setupConditions)
         else { return nil }
         let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
         return String(clause).trimmed

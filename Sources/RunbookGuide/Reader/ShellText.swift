@@ -42,7 +42,9 @@ public enum ShellText {
                 i += 1
             }
             out.append(ShellLine(text: text, offset: start, span: i - start + 1, isHeredocBody: false))
-            heredocs.append(contentsOf: heredocDelimiters(in: text))
+            // Most lines open no heredoc: nothing to append (the generic append costs even so).
+            let opened = heredocDelimiters(in: text)
+            if !opened.isEmpty { heredocs += opened }
             i += 1
         }
         return out
