@@ -43,6 +43,7 @@ struct ShellScan {
         let wordStarters = Self.wordStarters
         let delimiterEnds = Self.delimiterEnds
         let expansionOperators = Self.expansionOperators
+        let special = Self.special
         // Contexts: 0 plain, 1 inside "…", 2 inside $( … ) (plain rules, counts parens).
         var stack: [(kind: Int, depth: Int)] = [(0, 0)]
         var line = 0
@@ -115,6 +116,22 @@ struct ShellScan {
         while i < chars.count {
             let c = chars[i]
             let context = stack[stack.count - 1].kind
+            // A run of plain ASCII bytes (most of a command) is copied as it is, or blanked
+            // inside "…", in one loop: none of them is one the cases below look at, and each
+            // moves the column by one.
+            if c < 0x80, !special.contains(c) {
+                let blank = context == 1
+                var j = i
+                while j < chars.count, chars[j] < 0x80, !special.contains(chars[j]) {
+                    skeleton[written] = blank ? UInt8(ascii: " ") : chars[j]
+                    written += 1
+                    j += 1
+                }
+                column += j - i
+                atWordStart = wordStarters.contains(chars[j - 1])
+                i = j
+                continue
+            }
             // A heredoc body starts on the line after its operator.
             if c == UInt8(ascii: "\n"), !heredocs.isEmpty, context != 1 {
                 emit(c)
@@ -283,6 +300,9 @@ struct ShellScan {
     private static let delimiterEnds: ByteSet = " \t\n;&|<>)"
     /// After these, a `#` starts a comment.
     private static let wordStarters: ByteSet = " \t\n;&|({`"
+    /// The ASCII bytes the lexer's cases look at (a line break, quotes, escapes, comments,
+    /// expansions, parentheses, heredocs): any other is copied through as it is.
+    private static let special: ByteSet = "\n\\'\"#$()<"
 
     static let assignment = try! NSRegularExpression(
         pattern:

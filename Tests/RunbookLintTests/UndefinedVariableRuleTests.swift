@@ -129,6 +129,15 @@ struct UndefinedVariableRuleTests {
         #expect(scan.uses.map(\.line) == [0, 1, 1])
     }
 
+    /// Runs of plain bytes are copied in one loop: what follows a run is read as after its
+    /// last byte (a `#` inside a word is no comment), and columns go on counting.
+    @Test func plainRunsKeepWordsCommentsAndColumns() {
+        let scan = ShellScan("curl -fsS https://x.example/a#b $URL\nls -la # $NOT\necho \"long plain words $IN\" $OUT")
+        #expect(scan.uses.map(\.name) == ["URL", "IN", "OUT"])
+        #expect(scan.uses.map(\.column) == [33, 24, 29])
+        #expect(scan.uses.map(\.line) == [0, 2, 2])
+    }
+
     /// A references-only scan finds the references the full scan finds, and of its definitions
     /// only `${NAME=x}`; it returns before lexing text without a `$`, which must change none of
     /// that.
