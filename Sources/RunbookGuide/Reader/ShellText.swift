@@ -135,6 +135,8 @@ public enum ShellText {
         var inWord = false
         var quote: UInt8 = 0
         let end = bytes.count
+        // Read once: a static is checked for initialisation on each read.
+        let wordBreaks = Self.wordBreaks
         var i = 0
         func closeRun(_ i: Int) {
             if run >= 0 { current.append(contentsOf: bytes[run..<i]) }
@@ -196,12 +198,20 @@ public enum ShellText {
             default:
                 openRun(i)
                 inWord = true
+                // The rest of the run of ordinary bytes at once: none of them is a case above.
+                i += 1
+                while i < end, !wordBreaks.contains(bytes[i]) { i += 1 }
+                continue
             }
             i += 1
         }
         flush(i)
         return words
     }
+
+    /// The bytes `words(bytes:)` stops a run of ordinary bytes at: blanks, quotes, escapes, a
+    /// comment's `#` and the operators.
+    private static let wordBreaks: ByteSet = " \t'\"\\#;|&()"
 
     /// Simple commands of a line, split at `;`, `&&`, `||`, `|`, `&` and parentheses.
 
