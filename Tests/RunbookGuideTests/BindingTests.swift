@@ -163,7 +163,7 @@ struct PlaceholderTests {
         "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db", "CHANGEME", "REPLACE_ME", "TODO", "xxx",
         "/path/to/key.pem", "...", "api.example.org", "change-me", "BOT_TOKEN=replace-me", "changeme",
         "ssh ubuntu@203.0.113.10", "192.0.2.1", "http://198.51.100.7:8080/", "2001:db8::1", "yourdomain.example",
-        "certbot -d api.your-domain.example",
+        "certbot -d api.your-domain.example", "your_api_key", "CHANGE_ME", "ReplaceMe",
     ])
     func placeholdersAreFound(text: String) {
         #expect(Placeholder.find(in: text) != nil)
@@ -172,7 +172,7 @@ struct PlaceholderTests {
     @Test(arguments: [
         "workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>",
         "git commit -m 'change merge'", "replace-mesh", "10.0.2.15", "1203.0.113.5", "192.0.20.1", "203.0.1134",
-        "cp .env.example .env", "yourdomain.examples",
+        "cp .env.example .env", "yourdomain.examples", "Change me later", "replace your disk", "log in to your server",
     ])
     func realValuesAreNotPlaceholders(text: String) {
         #expect(Placeholder.find(in: text) == nil)

@@ -313,6 +313,16 @@ public enum Placeholder {
     /// Each pattern's word, in the patterns' order.
     private static let patternHints = Needles(patterns.map(\.hint))
 
+    /// The spellings one of which every match of a pattern holds, for patterns whose word
+    /// alone lets through much text they never match ("your server", "change the port"),
+    /// in the patterns' order: a line with none of them is not given to the pattern.
+    private static let patternSpellings: [Needles?] = patterns.map {
+        [
+            "your-…": ["your-", "your_"] as Needles, "CHANGEME": ["changeme", "change-me", "change_me"],
+            "REPLACE_ME": ["replaceme", "replace-me", "replace_me"],
+        ][$0.name]
+    }
+
     /// Words one of which a line needs before the patterns are tried.
     private static let hintWords: Needles = [
         "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
@@ -347,6 +357,7 @@ public enum Placeholder {
         // Which patterns' words the line has, found in one pass.
         let present = line.withUTF8Bytes { patternHints.found(in: $0) }
         for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
+            if let spellings = patternSpellings[index], !line.includesAny(spellings) { continue }
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
             // `<name>` in an ASCII line by bytes: the commonest kind, in HTML and heredocs.
             let spans: [NSRange]
