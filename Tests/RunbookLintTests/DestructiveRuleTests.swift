@@ -14,6 +14,16 @@ struct DestructiveRuleTests {
         #expect(findings[0].fix == "write ${NAME:?} so an unset variable stops the step")
     }
 
+    /// A section whose title says it undoes ("Uninstall", "Reset the staging database"), and
+    /// the sections inside it, may destroy; "Resetting caches" says no such thing.
+    @Test func sectionsThatUndoMayDestroy() throws {
+        let block = "\(fence)bash\nrm -rf \"$APP_DIR\"\n\(fence)\n"
+        let text =
+            "# G\n\n## Uninstall\n\n### Remove the data\n\n\(block)\n## Reset the staging database\n\n\(block)"
+            + "\n## Resetting caches\n\n\(block)"
+        #expect(spots(try lint(text, rule: "destructive")) == ["20:1 warning"])
+    }
+
     /// The command-line forms of DROP DATABASE, TRUNCATE and Redis's flushes; coreutils'
     /// `truncate` of a file and `dropdb --help` are not.
     @Test func databaseToolsThatDestroyDataWarn() throws {

@@ -901,6 +901,9 @@ private struct Reader {
         "shows", "contains",
     ]
 
+    /// The words one of which the status pattern of `expectations(from:node:)` needs.
+    static let statusWords: Needles = ["http", "status", "return"]
+
     func statusCodes(_ text: String) -> [Int] {
         text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.filter { (100...599).contains($0) }
     }
@@ -908,9 +911,11 @@ private struct Reader {
     /// Expectations from an "Expected:" item or sentence.
     func expectations(from text: String, node: MarkdownNode) -> [Expectation] {
         var out: [Expectation] = []
-        if let m = Text.firstMatch(
-            #"\b(?:HTTP(?:/[0-9.]+)?|status(?: code)?|returns?)\s+(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)\b"#, in: text,
-            options: [.caseInsensitive])
+        // The pattern only after one of its words: most expected lines name output, not a status.
+        if text.includesAny(Self.statusWords),
+            let m = Text.firstMatch(
+                #"\b(?:HTTP(?:/[0-9.]+)?|status(?: code)?|returns?)\s+(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)\b"#, in: text,
+                options: [.caseInsensitive])
         {
             out.append(.httpStatus(statusCodes(m[1])))
         }

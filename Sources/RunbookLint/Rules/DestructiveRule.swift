@@ -43,13 +43,23 @@ struct DestructiveRule: PatternRule {
         // A section's index is its place in `sections` (as `Guide.section(_:isWithin:)` reads it):
         // looked up directly, not searched for, which made a guide of thousands of sections
         // quadratic.
+        // Its fields are read in place: a copy of a `Section` retains all its strings.
         var current: Int? = step.section
         while let index = current, guide.sections.indices.contains(index) {
-            let s = guide.sections[index]
-            if let role = s.role, ["rollback", "teardown", "cleanup"].contains(role) { return false }
-            if Text.matches(#"\b(rollback|roll back|teardown|tear down|clean ?up|uninstall|reset)\b"#, s.title) { return false }
-            current = s.parent
+            if let role = guide.sections[index].role, Self.undoingRoles.contains(role) { return false }
+            let title = guide.sections[index].title
+            if title.includesAny(Self.undoingWords),
+                Text.matches(#"\b(rollback|roll back|teardown|tear down|clean ?up|uninstall|reset)\b"#, title)
+            {
+                return false
+            }
+            current = guide.sections[index].parent
         }
         return true
     }
+
+    /// The flow roles of sections that may destroy what the guide made.
+    static let undoingRoles: Set<String> = ["rollback", "teardown", "cleanup"]
+    /// The words one of which a title that says it undoes needs (the pattern after it decides).
+    static let undoingWords: Needles = ["roll", "tear", "clean", "uninstall", "reset"]
 }
