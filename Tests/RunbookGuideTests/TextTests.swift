@@ -290,6 +290,27 @@ struct TextTests {
         #expect(taken > 300)
     }
 
+    /// `leadsPerson` is the `personLeadIn` pattern: its word tests only spare the pattern the
+    /// text that cannot match, on every text made of the words that decide it.
+    @Test func aPersonsLeadInIsWhatThePatternSays() {
+        let openings = [
+            "In", "in-app", "At", "From", "Using", "Inside", "Open", "Go to", "Go", "Navigate", "Paste", "Log in", "Log",
+            "Sign in", "Visit", "Insider", "Opened", "Run", "**In**", " In", "", "Ín",
+        ]
+        let middles = [" the ", " ", ", then ", " your "]
+        let places = [
+            "console", "AWS Console", "dashboard", "dashboards", "SQL editor", "editor", "web UI", "browser", "portal",
+            "server", "laptop", "",
+        ]
+        var taken = 0
+        for text in combinations([openings, middles, places]) + ["日本 console", "Résumé in the portal:"] {
+            let pattern = Text.matches(Patterns.personLeadIn, text)
+            #expect(Patterns.leadsPerson(text) == pattern, "\(text.debugDescription)")
+            if pattern { taken += 1 }
+        }
+        #expect(taken > 600)
+    }
+
     /// `Text.firstLine` is `split(separator: "\n").first`: past leading line breaks, up to the
     /// next, a "\r\n" (one Character) no break; on every text made of the bytes that decide it.
     @Test func firstLineIsTheFirstPieceOfASplit() {

@@ -830,14 +830,14 @@ private struct Reader {
             let leadInTask =
                 leadIn.map {
                     $0.hasSuffix(":")
-                        && (Patterns.isImperative($0) || Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords))
+                        && (Patterns.isImperative($0) || Patterns.leadsPerson($0))
                 } ?? false
             let mostlyTasks = leadIn == nil && imperativeItems * 2 >= items.count
             if leadInTask { body.imperative = true }
             if !isReason && (leadInTask || mostlyTasks) {
                 let nodes = (leadInTask ? [leadInNode!] : []) + [node]
                 let personContext =
-                    leadIn.map { Patterns.matches(Patterns.personLeadIn, $0, ifAny: Patterns.personWords) } ?? false
+                    leadIn.map { Patterns.leadsPerson($0) } ?? false
                 body.candidates.append(
                     (
                         insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count,
@@ -1309,7 +1309,7 @@ private struct Reader {
         let kind: StepKind
         if annotations["run"] != nil || annotations["runner"] != nil || annotations["file"] != nil {
             kind = .artifact
-        } else if let leadIn, leadInVerifies || Patterns.matches(Patterns.personLeadIn, leadIn, ifAny: Patterns.personWords) {
+        } else if let leadIn, leadInVerifies || Patterns.leadsPerson(leadIn) {
             kind = .manual
         } else {
             kind = .artifact

@@ -697,10 +697,19 @@ extension Patterns {
     static let optionWords: Needles = ["option", "method", "approach", "recommended", "altern"]
     static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
     static let expectationWords: Needles = ["expect", "should", "output"]
-    static let personWords: Needles = [
-        "in ", "at ", "from ", "using", "inside", "open", "go to", "navigate", "paste", "log in", "sign in", "visit", "console",
-        "dashboard", "editor", "web ui", "browser", "portal",
+    /// The first words of `personLeadIn`'s opening half (`go` of "go to", `log` of "log in").
+    static let personOpenings: WordSet = [
+        "in", "at", "from", "using", "inside", "open", "go", "navigate", "paste", "log", "sign", "visit",
     ]
+    /// The words of its other half, the places a person works in.
+    static let personPlaces: Needles = ["console", "dashboard", "sql editor", "web ui", "browser", "portal"]
+
+    /// True when `text` matches `personLeadIn`: asked of the pattern only when the text opens
+    /// with one of its first words or names one of its places ("in " alone let through
+    /// nearly every sentence).
+    static func leadsPerson(_ text: String) -> Bool {
+        (personOpenings.contains(firstWord(text)) || text.includesAny(personPlaces)) && Text.matches(personLeadIn, text)
+    }
     static let localWords: Needles = [
         "local", "laptop", "workstation", "computer", "own machine", "your machine", "dev", "mac",
     ]
