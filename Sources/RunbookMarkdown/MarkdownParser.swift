@@ -99,16 +99,20 @@ public enum MarkdownParser {
             count += 1
             child = cmark_node_next(current)
         }
-        var children: [MarkdownNode] = []
-        // A leaf (most nodes: text, code) keeps the shared empty array.
-        if count > 0 { children.reserveCapacity(count) }
-        child = cmark_node_first_child(node)
-        while let current = child {
-            if depth < maximumDepth {
-                children.append(convert(current, lines: lines, depth: depth + 1))
+        // A leaf (most nodes: text, code) keeps the shared empty array; a parent's children are
+        // written straight into storage of their number (appending checked its capacity and
+        // uniqueness at each child).
+        let children: [MarkdownNode] =
+            count == 0
+            ? []
+            : Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+                var current = cmark_node_first_child(node)
+                while let each = current, initialized < count {
+                    (buffer.baseAddress! + initialized).initialize(to: convert(each, lines: lines, depth: depth + 1))
+                    initialized += 1
+                    current = cmark_node_next(each)
+                }
             }
-            child = cmark_node_next(current)
-        }
         return MarkdownNode(kind: kind, range: range, literal: literal, children: children)
     }
 }
