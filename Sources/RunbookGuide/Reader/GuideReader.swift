@@ -869,17 +869,17 @@ private struct Reader {
     /// ``- `curl http://127.0.0.1:8000/health` returns 200``.
     func inlineCheck(_ item: MarkdownNode) -> (code: String, expectations: [Expectation])? {
         guard let paragraph = item.children.first(where: { $0.kind == .paragraph }),
-            let first = paragraph.children.first, first.kind == .code,
-            ShellText.looksLikeShell(first.literal)
+            let first = paragraph.children.first, first.kind == .code
         else { return nil }
         let rest = paragraph.children.dropFirst().map(\.plainText).joined()
         // Both patterns open with one of these words: most items ("`make build` builds the
-        // images") have none, and are not given to a regex.
+        // images") have none, and are not given to a regex, nor their code to the shell test.
         let opening = rest.utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
         if opening.first.map({ $0 < 0x80 }) ?? true {
             let word = String(decoding: opening.prefix(while: ASCII.isLetter).map(ASCII.lower), as: UTF8.self)
             guard Self.inlineCheckWords.contains(word) else { return nil }
         }
+        guard ShellText.looksLikeShell(first.literal) else { return nil }
         if let m = Text.firstMatch(
             #"^\s*(?:returns?|should return|responds? with|gives?|answers?)\s+(?:HTTP\s+|status\s+)?(\d{3}(?:\s*(?:/|or|,)\s*\d{3})*)"#,
             in: rest, options: [.caseInsensitive])
