@@ -47,6 +47,7 @@ struct SectionTests {
         ("Café & Crème", "caf-cr-me"),
         ("Nginx’s config", "nginxs-config"),
         ("***", "section"),
+        ("✅ Step 2: Deploy v1.2 🚀", "step-2-deploy-v1-2"), ("\u{212A}ubernetes", "kubernetes"), ("日本 ２", "section"),
     ])
     func slugsKeepASCIILettersAndDigits(title: String, slug: String) {
         #expect(Text.slug(title) == slug)

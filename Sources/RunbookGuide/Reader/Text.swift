@@ -8,7 +8,9 @@ public enum Text {
         var out = ""
         var pendingDash = false
         for scalar in title.lowercased().unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar), scalar.isASCII {
+            // Of ASCII, only letters and digits are alphanumeric: tested by value (a
+            // `CharacterSet.alphanumerics` was made anew for every scalar).
+            if scalar.isASCII, ASCII.isLetter(UInt8(scalar.value)) || ASCII.isDigit(UInt8(scalar.value)) {
                 if pendingDash, !out.isEmpty { out.append("-") }
                 pendingDash = false
                 out.unicodeScalars.append(scalar)
