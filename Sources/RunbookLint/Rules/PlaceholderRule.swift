@@ -84,9 +84,13 @@ struct PlaceholderRule: LintRule {
                 }
             }
         }
-        // Inline code and prose outside the steps' code.
+        // Inline code and prose outside the steps' code. What is covered is read from a copy:
+        // nothing below covers a line, and the captured variable was checked for exclusive
+        // access on every line.
+        let checked = covered
         linted.forEachLine { number, bytes in
-            guard !isCovered(number), !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`")) else { return }
+            guard number >= checked.count || !checked[number], !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`"))
+            else { return }
             // Only inline code spans: prose around them is the author's own words. Found by
             // bytes, read in place; a column counts characters.
             var searchStart = 0
