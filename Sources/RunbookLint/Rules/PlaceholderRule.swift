@@ -18,7 +18,7 @@ struct PlaceholderRule: LintRule {
         func cover(_ number: Int) {
             if number >= 0 && number < covered.count { covered[number] = true }
         }
-        func isCovered(_ number: Int) -> Bool { number >= 0 && number < covered.count && covered[number] }
+        func isCovered(_ number: Int) -> Bool { Self.holds(covered, number) }
         let declarations = Set(linted.guide.variables.map(\.location.line))
         for step in linted.guide.steps where !step.code.isEmpty {
             // Most steps hold no placeholder at all: their lines are only marked as read.
@@ -89,8 +89,7 @@ struct PlaceholderRule: LintRule {
         // access on every line.
         let checked = covered
         linted.forEachLine { number, bytes in
-            guard number >= checked.count || !checked[number], !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`"))
-            else { return }
+            guard !Self.holds(checked, number), !linted.isFenced(number), bytes.containsByte(UInt8(ascii: "`")) else { return }
             // Only inline code spans: prose around them is the author's own words. Found by
             // bytes, read in place; a column counts characters.
             var searchStart = 0
@@ -110,5 +109,10 @@ struct PlaceholderRule: LintRule {
             }
         }
         return findings
+    }
+
+    /// True when line `number` is marked in `lines` (false past either end).
+    private static func holds(_ lines: [Bool], _ number: Int) -> Bool {
+        number >= 0 && number < lines.count && lines[number]
     }
 }
