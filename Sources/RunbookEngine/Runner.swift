@@ -228,11 +228,11 @@ public final class Runner {
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let previousInt = signal(SIGINT) { _ in interruptSignal = 1 }
         let previousTerm = signal(SIGTERM) { _ in interruptSignal = 1 }
-        let previousPipe = signal(SIGPIPE, SIG_IGN)
+        BrokenPipes.begin()
         defer {
             signal(SIGINT, previousInt)
             signal(SIGTERM, previousTerm)
-            signal(SIGPIPE, previousPipe)
+            BrokenPipes.end()
         }
         var results: [(step: Step, result: StepResult)] = []
         var status = RunStatus.succeeded

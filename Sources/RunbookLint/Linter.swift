@@ -173,8 +173,8 @@ public enum Linter {
     public static func lint(paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
         // A shellcheck that exits before reading all of its script must not take lint down with
         // it: writing the rest fails (EPIPE), and ShellcheckRule says what shellcheck did.
-        let previous = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, previous) }
+        BrokenPipes.begin()
+        defer { BrokenPipes.end() }
         return Fleet.map(paths, forks: ProcessInfo.processInfo.activeProcessorCount) { path in
             Result { try lint(path: path, options: options) }
         }
