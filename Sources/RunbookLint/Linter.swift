@@ -168,20 +168,72 @@ public enum Linter {
     /// Every id a finding can have: the rules', then the reader's.
     public static var ruleIDs: [String] { rules.map(\.id) + readerRules.map(\.id) }
 
-    /// Lints files on as many threads as there are cores (each file is read and checked on
-    /// its own), results in the order given.
+    /// Lints files on as many threads as there are cores, results in the order given. Each
+    /// thread takes the files a batch at a time: a batch's guides are read and checked one by
+    /// one, and their blocks go to one shellcheck.
     public static func lint(paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
-        // A shellcheck that exits before reading all of its script must not take lint down with
-        // it: writing the rest fails (EPIPE), and ShellcheckRule says what shellcheck did.
-        BrokenPipes.begin()
-        defer { BrokenPipes.end() }
-        return Fleet.map(paths, forks: ProcessInfo.processInfo.activeProcessorCount) { path in
-            Result { try lint(path: path, options: options) }
-        }
+        let forks = ProcessInfo.processInfo.activeProcessorCount
+        // Batches small enough that every thread gets some, and that a thread holds few guides.
+        let size = max(1, min(batchSize, (paths.count + forks - 1) / max(forks, 1)))
+        let batches = stride(from: 0, to: paths.count, by: size).map { Array(paths[$0..<min($0 + size, paths.count)]) }
+        return Fleet.map(batches, forks: forks) { lint(batch: $0, options: options) }.flatMap { $0 }
     }
+
+    /// The most guides one shellcheck process is given.
+    static let batchSize = 16
 
     /// Lints one file. Throws only when it, or a binding file, cannot be read at all.
     public static func lint(path: String, options: LintOptions) throws -> LintReport {
+        try lint(batch: [path], options: options)[0].get()
+    }
+
+    /// Lints `paths` one by one, then gives their blocks to one shellcheck.
+    static func lint(batch paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
+        let read = paths.map { path in Result { try check(path: path, options: options) } }
+        let linted = read.compactMap { try? $0.get() }
+        var shellcheck = [(findings: [Diagnostic], failure: String?)](repeating: ([], nil), count: linted.count)
+        var missing: String?
+        if options.shellcheck, !options.disabled.contains(ShellcheckRule.id) {
+            if ShellcheckRule.executable == nil {
+                missing = "shellcheck is not installed; its checks were skipped (apt-get install shellcheck)"
+            } else {
+                shellcheck = ShellcheckRule().checked(linted.map(\.guide))
+            }
+        }
+        var next = 0
+        return read.map { result in
+            result.map { checked in
+                defer { next += 1 }
+                var findings = checked.findings + shellcheck[next].findings
+                var notes = missing.map { [$0] } ?? []
+                if let failure = shellcheck[next].failure {
+                    notes.append("shellcheck failed on \(checked.path): \(failure); that guide has no shellcheck findings")
+                }
+                // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
+                let placeholderLines = Set(
+                    findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
+                findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
+                let suppressions = Suppressions(checked.guide)
+                findings = findings.filter { !suppressions.suppresses($0) }
+                findings.sort {
+                    ($0.location.line, $0.location.column, $0.rule) < ($1.location.line, $1.location.column, $1.rule)
+                }
+                return LintReport(path: checked.path, findings: findings, notes: notes)
+            }
+        }
+    }
+
+    /// A guide read and checked by every rule but shellcheck, which runs over a batch.
+    struct Checked {
+        var path: String
+        var guide: LintedGuide
+        /// The rules' findings and the reader's own.
+        var findings: [Diagnostic]
+    }
+
+    /// Reads `path` and runs every rule on it but shellcheck. Throws only when it, or a
+    /// binding file, cannot be read at all.
+    static func check(path: String, options: LintOptions) throws -> Checked {
         let source = try GuideSource.load(path: path)
         let guide = GuideReader.read(source: source)
         var binding: Binding?
@@ -191,33 +243,12 @@ public enum Linter {
         let linted = LintedGuide(
             guide: guide, text: source.markdown, binding: binding, bindingFiles: options.bindingFiles)
         var findings: [Diagnostic] = []
-        var notes: [String] = []
-        for rule in rules where !options.disabled.contains(rule.id) {
-            if rule.id == ShellcheckRule.id {
-                guard options.shellcheck else { continue }
-                guard ShellcheckRule.executable != nil else {
-                    notes.append("shellcheck is not installed; its checks were skipped (apt-get install shellcheck)")
-                    continue
-                }
-                let shellcheck = ShellcheckRule().checked(linted)
-                findings += shellcheck.findings
-                if let failure = shellcheck.failure {
-                    notes.append("shellcheck failed on \(path): \(failure); that guide has no shellcheck findings")
-                }
-                continue
-            }
+        for rule in rules where rule.id != ShellcheckRule.id && !options.disabled.contains(rule.id) {
             findings += rule.check(linted)
         }
         // The reader's own problems (front matter, encoding) are findings too.
         findings += guide.diagnostics.filter { $0.rule != BadAnnotationRule.id && !options.disabled.contains($0.rule) }
-        // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
-        let placeholderLines = Set(
-            findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
-        findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
-        let suppressions = Suppressions(linted)
-        findings = findings.filter { !suppressions.suppresses($0) }
-        findings.sort { ($0.location.line, $0.location.column, $0.rule) < ($1.location.line, $1.location.column, $1.rule) }
-        return LintReport(path: path, findings: findings, notes: notes)
+        return Checked(path: path, guide: linted, findings: findings)
     }
 }
 

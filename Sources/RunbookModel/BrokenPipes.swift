@@ -7,11 +7,11 @@ import Foundation
 #endif
 
 /// SIGPIPE ignored while any part of runbook writes to pipes whose reader may be gone (a
-/// step's shell, shellcheck): the write fails with EPIPE and the caller says what happened,
+/// step's shell): the write fails with EPIPE and the caller says what happened,
 /// where the signal would end the process.
 ///
 /// Scopes are counted, not saved and restored each on its own: where two overlap on different
-/// threads (a test process lints and runs side by side), the first to end restored the
+/// threads (a test process runs guides side by side), the first to end restored the
 /// disposition it found, the default, while the other was still writing, and the next EPIPE
 /// killed the process. The disposition found is put back when the last scope ends.
 public enum BrokenPipes {

@@ -6,7 +6,7 @@ import Testing
     import Glibc
 #endif
 
-/// Scopes that ignore SIGPIPE overlap on several threads (lint and runs side by side in one
+/// Scopes that ignore SIGPIPE overlap on several threads (runs side by side in one
 /// process): one ending must not end the other's. The writes below go to pipes whose reader is
 /// gone; if SIGPIPE were back at its default, the test process would end there.
 @Suite("broken pipes")

@@ -3,8 +3,9 @@ import RunbookGuide
 import RunbookModel
 
 /// `shellcheck`: shellcheck's findings on the blocks that run, mapped back to the guide's lines
-/// and columns. The blocks go to one shellcheck process as one script, in order, so a variable
-/// set in one block is known in the next (as in the run's shell). What other rules already
+/// and columns. A guide's blocks are one script, in order, so a variable set in one block is
+/// known in the next (as in the run's shell); one shellcheck process reads the scripts of a
+/// batch of guides. What other rules already
 /// report (undefined and unused variables) and what a guide cannot help (a sourced file that
 /// is not there) is left out.
 struct ShellcheckRule: LintRule {
@@ -23,7 +24,9 @@ struct ShellcheckRule: LintRule {
         return nil
     }()
 
-    private struct Comment: Decodable {
+    struct Comment: Decodable {
+        /// The script it is about, as given to shellcheck.
+        var file: String?
         var line: Int
         var column: Int
         var level: String
@@ -49,47 +52,66 @@ struct ShellcheckRule: LintRule {
         return String(characters)
     }
 
-    func check(_ linted: LintedGuide) -> [Diagnostic] { checked(linted).findings }
+    func check(_ linted: LintedGuide) -> [Diagnostic] { checked([linted])[0].findings }
 
-    /// The findings, and why there are none to trust when shellcheck did not do its work (it
-    /// could not start, crashed, refused its arguments or wrote something that is not its
-    /// JSON): lint says so rather than report a guide clean that was not checked.
-    func checked(_ linted: LintedGuide) -> (findings: [Diagnostic], failure: String?) {
-        guard let executable = Self.executable else { return ([], nil) }
+    /// A guide's running shell blocks as one script, and the step line each script line is.
+    struct Script {
+        /// The script: the blocks in order, each followed by `:`.
+        var text: String
+        /// Script line (1-based) → the step and the line within its code.
+        var origin: [Int: (step: Step, line: Int)]
+    }
+
+    /// The script of `linted`'s blocks that shellcheck reads, nil when none of them is shell.
+    static func script(of linted: LintedGuide) -> Script? {
         let steps = linted.runningSteps.filter {
             $0.language.isEmpty || ["bash", "sh", "shell", "console", "zsh"].contains($0.language)
         }
-        guard !steps.isEmpty else { return ([], nil) }
-        // Script line → (step, line within the step's code).
-        var script = "#!/bin/bash\n"
-        var origin: [Int: (Step, Int)] = [:]
+        guard !steps.isEmpty else { return nil }
+        var script = Script(text: "#!/bin/bash\n", origin: [:])
         var line = 2
         for step in steps {
             for (index, text) in step.code.lines.enumerated() {
-                script += Self.shellReadable(text) + "\n"
-                origin[line] = (step, index)
+                script.text += shellReadable(text) + "\n"
+                script.origin[line] = (step, index)
                 line += 1
             }
             // `:` keeps a block that ends inside an unfinished construct from swallowing the next.
-            script += ":\n"
+            script.text += ":\n"
             line += 1
         }
-        let data: Data
-        switch Self.run(executable, input: Data(script.utf8)) {
-        case .failure(let failure): return ([], failure.reason)
-        case .success(let output): data = output
+        return script
+    }
+
+    /// The findings in each of `guides`, and why there are none to trust where shellcheck did
+    /// not do its work (it could not start, crashed, refused its arguments or wrote something
+    /// that is not its JSON): lint says so rather than report a guide clean that was not
+    /// checked. One shellcheck reads every guide's script: each process costs about as much
+    /// again as the checking of a guide.
+    func checked(_ guides: [LintedGuide]) -> [(findings: [Diagnostic], failure: String?)] {
+        var results = [(findings: [Diagnostic], failure: String?)](repeating: ([], nil), count: guides.count)
+        guard let executable = Self.executable else { return results }
+        let scripts = guides.map(Self.script(of:))
+        let checked = scripts.indices.filter { scripts[$0] != nil }
+        let outcomes = Self.run(executable, scripts: checked.map { scripts[$0]!.text })
+        for (k, index) in checked.enumerated() {
+            switch outcomes[k] {
+            case .failure(let failure):
+                results[index].failure = failure.reason
+            case .success(let comments):
+                let script = scripts[index]!
+                results[index].findings = comments.compactMap { comment -> Diagnostic? in
+                    guard let (step, line) = script.origin[comment.line] else { return nil }
+                    let severity: Severity =
+                        comment.level == "error" ? .error : comment.level == "warning" ? .warning : .info
+                    return Diagnostic(
+                        rule: id, severity: severity,
+                        location: guides[index].location(of: step, codeLine: line, column: comment.column),
+                        message: "SC\(comment.code): \(comment.message)")
+                }
+            }
         }
-        guard let parsed = try? JSONDecoder().decode(Output.self, from: data) else {
-            return ([], "its output was not the JSON it was asked for")
-        }
-        let findings = parsed.comments.compactMap { comment -> Diagnostic? in
-            guard let (step, index) = origin[comment.line] else { return nil }
-            let severity: Severity = comment.level == "error" ? .error : comment.level == "warning" ? .warning : .info
-            return Diagnostic(
-                rule: id, severity: severity, location: linted.location(of: step, codeLine: index, column: comment.column),
-                message: "SC\(comment.code): \(comment.message)")
-        }
-        return (findings, nil)
+        return results
     }
 
     /// Why shellcheck gave nothing to read.
@@ -97,17 +119,49 @@ struct ShellcheckRule: LintRule {
         var reason: String
     }
 
-    /// Runs shellcheck on `input`: its standard output when it ran and exited 0 (nothing
-    /// found) or 1 (findings), else what went wrong, with the first line it wrote to standard
-    /// error.
-    static func run(_ executable: String, input: Data) -> Result<Data, Failure> {
+    /// What shellcheck says of each of `scripts`: its comments when it ran and exited 0
+    /// (nothing found) or 1 (findings), else what went wrong. The scripts are written to files
+    /// of a private directory and given to one shellcheck; when that one fails, each script is
+    /// given to one of its own, so that the failure is said of the guides it happened on.
+    static func run(_ executable: String, scripts: [String]) -> [Result<[Comment], Failure>] {
+        guard !scripts.isEmpty else { return [] }
+        let outcome: Result<[[Comment]], Failure>
+        do {
+            let directory = try privateDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var files: [String] = []
+            for (index, script) in scripts.enumerated() {
+                let file = "\(directory)/\(index).sh"
+                try Data(script.utf8).write(to: URL(fileURLWithPath: file))
+                files.append(file)
+            }
+            outcome = run(executable, files: files)
+        } catch {
+            outcome = .failure(Failure(reason: "its scripts could not be written (\(error.localizedDescription))"))
+        }
+        switch outcome {
+        case .success(let comments): return comments.map { .success($0) }
+        case .failure(let failure) where scripts.count == 1: return [.failure(failure)]
+        case .failure: return scripts.flatMap { run(executable, scripts: [$0]) }
+        }
+    }
+
+    /// A new directory only this user can read, under the system's temporary directory.
+    private static func privateDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/runbook-shellcheck.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        return String(cString: made)
+    }
+
+    /// Runs shellcheck on `files`: the comments on each file, in order, when it exited 0 or 1;
+    /// else what went wrong, with the first line it wrote to standard error.
+    private static func run(_ executable: String, files: [String]) -> Result<[[Comment]], Failure> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-f", "json1", "-s", "bash", "-e", excluded.joined(separator: ","), "-"]
-        let stdin = Pipe()
+        process.arguments = ["-f", "json1", "-s", "bash", "-e", excluded.joined(separator: ",")] + files
         let stdout = Pipe()
         let stderr = Pipe()
-        process.standardInput = stdin
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr
         do {
@@ -115,13 +169,9 @@ struct ShellcheckRule: LintRule {
         } catch {
             return .failure(Failure(reason: "it could not be started (\(error.localizedDescription))"))
         }
-        // Input is written and standard error read beside the read of standard output, so a
-        // full pipe on either side cannot stall the other.
+        // Standard error is read beside standard output, so a full pipe on one side cannot
+        // stall the other.
         let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            try? stdin.fileHandleForWriting.write(contentsOf: input)
-            try? stdin.fileHandleForWriting.close()
-        }
         nonisolated(unsafe) var errors = Data()
         DispatchQueue.global().async(group: group) { errors = stderr.fileHandleForReading.readDataToEndOfFile() }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -134,6 +184,15 @@ struct ShellcheckRule: LintRule {
         guard process.terminationStatus == 0 || process.terminationStatus == 1 else {
             return .failure(Failure(reason: "it exited with status \(process.terminationStatus)\(said)"))
         }
-        return .success(output)
+        guard let parsed = try? JSONDecoder().decode(Output.self, from: output) else {
+            return .failure(Failure(reason: "its output was not the JSON it was asked for"))
+        }
+        var byFile = [[Comment]](repeating: [], count: files.count)
+        let index = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
+        for comment in parsed.comments {
+            guard let file = comment.file, let k = index[file] else { continue }
+            byFile[k].append(comment)
+        }
+        return .success(byFile)
     }
 }
