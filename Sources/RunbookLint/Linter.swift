@@ -189,32 +189,32 @@ public enum Linter {
 
     /// Lints `paths` one by one, then gives their blocks to one shellcheck.
     static func lint(batch paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
-        let read = paths.map { path in Result { try check(path: path, options: options) } }
-        let linted = read.compactMap { try? $0.get() }
-        var shellcheck = [(findings: [Diagnostic], failure: String?)](repeating: ([], nil), count: linted.count)
         var missing: String?
-        if options.shellcheck, !options.disabled.contains(ShellcheckRule.id) {
-            if ShellcheckRule.executable == nil {
-                missing = "shellcheck is not installed; its checks were skipped (apt-get install shellcheck)"
-            } else {
-                shellcheck = ShellcheckRule().checked(linted.map(\.guide))
-            }
+        var shellchecked = options.shellcheck && !options.disabled.contains(ShellcheckRule.id)
+        if shellchecked, ShellcheckRule.executable == nil {
+            missing = "shellcheck is not installed; its checks were skipped (apt-get install shellcheck)"
+            shellchecked = false
         }
+        let read = paths.map { path in Result { try check(path: path, options: options, keeping: shellchecked) } }
+        let linted = read.compactMap { try? $0.get().linted }
+        let shellcheck = shellchecked ? ShellcheckRule().checked(linted) : []
         var next = 0
         return read.map { result in
             result.map { checked in
-                defer { next += 1 }
-                var findings = checked.findings + shellcheck[next].findings
+                var findings = checked.findings
                 var notes = missing.map { [$0] } ?? []
-                if let failure = shellcheck[next].failure {
-                    notes.append("shellcheck failed on \(checked.path): \(failure); that guide has no shellcheck findings")
+                if shellchecked {
+                    findings += shellcheck[next].findings
+                    if let failure = shellcheck[next].failure {
+                        notes.append("shellcheck failed on \(checked.path): \(failure); that guide has no shellcheck findings")
+                    }
+                    next += 1
                 }
                 // shellcheck cannot parse `<placeholder>` as shell; the placeholder error says it all.
                 let placeholderLines = Set(
                     findings.filter { $0.rule == PlaceholderRule.id && $0.severity == .error }.map(\.location.line))
                 findings.removeAll { $0.rule == ShellcheckRule.id && placeholderLines.contains($0.location.line) }
-                let suppressions = Suppressions(checked.guide)
-                findings = findings.filter { !suppressions.suppresses($0) }
+                findings = findings.filter { !checked.suppressions.suppresses($0) }
                 findings.sort {
                     ($0.location.line, $0.location.column, $0.rule) < ($1.location.line, $1.location.column, $1.rule)
                 }
@@ -226,14 +226,18 @@ public enum Linter {
     /// A guide read and checked by every rule but shellcheck, which runs over a batch.
     struct Checked {
         var path: String
-        var guide: LintedGuide
         /// The rules' findings and the reader's own.
         var findings: [Diagnostic]
+        /// What the guide's comments silence.
+        var suppressions: Suppressions
+        /// The guide, kept only for shellcheck to read (a batch's guides are otherwise let go
+        /// one by one, as they are checked).
+        var linted: LintedGuide?
     }
 
-    /// Reads `path` and runs every rule on it but shellcheck. Throws only when it, or a
-    /// binding file, cannot be read at all.
-    static func check(path: String, options: LintOptions) throws -> Checked {
+    /// Reads `path` and runs every rule on it but shellcheck; `keeping` keeps the guide for
+    /// it. Throws only when it, or a binding file, cannot be read at all.
+    static func check(path: String, options: LintOptions, keeping: Bool) throws -> Checked {
         let source = try GuideSource.load(path: path)
         let guide = GuideReader.read(source: source)
         var binding: Binding?
@@ -248,7 +252,7 @@ public enum Linter {
         }
         // The reader's own problems (front matter, encoding) are findings too.
         findings += guide.diagnostics.filter { $0.rule != BadAnnotationRule.id && !options.disabled.contains($0.rule) }
-        return Checked(path: path, guide: linted, findings: findings)
+        return Checked(path: path, findings: findings, suppressions: Suppressions(linted), linted: keeping ? linted : nil)
     }
 }
 
