@@ -293,5 +293,15 @@ struct LintCLITests {
             #expect(
                 run.stderr == "runbook: warning: shellcheck failed on g.md: \(reason); that guide has no shellcheck findings\n")
         }
+        // The scripts are written to a directory of their own under TMPDIR; where none can be
+        // made, lint says why.
+        let missing = dir.appendingPathComponent("no-such-tmp").path
+        let run = try runbook(["lint", "g.md"], in: dir, environment: ["TMPDIR": missing])
+        #expect(run.status == 0)
+        #expect(run.stdout.isEmpty)
+        #expect(
+            run.stderr
+                == "runbook: warning: shellcheck failed on g.md: no directory for its scripts could be made in \(missing) "
+                + "(No such file or directory); that guide has no shellcheck findings\n")
     }
 }

@@ -125,19 +125,14 @@ struct ShellcheckRule: LintRule {
     /// given to one of its own, so that the failure is said of the guides it happened on.
     static func run(_ executable: String, scripts: [String]) -> [Result<[Comment], Failure>] {
         guard !scripts.isEmpty else { return [] }
-        let outcome: Result<[[Comment]], Failure>
-        do {
-            let directory = try privateDirectory()
+        let outcome: Result<[[Comment]], Failure> = privateDirectory().flatMap { directory in
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            var files: [String] = []
-            for (index, script) in scripts.enumerated() {
-                let file = "\(directory)/\(index).sh"
-                try Data(script.utf8).write(to: URL(fileURLWithPath: file))
-                files.append(file)
+            let files = scripts.indices.map { "\(directory)/\($0).sh" }
+            for (file, script) in zip(files, scripts)
+            where !FileManager.default.createFile(atPath: file, contents: Data(script.utf8)) {
+                return .failure(Failure(reason: "its script could not be written to \(directory)"))
             }
-            outcome = run(executable, files: files)
-        } catch {
-            outcome = .failure(Failure(reason: "its scripts could not be written (\(error.localizedDescription))"))
+            return run(executable, files: files)
         }
         switch outcome {
         case .success(let comments): return comments.map { .success($0) }
@@ -146,11 +141,17 @@ struct ShellcheckRule: LintRule {
         }
     }
 
-    /// A new directory only this user can read, under the system's temporary directory.
-    private static func privateDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/runbook-shellcheck.XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        return String(cString: made)
+    /// A new directory only this user can read, under the system's temporary directory
+    /// (`TMPDIR`, else `/tmp`).
+    private static func privateDirectory() -> Result<String, Failure> {
+        var parent = NSTemporaryDirectory()
+        while parent.count > 1, parent.hasSuffix("/") { parent.removeLast() }
+        var template = Array((parent + "/runbook-shellcheck.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            let reason = String(cString: strerror(errno))
+            return .failure(Failure(reason: "no directory for its scripts could be made in \(parent) (\(reason))"))
+        }
+        return .success(String(cString: made))
     }
 
     /// Runs shellcheck on `files`: the comments on each file, in order, when it exited 0 or 1;
