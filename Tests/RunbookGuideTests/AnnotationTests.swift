@@ -22,6 +22,7 @@ struct AnnotationTests {
             ("bash", "bash", nil), ("  bash \t", "bash", nil), ("sh title.sh", "sh", nil), ("", "", nil),
             ("bash {name=x}", "bash", "{name=x}"), ("bash\t{ a=b }", "bash", "{ a=b }"), ("{ a=b } ", "", "{ a=b }"),
             ("python3 run.py {x}", "python3", "{x}"), ("bash{a=b} c", "bash", "{a=b} c"), ("é ü {a=b}", "é", "{a=b}"),
+            ("c++", "c++", nil), ("yaml:compose.yml", "yaml:compose.yml", nil), ("ü", "ü", nil), ("bash{x}", "bash", "{x}"),
         ] as [(String, String, String?)])
     func infoStringSplitsIntoLanguageAndAttributes(info: String, language: String, attributes: String?) {
         let split = AnnotationParser.splitInfo(info)

@@ -65,6 +65,8 @@ public enum AnnotationParser {
         if info.utf8.first == UInt8(ascii: "{"), let directive = MySTDirective(info: info) {
             return (directive.isCode ? String(directive.argument.prefix { !$0.isWhitespace }) : "", nil)
         }
+        // Most info strings are a language alone (`bash`): no blank, no brace, nothing to split.
+        if info.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "{") }) { return (info, nil) }
         // By bytes: `{` and the space that ends the language are ASCII.
         let trimmed = info[...].trimming(ASCII.isBlank)
         let brace = trimmed.utf8.firstIndex(of: UInt8(ascii: "{"))

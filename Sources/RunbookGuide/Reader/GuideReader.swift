@@ -997,19 +997,30 @@ private struct Reader {
         }
         for parent in childrenOf.keys.sorted() {
             let children = childrenOf[parent]!
-            var run: [Int] = []
+            // The headings gathered, each with its option marker and the system it names, as
+            // the loop below read them.
+            var gathered:
+                [(
+                    index: Int, marker: (isOption: Bool, letter: String?, recommended: Bool, marked: Bool),
+                    system: (id: String, platforms: [String])?
+                )] = []
             func flush() {
                 // Most headings are no option: nothing gathered, nothing to do.
-                guard !run.isEmpty else { return }
-                defer { run = [] }
-                let markers = run.map { Patterns.optionMarker(sections[$0].title) }
+                guard !gathered.isEmpty else { return }
+                defer { gathered = [] }
+                let markers = gathered.map(\.marker)
                 // "macOS" / "Ubuntu" headings are a choice between systems; "Option A: Amazon
                 // Linux 2023" is an option for a system.
                 let byMarker = markers.contains(where: \.isOption)
-                let systems = run.map { index in
-                    let title = sections[index].title
-                    return byMarker ? Patterns.optionSystem(title) : Patterns.operatingSystem(title, heading: true)
+                let systems = gathered.map { heading in
+                    let title = sections[heading.index].title
+                    // An unmarked heading's system is the one the loop found; a marked one's is
+                    // asked here, where the group turns out to be by system.
+                    return byMarker
+                        ? Patterns.optionSystem(title)
+                        : heading.marker.marked ? Patterns.operatingSystem(title, heading: true) : heading.system
                 }
+                let run = gathered.map(\.index)
                 guard run.count >= 2, byMarker || systems.allSatisfy({ $0 != nil }) else { return }
                 var id = sections[parent].slug == "top" ? Text.slug(sections[run[0]].title) : sections[parent].slug
                 if groupIds.contains(id) { id += "-\(run.count)" }
@@ -1033,8 +1044,10 @@ private struct Reader {
             }
             for child in children {
                 let title = sections[child].title
-                if Patterns.optionMarker(title).marked || Patterns.operatingSystem(title, heading: true) != nil {
-                    run.append(child)
+                let marker = Patterns.optionMarker(title)
+                let system = marker.marked ? nil : Patterns.operatingSystem(title, heading: true)
+                if marker.marked || system != nil {
+                    gathered.append((child, marker, system))
                 } else {
                     flush()
                 }

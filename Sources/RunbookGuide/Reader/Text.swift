@@ -308,9 +308,13 @@ public enum Placeholder {
         // The kinds `occurrences` finds, so both ask the same questions of the text.
         let found = occurrences(in: text)
         guard !found.isEmpty else { return nil }
-        let order = patterns.map(\.name) + ["..."]
-        return found.min { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }.map { ($0.name, $0.text) }
+        return found.min { kindOrder.firstIndex(of: $0.name)! < kindOrder.firstIndex(of: $1.name)! }.map {
+            ($0.name, $0.text)
+        }
     }
+
+    /// The kinds in the order `first(in:)` prefers them.
+    private static let kindOrder = patterns.map(\.name) + ["..."]
 
     /// Each pattern's word, in the patterns' order.
     private static let patternHints = Needles(patterns.map(\.hint))
