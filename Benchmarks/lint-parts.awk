@@ -21,7 +21,7 @@ function keep(part, n) {
     n = $1
     gsub(",", "", n)
     n += 0
-    if ($0 ~ /RunbookLint6LinterO4lint4path/) keep("lint", n)
+    if ($0 ~ /RunbookLint6LinterO4lint5batch/) keep("lint", n)
     else if ($0 ~ /RunbookMarkdown11GuideSourceV4load/) keep("load", n)
     else if ($0 ~ /[^A-Za-z_]cmark_parse_document /) keep("cmark", n)
     else if ($0 ~ /RunbookMarkdown0B6ParserO5parse/) keep("parse", n)
