@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "RunbookGuideTests", dependencies: ["RunbookGuide", "RunbookTestSupport"]),
         .testTarget(
             name: "RunbookLintTests", dependencies: ["RunbookLint", "RunbookGuide", "RunbookModel", "RunbookTestSupport"]),
-        .testTarget(name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookSSH", "RunbookTestSupport"]),
+        .testTarget(
+            name: "RunbookEngineTests", dependencies: ["RunbookEngine", "RunbookGuide", "RunbookSSH", "RunbookTestSupport"]),
         .testTarget(
             name: "RunbookJournalTests",
             dependencies: ["RunbookJournal", "RunbookTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -7,22 +7,31 @@ import RunbookGuide
 enum Snapshot {
     static let marker = "__RB_FUNCTIONS__"
 
-    static let special: Set<String> = [
+    /// bash's own variables, never restored.
+    static let special: WordSet = [
         "BASH", "BASHOPTS", "BASHPID", "EUID", "UID", "PPID", "SHELLOPTS", "FUNCNAME", "GROUPS",
         "HISTCMD", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "EPOCHREALTIME", "EPOCHSECONDS",
         "PIPESTATUS", "DIRSTACK", "SHLVL", "_", "OPTIND", "OPTARG", "PWD", "OLDPWD", "IFS", "PS4",
         "COLUMNS", "LINES", "HOSTNAME", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH_ARGV0",
     ]
 
+    /// Prefixes of names that are bash's, completion's or runbook's own.
+    private static let ownPrefixes: [[UInt8]] = ["BASH_", "COMP_", "__rb_", "__RB_"].map { Array($0.utf8) }
+
     /// Filters raw shell output into a snapshot. `dropSecretNames` also leaves out variables
     /// whose names look secret (what is written to disk must hold no secret).
     /// `inherited`: variables exported unchanged from runbook's own environment are left out
     /// too (a resume gets them from the environment again, and they may hold credentials).
+    ///
+    /// By bytes: it runs twice after every step, over every variable of the shell (a shell with
+    /// sixty exported variables made it most of a step's own cost when it read them as
+    /// characters). Everything it looks for in an entry is ASCII.
     static func filter(
         _ raw: String, excluding bound: Set<String>, dropSecretNames: Bool = false, inherited: [String: String] = [:]
     ) -> String {
         let bytes = Array(raw.utf8)
-        var kept: [String] = []
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
         var i = 0
         // `declare -p` entries: each ends at a line break outside quotes.
         while i < bytes.count {
@@ -56,30 +65,85 @@ enum Snapshot {
                 }
                 i += 1
             }
-            let entry = String(decoding: bytes[start..<min(i, bytes.count)], as: UTF8.self)
+            let entry = bytes[start..<min(i, bytes.count)]
             i += 1
-            if entry == marker || entry == "# " + marker {
+            if entry.elementsEqual(markerBytes) || entry.elementsEqual(commentedMarkerBytes) {
                 // Kept as a comment so filtering a snapshot again finds it (sourcing ignores it).
-                kept.append("# \(marker)\n" + withoutOwnFunctions(String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self)))
+                kept += commentedMarkerBytes + [0x0A]
+                kept += withoutOwnFunctions(String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self)).utf8
                 break
             }
-            guard entry.hasPrefix("declare ") else { continue }
-            let words = entry.split(separator: " ", maxSplits: 2)
-            guard words.count >= 3 else { continue }
-            let flags = words[1]
-            let name = String(words[2].prefix { $0 != "=" })
-            if flags.contains("r") || special.contains(name) || name.hasPrefix("BASH_") || name.hasPrefix("COMP_")
-                || name.hasPrefix("__rb_") || name.hasPrefix("__RB_") || bound.contains(name)
-                || (dropSecretNames && Text.isSecretName(name))
+            guard let (flags, name) = declaration(entry) else { continue }
+            let nameBytes = entry[name]
+            if entry[flags].contains(UInt8(ascii: "r")) || nameBytes.withUnsafeBufferPointer(special.contains(bytes:))
+                || ownPrefixes.contains(where: nameBytes.starts(with:))
             {
                 continue
             }
-            if let value = inherited[name], flags.contains("x"), entry == "declare \(flags) \(name)=\"\(escaped(value))\"" {
+            let nameText = String(decoding: nameBytes, as: UTF8.self)
+            if bound.contains(nameText) || (dropSecretNames && Text.isSecretName(nameText)) { continue }
+            if let value = inherited[nameText], entry[flags].contains(UInt8(ascii: "x")),
+                isExported(value, entry: entry, flags: flags, name: name)
+            {
                 continue
             }
-            kept.append(entry + "\n")
+            kept += entry
+            kept.append(0x0A)
         }
-        return kept.joined()
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    private static let markerBytes = Array(marker.utf8)
+    private static let commentedMarkerBytes = Array("# \(marker)".utf8)
+
+    /// Where the flags and the name of a `declare FLAGS NAME=…` entry are: its words as
+    /// `split(separator: " ", maxSplits: 2)` has them (empty words left out), the name up to an
+    /// `=`. Nil for any other line.
+    static func declaration(_ entry: ArraySlice<UInt8>) -> (flags: Range<Int>, name: Range<Int>)? {
+        guard entry.starts(with: declarePrefix) else { return nil }
+        var first: Range<Int>?
+        var second: Range<Int>?
+        var wordStart = entry.startIndex
+        var k = entry.startIndex
+        while k < entry.endIndex, second == nil {
+            if entry[k] == UInt8(ascii: " ") {
+                if k > wordStart {
+                    if first == nil { first = wordStart..<k } else { second = wordStart..<k }
+                }
+                wordStart = k + 1
+            }
+            k += 1
+        }
+        guard let flags = second, wordStart < entry.endIndex else { return nil }
+        let rest = entry[wordStart...]
+        return (flags, wordStart..<(rest.firstIndex(of: UInt8(ascii: "=")) ?? rest.endIndex))
+    }
+
+    private static let declarePrefix = Array("declare ".utf8)
+
+    /// True when `entry` is exactly `declare FLAGS NAME="VALUE"`, the value escaped as
+    /// `declare -p` writes it between double quotes (a backslash before `\`, `"`, `$` and
+    /// a backtick): the variable as runbook's own environment gave it. Compared in place.
+    static func isExported(_ value: String, entry: ArraySlice<UInt8>, flags: Range<Int>, name: Range<Int>) -> Bool {
+        // Single spaces between the words, as the entry rebuilt from them would have.
+        guard flags.lowerBound == entry.startIndex + declarePrefix.count, name.lowerBound == flags.upperBound + 1 else {
+            return false
+        }
+        var k = name.upperBound
+        func next(_ byte: UInt8) -> Bool {
+            guard k < entry.endIndex, entry[k] == byte else { return false }
+            k += 1
+            return true
+        }
+        guard next(UInt8(ascii: "=")), next(UInt8(ascii: "\"")) else { return false }
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`")
+            {
+                guard next(UInt8(ascii: "\\")) else { return false }
+            }
+            guard next(byte) else { return false }
+        }
+        return next(UInt8(ascii: "\"")) && k == entry.endIndex
     }
 
     /// `declare -f` output without runbook's own `__rb_` functions: the prelude defines them
@@ -98,15 +162,5 @@ enum Snapshot {
             }
         }
         return kept.joined(separator: "\n")
-    }
-
-    /// A value as `declare -p` writes it between double quotes.
-    static func escaped(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            if c == "\\" || c == "\"" || c == "$" || c == "`" { out.append("\\") }
-            out.append(c)
-        }
-        return out
     }
 }

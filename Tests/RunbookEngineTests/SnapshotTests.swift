@@ -1,0 +1,190 @@
+import Foundation
+import RunbookGuide
+import Testing
+
+@testable import RunbookEngine
+
+/// `Snapshot.filter` reads bytes; these tests hold it to the character-based filter it
+/// replaced (`ReferenceSnapshot` below, kept as it was) on what a real bash prints about
+/// itself.
+@Suite("snapshots")
+struct SnapshotTests {
+    /// Variables as runbook's environment gives them to the shell (`inherited`).
+    static let inherited = [
+        "PLAIN": "plain", "QUOTED": #"say "hi" $HOME `date` \ back"#, "ACCENTED": "héllo wörld ✓",
+        "CHANGED": "before", "API_TOKEN": "tok-123", "EMPTY": "",
+    ]
+
+    /// What bash prints about itself after a step that declares one variable of every kind.
+    static func rawSnapshot() throws -> String {
+        let script = #"""
+            CHANGED=after
+            export NEW_EXPORT="new value"
+            plain_local=1
+            quoted_local='it'"'"'s "quoted" $x `y` \z'
+            multi_line="line one
+            line two"
+            tabbed=$'a\tb'
+            declare -a list=(one "two words" $'three\nlines')
+            declare -A map=([k]=v ["spaced key"]="x y")
+            declare -r FROZEN=ice
+            declare -i count=42
+            DB_PASSWORD=hunter2
+            BOUND_NAME=bound-value
+            BASH_EXTRA=1
+            __rb_own=own
+            __RB_OWN=own
+            COMP_EXTRA=1
+            unicode_é=no
+            say() { echo "say $1"; }
+            __rb_helper() {
+              echo own
+            }
+            declare -p
+            echo __RB_FUNCTIONS__
+            declare -f
+            printf 'cd -- %q 2>/dev/null\n' "$PWD"
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["--noprofile", "--norc", "-c", script]
+        process.environment = inherited.merging(["PATH": "/usr/bin:/bin", "HOME": "/root"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test(arguments: [false, true])
+    func theByteFilterKeepsWhatTheCharacterFilterKept(dropSecretNames: Bool) throws {
+        let raw = try Self.rawSnapshot()
+        #expect(raw.contains("declare -x QUOTED="))
+        #expect(raw.contains("__RB_FUNCTIONS__"))
+        for (bound, inherited) in [
+            (Set<String>(), [String: String]()), (Set(["BOUND_NAME"]), Self.inherited),
+            (Set(["BOUND_NAME", "PLAIN"]), ["QUOTED": "other", "ACCENTED": "héllo wörld ✓"]),
+        ] as [(Set<String>, [String: String])] {
+            let filtered = Snapshot.filter(raw, excluding: bound, dropSecretNames: dropSecretNames, inherited: inherited)
+            let reference = ReferenceSnapshot.filter(
+                raw, excluding: bound, dropSecretNames: dropSecretNames, inherited: inherited)
+            #expect(filtered == reference)
+            // As the journal does: filtering a snapshot again changes nothing.
+            #expect(
+                Snapshot.filter(filtered, excluding: bound, dropSecretNames: dropSecretNames, inherited: inherited)
+                    == filtered)
+        }
+        let kept = Snapshot.filter(raw, excluding: ["BOUND_NAME"], dropSecretNames: dropSecretNames, inherited: Self.inherited)
+        // Inherited and unchanged: left to the environment; changed or new: kept.
+        #expect(!kept.contains("PLAIN="))
+        #expect(!kept.contains("QUOTED="))
+        #expect(kept.contains("declare -x CHANGED=\"after\"\n"))
+        #expect(kept.contains("declare -x NEW_EXPORT=\"new value\"\n"))
+        #expect(kept.contains("declare -a list=("))
+        #expect(kept.contains("declare -A map=("))
+        #expect(kept.contains("declare -i count=\"42\"\n"))
+        #expect(kept.contains("say () \n"))
+        for left in [
+            "FROZEN", "BOUND_NAME", "BASH_EXTRA", "__rb_own", "__RB_OWN", "COMP_EXTRA", "__rb_helper", "BASHPID=", "SHELLOPTS=",
+        ] {
+            #expect(!kept.contains(left), "\(left)")
+        }
+        #expect(kept.contains("DB_PASSWORD") == !dropSecretNames)
+    }
+
+    /// An entry that is not a declaration, or one cut short, is not kept; one with a quote
+    /// left open runs to the end of the text.
+    @Test func oddEntriesAreReadAsBefore() {
+        for raw in [
+            "declare\ndeclare -x\ndeclare -x \ndeclare  -x  A=\"1\"\nnot a declaration\n",
+            "declare -x A=\"unclosed\ndeclare -x B=\"2\"\n", "declare -x A=\"ends in a backslash\\",
+            "declare -- 'odd'=1\ndeclare -x A=$'x\\'y'\n# __RB_FUNCTIONS__\n__rb_f () \n{ \n    :\n}\ncd -- /\n",
+        ] {
+            for inherited in [[:], ["A": "1"]] as [[String: String]] {
+                #expect(
+                    Snapshot.filter(raw, excluding: [], inherited: inherited)
+                        == ReferenceSnapshot.filter(raw, excluding: [], inherited: inherited), "\(raw)")
+            }
+        }
+    }
+}
+
+/// The filter as it was before it read bytes (session 24), the reference the byte filter is
+/// held to.
+enum ReferenceSnapshot {
+    static let special: Set<String> = Set(Snapshot.special)
+
+    static func filter(
+        _ raw: String, excluding bound: Set<String>, dropSecretNames: Bool = false, inherited: [String: String] = [:]
+    ) -> String {
+        let bytes = Array(raw.utf8)
+        var kept: [String] = []
+        var i = 0
+        while i < bytes.count {
+            let start = i
+            var quote: UInt8? = nil
+            var dollarQuote = false
+            while i < bytes.count {
+                let c = bytes[i]
+                if let q = quote {
+                    if c == 0x5C {
+                        i += 2
+                        continue
+                    }
+                    if c == q {
+                        quote = nil
+                        dollarQuote = false
+                    }
+                } else if c == 0x22 {
+                    quote = 0x22
+                } else if c == 0x27 {
+                    dollarQuote = i > 0 && bytes[i - 1] == 0x24
+                    quote = 0x27
+                    if !dollarQuote {
+                        i += 1
+                        while i < bytes.count, bytes[i] != 0x27 { i += 1 }
+                        quote = nil
+                    }
+                } else if c == 0x0A {
+                    break
+                }
+                i += 1
+            }
+            let entry = String(decoding: bytes[start..<min(i, bytes.count)], as: UTF8.self)
+            i += 1
+            if entry == Snapshot.marker || entry == "# " + Snapshot.marker {
+                kept.append(
+                    "# \(Snapshot.marker)\n"
+                        + Snapshot.withoutOwnFunctions(String(decoding: bytes[min(i, bytes.count)...], as: UTF8.self)))
+                break
+            }
+            guard entry.hasPrefix("declare ") else { continue }
+            let words = entry.split(separator: " ", maxSplits: 2)
+            guard words.count >= 3 else { continue }
+            let flags = words[1]
+            let name = String(words[2].prefix { $0 != "=" })
+            if flags.contains("r") || special.contains(name) || name.hasPrefix("BASH_") || name.hasPrefix("COMP_")
+                || name.hasPrefix("__rb_") || name.hasPrefix("__RB_") || bound.contains(name)
+                || (dropSecretNames && Text.isSecretName(name))
+            {
+                continue
+            }
+            if let value = inherited[name], flags.contains("x"), entry == "declare \(flags) \(name)=\"\(escaped(value))\"" {
+                continue
+            }
+            kept.append(entry + "\n")
+        }
+        return kept.joined()
+    }
+
+    static func escaped(_ value: String) -> String {
+        var out = ""
+        for c in value {
+            if c == "\\" || c == "\"" || c == "$" || c == "`" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
