@@ -121,9 +121,11 @@ enum Snapshot {
 
     private static let declarePrefix = Array("declare ".utf8)
 
-    /// True when `entry` is exactly `declare FLAGS NAME="VALUE"`, the value escaped as
-    /// `declare -p` writes it between double quotes (a backslash before `\`, `"`, `$` and
-    /// a backtick): the variable as runbook's own environment gave it. Compared in place.
+    /// True when `entry` is exactly `declare FLAGS NAME=VALUE`, the value quoted as
+    /// `declare -p` writes it: the variable as runbook's own environment gave it. Compared in
+    /// place. bash writes a value between double quotes (a backslash before `\`, `"`, `$`
+    /// and a backtick), or as `$'…'` when it holds a control character (a line break, a tab)
+    /// or, in the C locale, any byte past ASCII; both are read.
     static func isExported(_ value: String, entry: ArraySlice<UInt8>, flags: Range<Int>, name: Range<Int>) -> Bool {
         // Single spaces between the words, as the entry rebuilt from them would have.
         guard flags.lowerBound == entry.startIndex + declarePrefix.count, name.lowerBound == flags.upperBound + 1 else {
@@ -135,7 +137,12 @@ enum Snapshot {
             k += 1
             return true
         }
-        guard next(UInt8(ascii: "=")), next(UInt8(ascii: "\"")) else { return false }
+        guard next(UInt8(ascii: "=")) else { return false }
+        if next(UInt8(ascii: "$")) {
+            guard next(UInt8(ascii: "'")), entry.last == UInt8(ascii: "'"), k < entry.endIndex else { return false }
+            return ansiC(entry[k..<(entry.endIndex - 1)]).map { $0.elementsEqual(value.utf8) } ?? false
+        }
+        guard next(UInt8(ascii: "\"")) else { return false }
         for byte in value.utf8 {
             if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`")
             {
@@ -144,6 +151,53 @@ enum Snapshot {
             guard next(byte) else { return false }
         }
         return next(UInt8(ascii: "\"")) && k == entry.endIndex
+    }
+
+    /// The bytes a `$'…'` body stands for, as bash reads it: the escapes `declare -p` writes
+    /// (`\n`, `\t`, `\E`, `\'`, `\\`, octal `\303`, …) and the rest as it is. Nil for an
+    /// escape it does not read, or an unescaped quote: then the value is not known to be the
+    /// environment's, and the entry is kept.
+    static func ansiC(_ body: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var k = body.startIndex
+        func isOctal(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "7") }
+        while k < body.endIndex {
+            let b = body[k]
+            k += 1
+            if b == UInt8(ascii: "'") { return nil }
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                continue
+            }
+            guard k < body.endIndex else { return nil }
+            let e = body[k]
+            k += 1
+            switch e {
+            case UInt8(ascii: "a"): out.append(0x07)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): out.append(0x1B)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "v"): out.append(0x0B)
+            case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "?"): out.append(e)
+            case _ where isOctal(e):
+                // One to three octal digits.
+                var code = Int(e - UInt8(ascii: "0"))
+                var digits = 1
+                while digits < 3, k < body.endIndex, isOctal(body[k]) {
+                    code = code * 8 + Int(body[k] - UInt8(ascii: "0"))
+                    k += 1
+                    digits += 1
+                }
+                out.append(UInt8(truncatingIfNeeded: code))
+            default:
+                return nil
+            }
+        }
+        return out
     }
 
     /// `declare -f` output without runbook's own `__rb_` functions: the prelude defines them

@@ -9,16 +9,25 @@ import Testing
 /// itself.
 @Suite("snapshots")
 struct SnapshotTests {
-    /// Variables as runbook's environment gives them to the shell (`inherited`).
+    /// Variables as runbook's environment gives them to the shell (`inherited`), each one
+    /// `declare -p` writes between double quotes.
     static let inherited = [
-        "PLAIN": "plain", "QUOTED": #"say "hi" $HOME `date` \ back"#, "ACCENTED": "héllo wörld ✓",
-        "CHANGED": "before", "API_TOKEN": "tok-123", "EMPTY": "",
+        "PLAIN": "plain", "QUOTED": #"say "hi" $HOME `date` \ back"#, "CHANGED": "before", "API_TOKEN": "tok-123",
+        "EMPTY": "",
+    ]
+
+    /// Inherited variables `declare -p` writes as `$'…'`: a control character, or (bash runs
+    /// here in the C locale) a byte past ASCII.
+    static let ansiInherited = [
+        "ACCENTED": "héllo wörld ✓", "CERTIFICATE": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "TABBED": "a\tb", "ODD": "it's \\ a \"test\" with \u{1B}[0m and \u{7F} and \r", "RETURNED": "before",
     ]
 
     /// What bash prints about itself after a step that declares one variable of every kind.
     static func rawSnapshot() throws -> String {
         let script = #"""
             CHANGED=after
+            RETURNED=$'after\n'
             export NEW_EXPORT="new value"
             plain_local=1
             quoted_local='it'"'"'s "quoted" $x `y` \z'
@@ -48,7 +57,9 @@ struct SnapshotTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["--noprofile", "--norc", "-c", script]
-        process.environment = inherited.merging(["PATH": "/usr/bin:/bin", "HOME": "/root"]) { $1 }
+        process.environment = inherited.merging(ansiInherited) { $1 }.merging(["PATH": "/usr/bin:/bin", "HOME": "/root"]) {
+            $1
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -65,7 +76,7 @@ struct SnapshotTests {
         #expect(raw.contains("__RB_FUNCTIONS__"))
         for (bound, inherited) in [
             (Set<String>(), [String: String]()), (Set(["BOUND_NAME"]), Self.inherited),
-            (Set(["BOUND_NAME", "PLAIN"]), ["QUOTED": "other", "ACCENTED": "héllo wörld ✓"]),
+            (Set(["BOUND_NAME", "PLAIN"]), ["QUOTED": "other", "EMPTY": ""]),
         ] as [(Set<String>, [String: String])] {
             let filtered = Snapshot.filter(raw, excluding: bound, dropSecretNames: dropSecretNames, inherited: inherited)
             let reference = ReferenceSnapshot.filter(
@@ -92,6 +103,40 @@ struct SnapshotTests {
             #expect(!kept.contains(left), "\(left)")
         }
         #expect(kept.contains("DB_PASSWORD") == !dropSecretNames)
+    }
+
+    /// An inherited variable that bash writes as `$'…'` (a certificate's line breaks, a tab,
+    /// non-ASCII text in the C locale) is left to the environment as one in double quotes is;
+    /// changed, it is kept.
+    @Test func inheritedValuesWrittenAsANSICAreLeftOut() throws {
+        let raw = try Self.rawSnapshot()
+        #expect(raw.contains("declare -x CERTIFICATE=$'-----BEGIN CERTIFICATE-----\\nMIIB"))
+        #expect(raw.contains("declare -x ACCENTED=$'h\\303\\251llo"))
+        let kept = Snapshot.filter(raw, excluding: [], inherited: Self.ansiInherited)
+        for name in ["ACCENTED", "CERTIFICATE", "TABBED", "ODD"] {
+            #expect(!kept.contains("\(name)="), "\(name)")
+        }
+        #expect(kept.contains("declare -x RETURNED=$'after\\n'\n"))
+        // Without them inherited, every one is kept, as the shell has it.
+        let all = Snapshot.filter(raw, excluding: [])
+        for name in ["ACCENTED", "CERTIFICATE", "TABBED", "ODD", "RETURNED"] {
+            #expect(all.contains("declare -x \(name)=$'"), "\(name)")
+        }
+    }
+
+    /// The `$'…'` bodies bash writes, read back; escapes it does not write are not guessed at.
+    @Test func ansiCBodiesAreRead() {
+        func read(_ body: String) -> String? { Snapshot.ansiC(Array(body.utf8)[...]).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(read(#"a\tb\nc"#) == "a\tb\nc")
+        #expect(read(#"it\'s \\ \"q\""#) == "it's \\ \"q\"")
+        #expect(read(#"h\303\251llo"#) == "héllo")
+        #expect(read(#"\E[0m\a\b\f\v\r\?"#) == "\u{1B}[0m\u{07}\u{08}\u{0C}\u{0B}\r?")
+        #expect(read(#"\0\12\1234"#) == "\u{0}\n\u{53}4")
+        #expect(read("") == "")
+        #expect(read(#"\x41"#) == nil)
+        #expect(read(#"\u00e9"#) == nil)
+        #expect(read("it's") == nil)
+        #expect(read(#"ends\"#) == nil)
     }
 
     /// An entry that is not a declaration, or one cut short, is not kept; one with a quote
