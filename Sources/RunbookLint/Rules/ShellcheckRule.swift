@@ -86,8 +86,8 @@ struct ShellcheckRule: LintRule {
     /// The findings in each of `guides`, and why there are none to trust where shellcheck did
     /// not do its work (it could not start, crashed, refused its arguments or wrote something
     /// that is not its JSON): lint says so rather than report a guide clean that was not
-    /// checked. One shellcheck reads every guide's script: each process costs about as much
-    /// again as the checking of a guide.
+    /// checked. One shellcheck reads every guide's script: one per guide cost about 8 ms of
+    /// system time each besides the checking, most of a small guide's time.
     func checked(_ guides: [LintedGuide]) -> [(findings: [Diagnostic], failure: String?)] {
         var results = [(findings: [Diagnostic], failure: String?)](repeating: ([], nil), count: guides.count)
         guard let executable = Self.executable else { return results }
