@@ -36,35 +36,7 @@ enum Snapshot {
         // `declare -p` entries: each ends at a line break outside quotes.
         while i < bytes.count {
             let start = i
-            var quote: UInt8? = nil
-            var dollarQuote = false
-            while i < bytes.count {
-                let c = bytes[i]
-                if let q = quote {
-                    if c == 0x5C {
-                        i += 2
-                        continue
-                    }  // backslash escapes the next byte
-                    if c == q {
-                        quote = nil
-                        dollarQuote = false
-                    }
-                } else if c == 0x22 {
-                    quote = 0x22
-                } else if c == 0x27 {
-                    // $'…' allows backslash escapes; '…' does not (handled the same: no escapes inside).
-                    dollarQuote = i > 0 && bytes[i - 1] == 0x24
-                    quote = 0x27
-                    if !dollarQuote {
-                        i += 1
-                        while i < bytes.count, bytes[i] != 0x27 { i += 1 }
-                        quote = nil
-                    }
-                } else if c == 0x0A {
-                    break
-                }
-                i += 1
-            }
+            i = entryEnd(bytes, from: start)
             let entry = bytes[start..<min(i, bytes.count)]
             i += 1
             if entry.elementsEqual(markerBytes) || entry.elementsEqual(commentedMarkerBytes) {
@@ -91,6 +63,43 @@ enum Snapshot {
             kept.append(0x0A)
         }
         return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// Where the entry that starts at `start` ends: at the first line break outside quotes
+    /// (a backslash escapes the next byte in double quotes and in `$'…'`, not in `'…'`), or
+    /// past the end of `bytes` when a backslash is its last byte.
+    static func entryEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var i = start
+        var quote: UInt8? = nil
+        var dollarQuote = false
+        while i < bytes.count {
+            let c = bytes[i]
+            if let q = quote {
+                if c == 0x5C {
+                    i += 2
+                    continue
+                }  // backslash escapes the next byte
+                if c == q {
+                    quote = nil
+                    dollarQuote = false
+                }
+            } else if c == 0x22 {
+                quote = 0x22
+            } else if c == 0x27 {
+                // $'…' allows backslash escapes; '…' does not (handled the same: no escapes inside).
+                dollarQuote = i > 0 && bytes[i - 1] == 0x24
+                quote = 0x27
+                if !dollarQuote {
+                    i += 1
+                    while i < bytes.count, bytes[i] != 0x27 { i += 1 }
+                    quote = nil
+                }
+            } else if c == 0x0A {
+                break
+            }
+            i += 1
+        }
+        return i
     }
 
     private static let markerBytes = Array(marker.utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import RunbookGuide
+import RunbookTestSupport
 import Testing
 
 @testable import RunbookEngine
@@ -54,19 +55,8 @@ struct SnapshotTests {
             declare -f
             printf 'cd -- %q 2>/dev/null\n' "$PWD"
             """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["--noprofile", "--norc", "-c", script]
-        process.environment = inherited.merging(ansiInherited) { $1 }.merging(["PATH": "/usr/bin:/bin", "HOME": "/root"]) {
-            $1
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let environment = inherited.merging(ansiInherited) { $1 }.merging(["PATH": "/usr/bin:/bin", "HOME": "/root"]) { $1 }
+        return try programOutput("/bin/bash", ["--noprofile", "--norc", "-c", script], environment: environment).output
     }
 
     @Test(arguments: [false, true])
@@ -157,7 +147,7 @@ struct SnapshotTests {
 }
 
 /// The filter as it was before it read bytes (session 24), the reference the byte filter is
-/// held to.
+/// held to: what it does with each entry, as it was.
 enum ReferenceSnapshot {
     static let special: Set<String> = Set(Snapshot.special)
 
@@ -168,35 +158,9 @@ enum ReferenceSnapshot {
         var kept: [String] = []
         var i = 0
         while i < bytes.count {
+            // Where an entry ends is found as it was: shared, not what changed.
             let start = i
-            var quote: UInt8? = nil
-            var dollarQuote = false
-            while i < bytes.count {
-                let c = bytes[i]
-                if let q = quote {
-                    if c == 0x5C {
-                        i += 2
-                        continue
-                    }
-                    if c == q {
-                        quote = nil
-                        dollarQuote = false
-                    }
-                } else if c == 0x22 {
-                    quote = 0x22
-                } else if c == 0x27 {
-                    dollarQuote = i > 0 && bytes[i - 1] == 0x24
-                    quote = 0x27
-                    if !dollarQuote {
-                        i += 1
-                        while i < bytes.count, bytes[i] != 0x27 { i += 1 }
-                        quote = nil
-                    }
-                } else if c == 0x0A {
-                    break
-                }
-                i += 1
-            }
+            i = Snapshot.entryEnd(bytes, from: start)
             let entry = String(decoding: bytes[start..<min(i, bytes.count)], as: UTF8.self)
             i += 1
             if entry == Snapshot.marker || entry == "# " + Snapshot.marker {
