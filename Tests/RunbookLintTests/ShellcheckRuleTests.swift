@@ -56,6 +56,16 @@ struct ShellcheckRuleTests {
         #expect(reports.allSatisfy { $0.notes.isEmpty })
     }
 
+    /// Batches are for shellcheck: without it a thread takes one guide at a time; with it up
+    /// to 16, fewer when there are too few guides to give every thread some.
+    @Test func batchesAreForShellcheck() {
+        #expect(Linter.batchSize(guides: 2000, forks: 2, shellchecked: false) == 1)
+        #expect(Linter.batchSize(guides: 2000, forks: 2, shellchecked: true) == 16)
+        #expect(Linter.batchSize(guides: 20, forks: 2, shellchecked: true) == 10)
+        #expect(Linter.batchSize(guides: 3, forks: 4, shellchecked: true) == 1)
+        #expect(Linter.batchSize(guides: 0, forks: 2, shellchecked: true) == 1)
+    }
+
     /// When the shellcheck given a batch fails, each script goes to one of its own: the failure
     /// is said of the script it happened on, the others are checked, and the scripts' files
     /// are gone afterwards. The stand-in crashes on a script that holds `crash`, else runs
