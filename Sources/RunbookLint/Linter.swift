@@ -173,7 +173,10 @@ public enum Linter {
     /// one, and their blocks go to one shellcheck.
     public static func lint(paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
         let forks = ProcessInfo.processInfo.activeProcessorCount
-        let size = batchSize(guides: paths.count, forks: forks, shellchecked: shellchecks(options))
+        let shellchecked = shellchecks(options)
+        // What an interrupted lint left of shellcheck's scripts goes first.
+        if shellchecked { ShellcheckRule.sweep() }
+        let size = batchSize(guides: paths.count, forks: forks, shellchecked: shellchecked)
         let batches = stride(from: 0, to: paths.count, by: size).map { Array(paths[$0..<min($0 + size, paths.count)]) }
         return Fleet.map(batches, forks: forks) { lint(batch: $0, options: options) }.flatMap { $0 }
     }

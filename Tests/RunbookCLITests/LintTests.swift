@@ -270,6 +270,33 @@ struct LintCLITests {
         #expect(!without.stdout.contains("shellcheck"))
     }
 
+    /// shellcheck's scripts are written to a directory named for the lint's process, removed
+    /// when it is done; one that a killed lint left (its process gone) is removed by the next
+    /// lint. A live process's, and anything else, stay.
+    @Test func scriptsAKilledLintLeftAreSweptByTheNext() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n## A\n\n```bash\nfor f in $(ls *.log); do echo $f; done\n```\n",
+            "tmp/runbook-shellcheck.notapid.x/1.sh": "ls\n", "tmp/other/keep": "",
+        ])
+        let tmp = dir.appendingPathComponent("tmp")
+        // A process that is gone: one that ran and was waited for.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let stale = tmp.appendingPathComponent("runbook-shellcheck.\(gone.processIdentifier).Ab12Cd")
+        let live = tmp.appendingPathComponent("runbook-shellcheck.\(getpid()).Ef34Gh")
+        for left in [stale, live] {
+            try FileManager.default.createDirectory(at: left, withIntermediateDirectories: true)
+            try Data("ls\n".utf8).write(to: left.appendingPathComponent("0.sh"))
+        }
+        let run = try runbook(["lint", "g.md"], in: dir, environment: ["TMPDIR": tmp.path])
+        #expect(run.stdout.contains("[shellcheck] SC2045"))
+        #expect(run.status == 1)
+        let remaining = try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted()
+        #expect(remaining == ["other", live.lastPathComponent, "runbook-shellcheck.notapid.x"].sorted())
+    }
+
     /// A shellcheck that fails (refuses its arguments, crashes, writes no JSON) is said, for
     /// each guide it failed on, instead of the guide passing as if it had been checked. These
     /// stand-ins are scripts named shellcheck on the PATH, each failing one of those ways.

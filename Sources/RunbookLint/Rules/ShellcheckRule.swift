@@ -142,16 +142,37 @@ struct ShellcheckRule: LintRule {
     }
 
     /// A new directory only this user can read, under the system's temporary directory
-    /// (`TMPDIR`, else `/tmp`).
+    /// (`TMPDIR`, else `/tmp`), named for this process (`runbook-shellcheck.PID.XXXXXX`).
     private static func privateDirectory() -> Result<String, Failure> {
-        var parent = NSTemporaryDirectory()
-        while parent.count > 1, parent.hasSuffix("/") { parent.removeLast() }
-        var template = Array((parent + "/runbook-shellcheck.XXXXXX").utf8CString)
+        let parent = temporaryParent()
+        var template = Array((parent + "/" + directoryPrefix + "\(getpid()).XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             let reason = String(cString: strerror(errno))
             return .failure(Failure(reason: "no directory for its scripts could be made in \(parent) (\(reason))"))
         }
         return .success(String(cString: made))
+    }
+
+    /// What the scripts' directories are called, before the process id.
+    static let directoryPrefix = "runbook-shellcheck."
+
+    /// The system's temporary directory, without a trailing `/`.
+    static func temporaryParent() -> String {
+        var parent = NSTemporaryDirectory()
+        while parent.count > 1, parent.hasSuffix("/") { parent.removeLast() }
+        return parent
+    }
+
+    /// Removes the scripts' directories that a lint left when it was killed or interrupted
+    /// before it could (its process is gone); another user's, or a live lint's, stay.
+    static func sweep() {
+        let parent = temporaryParent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(directoryPrefix) {
+            let rest = name.dropFirst(directoryPrefix.count)
+            guard let dot = rest.firstIndex(of: "."), let pid = pid_t(rest[..<dot]), pid > 0 else { continue }
+            if kill(pid, 0) == -1, errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + name) }
+        }
     }
 
     /// Runs shellcheck on `files`: the comments on each file, in order, when it exited 0 or 1;
