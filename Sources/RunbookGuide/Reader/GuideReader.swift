@@ -1893,15 +1893,25 @@ struct ProsePlace: Equatable {
     var remoteNoun: String?
 
     init(_ text: String) {
-        if let bytes = ASCII.bytes(of: text) { self.init(ascii: bytes, text: text) } else { self.init(regex: text) }
+        // Each phrase needs one of its nouns: most sentences have none, and are not copied.
+        let local = text.includesAny(Patterns.localWords)
+        let remote = text.includesAny(Patterns.remoteWords)
+        if !local && !remote {
+            self.init(ascii: [], local: false, remote: false)
+        } else if let bytes = ASCII.bytes(of: text) {
+            self.init(ascii: bytes, local: local, remote: remote)
+        } else {
+            self.init(regex: text)
+        }
     }
 
-    /// By bytes, for ASCII text (`ProsePhrase`).
-    private init(ascii bytes: [UInt8], text: String) {
-        if text.includesAny(Patterns.localWords), let m = ProsePhrase.local.match(in: bytes) {
+    /// By bytes, for ASCII text (`ProsePhrase`); `local` and `remote` say which phrases'
+    /// nouns the text has.
+    private init(ascii bytes: [UInt8], local: Bool, remote: Bool) {
+        if local, let m = ProsePhrase.local.match(in: bytes) {
             localAt = ProsePhrase.firstOccurrence(of: bytes[m.range], in: bytes)
         }
-        if text.includesAny(Patterns.remoteWords), let m = ProsePhrase.remote.match(in: bytes) {
+        if remote, let m = ProsePhrase.remote.match(in: bytes) {
             remoteAt = ProsePhrase.firstOccurrence(of: bytes[m.range], in: bytes)
             remoteNoun = String(decoding: bytes[m.noun], as: UTF8.self)
         }
