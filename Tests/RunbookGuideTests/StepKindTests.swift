@@ -649,13 +649,14 @@ struct StepKindTests {
             contentsOf: LoopbackSSHD.packageRoot.appendingPathComponent("Sources/RunbookGuide/Reader/CommandTraits.swift"),
             encoding: .utf8)
         var named: Set<String> = []
-        for (from, to) in [
-            ("static func isFollow", "static func isShortFlags"),
-            ("static func isInteractive", "private static let sqlCommandFlags"),
-            ("static func isForegroundServer", "static func isReboot"),
-            ("static func isReboot", "static func isServiceStart"),
-            ("static func isServiceStart", "static func isDetached"),
-        ] {
+        for (from, to, gate) in [
+            ("static func isFollow", "public static let editors", ShellText.followPrograms),
+            ("static func isInteractive", "private static let sqlCommandFlags", nil),
+            ("static func isForegroundServer", "static func isReboot", ShellText.foregroundServerPrograms),
+            ("static func isReboot", "static func isServiceStart", ShellText.rebootPrograms),
+            ("static func isServiceStart", "static func isDetached", ShellText.serviceStartPrograms),
+        ] as [(String, String, WordSet?)] {
+            var cases: Set<String> = []
             let body = try #require(
                 source.range(of: from).flatMap { start in
                     source.range(of: to, range: start.upperBound..<source.endIndex).map {
@@ -667,9 +668,12 @@ struct StepKindTests {
                 guard text.hasPrefix("case \""), let colon = text.firstIndex(of: ":") else { continue }
                 let labels = text[..<colon].components(separatedBy: " where ")[0]
                 for label in labels.split(separator: "\"").enumerated() where label.offset % 2 == 1 {
-                    named.insert(String(label.element))
+                    cases.insert(String(label.element))
                 }
             }
+            // A function behind a gate is asked only of the programs its gate holds: all its cases.
+            if let gate { #expect(Set(gate) == cases, "\(from)") }
+            named.formUnion(cases)
         }
         // Full-screen programs share one case, by their set.
         named.formUnion(ShellText.fullScreenPrograms)

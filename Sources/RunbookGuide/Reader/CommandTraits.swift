@@ -27,13 +27,16 @@ extension ShellText {
             let fedInput =
                 (command.startIndex > words.startIndex && words[command.startIndex - 1] == "|")
                 || args.contains { $0.hasPrefix("<") }
-            if isFollow(name: name, args: args) { traits.follows = true }
+            // Each trait's cases are asked only of the programs they name.
+            if followPrograms.contains(name), isFollow(name: name, args: args) { traits.follows = true }
             if isInteractive(command: command, name: name, args: args, fedInput: fedInput) { traits.interactive = true }
-            if !backgrounded, command.first != "nohup", isForegroundServer(name: name, args: args) {
+            if !backgrounded, command.first != "nohup", foregroundServerPrograms.contains(name),
+                isForegroundServer(name: name, args: args)
+            {
                 traits.foregroundServer = true
             }
-            if isReboot(name: name, args: args) { traits.reboots = true }
-            if isServiceStart(name: name, args: args) { traits.startsService = true }
+            if rebootPrograms.contains(name), isReboot(name: name, args: args) { traits.reboots = true }
+            if serviceStartPrograms.contains(name), isServiceStart(name: name, args: args) { traits.startsService = true }
         }
     }
 
@@ -63,6 +66,29 @@ extension ShellText {
             // services
             "service", "pm2",
         ] + fullScreenPrograms)
+
+    /// The programs `isFollow` has a case for; keep it in step with them.
+    static let followPrograms: WordSet = [
+        "tail", "journalctl", "docker", "podman", "docker-compose", "kubectl", "watch", "ping", "ping6", "stern", "dmesg",
+        "tcpdump", "vmstat", "iostat", "mpstat", "pidstat",
+    ]
+
+    /// The programs `isForegroundServer` has a case for; keep it in step with them.
+    static let foregroundServerPrograms: WordSet = [
+        "uvicorn", "gunicorn", "hypercorn", "daphne", "npm", "yarn", "pnpm", "bun", "python", "python3", "flask",
+        "streamlit", "rails", "php", "kubectl", "ssh", "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "nc",
+        "ncat", "netcat", "socat", "caddy", "minikube", "ngrok", "jupyter", "next", "nuxt", "nuxi", "astro", "vite", "mvn",
+        "mvnw", "gradle", "gradlew", "node", "docker", "podman", "docker-compose", "podman-compose", "npx", "bunx", "pnpx",
+        "bundle", "poetry", "pipenv", "uv",
+    ]
+
+    /// The programs `isReboot` has a case for.
+    static let rebootPrograms: WordSet = ["reboot", "shutdown", "systemctl", "init"]
+
+    /// The programs `isServiceStart` has a case for.
+    static let serviceStartPrograms: WordSet = [
+        "systemctl", "service", "docker", "podman", "docker-compose", "podman-compose", "pm2",
+    ]
 
     /// Programs that take the whole terminal and are driven at the keyboard.
     static let fullScreenPrograms: WordSet = [
