@@ -673,6 +673,8 @@ struct StepKindTests {
             }
             // A function behind a gate is asked only of the programs its gate holds: all its cases.
             if let gate { #expect(Set(gate) == cases, "\(from)") }
+            // `isInteractive`'s list is its cases, and `su` for its default case (`sudo su`).
+            if gate == nil { #expect(Set(ShellText.interactivePrograms) == cases.union(["su"])) }
             named.formUnion(cases)
         }
         // Full-screen programs share one case, by their set.

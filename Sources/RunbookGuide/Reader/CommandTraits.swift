@@ -40,32 +40,22 @@ extension ShellText {
         }
     }
 
-    /// Every program `isFollow`, `isInteractive` and `isForegroundServer` read a trait from
-    /// (`su` for `sudo su`); keep it in step with their cases.
+    /// Every program a trait function reads a trait from: the union of their sets, so that
+    /// most commands (`cd`, `cp`, `curl`) are asked nothing further.
     static let programsWithTraits = WordSet(
-        [
-            // follow
-            "tail", "journalctl", "docker", "podman", "kubectl", "docker-compose", "watch", "ping", "ping6", "stern", "dmesg",
-            "tcpdump", "vmstat", "iostat", "mpstat", "pidstat",
-            // interactive
-            "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli",
-            "iotop", "tmux", "screen", "dpkg-reconfigure",
-            "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd", "read", "aws", "gcloud", "gh", "az",
-            "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly",
-            "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum", "certbot", "terraform",
-            "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible", "openssl", "gpg",
-            "gpg2",
-            // foreground servers
-            "nc", "ncat", "netcat", "socat", "uvicorn", "gunicorn", "hypercorn", "daphne", "pnpm", "python", "python3", "flask",
-            "streamlit", "rails", "php",
-            "hugo", "jekyll", "mkdocs", "serve", "http-server", "nodemon", "caddy", "minikube", "ngrok", "jupyter", "next",
-            "nuxt", "nuxi", "astro", "vite", "mvn", "mvnw", "gradle", "gradlew", "node", "podman-compose", "npx", "bunx",
-            "pnpx", "bundle", "poetry", "pipenv", "uv",
-            // reboots
-            "reboot", "shutdown", "init",
-            // services
-            "service", "pm2",
-        ] + fullScreenPrograms)
+        Array(followPrograms) + interactivePrograms + Array(foregroundServerPrograms) + Array(rebootPrograms)
+            + Array(serviceStartPrograms) + Array(fullScreenPrograms))
+
+    /// The programs `isInteractive` has a case for, and `su` (its default case reads
+    /// `sudo su`); keep it in step with them. Its full-screen programs are `fullScreenPrograms`.
+    static let interactivePrograms = [
+        "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc", "top", "ssh", "mysql", "redis-cli", "iotop",
+        "tmux", "screen", "dpkg-reconfigure", "valkey-cli", "psql", "sqlite3", "mongosh", "git", "ssh-keygen", "passwd",
+        "read", "aws", "gcloud", "gh", "az", "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway",
+        "supabase", "wrangler", "fly", "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
+        "certbot", "terraform", "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible",
+        "openssl", "gpg", "gpg2", "docker", "podman", "kubectl",
+    ]
 
     /// The programs `isFollow` has a case for; keep it in step with them.
     static let followPrograms: WordSet = [
