@@ -191,9 +191,14 @@ public enum Linter {
         return max(1, min(16, (guides + forks - 1) / max(forks, 1)))
     }
 
-    /// True when lint runs shellcheck with these options: asked, not disabled, and installed.
+    /// True when these options ask for shellcheck: on, and not disabled.
+    static func asksShellcheck(_ options: LintOptions) -> Bool {
+        options.shellcheck && !options.disabled.contains(ShellcheckRule.id)
+    }
+
+    /// True when lint runs shellcheck with these options: asked for, and installed.
     static func shellchecks(_ options: LintOptions) -> Bool {
-        options.shellcheck && !options.disabled.contains(ShellcheckRule.id) && ShellcheckRule.executable != nil
+        asksShellcheck(options) && ShellcheckRule.executable != nil
     }
 
     /// Lints one file. Throws only when it, or a binding file, cannot be read at all.
@@ -205,7 +210,7 @@ public enum Linter {
     static func lint(batch paths: [String], options: LintOptions) -> [Result<LintReport, any Error>] {
         let shellchecked = shellchecks(options)
         let missing =
-            options.shellcheck && !options.disabled.contains(ShellcheckRule.id) && !shellchecked
+            asksShellcheck(options) && !shellchecked
             ? "shellcheck is not installed; its checks were skipped (apt-get install shellcheck)" : nil
         let read = paths.map { path in Result { try check(path: path, options: options, keeping: shellchecked) } }
         let linted = read.compactMap { try? $0.get().linted }

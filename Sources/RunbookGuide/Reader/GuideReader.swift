@@ -1897,13 +1897,16 @@ struct ProsePlace: Equatable {
         let local = text.includesAny(Patterns.localWords)
         let remote = text.includesAny(Patterns.remoteWords)
         if !local && !remote {
-            self.init(ascii: [], local: false, remote: false)
+            self.init()
         } else if let bytes = ASCII.bytes(of: text) {
             self.init(ascii: bytes, local: local, remote: remote)
         } else {
             self.init(regex: text)
         }
     }
+
+    /// No place named.
+    private init() {}
 
     /// By bytes, for ASCII text (`ProsePhrase`); `local` and `remote` say which phrases'
     /// nouns the text has.
