@@ -265,6 +265,26 @@ struct StepKindTests {
         #expect(guide.steps[0].instructions == "- Import your repo\n- Set Root Directory to frontend/")
     }
 
+    /// "Allow HTTP: `sudo ufw allow 80/tcp`" is a task however its label opens; a label
+    /// without a colon, or a code span that is no command, leaves the list the prose it was.
+    @Test func labelledCommandItemsAreAPersonsTask() {
+        let guide = read(
+            """
+            # G
+            ## Firewall
+            1. Allow HTTP: `sudo ufw allow 80/tcp`
+            2. SSH too: `sudo ufw allow OpenSSH`
+            3. Turn it on: `sudo ufw enable`
+            ## Ports
+            1. HTTP is `80/tcp`
+            2. The app: `app.py`
+            """)
+        #expect(shape(guide) == ["firewall/1:manual:a person"])
+        #expect(
+            guide.steps[0].instructions
+                == "1. Allow HTTP: sudo ufw allow 80/tcp\n2. SSH too: sudo ufw allow OpenSSH\n3. Turn it on: sudo ufw enable")
+    }
+
     @Test func consoleContextProseMakesANonShellBlockManual() {
         let guide = read(
             """

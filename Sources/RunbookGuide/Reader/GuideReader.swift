@@ -858,12 +858,17 @@ private struct Reader {
         return node.children.contains(where: containsCode)
     }
 
-    /// An item that is only a shell command in a code span (`- \`sudo nginx -t\``).
+    /// An item that is a shell command in a code span, alone (`- \`sudo nginx -t\``) or
+    /// after a label that ends with a colon (`1. Allow HTTP: \`sudo ufw allow 80/tcp\``).
     func isCommandSpan(_ item: MarkdownNode) -> Bool {
         guard let paragraph = item.children.first(where: { $0.kind == .paragraph }),
-            paragraph.children.count == 1, paragraph.children[0].kind == .code
+            let span = paragraph.children.last, span.kind == .code
         else { return false }
-        return ShellText.looksLikeShell(paragraph.children[0].literal)
+        if paragraph.children.count > 1 {
+            let label = paragraph.children.dropLast().map(\.plainText).joined()
+            guard label.trimmedInline.hasSuffix(":") else { return false }
+        }
+        return ShellText.looksLikeShell(span.literal)
     }
 
     /// ``- `curl http://127.0.0.1:8000/health` returns 200``.
