@@ -39,6 +39,59 @@ struct TargetTests {
         #expect(guide.steps[0].target.name == target)
     }
 
+    /// "Where to run:" and its like name a place without a preposition, in the lead-in or in
+    /// a GitHub admonition; the first sentence's first place decides.
+    @Test(arguments: [
+        ("**Where to run:** your own computer. Do NOT run this inside the VM.", "local"),
+        ("> [!IMPORTANT]\n> **Where to run:** the terminal of your own computer (the host).", "local"),
+        ("Runs on: the server", "server"), ("Run on: web01", "web01"), ("Where to run: inside the web VM", "web"),
+        ("Run from: your laptop, not the bastion", "local"), ("Where to execute: the EC2 instance", "ec2"),
+        // Not a label: no colon after it, or the label is not where the text starts.
+        ("Where to run it is up to you, the server or your laptop.", "local"), ("Runs on the server", "server"),
+        ("It runs on: the server", "local"),
+    ])
+    func placeLabelsNameTheTarget(prose: String, target: String) {
+        let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(guide.steps[0].target.name == target)
+    }
+
+    /// A label under a heading, before its first block, places every block of the section
+    /// (and of those under it) as the heading would, ahead of the heading and of a title
+    /// that names another place; a label after a block is that block's lead-in only.
+    @Test func aSectionsPlaceLabelPlacesItsBlocks() {
+        let guide = read(
+            """
+            # Deploying the shop on a VPS
+            ## Machines
+            > [!NOTE]
+            > **Where to run:** the terminal of your own computer (the host).
+
+            We make the VM first.
+            \(fence)bash
+            multipass launch -n web lts
+            \(fence)
+            ### Listing
+            \(fence)bash
+            multipass list
+            \(fence)
+            ## Web
+            \(fence)bash
+            sudo apt-get install -y nginx
+            \(fence)
+            Where to run: your laptop
+            \(fence)bash
+            curl -I http://127.0.0.1
+            \(fence)
+            \(fence)bash
+            sudo nginx -t
+            \(fence)
+            """)
+        #expect(
+            guide.steps.map { "\($0.target.name) \($0.target.reason)" } == [
+                "local prose", "local prose", "server heading", "local prose", "server heading",
+            ])
+    }
+
     /// A lead-in that starts by naming a machine by its job and ends with a colon names a
     /// target of that name; singular and plural name the same one.
     @Test(arguments: [
@@ -721,5 +774,17 @@ struct ProsePlaceTests {
         #expect(ProsePlace("from your workstation, copy it to the server").localAt == 0)
         #expect(ProsePlace("Upon restart").remoteNoun == nil)
         #expect(ProsePlace("On the server — not on your laptop:").remoteNoun == "server")
+    }
+
+    @Test func aLabelsPhraseNamesItsFirstNounWherever() {
+        let local = ProsePlace(naming: "the terminal of your own computer (the host)")
+        #expect(local.localAt == 25 && local.remoteAt == 39 && local.remoteNoun == "host")
+        #expect(ProsePlace(naming: "the web VM").remoteNoun == "VM")
+        #expect(ProsePlace(naming: "the vmware box").remoteNoun == "box")
+        #expect(ProsePlace(naming: "anywhere") == ProsePlace(naming: ""))
+        #expect(Patterns.placeLabel("[!NOTE]\nRun from:  the bastion; then on the app") == "the bastion")
+        #expect(Patterns.placeLabel("Where to run: v1.2 of the server. Later") == "v1.2 of the server")
+        #expect(Patterns.placeLabel("Where to run:") == nil)
+        #expect(Patterns.placeLabel("Where to run: ") == nil)
     }
 }

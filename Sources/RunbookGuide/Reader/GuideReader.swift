@@ -129,6 +129,10 @@ private struct Reader {
     /// index (an array: every block asks of each heading above it, and a dictionary's hashing
     /// cost more than the answer).
     var headingPlaces: [StatedPlace?] = []
+    /// A place label said under a heading before its first block ("> **Where to run:** the
+    /// web VM"), by section index: it names the place of the section's blocks as its heading
+    /// would, before the heading.
+    var sectionLabels: [Int: StatedPlace] = [:]
     /// Whether each heading opens verification or names it as its subject, read once per
     /// heading, by section index.
     var headingVerifies: [(opens: Bool, subject: Bool)?] = []
@@ -649,6 +653,9 @@ private struct Reader {
         openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
         if listDepth == 0 {
+            if !body.hasCode, !body.producedSteps, let phrase = Patterns.placeLabel(text) {
+                sectionLabels[currentSection] = StatedPlace(label: phrase)
+            }
             body.blocks.append(node)
             if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
@@ -1393,6 +1400,7 @@ private struct Reader {
         }
         while headingPlaces.count < sections.count { headingPlaces.append(nil) }
         for index in stack.reversed() where index != 0 {
+            if let label = sectionLabels[index], let stated = target(statedBy: label, reason: "prose") { return stated }
             if headingPlaces[index] == nil {
                 headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true)
             }
@@ -1881,10 +1889,36 @@ struct StatedPlace {
     var host: MachineByHost?
 
     /// What `text` says; `wholeText` for a heading. `codeSpans` are the text's inline code.
+    /// A lead-in that is a place label ("Where to run: your laptop") says what its phrase does.
     init(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
-        prose = ProsePlace(text)
-        machine = MachineByJob(text, wholeText: wholeText)
-        host = MachineByHost(text, wholeText: wholeText, codeSpans: codeSpans())
+        if !wholeText, let phrase = Patterns.placeLabel(text) {
+            self.init(label: phrase)
+        } else {
+            self.init(
+                prose: ProsePlace(text), machine: MachineByJob(text, wholeText: wholeText),
+                host: MachineByHost(text, wholeText: wholeText, codeSpans: codeSpans()))
+        }
+    }
+
+    /// Words a place label's phrase may open with before the place.
+    static let labelPrepositions: Set<String> = ["on", "in", "inside", "into", "within", "from", "at"]
+
+    private init(prose: ProsePlace, machine: MachineByJob?, host: MachineByHost?) {
+        self.prose = prose
+        self.machine = machine
+        self.host = host
+    }
+
+    /// What a place label's phrase names: a machine or host as "On <phrase>:" would, else the
+    /// first local or remote noun in it ("the terminal of your own computer (the host)" is local).
+    init(label phrase: String) {
+        // "inside the web VM" is on the web VM.
+        let words = phrase.split(separator: " ", maxSplits: 1)
+        let place = words.count == 2 && Self.labelPrepositions.contains(words[0].lowercased()) ? String(words[1]) : phrase
+        let statement = "On \(place):"
+        self.init(
+            prose: ProsePlace(naming: phrase), machine: MachineByJob(statement, wholeText: false),
+            host: MachineByHost(statement, wholeText: false))
     }
 }
 
@@ -1912,6 +1946,16 @@ struct ProsePlace: Equatable {
 
     /// No place named.
     private init() {}
+
+    /// The first local or remote noun in a place label's phrase, wherever it stands.
+    init(naming phrase: String) {
+        let bytes = Array(phrase.utf8)
+        if let local = ProsePhrase.local.firstNoun(in: bytes) { localAt = local.lowerBound }
+        if let remote = ProsePhrase.remote.firstNoun(in: bytes) {
+            remoteAt = remote.lowerBound
+            remoteNoun = String(decoding: bytes[remote], as: UTF8.self)
+        }
+    }
 
     /// By bytes, for ASCII text (`ProsePhrase`); `local` and `remote` say which phrases'
     /// nouns the text has.

@@ -720,6 +720,44 @@ extension Patterns {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 
+    /// The labels that say where a section's or a block's commands run ("**Where to run:**
+    /// your laptop"), lower-cased, longer forms first.
+    static let placeLabels: [[UInt8]] = [
+        "where to run this", "where to run", "where to execute", "where it runs", "run this on", "runs on", "run on",
+        "run from", "execute on",
+    ].map { Array($0.utf8) }
+
+    /// What a place label says: the phrase after "Where to run:" (or another of
+    /// `placeLabels`, any case, emphasis gone with the plain text, after a GitHub admonition's
+    /// `[!NOTE]`), up to the end of its sentence or line. Nil for any other text; most is
+    /// ruled out by its first byte.
+    static func placeLabel(_ text: String) -> String? {
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "[") || [UInt8(ascii: "w"), UInt8(ascii: "r"), UInt8(ascii: "e")].contains(ASCII.lower(first))
+        else { return nil }
+        let bytes = Array(text.utf8)
+        var i = 0
+        if bytes.starts(with: "[!".utf8), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            i = ASCII.skipSpaces(bytes, from: close + 1)
+        }
+        guard
+            let label = placeLabels.first(where: { label in
+                bytes.count - i > label.count && zip(bytes[i...], label).allSatisfy { ASCII.lower($0) == $1 }
+            })
+        else { return nil }
+        i = ASCII.skipSpaces(bytes, from: i + label.count)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        let start = ASCII.skipSpaces(bytes, from: i + 1)
+        var end = start
+        while end < bytes.count, bytes[end] != 0x0A, bytes[end] != UInt8(ascii: ";"),
+            !(bytes[end] == UInt8(ascii: ".") && (end + 1 == bytes.count || ASCII.isSpace(bytes[end + 1])))
+        {
+            end += 1
+        }
+        guard end > start else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
     /// A heading or lead-in that opens with "On" or "From" and blanks, as a machine named at
     /// its start does ("On web01:", "From the build machine (CI):"): its bytes, and where the
     /// word after the blanks starts. Nil for other text; most text is ruled out by its first
@@ -806,6 +844,15 @@ struct ProsePhrase: Sendable {
                 j = j.flatMap { Self.word(part, in: bytes, at: $0) }
             }
             if let end = j, !ASCII.isWord(bytes, at: end) { return end }
+        }
+        return nil
+    }
+
+    /// The leftmost noun phrase that stands as whole words, with no preposition before it
+    /// (what a place label names: "Where to run: your own computer").
+    func firstNoun(in bytes: [UInt8]) -> Range<Int>? {
+        for start in bytes.indices where !ASCII.isWord(bytes, at: start - 1) {
+            if let end = noun(in: bytes, at: start) { return start..<end }
         }
         return nil
     }
