@@ -28,7 +28,9 @@ public struct SSHArguments: Sendable, Equatable {
     /// ssh's options that take a value.
     public static let optionsWithArgument: Set<Character> = Set("BbcDEeFIiJLlmOopQRSWw")
 
-    /// Reads `words`: options up to the first word that is not one, then the rest.
+    /// Reads `words` as ssh does: options up to the first word that is not one (the host),
+    /// options again after it (`ssh host -i key.pem`), then the rest, the remote command.
+    /// `--` ends the options, and after the host none are read.
     public init<Words: Collection<String>>(_ words: Words) {
         let words = Array(words)
         var proxySet = false
@@ -38,9 +40,15 @@ public struct SSHArguments: Sendable, Equatable {
             self.proxy = value.lowercased() == "none" ? nil : proxy
         }
         var i = 0
+        var terminated = false
         while i < words.count {
             let w = words[i]
-            if positional.isEmpty, w.hasPrefix("-"), w.count >= 2 {
+            if positional.count <= 1, !terminated, w == "--" {
+                terminated = true
+                i += 1
+                continue
+            }
+            if positional.count <= 1, !terminated, w.hasPrefix("-"), w.count >= 2 {
                 let flag = w.dropFirst().first!
                 // The flags of a cluster up to one that takes a value (`-fNL 8080:…`).
                 for f in w.dropFirst() {

@@ -648,10 +648,48 @@ struct TargetTests {
         // Names of hex letters and digits are names, not IPv6 addresses; addresses have colons.
         ("db1", "db1"), ("cafe2", "cafe2"), ("[2001:db8::7]", "server"), ("fe80::1", "server"),
         ("1.2.3", "server"), ("${web_host}", "web"), ("your-server-ip", "server"), ("web-1.internal", "web-1"),
-        ("12ab", "12ab"),
+        ("12ab", "12ab"), ("[remoteServer/ip]", "server"), ("[server-ip]", "server"), ("fe80::1%eth0", "server"),
     ])
     func sessionTargetNames(host: String, name: String) {
         #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)
+    }
+
+    /// A host no name or address is made of is one to fill in: no address is taken from it.
+    @Test(arguments: [
+        ("[remoteServer/ip]", true), ("<server-ip>", true), ("your-server-ip", true), ("server ip", true),
+        ("db1.corp.internal", false), ("10.0.0.5", false), ("[2001:470::7]", false), ("fe80::1%eth0", false),
+        // Documentation names and addresses are placeholders the placeholder rule knows.
+        ("db1.example.org", true), ("[2001:db8::7]", true),
+        ("$EC2_IP", false), ("${HOST}", false), ("web_1", false),
+    ])
+    func placeholderHosts(host: String, isPlaceholder: Bool) {
+        #expect(SSHLine.isPlaceholder(host: host) == isPlaceholder)
+    }
+
+    /// ssh reads options after the host too (`ssh host -i key.pem` is a login with that key);
+    /// after `--`, or once the remote command has begun, words are the command's.
+    @Test(arguments: [
+        ("ssh ubuntu@13.58.181.117 -i ~/.ssh/prod.pem", "ssh://ubuntu@13.58.181.117", "~/.ssh/prod.pem", true),
+        ("ssh web1 -p 2222 -l ops", "ssh://ops@web1:2222", nil, true),
+        ("ssh web1 -t sudo -i", "ssh://web1", nil, false),
+        ("ssh -- web1 -i key.pem", "ssh://web1", nil, false),
+        ("ssh web1 -- -i key.pem", "ssh://web1", nil, false),
+        ("ssh web1 uptime -i", "ssh://web1", nil, false),
+    ] as [(String, String, String?, Bool)])
+    func optionsAfterTheHost(line: String, uri: String, identity: String?, bare: Bool) throws {
+        let ssh = try #require(SSHLine.parse(line.split(separator: " ").map(String.init)))
+        #expect(ssh.uri == uri)
+        #expect(ssh.identity == identity)
+        #expect(ssh.isBare == bare)
+    }
+
+    @Test func aLoginWithItsKeyAfterTheHostOpensASession() {
+        let guide = read("# G\n\(fence)bash\nssh ubuntu@13.58.181.117 -i ~/.ssh/prod.pem\ndocker ps\n\(fence)\n")
+        #expect(shape(guide) == ["g/1:command:server"])
+        #expect(guide.steps[0].code == "docker ps")
+        #expect(guide.targets.map { "\($0.name) \($0.uri ?? "-") \($0.identity ?? "-")" } == [
+            "local local -", "server ssh://ubuntu@13.58.181.117 ~/.ssh/prod.pem",
+        ])
     }
 
     /// `ssh ops@$NODE` with nothing declaring or assigning NODE: the address is a value from

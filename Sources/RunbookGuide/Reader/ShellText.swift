@@ -560,9 +560,23 @@ public struct SSHLine: Sendable, Hashable {
         "ssh://" + (user.map { "\($0)@" } ?? "") + host + (port.map { ":\($0)" } ?? "")
     }
 
-    /// The host is one left for the reader to fill in (`your-server-ip`, `app.example.com`):
-    /// there is no address to connect to until one is bound.
-    public var hostIsPlaceholder: Bool { Placeholder.find(in: host) != nil }
+    /// The host is one left for the reader to fill in (`your-server-ip`, `app.example.com`,
+    /// `[server-ip]`): there is no address to connect to until one is bound.
+    public var hostIsPlaceholder: Bool { Self.isPlaceholder(host: host) }
+
+    /// A placeholder the placeholder rule knows, or text no host name or address is made of
+    /// (`[remoteServer/ip]`, `<ip>`); a variable (`$EC2_IP`) is an address bound at run time.
+    static func isPlaceholder(host: String) -> Bool {
+        if host.utf8.first == UInt8(ascii: "$") { return false }
+        if Placeholder.find(in: host) != nil { return true }
+        let named = host.utf8.allSatisfy {
+            ASCII.isWord($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }
+        return !named && !Text.matches(ipv6Host, host)
+    }
+
+    /// An IPv6 address, bracketed or not, with a zone (`fe80::1%eth0`) or not.
+    static let ipv6Host = #"^\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*(%[A-Za-z0-9]+)?\]?$"#
 
     /// A target name derived from the host: `${EC2_PUBLIC_IP}` → `ec2`, `db1.corp` → `db1`,
     /// an IP address or a placeholder (`your-server-ip`) → `server`.
@@ -587,9 +601,9 @@ public struct SSHLine: Sendable, Hashable {
         let mayBeAddress =
             host.utf8.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }
             || host.utf8.contains { $0 == UInt8(ascii: ":") || (0x0A...0x0D).contains($0) || $0 >= 0x80 }
-        if mayBeAddress, Text.matches(#"^[0-9.]+$|^\[?[0-9a-fA-F]*:[0-9a-fA-F:.]*\]?$"#, host) { return "server" }
+        if mayBeAddress, Text.matches(#"^[0-9.]+$"#, host) || Text.matches(ipv6Host, host) { return "server" }
         let first = host.split(separator: ".").first.map(String.init) ?? host
-        if Placeholder.find(in: first) != nil { return "server" }
+        if isPlaceholder(host: first) { return "server" }
         let slug = Text.slug(first)
         return slug == "section" || slug == "localhost" ? "server" : slug
     }
