@@ -668,14 +668,15 @@ struct TargetTests {
 
     /// ssh reads options after the host too (`ssh host -i key.pem` is a login with that key);
     /// after `--`, or once the remote command has begun, words are the command's.
-    @Test(arguments: [
-        ("ssh ubuntu@13.58.181.117 -i ~/.ssh/prod.pem", "ssh://ubuntu@13.58.181.117", "~/.ssh/prod.pem", true),
-        ("ssh web1 -p 2222 -l ops", "ssh://ops@web1:2222", nil, true),
-        ("ssh web1 -t sudo -i", "ssh://web1", nil, false),
-        ("ssh -- web1 -i key.pem", "ssh://web1", nil, false),
-        ("ssh web1 -- -i key.pem", "ssh://web1", nil, false),
-        ("ssh web1 uptime -i", "ssh://web1", nil, false),
-    ] as [(String, String, String?, Bool)])
+    @Test(
+        arguments: [
+            ("ssh ubuntu@13.58.181.117 -i ~/.ssh/prod.pem", "ssh://ubuntu@13.58.181.117", "~/.ssh/prod.pem", true),
+            ("ssh web1 -p 2222 -l ops", "ssh://ops@web1:2222", nil, true),
+            ("ssh web1 -t sudo -i", "ssh://web1", nil, false),
+            ("ssh -- web1 -i key.pem", "ssh://web1", nil, false),
+            ("ssh web1 -- -i key.pem", "ssh://web1", nil, false),
+            ("ssh web1 uptime -i", "ssh://web1", nil, false),
+        ] as [(String, String, String?, Bool)])
     func optionsAfterTheHost(line: String, uri: String, identity: String?, bare: Bool) throws {
         let ssh = try #require(SSHLine.parse(line.split(separator: " ").map(String.init)))
         #expect(ssh.uri == uri)
@@ -687,9 +688,10 @@ struct TargetTests {
         let guide = read("# G\n\(fence)bash\nssh ubuntu@13.58.181.117 -i ~/.ssh/prod.pem\ndocker ps\n\(fence)\n")
         #expect(shape(guide) == ["g/1:command:server"])
         #expect(guide.steps[0].code == "docker ps")
-        #expect(guide.targets.map { "\($0.name) \($0.uri ?? "-") \($0.identity ?? "-")" } == [
-            "local local -", "server ssh://ubuntu@13.58.181.117 ~/.ssh/prod.pem",
-        ])
+        #expect(
+            guide.targets.map { "\($0.name) \($0.uri ?? "-") \($0.identity ?? "-")" } == [
+                "local local -", "server ssh://ubuntu@13.58.181.117 ~/.ssh/prod.pem",
+            ])
     }
 
     /// `ssh ops@$NODE` with nothing declaring or assigning NODE: the address is a value from
