@@ -82,6 +82,20 @@ struct ShellTextTests {
         }
     }
 
+    /// A two-line prompt's first line is passed over: the line after it decides.
+    @Test func aTwoLinePromptsFirstLineIsPassedOver() {
+        let opening = [
+            "[10:39 AM]-[otis@laptop]-[~]-\n$ ssh ubuntu@23.20.191.10", "┌──(kali㉿kali)-[~]\n└─$ sudo apt update",
+            "  (venv@box)\n\n$ make",
+        ]
+        let not = [
+            "[10:39 AM]-[otis@laptop]-[~]-\nls", "[ -f x ] && echo ok\n$ ls", "(cd app && make)\n$ ls",
+            "[otis@laptop]-[~]- $ ls\nls", "┌──(kali㉿kali)-[~]",
+        ]
+        for code in opening { #expect(ShellText.opensWithPrompt(code), "\(code.debugDescription)") }
+        for code in not { #expect(!ShellText.opensWithPrompt(code), "\(code.debugDescription)") }
+    }
+
     @Test func anAssignmentLineIsANameAndOneValue() throws {
         let cases: [(String, (String, String, Bool)?)] = [
             ("export  SITE=\"my site\" # shown", ("SITE", "my site", false)),

@@ -128,7 +128,8 @@ struct StepKindTests {
         ("user@host:~$ agent config set token x", "agent config set token x"),
         ("root@web-01:/etc/nginx# nginx -t", "nginx -t"), ("[ec2-user@ip-10-0-0-5 app]$ ./run.sh", "./run.sh"),
         ("(venv) $ pip install -r requirements.txt", "pip install -r requirements.txt"),
-        ("(.venv) user@box:~/app$ pytest", "pytest"),
+        ("(.venv) user@box:~/app$ pytest", "pytest"), ("└─$ sudo apt update", "sudo apt update"),
+        ("└─# apt update", "apt update"),
     ])
     func aPromptIsLeftOutOfTheCommand(line: String, command: String) {
         #expect(ShellText.promptEnd(line).map { String(line[$0...]) } == command)
@@ -140,6 +141,32 @@ struct StepKindTests {
     ])
     func anOutputLineHasNoPrompt(line: String) {
         #expect(ShellText.promptEnd(line) == nil)
+    }
+
+    /// A transcript under a two-line prompt: the prompt's first line is no command and no
+    /// command's output, and a bare `ssh` under it opens a session.
+    @Test func aTranscriptUnderATwoLinePromptIsRead() {
+        let guide = read(
+            """
+            # G
+            \(fence)shell
+            [10:39 AM]-[otis@laptop]-[~]-
+            $ ssh ubuntu@23.20.191.10
+            ubuntu@ip-172-31-29-194:~$
+            \(fence)
+            \(fence)bash
+            ┌──(kali㉿kali)-[~]
+            └─$ sudo apt update
+            Hit:1 http://kali.download/kali kali-rolling InRelease
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:server"])
+        #expect(guide.steps[0].code == "sudo apt update")
+        #expect(
+            guide.steps[0].expectations == [
+                .exitStatus(0), .outputContains("Hit:1 http://kali.download/kali kali-rolling InRelease"),
+            ])
+        #expect(guide.targets.map(\.uri) == ["local", "ssh://ubuntu@23.20.191.10"])
     }
 
     @Test func aTranscriptWithUserAtHostPromptsIsRead() {

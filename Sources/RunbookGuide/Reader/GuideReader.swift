@@ -1833,7 +1833,8 @@ private struct Reader {
 
     // MARK: - Block text helpers
 
-    /// `$ cmd` lines are commands; the lines after one are its expected output.
+    /// `$ cmd` lines are commands; the lines after one are its expected output (lines before
+    /// the first, such as a two-line prompt's first line, are no command's).
     static func splitConsole(_ code: String) -> (script: String, output: [String]) {
         var commands: [String] = []
         var output: [String] = []
@@ -1847,7 +1848,7 @@ private struct Reader {
                 let command = String(line[start...])
                 commands.append(command)
                 continuing = command.hasSuffix("\\")
-            } else if !line.trimmedInline.isEmpty {
+            } else if !commands.isEmpty, !line.trimmedInline.isEmpty {
                 output.append(line.trimmedInline)
             }
         }

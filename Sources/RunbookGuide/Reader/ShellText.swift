@@ -330,10 +330,19 @@ public enum ShellText {
 
     /// True when `code`'s first line opens with a prompt a line of shell cannot (`$ `, `❯ `,
     /// `user@host:~$ `): decided on the line's bytes first, as most blocks have none.
+    /// A two-line prompt's first line (`[10:39 AM]-[ops@laptop]-[~]-`, `┌──(kali㉿kali)-[~]`)
+    /// opening the block is passed over: the line after it decides.
     public static func opensWithPrompt(_ code: String) -> Bool {
         code.withUTF8Bytes { bytes in
             var start = 0
             while start < bytes.count, ASCII.isBlank(bytes[start]) || bytes[start] == 0x0A { start += 1 }
+            if start < bytes.count, promptHeaderOpenings.contains(bytes[start]) {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                if isPromptHeader(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) {
+                    start = end
+                    while start < bytes.count, ASCII.isBlank(bytes[start]) || bytes[start] == 0x0A { start += 1 }
+                }
+            }
             // A comment: no strict prompt opens with `#` (a root prompt's `# ` is no strict one,
             // and `user@host:~# ` opens with the user's name).
             if start < bytes.count, bytes[start] == UInt8(ascii: "#") { return false }
@@ -349,6 +358,20 @@ public enum ShellText {
         }
     }
 
+    /// The first bytes a prompt header may open with: `[`, `(`, and `┌`'s first byte.
+    static let promptHeaderOpenings: Set<UInt8> = [UInt8(ascii: "["), UInt8(ascii: "("), 0xE2]
+
+    /// The first line of a two-line prompt: bracketed parts that name the user at the host
+    /// (`[10:39 AM]-[ops@laptop]-[~]-`, `┌──(kali㉿kali)-[~]`), and no command after them.
+    public static func isPromptHeader(_ line: String) -> Bool {
+        let t = line.trimmedInline
+        guard let first = t.first, first == "[" || first == "(" || first == "┌",
+            t.contains("@") || t.contains("㉿"),
+            let last = t.last, last == "]" || last == ")" || last == "-"
+        else { return false }
+        return !t.contains("$ ") && !t.contains("# ")
+    }
+
     /// Where the command of a transcript line starts, past its prompt: `$ `, `# `, `% `, `❯ `,
     /// `user@host:~/app$ `, `[user@host app]# `, each maybe after a `(venv) `; nil for a line
     /// of output. `strict` leaves out the prompts a line of shell can also open with (`# `
@@ -358,8 +381,9 @@ public enum ShellText {
         if rest.hasPrefix("("), let close = rest.firstIndex(of: ")"), !rest[..<close].contains(" ") {
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
-        for prompt in strict ? ["$ ", "❯ "] : ["$ ", "# ", "% ", "❯ "] where rest.hasPrefix(prompt) {
-            return rest.index(rest.startIndex, offsetBy: 2)
+        for prompt in strict ? ["$ ", "❯ ", "└─$ ", "└─# "] : ["$ ", "# ", "% ", "❯ ", "└─$ ", "└─# "]
+        where rest.hasPrefix(prompt) {
+            return rest.index(rest.startIndex, offsetBy: prompt.count)
         }
         // `user@host:~/app$ ` and `[user@host app]$ `: the prompt ends at its first space (the
         // bracketed one at its `]`), just after a `$` or `#`.
