@@ -270,6 +270,31 @@ struct StepKindTests {
         #expect(guide.steps.map(\.kind) == [.command, .verification])
     }
 
+    /// A lead-in that opens with an emoji reads as it would without it.
+    @Test func leadInsOpeningWithAPictographAreRead() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            make build
+            \(fence)
+            👉 On the server:
+            \(fence)bash
+            sudo systemctl restart app
+            \(fence)
+            ✅ **Verify:**
+            \(fence)bash
+            curl -f http://localhost/health
+            \(fence)
+            ⚠️ Expected output:
+            \(fence)
+            ok
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:local", "g/2:command:server", "g/3:verification:local"])
+        #expect(guide.steps[2].expectations == [.exitStatus(0), .outputContains("ok")])
+    }
+
     @Test func taskItemsAreManualSteps() {
         let guide = read("# G\n## Checks\n- [ ] Can log in\n- [x] Admin page loads\n")
         #expect(shape(guide) == ["checks/1:manual:a person", "checks/2:manual:a person"])

@@ -8,6 +8,15 @@ import Testing
 /// The byte-level text helpers the reader and lint run on every line.
 @Suite("byte-level text helpers")
 struct TextTests {
+    @Test(arguments: [
+        ("✅ Verify:", "Verify:"), ("⚠️ Expected output:", "Expected output:"), ("👉 On the server:", "On the server:"),
+        ("👩‍💻  Run:", "Run:"), ("→ then ✓ done", "then ✓ done"), ("1️⃣ Install", "1️⃣ Install"), ("Verify ✅", "Verify ✅"),
+        ("é is a letter", "é is a letter"), ("日本", "日本"), ("✅", ""), ("", ""), ("# ✅ x", "# ✅ x"),
+    ])
+    func leadingPictographsAndSymbolsAreDropped(text: String, read: String) {
+        #expect(Text.droppingLeadingSymbols(text) == read)
+    }
+
     @Test func linesSplitAtNewlinesKeepEmptyOnesAndDropCarriageReturns() {
         #expect("a\n\nb".lines == ["a", "", "b"])
         #expect("a\n".lines == ["a", ""])

@@ -649,7 +649,7 @@ private struct Reader {
 
     mutating func paragraph(_ node: MarkdownNode) {
         if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
-        let text = node.plainText.trimmed
+        let text = Text.droppingLeadingSymbols(node.plainText.trimmed)
         openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
         if listDepth == 0 {

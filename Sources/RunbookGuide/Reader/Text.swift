@@ -3,6 +3,31 @@ import Foundation
 /// Small text rules shared by the reader, binding and (later) lint.
 public enum Text {
     /// `3.2.1 Create a dedicated app user` → `create-a-dedicated-app-user`.
+    /// `text` without the pictographs and symbols it opens with ("✅ Verify:", "⚠️ Expected
+    /// output:", "👉 On the server:") and the blanks after them: what a sentence's patterns read
+    /// from its first word. Text that opens with an ASCII byte is returned as it is.
+    public static func droppingLeadingSymbols(_ text: String) -> String {
+        guard let first = text.utf8.first, first >= 0x80 else { return text }
+        let scalars = text.unicodeScalars
+        var i = scalars.startIndex
+        while i < scalars.endIndex, isDecoration(scalars[i]) { i = scalars.index(after: i) }
+        guard i > scalars.startIndex else { return text }
+        while i < scalars.endIndex, scalars[i] == " " || scalars[i] == "\t" { i = scalars.index(after: i) }
+        return String(scalars[i...])
+    }
+
+    /// A scalar past ASCII that only decorates: an emoji, a symbol (`→`, `✓`), or what joins
+    /// and styles them (the variation selector, the zero-width joiner, the keycap).
+    private static func isDecoration(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.value >= 0x80 else { return false }
+        if scalar.value == 0xFE0F || scalar.value == 0x200D || scalar.value == 0x20E3 { return true }
+        if scalar.properties.isEmoji { return true }
+        switch scalar.properties.generalCategory {
+        case .otherSymbol, .mathSymbol: return true
+        default: return false
+        }
+    }
+
     public static func slug(_ title: String) -> String {
         if let ascii = asciiSlug(title) { return ascii }
         var out = ""
