@@ -46,6 +46,16 @@ extension InteractiveRuleTests {
             ])
     }
 
+    /// A `read` that asks is told to bind the name it reads instead.
+    @Test func aReadIsToldToBindItsName() throws {
+        let findings = try lint(guide("read -p \"Email: \" LE_EMAIL", "read -r"), rule: "interactive")
+        #expect(
+            findings.map(\.fix) == [
+                "bind the value instead of asking: declare LE_EMAIL (export LE_EMAIL=…) and bind it with --vars",
+                "bind the value instead of asking: declare NAME (export NAME=…) and bind it with --vars",
+            ])
+    }
+
     @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {
         let findings = try lint(
             guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io"),

@@ -22,6 +22,15 @@ struct UndefinedVariableRuleTests {
         #expect(try lint(text, rule: "undefined-variable").isEmpty)
     }
 
+    /// `read -p` with a quoted prompt (spaces and quotes inside) still defines what it reads.
+    @Test func aPromptedReadDefinesItsNames() throws {
+        let text = guide(
+            "read -p \"Email for Let's Encrypt: \" LE_EMAIL\nread -rp 'Domain: ' DOMAIN\nread -t 5 -p \"say \\\"x\\\": \" A B",
+            "echo $LE_EMAIL $DOMAIN $A $B $C")
+        let findings = try lint(text, rule: "undefined-variable")
+        #expect(findings.map(\.message) == ["$C is not defined by the guide, an earlier step or a binding"])
+    }
+
     @Test func quotesEscapesCommentsAndQuotedHeredocsAreRespected() throws {
         let text = guide(
             "echo '$SINGLE' \\$ESCAPED \"$'x'\"  # $COMMENT\nawk '{print $1, $NF}' f",

@@ -34,6 +34,11 @@ struct InteractiveRule: LintRule {
     static func fix(for words: [String]) -> String {
         let programs = Set(words)
         if programs.contains("ufw") { return "let it go ahead without asking: ufw --force enable" }
+        if let read = words.firstIndex(of: "read") {
+            // The name read into is the last word (`read -p "Email: " EMAIL`).
+            let name = words[(read + 1)...].last { ShellText.isName($0.utf8) } ?? "NAME"
+            return "bind the value instead of asking: declare \(name) (export \(name)=…) and bind it with --vars"
+        }
         if !programs.isDisjoint(with: ["apt", "apt-get", "dnf", "yum"]) {
             return "answer yes in the command: apt-get install -y … (dnf -y …)"
         }
