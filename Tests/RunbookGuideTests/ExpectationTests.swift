@@ -97,6 +97,47 @@ struct ExpectationTests {
         #expect(guide.steps[1].expectations == [.exitStatus(0)])
     }
 
+    /// Shown output lines that hold a time, a date, an age or a process id are what one run
+    /// printed, not what the next will: they are no expectation, in an expected-output block
+    /// or a `console` transcript. Addresses with ports and versions are not times.
+    @Test func outputLinesThatChangeFromRunToRunAreNotExpected() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            systemctl status app
+            \(fence)
+            Expected output:
+            \(fence)
+            ● app.service - The app
+                 Active: active (running) since Mon 2024-01-01 10:00:00 UTC; 5s ago
+               Main PID: 812 (app)
+            listening on 0.0.0.0:80 and [::]:8080
+            \(fence)
+            \(fence)console
+            $ date; curl -s http://127.0.0.1:8000/version
+            Tue Mar  5 10:04:31 UTC 2024
+            app 1.2.3 built 2024-03-05
+            version 1.2.3
+            \(fence)
+            """)
+        #expect(
+            guide.steps[0].expectations == [
+                .exitStatus(0), .outputContains("● app.service - The app"),
+                .outputContains("listening on 0.0.0.0:80 and [::]:8080"),
+            ])
+        #expect(guide.steps[1].expectations == [.exitStatus(0), .outputContains("version 1.2.3")])
+    }
+
+    @Test(arguments: [
+        ("10:04:31", true), ("at 9:05 UTC", true), ("2024-03-05", true), ("5s ago", true), ("Main PID: 812", true),
+        ("0.0.0.0:80", false), ("localhost:8080", false), ("v1.2.3", false), ("HTTP/1.1 200 OK", false),
+        ("[::]:80", false), ("12345:67", false), ("agog", false),
+    ])
+    func volatileOutput(line: String, volatile: Bool) {
+        #expect(Patterns.isVolatileOutput(line) == volatile)
+    }
+
     /// Expected JSON matches however it is spaced: guides show it pretty, `curl` prints it
     /// compact. Lines of brackets only say nothing.
     @Test func expectedJSONIgnoresSpacing() throws {

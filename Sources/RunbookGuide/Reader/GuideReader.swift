@@ -706,8 +706,9 @@ private struct Reader {
     /// A block of output after "Expected output:" that follows a step is what that step should
     /// print: each non-empty line becomes an `outputContains` expectation, as a `console`
     /// block's output lines and `# Should output:` comments do (JSON lines a pattern that
-    /// ignores spacing), and the block is no step of its own. Shell and `console` blocks, and
-    /// blocks with annotations, are read as usual.
+    /// ignores spacing; lines with a time, a date or a process id none), and the block is no
+    /// step of its own. Shell and `console` blocks, and blocks with annotations, are read as
+    /// usual.
     mutating func expectedOutput(_ node: MarkdownNode, info: String) -> Bool {
         guard let stepIndex = expectFor, case .paragraph = previous else { return false }
         let (language, attributes) = AnnotationParser.splitInfo(info)
@@ -722,7 +723,7 @@ private struct Reader {
             let text = line.trimmedInline
             if json {
                 if let pattern = Patterns.jsonLinePattern(text) { steps[stepIndex].expectations.append(.outputMatches(pattern)) }
-            } else if !text.isEmpty {
+            } else if !text.isEmpty, !Patterns.isVolatileOutput(text) {
                 steps[stepIndex].expectations.append(.outputContains(text))
             }
         }
@@ -1548,7 +1549,7 @@ private struct Reader {
             if let interactive = annotations["interactive"] { step.traits.interactive = AnnotationParser.isTrue(interactive) }
             step.expectations = reader.explicitExpectations(annotations, runs: true)
             step.expectations += Self.shouldOutputComments(text).map { .outputContains($0) }
-            step.expectations += consoleOutput.map { .outputContains($0) }
+            step.expectations += consoleOutput.filter { !Patterns.isVolatileOutput($0) }.map { .outputContains($0) }
             step.opensSession = opened
             opened = nil
             reader.steps.append(step)

@@ -720,6 +720,17 @@ extension Patterns {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 
+    /// A line of shown output that holds what changes from run to run: a time of day
+    /// (`10:04:31`, not `0.0.0.0:80`), a date (`2024-03-05`), an age (`5s ago`), a process
+    /// id (`Main PID: 812`). Shown output is no expectation there: a run prints other values.
+    static func isVolatileOutput(_ line: String) -> Bool {
+        guard line.utf8.contains(where: ASCII.isDigit) || line.includes("ago") else { return false }
+        return Text.matches(volatileOutput, line)
+    }
+
+    static let volatileOutput =
+        #"(?<![\d.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\bago\b|\bPID\b"#
+
     /// The labels that say where a section's or a block's commands run ("**Where to run:**
     /// your laptop"), lower-cased, longer forms first.
     static let placeLabels: [[UInt8]] = [
