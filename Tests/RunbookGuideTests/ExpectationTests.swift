@@ -97,9 +97,10 @@ struct ExpectationTests {
         #expect(guide.steps[1].expectations == [.exitStatus(0)])
     }
 
-    /// Shown output lines that hold a time, a date, an age or a process id are what one run
-    /// printed, not what the next will: they are no expectation, in an expected-output block
-    /// or a `console` transcript. Addresses with ports and versions are not times.
+    /// Shown output lines that hold a time, a date, an age or a process id, and rows of
+    /// tables, are what one run printed, not what the next will: they are no expectation, in
+    /// an expected-output block or a `console` transcript. Addresses with ports and versions
+    /// are not times.
     @Test func outputLinesThatChangeFromRunToRunAreNotExpected() {
         let guide = read(
             """
@@ -112,6 +113,7 @@ struct ExpectationTests {
             ● app.service - The app
                  Active: active (running) since Mon 2024-01-01 10:00:00 UTC; 5s ago
                Main PID: 812 (app)
+            NAME                    READY   STATUS    RESTARTS   AGE
             listening on 0.0.0.0:80 and [::]:8080
             \(fence)
             \(fence)console
@@ -133,6 +135,8 @@ struct ExpectationTests {
         ("10:04:31", true), ("at 9:05 UTC", true), ("2024-03-05", true), ("5s ago", true), ("Main PID: 812", true),
         ("0.0.0.0:80", false), ("localhost:8080", false), ("v1.2.3", false), ("HTTP/1.1 200 OK", false),
         ("[::]:80", false), ("12345:67", false), ("agog", false),
+        ("shop-7d9c8b6f5d-abcde   1/1     Running   0          2m", true), ("NAME\tREADY\tSTATUS", true),
+        ("  Status:   active", false), ("a  b c", false), ("Done.  Next.  Last", true),
     ])
     func volatileOutput(line: String, volatile: Bool) {
         #expect(Patterns.isVolatileOutput(line) == volatile)

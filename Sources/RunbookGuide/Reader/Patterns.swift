@@ -722,10 +722,31 @@ extension Patterns {
 
     /// A line of shown output that holds what changes from run to run: a time of day
     /// (`10:04:31`, not `0.0.0.0:80`), a date (`2024-03-05`), an age (`5s ago`), a process
-    /// id (`Main PID: 812`). Shown output is no expectation there: a run prints other values.
+    /// id (`Main PID: 812`), or a row of a table (`kubectl get pods`, `docker ps`), whose
+    /// names, ages and column widths differ in every run. Shown output is no expectation
+    /// there: a run prints other values.
     static func isVolatileOutput(_ line: String) -> Bool {
+        if isTableRow(line) { return true }
         guard line.utf8.contains(where: ASCII.isDigit) || line.includes("ago") else { return false }
         return Text.matches(volatileOutput, line)
+    }
+
+    /// Text in three or more columns: two or more gaps of two blanks or a tab between words.
+    static func isTableRow(_ line: String) -> Bool {
+        var gaps = 0
+        var blanks = 0
+        var seenText = false
+        for byte in line.utf8 {
+            if byte == 0x20 || byte == 0x09 {
+                blanks += byte == 0x09 ? 2 : 1
+            } else {
+                if seenText, blanks >= 2 { gaps += 1 }
+                if gaps >= 2 { return true }
+                seenText = true
+                blanks = 0
+            }
+        }
+        return false
     }
 
     static let volatileOutput =
