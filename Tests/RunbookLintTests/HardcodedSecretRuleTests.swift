@@ -8,7 +8,7 @@ struct HardcodedSecretRuleTests {
     @Test func literalSecretsAndKnownKeyShapesAreErrors() throws {
         let text = guide(
             "export API_TOKEN=\"q9Xv2LmT7rB4nKp8sW3z\"",
-            "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE",
+            "aws configure set aws_access_key_id AKIA2Q5B7XK9ZP3MWL4T",
             "echo ghp_0123456789abcdefghijklmnopqrstuvwxyzAB > t",
             "cat > k <<'EOF'\n-----BEGIN OPENSSH PRIVATE KEY-----\nEOF")
         let findings = try lint(text, rule: "hardcoded-secret")
@@ -21,7 +21,7 @@ struct HardcodedSecretRuleTests {
     /// the words a line needs before the shapes are tried.
     @Test func everyKeyShapeIsFoundPastTheLineFilter() throws {
         let tokens = [
-            "AKIAIOSFODNN7EXAMPLE", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "gho_0123456789abcdefghijklmnopqrstuvwxyzAB",
+            "AKIA2Q5B7XK9ZP3MWL4T", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "gho_0123456789abcdefghijklmnopqrstuvwxyzAB",
             "ghu_0123456789abcdefghijklmnopqrstuvwxyzAB", "ghs_0123456789abcdefghijklmnopqrstuvwxyzAB",
             "ghr_0123456789abcdefghijklmnopqrstuvwxyzAB", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEF",
             "xoxb-1234567890-abcdefghij", "xoxp-1234567890-abcdefghij", "sk-proj-abcdefghijklmnopqrstuvwx",
@@ -33,6 +33,22 @@ struct HardcodedSecretRuleTests {
         }
         let findings = try lint(guide(tokens.map { "echo \($0) > k" }), rule: "hardcoded-secret")
         #expect(findings.count == tokens.count)
+    }
+
+    /// The keys AWS's documentation shows are placeholders to bind, not secrets to revoke.
+    @Test func documentationExampleKeysArePlaceholders() throws {
+        let text = guide(
+            "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE")
+        #expect(try lint(text, rule: "hardcoded-secret").isEmpty)
+        #expect(
+            try lint(text, rule: "placeholder").map { "\($0.location.line) \($0.severity) \($0.message)" } == [
+                "6 info placeholder AKIAIOSFODNN7EXAMPLE (EXAMPLE key) in a default; bind a real value with --vars or --set",
+                "7 info placeholder wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY (EXAMPLE key) in a default; bind a real value with --vars or --set",
+                "13 error placeholder AKIAIOSFODNN7EXAMPLE (EXAMPLE key) in a command",
+            ])
+        // In a word of lower case, or short, "example" is no key.
+        #expect(Placeholder.find(in: "counterexample EXAMPLE sampleEXAMPLE") == nil)
     }
 
     @Test func variablesPlaceholdersAndLowEntropyAreFine() throws {

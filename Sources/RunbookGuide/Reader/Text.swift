@@ -307,6 +307,8 @@ public enum Placeholder {
         (#"\bTODO\b"#, "TODO", "todo"),
         (#"\b[xX]{3,}\b"#, "xxx", "xxx"),
         (#"/path/to/"#, "/path/to/…", "/path/to/"),
+        // The keys AWS's documentation shows (`AKIAIOSFODNN7EXAMPLE`), in its capitals.
+        (#"\b[A-Za-z0-9/+]{8,}EXAMPLE(?:KEY)?\b"#, "EXAMPLE key", "example"),
         // Addresses set aside for documentation (RFC 5737, RFC 3849): nothing answers there.
         (#"\b192\.0\.2\.[0-9]{1,3}\b"#, "documentation IP", "192.0.2."),
         (#"\b198\.51\.100\.[0-9]{1,3}\b"#, "documentation IP", "198.51.100."),
@@ -389,7 +391,7 @@ public enum Placeholder {
         let present = line.withUTF8Bytes { patternHints.found(in: $0) }
         for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
             if let spellings = patternSpellings[index], !line.includesAny(spellings) { continue }
-            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO")
+            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO" || name == "EXAMPLE key")
             // `<name>` in an ASCII line by bytes: the commonest kind, in HTML and heredocs.
             let spans: [NSRange]
             if name == "<placeholder>", let bytes = ASCII.bytes(of: line) {

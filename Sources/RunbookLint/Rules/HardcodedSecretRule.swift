@@ -61,10 +61,13 @@ struct HardcodedSecretRule: LintRule {
     /// What a finding says, and where on its line.
     typealias Found = (column: Int, message: String, fix: String)
 
-    /// The first key of a known shape on `line`.
+    /// The first key of a known shape on `line` that is not a documentation example
+    /// (`AKIAIOSFODNN7EXAMPLE` is a placeholder).
     static func keyShape(in line: String) -> Found? {
         for (pattern, what, hints) in shapes where hints.contains(where: line.includes) {
-            if let column = Text.column(of: pattern, in: line) {
+            if let key = Text.firstMatch(pattern, in: line)?[0], !Placeholder.isPlaceholderValue(key),
+                let column = Text.column(of: pattern, in: line)
+            {
                 return (
                     column, "\(what) is written into the guide; revoke it and bind it with --vars instead",
                     "replace it with ${NAME} and keep the value in an untracked .env file"
