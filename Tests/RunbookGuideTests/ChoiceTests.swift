@@ -35,6 +35,74 @@ struct ChoiceTests {
         #expect(guide.steps.map { $0.option ?? "-" } == ["A", "B", "-"])
     }
 
+    /// "Or, if you use yarn:" between two blocks offers the second as another way to do what
+    /// the first did: a choice of the two, the first the default, each called by what the
+    /// lead-in says or by its first line (a block of variables by its names: its values may be
+    /// secrets). Another paragraph between, a heading between, or a lead-in without its colon
+    /// offers nothing.
+    @Test func anOrLeadInBetweenTwoBlocksOffersAChoice() throws {
+        let guide = read(
+            """
+            # G
+            ## Install
+            \(fence)bash
+            npm install
+            \(fence)
+            Or, if you use yarn:
+            \(fence)bash
+            yarn install
+            \(fence)
+            \(fence)bash
+            npm run build
+            \(fence)
+            Or:
+
+            Something else first.
+            \(fence)bash
+            make all
+            \(fence)
+            ## Keys
+            \(fence)bash
+            export TOKEN=q9Xv2LmT7rB4nKp8sW3z
+            \(fence)
+            Alternatively:
+            \(fence)bash
+            vault login
+            \(fence)
+            Or use the one in the file
+            \(fence)bash
+            cat token.txt
+            \(fence)
+            ## Next
+            Or here:
+            \(fence)bash
+            ls
+            \(fence)
+            """)
+        #expect(guide.choices.map(\.id) == ["install", "keys"])
+        #expect(
+            guide.choices.map { $0.options.map(\.id) } == [["npm-install", "if-you-use-yarn"], ["set-token", "vault-login"]])
+        #expect(guide.choices[1].options.map(\.title) == ["set TOKEN", "vault login"])
+        #expect(guide.choices.map(\.chosen) == ["npm-install", "set-token"])
+        #expect(guide.steps.map(\.runs) == [true, false, true, true, false, false, true, true])
+        #expect(
+            guide.steps.map { $0.option ?? "-" } == [
+                "npm-install", "if-you-use-yarn", "-", "-", "set-token", "vault-login", "-", "-",
+            ])
+        let yarn = try guide.choosing(["install": "if-you-use-yarn"])
+        #expect(yarn.steps.prefix(3).map(\.runs) == [false, true, true])
+    }
+
+    @Test(
+        arguments: [
+            ("Or export them:", "export them"), ("Alternatively, with yarn:", "with yarn"), ("Or:", ""),
+            ("OR, simply:", "simply"),
+            ("Order matters:", nil), ("Or export them.", nil), ("Alternatives:", nil), ("Run:", nil),
+        ] as [(String, String?)])
+    func alternativeLeadIns(text: String, title: String?) {
+        #expect(Patterns.alternativeTitle(text) == title)
+    }
+
     @Test func chooseSelectsAnotherBranchByIdOrTitle() throws {
         let guide = try read(headings).choosing(["install-system-packages": "b"])
         #expect(guide.steps.map(\.runs) == [false, true, true])

@@ -108,6 +108,9 @@ private struct Reader {
     var expectFor: Int?
     var branch: Branch?
     var paragraphBranch: Branch?
+    /// "Or export them:" right after a block: the step that block made last, and the lead-in's
+    /// line. The block the lead-in introduces is then the other option of a choice with it.
+    var alternativeLeadIn: (step: Int, line: Int)?
     var groups: [RawGroup] = []
     var groupIds: Set<String> = []
     var body: SectionBody
@@ -650,6 +653,9 @@ private struct Reader {
     mutating func paragraph(_ node: MarkdownNode) {
         if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
         let text = Text.droppingLeadingSymbols(node.plainText.trimmed)
+        if listDepth == 0, case .code(let index?) = previous, Patterns.alternativeTitle(text) != nil {
+            alternativeLeadIn = (index, node.range.startLine)
+        }
         openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
         if listDepth == 0 {
@@ -974,6 +980,42 @@ private struct Reader {
         groups[g].options.append(ChoiceOption(id: option, title: cleanTitle, recommended: recommended, line: line))
     }
 
+    /// "Or export them:" between two blocks: the steps of the block before (which made step
+    /// `before`) and `alternative`, the steps of the block it introduces, are the two options
+    /// of a choice, the first the default. Each option is called by what the lead-in says of
+    /// it, or by its first line of code. Only outside any other choice, in one section, and
+    /// for steps that run or declare.
+    mutating func offerAlternative(to before: Int, title: String, steps alternative: Range<Int>) {
+        let first = steps[before]
+        let line = first.location.line
+        let runs: (Step) -> Bool = { [.command, .verification, .variables].contains($0.kind) && $0.choice == nil }
+        let earlier = (0...before).filter { steps[$0].location.line == line && steps[$0].section == first.section }
+        guard first.section == currentSection, earlier.allSatisfy({ runs(steps[$0]) }),
+            alternative.allSatisfy({ runs(steps[$0]) })
+        else { return }
+        let group = registerGroup(key: "or", line: line)
+        // A block of variables is called by its names: its values may be secrets.
+        let firstLine = { [variables] (step: Step) -> String in
+            guard step.kind == .variables else { return Text.firstLine(of: step.code) ?? step.code }
+            let lines = step.codeLine..<(step.codeLine + step.code.lines.count)
+            return "set " + variables.filter { lines.contains($0.location.line) }.map(\.name).joined(separator: ", ")
+        }
+        let options = [firstLine(first), title.isEmpty ? firstLine(steps[alternative.lowerBound]) : title].map {
+            optionTitle in
+            let option = optionId(for: optionTitle, marker: (false, nil, false, false), group: group)
+            appendOption(group: group, option: option, title: optionTitle, recommended: false, line: line)
+            return option
+        }
+        for index in earlier {
+            steps[index].choice = group
+            steps[index].option = options[0]
+        }
+        for index in alternative {
+            steps[index].choice = group
+            steps[index].option = options[1]
+        }
+    }
+
     /// A paragraph "**Option B**: …" starts a branch; consecutive ones in a section form a group.
     mutating func registerOption(key: String, title: String, letter: String?, recommended: Bool, line: Int) -> Branch {
         let group: String
@@ -1265,6 +1307,10 @@ private struct Reader {
                 for s in stepsBefore..<steps.count {
                     systemLeadIns[s] = (system.id, system.platforms, title, lead.range.startLine)
                 }
+            } else if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
+                let pending = alternativeLeadIn, pending.line == lead.range.startLine, let title = Patterns.alternativeTitle(text)
+            {
+                offerAlternative(to: pending.step, title: title, steps: stepsBefore..<steps.count)
             } else if steps.count > stepsBefore, case .paragraph(let text, _) = previous,
                 let condition = Patterns.condition(text)
             {

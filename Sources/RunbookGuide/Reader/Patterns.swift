@@ -175,6 +175,24 @@ enum Patterns {
         return String(clause).trimmed
     }
 
+    /// What a lead-in that offers its block as another way to do what the block before did
+    /// says that way is: "Or export them:" → "export them", "Alternatively, with yarn:" →
+    /// "with yarn", "Or:" → "". Nil for any other text: it must open with "Or" or
+    /// "Alternatively" and end with a colon.
+    static func alternativeTitle(_ text: String) -> String? {
+        guard text.utf8.last == UInt8(ascii: ":") else { return nil }
+        let bytes = Array(text.utf8.dropLast())
+        for opener in ["alternatively", "or"] {
+            guard bytes.count >= opener.utf8.count,
+                zip(bytes, opener.utf8).allSatisfy({ ASCII.lower($0) == $1 }),
+                !ASCII.isWord(bytes, at: opener.utf8.count)
+            else { continue }
+            let rest = bytes[opener.utf8.count...].drop { $0 == UInt8(ascii: ",") || ASCII.isSpace($0) }
+            return String(decoding: rest, as: UTF8.self)
+        }
+        return nil
+    }
+
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
 
