@@ -182,16 +182,12 @@ enum Patterns {
     static func alternativeTitle(_ text: String) -> String? {
         guard text.utf8.last == UInt8(ascii: ":") else { return nil }
         let bytes = Array(text.utf8.dropLast())
-        for opener in ["alternatively", "or"] {
-            guard bytes.count >= opener.utf8.count,
-                zip(bytes, opener.utf8).allSatisfy({ ASCII.lower($0) == $1 }),
-                !ASCII.isWord(bytes, at: opener.utf8.count)
-            else { continue }
-            let rest = bytes[opener.utf8.count...].drop { $0 == UInt8(ascii: ",") || ASCII.isSpace($0) }
-            return String(decoding: rest, as: UTF8.self)
-        }
-        return nil
+        guard let opener = alternativeOpeners.first(where: { spellsWord(of: [$0], at: 0, in: bytes) }) else { return nil }
+        let rest = bytes[opener.count...].drop { $0 == UInt8(ascii: ",") || ASCII.isSpace($0) }
+        return String(decoding: rest, as: UTF8.self)
     }
+
+    private static let alternativeOpeners = ["alternatively", "or"].map { Array($0.utf8) }
 
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
@@ -790,11 +786,7 @@ extension Patterns {
         if bytes.starts(with: "[!".utf8), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
             i = ASCII.skipSpaces(bytes, from: close + 1)
         }
-        guard
-            let label = placeLabels.first(where: { label in
-                bytes.count - i > label.count && zip(bytes[i...], label).allSatisfy { ASCII.lower($0) == $1 }
-            })
-        else { return nil }
+        guard let label = placeLabels.first(where: { spells($0, at: i, in: bytes) }) else { return nil }
         i = ASCII.skipSpaces(bytes, from: i + label.count)
         guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
         let start = ASCII.skipSpaces(bytes, from: i + 1)
