@@ -391,6 +391,8 @@ public enum Placeholder {
         let present = line.withUTF8Bytes { patternHints.found(in: $0) }
         for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
             if let spellings = patternSpellings[index], !line.includesAny(spellings) { continue }
+            // "example" is in most lines that hold an example.com host: the key needs it in capitals.
+            if name == "EXAMPLE key", !line.containsBytes("EXAMPLE") { continue }
             let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO" || name == "EXAMPLE key")
             // `<name>` in an ASCII line by bytes: the commonest kind, in HTML and heredocs.
             let spans: [NSRange]
