@@ -631,13 +631,17 @@ struct TargetTests {
 
     @Test(arguments: [
         (["sudo", "-iu", "app"], "app"), (["sudo", "su", "-", "app"], "app"), (["sudo", "-i"], "root"),
-        (["su", "-", "deploy"], "deploy"), (["sudo", "-u", "app", "-i"], "app"),
+        (["su", "-", "deploy"], "deploy"), (["sudo", "-u", "app", "-i"], "app"), (["sudo", "bash"], "root"),
+        (["sudo", "-s"], "root"), (["sudo", "-u", "app", "bash"], "app"), (["sudo", "-u", "app", "-s"], "app"),
     ])
     func userSwitchLines(words: [String], user: String) {
         #expect(sessionUser(words) == user)
     }
 
-    @Test(arguments: [["sudo", "-u", "app", "ls"], ["sudo", "systemctl", "restart", "x"], ["su"]])
+    @Test(arguments: [
+        ["sudo", "-u", "app", "ls"], ["sudo", "systemctl", "restart", "x"], ["su"], ["sudo", "bash", "x.sh"],
+        ["sudo", "-u", "app", "bash", "x.sh"],
+    ])
     func notUserSwitchLines(words: [String]) {
         #expect(sessionUser(words) == nil)
     }

@@ -1754,11 +1754,17 @@ private struct Reader {
         return name
     }
 
-    /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER`, `sudo -i`, `sudo su`.
+    /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER`, `sudo -i`, `sudo su`,
+    /// and a shell started through sudo: `sudo bash`, `sudo -u USER bash` (`-s` alike). Run
+    /// as a command, such a shell would read nothing and end, and what the person typed in it
+    /// would run as the user before.
     static func userSwitch(_ words: [String]) -> String? {
+        let shells: Set<String> = ["bash", "sh", "-s"]
         switch words.count {
-        case 2 where words == ["sudo", "-i"] || words == ["sudo", "su"] || words == ["sudo", "-s"]:
+        case 2 where words == ["sudo", "-i"] || words == ["sudo", "su"] || (words[0] == "sudo" && shells.contains(words[1])):
             return "root"
+        case 4 where words[0] == "sudo" && words[1] == "-u" && shells.contains(words[3]):
+            return words[2]
         case 3 where words == ["sudo", "su", "-"]:
             return "root"
         case 3 where words[0] == "sudo" && words[1] == "-iu":
