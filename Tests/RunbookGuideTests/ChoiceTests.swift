@@ -97,7 +97,8 @@ struct ChoiceTests {
         arguments: [
             ("Or export them:", "export them"), ("Alternatively, with yarn:", "with yarn"), ("Or:", ""),
             ("OR, simply:", "simply"),
-            ("Order matters:", nil), ("Or export them.", nil), ("Alternatives:", nil), ("Run:", nil),
+            ("Order matters:", nil), ("Or export them.", nil), ("Alternatives:", nil), ("Run:", nil), ("or", ""), ("OR", ""),
+            ("Alternatively,", ""), ("Or.", ""), ("Ore", nil), ("O", nil), ("", nil),
         ] as [(String, String?)])
     func alternativeLeadIns(text: String, title: String?) {
         #expect(Patterns.alternativeTitle(text) == title)

@@ -177,13 +177,16 @@ enum Patterns {
 
     /// What a lead-in that offers its block as another way to do what the block before did
     /// says that way is: "Or export them:" → "export them", "Alternatively, with yarn:" →
-    /// "with yarn", "Or:" → "". Nil for any other text: it must open with "Or" or
-    /// "Alternatively" and end with a colon.
+    /// "with yarn", "Or:" → "", and the word alone ("or", "OR", "Alternatively,") → "". Nil
+    /// for any other text: it must open with "Or" or "Alternatively" and end with a colon.
     static func alternativeTitle(_ text: String) -> String? {
-        guard text.utf8.last == UInt8(ascii: ":") else { return nil }
-        let bytes = Array(text.utf8.dropLast())
-        guard let opener = alternativeOpeners.first(where: { spellsWord(of: [$0], at: 0, in: bytes) }) else { return nil }
-        let rest = bytes[opener.count...].drop { $0 == UInt8(ascii: ",") || ASCII.isSpace($0) }
+        let bytes = Array(text.utf8)
+        let ends = bytes.last.map { [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: ".")].contains($0) } ?? false
+        let body = Array(ends ? bytes.dropLast() : bytes[...])
+        guard let opener = alternativeOpeners.first(where: { spellsWord(of: [$0], at: 0, in: body) }) else { return nil }
+        if body.count == opener.count { return "" }
+        guard bytes.last == UInt8(ascii: ":") else { return nil }
+        let rest = body[opener.count...].drop { $0 == UInt8(ascii: ",") || ASCII.isSpace($0) }
         return String(decoding: rest, as: UTF8.self)
     }
 
