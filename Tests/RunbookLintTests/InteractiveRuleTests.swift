@@ -1,3 +1,4 @@
+import RunbookGuide
 import Testing
 
 @testable import RunbookLint
@@ -54,6 +55,16 @@ extension InteractiveRuleTests {
                 "bind the value instead of asking: declare LE_EMAIL (export LE_EMAIL=…) and bind it with --vars",
                 "bind the value instead of asking: declare NAME (export NAME=…) and bind it with --vars",
             ])
+    }
+
+    @Test(
+        arguments: [
+            ("read -p \"Email: \" LE_EMAIL", "LE_EMAIL"), ("read -r A B; echo done", "B"), ("read -rp 'x' -t 5 V", "V"),
+            ("read -r", nil), ("read -r LINE < f", "LINE"), ("read -a ARR", "ARR"),
+        ] as [(String, String?)])
+    func theNameReadInto(line: String, name: String?) {
+        let words = ShellText.words(line)
+        #expect(InteractiveRule.readName(words[(words.firstIndex(of: "read")! + 1)...]) == name)
     }
 
     @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {

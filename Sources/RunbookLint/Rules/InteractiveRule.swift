@@ -30,13 +30,36 @@ struct InteractiveRule: LintRule {
         return "drop the editor and annotate the block with the file's text with file=\(file), so a run writes it"
     }
 
+    /// The last name `read` reads into, from the words after it (`-a ARR`'s too): its options
+    /// (and the arguments of those that take one: `-p "Email: "`) passed over, up to the first word
+    /// that is neither an option nor a name (`;`, `do`, a redirection).
+    static func readName(_ words: ArraySlice<String>) -> String? {
+        var name: String?
+        var i = words.startIndex
+        while i < words.endIndex {
+            let word = words[i]
+            if word.hasPrefix("-"), word.count > 1 {
+                // `-a NAME` reads into that array; the others' arguments are no names.
+                if let flag = word.last, "pdtnNuai".contains(flag) {
+                    i += 1
+                    if flag == "a", i < words.endIndex, ShellText.isName(words[i].utf8) { name = words[i] }
+                }
+            } else if ShellText.isName(word.utf8) {
+                name = word
+            } else {
+                break
+            }
+            i += 1
+        }
+        return name
+    }
+
     /// How to say the answer in the command itself, for the command on that line.
     static func fix(for words: [String]) -> String {
         let programs = Set(words)
         if programs.contains("ufw") { return "let it go ahead without asking: ufw --force enable" }
         if let read = words.firstIndex(of: "read") {
-            // The name read into is the last word (`read -p "Email: " EMAIL`).
-            let name = words[(read + 1)...].last { ShellText.isName($0.utf8) } ?? "NAME"
+            let name = Self.readName(words[(read + 1)...]) ?? "NAME"
             return "bind the value instead of asking: declare \(name) (export \(name)=…) and bind it with --vars"
         }
         if !programs.isDisjoint(with: ["apt", "apt-get", "dnf", "yum"]) {
