@@ -1447,7 +1447,10 @@ private struct Reader {
         }
         while headingPlaces.count < sections.count { headingPlaces.append(nil) }
         for index in stack.reversed() where index != 0 {
-            if let label = sectionLabels[index], let stated = target(statedBy: label, reason: "prose") { return stated }
+            // Most guides have no label: no hashing for them.
+            if !sectionLabels.isEmpty, let label = sectionLabels[index], let stated = target(statedBy: label, reason: "prose") {
+                return stated
+            }
             if headingPlaces[index] == nil {
                 headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true)
             }

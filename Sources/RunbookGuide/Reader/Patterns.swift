@@ -180,6 +180,9 @@ enum Patterns {
     /// "with yarn", "Or:" → "", and the word alone ("or", "OR", "Alternatively,") → "". Nil
     /// for any other text: it must open with "Or" or "Alternatively" and end with a colon.
     static func alternativeTitle(_ text: String) -> String? {
+        // Most text opens with neither word: ruled out by its first byte, before any copy.
+        guard let first = text.utf8.first.map(ASCII.lower), first == UInt8(ascii: "o") || first == UInt8(ascii: "a")
+        else { return nil }
         let bytes = Array(text.utf8)
         let ends = bytes.last.map { [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: ".")].contains($0) } ?? false
         let body = Array(ends ? bytes.dropLast() : bytes[...])
