@@ -2,7 +2,6 @@ import Foundation
 
 /// Small text rules shared by the reader, binding and (later) lint.
 public enum Text {
-    /// `3.2.1 Create a dedicated app user` → `create-a-dedicated-app-user`.
     /// `text` without the pictographs and symbols it opens with ("✅ Verify:", "⚠️ Expected
     /// output:", "👉 On the server:") and the blanks after them: what a sentence's patterns read
     /// from its first word. Text that opens with an ASCII byte is returned as it is.
@@ -28,6 +27,7 @@ public enum Text {
         }
     }
 
+    /// `3.2.1 Create a dedicated app user` → `create-a-dedicated-app-user`.
     public static func slug(_ title: String) -> String {
         if let ascii = asciiSlug(title) { return ascii }
         var out = ""
@@ -356,6 +356,17 @@ public enum Placeholder {
         ][$0.name]
     }
 
+    /// For the patterns matched case by case, in the patterns' order, the text every match
+    /// holds as written: a line without it is not given to the pattern ("example" is in most
+    /// lines that hold an example.com host; the key needs `EXAMPLE` in capitals). Nil for the
+    /// patterns matched in any case.
+    private static let patternLiterals: [String?] = patterns.map {
+        [
+            "OWNER/REPO": "OWNER/REPO", "USER:PASSWORD@HOST": "USER:PASSWORD@HOST", "TODO": "TODO",
+            "EXAMPLE key": "EXAMPLE",
+        ][$0.name]
+    }
+
     /// Words one of which a line needs before the patterns are tried.
     private static let hintWords: Needles = [
         "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
@@ -391,9 +402,9 @@ public enum Placeholder {
         let present = line.withUTF8Bytes { patternHints.found(in: $0) }
         for (index, (pattern, name, _)) in patterns.enumerated() where present & (1 << UInt64(index)) != 0 {
             if let spellings = patternSpellings[index], !line.includesAny(spellings) { continue }
-            // "example" is in most lines that hold an example.com host: the key needs it in capitals.
-            if name == "EXAMPLE key", !line.containsBytes("EXAMPLE") { continue }
-            let insensitive = !(name == "OWNER/REPO" || name == "USER:PASSWORD@HOST" || name == "TODO" || name == "EXAMPLE key")
+            let literal = patternLiterals[index]
+            if let literal, !line.containsBytes(literal) { continue }
+            let insensitive = literal == nil
             // `<name>` in an ASCII line by bytes: the commonest kind, in HTML and heredocs.
             let spans: [NSRange]
             if name == "<placeholder>", let bytes = ASCII.bytes(of: line) {
