@@ -108,9 +108,10 @@ private struct Reader {
     var expectFor: Int?
     var branch: Branch?
     var paragraphBranch: Branch?
-    /// "Or export them:" right after a block: the step that block made last, and the lead-in's
-    /// line. The block the lead-in introduces is then the other option of a choice with it.
-    var alternativeLeadIn: (step: Int, line: Int)?
+    /// "Or export them:" right after a block: the step that block made last, the lead-in's
+    /// line, and what it calls its way. The block the lead-in introduces is then the other
+    /// option of a choice with it.
+    var alternativeLeadIn: (step: Int, line: Int, title: String)?
     var groups: [RawGroup] = []
     var groupIds: Set<String> = []
     var body: SectionBody
@@ -653,8 +654,8 @@ private struct Reader {
     mutating func paragraph(_ node: MarkdownNode) {
         if let table = VariableTable(node, source: markdown) { tableVariables += table.rows }
         let text = Text.droppingLeadingSymbols(node.plainText.trimmed)
-        if listDepth == 0, case .code(let index?) = previous, Patterns.alternativeTitle(text) != nil {
-            alternativeLeadIn = (index, node.range.startLine)
+        if listDepth == 0, case .code(let index?) = previous, let title = Patterns.alternativeTitle(text) {
+            alternativeLeadIn = (index, node.range.startLine, title)
         }
         openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
@@ -1307,10 +1308,10 @@ private struct Reader {
                 for s in stepsBefore..<steps.count {
                     systemLeadIns[s] = (system.id, system.platforms, title, lead.range.startLine)
                 }
-            } else if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
-                let pending = alternativeLeadIn, pending.line == lead.range.startLine, let title = Patterns.alternativeTitle(text)
+            } else if steps.count > stepsBefore, case .paragraph(_, let lead) = previous,
+                let pending = alternativeLeadIn, pending.line == lead.range.startLine
             {
-                offerAlternative(to: pending.step, title: title, steps: stepsBefore..<steps.count)
+                offerAlternative(to: pending.step, title: pending.title, steps: stepsBefore..<steps.count)
             } else if steps.count > stepsBefore, case .paragraph(let text, _) = previous,
                 let condition = Patterns.condition(text)
             {
@@ -1757,16 +1758,19 @@ private struct Reader {
         return name
     }
 
+    /// What starts a shell after `sudo` (`sudo bash`, `sudo -u USER -s`): asked of every line.
+    static let sudoShells: Set<String> = ["bash", "sh", "-s"]
+
     /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER`, `sudo -i`, `sudo su`,
     /// and a shell started through sudo: `sudo bash`, `sudo -u USER bash` (`-s` alike). Run
     /// as a command, such a shell would read nothing and end, and what the person typed in it
     /// would run as the user before.
     static func userSwitch(_ words: [String]) -> String? {
-        let shells: Set<String> = ["bash", "sh", "-s"]
         switch words.count {
-        case 2 where words == ["sudo", "-i"] || words == ["sudo", "su"] || (words[0] == "sudo" && shells.contains(words[1])):
+        case 2
+        where words == ["sudo", "-i"] || words == ["sudo", "su"] || (words[0] == "sudo" && sudoShells.contains(words[1])):
             return "root"
-        case 4 where words[0] == "sudo" && words[1] == "-u" && shells.contains(words[3]):
+        case 4 where words[0] == "sudo" && words[1] == "-u" && sudoShells.contains(words[3]):
             return words[2]
         case 3 where words == ["sudo", "su", "-"]:
             return "root"
