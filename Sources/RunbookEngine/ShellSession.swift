@@ -156,7 +156,11 @@ public final class ShellSession {
     /// does with `!` for the status, and ends the shell as errexit would have. Only the shell
     /// itself: under a guide's `set -E` a subshell inherits the trap, and its failure may not
     /// end the step.
-    private static let prelude = #"""
+    /// `__rb_begin` and `__rb_end` are the fixed lines around every step (`run`), defined once
+    /// here so that each step sends only its own text: bash reads a pipe one byte at a time.
+    /// `stepPrologue` is the transport's line for the start of a step.
+    private static func prelude(stepPrologue: String = "") -> String {
+        #"""
         exec 2>&1
         __rb_snapshot() {
           declare -p
@@ -182,8 +186,23 @@ public final class ShellSession {
           exit "$s"
         }
         trap '{ __rb_err_trap "$LINENO"; } 2>/dev/null' ERR
+        __rb_begin() {
+        \#(stepPrologue)
+          if [[ $1 == e ]]; then set -eo pipefail; else set +eo pipefail; fi
+          __rb_in_step=1
+        }
+        __rb_end() {
+          __rb_s=$? __rb_xtrace=${-//[^x]/}
+          set +x
+          __rb_in_step=
+          set +eo pipefail
+          printf '\n%s %d\n' "$__rb_nonce" "$__rb_s"
+          __rb_snapshot
+          printf '%s\n' "${__rb_nonce}_END"
+        }
 
         """#
+    }
 
     private static func start(_ host: Host, nonce: String, directory: String?, snapshot: String, workDirectory: URL) throws
         -> any ShellTransport
@@ -198,7 +217,7 @@ public final class ShellSession {
         case .remote(let connection, let user, let bound):
             transport = try RemoteShell(connection: connection, user: user, nonce: nonce, bound: bound)
         }
-        _ = transport.send(prelude + "__rb_nonce=\(nonce)\n")
+        _ = transport.send(prelude(stepPrologue: transport.stepPrologue) + "__rb_nonce=\(nonce)\n")
         if let directory { _ = transport.send("cd -- \(quote(directory))\n") }
         _ = transport.send(restoring(snapshot, nonce: nonce))
         return transport
@@ -230,26 +249,19 @@ public final class ShellSession {
         -> ShellOutcome
     {
         stepCounter += 1
-        let setOptions = options.errexit && options.followWindow == nil ? "set -eo pipefail" : "set +eo pipefail"
-        // The step travels in a quoted heredoc (no expansion; the nonce cannot occur in it)
-        // and is evaluated with stdin from /dev/null, so it cannot read this protocol. After it,
-        // the status line and the shell's snapshot come back on the same stream.
-        // A guide's `set -x` traces its own steps, never these lines: xtrace goes off as a
-        // step ends (`{ …; } 2>/dev/null` hides the `set +x` itself), remembered, and back on
-        // for the next step.
+        let errexit = options.errexit && options.followWindow == nil ? "e" : "+e"
+        // The step travels as data, one single-quoted word (no expansion; read once, where a
+        // heredoc went through a pipe and was read again byte by byte), and is evaluated with
+        // stdin from /dev/null, so it cannot read this protocol. `__rb_begin` sets errexit and
+        // marks the step; the `eval` stays at the top level (in a function, a step's `declare`
+        // and `local` would be that function's). Then `__rb_end` sends the status line and the
+        // shell's snapshot on the same stream. A guide's `set -x` traces its own steps, never
+        // these lines: xtrace goes off as a step ends (`{ …; } 2>/dev/null` hides the `set +x`
+        // itself), remembered, and back on for the next step.
         let command = """
-            IFS= read -r -d '' __rb_script <<'\(nonce)_SCRIPT' || true
-            \(script)
-            \(nonce)_SCRIPT
-            \(transport.stepPrologue)\(setOptions)
-            __rb_in_step=1
-            __rb_at=$LINENO; eval "${__rb_xtrace:+set -x; }$__rb_script" < /dev/null
-            { __rb_s=$?; __rb_xtrace=${-//[^x]/}; set +x; } 2>/dev/null
-            __rb_in_step=
-            set +eo pipefail
-            printf '\\n%s %d\\n' '\(nonce)' "$__rb_s"
-            __rb_snapshot
-            printf '%s\\n' '\(nonce)_END'
+            __rb_script=\(Self.quote(script + "\n"))
+            __rb_begin \(errexit); __rb_at=$LINENO; eval "${__rb_xtrace:+set -x; }$__rb_script" < /dev/null
+            { __rb_end; } 2>/dev/null
 
             """
         let started = Date()
@@ -306,9 +318,15 @@ public final class ShellSession {
         }
         var buffer = [UInt8](repeating: 0, count: 65536)
         var eof = false
+        // Whether the shell itself has ended is asked when nothing arrives, and at most every
+        // 20 ms while output does (a service a step left running may hold the pipe open and
+        // keep writing after the shell is gone): not once for each of a step's many reads.
+        var askedExit = started
         while newSnapshot == nil && !eof {
+            var arrived = false
             switch transport.receive(into: &buffer, waiting: 100) {
             case .data(let count):
+                arrived = true
                 collected.append(contentsOf: buffer[0..<count])
                 // Long output: room for all that is kept, made once, so that the array does not
                 // double past it (a doubling holds the old copy and the new one at once, and
@@ -347,7 +365,10 @@ public final class ShellSession {
                 eof = true
             }
             if newSnapshot != nil { break }
-            if lost == nil, transport.exitStatus() != nil {
+            let now = Date()
+            let askExit = !arrived || now.timeIntervalSince(askedExit) >= 0.02
+            if askExit { askedExit = now }
+            if lost == nil, askExit, transport.exitStatus() != nil {
                 // Drain what is left, then stop: the shell is gone.
                 drain: while true {
                     switch transport.receive(into: &buffer, waiting: 50) {
@@ -360,7 +381,7 @@ public final class ShellSession {
                 findEnd()
                 eof = true
             }
-            let elapsed = Date().timeIntervalSince(started)
+            let elapsed = now.timeIntervalSince(started)
             if lost != nil { continue }
             if !interrupted, interruptRequested() {
                 interrupted = true
@@ -484,7 +505,7 @@ public final class ShellSession {
     }
 
     /// The prelude for a shell on a terminal: its errors go to the terminal, not to stdout.
-    private static var attachedPrelude: String { prelude.replacingOccurrences(of: "exec 2>&1\n", with: "") }
+    private static var attachedPrelude: String { prelude().replacingOccurrences(of: "exec 2>&1\n", with: "") }
 
     /// The end of an attached shell's script: the status, and the snapshot written to `file`
     /// after running `tidy`.

@@ -316,6 +316,29 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// A step travels as one quoted word: quotes, backslashes, `$`, a heredoc of its own and
+    /// lines shaped like the protocol's reach the shell as written. It runs at the shell's top
+    /// level, not in a function: `declare` makes a variable the next step sees, and `local`
+    /// is refused as it is in a script.
+    @Test func aStepIsRunAsWrittenAtTheTopLevel() throws {
+        let s = try session()
+        let text = #"""
+            printf '%s\n' 'it'\''s' "a \"b\" \\ \$HOME" 'end\'
+            cat <<'EOF'
+            __rb_end
+            RUNBOOK_EOF
+            EOF
+            declare -i COUNT=4
+            """#
+        let out = run(s, text)
+        #expect(out.exitCode == 0)
+        #expect(out.output == #"it's\#na "b" \ $HOME\#nend\\#n__rb_end\#nRUNBOOK_EOF"#)
+        #expect(run(s, "COUNT+=1; echo $COUNT").output == "5")
+        let local = run(s, "local x=1", ShellRunOptions(errexit: false))
+        #expect(local.output.hasSuffix("local: can only be used in a function"))
+        s.close()
+    }
+
     @Test func stepsDoNotReadTheProtocolFromStdin() throws {
         let s = try session()
         let out = run(s, "cat; read -r x || echo \"no input\"")
