@@ -279,6 +279,7 @@ public final class ShellSession {
         var failedLine: Int?
         let sentinel = Array("\n\(nonce) ".utf8)
         let endMarker = Array("\(nonce)_END\n".utf8)
+        var endSearch = 0
         /// Finds, in what has arrived, the status line (where the step's output ends) and then
         /// the snapshot after it, each once it is complete.
         func findEnd() {
@@ -295,8 +296,12 @@ public final class ShellSession {
                 let snapshotStart =
                     (collected[end...].firstIndex(of: 0x0A).flatMap { first in collected[(first + 1)...].firstIndex(of: 0x0A) }
                         ?? end) + 1
-                if let marker = find(endMarker, in: collected, from: min(snapshotStart, collected.count)) {
+                if let marker = find(endMarker, in: collected, from: min(max(snapshotStart, endSearch), collected.count)) {
                     newSnapshot = String(decoding: collected[snapshotStart..<marker.lowerBound], as: UTF8.self)
+                } else {
+                    // The snapshot comes in many reads: the next search starts where this one
+                    // could not have found the marker.
+                    endSearch = max(snapshotStart, collected.count - endMarker.count + 1)
                 }
             }
         }
@@ -612,15 +617,23 @@ public final class ShellSession {
         transport.close(grace: grace)
     }
 
-    /// The first `needle` in `hay` at or after `start`. Hand-written on purpose: the stdlib's
-    /// generic `firstRange(of:)` measured about 0.3 ms more per step on this hot path.
+    /// The first `needle` in `hay` at or after `start`: its first byte found by `memchr`, the
+    /// rest compared in place (the stdlib's generic `firstRange(of:)` measured about 0.3 ms more
+    /// per step on this hot path, and a copy of each candidate cost more than the search).
     private func find(_ needle: [UInt8], in hay: [UInt8], from start: Int) -> Range<Int>? {
-        guard hay.count >= needle.count else { return nil }
-        var i = start
-        while i <= hay.count - needle.count {
-            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i..<(i + needle.count) }
-            i += 1
+        guard let first = needle.first, start + needle.count <= hay.count else { return nil }
+        return hay.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { needle in
+                let base = hay.baseAddress!
+                var at = start
+                let last = hay.count - needle.count
+                while at <= last, let found = memchr(base + at, Int32(first), last - at + 1) {
+                    at = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return at..<(at + needle.count) }
+                    at += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 }
