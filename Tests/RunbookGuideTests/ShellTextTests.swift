@@ -106,6 +106,10 @@ struct ShellTextTests {
             ("EMPTY=", ("EMPTY", "", false)),
             ("A=1 B=2", nil), ("A=1; make", nil), ("A=\"open", nil), ("1A=x", nil), ("A =1", nil),
             ("A=b\"c\"", nil), ("make A=1", nil),
+            // A placeholder in words is read as a person reads it; a redirection is not one.
+            ("export GITHUB_TOKEN=<your token>", ("GITHUB_TOKEN", "<your token>", false)),
+            ("API_KEY=<YOUR API KEY> # from the dashboard", ("API_KEY", "<YOUR API KEY>", false)),
+            ("A=<x> y", nil), ("A=< x>", nil), ("A=<a b", nil),
         ]
         for (line, expected) in cases {
             let parsed = ShellText.parseAssignment(line)

@@ -25,6 +25,16 @@ struct StepKindTests {
         #expect(guide.variables.map(\.name) == ["DOMAIN", "API", "APP_USER", "TOKEN"])
     }
 
+    /// "Set your token first:" over `export GITHUB_TOKEN=<your token>`: the token is a
+    /// variable to bind, not a command that would read a file named `your`.
+    @Test func aPlaceholderInWordsIsAVariableToBind() {
+        let guide = read("# G\n\nSet your token first:\n\n\(fence)sh\nexport GITHUB_TOKEN=<your token>\n\(fence)\n")
+        #expect(shape(guide) == ["g/1:variables:local"])
+        #expect(guide.variables.map(\.name) == ["GITHUB_TOKEN"])
+        #expect(guide.variables.first?.required == true)
+        #expect(guide.variables.first?.secret == true)
+    }
+
     @Test(arguments: [
         "export PATH=\"$HOME/bin:$PATH\"",  // changes shell state
         "export NOW=$(date +%s)",  // runs a command

@@ -279,6 +279,11 @@ public enum ShellText {
             guard i < n else { return nil }
             value = String(decoding: v, as: UTF8.self)
             i += 1
+        } else if i < n, bytes[i] == UInt8(ascii: "<"), let close = angleValueEnd(bytes, from: i) {
+            // `TOKEN=<your token>`: a placeholder in words, as a person reads it (bash would
+            // read a redirection).
+            value = String(decoding: bytes[i...close], as: UTF8.self)
+            i = close + 1
         } else {
             let start = i
             while i < n, !ASCII.isBlank(bytes[i]) { i += 1 }
@@ -291,6 +296,24 @@ public enum ShellText {
         while i < n, ASCII.isBlank(bytes[i]) { i += 1 }
         guard i == n || bytes[i] == UInt8(ascii: "#") else { return nil }
         return (name, value, literal)
+    }
+
+    /// Where the `>` that closes the `<` at `start` is, when what is between is words a person
+    /// fills in (`<your token>`, `<YOUR API KEY>`): letters first, then no quote, `$`, backtick,
+    /// bracket or command separator. Nil for anything else (`<file`, `<(cmd)`).
+    private static func angleValueEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        guard start + 1 < bytes.count, ASCII.isLetter(bytes[start + 1]) else { return nil }
+        var i = start + 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: ">"): return i
+            case UInt8(ascii: "<"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "$"), UInt8(ascii: "`"),
+                UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "("), UInt8(ascii: ")"):
+                return nil
+            default: i += 1
+            }
+        }
+        return nil
     }
 
     /// Every name `text` reads as `$NAME` or `${NAME}`, quoting aside: what a target's address
