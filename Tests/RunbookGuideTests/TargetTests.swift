@@ -109,6 +109,9 @@ struct TargetTests {
         ("On the web server the file lives in /etc/nginx.", "local"), ("On tiny instances:", "local"),
         ("On the 3 web servers:", "local"), ("On a small web server:", "local"),
         ("On the page that lists every server:", "local"),
+        // A replication role alone names the machine; followed by another word it is none.
+        ("On the primary:", "primary"), ("On the replicas:", "replica"), ("On the standby server:", "standby"),
+        ("On the master branch:", "local"), ("On the primary, the data lives in /var/lib.", "local"),
     ])
     func proseNamesAMachineByItsJob(prose: String, target: String) {
         let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")

@@ -965,6 +965,13 @@ struct MachineByJob: Equatable {
         "machines": "machine", "instance": "instance", "instances": "instance", "vm": "vm", "vms": "vm", "node": "node",
         "nodes": "node", "box": "box", "boxes": "box", "droplet": "droplet", "droplets": "droplet",
     ]
+    /// Roles that name a machine with no noun after them ("On the primary:", "On the
+    /// replica"), each and its plural: database replication's and a cluster's.
+    private static let roles: [String: String] = [
+        "primary": "primary", "primaries": "primary", "replica": "replica", "replicas": "replica",
+        "standby": "standby", "standbys": "standby", "secondary": "secondary", "secondaries": "secondary",
+        "master": "master", "masters": "master",
+    ]
     /// Words before the noun that do not say which machine: the noun's own target.
     private static let generic: WordSet = [
         "remote", "production", "prod", "new", "same", "target", "cloud", "linux", "ubuntu", "debian",
@@ -1003,6 +1010,14 @@ struct MachineByJob: Equatable {
             } else {
                 jobWords.append(next)
             }
+        }
+        if said.isEmpty, jobWords.count == 1, let role = Self.roles[jobWords[0]] {
+            // "On the primary:", "### On the replicas": the role alone is the machine's job.
+            guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
+            self.noun = "server"
+            self.plural = role != jobWords[0]
+            self.job = role
+            return
         }
         guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,
             jobWords.allSatisfy({ !Self.notAJob.contains($0) && $0.utf8.contains(where: ASCII.isLetter) })
