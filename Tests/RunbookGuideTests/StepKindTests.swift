@@ -616,6 +616,24 @@ struct StepKindTests {
         #expect(traits.foregroundServer == server)
     }
 
+    /// Prose before a block that says its command will ask the person something makes the
+    /// block wait for a person, whatever its program; prose that says it will not, or an
+    /// `interactive=false` annotation, leaves it to run.
+    @Test(arguments: [
+        ("Then take a base backup (it will ask for the replicator password):", true),
+        ("Generate the key. You will be prompted for a passphrase.", true),
+        ("When prompted, type yes:", true), ("Run the installer; it asks you to accept the licence:", true),
+        ("Pass -y so that it does not prompt for confirmation:", false),
+        ("Install it without being asked anything:", false), ("Take a base backup:", false),
+    ])
+    func aLeadInThatSaysTheCommandAsksNeedsAPerson(leadIn: String, asks: Bool) {
+        let guide = read("# G\n\n\(leadIn)\n\n\(fence)bash\npg_basebackup -h db -D /data -U rep\n\(fence)\n")
+        #expect(guide.steps[0].kind == .command)
+        #expect(guide.steps[0].traits.interactive == asks)
+        let annotated = read("# G\n\n\(leadIn)\n\n\(fence)bash {interactive=false}\npg_basebackup -h db -D /data\n\(fence)\n")
+        #expect(annotated.steps[0].traits.interactive == false)
+    }
+
     @Test(arguments: [
         ("sudo reboot", true), ("sudo shutdown -r now", true), ("sudo systemctl reboot", true), ("sudo init 6", true),
         ("[ -f /var/run/reboot-required ] && sudo reboot", true), ("shutdown -r +5 'kernel update'", true),

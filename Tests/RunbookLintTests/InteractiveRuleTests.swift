@@ -47,6 +47,21 @@ extension InteractiveRuleTests {
             ])
     }
 
+    /// A block whose text says it will ask: the finding says so, at the block's first line,
+    /// and an `interactive=false` annotation (it no longer asks) silences it.
+    @Test func aBlockTheTextSaysWillAskIsFound() throws {
+        let text =
+            "# G\n\nTake a base backup (it will ask for the password):\n\n\(fence)bash\nsudo systemctl stop postgresql\npg_basebackup -h db -D /data -U rep\n\(fence)\n"
+        let findings = try lint(text, rule: "interactive")
+        #expect(spots(findings) == ["6:1 warning"])
+        #expect(
+            findings.map(\.message) == [
+                "step g/1 waits for a person at a terminal, as the text before it says; an unattended run pauses there"
+            ])
+        let answered = text.replacingOccurrences(of: "bash\n", with: "bash {interactive=false}\n")
+        #expect(try lint(answered, rule: "interactive").isEmpty)
+    }
+
     /// A `read` that asks is told to bind the name it reads instead.
     @Test func aReadIsToldToBindItsName() throws {
         let findings = try lint(guide("read -p \"Email: \" LE_EMAIL", "read -r"), rule: "interactive")

@@ -1566,6 +1566,8 @@ private struct Reader {
         var segmentTraits = CommandTraits()
         var opened: String?
         let physical = shellLines?.physical ?? script.lines
+        // "(it will ask for the password):" before the block: what it runs waits for a person.
+        let leadInAsks = (kind == .command || kind == .verification) && leadIn.map(Patterns.leadInAsks) == true
         func flush(_ reader: inout Reader, nextStart: Int) {
             defer {
                 segmentLines = []
@@ -1593,6 +1595,7 @@ private struct Reader {
                 language: language, code: code, target: target)
             step.annotations = annotations
             step.traits = segmentTraits
+            if leadInAsks { step.traits.interactive = true }
             if let follow = annotations["follow"], !follow.isEmpty {
                 step.traits.follows = AnnotationParser.seconds(follow) != nil
             }

@@ -539,6 +539,22 @@ enum Patterns {
 
     private static let smokeTestPhrases: [Phrase] = ["smoke-test", "smoke test"]
 
+    /// Prose before a block says its command asks the person something ("(it will ask for the
+    /// replicator password):", "You will be prompted for a passphrase.", "When prompted, type
+    /// yes:"): the block waits for a person, whatever its program. Not prose that says it will
+    /// not ("so that it does not prompt", "without being asked").
+    static func leadInAsks(_ text: String) -> Bool {
+        text.includesAny(askingPhrases) && !text.includesAny(notAskingPhrases)
+    }
+
+    private static let askingPhrases: Needles = [
+        "will ask for", "will ask you", "asks for your", "asks you for", "asks you to", "will prompt", "prompts you",
+        "prompts for", "be prompted", "be asked", "when prompted", "if prompted", "when asked",
+    ]
+    private static let notAskingPhrases: Needles = [
+        "not ", "n't ", "never ", "without ", "no longer", "non-interactive", "noninteractive",
+    ]
+
     /// Prose that introduces a list as reasons or notes, not as tasks ("Why:", "Key points:").
     static let reasonLeadIn = #"^(why|notes?|important|key points?|tip|result|this (guide|repo|section)|the flow)\b"#
     private static let reasonOpeners = [

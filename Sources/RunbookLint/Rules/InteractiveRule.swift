@@ -11,13 +11,22 @@ struct InteractiveRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.runningSteps.compactMap { step in
             guard step.traits.interactive, step.annotations["interactive"] == nil else { return nil }
-            let index = linted.firstLine(of: step, where: { $0.interactive })
-            let line = step.code.lines.dropFirst(index).first.map(String.init) ?? ""
+            let lines = step.code.lines
+            guard let index = lines.indices.first(where: { ShellText.traits(of: String(lines[$0])).interactive }) else {
+                // No command asks by itself: the prose before the block said it would.
+                return Diagnostic(
+                    rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
+                    message:
+                        "step \(step.id) waits for a person at a terminal, as the text before it says; an unattended run pauses there",
+                    fix:
+                        "give it what it asks for without a prompt (an option, a variable such as PGPASSWORD, a file such as ~/.pgpass), then annotate the block interactive=false"
+                )
+            }
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: linted.location(of: step, codeLine: index, column: 1),
                 message: "step \(step.id) waits for a person at a terminal; an unattended run pauses there",
-                fix: Self.editedFileFix(step) ?? Self.fix(for: ShellText.words(line)))
+                fix: Self.editedFileFix(step) ?? Self.fix(for: ShellText.words(String(lines[index]))))
         }
     }
 
