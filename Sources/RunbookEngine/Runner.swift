@@ -556,6 +556,11 @@ public final class Runner {
         runOptions.timeout = step.annotations["timeout"].flatMap(AnnotationParser.seconds)
         if follows {
             runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
+            // What the step expects to see printed: following stops once it has been.
+            runOptions.followUntil = step.expectations.compactMap {
+                if case .outputContains(let text) = $0 { return binding.display(text) }
+                return nil
+            }
         }
         var script = StepScript.script(for: step)
         // The script line where the step's code begins, while the script runs the code as
@@ -688,7 +693,11 @@ public final class Runner {
             if passed {
                 return StepResult(
                     status: .succeeded, exitCode: outcome.exitCode, duration: duration, attempts: attempt, assertions: assertions,
-                    outputTail: Array(tail.suffix(10)), note: outcome.followStopped ? "follow window ended" : nil)
+                    outputTail: Array(tail.suffix(10)),
+                    note: !outcome.followStopped
+                        ? nil
+                        : plan.options.followUntil.isEmpty
+                            ? "follow window ended" : "stopped following: it printed what was expected")
             }
             let more: Bool
             if let retries = plan.retries { more = attempt <= retries } else { more = duration + delay < plan.window }

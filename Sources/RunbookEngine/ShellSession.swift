@@ -37,6 +37,9 @@ public struct ShellRunOptions: Sendable {
     public var timeout: Double?
     /// Stop the script's commands after this many seconds and count it as done.
     public var followWindow: Double?
+    /// With a follow window: stop as soon as each of these texts has been printed (within a
+    /// line), as a person watching a log for them would, rather than when the window ends.
+    public var followUntil: [String] = []
 
     /// Defaults: errexit, no timeout, no follow window.
     public init(errexit: Bool = true, timeout: Double? = nil, followWindow: Double? = nil) {
@@ -327,6 +330,10 @@ public final class ShellSession {
         // 20 ms while output does (a service a step left running may hold the pipe open and
         // keep writing after the shell is gone): not once for each of a step's many reads.
         var askedExit = started
+        // When a follow command is stopped: at the end of its window, or once what it was
+        // followed for has been printed.
+        var followFrom = options.followWindow
+        var awaited = options.followWindow == nil ? [] : options.followUntil
         while newSnapshot == nil && !eof {
             var arrived = false
             switch transport.receive(into: &buffer, waiting: 100) {
@@ -354,6 +361,13 @@ public final class ShellSession {
                     lineStart = newline + 1
                 }
                 if !lines.isEmpty { output(lines) }
+                if !awaited.isEmpty {
+                    // The lines handed on, and the one held back (a last line may be the start
+                    // of the status line, until more arrives: a followed log's often is).
+                    let held = String(decoding: collected[lineStart..<limit], as: UTF8.self)
+                    awaited.removeAll { text in held.contains(text) || lines.contains { $0.contains(text) } }
+                    if awaited.isEmpty, let window = followFrom { followFrom = min(window, Date().timeIntervalSince(started)) }
+                }
                 // What was handed on is kept only as the last `keptOutput` bytes, for the
                 // step's assertions: a step that prints without end does not fill memory.
                 if outputEnd == nil, lineStart > Self.keptOutput {
@@ -398,7 +412,7 @@ public final class ShellSession {
                 stopStep(SIGTERM)
                 killDeadline = Date().addingTimeInterval(3)
             }
-            if let window = options.followWindow, elapsed > window {
+            if let window = followFrom, elapsed > window {
                 // Ctrl-C first, as a person would; then firmer, for commands that ignore it.
                 let stage = elapsed > window + 3 ? SIGKILL : elapsed > window + 1 ? SIGTERM : SIGINT
                 if !followStopped || stage != followSignal {

@@ -112,7 +112,11 @@ public enum PlanText {
             flags.append("optional: folded in <details>; runs only with --only or --section")
         }
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }
-        if step.traits.follows { flags.append("follows a log: stopped after a window") }
+        if step.traits.follows {
+            let awaits = step.expectations.contains { if case .outputContains = $0 { true } else { false } }
+            flags.append(
+                awaits ? "follows a log: stopped once it prints what is expected" : "follows a log: stopped after a window")
+        }
         if step.traits.interactive { flags.append("interactive: needs a person") }
         if let note = step.rebootNote { flags.append(note) }
         if step.traits.foregroundServer {

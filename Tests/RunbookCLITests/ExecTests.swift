@@ -677,6 +677,25 @@ struct ExecTests {
         #expect(Date().timeIntervalSince(started) < 10)
     }
 
+    /// "Watch the log until you see `ready`": the plan says the step stops there, and the run
+    /// stops following once the line is out, not at the end of its 60 s window.
+    @Test func followCommandsStopOnceTheyPrintWhatTheGuideWaitsFor() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Start\n\n```bash\n(sleep 1; echo 'app ready on :9000' >> app.log) &\n```\n\n## Watch\n\nWatch the log until you see `ready on :9000`:\n\n```bash { follow=60s }\ntouch app.log\ntail -f app.log\n```\n"
+            )
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("(follows a log: stopped once it prints what is expected)\n"))
+        #expect(plan.stdout.contains("        expects: output contains \"ready on :9000\"\n"))
+        let started = Date()
+        let run = try runbook(["exec", "g.md", "--yes"], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("   │ app ready on :9000\n   ✔ succeeded in "))
+        #expect(run.stdout.contains("(stopped following: it printed what was expected)"))
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
     /// A block "as" the user runbook already runs as goes through no sudo (which a machine
     /// may not have): `SUDO_USER` stays unset.
     @Test func runningAsTheCurrentUserNeedsNoSudo() throws {

@@ -285,6 +285,29 @@ struct ShellSessionTests {
         s.close()
     }
 
+    /// Followed for a line it prints later: stopped once that line is out, not at the end of its
+    /// 60 s window; a line it never prints leaves it to its window.
+    @Test func followCommandsStopOnceTheyPrintWhatTheyWereFollowedFor() throws {
+        let dir = try scratch()
+        try Data("starting\n".utf8).write(to: dir.appendingPathComponent("app.log"))
+        let s = try session()
+        var options = ShellRunOptions(followWindow: 60)
+        options.followUntil = ["listening on :8080"]
+        let start = Date()
+        let out = run(
+            s, "cd \(dir.path)\n(sleep 0.3; echo 'app listening on :8080' >> app.log) &\ntail -f app.log\necho after", options)
+        #expect(out.followStopped)
+        #expect(out.exitCode == 0)
+        #expect(out.output == "starting\napp listening on :8080\nafter")
+        #expect(Date().timeIntervalSince(start) < 30)
+        options = ShellRunOptions(followWindow: 0.5)
+        options.followUntil = ["never printed"]
+        let waited = run(s, "tail -f app.log", options)
+        #expect(waited.followStopped)
+        #expect(waited.output == "starting\napp listening on :8080")
+        s.close()
+    }
+
     @Test func outputStreamsLineByLine() throws {
         let s = try session()
         var lines: [String] = []

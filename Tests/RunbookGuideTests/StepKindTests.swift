@@ -634,6 +634,21 @@ struct StepKindTests {
         #expect(annotated.steps[0].traits.interactive == false)
     }
 
+    /// "Watch the logs until you see `X`" before a follow command: the step expects X (and a
+    /// run stops following once it is printed). Spans before the phrase, and blocks that do not
+    /// follow, expect nothing from it.
+    @Test func aFollowStepExpectsWhatItsLeadInWaitsFor() {
+        let watch = "In `/opt/app`, watch the logs until you see `listening on :8080` and `ready`:"
+        let guide = read("# G\n\n\(watch)\n\n\(fence)bash\ndocker compose logs -f api\n\(fence)\n")
+        #expect(guide.steps[0].traits.follows)
+        #expect(
+            guide.steps[0].expectations == [.exitStatus(0), .outputContains("listening on :8080"), .outputContains("ready")])
+        let once = read("# G\n\n\(watch)\n\n\(fence)bash\ndocker compose logs api\n\(fence)\n")
+        #expect(once.steps[0].expectations == [.exitStatus(0)])
+        let said = read("# G\n\nWatch the logs for `ready`:\n\n\(fence)bash\ntail -f app.log\n\(fence)\n")
+        #expect(said.steps[0].expectations == [.exitStatus(0)])
+    }
+
     @Test(arguments: [
         ("sudo reboot", true), ("sudo shutdown -r now", true), ("sudo systemctl reboot", true), ("sudo init 6", true),
         ("[ -f /var/run/reboot-required ] && sudo reboot", true), ("shutdown -r +5 'kernel update'", true),

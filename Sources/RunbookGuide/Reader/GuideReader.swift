@@ -1568,6 +1568,11 @@ private struct Reader {
         let physical = shellLines?.physical ?? script.lines
         // "(it will ask for the password):" before the block: what it runs waits for a person.
         let leadInAsks = (kind == .command || kind == .verification) && leadIn.map(Patterns.leadInAsks) == true
+        // "Watch the logs until you see `listening on :8080`:": what a follow step waits for.
+        var awaited: [String] = []
+        if let leadIn, case .paragraph(_, let leadNode) = previous {
+            awaited = Patterns.awaitedOutput(leadIn, codeSpans: leadNode.codeSpans)
+        }
         func flush(_ reader: inout Reader, nextStart: Int) {
             defer {
                 segmentLines = []
@@ -1601,6 +1606,7 @@ private struct Reader {
             }
             if let interactive = annotations["interactive"] { step.traits.interactive = AnnotationParser.isTrue(interactive) }
             step.expectations = reader.explicitExpectations(annotations, runs: true)
+            if step.traits.follows { step.expectations += awaited.map { .outputContains($0) } }
             step.expectations += Self.shouldOutputComments(text).map { .outputContains($0) }
             step.expectations += consoleOutput.filter { !Patterns.isVolatileOutput($0) }.map { .outputContains($0) }
             step.opensSession = opened

@@ -547,6 +547,24 @@ enum Patterns {
         text.includesAny(askingPhrases) && !text.includesAny(notAskingPhrases)
     }
 
+    /// The code spans after "until you see" (or "until it says", "prints", "shows") in prose
+    /// before a block: "Watch the logs until you see `listening on :8080`:". A person following
+    /// a log stops there; a run expects it, and stops following once it has it.
+    static func awaitedOutput(_ text: String, codeSpans: [String]) -> [String] {
+        guard !codeSpans.isEmpty, text.includesAny(untilPhrases) else { return [] }
+        let phrases = untilPhraseStrings.compactMap { text.range(of: $0, options: .caseInsensitive) }
+        guard let until = phrases.min(by: { $0.lowerBound < $1.lowerBound }) else { return [] }
+        // The spans written after the phrase (the node gives them without positions).
+        let after = text[until.upperBound...]
+        return codeSpans.filter { !$0.isEmpty && after.contains($0) }
+    }
+
+    private static let untilPhraseStrings = [
+        "until you see", "until it says", "until it prints", "until it shows", "until the log says", "until the logs say",
+        "until the logs show", "until the log shows",
+    ]
+    private static let untilPhrases = Needles(untilPhraseStrings)
+
     private static let askingPhrases: Needles = [
         "will ask for", "will ask you", "asks for your", "asks you for", "asks you to", "will prompt", "prompts you",
         "prompts for", "be prompted", "be asked", "when prompted", "if prompted", "when asked",
