@@ -109,6 +109,9 @@ struct UnwrittenFileRuleTests {
         ("Create `.env` in the project root with:", ".env"), ("Save it as `config/app.yaml`:", "config/app.yaml"),
         ("Create the `deploy` user with:", nil), ("Save the output of `docker ps`:", nil),
         ("Put this in https://gist.github.com/x:", nil),
+        // Files tools find by name have no extension.
+        ("Create a file named `Dockerfile` in the project root:", "Dockerfile"), ("Save it as `Caddyfile`:", "Caddyfile"),
+        ("Create the `profile` with:", nil), ("Create `file` with:", nil), ("Create `Dockerfile2` with:", nil),
     ])
     func theSavedPath(leadIn: String, path: String?) {
         #expect(Text.savedPath(leadIn) == path)

@@ -873,6 +873,14 @@ extension Text {
     /// "Edit" change a file, which writing the block would overwrite.)
     private static let saveVerbs: WordSet = ["save", "create", "write", "put", "paste", "place", "store"]
 
+    /// A file name without an extension that tools look for by name: `Dockerfile`, `Makefile`,
+    /// `Procfile`, `Caddyfile`, `Jenkinsfile`, `Vagrantfile` (a capital, then letters ending in
+    /// "file").
+    static func isBuildFileName(_ name: String) -> Bool {
+        name.utf8.count > 4 && name.hasSuffix("file") && name.first?.isUppercase == true
+            && name.utf8.allSatisfy(ASCII.isLetter)
+    }
+
     /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
     /// as a word, and names a file path; nil otherwise.
     public static func savedPath(_ text: String) -> String? {
@@ -891,8 +899,8 @@ extension Text {
                 path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
                 || (path.hasPrefix("$") && path.contains("/"))
             let namedAsCode =
-                word.hasPrefix("`") && !path.hasPrefix("-") && (path.contains(".") || path.contains("/"))
-                && !path.contains("`")
+                word.hasPrefix("`") && !path.hasPrefix("-")
+                && (path.contains(".") || path.contains("/") || isBuildFileName(path)) && !path.contains("`")
             if rooted || namedAsCode { return path }
         }
         return nil
