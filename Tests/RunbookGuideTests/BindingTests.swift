@@ -164,6 +164,7 @@ struct PlaceholderTests {
         "/path/to/key.pem", "...", "api.example.org", "change-me", "BOT_TOKEN=replace-me", "changeme",
         "ssh ubuntu@203.0.113.10", "192.0.2.1", "http://198.51.100.7:8080/", "2001:db8::1", "yourdomain.example",
         "certbot -d api.your-domain.example", "your_api_key", "CHANGE_ME", "ReplaceMe",
+        "SESSION_SECRET=replace-with-a-long-random-string", "KEY=replace_with_your_key", "token: REPLACE_THIS",
     ])
     func placeholdersAreFound(text: String) {
         #expect(Placeholder.find(in: text) != nil)
@@ -173,6 +174,7 @@ struct PlaceholderTests {
         "workforce", "api.fixxit.ai", "/home/ec2-user/app", "cat <<EOF", "<br>", "todo-list", "eu-west-1", "<h1>",
         "git commit -m 'change merge'", "replace-mesh", "10.0.2.15", "1203.0.113.5", "192.0.20.1", "203.0.1134",
         "cp .env.example .env", "yourdomain.examples", "Change me later", "replace your disk", "log in to your server",
+        "replace with care", "replace-with", "replacement_this",
     ])
     func realValuesAreNotPlaceholders(text: String) {
         #expect(Placeholder.find(in: text) == nil)

@@ -303,7 +303,8 @@ public enum Placeholder {
         (#"\bOWNER/REPO\b"#, "OWNER/REPO", "owner/repo"),
         (#"\bUSER:PASSWORD@HOST\b"#, "USER:PASSWORD@HOST", "user:password@host"),
         (#"\bCHANGE[-_]?ME\b"#, "CHANGEME", "change"),
-        (#"\bREPLACE[-_]?ME\b"#, "REPLACE_ME", "replace"),
+        // Also `replace-with-a-long-random-string`, `replace_this`.
+        (#"\bREPLACE(?:[-_]?ME\b|[-_]THIS\b|[-_]WITH[-_][A-Za-z0-9_-]*[A-Za-z0-9])"#, "REPLACE_ME", "replace"),
         (#"\bTODO\b"#, "TODO", "todo"),
         (#"\b[xX]{3,}\b"#, "xxx", "xxx"),
         (#"/path/to/"#, "/path/to/…", "/path/to/"),
@@ -352,7 +353,9 @@ public enum Placeholder {
     private static let patternSpellings: [Needles?] = patterns.map {
         [
             "your-…": ["your-", "your_"] as Needles, "CHANGEME": ["changeme", "change-me", "change_me"],
-            "REPLACE_ME": ["replaceme", "replace-me", "replace_me"],
+            "REPLACE_ME": [
+                "replaceme", "replace-me", "replace_me", "replace-this", "replace_this", "replace-with-", "replace_with_",
+            ],
         ][$0.name]
     }
 
