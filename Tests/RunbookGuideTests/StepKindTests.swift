@@ -744,6 +744,18 @@ struct StepKindTests {
         #expect(guide.steps[4].instructions == "Paste:\n\n#!/bin/bash\nmake deploy")
     }
 
+    /// An unlabelled block after the editor is the file's text ("Add your settings:" over the
+    /// lines of `.env`), not variables of the guide, unless its lead-in says to run it.
+    @Test func anUnlabelledBlockAfterAnEditorIsTheFilesText() {
+        let guide = read(
+            "# G\n\n\(fence)bash\nnano .env\n\(fence)\n\nAdd your settings:\n\n\(fence)\nPORT=3000\nSESSION_SECRET=s\n\(fence)\n\n"
+                + "\(fence)bash\nnano notes.txt\n\(fence)\n\nThen run:\n\n\(fence)\nmake deploy\n\(fence)\n")
+        #expect(shape(guide) == ["g/1:command:local", "g/2:artifact:local", "g/3:command:local", "g/4:command:local"])
+        #expect(guide.steps[0].instructions == "Add your settings:\n\nPORT=3000\nSESSION_SECRET=s")
+        #expect(guide.variables.isEmpty)
+        #expect(guide.steps[2].instructions == nil)
+    }
+
     @Test(
         arguments: [
             ("sudo nano /etc/nginx/sites-available/app", "/etc/nginx/sites-available/app"), ("vim ~/.bashrc", "~/.bashrc"),

@@ -1343,9 +1343,13 @@ private struct Reader {
         }
         // What to put in the file the block before opened in an editor ("sudo nano FILE", then
         // "Paste the following:"): the person needs it before the editor opens, so the editor's
-        // step carries it, and the block itself is the file's text, not a step of its own.
+        // step carries it, and the block itself is the file's text, not a step of its own. A
+        // labelled shell block is the file's only when its lead-in says to paste it; an
+        // unlabelled one ("Add your settings:" over `PORT=3000` lines after `nano .env`) unless
+        // its lead-in says to run it.
         if let editor = editorStep, !isConsole,
             !isShell || (leadIn.map { $0.includesAny(Patterns.pasteWords) } ?? false)
+                || (lang.isEmpty && !(leadIn.map { $0.includesAny(Patterns.runWords) } ?? false))
         {
             steps[editor.index].instructions = (leadIn ?? "Put this in \(editor.file):") + "\n\n" + code
             addBlockSteps(

@@ -197,6 +197,8 @@ enum Patterns {
 
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
+    /// Words in a lead-in that say its block is to be run, not put in a file.
+    static let runWords: Needles = ["run", "execute", "then ", "next ", "type ", "enter "]
 
     /// Of `keepsRunningPhrases`, those that say the command before is still running, not
     /// only that a fresh shell is wanted ("open a new terminal so PATH is read again").
