@@ -45,6 +45,9 @@ struct ExpectationTests {
         ("The output should show `3 rows`.", [.outputContains("3 rows")]),
         ("You should see the login page in your browser.", []),
         ("If you see `permission denied`, run it with sudo.", []),
+        // A value only like the real one (another version, another time): nothing to match.
+        ("The output should be something like `v20.11.0`.", []), ("You should see, e.g., `go1.22.1`.", []),
+        ("It should print a version similar to `3.12.2`.", []),
     ])
     func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
         let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")

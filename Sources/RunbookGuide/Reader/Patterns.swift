@@ -197,6 +197,10 @@ enum Patterns {
 
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
+    /// Words that say shown output is only like the real one ("something like `v20.11.0`").
+    static let approximateWords: Needles = [
+        "something like", "similar to", "like this", "e.g.", "for example", "approximately", "roughly",
+    ]
     /// Words in a lead-in that say its block is to be run, not put in a file.
     static let runWords: Needles = ["run", "execute", "then ", "next ", "type ", "enter "]
 
