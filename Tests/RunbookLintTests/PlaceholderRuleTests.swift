@@ -17,6 +17,10 @@ struct PlaceholderRuleTests {
         #expect(hop.map(\.message) == ["placeholder bastion.example.org (example.com host) in an ssh line"])
         let real = "# G\n\n\(fence)bash\nssh deploy@10.0.0.5\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
         #expect(try lint(real, rule: "placeholder").isEmpty)
+        // Under "On the server", which names the machine before its ssh line gives an address,
+        // and with a command after it in the block: still found, at the ssh line.
+        let named = "# G\n\n## On the server\n\n\(fence)bash\nssh deploy@198.51.100.20\nsudo usermod -aG docker $USER\n\(fence)\n"
+        #expect(spots(try lint(named, rule: "placeholder")) == ["6:12 warning"])
     }
 
     /// `yourdomain.example` (`.example` is kept for documentation, RFC 2606) in a command is

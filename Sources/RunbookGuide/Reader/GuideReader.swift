@@ -1759,6 +1759,9 @@ private struct Reader {
                     targets[i].jump = ssh.jump
                     targets[i].proxyCommand = ssh.proxyCommand
                     targets[i].hosts = address.hosts
+                    // Named by prose before: where the address is given is now its line (what
+                    // lint's placeholder check reads). An earlier ssh line keeps its own.
+                    if targets[i].source != "ssh-line" { targets[i].line = line }
                     targets[i].source = "ssh-line"
                 }
                 hostTargets[key] = name
