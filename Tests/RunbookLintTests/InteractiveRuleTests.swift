@@ -25,6 +25,11 @@ extension InteractiveRuleTests {
                 "install the line without an editor: (crontab -l; echo '…') | crontab -",
                 "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)",
             ])
+        // ssh-copy-id asks for the password the key is to replace.
+        #expect(
+            try lint(guide("ssh-copy-id deploy@10.0.0.5"), rule: "interactive").map(\.fix) == [
+                "install the key through a login that already works: ssh -i EXISTING_KEY HOST 'cat >> ~/.ssh/authorized_keys' < KEY.pub"
+            ])
     }
 
     /// An editor opened on a file whose text the guide gives next: the fix says to let the

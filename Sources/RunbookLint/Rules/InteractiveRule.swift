@@ -99,6 +99,10 @@ struct InteractiveRule: LintRule {
         if programs.contains("ssh-keygen") {
             return "give the passphrase and file in the command: ssh-keygen … -N '' -f ~/.ssh/id_ed25519"
         }
+        if programs.contains("ssh-copy-id") {
+            return
+                "install the key through a login that already works: ssh -i EXISTING_KEY HOST 'cat >> ~/.ssh/authorized_keys' < KEY.pub"
+        }
         if programs.contains("mysql_secure_installation") { return "make its changes with statements: mysql -e \"…\"" }
         if !programs.isDisjoint(with: [
             "heroku", "firebase", "vercel", "netlify", "railway", "supabase", "wrangler", "fly", "flyctl", "doctl",
