@@ -452,6 +452,7 @@ struct StepKindTests {
         ("Repeat for each server.", true), ("Open the file in your editor:", false), ("Open a new issue if it fails.", false),
         ("Go ahead and commit.", false), ("Logging is on by default.", false), ("Log the output to a file.", false),
         ("The dashboard opens at http://localhost:3000.", false),
+        ("Log out and log back in so that the group change takes effect.", true), ("Log output goes to syslog.", false),
     ])
     func asksAPerson(text: String, asks: Bool) {
         #expect(Patterns.asksAPerson(text) == asks)

@@ -251,7 +251,9 @@ enum Patterns {
         guard let words = sentence(text, openingWith: personVerbs), let verb = words.first else { return false }
         switch verb {
         case "click", "repeat": return true
-        case "log", "sign": return words.dropFirst().first.map { $0 == "in" || $0 == "into" } ?? false
+        // "Log out and log back in so that the group change takes effect.": a new login, which
+        // only the person can make (a run resumed from it goes on in that login).
+        case "log", "sign": return words.dropFirst().first.map { $0 == "in" || $0 == "into" || $0 == "out" } ?? false
         default: return text.includesAny(Self.placesToGo)
         }
     }
