@@ -398,7 +398,8 @@ struct TargetTests {
             ])
         #expect(guide.targets.map(\.name) == ["local", "web01", "web02"])
         #expect(guide.targets[1].uri == "ssh://deploy@web01.corp.internal")
-        #expect(guide.targets[1].line == 4)
+        // Where its address is given: the ssh line, not the first block that named it.
+        #expect(guide.targets[1].line == 9)
         #expect(guide.targets[2].uri == nil)
         #expect(guide.targets[2].source == "heading")
     }
