@@ -688,16 +688,17 @@ private struct Reader {
         // real one would not match (another version, another time); nothing is expected. A
         // sentence that ends with a colon introduces shown output, read as before: its lines
         // that change from run to run are left out there.
-        let approximate = !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords)
+        // Asked only of sentences that would expect something.
+        let approximate = { !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords) }
         let leadsExpectation =
-            !approximate && Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords)
+            Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate()
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
             // "Expected: HTTP 200" says it after its colon; "Should return HTTP 200." has none.
             let said = text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) } ?? text
             steps[stepIndex].expectations += expectations(from: said, node: node)
-        } else if case .code(let stepIndex?) = previous, !approximate,
-            Patterns.matches(Patterns.outcomeSentence, text, ifAny: Patterns.expectationWords)
+        } else if case .code(let stepIndex?) = previous,
+            Patterns.matches(Patterns.outcomeSentence, text, ifAny: Patterns.expectationWords), !approximate()
         {
             steps[stepIndex].expectations += expectations(from: text, node: node)
             expectFor = nil
