@@ -124,10 +124,11 @@ public struct LintedGuide: Sendable {
         return Substring(utf8[from..<utf8.index(from, offsetBy: range.count)])
     }
 
-    /// The first line of a step's code whose commands have a trait (0 when none alone does).
-    public func firstLine(of step: Step, where test: (CommandTraits) -> Bool) -> Int {
+    /// The first line of a step's code whose commands have a trait (nil when none alone does:
+    /// the step has it from its annotations or the prose before it).
+    public func firstLine(of step: Step, where test: (CommandTraits) -> Bool) -> Int? {
         let lines = step.code.lines
-        return lines.indices.first { test(ShellText.traits(of: String(lines[$0]))) } ?? 0
+        return lines.indices.first { test(ShellText.traits(of: String(lines[$0]))) }
     }
 
     /// The location of `column` (1-based, in the code line) of the `index`th line of a step's

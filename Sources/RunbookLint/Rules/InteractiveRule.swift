@@ -11,8 +11,7 @@ struct InteractiveRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.runningSteps.compactMap { step in
             guard step.traits.interactive, step.annotations["interactive"] == nil else { return nil }
-            let lines = step.code.lines
-            guard let index = lines.indices.first(where: { ShellText.traits(of: String(lines[$0])).interactive }) else {
+            guard let index = linted.firstLine(of: step, where: { $0.interactive }) else {
                 // No command asks by itself: the prose before the block said it would.
                 return Diagnostic(
                     rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
@@ -26,7 +25,7 @@ struct InteractiveRule: LintRule {
                 rule: id, severity: .warning,
                 location: linted.location(of: step, codeLine: index, column: 1),
                 message: "step \(step.id) waits for a person at a terminal; an unattended run pauses there",
-                fix: Self.editedFileFix(step) ?? Self.fix(for: ShellText.words(String(lines[index]))))
+                fix: Self.editedFileFix(step) ?? Self.fix(for: ShellText.words(String(step.code.lines[index]))))
         }
     }
 

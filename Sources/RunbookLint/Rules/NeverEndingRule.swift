@@ -19,7 +19,7 @@ struct NeverEndingRule: LintRule {
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: linted.location(
-                    of: step, codeLine: linted.firstLine(of: step, where: { $0.follows || $0.foregroundServer }), column: 1),
+                    of: step, codeLine: linted.firstLine(of: step, where: { $0.follows || $0.foregroundServer }) ?? 0, column: 1),
                 message: "step \(step.id) \(what); runbook stops it after the follow window",
                 fix: step.traits.follows
                     ? "annotate the block with follow=10s" : "annotate the block with background=true, or run it as a service")
