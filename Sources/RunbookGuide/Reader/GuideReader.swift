@@ -687,8 +687,8 @@ private struct Reader {
         // "The output should be something like `v20.11.0`.": a value like the real one, which the
         // real one would not match (another version, another time); nothing is expected. A
         // sentence that ends with a colon introduces shown output, read as before: its lines
-        // that change from run to run are left out there.
-        // Asked only of sentences that would expect something.
+        // that change from run to run are left out there. Asked only of sentences that would
+        // expect something.
         let approximate = { !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords) }
         let leadsExpectation =
             Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate()
