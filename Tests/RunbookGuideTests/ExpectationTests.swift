@@ -322,6 +322,8 @@ struct VariableTests {
     @Test(arguments: [
         ("OPENAI_API_KEY", true), ("SLACK_BOT_TOKEN", true), ("DB_PASSWD", true), ("GOOGLE_CREDENTIALS", true),
         ("PRIVATE_PEM", true), ("SSH_KEY_PATH", false), ("KEY_FILE", false), ("DOMAIN", false), ("APP_USER", false),
+        // What a secret is called, or its ARN, is no secret.
+        ("KEY_NAME", false), ("SECRET_NAME", false), ("DB_SECRET_ARN", false), ("KEY_NAMESPACE", true),
     ])
     func secretNames(name: String, secret: Bool) {
         #expect(Text.isSecretName(name) == secret)

@@ -278,7 +278,13 @@ public enum Text {
     /// not what it is, so they stay visible.
     public static func isSecretName(_ name: String) -> Bool {
         let upper = name.uppercased()
-        if upper.hasSuffix("_PATH") || upper.hasSuffix("_FILE") || upper.hasSuffix("_DIR") { return false }
+        // Where a secret is, or what it is called (`KEY_NAME`, an EC2 key pair's; `SECRET_ARN`),
+        // is no secret.
+        if upper.hasSuffix("_PATH") || upper.hasSuffix("_FILE") || upper.hasSuffix("_DIR") || upper.hasSuffix("_NAME")
+            || upper.hasSuffix("_ARN")
+        {
+            return false
+        }
         return upper.includesAny(secretWords)
     }
 
