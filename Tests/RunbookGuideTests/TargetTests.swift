@@ -657,6 +657,8 @@ struct TargetTests {
         ("db1", "db1"), ("cafe2", "cafe2"), ("[2001:db8::7]", "server"), ("fe80::1", "server"),
         ("1.2.3", "server"), ("${web_host}", "web"), ("your-server-ip", "server"), ("web-1.internal", "web-1"),
         ("12ab", "12ab"), ("[remoteServer/ip]", "server"), ("[server-ip]", "server"), ("fe80::1%eth0", "server"),
+        // An address variable that says only which address: the machine is the server.
+        ("$PUBLIC_IP", "server"), ("${INSTANCE_PRIVATE_IP}", "server"), ("${WEB_PUBLIC_IP}", "web"), ("$PRIVATE_IP", "server"),
     ])
     func sessionTargetNames(host: String, name: String) {
         #expect(SSHLine.parse(["ssh", "user@\(host)"])?.targetName == name)

@@ -629,6 +629,12 @@ public struct SSHLine: Sendable, Hashable {
     /// an IP address or a placeholder (`your-server-ip`) → `server`.
     public var targetName: String { Self.targetName(host: host) }
 
+    /// Names of address variables that say nothing of which machine (`$PUBLIC_IP`, `$HOST`).
+    static let machineWords: Set<String> = [
+        "host", "ip", "server", "remote", "section", "address", "public", "private", "external", "internal", "instance",
+        "vm", "machine", "target",
+    ]
+
     /// The target name `targetName` derives from `host`; prose that names a host by itself
     /// ("On web01:") names the same target.
     public static func targetName(host: String) -> String {
@@ -642,7 +648,8 @@ public struct SSHLine: Sendable, Hashable {
                 break
             }
             let slug = Text.slug(name)
-            return ["host", "ip", "server", "remote", "section", "address"].contains(slug) || name.isEmpty ? "server" : slug
+            // Words that say only that it is a machine, or which of its addresses: `$PUBLIC_IP`.
+            return Self.machineWords.contains(slug) || name.isEmpty ? "server" : slug
         }
         // An IPv4 or IPv6 address (which has a colon: `db1` and `cafe` are names).
         let mayBeAddress =
