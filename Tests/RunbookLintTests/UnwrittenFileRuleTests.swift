@@ -116,4 +116,33 @@ struct UnwrittenFileRuleTests {
     func theSavedPath(leadIn: String, path: String?) {
         #expect(Text.savedPath(leadIn) == path)
     }
+
+    /// A block whose display title is a path (MkDocs's and Docusaurus's `title=`, Nextra's
+    /// `filename=`) is that file's text: the person's step ("Save this as …:"), found by the
+    /// rule; a title that is a caption is not.
+    @Test func aBlockTitledWithAPathIsToBeSavedThere() throws {
+        let text = "# G\n\n\(fence)ini title=\"/etc/systemd/system/app.service\"\n[Service]\nUser=app\n\(fence)\n"
+        let findings = try lint(text, rule: "unwritten-file")
+        #expect(spots(findings) == ["3:1 warning"])
+        #expect(
+            findings.first?.message
+                == "the block is to be saved as /etc/systemd/system/app.service (its title), but runbook writes a block only with file=; a run leaves it to a person"
+        )
+        let guide = try GuideReader.read(markdown: text, path: "g.md")
+        #expect(guide.steps.map(\.kind) == [.manual])
+        #expect(guide.steps.first?.instructions == "Save this as /etc/systemd/system/app.service:\n[Service]\nUser=app")
+        let caption = "# G\n\n\(fence)text title=\"Example output\"\nok\n\(fence)\n"
+        #expect(try lint(caption, rule: "unwritten-file").isEmpty)
+        #expect(try GuideReader.read(markdown: caption, path: "g.md").steps.map(\.kind) == [.artifact])
+    }
+
+    @Test(
+        arguments: [
+            ("ini title=\"/etc/app.ini\"", "/etc/app.ini"), ("yaml title=docker-compose.yml", "docker-compose.yml"),
+            ("js filename=\"src/app.js\" showLineNumbers", "src/app.js"), ("dockerfile title='Dockerfile'", "Dockerfile"),
+            ("text title=\"Example output\"", nil), ("ini", nil), ("bash title=Terminal", nil),
+        ] as [(String, String?)])
+    func theTitledPath(info: String, path: String?) {
+        #expect(Text.titledPath(info) == path)
+    }
 }

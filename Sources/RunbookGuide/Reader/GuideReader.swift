@@ -1400,7 +1400,7 @@ private struct Reader {
         }
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
-            annotations: annotations)
+            annotations: annotations, titledPath: Text.titledPath(info))
     }
 
     /// `leadInVerifies`: the lead-in prose matches `Patterns.verificationLeadIn`.
@@ -1522,22 +1522,28 @@ private struct Reader {
 
     /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
     /// person between machines and users, and adds a step for each non-empty part.
+    /// The path a lead-in that ends with a colon says to save the block as, its code spans as
+    /// written (`app.py` names a file where app.py may not).
+    func leadInSavedPath(_ leadIn: String?) -> String? {
+        guard leadIn?.hasSuffix(":") == true, case .paragraph(_, let leadNode) = previous else { return nil }
+        return Text.savedPath(leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined())
+    }
+
+    /// `titledPath`: the file a block's display title names (```` ```ini title="/etc/app.ini" ````).
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
         isConsole: Bool, leadIn: String?, annotations: [String: String],
-        shellLines: (logical: [ShellLine], physical: [Substring])? = nil
+        shellLines: (logical: [ShellLine], physical: [Substring])? = nil, titledPath: String? = nil
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
             // "Save this as `app.py`:" over a block without `file=`: runbook does not guess
             // where to write, so saving it is the person's step, in its place in the run.
+            // A title that is a path (MkDocs's and Docusaurus's `title="/etc/…"`) says the same.
             var kind = kind
             var savedAs: String?
-            if kind == .artifact, leadIn?.hasSuffix(":") == true,
-                ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
-                case .paragraph(_, let leadNode) = previous,
-                // Its code spans as written: `app.py` names a file where app.py may not.
-                let path = Text.savedPath(leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined())
+            if kind == .artifact, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+                let path = titledPath ?? leadInSavedPath(leadIn)
             {
                 savedAs = path
                 kind = .manual
@@ -1550,7 +1556,8 @@ private struct Reader {
             step.savedAs = savedAs
             if kind == .manual {
                 let on = savedAs != nil && place.name != "local" ? "On \(place.name): " : ""
-                step.instructions = [leadIn.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
+                let said = leadIn ?? savedAs.map { "Save this as \($0):" }
+                step.instructions = [said.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
             }
             step.expectations = explicitExpectations(
                 annotations, runs: step.annotations["run"] != nil || step.annotations["runner"] != nil)

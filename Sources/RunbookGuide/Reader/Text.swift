@@ -902,16 +902,39 @@ extension Text {
         guard hasVerb else { return nil }
         for word in words {
             let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "`*\"'():,;"))
-            guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."), !path.contains("://") else { continue }
-            // A path from the root, home or here, or a file name as code (`.env`, `config/app.yaml`).
-            let rooted =
-                path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./")
-                || (path.hasPrefix("$") && path.contains("/"))
-            let namedAsCode =
-                word.hasPrefix("`") && !path.hasPrefix("-")
-                && (path.contains(".") || path.contains("/") || isBuildFileName(path)) && !path.contains("`")
-            if rooted || namedAsCode { return path }
+            if isFilePath(path, named: word.hasPrefix("`")) { return path }
         }
         return nil
     }
+
+    /// `path` names a file: from the root, home or here, or, when `named` (as code, or a block's
+    /// title), a file name (`.env`, `config/app.yaml`, `Dockerfile`).
+    static func isFilePath(_ path: String, named: Bool) -> Bool {
+        guard path.count >= 2, !path.hasSuffix("/"), !path.contains("..."), !path.contains("://") else { return false }
+        let rooted =
+            path.hasPrefix("/") || path.hasPrefix("~/") || path.hasPrefix("./") || (path.hasPrefix("$") && path.contains("/"))
+        let asName =
+            named && !path.hasPrefix("-") && (path.contains(".") || path.contains("/") || isBuildFileName(path))
+            && !path.contains("`")
+        return rooted || asName
+    }
+
+    /// The file a block's display title names, from its info string: `title="/etc/app.service"`
+    /// (MkDocs, Docusaurus) or `filename="app.py"` (Nextra), a path with no blank in it.
+    public static func titledPath(_ info: String) -> String? {
+        guard info.includesAny(titleKeys) else { return nil }
+        let attributes = info
+        for key in ["title=", "filename="] {
+            guard let at = attributes.range(of: key) else { continue }
+            var rest = attributes[at.upperBound...]
+            let quote = rest.first.flatMap { $0 == "\"" || $0 == "'" ? $0 : nil }
+            if quote != nil { rest = rest.dropFirst() }
+            let value = rest.prefix { c in quote.map { c != $0 } ?? !(c.isWhitespace || c == "}") }
+            let path = String(value)
+            if !path.contains(where: \.isWhitespace), isFilePath(path, named: true) { return path }
+        }
+        return nil
+    }
+
+    private static let titleKeys: Needles = ["title=", "filename="]
 }

@@ -21,14 +21,16 @@ struct UnwrittenFileRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.guide.steps.compactMap { step in
-            guard step.savedAs != nil || (step.kind == .artifact && !step.runs && step.writesFile == nil),
-                let leadIn = Self.leadIn(before: step.location.line, in: linted), let path = Text.savedPath(leadIn.text)
-            else { return nil }
+            guard step.savedAs != nil || (step.kind == .artifact && !step.runs && step.writesFile == nil) else { return nil }
+            let leadIn = Self.leadIn(before: step.location.line, in: linted)
+            // Said by the lead-in, else by the block's title (`title="/etc/app.ini"`).
+            guard let path = leadIn.flatMap({ Text.savedPath($0.text) }) ?? step.savedAs else { return nil }
+            let said = leadIn.map { "line \($0.line)" } ?? "its title"
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: SourceLocation(file: linted.guide.path, line: step.location.line, column: 1),
                 message:
-                    "the block is to be saved as \(path) (line \(leadIn.line)), but runbook writes a block only with file=; a run leaves it to a person",
+                    "the block is to be saved as \(path) (\(said)), but runbook writes a block only with file=; a run leaves it to a person",
                 fix: "annotate the block with file=\(path)")
         }
     }
