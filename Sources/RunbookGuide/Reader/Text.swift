@@ -359,9 +359,7 @@ public enum Placeholder {
     private static let patternSpellings: [Needles?] = patterns.map {
         [
             "your-…": ["your-", "your_"] as Needles, "CHANGEME": ["changeme", "change-me", "change_me"],
-            "REPLACE_ME": [
-                "replaceme", "replace-me", "replace_me", "replace-this", "replace_this", "replace-with-", "replace_with_",
-            ],
+            "REPLACE_ME": ["replaceme", "replace-", "replace_"],
         ][$0.name]
     }
 
