@@ -1520,8 +1520,6 @@ private struct Reader {
         targets.append(TargetDecl(name: name, uri: nil, hosts: [], line: line, source: source))
     }
 
-    /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
-    /// person between machines and users, and adds a step for each non-empty part.
     /// The path a lead-in that ends with a colon says to save the block as, its code spans as
     /// written (`app.py` names a file where app.py may not).
     func leadInSavedPath(_ leadIn: String?) -> String? {
@@ -1529,6 +1527,8 @@ private struct Reader {
         return Text.savedPath(leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined())
     }
 
+    /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
+    /// person between machines and users, and adds a step for each non-empty part.
     /// `titledPath`: the file a block's display title names (```` ```ini title="/etc/app.ini" ````).
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,

@@ -921,10 +921,9 @@ extension Text {
     /// (MkDocs, Docusaurus) or `filename="app.py"` (Nextra), a path with no blank in it.
     public static func titledPath(_ info: String) -> String? {
         guard info.includesAny(titleKeys) else { return nil }
-        let attributes = info
         for key in ["title=", "filename="] {
-            guard let at = attributes.range(of: key) else { continue }
-            var rest = attributes[at.upperBound...]
+            guard let at = info.range(of: key) else { continue }
+            var rest = info[at.upperBound...]
             let quote = rest.first.flatMap { $0 == "\"" || $0 == "'" ? $0 : nil }
             if quote != nil { rest = rest.dropFirst() }
             let value = rest.prefix { c in quote.map { c != $0 } ?? !(c.isWhitespace || c == "}") }

@@ -22,10 +22,16 @@ struct UnwrittenFileRule: LintRule {
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         linted.guide.steps.compactMap { step in
             guard step.savedAs != nil || (step.kind == .artifact && !step.runs && step.writesFile == nil) else { return nil }
-            let leadIn = Self.leadIn(before: step.location.line, in: linted)
-            // Said by the lead-in, else by the block's title (`title="/etc/app.ini"`).
-            guard let path = leadIn.flatMap({ Text.savedPath($0.text) }) ?? step.savedAs else { return nil }
-            let said = leadIn.map { "line \($0.line)" } ?? "its title"
+            // Said by the block's title (`title="/etc/app.ini"` on its fence line), else by the lead-in.
+            let path: String
+            let said: String
+            if let titled = Text.titledPath(String(linted.line(step.location.line))) {
+                (path, said) = (titled, "its title")
+            } else if let leadIn = Self.leadIn(before: step.location.line, in: linted), let saved = Text.savedPath(leadIn.text) {
+                (path, said) = (saved, "line \(leadIn.line)")
+            } else {
+                return nil
+            }
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: SourceLocation(file: linted.guide.path, line: step.location.line, column: 1),
