@@ -606,6 +606,12 @@ struct StepKindTests {
         ("tmux attach -t deploy", false, true, false), ("tmux ls", false, false, false), ("screen -S deploy", false, true, false),
         ("screen -dmS deploy ./run.sh", false, false, false), ("sudo dpkg-reconfigure tzdata", false, true, false),
         ("sudo dpkg-reconfigure -f noninteractive tzdata", false, false, false), ("docker attach web", false, true, false),
+        // Compose gives an exec'd command a terminal unless -T: a REPL there waits for a person.
+        ("docker compose exec db psql -U postgres", false, true, false),
+        ("docker-compose exec redis redis-cli", false, true, false),
+        ("docker compose exec -u postgres db psql", false, true, false), ("docker compose exec -T db psql", false, false, false),
+        ("docker compose exec db psql -c 'select 1'", false, false, false),
+        ("docker compose exec db pg_dump x", false, false, false),
         // Listeners that hold the terminal.
         ("nc -lk 9000", false, false, true), ("nc -zv db 5432", false, false, false),
         ("socat TCP-LISTEN:8080,fork TCP:app:80", false, false, true), ("socat - TCP:db:5432", false, false, false),

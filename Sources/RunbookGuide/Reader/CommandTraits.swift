@@ -54,7 +54,7 @@ extension ShellText {
         "read", "aws", "gcloud", "gh", "az", "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway",
         "supabase", "wrangler", "fly", "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
         "certbot", "terraform", "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible",
-        "openssl", "gpg", "gpg2", "docker", "podman", "kubectl",
+        "openssl", "gpg", "gpg2", "docker", "podman", "kubectl", "docker-compose", "podman-compose",
     ]
 
     /// The programs `isFollow` has a case for; keep it in step with them.
@@ -256,7 +256,10 @@ extension ShellText {
             if name == "sqlite3" { return args.count <= 1 }
             if name == "mongosh" { return !args.contains { $0.hasSuffix(".js") } }
             return true
+        case "docker-compose", "podman-compose":
+            return isComposeExecInteractive(args, fedInput: fedInput)
         case "docker", "podman":
+            if args.first == "compose" { return isComposeExecInteractive(args.dropFirst(), fedInput: fedInput) }
             // Attached to a container's terminal until detached by hand.
             if args.first == "attach" { return !args.contains("--no-stdin") }
             if args.first == "login" {
@@ -559,6 +562,31 @@ extension ShellText {
         case "pm2": return ["start", "restart", "reload"].contains(args.first ?? "")
         default: return false
         }
+    }
+
+    /// `docker compose exec SERVICE COMMAND`: compose gives the command a terminal unless told
+    /// not to (`-T`), so a command that waits for a person there does (`psql -U postgres`,
+    /// `redis-cli`); one that asks nothing (`pg_dump …`) does not.
+    static func isComposeExecInteractive(_ args: ArraySlice<String>, fedInput: Bool) -> Bool {
+        guard args.first == "exec", !fedInput, !args.contains(where: { $0 == "-T" || $0 == "--no-TTY" || $0 == "--no-tty" })
+        else { return false }
+        // Past exec's options (and the values of those that take one): the service, then its command.
+        let valued: Set<String> = ["-u", "--user", "-w", "--workdir", "-e", "--env", "--index"]
+        var i = args.index(after: args.startIndex)
+        var service: String?
+        while i < args.endIndex {
+            let arg = args[i]
+            if service != nil { break }
+            if arg.hasPrefix("-") {
+                if valued.contains(arg) { i += 1 }
+            } else {
+                service = arg
+            }
+            i += 1
+        }
+        guard service != nil, i < args.endIndex else { return false }
+        let name = (args[i] as NSString).lastPathComponent
+        return isInteractive(command: args[i...], name: name, args: args[(i + 1)...])
     }
 
     /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.
