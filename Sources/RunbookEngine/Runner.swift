@@ -557,10 +557,7 @@ public final class Runner {
         if follows {
             runOptions.followWindow = step.annotations["follow"].flatMap(AnnotationParser.seconds) ?? options.followWindow
             // What the step expects to see printed: following stops once it has been.
-            runOptions.followUntil = step.expectations.compactMap {
-                if case .outputContains(let text) = $0 { return binding.display(text) }
-                return nil
-            }
+            runOptions.followUntil = step.awaitedOutput.map(binding.display)
         }
         var script = StepScript.script(for: step)
         // The script line where the step's code begins, while the script runs the code as

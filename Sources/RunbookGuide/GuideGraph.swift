@@ -112,6 +112,16 @@ extension Step {
     public var runsInBackground: Bool {
         annotations["background"].map(AnnotationParser.isTrue) ?? (traits.foregroundServer && traits.keptRunning)
     }
+
+    /// For a step that follows output: the texts it expects to see printed, which end the
+    /// following once all are out ("Watch the logs until you see `ready`:", `expect=`).
+    public var awaitedOutput: [String] {
+        guard traits.follows || traits.foregroundServer || annotations["follow"] != nil else { return [] }
+        return expectations.compactMap {
+            if case .outputContains(let text) = $0 { return text }
+            return nil
+        }
+    }
 }
 
 extension Guide {

@@ -113,9 +113,9 @@ public enum PlanText {
         }
         if step.annotations["skip"] != nil, !step.isExecutable { flags.append("skip") }
         if step.traits.follows {
-            let awaits = step.expectations.contains { if case .outputContains = $0 { true } else { false } }
             flags.append(
-                awaits ? "follows a log: stopped once it prints what is expected" : "follows a log: stopped after a window")
+                step.awaitedOutput.isEmpty
+                    ? "follows a log: stopped after a window" : "follows a log: stopped once it prints what is expected")
         }
         if step.traits.interactive { flags.append("interactive: needs a person") }
         if let note = step.rebootNote { flags.append(note) }

@@ -24,4 +24,15 @@ struct NeverEndingRuleTests {
         #expect(spots(findings) == ["6:1 warning"])
         #expect(findings[0].message == "step serve/1 starts a server in the foreground; runbook stops it after the follow window")
     }
+
+    /// A follow step that waits for a line ("until you see `ready`") is stopped once it is out:
+    /// the finding says so.
+    @Test func aFollowThatWaitsForALineSaysItStopsThere() throws {
+        let text = "# G\n\n## Logs\n\nWatch until you see `ready`:\n\n\(fence)bash\ntail -f app.log\n\(fence)\n"
+        let findings = try lint(text, rule: "never-ending")
+        #expect(
+            findings.map(\.message) == [
+                "step logs/1 follows output until stopped; runbook stops it once it prints what is expected, or after the follow window"
+            ])
+    }
 }

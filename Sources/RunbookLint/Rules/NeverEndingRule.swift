@@ -16,11 +16,15 @@ struct NeverEndingRule: LintRule {
                 step.annotations["follow"] == nil, !step.runsInBackground
             else { return nil }
             let what = step.traits.follows ? "follows output until stopped" : "starts a server in the foreground"
+            // A follow step that expects a line stops when it is printed, else at the window's end.
+            let stops =
+                step.traits.follows && !step.awaitedOutput.isEmpty
+                ? "once it prints what is expected, or after the follow window" : "after the follow window"
             return Diagnostic(
                 rule: id, severity: .warning,
                 location: linted.location(
                     of: step, codeLine: linted.firstLine(of: step, where: { $0.follows || $0.foregroundServer }) ?? 0, column: 1),
-                message: "step \(step.id) \(what); runbook stops it after the follow window",
+                message: "step \(step.id) \(what); runbook stops it \(stops)",
                 fix: step.traits.follows
                     ? "annotate the block with follow=10s" : "annotate the block with background=true, or run it as a service")
         }
