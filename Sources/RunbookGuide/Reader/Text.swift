@@ -209,12 +209,31 @@ public enum Text {
     public static func firstMatch(
         _ pattern: String, in text: String, options: NSRegularExpression.Options = []
     ) -> [String]? {
-        guard let regex = RegexCache.shared.regex(pattern, options: options) else { return nil }
-        let ns = text as NSString
-        guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else {
-            return nil
-        }
-        return (0..<m.numberOfRanges).map { substring(text, m.range(at: $0)) }
+        firstResult(pattern, in: text, options: options).map { captures(of: $0, in: text) }
+    }
+
+    /// The first match of `pattern` in `text` as `firstMatch` gives it, and the column it starts
+    /// at as `column(of:in:)` gives it, from one search.
+    public static func firstMatchAndColumn(_ pattern: String, in text: String) -> (captures: [String], column: Int)? {
+        firstResult(pattern, in: text, options: []).map { (captures(of: $0, in: text), column(of: $0, in: text)) }
+    }
+
+    /// The first match of `pattern` (compiled once, `RegexCache`) in the whole of `text`.
+    private static func firstResult(
+        _ pattern: String, in text: String, options: NSRegularExpression.Options
+    ) -> NSTextCheckingResult? {
+        RegexCache.shared.regex(pattern, options: options)?.firstMatch(
+            in: text, range: NSRange(location: 0, length: (text as NSString).length))
+    }
+
+    /// A match's capture groups, index 0 the whole match.
+    private static func captures(of match: NSTextCheckingResult, in text: String) -> [String] {
+        (0..<match.numberOfRanges).map { substring(text, match.range(at: $0)) }
+    }
+
+    /// The 1-based column (in characters) where `match` starts in `text`.
+    private static func column(of match: NSTextCheckingResult, in text: String) -> Int {
+        (text as NSString).substring(to: match.range.location).count + 1
     }
 
     /// The part of `text` a regex match's UTF-16 `range` covers ("" for a group that did not
@@ -227,10 +246,7 @@ public enum Text {
 
     /// The 1-based column (in characters) where `pattern` first matches in `text`, or nil.
     public static func column(of pattern: String, in text: String, caseInsensitive: Bool = false) -> Int? {
-        guard let regex = RegexCache.shared.regex(pattern, options: caseInsensitive ? [.caseInsensitive] : []) else { return nil }
-        let ns = text as NSString
-        guard let match = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
-        return ns.substring(to: match.range.location).count + 1
+        firstResult(pattern, in: text, options: caseInsensitive ? [.caseInsensitive] : []).map { column(of: $0, in: text) }
     }
 
     /// True when `pattern` matches anywhere in `text`.

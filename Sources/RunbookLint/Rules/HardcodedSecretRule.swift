@@ -65,8 +65,7 @@ struct HardcodedSecretRule: LintRule {
     /// (`AKIAIOSFODNN7EXAMPLE` is a placeholder).
     static func keyShape(in line: String) -> Found? {
         for (pattern, what, hints) in shapes where hints.contains(where: line.includes) {
-            if let key = Text.firstMatch(pattern, in: line)?[0], !Placeholder.isPlaceholderValue(key),
-                let column = Text.column(of: pattern, in: line)
+            if let (captures, column) = Text.firstMatchAndColumn(pattern, in: line), !Placeholder.isPlaceholderValue(captures[0])
             {
                 return (
                     column, "\(what) is written into the guide; revoke it and bind it with --vars instead",
