@@ -18,9 +18,7 @@ extension ShellText {
         let backgrounded = endsInBackground(text)
         if backgrounded { traits.startsService = true }
         forEachCommand(in: words) { command in
-            guard let (path, args) = program(of: command) else { return }
-            // `bin/rails`, `./gradlew`: the program is its file's name.
-            let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+            guard let (name, args) = programName(of: command) else { return }
             // Most commands (`cd`, `cp`, `curl`) have no trait: not asked further.
             guard programsWithTraits.contains(name) else { return }
             // Input from a pipe, a file or a heredoc: a client reads that, not a person.
@@ -572,21 +570,12 @@ extension ShellText {
         else { return false }
         // Past exec's options (and the values of those that take one): the service, then its command.
         let valued: Set<String> = ["-u", "--user", "-w", "--workdir", "-e", "--env", "--index"]
-        var i = args.index(after: args.startIndex)
-        var service: String?
-        while i < args.endIndex {
-            let arg = args[i]
-            if service != nil { break }
-            if arg.hasPrefix("-") {
-                if valued.contains(arg) { i += 1 }
-            } else {
-                service = arg
-            }
-            i += 1
-        }
-        guard service != nil, i < args.endIndex else { return false }
-        let name = (args[i] as NSString).lastPathComponent
-        return isInteractive(command: args[i...], name: name, args: args[(i + 1)...])
+        var service = args.index(after: args.startIndex)
+        while service < args.endIndex, args[service].hasPrefix("-") { service += valued.contains(args[service]) ? 2 : 1 }
+        guard service < args.endIndex else { return false }
+        let command = args[(service + 1)...]
+        guard let (name, rest) = programName(of: command) else { return false }
+        return isInteractive(command: command, name: name, args: rest)
     }
 
     /// `-d` or `--detach` (also in a cluster, `-dit`): the container runs in the background.

@@ -489,6 +489,14 @@ public enum ShellText {
         return (name, rest.dropFirst())
     }
 
+    /// `program(of:)` with the program named by its file's name (`bin/rails`, `./gradlew`,
+    /// `/usr/bin/psql`): what a command's traits are decided by.
+    static func programName(of command: ArraySlice<String>) -> (name: String, args: ArraySlice<String>)? {
+        guard let (path, args) = program(of: command) else { return nil }
+        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
+        return (name, args)
+    }
+
     /// Words that run the rest of the command as a program.
     private static let commandWrappers = ["nohup", "time", "exec", "command", "builtin", "nice"]
     /// `sudo`'s and `env`'s options that take the next word as their value.
