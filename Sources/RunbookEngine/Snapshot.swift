@@ -7,12 +7,15 @@ import RunbookGuide
 enum Snapshot {
     static let marker = "__RB_FUNCTIONS__"
 
-    /// bash's own variables, never restored.
+    /// bash's own variables, and a login's (a shell restored after a reboot, a new login or
+    /// a resume is in another login, with its own connection, terminal and agent), never
+    /// restored.
     static let special: WordSet = [
         "BASH", "BASHOPTS", "BASHPID", "EUID", "UID", "PPID", "SHELLOPTS", "FUNCNAME", "GROUPS",
         "HISTCMD", "LINENO", "RANDOM", "SRANDOM", "SECONDS", "EPOCHREALTIME", "EPOCHSECONDS",
         "PIPESTATUS", "DIRSTACK", "SHLVL", "_", "OPTIND", "OPTARG", "PWD", "OLDPWD", "IFS", "PS4",
         "COLUMNS", "LINES", "HOSTNAME", "HOSTTYPE", "MACHTYPE", "OSTYPE", "BASH_ARGV0",
+        "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "XDG_SESSION_ID",
     ]
 
     /// Prefixes of names that are bash's, completion's or runbook's own.

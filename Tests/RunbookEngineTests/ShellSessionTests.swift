@@ -385,12 +385,15 @@ struct SnapshotFilterTests {
             readonly FROZEN=1
             arr=("a b" $'c\nd')
             declare -A map=([k]="v")
+            export SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22" SSH_TTY=/dev/pts/9
             """#)
         #expect(out.exitCode == 0)
         let kept = s.snapshot
         #expect(!kept.contains("tok-123"))
         #expect(!kept.contains("FROZEN"))
         #expect(!kept.contains("BASHPID"))
+        // A login's own: a restored shell is in another login.
+        #expect(!kept.contains("SSH_CONNECTION") && !kept.contains("SSH_TTY"))
         // runbook's own functions are the prelude's to define, not the snapshot's to restore.
         #expect(!kept.contains("__rb_"))
         #expect(!kept.contains("declare -x API_TOKEN=\"tok-123\""))
