@@ -435,10 +435,7 @@ public final class Runner {
             }
         }
         // The shells there are gone with the machine; their state comes back from snapshots.
-        for key in sessions.keys where key == name || key.hasPrefix(name + "@") || key.hasPrefix(name + "#") {
-            restoring[key] = sessions[key]?.snapshot
-            sessions[key] = nil
-        }
+        endShells(on: name, closing: false)
         var back: [SSHConnection] = []
         for connection in hosts {
             while true {
@@ -460,6 +457,75 @@ public final class Runner {
         return StepResult(
             status: .succeeded, exitCode: result.exitCode ?? 0, duration: elapsed, attempts: result.attempts,
             assertions: result.assertions, outputTail: result.outputTail, note: "rebooted")
+    }
+
+    /// Ends the shells on target `name` (each of its users and hosts), keeping each one's
+    /// state to start the next from; `closing` ends them on the machine too (a rebooted
+    /// machine's are gone already).
+    private func endShells(on name: String, closing: Bool) {
+        for key in sessions.keys where key == name || key.hasPrefix(name + "@") || key.hasPrefix(name + "#") {
+            restoring[key] = sessions[key]?.snapshot
+            if closing { sessions[key]?.close() }
+            sessions[key] = nil
+        }
+    }
+
+    /// A new login on the step's machine ("Log out and log back in", so that `usermod -aG`
+    /// takes effect; `newgrp docker`). A remote target's hosts are logged in to again and
+    /// its shells start there from their state when next used; a shell run as another user
+    /// through sudo starts again too (sudo reads the groups anew). This machine's login is
+    /// runbook's own and its shells inherit it: when it lacks a group the user has now, the
+    /// person logs in again and resumes the run from there (skipped with `--manual skip`).
+    private func renewLogin(_ step: Step) -> StepResult {
+        let name = step.target.name
+        let started = Date()
+        func done(_ note: String) -> StepResult {
+            StepResult(
+                status: .succeeded, exitCode: nil, duration: Date().timeIntervalSince(started), attempts: 1, assertions: [],
+                outputTail: [], note: note)
+        }
+        if isThisMachine(step.target) {
+            if let user = step.target.user, user != SSHEndpoint.localUser {
+                endShells(on: name, closing: true)
+                return done("\(user)'s shell here starts again, with the groups \(user) has now")
+            }
+            guard let missing = LoginGroups.missingFromThisLogin(), !missing.isEmpty else {
+                return done("this login already has every group of \(SSHEndpoint.localUser)")
+            }
+            let instructions = manualInstructions(step)
+            directory.appendLog(instructions + "\n", for: step)
+            let note =
+                "this login lacks the group\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")), which a new login has: log out and back in, then resume the run from there"
+            if options.manual == .skip {
+                return StepResult(
+                    status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
+                    note: "manual step skipped (--manual=skip); " + note)
+            }
+            return StepResult(
+                status: .paused, exitCode: nil, duration: 0, attempts: 0, assertions: [],
+                outputTail: instructions.split(separator: "\n").map(String.init), note: note)
+        }
+        // Not reached yet: its first login is a new one.
+        guard let hosts = connections[name] else { return done("\(name) is not logged in to yet; its first login is new") }
+        var fresh: [SSHConnection] = []
+        for host in hosts {
+            do {
+                fresh.append(try SSHConnection(endpoint: host.endpoint, options: sshOptions))
+            } catch {
+                fresh.forEach { $0.close() }
+                return StepResult(
+                    status: .failed, exitCode: nil, duration: Date().timeIntervalSince(started), attempts: 1,
+                    assertions: [], outputTail: [],
+                    note: binding.mask("cannot log in to \(host.endpoint.named) again: \(error)"))
+            }
+        }
+        endShells(on: name, closing: true)
+        // The old login ends, as logging out ends it.
+        for host in hosts { host.close() }
+        opened.removeAll { old in hosts.contains { $0 === old } }
+        connections[name] = fresh
+        opened += fresh
+        return done("logged in to \(name) again: its shells start in a new login")
     }
 
     /// Connects to a target whose address holds names an earlier step set (`LateAddress`),
@@ -520,6 +586,14 @@ public final class Runner {
             return StepResult(
                 status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
                 note: "skipped by annotation")
+        }
+        if step.traits.renewsLogin {
+            let renewal = renewLogin(step)
+            // `newgrp docker` runs in the new login; "Log out and log back in" is done.
+            if step.kind == .manual || renewal.status != .succeeded {
+                observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
+                return renewal
+            }
         }
         // A person drives interactive commands on a terminal, here or on a remote host (on a
         // pty there); on several hosts at once they are the person's to do on each.

@@ -99,11 +99,17 @@ extension Step {
             .contains { arg.hasPrefix($0) }
     }
 
-    /// What a run does about a step that reboots its machine; nil for any other step.
-    public var rebootNote: String? {
-        guard traits.reboots else { return nil }
+    /// What a run does about a step that reboots its machine or starts a new login there;
+    /// nil for any other step.
+    public var machineNote: String? {
+        if traits.reboots {
+            return target.name == "local"
+                ? "reboots this machine: a person's to do" : "reboots \(target.name): the run waits for it to come back"
+        }
+        guard traits.renewsLogin else { return nil }
         return target.name == "local"
-            ? "reboots this machine: a person's to do" : "reboots \(target.name): the run waits for it to come back"
+            ? "a new login on this machine: the run pauses for it unless this login has the user's groups"
+            : "a new login on \(target.name): the run logs in there again"
     }
 
     /// Annotated `background=true`, or a foreground server the guide goes on beside ("In

@@ -133,11 +133,16 @@ public struct CommandTraits: Sendable, Hashable, Codable {
     /// Starts a service that keeps running (`systemctl restart app`, `docker compose up -d`,
     /// `… &`): a check right after it may find it still starting.
     public var startsService: Bool = false
+    /// Needs a new login on its machine before what follows ("Log out and log back in", so
+    /// that `usermod -aG docker` takes effect; `newgrp docker`): a run logs in to a remote
+    /// target again, and pauses for the person on this machine unless this login already has
+    /// the user's groups.
+    public var renewsLogin: Bool = false
 
     /// No traits.
     public init(
         follows: Bool = false, interactive: Bool = false, foregroundServer: Bool = false, keptRunning: Bool = false,
-        reboots: Bool = false, startsService: Bool = false
+        reboots: Bool = false, startsService: Bool = false, renewsLogin: Bool = false
     ) {
         self.follows = follows
         self.interactive = interactive
@@ -145,6 +150,7 @@ public struct CommandTraits: Sendable, Hashable, Codable {
         self.keptRunning = keptRunning
         self.reboots = reboots
         self.startsService = startsService
+        self.renewsLogin = renewsLogin
     }
 }
 

@@ -118,7 +118,7 @@ public enum PlanText {
                     ? "follows a log: stopped after a window" : "follows a log: stopped once it prints what is expected")
         }
         if step.traits.interactive { flags.append("interactive: needs a person") }
-        if let note = step.rebootNote { flags.append(note) }
+        if let note = step.machineNote { flags.append(note) }
         if step.traits.foregroundServer {
             flags.append(
                 step.runsInBackground

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -508,6 +509,40 @@ struct ExecTests {
         #expect(skipped.status == 0)
         #expect(skipped.stdout.contains("   ↷ skipped: manual step skipped (--manual=skip)\n"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("after-marker").path))
+    }
+
+    /// "Log out and log back in" on this machine: runbook's own login is the one its shells
+    /// inherit, so when it lacks a group its user is in, the run pauses for the person to log
+    /// in again, and a resume from a login with every group goes on by itself. Real
+    /// credentials: `setpriv` runs runbook as nobody with root's group where a login of
+    /// nobody has nogroup, then as nobody with nogroup.
+    @Test(.enabled(if: getuid() == 0, "it becomes nobody, which needs root (CI runs as root)"))
+    func aNewLoginHerePausesUntilTheLoginHasTheUsersGroups() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Groups\n\n```bash\necho before\n```\n\nLog out and log back in so that the group change takes effect.\n\n"
+                    + "```bash\necho after\n```\n")
+        ])
+        let binary = dir.appendingPathComponent("runbook")
+        try FileManager.default.copyItem(at: runbookBinary, to: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: dir.path)
+        let state = dir.appendingPathComponent("state").path
+        func asNobody(in group: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+            try programOutput(
+                "/usr/bin/setpriv", ["--reuid=nobody", "--regid=\(group)", "--clear-groups", binary.path] + arguments,
+                environment: ["PATH": "/usr/bin:/bin", "HOME": dir.path])
+        }
+        let old = try asNobody(in: "root", ["exec", "--yes", dir.appendingPathComponent("g.md").path, "--state-dir", state])
+        #expect(old.status == 3, "\(old.output)")
+        #expect(
+            old.output.contains(
+                "── [2/3] 2. groups/2  by a person  (\(dir.path)/g.md:9)\n   ⏸ paused: this login lacks the group nogroup, which a new login has: log out and back in, then resume the run from there\n   │ Log out and log back in so that the group change takes effect.\n"
+            ))
+        #expect(old.output.contains("   │ before\n") && !old.output.contains("after"))
+        let new = try asNobody(in: "nogroup", ["resume", "--state-dir", state])
+        #expect(new.status == 0, "\(new.output)")
+        #expect(new.output.contains("   ✔ succeeded in 0.00 s (this login already has every group of nobody)\n"))
+        #expect(new.output.contains("   │ after\n"))
     }
 
     @Test func interactiveCommandsWithoutATerminalPause() throws {

@@ -149,6 +149,47 @@ struct RemoteExecTests {
         #expect(!FileManager.default.fileExists(atPath: here.appendingPathComponent("rebooted").path))
     }
 
+    /// "Log out and log back in" after `usermod -aG docker` on the server: group changes
+    /// reach only a new login (a new channel on the old connection keeps the old groups), so
+    /// the run logs in to the server again, and the shell there carries on from its state.
+    /// The new login is a new TCP connection: `SSH_CONNECTION` names another client port.
+    @Test func aNewLoginOnTheServerIsLoggedInToAgainAndItsShellCarriesOn() throws {
+        let first = Scratch.root.appendingPathComponent("rb-first-login-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: first) }
+        let dir = try workspace([
+            "g.md": """
+            # Groups
+
+            ## Join the group
+
+            On the server:
+
+            \(fence)bash
+            export KEPT=yes
+            echo "$SSH_CONNECTION" > \(first)
+            \(fence)
+
+            Log out and log back in so that your group membership is re-evaluated.
+
+            ## Use it
+
+            On the server:
+
+            \(fence)bash
+            test -n "$SSH_CONNECTION" && test "$SSH_CONNECTION" != "$(cat \(first))" && echo "a new login, still $KEPT"
+            \(fence)
+
+            """
+        ])
+        let plan = try ssh(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("manual  by a person  :12  (a new login on server: the run logs in there again)\n"))
+        let run = try ssh(
+            ["exec", "g.md", "--yes", "--target", "server=\(server.uri)"] + trusted(server), in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains(" s (logged in to server again: its shells start in a new login)\n"))
+        #expect(run.stdout.contains("   │ a new login, still yes\n"))
+    }
+
     /// `export IP=$(terraform output …)` and then `ssh ubuntu@$IP`: the address is known only
     /// once that step has run, so the run reaches the host when its first step comes, with the
     /// value the local shell then holds, and a resume reads it from the shell it restores.

@@ -458,6 +458,71 @@ struct StepKindTests {
         #expect(Patterns.asksAPerson(text) == asks)
     }
 
+    @Test(arguments: [
+        ("Log out and log back in so that your group membership is re-evaluated.", true),
+        ("You need to log out and log back in for this to take effect.", true),
+        ("You’ll need to log out and back in.", true), ("Then log out and in again.", true),
+        ("For the group change to take effect, log out and log back in.", true),
+        ("Exit the SSH session and reconnect so that the group change applies.", true),
+        ("Reconnect to the server.", true), ("Please sign out and sign in again.", true),
+        ("Log out of the AWS console and log in as the IAM user.", false), ("Log in to the server:", false),
+        ("If you log out, the server keeps running.", false), ("Logging out ends the tmux session.", false),
+        ("The app reconnects to the database on its own.", false), ("Log output goes to syslog.", false),
+        ("Use tmux so that the deploy survives when you log out.", false),
+    ])
+    func aSentenceAsksForANewLogin(text: String, renews: Bool) {
+        #expect(Patterns.renewsLogin(text) == renews)
+    }
+
+    /// "Log out and log back in" after `usermod -aG docker`: a person's step in its place,
+    /// which renews the login of the machine the step before it ran on, in a section, in a
+    /// numbered procedure (over `newgrp`, which renews it too) and said as "You need to".
+    @Test func aNewLoginIsAStepOnTheMachineBeforeIt() {
+        let inSection = read(
+            "# G\n\nOn the server:\n\n\(fence)bash\nsudo usermod -aG docker $USER\n\(fence)\n\n"
+                + "Log out and log back in so that your group membership is re-evaluated.\n\n"
+                + "On the server:\n\n\(fence)bash\ndocker ps\n\(fence)\n")
+        #expect(shape(inSection) == ["g/1:command:server", "g/2:manual:a person", "g/3:command:server"])
+        #expect(inSection.steps.map(\.traits.renewsLogin) == [false, true, false])
+        #expect(inSection.steps[1].target.name == "server")
+        #expect(inSection.steps[1].machineNote == "a new login on server: the run logs in there again")
+
+        let procedure = read(
+            """
+            # G
+            ## Manage Docker as a non-root user
+            1. Add your user to the `docker` group.
+               \(fence)console
+               $ sudo usermod -aG docker $USER
+               \(fence)
+            2. Log out and log back in so that your group membership is re-evaluated.
+
+               You can also run the following command to activate the changes to groups:
+
+               \(fence)console
+               $ newgrp docker
+               \(fence)
+            3. Verify that you can run `docker` commands without `sudo`.
+               \(fence)console
+               $ docker run hello-world
+               \(fence)
+            """)
+        #expect(procedure.steps.map(\.kind) == [.command, .manual, .command, .verification])
+        #expect(procedure.steps.map(\.traits.renewsLogin) == [false, true, true, false])
+        #expect(
+            procedure.steps[1].machineNote
+                == "a new login on this machine: the run pauses for it unless this login has the user's groups")
+
+        let said = read(
+            "# G\n\n\(fence)bash\nsudo usermod -aG docker $USER\n\(fence)\n\n"
+                + "You need to log out and log back in for this to take effect.\n\n\(fence)bash\ndocker ps\n\(fence)\n")
+        #expect(shape(said) == ["g/1:command:local", "g/2:manual:a person", "g/3:command:local"])
+        #expect(said.steps[1].traits.renewsLogin)
+        // `newgrp` fed its input runs that input and returns: no new login for what follows.
+        #expect(!ShellText.traits(of: "newgrp docker <<EOF\ndocker ps\nEOF").renewsLogin)
+        #expect(ShellText.traits(of: "sudo usermod -aG docker $USER\nnewgrp docker").renewsLogin)
+    }
+
     @Test func descriptionOfTheNextBlockIsNotAManualStep() {
         let guide = read(
             """
@@ -815,7 +880,8 @@ struct StepKindTests {
         named.formUnion(ShellText.fullScreenPrograms)
         #expect(named.count > 80)
         #expect(named.subtracting(Set(ShellText.programsWithTraits)).sorted() == [])
-        #expect(Set(ShellText.programsWithTraits).subtracting(named).sorted() == ["su"])
+        // `su` is `isInteractive`'s default case; `newgrp` is read in `addTraits` itself.
+        #expect(Set(ShellText.programsWithTraits).subtracting(named).sorted() == ["newgrp", "su"])
     }
 
     @Test func heredocBodiesAreNotCommands() {

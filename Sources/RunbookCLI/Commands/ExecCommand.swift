@@ -414,7 +414,7 @@ enum DryRun {
             }
             let body = step.kind == .manual ? (step.instructions ?? step.code) : step.code
             for line in body.lines { out.append("    " + binding.mask(String(line))) }
-            if let note = step.rebootNote { out.append("    " + note) }
+            if let note = step.machineNote { out.append("    " + note) }
             let expectations = step.expectations.filter { $0 != .exitStatus(0) }
             if !expectations.isEmpty {
                 out.append(
@@ -432,7 +432,7 @@ enum DryRun {
             lines.append(
                 String(format: "%4d. ", step.number)
                     + "\(step.id)  \(step.kind.rawValue)  \(step.kind == .manual ? "by a person" : "on \(step.target)")"
-                    + (step.rebootNote.map { "  (\($0))" } ?? ""))
+                    + (step.machineNote.map { "  (\($0))" } ?? ""))
         }
         if steps.count > 15 { lines.append("   … and \(steps.count - 15) more") }
         return lines.joined(separator: "\n")

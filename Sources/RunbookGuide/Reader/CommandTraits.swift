@@ -35,14 +35,17 @@ extension ShellText {
             }
             if rebootPrograms.contains(name), isReboot(name: name, args: args) { traits.reboots = true }
             if serviceStartPrograms.contains(name), isServiceStart(name: name, args: args) { traits.startsService = true }
+            // `newgrp docker`: a new login's shell, which the lines after it are typed into;
+            // fed input (`newgrp docker <<EOF`) runs in it and returns.
+            if name == "newgrp", !fedInput { traits.renewsLogin = true }
         }
     }
 
-    /// Every program a trait function reads a trait from: the union of their sets, so that
-    /// most commands (`cd`, `cp`, `curl`) are asked nothing further.
+    /// Every program a trait function reads a trait from: the union of their sets and
+    /// `newgrp`, so that most commands (`cd`, `cp`, `curl`) are asked nothing further.
     static let programsWithTraits = WordSet(
         Array(followPrograms) + interactivePrograms + Array(foregroundServerPrograms) + Array(rebootPrograms)
-            + Array(serviceStartPrograms) + Array(fullScreenPrograms))
+            + Array(serviceStartPrograms) + Array(fullScreenPrograms) + ["newgrp"])
 
     /// The programs `isInteractive` has a case for, and `su` (its default case reads
     /// `sudo su`); keep it in step with them. Its full-screen programs are `fullScreenPrograms`.

@@ -668,7 +668,9 @@ private struct Reader {
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
-            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) || Patterns.asksAPerson(text) {
+            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) || Patterns.asksAPerson(text)
+                || Patterns.renewsLogin(text)
+            {
                 body.candidates.append(
                     (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
             }
@@ -822,6 +824,11 @@ private struct Reader {
             {
                 addManual(instructions: Self.render(item), node: item)
                 continue
+            }
+            // "3. Log out and log back in …" over an alternative's block (`newgrp docker`): the
+            // new login is the person's step, before the block.
+            if !isOptionList, listDepth == 1, Patterns.renewsLogin(text) {
+                addManual(instructions: text, node: item)
             }
             let saved = branch
             if isOptionList {
@@ -1159,7 +1166,18 @@ private struct Reader {
             target: .person)
         step.instructions = instructions
         if done { step.annotations["checked"] = "true" }
+        markRenewal(&step, before: steps.count)
         steps.append(step)
+    }
+
+    /// A person's step that starts a new login ("Log out and log back in"): the login of the
+    /// machine the running step before it ran on, which a run logs in to again.
+    func markRenewal(_ step: inout Step, before index: Int) {
+        guard let text = step.instructions, Patterns.renewsLogin(text) else { return }
+        step.traits.renewsLogin = true
+        if let last = steps[..<index].last(where: { $0.kind == .command || $0.kind == .verification }) {
+            step.target = TargetRef(name: last.target.name, user: last.target.user, reason: "person")
+        }
     }
 
     mutating func addInlineCheck(_ code: String, expectations: [Expectation], node: MarkdownNode) {
@@ -1189,6 +1207,7 @@ private struct Reader {
                 kind: .manual, node: body.blocks[0], codeLine: body.blocks[0].range.startLine,
                 language: "", code: "", target: .person, section: body.section)
             step.instructions = instructions
+            markRenewal(&step, before: steps.count)
             steps.append(step)
             return
         }
@@ -1198,6 +1217,7 @@ private struct Reader {
                 kind: .manual, node: candidate.nodes[0], codeLine: candidate.nodes[0].range.startLine,
                 language: "", code: "", target: .person, section: body.section)
             step.instructions = instructions
+            markRenewal(&step, before: candidate.insertAt)
             steps.insert(step, at: candidate.insertAt)
         }
     }

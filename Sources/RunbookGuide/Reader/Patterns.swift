@@ -258,6 +258,63 @@ enum Patterns {
         }
     }
 
+    /// A sentence that tells a person to start a new login, so that a change to the user's
+    /// groups takes effect: "Log out and log back in so that your group membership is
+    /// re-evaluated.", "You need to log out and back in for this to take effect.", "For the
+    /// change to apply, exit the SSH session and reconnect." It names a new login
+    /// (`loginRenewals`) and opens with a verb of leaving or coming back (`renewalVerbs`),
+    /// after "Then", "Please", "You need to" and the like (`renewalOpeners`) or a leading "For
+    /// … to take effect," clause. It does not end with a colon (that introduces a block), and
+    /// it is not about a web console's account. "If you log out, the server keeps running."
+    /// is not one.
+    static func renewsLogin(_ text: String) -> Bool {
+        guard text.includesAny(loginRenewals),
+            text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":"),
+            !text.includesAny(webAccountWords)
+        else { return false }
+        var words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" })[...]
+        // "For the group change to take effect, log out …": the instruction after the clause.
+        if let first = words.first, first == "for" || first == "to",
+            let comma = words.firstIndex(where: { $0.hasSuffix(",") })
+        {
+            words = words[(comma + 1)...]
+        }
+        var dropped = true
+        while dropped {
+            dropped = false
+            for opener in renewalOpeners where words.starts(with: opener) {
+                words = words.dropFirst(opener.count)
+                dropped = true
+                break
+            }
+        }
+        func bare(_ word: Substring) -> String { String(word.prefix { $0 != "," && $0 != "." }) }
+        guard let verb = words.first.map(bare), renewalVerbs.contains(verb) else { return false }
+        // "Log output goes to syslog.": logging, not a login.
+        guard verb == "log" || verb == "sign" else { return true }
+        return words.dropFirst().first.map { ["out", "off", "back", "in"].contains(bare($0)) } ?? false
+    }
+
+    /// What names a new login in `renewsLogin`.
+    static let loginRenewals: Needles = [
+        "log out", "logout", "log back in", "log in again", "login again", "sign out", "log off", "reconnect", "re-connect",
+        "re-login", "relogin", "re-log", "ssh back in", "new ssh session", "new login",
+    ]
+    /// A web console's login, which is not the machine's.
+    static let webAccountWords: Needles = ["console", "account", "browser", "dashboard", "portal"]
+    /// Verbs `renewsLogin` opens with.
+    static let renewalVerbs: Set<String> = [
+        "log", "logout", "sign", "exit", "reconnect", "re-connect", "disconnect", "relogin", "re-login", "re-log", "close",
+        "quit", "start", "open",
+    ]
+    /// Words before the verb of `renewsLogin`, taken off in any order.
+    static let renewalOpeners: [[Substring]] = [
+        ["then"], ["now"], ["next"], ["finally"], ["please"], ["also"], ["you", "need", "to"], ["you'll", "need", "to"],
+        ["you’ll", "need", "to"],
+        ["you", "will", "need", "to"], ["you", "may", "need", "to"], ["you", "must"], ["you", "have", "to"],
+        ["you", "should"], ["remember", "to"], ["make", "sure", "to"], ["be", "sure", "to"], ["simply"],
+    ]
+
     /// Verbs of `asksAPerson`.
     static let personVerbs: WordSet = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
     /// Where a person opens or goes to.
