@@ -274,6 +274,17 @@ public final class Runner {
             {
                 result = awaitReboot(step, after: result, started: started)
             }
+            // `newgrp docker` (what follows it in the block is a step of its own): the steps
+            // after it run in a new login.
+            if step.traits.renewsLogin, step.kind != .manual, result.status == .succeeded {
+                let renewal = renewLogin(step)
+                if renewal.status == .succeeded {
+                    result.note = [result.note, renewal.note].compactMap { $0 }.joined(separator: "; ")
+                } else {
+                    result.status = renewal.status
+                    result.note = "it ran; " + (renewal.note ?? "") + " with --confirm, which does not run it again"
+                }
+            }
             if let codeLine = result.failedCodeLine { result.failedLine = step.guideLine(ofCodeLine: codeLine, in: guideLines) }
             // The step after a server started in the background may find it still starting.
             if step.kind != .manual { startedInBackground = nil }
@@ -492,8 +503,9 @@ public final class Runner {
             guard let missing = LoginGroups.missingFromThisLogin(), !missing.isEmpty else {
                 return done("this login already has every group of \(SSHEndpoint.localUser)")
             }
-            let instructions = manualInstructions(step)
-            directory.appendLog(instructions + "\n", for: step)
+            // A command (`newgrp docker`) has run: its output is its own.
+            let instructions = step.kind == .manual ? manualInstructions(step) : ""
+            if !instructions.isEmpty { directory.appendLog(instructions + "\n", for: step) }
             let note =
                 "this login lacks the group\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")), which a new login has: log out and back in, then resume the run from there"
             if options.manual == .skip {
@@ -587,13 +599,10 @@ public final class Runner {
                 status: .skipped, exitCode: nil, duration: 0, attempts: 0, assertions: [], outputTail: [],
                 note: "skipped by annotation")
         }
-        if step.traits.renewsLogin {
-            let renewal = renewLogin(step)
-            // `newgrp docker` runs in the new login; "Log out and log back in" is done.
-            if step.kind == .manual || renewal.status != .succeeded {
-                observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
-                return renewal
-            }
+        // "Log out and log back in": the run does it (`newgrp docker` renews after it runs).
+        if step.traits.renewsLogin && step.kind == .manual {
+            observer?.stepStarted(step, position: position, of: steps.count, attempt: 1)
+            return renewLogin(step)
         }
         // A person drives interactive commands on a terminal, here or on a remote host (on a
         // pty there); on several hosts at once they are the person's to do on each.

@@ -530,7 +530,7 @@ struct ExecTests {
         func asNobody(in group: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
             try programOutput(
                 "/usr/bin/setpriv", ["--reuid=nobody", "--regid=\(group)", "--clear-groups", binary.path] + arguments,
-                environment: ["PATH": "/usr/bin:/bin", "HOME": dir.path])
+                environment: ["PATH": "\(dir.path)/bin:/usr/bin:/bin", "HOME": dir.path])
         }
         let old = try asNobody(in: "root", ["exec", "--yes", dir.appendingPathComponent("g.md").path, "--state-dir", state])
         #expect(old.status == 3, "\(old.output)")
@@ -543,6 +543,24 @@ struct ExecTests {
         #expect(new.status == 0, "\(new.output)")
         #expect(new.output.contains("   ✔ succeeded in 0.00 s (this login already has every group of nobody)\n"))
         #expect(new.output.contains("   │ after\n"))
+
+        // `newgrp` runs, and then the run pauses for the new login; --confirm goes on past it.
+        // (A program first on PATH stands in for it: it would start nobody's shell, nologin.)
+        let bin = dir.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\nexit 0\n".utf8).write(to: bin.appendingPathComponent("newgrp"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("newgrp").path)
+        try Data(guide("## Groups\n\n```bash\necho before\nnewgrp nogroup\necho after\n```\n").utf8).write(
+            to: dir.appendingPathComponent("g.md"))
+        let ran = try asNobody(in: "root", ["exec", "--yes", dir.appendingPathComponent("g.md").path, "--state-dir", state])
+        #expect(ran.status == 3, "\(ran.output)")
+        #expect(
+            ran.output.contains(
+                "   │ before\n   ⏸ paused: it ran; this login lacks the group nogroup, which a new login has: log out and back in, then resume the run from there with --confirm, which does not run it again\n"
+            ))
+        let confirmed = try asNobody(in: "nogroup", ["resume", "--confirm", "--state-dir", state])
+        #expect(confirmed.status == 0, "\(confirmed.output)")
+        #expect(confirmed.output.contains("   │ after\n") && !confirmed.output.contains("before"))
     }
 
     @Test func interactiveCommandsWithoutATerminalPause() throws {

@@ -152,7 +152,8 @@ struct RemoteExecTests {
     /// "Log out and log back in" after `usermod -aG docker` on the server: group changes
     /// reach only a new login (a new channel on the old connection keeps the old groups), so
     /// the run logs in to the server again, and the shell there carries on from its state.
-    /// The new login is a new TCP connection: `SSH_CONNECTION` names another client port.
+    /// The new login is a new TCP connection: `SSH_CONNECTION` names another client port. So
+    /// is the one after `newgrp`, which ends its step.
     @Test func aNewLoginOnTheServerIsLoggedInToAgainAndItsShellCarriesOn() throws {
         let first = Scratch.root.appendingPathComponent("rb-first-login-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: first) }
@@ -177,6 +178,8 @@ struct RemoteExecTests {
 
             \(fence)bash
             test -n "$SSH_CONNECTION" && test "$SSH_CONNECTION" != "$(cat \(first))" && echo "a new login, still $KEPT"
+            echo "$SSH_CONNECTION" > \(first) && newgrp "$(id -gn)"
+            test "$SSH_CONNECTION" != "$(cat \(first))" && echo "another after newgrp, still $KEPT"
             \(fence)
 
             """
@@ -188,6 +191,9 @@ struct RemoteExecTests {
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains(" s (logged in to server again: its shells start in a new login)\n"))
         #expect(run.stdout.contains("   │ a new login, still yes\n"))
+        // `newgrp` ends its step, and the run logs in again after it.
+        #expect(run.stdout.contains("── [4/4] 4. use-it/2  on server"))
+        #expect(run.stdout.contains("   │ another after newgrp, still yes\n"))
     }
 
     /// `export IP=$(terraform output …)` and then `ssh ubuntu@$IP`: the address is known only

@@ -521,6 +521,10 @@ struct StepKindTests {
         // `newgrp` fed its input runs that input and returns: no new login for what follows.
         #expect(!ShellText.traits(of: "newgrp docker <<EOF\ndocker ps\nEOF").renewsLogin)
         #expect(ShellText.traits(of: "sudo usermod -aG docker $USER\nnewgrp docker").renewsLogin)
+        // What follows `newgrp` in its block is typed in the new login: a step of its own.
+        let split = read("# G\n\n\(fence)bash\nsudo usermod -aG docker \"$USER\" && newgrp docker\ndocker ps\n\(fence)\n")
+        #expect(split.steps.map(\.code) == ["sudo usermod -aG docker \"$USER\" && newgrp docker", "docker ps"])
+        #expect(split.steps.map(\.traits.renewsLogin) == [true, false])
     }
 
     @Test func descriptionOfTheNextBlockIsNotAManualStep() {

@@ -1705,10 +1705,13 @@ private struct Reader {
                     }()
                 continue
             }
+            let renewed = segmentTraits.renewsLogin
             if !line.isHeredocBody { ShellText.addTraits(of: line.text, words: words, to: &segmentTraits) }
             for k in 0..<line.span where line.offset + k < physical.count {
                 segmentLines.append(physical[line.offset + k])
             }
+            // `newgrp docker`: the lines after it are typed in the new login, a step of their own.
+            if !renewed && segmentTraits.renewsLogin { flush(&self, nextStart: line.offset + line.span) }
         }
         flush(&self, nextStart: physical.count)
     }
