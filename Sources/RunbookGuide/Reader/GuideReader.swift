@@ -826,8 +826,9 @@ private struct Reader {
                 continue
             }
             // "3. Log out and log back in …" over an alternative's block (`newgrp docker`): the
-            // new login is the person's step, before the block.
-            if !isOptionList, listDepth == 1, Patterns.renewsLogin(text) {
+            // new login is the person's step, before the block. (An item of one paragraph is
+            // the procedure's case above, or prose.)
+            if !isOptionList, listDepth == 1, item.children.count > 1, Patterns.renewsLogin(text) {
                 addManual(instructions: text, node: item)
             }
             let saved = branch
