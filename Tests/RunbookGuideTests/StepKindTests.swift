@@ -521,6 +521,7 @@ struct StepKindTests {
         // `newgrp` fed its input runs that input and returns: no new login for what follows.
         #expect(!ShellText.traits(of: "newgrp docker <<EOF\ndocker ps\nEOF").renewsLogin)
         #expect(ShellText.traits(of: "sudo usermod -aG docker $USER\nnewgrp docker").renewsLogin)
+        #expect(!ShellText.traits(of: "newgrp() { echo \"group $1\"; }").renewsLogin)
         // What follows `newgrp` in its block is typed in the new login: a step of its own.
         let split = read("# G\n\n\(fence)bash\nsudo usermod -aG docker \"$USER\" && newgrp docker\ndocker ps\n\(fence)\n")
         #expect(split.steps.map(\.code) == ["sudo usermod -aG docker \"$USER\" && newgrp docker", "docker ps"])
@@ -730,6 +731,8 @@ struct StepKindTests {
         ("[ -f /var/run/reboot-required ] && sudo reboot", true), ("shutdown -r +5 'kernel update'", true),
         ("sudo shutdown -c", false), ("sudo shutdown -h now", false), ("reboot --help", false), ("echo reboot", false),
         ("cat /var/run/reboot-required", false), ("systemctl status", false),
+        // A function's definition runs nothing, whatever its name.
+        ("reboot() {\n  echo pretend\n}", false), ("reboot () { echo pretend; }", false),
     ])
     func aRebootIsKnown(code: String, reboots: Bool) {
         #expect(ShellText.traits(of: code).reboots == reboots)

@@ -18,7 +18,8 @@ extension ShellText {
         let backgrounded = endsInBackground(text)
         if backgrounded { traits.startsService = true }
         forEachCommand(in: words) { command in
-            guard let (name, args) = programName(of: command) else { return }
+            // `reboot() {` defines a function of that name; it runs nothing.
+            guard let (name, args) = programName(of: command), !isFunctionName(command, in: words) else { return }
             // Most commands (`cd`, `cp`, `curl`) have no trait: not asked further.
             guard programsWithTraits.contains(name) else { return }
             // Input from a pipe, a file or a heredoc: a client reads that, not a person.
@@ -39,6 +40,13 @@ extension ShellText {
             // fed input (`newgrp docker <<EOF`) runs in it and returns.
             if name == "newgrp", !fedInput { traits.renewsLogin = true }
         }
+    }
+
+    /// `command` is the name in `NAME() …`, a function's definition: the words after it are `(`
+    /// and `)`.
+    static func isFunctionName(_ command: ArraySlice<String>, in words: [String]) -> Bool {
+        let end = command.endIndex
+        return command.count == 1 && end + 1 < words.endIndex && words[end] == "(" && words[end + 1] == ")"
     }
 
     /// Every program a trait function reads a trait from: the union of their sets and
