@@ -136,6 +136,57 @@ struct UnwrittenFileRuleTests {
         #expect(try GuideReader.read(markdown: caption, path: "g.md").steps.map(\.kind) == [.artifact])
     }
 
+    /// A shell script its lead-in says to save ("Create `/usr/local/bin/backup.sh`:" over a
+    /// `#!` block, "Save this as `deploy.sh`:") is the file's text: the person's step, found by
+    /// the rule, not commands that run now. A block that names the file itself makes or uses
+    /// it (`cat > deploy.sh <<'EOF'`, `chmod +x`), and a console block is typed: those run.
+    @Test func aScriptToSaveIsNotRun() throws {
+        let text = """
+            # G
+
+            Create `/usr/local/bin/pg-backup.sh`:
+
+            \(fence)bash
+            #!/usr/bin/env bash
+            set -euo pipefail
+            find /var/backups -name '*.dump' -mtime +7 -delete
+            \(fence)
+
+            Save this as `deploy.sh`:
+
+            \(fence)sh
+            git pull && make
+            \(fence)
+
+            Create `build.sh`:
+
+            \(fence)bash
+            cat > build.sh <<'EOF'
+            make
+            EOF
+            chmod +x build.sh
+            \(fence)
+
+            Create `/usr/local/bin/hello.sh`:
+
+            \(fence)console
+            $ printf '#!/bin/sh\\necho hi\\n' | sudo tee /usr/local/bin/hi
+            \(fence)
+            """
+        let guide = try GuideReader.read(markdown: text, path: "g.md")
+        #expect(guide.steps.map(\.kind) == [.manual, .manual, .command, .command])
+        #expect(
+            guide.steps.first?.instructions
+                == "Create /usr/local/bin/pg-backup.sh:\n#!/usr/bin/env bash\nset -euo pipefail\nfind /var/backups -name '*.dump' -mtime +7 -delete"
+        )
+        #expect(spots(try lint(text, rule: "unwritten-file")) == ["5:1 warning", "13:1 warning"])
+        // A title is the file's name over a `#!` script, and often the terminal's caption otherwise.
+        let titled = "# G\n\n\(fence)bash title=\"/usr/local/bin/hi.sh\"\n#!/bin/sh\necho hi\n\(fence)\n"
+        #expect(try GuideReader.read(markdown: titled, path: "g.md").steps.map(\.kind) == [.manual])
+        let caption = "# G\n\n\(fence)bash title=\"install.sh\"\ncurl -fsSL https://get.example.sh | sh\n\(fence)\n"
+        #expect(try GuideReader.read(markdown: caption, path: "g.md").steps.map(\.kind) == [.command])
+    }
+
     @Test(
         arguments: [
             ("ini title=\"/etc/app.ini\"", "/etc/app.ini"), ("yaml title=docker-compose.yml", "docker-compose.yml"),

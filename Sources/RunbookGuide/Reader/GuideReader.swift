@@ -1403,6 +1403,18 @@ private struct Reader {
             case .script:
                 break
             }
+            // "Create `/usr/local/bin/backup.sh`:" over a script that does not name that file
+            // itself: the block is the file's text, to save, not commands to run now. (A title,
+            // `title="install.sh"`, is often the terminal's caption: only over a `#!` line.)
+            let titled = code.hasPrefix("#!") ? Text.titledPath(info) : nil
+            if !isConsole, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+                let path = titled ?? leadInSavedPath(leadIn), Self.isScript(code, savedAs: path)
+            {
+                addBlockSteps(
+                    node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
+                    leadIn: leadIn, annotations: annotations, titledPath: titled)
+                return
+            }
             let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
@@ -1422,6 +1434,14 @@ private struct Reader {
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
             annotations: annotations, titledPath: Text.titledPath(info))
+    }
+
+    /// `code` is the text of the script its lead-in says to save as `path`: it starts with `#!`
+    /// or `path` is a shell file's (`.sh`, `.bash`), and no line of it names the file (as
+    /// `cat > deploy.sh <<'EOF'` or `chmod +x deploy.sh` would, which make or use it).
+    static func isScript(_ code: String, savedAs path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return (code.hasPrefix("#!") || name.hasSuffix(".sh") || name.hasSuffix(".bash")) && !code.contains(name)
     }
 
     /// `leadInVerifies`: the lead-in prose matches `Patterns.verificationLeadIn`.
