@@ -770,6 +770,20 @@ struct StepKindTests {
         #expect(followed.steps.map(\.runsInBackground) == [false, false])
     }
 
+    /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate
+    /// terminal:") runs in the background too; "a new terminal" may only want a fresh shell.
+    @Test(arguments: [
+        ("Port-forward in a separate terminal:", true), ("In another terminal, start the frontend:", true),
+        ("Start it and leave it running:", true), ("Start the server:", false), ("Open a new terminal and run:", false),
+    ])
+    func aServerLedInAsRunningBesideRunsInTheBackground(leadIn: String, background: Bool) {
+        let guide = read(
+            "# G\n\n\(leadIn)\n\n\(fence)bash\nkubectl -n shop port-forward svc/api 8080:80\n\(fence)\n\nThen:\n\n"
+                + "\(fence)bash\ncurl -s localhost:8080/healthz\n\(fence)\n")
+        #expect(guide.steps.map(\.runsInBackground) == [background, false])
+        #expect(guide.steps[0].traits.foregroundServer)
+    }
+
     /// A command runbook does not know as a server (`python app.py`) is one when the guide goes
     /// on beside it ("In another terminal:"); "a new terminal" may only want a fresh shell, and
     /// a block of several commands, or one that is not an application, is not kept running.

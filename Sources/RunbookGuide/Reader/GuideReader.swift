@@ -1353,6 +1353,10 @@ private struct Reader {
             previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
             if steps.count > stepsBefore { body.producedSteps = true }
             serverStep = (stepsBefore..<steps.count).last { steps[$0].traits.foregroundServer }
+            // "In a separate terminal, port-forward the service:": it runs beside what comes next.
+            if let serverStep, leadIn?.includesAny(Patterns.besideItPhrases) == true {
+                steps[serverStep].traits.keptRunning = true
+            }
             editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
         }
 
