@@ -38,4 +38,39 @@ struct DestructiveRuleTests {
                 "TRUNCATE empties a table", "FLUSHALL and FLUSHDB delete every key of Redis",
             ])
     }
+
+    /// A database made earlier in the same section (a restore test's scratch copy) may be
+    /// dropped, by `dropdb` or SQL, in that step or a later one; one made in another section,
+    /// or never, is the guide's data.
+    @Test func aScratchDatabaseOfTheSectionMayBeDropped() throws {
+        let text = """
+            # G
+
+            ## Setup
+
+            \(fence)bash
+            createdb app
+            \(fence)
+
+            ## Test a restore
+
+            \(fence)bash
+            createdb -U postgres "restore_check"
+            pg_restore -d restore_check /var/backups/app.dump
+            \(fence)
+
+            \(fence)bash
+            psql -c 'CREATE DATABASE IF NOT EXISTS scratch;'
+            psql -c 'DROP DATABASE IF EXISTS scratch;'
+            dropdb -U postgres restore_check
+            dropdb app
+            psql -c "DROP DATABASE restore_check_old"
+            \(fence)
+            """
+        let findings = try lint(text, rule: "destructive")
+        #expect(spots(findings) == ["20:1 warning", "21:10 warning"])
+        #expect(DestructiveRule.droppedDatabase(in: "dropdb -U postgres --if-exists 'shop'") == "shop")
+        #expect(DestructiveRule.droppedDatabase(in: "psql -c 'DROP DATABASE IF EXISTS `shop`;'") == "shop")
+        #expect(!DestructiveRule.creates("shop", in: "createdb shop_test"))
+    }
 }

@@ -58,6 +58,36 @@ struct DestructiveRule: PatternRule {
         return true
     }
 
+    /// `dropdb NAME` or `DROP DATABASE NAME` of a database made earlier in the same section
+    /// (`createdb NAME`, `CREATE DATABASE NAME`): a scratch database, as a restore test makes,
+    /// not data the guide found. (One made in another section may hold what a run put in it.)
+    func excuses(_ shape: CommandShape, line: String, index: Int, of step: Step, in guide: Guide) -> Bool {
+        guard shape.word == "dropdb" || shape.word == "drop", let name = Self.droppedDatabase(in: line) else { return false }
+        let before = step.code.lines.prefix(index).joined(separator: "\n")
+        return Self.creates(name, in: before)
+            || guide.steps.contains { $0.number < step.number && $0.section == step.section && Self.creates(name, in: $0.code) }
+    }
+
+    /// The database `dropdb …` (its last word) or `DROP DATABASE [IF EXISTS] …` in `line` drops.
+    static func droppedDatabase(in line: String) -> String? {
+        let found =
+            Text.firstMatch(#"\bdropdb\b([^;&|]*)"#, in: line).flatMap { $0[1].split(separator: " ").last.map(String.init) }
+            ?? Text.firstMatch(#"\bdrop\s+database\s+(?:if\s+exists\s+)?([^\s;]+)"#, in: line, options: [.caseInsensitive])?[1]
+        return found.map { $0.trimmingCharacters(in: Self.nameQuotes) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// `code` makes the database `name`: `createdb … NAME`, or `CREATE DATABASE [IF NOT EXISTS] NAME`.
+    static func creates(_ name: String, in code: String) -> Bool {
+        guard code.includes("create") else { return false }
+        let quoted = NSRegularExpression.escapedPattern(for: name)
+        return Text.matches(#"\bcreatedb\b[^;&|\n]*[\s"']"# + quoted + #"["']?\s*($|[;&|\n])"#, code)
+            || Text.matches(
+                #"\bcreate\s+database\s+(?:if\s+not\s+exists\s+)?["`]?"# + quoted + #"["`]?(?![\w$])"#, code)
+    }
+
+    /// What may stand around a database's name.
+    private static let nameQuotes = CharacterSet(charactersIn: "\"'`;")
+
     /// The flow roles of sections that may destroy what the guide made.
     static let undoingRoles: Set<String> = ["rollback", "teardown", "cleanup"]
     /// The words one of which a title that says it undoes needs (the pattern after it decides).

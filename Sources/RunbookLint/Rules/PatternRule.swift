@@ -34,10 +34,13 @@ protocol PatternRule: LintRule {
     var needs: [String] { get }
     /// Steps the rule skips (rollback and teardown may destroy things).
     func applies(to step: Step, in guide: Guide) -> Bool
+    /// A match the guide itself makes harmless, on the `index`th line of `step`'s code.
+    func excuses(_ shape: CommandShape, line: String, index: Int, of step: Step, in guide: Guide) -> Bool
 }
 
 extension PatternRule {
     func applies(to step: Step, in guide: Guide) -> Bool { true }
+    func excuses(_ shape: CommandShape, line: String, index: Int, of step: Step, in guide: Guide) -> Bool { false }
 
     var hints: Needles { [] }
     var needs: [String] { [] }
@@ -56,7 +59,9 @@ extension PatternRule {
                 // By index: iterating the shapes copied each one (its strings and tables) per line.
                 for k in patterns.indices
                 where text.includes(patterns[k].word) && (patterns[k].also.isEmpty || text.includesAny(patterns[k].also)) {
-                    guard let column = Text.column(of: patterns[k].pattern, in: text, caseInsensitive: true) else { continue }
+                    guard let column = Text.column(of: patterns[k].pattern, in: text, caseInsensitive: true),
+                        !excuses(patterns[k], line: text, index: index, of: step, in: linted.guide)
+                    else { continue }
                     findings.append(
                         Diagnostic(
                             rule: id, severity: .warning, location: linted.location(of: step, codeLine: index, column: column),
