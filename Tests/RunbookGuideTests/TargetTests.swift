@@ -169,6 +169,30 @@ struct TargetTests {
         #expect(guide.targets[1].identity == "~/.ssh/k.pem")
     }
 
+    /// "Log in as postgres: `sudo -iu postgres`." switches the user as that line in a block
+    /// does, and the login a sentence gives (`ssh`, `sudo -iu`) is the run's to do, not a
+    /// person's step; a warning ("Never run `sudo su` …") switches nothing.
+    @Test func aUserSwitchInASentenceIsTheRunsToDo() {
+        let guide = read(
+            """
+            # G
+            Never run `sudo su` on the web servers.
+            \(fence)bash
+            whoami
+            \(fence)
+            Run everything here on db01 (`ssh admin@db01.internal`).
+            \(fence)bash
+            uptime
+            \(fence)
+            Log in as postgres: `sudo -iu postgres`.
+            \(fence)bash
+            psql -c 'select 1'
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:local", "g/2:command:db01", "g/3:command:db01 (as postgres)"])
+        #expect(guide.steps.map(\.target.user) == [nil, nil, "postgres"])
+    }
+
     /// `docker exec -it db bash`, then commands "inside the container": runbook has no shell
     /// there, so they are the person's, saying where, never run on this machine; `exit` (or
     /// the section's end) leaves it. Opened with nothing typed in it, the line is its step.

@@ -657,7 +657,7 @@ private struct Reader {
         if listDepth == 0, case .code(let index?) = previous, let title = Patterns.alternativeTitle(text) {
             alternativeLeadIn = (index, node.range.startLine, title)
         }
-        openSession(saidIn: node, text: text)
+        let login = openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
         if listDepth == 0 {
             if !body.hasCode, !body.producedSteps, let phrase = Patterns.placeLabel(text) {
@@ -668,7 +668,10 @@ private struct Reader {
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
-            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans) || Patterns.asksAPerson(text)
+            // (The `ssh` or `sudo -iu` a sentence logs in with is the run's to do: "Log in as
+            // postgres: `sudo -iu postgres`." asks the person nothing.)
+            if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans.filter { $0 != login })
+                || (login == nil && Patterns.asksAPerson(text))
                 || Patterns.renewsLogin(text)
             {
                 body.candidates.append(
@@ -1743,17 +1746,28 @@ private struct Reader {
 
     /// "Connect with `ssh ubuntu@10.20.30.40` and run:": a sentence that gives the `ssh`
     /// command logs the person in as a bare `ssh` line in a block does; the blocks after it
-    /// run there. Not under a condition ("If `ssh …` times out, …").
-    mutating func openSession(saidIn node: MarkdownNode, text: String) {
-        guard text.containsBytes("ssh ") else { return }
+    /// run there. So "Log in as postgres: `sudo -iu postgres`." switches the user as that line
+    /// in a block does. Not under a condition ("If `ssh …` times out, …") or a warning ("Never
+    /// run `sudo su` …"). Returns the span.
+    mutating func openSession(saidIn node: MarkdownNode, text: String) -> String? {
+        guard text.containsBytes("ssh ") || text.containsBytes("su") else { return nil }
         let opening = text.prefix { $0 != " " }.lowercased()
-        guard !["if", "when", "unless", "should", "whenever"].contains(opening) else { return }
-        for span in node.codeSpans where span.hasPrefix("ssh ") {
-            guard let ssh = SSHLine.parse(ShellText.words(span)), ssh.isBare else { continue }
-            sessionStack.append(session)
-            session = TargetRef(name: sessionTarget(for: ssh, line: node.range.startLine), reason: "session")
-            return
+        guard !["if", "when", "unless", "should", "whenever", "never", "don't", "avoid", "instead"].contains(opening)
+        else { return nil }
+        for span in node.codeSpans where span.hasPrefix("ssh ") || span.hasPrefix("su") {
+            let words = ShellText.words(span)
+            if let ssh = SSHLine.parse(words), ssh.isBare {
+                sessionStack.append(session)
+                session = TargetRef(name: sessionTarget(for: ssh, line: node.range.startLine), reason: "session")
+                return span
+            }
+            if let user = Self.userSwitch(words) {
+                sessionStack.append(session)
+                session = TargetRef(name: (session ?? defaultTarget()).name, user: user, reason: "session")
+                return span
+            }
         }
+        return nil
     }
 
     /// What a guide calls a machine when it gives its login on a line of its own, and the
