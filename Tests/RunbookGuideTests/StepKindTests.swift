@@ -469,6 +469,8 @@ struct StepKindTests {
         ("If you log out, the server keeps running.", false), ("Logging out ends the tmux session.", false),
         ("The app reconnects to the database on its own.", false), ("Log output goes to syslog.", false),
         ("Use tmux so that the deploy survives when you log out.", false),
+        ("Log out and back in, then check:", true), ("Then log out and back in:", false),
+        ("Run this, then log out:", false),
     ])
     func aSentenceAsksForANewLogin(text: String, renews: Bool) {
         #expect(Patterns.renewsLogin(text) == renews)
@@ -518,6 +520,12 @@ struct StepKindTests {
                 + "You need to log out and log back in for this to take effect.\n\n\(fence)bash\ndocker ps\n\(fence)\n")
         #expect(shape(said) == ["g/1:command:local", "g/2:manual:a person", "g/3:command:local"])
         #expect(said.steps[1].traits.renewsLogin)
+        // A lead-in that asks for the new login before its block: the login, then the block.
+        let leadIn = read(
+            "# G\n\n\(fence)bash\nssh admin@web1\nsudo usermod -aG docker $USER\n\(fence)\n\n"
+                + "Log out and back in, then check:\n\n\(fence)bash\ndocker version\n\(fence)\n")
+        #expect(shape(leadIn) == ["g/1:command:web1", "g/2:manual:a person", "g/3:command:web1"])
+        #expect(leadIn.steps[1].machineNote == "a new login on web1: the run logs in there again")
         // `newgrp` fed its input runs that input and returns: no new login for what follows.
         #expect(!ShellText.traits(of: "newgrp docker <<EOF\ndocker ps\nEOF").renewsLogin)
         #expect(ShellText.traits(of: "sudo usermod -aG docker $USER\nnewgrp docker").renewsLogin)

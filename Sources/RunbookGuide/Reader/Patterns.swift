@@ -264,14 +264,20 @@ enum Patterns {
     /// change to apply, exit the SSH session and reconnect." It names a new login
     /// (`loginRenewals`) and opens with a verb of leaving or coming back (`renewalVerbs`),
     /// after "Then", "Please", "You need to" and the like (`renewalOpeners`) or a leading "For
-    /// … to take effect," clause. It does not end with a colon (that introduces a block), and
+    /// … to take effect," clause. It does not end with a colon (that introduces a block)
+    /// unless the new login comes before a "then" ("Log out and back in, then check:"), and
     /// it is not about a web console's account. "If you log out, the server keeps running."
     /// is not one.
     static func renewsLogin(_ text: String) -> Bool {
-        guard text.includesAny(loginRenewals),
-            text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":"),
-            !text.includesAny(webAccountWords)
-        else { return false }
+        guard text.includesAny(loginRenewals), !text.includesAny(webAccountWords) else { return false }
+        var text = Substring(text)
+        // "Log out and back in, then check:": the new login, then the block's lead-in.
+        if text.utf8.last(where: { !ASCII.isSpace($0) }) == UInt8(ascii: ":") {
+            guard let then = text.range(of: " then "), text[..<then.lowerBound].includesAny(loginRenewals) else {
+                return false
+            }
+            text = text[..<then.lowerBound]
+        }
         var words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" })[...]
         // "For the group change to take effect, log out …": the instruction after the clause.
         if let first = words.first, first == "for" || first == "to",
