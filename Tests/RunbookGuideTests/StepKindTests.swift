@@ -655,6 +655,10 @@ struct StepKindTests {
         ("certbot --version", false, false, false), ("sudo certbot", false, true, false),
         ("terraform apply", false, true, false), ("terraform -chdir=infra apply -auto-approve", false, false, false),
         ("terraform plan -out tf.plan", false, false, false), ("tofu destroy", false, true, false),
+        // A saved plan was approved by saving it.
+        ("terraform apply tfplan", false, false, false), ("terraform apply -input=false \"$PLAN\"", false, false, false),
+        ("terraform apply -var 'region=eu-west-1'", false, true, false),
+        ("terraform apply -target aws_instance.web", false, true, false),
         // New users, registries and copied keys ask for passwords.
         ("sudo adduser deploy", false, true, false), ("sudo adduser deploy sudo", false, false, false),
         ("sudo adduser --disabled-password --gecos '' deploy", false, false, false),

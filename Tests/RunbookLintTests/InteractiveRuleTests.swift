@@ -89,14 +89,17 @@ extension InteractiveRuleTests {
 
     @Test func certbotTerraformAdduserAndDockerLoginAreToldHowToAnswer() throws {
         let findings = try lint(
-            guide("sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io"),
+            guide(
+                "sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io",
+                "tofu destroy"),
             rule: "interactive")
         #expect(
             findings.map(\.fix) == [
                 "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)",
-                "approve in the command: terraform apply -auto-approve",
+                "approve in the command: terraform apply -auto-approve, or apply a saved plan (terraform plan -out tfplan, then terraform apply tfplan)",
                 "make the user without questions: adduser --disabled-password --gecos '' NAME",
                 "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin",
+                "approve in the command: tofu destroy -auto-approve",
             ])
     }
 

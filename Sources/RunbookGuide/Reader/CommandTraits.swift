@@ -95,6 +95,23 @@ extension ShellText {
         "ctop", "raspi-config",
     ]
 
+    /// `terraform apply`'s arguments name a saved plan: a word that is no option, no option's
+    /// value (`-var 'a=1'`, `-target aws_instance.web`) and no assignment.
+    static func appliesSavedPlan(_ args: ArraySlice<String>) -> Bool {
+        var previous = ""
+        for arg in args {
+            defer { previous = arg }
+            if arg.hasPrefix("-") || arg.contains("=") || terraformOptionsWithValue.contains(previous) { continue }
+            return true
+        }
+        return false
+    }
+
+    /// Terraform's options that may take their value as the next word.
+    private static let terraformOptionsWithValue: Set<String> = [
+        "-var", "-var-file", "-target", "-replace", "-state", "-state-out", "-backup", "-lock-timeout", "-parallelism",
+    ]
+
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
     /// before anything that is not a letter.
     static func hasShortFlag(_ args: ArraySlice<String>, _ flag: UInt8) -> Bool {
@@ -363,10 +380,12 @@ extension ShellText {
         case "certbot":
             return !fedInput && certbotAsks(args)
         case "terraform", "tofu":
-            // "Only 'yes' will be accepted to approve": apply and destroy wait for it.
-            let verb = args.first { !$0.hasPrefix("-") }
-            return !fedInput && (verb == "apply" || verb == "destroy")
-                && !args.contains { $0 == "-auto-approve" || $0 == "--auto-approve" }
+            // "Only 'yes' will be accepted to approve": apply and destroy wait for it, but not
+            // apply of a saved plan (`terraform apply tfplan`), which was approved by saving it.
+            guard let at = args.firstIndex(where: { !$0.hasPrefix("-") }), args[at] == "apply" || args[at] == "destroy"
+            else { return false }
+            return !fedInput && !args.contains { $0 == "-auto-approve" || $0 == "--auto-approve" }
+                && !(args[at] == "apply" && Self.appliesSavedPlan(args[(at + 1)...]))
         default:
             if command.first == "sudo" {
                 let rest = Array(command.dropFirst())

@@ -77,7 +77,10 @@ struct InteractiveRule: LintRule {
         if programs.contains("certbot") {
             return "answer in the command: certbot … --non-interactive --agree-tos -m ${EMAIL} (delete: -n)"
         }
-        if !programs.isDisjoint(with: ["terraform", "tofu"]) { return "approve in the command: terraform apply -auto-approve" }
+        if let tool = words.first(where: { $0 == "terraform" || $0 == "tofu" }) {
+            if programs.contains("destroy") { return "approve in the command: \(tool) destroy -auto-approve" }
+            return "approve in the command: \(tool) apply -auto-approve, or apply a saved plan (\(tool) plan -out tfplan, then \(tool) apply tfplan)"
+        }
         if programs.contains("openssl") { return "give the subject in the command: openssl req … -subj \"/CN=${DOMAIN}\"" }
         if !programs.isDisjoint(with: ["ansible-playbook", "ansible"]) {
             return "give the password without a prompt: --become-password-file FILE (or NOPASSWD sudo on the hosts)"
