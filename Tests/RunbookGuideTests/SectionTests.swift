@@ -160,6 +160,7 @@ struct SectionTests {
 
     @Test(arguments: [
         "FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown",
+        "Destroy the environment", "Decommissioning",
     ])
     func everyFlowWordMakesASectionOptional(title: String) {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
@@ -256,6 +257,9 @@ struct SectionTests {
             ("If successful, update production:", nil), ("If the tests pass, deploy:", nil),
             ("If you're on Ubuntu:", nil), ("Clean first if the build fails:", nil), ("If the build fails, clean first.", nil),
             ("IF THE BUILD FAILS, CLEAN FIRST:", "IF THE BUILD FAILS"), ("Iffy builds need a clean first:", nil),
+            ("When you no longer need the environment:", "When you no longer need the environment"),
+            ("When you no longer need it, remove it:", "When you no longer need it"),
+            ("When you're done editing, save the file:", nil),
         ] as [(String, String?)])
     func aConditionalLeadInMakesItsBlockOptional(leadIn: String, condition: String?) {
         let guide = read("# G\n\n\(fence)bash\nmake\n\(fence)\n\n\(leadIn)\n\n\(fence)bash\nmake clean\n\(fence)\n")

@@ -20,7 +20,11 @@ enum Patterns {
     static let flowRoles: [(pattern: String, role: String, words: [String], phrases: [Phrase])] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"], ["troubleshooting", "troubleshoot"]),
         (#"\brollback\b|\broll back\b"#, "rollback", ["roll"], ["rollback", "roll back"]),
-        (#"\bteardown\b|\btear down\b"#, "teardown", ["tear"], ["teardown", "tear down"]),
+        (
+            #"\bteardown\b|\btear down\b|\bdestroy(ing)?\b|\bdecommission(ing)?\b"#, "teardown",
+            ["tear", "destroy", "decommission"],
+            ["teardown", "tear down", "destroy", "destroying", "decommission", "decommissioning"]
+        ),
         (#"\bclean[- ]?up\b"#, "cleanup", ["clean"], ["cleanup", "clean-up", "clean up"]),
         (#"\boperations\b"#, "operations", ["operations"], ["operations"]),
         (#"\bmaintenance\b"#, "maintenance", ["maintenance"], ["maintenance"]),
@@ -164,12 +168,18 @@ enum Patterns {
         "looks good", "works", "all good", "if ok", "if so",
     ]
 
+    /// Openings of a lead-in that puts off its block until what it made is done with.
+    static let noLongerNeeded = ["when you no longer ", "once you no longer ", "when you don't need ", "when you do not need "]
+
     /// The condition a lead-in puts on its block ("If the build fails, clean first:" gives
-    /// "If the build fails"), or nil: a lead-in that does not open with "If" and end with a
-    /// colon, or says to set something up unless it is there already.
+    /// "If the build fails"; "When you no longer need the environment:" is one too), or nil:
+    /// a lead-in that does not open with "If" and end with a colon, or says to set something
+    /// up unless it is there already.
     static func condition(_ text: String) -> String? {
         guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"),
-            text.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 }), !text.includesAny(setupConditions)
+            text.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 })
+                || noLongerNeeded.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) }),
+            !text.includesAny(setupConditions)
         else { return nil }
         let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
         return String(clause).trimmed
