@@ -29,6 +29,24 @@ struct ExpectationTests {
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("1.2.3")])
     }
 
+    /// A version shown with wildcard parts (`v20.x.x`) expects any number there, as a span, a
+    /// `console` block's output or a block of expected output; other text is expected as it is.
+    @Test func aVersionWithWildcardPartsMatchesAnyNumberThere() throws {
+        let span = read("\(fence)bash\nnode -v\n\(fence)\nExpected: `v20.x.x`\n")
+        #expect(span.steps[0].expectations == [.exitStatus(0), .outputMatches(#"v20\.[0-9]+\.[0-9]+"#)])
+        let console = read("\(fence)console\n$ python3 --version\nPython 3.12.x\n\(fence)\n")
+        #expect(console.steps[0].expectations == [.exitStatus(0), .outputMatches(#"Python 3\.12\.[0-9]+"#)])
+        let shown = read("\(fence)bash\ngo version\n\(fence)\nExpected output:\n\n\(fence)text\ngo version go1.22.x linux/amd64\n\(fence)\n")
+        let pattern = try #require(shown.steps[0].expectations.last)
+        #expect(pattern == .outputMatches(#"go version go1\.22\.[0-9]+ linux\/amd64"#))
+        if case .outputMatches(let text) = pattern {
+            #expect(Text.matches(text, "go version go1.22.4 linux/amd64"))
+            #expect(!Text.matches(text, "go version go1.21.4 linux/amd64"))
+        }
+        #expect(Patterns.expectation(forShown: "served index.html from nginx.conf") == .outputContains("served index.html from nginx.conf"))
+        #expect(Patterns.expectation(forShown: "1.2.3") == .outputContains("1.2.3"))
+    }
+
     /// "Should return …" with no colon says its expectation in the sentence itself.
     @Test func expectedSentenceWithoutAColon() {
         let guide = read("\(fence)bash\ncurl -s http://127.0.0.1:8000/health\n\(fence)\nShould return HTTP 200 with `ok`.\n")

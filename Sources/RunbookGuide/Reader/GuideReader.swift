@@ -743,7 +743,7 @@ private struct Reader {
             if json {
                 if let pattern = Patterns.jsonLinePattern(text) { steps[stepIndex].expectations.append(.outputMatches(pattern)) }
             } else if !text.isEmpty, !Patterns.isVolatileOutput(text) {
-                steps[stepIndex].expectations.append(.outputContains(text))
+                steps[stepIndex].expectations.append(Patterns.expectation(forShown: text))
             }
         }
         expectFor = nil
@@ -965,7 +965,7 @@ private struct Reader {
         collect(node)
         let afterColonSpans = spans.filter { text.contains($0) }
         for span in afterColonSpans where !span.isEmpty {
-            out.append(.outputContains(span))
+            out.append(Patterns.expectation(forShown: span))
         }
         return out
     }
@@ -1673,8 +1673,8 @@ private struct Reader {
             if let interactive = annotations["interactive"] { step.traits.interactive = AnnotationParser.isTrue(interactive) }
             step.expectations = reader.explicitExpectations(annotations, runs: true)
             if step.traits.follows { step.expectations += awaited.map { .outputContains($0) } }
-            step.expectations += Self.shouldOutputComments(text).map { .outputContains($0) }
-            step.expectations += consoleOutput.filter { !Patterns.isVolatileOutput($0) }.map { .outputContains($0) }
+            step.expectations += Self.shouldOutputComments(text).map(Patterns.expectation(forShown:))
+            step.expectations += consoleOutput.filter { !Patterns.isVolatileOutput($0) }.map(Patterns.expectation(forShown:))
             step.opensSession = opened
             opened = nil
             reader.steps.append(step)

@@ -445,6 +445,26 @@ enum Patterns {
         return ASCII.skipSpaces(bytes, from: i)
     }
 
+    /// What shown output (an "Expected:" span, a line of an output block) expects: the text,
+    /// or, when it gives a version with wildcard parts (`v20.x.x`, `Python 3.12.x`), a pattern
+    /// in which each `x` part is any number: `v20.x.x` is no line `node -v` prints.
+    static func expectation(forShown text: String) -> Expectation {
+        guard text.includes(".x") || text.includes("x."),
+            let regex = RegexCache.shared.regex(#"\d+(?:\.(?:\d+|x))*\.x\b|\bx\.(?:\d+|x)\b"#, options: [.caseInsensitive])
+        else { return .outputContains(text) }
+        let whole = text as NSString
+        var pattern = ""
+        var at = 0
+        for match in regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
+            pattern += NSRegularExpression.escapedPattern(for: whole.substring(with: NSRange(location: at, length: match.range.location - at)))
+            pattern += whole.substring(with: match.range).split(separator: ".", omittingEmptySubsequences: false)
+                .map { $0.lowercased() == "x" ? "[0-9]+" : String($0) }.joined(separator: "\\.")
+            at = match.range.location + match.range.length
+        }
+        guard at > 0 else { return .outputContains(text) }
+        return .outputMatches(pattern + NSRegularExpression.escapedPattern(for: whole.substring(from: at)))
+    }
+
     /// A pattern for one line of JSON shown as expected output, that matches it however it is
     /// spaced: `"status": "ok",` → `"status"\s*:\s*"ok"`. Nil for a line of brackets only
     /// (`{`, `},`), which says nothing. Spacing inside strings is kept.
