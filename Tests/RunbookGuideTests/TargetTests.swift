@@ -193,6 +193,29 @@ struct TargetTests {
         #expect(guide.steps.map(\.target.user) == [nil, nil, "postgres"])
     }
 
+    /// `su - app` with no session open, after "On the server, as root:": the person switches
+    /// users on the server, where they are, and stays there as app; after a block here, here.
+    @Test func aUserSwitchWithNoSessionIsOnTheMachineOfTheStepBefore() {
+        let guide = read(
+            """
+            # G
+            On the server, as root:
+            \(fence)bash
+            adduser --disabled-password --gecos "" app
+            \(fence)
+            Switch to the app user:
+            \(fence)bash
+            su - app
+            \(fence)
+            \(fence)bash
+            git clone https://github.com/acme/api.git
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:server (as root)", "g/2:command:server (as app)"])
+        let here = read("# G\n\(fence)bash\nmake\n\(fence)\n\(fence)bash\nsudo -iu postgres\npsql -c 'select 1'\n\(fence)\n")
+        #expect(shape(here) == ["g/1:command:local", "g/2:command:local (as postgres)"])
+    }
+
     /// `docker exec -it db bash`, then commands "inside the container": runbook has no shell
     /// there, so they are the person's, saying where, never run on this machine; `exit` (or
     /// the section's end) leaves it. Opened with nothing typed in it, the line is its step.

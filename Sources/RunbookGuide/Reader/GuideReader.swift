@@ -1184,6 +1184,15 @@ private struct Reader {
         }
     }
 
+    /// The other machine the last step that runs ran on ("On the server, as root:"), where a
+    /// person switching users with no session open is: nil when it ran here.
+    func machineOfTheLastStep() -> TargetRef? {
+        guard let last = steps.last(where: { $0.kind == .command || $0.kind == .verification }),
+            last.target.name != "local"
+        else { return nil }
+        return last.target
+    }
+
     mutating func addInlineCheck(_ code: String, expectations: [Expectation], node: MarkdownNode) {
         body.producedSteps = true
         var step = makeStep(
@@ -1696,7 +1705,7 @@ private struct Reader {
             if !line.isHeredocBody, let user = Self.userSwitch(words), stated?.reason != "annotation" {
                 flush(&self, nextStart: line.offset + line.span)
                 sessionStack.append(session)
-                let base = session ?? target
+                let base = session ?? (stated == nil ? machineOfTheLastStep() : nil) ?? target
                 session = TargetRef(name: base.name, user: user, reason: "session")
                 target = session!
                 continue
@@ -1763,7 +1772,7 @@ private struct Reader {
             }
             if let user = Self.userSwitch(words) {
                 sessionStack.append(session)
-                session = TargetRef(name: (session ?? defaultTarget()).name, user: user, reason: "session")
+                session = TargetRef(name: (session ?? machineOfTheLastStep() ?? defaultTarget()).name, user: user, reason: "session")
                 return span
             }
         }
