@@ -187,6 +187,33 @@ struct UnwrittenFileRuleTests {
         #expect(try GuideReader.read(markdown: caption, path: "g.md").steps.map(\.kind) == [.command])
     }
 
+    /// "Create `.env`:" over `KEY=value` lines is the app's file to save, not the guide's
+    /// variables: the person's step, found by the rule. Assignments under other lead-ins are
+    /// still the guide's variables.
+    @Test func aDotenvFileToSaveIsNotTheGuidesVariables() throws {
+        let text = """
+            # G
+
+            Create `.env`:
+
+            \(fence)
+            PORT=3000
+            LOG_LEVEL=info
+            \(fence)
+
+            Set the release:
+
+            \(fence)bash
+            export RELEASE=v1.4.2
+            \(fence)
+            """
+        let guide = try GuideReader.read(markdown: text, path: "g.md")
+        #expect(guide.steps.map(\.kind) == [.manual, .variables])
+        #expect(guide.steps.first?.instructions == "Create .env:\nPORT=3000\nLOG_LEVEL=info")
+        #expect(guide.variables.map(\.name) == ["RELEASE"])
+        #expect(spots(try lint(text, rule: "unwritten-file")) == ["5:1 warning"])
+    }
+
     @Test(
         arguments: [
             ("ini title=\"/etc/app.ini\"", "/etc/app.ini"), ("yaml title=docker-compose.yml", "docker-compose.yml"),

@@ -1409,6 +1409,16 @@ private struct Reader {
                     leadIn: nil, annotations: annotations)
                 return
             case .declarations(let assignments):
+                // "Create `.env`:" over `PORT=3000` lines: the app's file to save, not the
+                // guide's variables (which would leave the file unmade).
+                if !isConsole, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+                    let path = leadInSavedPath(leadIn), Self.isEnvironmentFile(path)
+                {
+                    addBlockSteps(
+                        node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
+                        leadIn: leadIn, annotations: annotations)
+                    return
+                }
                 declareBlock(assignments, codeLine: codeLine)
                 var step = makeStep(
                     kind: .variables, node: node, codeLine: codeLine, language: language, code: code,
@@ -1450,6 +1460,12 @@ private struct Reader {
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
             annotations: annotations, titledPath: Text.titledPath(info))
+    }
+
+    /// `path` names a dotenv file: `.env`, `.env.production`, `app.env`.
+    static func isEnvironmentFile(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env")
     }
 
     /// `code` is the text of the script its lead-in says to save as `path`: it starts with `#!`
