@@ -453,6 +453,9 @@ struct StepKindTests {
         ("Go ahead and commit.", false), ("Logging is on by default.", false), ("Log the output to a file.", false),
         ("The dashboard opens at http://localhost:3000.", false),
         ("Log out and log back in so that the group change takes effect.", true), ("Log output goes to syslog.", false),
+        ("`pm2 startup` prints a command; copy and run it.", true),
+        ("It prints a sudo command: copy and paste the command into your terminal.", true),
+        ("Copy and run the command below:", false),
     ])
     func asksAPerson(text: String, asks: Bool) {
         #expect(Patterns.asksAPerson(text) == asks)

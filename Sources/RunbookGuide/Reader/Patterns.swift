@@ -256,8 +256,13 @@ enum Patterns {
     /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
     /// 2–4 on each web server." It opens with one of `personVerbs` (after "Then", "Now", "Next"
     /// or "Finally"), does not end with a colon (that introduces a block), and opening or going
-    /// somewhere names where (a URL, a browser, a console or dashboard).
+    /// somewhere names where (a URL, a browser, a console or dashboard). So does one that says
+    /// to run the command a step printed ("copy and run it").
     static func asksAPerson(_ text: String) -> Bool {
+        // "`pm2 startup` prints a command; copy and run it.": what it prints is not in the guide.
+        if text.includesAny(printedCommandPhrases), text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") {
+            return true
+        }
         guard let words = sentence(text, openingWith: personVerbs), let verb = words.first else { return false }
         switch verb {
         case "click", "repeat": return true
@@ -331,6 +336,12 @@ enum Patterns {
         ["you", "should"], ["remember", "to"], ["make", "sure", "to"], ["be", "sure", "to"], ["simply"],
     ]
 
+    /// Phrases that tell a person to run a command a step printed, which no block gives.
+    static let printedCommandPhrases: Needles = [
+        "copy and run", "copy and paste the command", "run the command it prints", "run the command it outputs",
+        "run the printed command", "run the command that it prints", "run the command shown in the output",
+        "run the command from the output",
+    ]
     /// Verbs of `asksAPerson`.
     static let personVerbs: WordSet = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
     /// Where a person opens or goes to.
