@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages runbook builds and tests against. Skips apt when all are present.
 set -euo pipefail
-packages=(libcmark-dev cmark libssh2-1-dev libssl-dev libmimalloc-dev openssh-server openssh-client shellcheck nginx-light python3 curl sudo chromium)
+packages=(libcmark-dev cmark libssh2-1-dev libssl-dev libmimalloc-dev openssh-server openssh-client shellcheck nginx-light python3 sqlite3 curl sudo chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -125,6 +125,9 @@ public enum PlanText {
                     ? "foreground server, run in the background" : "foreground server: stopped after a window")
         }
         if let choice = step.choice, let option = step.option { flags.append("\(choice)=\(option)") }
+        if step.kind == .artifact, step.isExecutable, let runner = step.runner {
+            flags.append("input to \(binding.mask(binding.display(runner)))")
+        }
         if let path = step.writesFile {
             flags.append("writes \(binding.display(path))" + (step.annotations["mode"].map { ", mode \($0)" } ?? ""))
         }

@@ -61,6 +61,27 @@ struct ExecTests {
         #expect(resumed.stdout.contains("   │ hello from the file\n"))
     }
 
+    /// `sqlite3 shop.db` opens its prompt, and the `sql` block after it is what is typed there:
+    /// the run gives the block to the client on its input (before, the client waited for a
+    /// person and the block was shown, never run), and a statement that fails fails the step.
+    @Test func aBlockTypedAtAClientsPromptIsItsInput() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Database\n\n```bash\nsqlite3 shop.db\n```\n\n```sql\nCREATE TABLE orders (id INTEGER);\n"
+                    + "INSERT INTO orders VALUES (1), (2);\n.quit\n```\n\n## Check\n\n"
+                    + "```bash\nsqlite3 shop.db 'SELECT count(*) FROM orders;'\n```\n\nExpected: `2`\n"),
+            "bad.md": guide("## Database\n\n```bash\nsqlite3 shop.db\n```\n\n```sql\nSELECT * FROM missing;\n```\n"),
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("   1  database/1  artifact+run  on local  :5  (input to sqlite3 shop.db)\n"), "\(plan.stdout)")
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("   │ 2\n"), "\(run.stdout)")
+        let bad = try runbook(["exec", "bad.md"], in: dir)
+        #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
+        #expect(bad.stdout.contains("no such table: missing"), "\(bad.stdout)")
+    }
+
     /// A guide's `set -o noclobber` is for its own redirections: a `file=` block still
     /// replaces the file it writes.
     @Test func aFileBlockIsWrittenUnderNoclobber() throws {

@@ -785,6 +785,25 @@ struct StepKindTests {
         #expect(followed.steps.map(\.runsInBackground) == [false, false])
     }
 
+    /// A client's prompt opened on a line of its own, then a block in its language: the block
+    /// is the client's input (psql stops at the first error), one step; a client that asks
+    /// for a password, or a block in another language, is left as it was.
+    @Test func aBlockTypedAtAClientsPromptIsItsInput() {
+        let psql = read(
+            "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\nThen:\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n")
+        #expect(psql.steps.map(\.kind) == [.artifact])
+        #expect(psql.steps[0].runner == "sudo -u postgres psql -v ON_ERROR_STOP=1")
+        #expect(psql.steps[0].code == "CREATE DATABASE shop;\n\\q")
+        #expect(psql.steps[0].isExecutable && !psql.steps[0].traits.interactive)
+        let redis = read("# G\n\n\(fence)bash\nredis-cli -h cache\n\(fence)\n\n\(fence)redis\nSET a 1\n\(fence)\n")
+        #expect(redis.steps.map(\.runner) == ["redis-cli -h cache"])
+        let asks = read("# G\n\n\(fence)bash\nmysql -u root -p\n\(fence)\n\n\(fence)sql\nCREATE DATABASE shop;\n\(fence)\n")
+        #expect(asks.steps.map(\.kind) == [.command, .artifact])
+        #expect(asks.steps[0].traits.interactive)
+        let other = read("# G\n\n\(fence)bash\npsql\n\(fence)\n\n\(fence)yaml\na: 1\n\(fence)\n")
+        #expect(other.steps.map(\.kind) == [.command, .artifact])
+    }
+
     /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate
     /// terminal:") runs in the background too; "a new terminal" may only want a fresh shell.
     @Test(arguments: [

@@ -104,6 +104,9 @@ private struct Reader {
     /// The step the last code block opened a file in an editor with, and the file: the block
     /// after it is what to put in the file.
     var editorStep: (index: Int, file: String)?
+    /// The step the last code block opened a database client's prompt with (`sudo -u postgres
+    /// psql`), the program, and the command line that feeds it a block instead.
+    var clientStep: (index: Int, program: String, runner: String)?
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
     var branch: Branch?
@@ -1340,6 +1343,8 @@ private struct Reader {
         }
 
         let stepsBefore = steps.count
+        // The client step a block is typed at, which the block became.
+        var fedClient: Int?
         defer {
             if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
                 let system = Patterns.operatingSystem(text, heading: false)
@@ -1362,7 +1367,7 @@ private struct Reader {
                     steps[s].flow = .optional
                 }
             }
-            previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : nil)
+            previous = .code(stepIndex: steps.count > stepsBefore ? steps.count - 1 : fedClient)
             if steps.count > stepsBefore { body.producedSteps = true }
             serverStep = (stepsBefore..<steps.count).last { steps[$0].traits.foregroundServer }
             // "In a separate terminal, port-forward the service:": it runs beside what comes next.
@@ -1370,6 +1375,29 @@ private struct Reader {
                 steps[serverStep].traits.keptRunning = true
             }
             editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
+            clientStep = steps.count == stepsBefore + 1 ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil
+        }
+
+        // `sudo -u postgres psql`, then a `sql` block: what is typed at the client's prompt.
+        // The client's step is given the block on its input (as `runner=` gives it) instead of
+        // waiting for a person, and the block is no step of its own.
+        if let client = clientStep, client.index == steps.count - 1, !isConsole,
+            Self.clientLanguages[client.program]?.contains(lang) == true,
+            ["kind", "manual", "file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil })
+        {
+            var step = steps[client.index]
+            step.kind = .artifact
+            step.language = language
+            step.code = code
+            step.codeLine = codeLine
+            step.annotations.merge(annotations) { $1 }
+            step.annotations["runner"] = client.runner
+            step.traits.interactive = false
+            steps[client.index] = step
+            body.hasCode = true
+            body.blocks.append(node)
+            fedClient = client.index
+            return
         }
 
         // Annotated kind wins over inference.
@@ -1460,6 +1488,29 @@ private struct Reader {
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
             annotations: annotations, titledPath: Text.titledPath(info))
+    }
+
+    /// The languages of the blocks typed at each client's prompt.
+    static let clientLanguages: [String: Set<String>] = [
+        "psql": sqlLanguages, "mysql": sqlLanguages, "mariadb": sqlLanguages, "sqlite3": sqlLanguages,
+        "redis-cli": ["redis"], "valkey-cli": ["redis", "valkey"],
+    ]
+    static let sqlLanguages: Set<String> = ["sql", "psql", "pgsql", "postgresql", "postgres", "mysql", "sqlite", "plpgsql"]
+
+    /// A one-line step that opens a client's prompt (`sudo -u postgres psql`, `mysql -u root
+    /// shop`, `redis-cli`), the client and the command line that feeds it its input instead:
+    /// psql stops at the first error (`-v ON_ERROR_STOP=1`), as the others do reading input.
+    /// Nil for one that asks for a password (`-p`, `--password`, `-W`): that is a person's.
+    static func clientPrompt(_ step: Step) -> (program: String, runner: String)? {
+        guard step.kind == .command || step.kind == .verification, step.traits.interactive,
+            !step.code.contains("\n"), step.annotations.isEmpty
+        else { return nil }
+        let words = ShellText.words(step.code)
+        guard !words.contains(where: ShellText.isSeparator), let (name, args) = ShellText.programName(of: words[...]),
+            clientLanguages[name] != nil,
+            !args.contains(where: { ["-p", "--password", "-W", "--password-prompt", "--askpass"].contains($0) })
+        else { return nil }
+        return (name, name == "psql" ? step.code.trimmedInline + " -v ON_ERROR_STOP=1" : step.code.trimmedInline)
     }
 
     /// `path` names a dotenv file: `.env`, `.env.production`, `app.env`.
