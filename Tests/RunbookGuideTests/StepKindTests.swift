@@ -658,6 +658,12 @@ struct StepKindTests {
         ("certbot --version", false, false, false), ("sudo certbot", false, true, false),
         ("terraform apply", false, true, false), ("terraform -chdir=infra apply -auto-approve", false, false, false),
         ("terraform plan -out tf.plan", false, false, false), ("tofu destroy", false, true, false),
+        // Django's and Rails' prompts; a superuser made without questions asks nothing.
+        ("python manage.py createsuperuser", false, true, false),
+        ("python3 manage.py createsuperuser --noinput --username admin", false, false, false),
+        ("python manage.py shell", false, true, false), ("python manage.py shell -c 'print(1)'", false, false, false),
+        ("python manage.py migrate", false, false, false), ("bin/rails console", false, true, false),
+        ("rails db:migrate", false, false, false), ("php artisan tinker", false, true, false),
         // A saved plan was approved by saving it.
         ("terraform apply tfplan", false, false, false), ("terraform apply -input=false \"$PLAN\"", false, false, false),
         ("terraform apply -var 'region=eu-west-1'", false, true, false),

@@ -91,7 +91,7 @@ extension InteractiveRuleTests {
         let findings = try lint(
             guide(
                 "sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io",
-                "tofu destroy"),
+                "tofu destroy", "python manage.py createsuperuser"),
             rule: "interactive")
         #expect(
             findings.map(\.fix) == [
@@ -100,6 +100,7 @@ extension InteractiveRuleTests {
                 "make the user without questions: adduser --disabled-password --gecos '' NAME",
                 "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin",
                 "approve in the command: tofu destroy -auto-approve",
+                "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\"",
             ])
     }
 

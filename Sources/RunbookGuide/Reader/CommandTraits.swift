@@ -63,7 +63,8 @@ extension ShellText {
         "read", "aws", "gcloud", "gh", "az", "npm", "yarn", "bun", "heroku", "firebase", "vercel", "netlify", "railway",
         "supabase", "wrangler", "fly", "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
         "certbot", "terraform", "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible",
-        "openssl", "gpg", "gpg2", "docker", "podman", "kubectl", "docker-compose", "podman-compose",
+        "openssl", "gpg", "gpg2", "docker", "podman", "kubectl", "docker-compose", "podman-compose", "python", "python3",
+        "rails", "php",
     ]
 
     /// The programs `isFollow` has a case for; keep it in step with them.
@@ -274,6 +275,20 @@ extension ShellText {
         case "mysql" where args.contains { $0 == "-p" || $0 == "--password" }:
             // Asks for the password at the terminal, whatever its input is.
             return true
+        case "python", "python3":
+            // Django: createsuperuser asks for a name and a password, shell and dbshell are prompts.
+            guard args.first?.hasSuffix("manage.py") == true else { return false }
+            let verb = args.dropFirst().first
+            if verb == "createsuperuser" || verb == "changepassword" {
+                return !args.contains { $0 == "--noinput" || $0 == "--no-input" }
+            }
+            return !fedInput && (verb == "shell" || verb == "dbshell") && !args.contains { $0 == "-c" || $0 == "--command" }
+        case "rails":
+            // `rails console` and `rails dbconsole` are prompts.
+            let verb = args.first { !$0.hasPrefix("-") }
+            return !fedInput && ["console", "c", "dbconsole", "db"].contains(verb ?? "")
+        case "php" where args.first == "artisan":
+            return !fedInput && args.dropFirst().first == "tinker" && !args.contains { $0.hasPrefix("--execute") }
         case "redis-cli", "valkey-cli":
             return !fedInput && isRedisPrompt(args)
         case "psql", "mysql", "sqlite3", "mongosh":

@@ -81,6 +81,9 @@ struct InteractiveRule: LintRule {
             if programs.contains("destroy") { return "approve in the command: \(tool) destroy -auto-approve" }
             return "approve in the command: \(tool) apply -auto-approve, or apply a saved plan (\(tool) plan -out tfplan, then \(tool) apply tfplan)"
         }
+        if programs.contains("createsuperuser") {
+            return "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\""
+        }
         if programs.contains("openssl") { return "give the subject in the command: openssl req … -subj \"/CN=${DOMAIN}\"" }
         if !programs.isDisjoint(with: ["ansible-playbook", "ansible"]) {
             return "give the password without a prompt: --become-password-file FILE (or NOPASSWD sudo on the hosts)"
