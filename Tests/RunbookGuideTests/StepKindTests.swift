@@ -461,6 +461,20 @@ struct StepKindTests {
         #expect(Patterns.asksAPerson(text) == asks)
     }
 
+    /// "Edit `mysite/settings.py` and set …" among blocks is a person's step: no block edits
+    /// the file. Editing without a file in code ("Edit the values as needed.") is prose.
+    @Test func editingAFileNamedInCodeIsAPersonsStep() {
+        let guide = read(
+            "# G\n\n\(fence)bash\ndjango-admin startproject mysite .\n\(fence)\n\n"
+                + "Edit `mysite/settings.py` and set `ALLOWED_HOSTS = ['app.internal']`.\n\n"
+                + "\(fence)bash\npython manage.py migrate\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == [.command, .manual, .command])
+        #expect(guide.steps[1].instructions == "Edit mysite/settings.py and set ALLOWED_HOSTS = ['app.internal'].")
+        #expect(!Patterns.asksAPerson("Edit the values as needed.", codeSpans: []))
+        #expect(!Patterns.asksAPerson("Modify `DEBUG` if you like.", codeSpans: ["DEBUG"]))
+        #expect(Patterns.asksAPerson("Then modify `/etc/app/app.ini` to taste.", codeSpans: ["/etc/app/app.ini"]))
+    }
+
     @Test(arguments: [
         ("Log out and log back in so that your group membership is re-evaluated.", true),
         ("You need to log out and log back in for this to take effect.", true),

@@ -674,7 +674,7 @@ private struct Reader {
             // (The `ssh` or `sudo -iu` a sentence logs in with is the run's to do: "Log in as
             // postgres: `sudo -iu postgres`." asks the person nothing.)
             if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans.filter { $0 != login })
-                || (login == nil && Patterns.asksAPerson(text))
+                || (login == nil && Patterns.asksAPerson(text, codeSpans: node.codeSpans))
                 || Patterns.renewsLogin(text)
             {
                 body.candidates.append(

@@ -256,9 +256,10 @@ enum Patterns {
     /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
     /// 2–4 on each web server." It opens with one of `personVerbs` (after "Then", "Now", "Next"
     /// or "Finally"), does not end with a colon (that introduces a block), and opening or going
-    /// somewhere names where (a URL, a browser, a console or dashboard). So does one that says
-    /// to run the command a step printed ("copy and run it").
-    static func asksAPerson(_ text: String) -> Bool {
+    /// somewhere names where (a URL, a browser, a console or dashboard), and editing names a
+    /// file in code ("Edit `mysite/settings.py` and set `ALLOWED_HOSTS`."). So does one that
+    /// says to run the command a step printed ("copy and run it").
+    static func asksAPerson(_ text: String, codeSpans: @autoclosure () -> [String] = []) -> Bool {
         // "`pm2 startup` prints a command; copy and run it.": what it prints is not in the guide.
         if text.includesAny(printedCommandPhrases), text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") {
             return true
@@ -266,6 +267,7 @@ enum Patterns {
         guard let words = sentence(text, openingWith: personVerbs), let verb = words.first else { return false }
         switch verb {
         case "click", "repeat": return true
+        case "edit", "modify": return codeSpans().contains { Text.isFilePath($0, named: true) }
         // "Log out and log back in so that the group change takes effect.": a new login, which
         // only the person can make (a run resumed from it goes on in that login).
         case "log", "sign": return words.dropFirst().first.map { $0 == "in" || $0 == "into" || $0 == "out" } ?? false
@@ -343,7 +345,9 @@ enum Patterns {
         "run the command from the output",
     ]
     /// Verbs of `asksAPerson`.
-    static let personVerbs: WordSet = ["open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat"]
+    static let personVerbs: WordSet = [
+        "open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat", "edit", "modify",
+    ]
     /// Where a person opens or goes to.
     static let placesToGo: Needles = ["http://", "https://", "browser", "console", "dashboard", "portal"]
 
