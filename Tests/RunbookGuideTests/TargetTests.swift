@@ -191,6 +191,9 @@ struct TargetTests {
             """)
         #expect(shape(guide) == ["g/1:command:local", "g/2:command:db01", "g/3:command:db01 (as postgres)"])
         #expect(guide.steps.map(\.target.user) == [nil, nil, "postgres"])
+        // A section whose only sentence is the login has no person's task in it.
+        let alone = read("# G\n\nLog in as root: `ssh root@web1`\n\n## Update\n\n\(fence)bash\napt-get update\n\(fence)\n")
+        #expect(shape(alone) == ["update/1:command:web1"])
     }
 
     /// `su - app` with no session open, after "On the server, as root:": the person switches

@@ -91,7 +91,7 @@ extension InteractiveRuleTests {
         let findings = try lint(
             guide(
                 "sudo certbot --nginx -d \"$DOMAIN\"", "terraform apply", "sudo adduser deploy", "docker login ghcr.io",
-                "tofu destroy", "python manage.py createsuperuser"),
+                "tofu destroy", "python manage.py createsuperuser", "sudo dpkg-reconfigure tzdata"),
             rule: "interactive")
         #expect(
             findings.map(\.fix) == [
@@ -101,6 +101,7 @@ extension InteractiveRuleTests {
                 "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin",
                 "approve in the command: tofu destroy -auto-approve",
                 "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\"",
+                "answer without dialogs: dpkg-reconfigure -f noninteractive PACKAGE (set its answers first with debconf-set-selections)",
             ])
     }
 

@@ -667,7 +667,8 @@ private struct Reader {
                 sectionLabels[currentSection] = StatedPlace(label: phrase)
             }
             body.blocks.append(node)
-            if Patterns.isImperative(text) && !isStepLeadIn(text) { body.imperative = true }
+            // "Log in as root: `ssh root@host`" alone is the run's login, not a person's task.
+            if Patterns.isImperative(text) && !isStepLeadIn(text) && login == nil { body.imperative = true }
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).

@@ -81,6 +81,9 @@ struct InteractiveRule: LintRule {
             if programs.contains("destroy") { return "approve in the command: \(tool) destroy -auto-approve" }
             return "approve in the command: \(tool) apply -auto-approve, or apply a saved plan (\(tool) plan -out tfplan, then \(tool) apply tfplan)"
         }
+        if programs.contains("dpkg-reconfigure") {
+            return "answer without dialogs: dpkg-reconfigure -f noninteractive PACKAGE (set its answers first with debconf-set-selections)"
+        }
         if programs.contains("createsuperuser") {
             return "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\""
         }
