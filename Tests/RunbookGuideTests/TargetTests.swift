@@ -219,6 +219,34 @@ struct TargetTests {
         #expect(shape(here) == ["g/1:command:local", "g/2:command:local (as postgres)"])
     }
 
+    /// "Keep this session open and test from a new terminal before logging out:" over a bare
+    /// `ssh deploy@web1`: a check from this machine that the new login works, and the steps
+    /// after it go on in the session kept open; "From a new terminal, log in as deploy:" moves.
+    @Test func anSSHLoginTriedBesideTheSessionIsACheck() {
+        let guide = read(
+            """
+            # G
+            \(fence)bash
+            ssh root@web1
+            sed -i 's/^PermitRootLogin .*/PermitRootLogin no/' /etc/ssh/sshd_config
+            \(fence)
+            Keep this session open and test from a new terminal before logging out:
+            \(fence)bash
+            ssh deploy@web1
+            \(fence)
+            \(fence)bash
+            apt-get install -y fail2ban
+            \(fence)
+            """)
+        #expect(shape(guide) == ["g/1:command:web1", "g/2:verification:local", "g/3:command:web1"])
+        #expect(guide.steps[1].code == "ssh -o BatchMode=yes deploy@web1 true")
+        let moves = read(
+            "# G\n\n\(fence)bash\nssh root@web1\n\(fence)\n\nFrom a new terminal, log in as deploy:\n\n"
+                + "\(fence)bash\nssh deploy@web1\n\(fence)\n\n\(fence)bash\nsudo apt-get update\n\(fence)\n")
+        #expect(shape(moves) == ["g/1:command:web1-2"])
+        #expect(moves.targets.map(\.uri) == ["local", "ssh://root@web1", "ssh://deploy@web1"])
+    }
+
     /// `docker exec -it db bash`, then commands "inside the container": runbook has no shell
     /// there, so they are the person's, saying where, never run on this machine; `exit` (or
     /// the section's end) leaves it. Opened with nothing typed in it, the line is its step.

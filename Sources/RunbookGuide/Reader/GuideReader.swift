@@ -1689,6 +1689,21 @@ private struct Reader {
             steps.append(step)
             return
         }
+        // "Keep this session open and test from a new terminal:" over a bare `ssh deploy@host`:
+        // a check, from this machine, that the new login works before the old one ends, not a
+        // move there (the steps after it go on in the session the person kept open).
+        if stated == nil, let leadIn, leadIn.includesAny(Patterns.loginTestPhrases), !code.contains("\n"),
+            code.hasPrefix("ssh "), SSHLine.parse(ShellText.words(code))?.isBare == true
+        {
+            var step = makeStep(
+                kind: .verification, node: node, codeLine: codeLine, language: language,
+                code: "ssh -o BatchMode=yes " + code.dropFirst(4).trimmedInline + " true",
+                target: TargetRef(name: "local", reason: "prose"))
+            step.annotations = annotations
+            step.expectations = explicitExpectations(annotations, runs: true)
+            steps.append(step)
+            return
+        }
         // A block the guide says runs elsewhere ("On your laptop:") is out of the container.
         if stated != nil { leaveShellInside() }
         var script = code

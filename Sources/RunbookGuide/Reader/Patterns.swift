@@ -338,6 +338,13 @@ enum Patterns {
         ["you", "should"], ["remember", "to"], ["make", "sure", "to"], ["be", "sure", "to"], ["simply"],
     ]
 
+    /// Phrases of a lead-in that has a login tried beside the session kept open: the `ssh`
+    /// under it is a test, not a move.
+    static let loginTestPhrases: Needles = [
+        "keep this session open", "keep the current session open", "keep your current session open",
+        "before logging out", "before you log out", "before closing this session", "without closing",
+        "test from a new terminal", "test it from a new terminal", "test the login", "test logging in", "test the new login",
+    ]
     /// Phrases that tell a person to run a command a step printed, which no block gives.
     static let printedCommandPhrases: Needles = [
         "copy and run", "copy and paste the command", "run the command it prints", "run the command it outputs",
