@@ -1384,7 +1384,7 @@ private struct Reader {
         // waiting for a person, and the block is no step of its own.
         if let client = clientStep, client.index == steps.count - 1, !isConsole,
             Self.clientLanguages[client.program]?.contains(lang) == true,
-            ["kind", "manual", "file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil })
+            Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
         {
             var step = steps[client.index]
             step.kind = .artifact
@@ -1440,7 +1440,7 @@ private struct Reader {
             case .declarations(let assignments):
                 // "Create `.env`:" over `PORT=3000` lines: the app's file to save, not the
                 // guide's variables (which would leave the file unmade).
-                if !isConsole, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+                if !isConsole, Self.saysNothingOfRunning(annotations),
                     let path = leadInSavedPath(leadIn), Self.isEnvironmentFile(path)
                 {
                     addBlockSteps(
@@ -1462,7 +1462,7 @@ private struct Reader {
             // itself: the block is the file's text, to save, not commands to run now. (A title,
             // `title="install.sh"`, is often the terminal's caption: only over a `#!` line.)
             let titled = code.hasPrefix("#!") ? Text.titledPath(info) : nil
-            if !isConsole, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+            if !isConsole, Self.saysNothingOfRunning(annotations),
                 let path = titled ?? leadInSavedPath(leadIn), Self.isScript(code, savedAs: path)
             {
                 addBlockSteps(
@@ -1512,6 +1512,12 @@ private struct Reader {
             !args.contains(where: { ["-p", "--password", "-W", "--password-prompt", "--askpass"].contains($0) })
         else { return nil }
         return (name, name == "psql" ? step.code.trimmedInline + " -v ON_ERROR_STOP=1" : step.code.trimmedInline)
+    }
+
+    /// No annotation says whether or how the block runs or where it is written (`file`, `run`,
+    /// `runner`, `skip`): the reader decides from the prose.
+    static func saysNothingOfRunning(_ annotations: [String: String]) -> Bool {
+        annotations["file"] == nil && annotations["run"] == nil && annotations["runner"] == nil && annotations["skip"] == nil
     }
 
     /// `path` names a dotenv file: `.env`, `.env.production`, `app.env`.
@@ -1667,7 +1673,7 @@ private struct Reader {
             // A title that is a path (MkDocs's and Docusaurus's `title="/etc/…"`) says the same.
             var kind = kind
             var savedAs: String?
-            if kind == .artifact, ["file", "run", "runner", "skip"].allSatisfy({ annotations[$0] == nil }),
+            if kind == .artifact, Self.saysNothingOfRunning(annotations),
                 let path = titledPath ?? leadInSavedPath(leadIn)
             {
                 savedAs = path
