@@ -73,7 +73,8 @@ struct ExecTests {
             "bad.md": guide("## Database\n\n```bash\nsqlite3 shop.db\n```\n\n```sql\nSELECT * FROM missing;\n```\n"),
         ])
         let plan = try runbook(["plan", "g.md"], in: dir)
-        #expect(plan.stdout.contains("   1  database/1  artifact+run  on local  :5  (input to sqlite3 shop.db)\n"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.contains("   1  database/1  artifact+run  on local  :5  (input to sqlite3 shop.db)\n"), "\(plan.stdout)")
         let run = try runbook(["exec", "g.md"], in: dir)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("   │ 2\n"), "\(run.stdout)")

@@ -36,14 +36,17 @@ struct ExpectationTests {
         #expect(span.steps[0].expectations == [.exitStatus(0), .outputMatches(#"v20\.[0-9]+\.[0-9]+"#)])
         let console = read("\(fence)console\n$ python3 --version\nPython 3.12.x\n\(fence)\n")
         #expect(console.steps[0].expectations == [.exitStatus(0), .outputMatches(#"Python 3\.12\.[0-9]+"#)])
-        let shown = read("\(fence)bash\ngo version\n\(fence)\nExpected output:\n\n\(fence)text\ngo version go1.22.x linux/amd64\n\(fence)\n")
+        let shown = read(
+            "\(fence)bash\ngo version\n\(fence)\nExpected output:\n\n\(fence)text\ngo version go1.22.x linux/amd64\n\(fence)\n")
         let pattern = try #require(shown.steps[0].expectations.last)
         #expect(pattern == .outputMatches(#"go version go1\.22\.[0-9]+ linux\/amd64"#))
         if case .outputMatches(let text) = pattern {
             #expect(Text.matches(text, "go version go1.22.4 linux/amd64"))
             #expect(!Text.matches(text, "go version go1.21.4 linux/amd64"))
         }
-        #expect(Patterns.expectation(forShown: "served index.html from nginx.conf") == .outputContains("served index.html from nginx.conf"))
+        #expect(
+            Patterns.expectation(forShown: "served index.html from nginx.conf")
+                == .outputContains("served index.html from nginx.conf"))
         #expect(Patterns.expectation(forShown: "1.2.3") == .outputContains("1.2.3"))
     }
 

@@ -810,7 +810,8 @@ struct StepKindTests {
     /// for a password, or a block in another language, is left as it was.
     @Test func aBlockTypedAtAClientsPromptIsItsInput() {
         let psql = read(
-            "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\nThen:\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n")
+            "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\nThen:\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n"
+        )
         #expect(psql.steps.map(\.kind) == [.artifact])
         #expect(psql.steps[0].runner == "sudo -u postgres psql -v ON_ERROR_STOP=1")
         #expect(psql.steps[0].code == "CREATE DATABASE shop;\n\\q")

@@ -1376,7 +1376,9 @@ private struct Reader {
                 steps[serverStep].traits.keptRunning = true
             }
             editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
-            clientStep = steps.count == stepsBefore + 1 ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil
+            clientStep =
+                steps.count == stepsBefore + 1
+                ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil
         }
 
         // `sudo -u postgres psql`, then a `sql` block: what is typed at the client's prompt.
@@ -1861,7 +1863,8 @@ private struct Reader {
             }
             if let user = Self.userSwitch(words) {
                 sessionStack.append(session)
-                session = TargetRef(name: (session ?? machineOfTheLastStep() ?? defaultTarget()).name, user: user, reason: "session")
+                session = TargetRef(
+                    name: (session ?? machineOfTheLastStep() ?? defaultTarget()).name, user: user, reason: "session")
                 return span
             }
         }

@@ -478,7 +478,8 @@ enum Patterns {
         var pattern = ""
         var at = 0
         for match in regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
-            pattern += NSRegularExpression.escapedPattern(for: whole.substring(with: NSRange(location: at, length: match.range.location - at)))
+            pattern += NSRegularExpression.escapedPattern(
+                for: whole.substring(with: NSRange(location: at, length: match.range.location - at)))
             pattern += whole.substring(with: match.range).split(separator: ".", omittingEmptySubsequences: false)
                 .map { $0.lowercased() == "x" ? "[0-9]+" : String($0) }.joined(separator: "\\.")
             at = match.range.location + match.range.length

@@ -79,13 +79,16 @@ struct InteractiveRule: LintRule {
         }
         if let tool = words.first(where: { $0 == "terraform" || $0 == "tofu" }) {
             if programs.contains("destroy") { return "approve in the command: \(tool) destroy -auto-approve" }
-            return "approve in the command: \(tool) apply -auto-approve, or apply a saved plan (\(tool) plan -out tfplan, then \(tool) apply tfplan)"
+            return
+                "approve in the command: \(tool) apply -auto-approve, or apply a saved plan (\(tool) plan -out tfplan, then \(tool) apply tfplan)"
         }
         if programs.contains("dpkg-reconfigure") {
-            return "answer without dialogs: dpkg-reconfigure -f noninteractive PACKAGE (set its answers first with debconf-set-selections)"
+            return
+                "answer without dialogs: dpkg-reconfigure -f noninteractive PACKAGE (set its answers first with debconf-set-selections)"
         }
         if programs.contains("createsuperuser") {
-            return "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\""
+            return
+                "make the user without questions: DJANGO_SUPERUSER_PASSWORD=\"$ADMIN_PASSWORD\" python manage.py createsuperuser --noinput --username \"$ADMIN_USER\" --email \"$ADMIN_EMAIL\""
         }
         if programs.contains("openssl") { return "give the subject in the command: openssl req … -subj \"/CN=${DOMAIN}\"" }
         if !programs.isDisjoint(with: ["ansible-playbook", "ansible"]) {
