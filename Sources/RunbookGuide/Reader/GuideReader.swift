@@ -1442,8 +1442,8 @@ private struct Reader {
             case .declarations(let assignments):
                 // "Create `.env`:" over `PORT=3000` lines: the app's file to save, not the
                 // guide's variables (which would leave the file unmade).
-                if !isConsole, Self.saysNothingOfRunning(annotations),
-                    let path = leadInSavedPath(leadIn), Self.isEnvironmentFile(path)
+                if !isConsole, leadIn?.includes(".env") == true,
+                    Self.saysNothingOfRunning(annotations), let path = leadInSavedPath(leadIn), Self.isEnvironmentFile(path)
                 {
                     addBlockSteps(
                         node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
@@ -1463,9 +1463,11 @@ private struct Reader {
             // "Create `/usr/local/bin/backup.sh`:" over a script that does not name that file
             // itself: the block is the file's text, to save, not commands to run now. (A title,
             // `title="install.sh"`, is often the terminal's caption: only over a `#!` line.)
+            // (Asked only of a `#!` block or a lead-in that names a shell file: most have neither.)
             let titled = code.hasPrefix("#!") ? Text.titledPath(info) : nil
-            if !isConsole, Self.saysNothingOfRunning(annotations),
-                let path = titled ?? leadInSavedPath(leadIn), Self.isScript(code, savedAs: path)
+            if !isConsole, code.hasPrefix("#!") || leadIn?.includesAny(Self.shellFileWords) == true,
+                Self.saysNothingOfRunning(annotations), let path = titled ?? leadInSavedPath(leadIn),
+                Self.isScript(code, savedAs: path)
             {
                 addBlockSteps(
                     node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
@@ -1521,6 +1523,9 @@ private struct Reader {
     static func saysNothingOfRunning(_ annotations: [String: String]) -> Bool {
         annotations["file"] == nil && annotations["run"] == nil && annotations["runner"] == nil && annotations["skip"] == nil
     }
+
+    /// What a lead-in that names a shell file has (`deploy.sh`, `backup.bash`).
+    static let shellFileWords: Needles = [".sh", ".bash"]
 
     /// `path` names a dotenv file: `.env`, `.env.production`, `app.env`.
     static func isEnvironmentFile(_ path: String) -> Bool {
@@ -1850,7 +1855,7 @@ private struct Reader {
     /// in a block does. Not under a condition ("If `ssh …` times out, …") or a warning ("Never
     /// run `sudo su` …"). Returns the span.
     mutating func openSession(saidIn node: MarkdownNode, text: String) -> String? {
-        guard text.containsBytes("ssh ") || text.containsBytes("su") else { return nil }
+        guard text.includesAny(Self.loginHints) else { return nil }
         let opening = text.prefix { $0 != " " }.lowercased()
         guard !["if", "when", "unless", "should", "whenever", "never", "don't", "avoid", "instead"].contains(opening)
         else { return nil }
@@ -1870,6 +1875,9 @@ private struct Reader {
         }
         return nil
     }
+
+    /// What a sentence that logs in (`ssh host`) or switches the user (`userSwitch`) has.
+    static let loginHints: Needles = ["ssh ", "sudo -i", "sudo su", "sudo -u", "sudo -s", "sudo bash", "sudo sh", "su -"]
 
     /// What a guide calls a machine when it gives its login on a line of its own, and the
     /// target that is.

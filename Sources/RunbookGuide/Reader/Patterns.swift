@@ -176,7 +176,11 @@ enum Patterns {
     /// a lead-in that does not open with "If" and end with a colon, or says to set something
     /// up unless it is there already.
     static func condition(_ text: String) -> String? {
-        guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"),
+        // Most lead-ins open with another letter: decided on the first byte.
+        guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"), let first = text.utf8.first.map(ASCII.lower),
+            first == UInt8(ascii: "i") || first == UInt8(ascii: "w") || first == UInt8(ascii: "o")
+        else { return nil }
+        guard
             text.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 })
                 || noLongerNeeded.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) }),
             !text.includesAny(setupConditions)

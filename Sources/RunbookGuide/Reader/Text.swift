@@ -895,6 +895,8 @@ extension Text {
     /// Verbs that make a whole file: "Save this as", "Create `app.py` with". ("Add to" and
     /// "Edit" change a file, which writing the block would overwrite.)
     private static let saveVerbs: WordSet = ["save", "create", "write", "put", "paste", "place", "store"]
+    /// `saveVerbs` as text to look for, in any case: one of them is in every lead-in that saves.
+    private static let saveVerbHints: Needles = ["save", "create", "write", "put", "paste", "place", "store"]
 
     /// A file name without an extension that tools look for by name: `Dockerfile`, `Makefile`,
     /// `Procfile`, `Caddyfile`, `Jenkinsfile`, `Vagrantfile` (a capital, then letters ending in
@@ -907,6 +909,8 @@ extension Text {
     /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
     /// as a word, and names a file path; nil otherwise.
     public static func savedPath(_ text: String) -> String? {
+        // Most lead-ins have none of the verbs: decided on the bytes before any word is split.
+        guard text.includesAny(saveVerbHints) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasSuffix(":") else { return nil }
         let words = trimmed.split(whereSeparator: { $0.isWhitespace })
