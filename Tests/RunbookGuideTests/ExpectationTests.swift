@@ -69,6 +69,10 @@ struct ExpectationTests {
         // A value only like the real one (another version, another time): nothing to match.
         ("The output should be something like `v20.11.0`.", []), ("You should see, e.g., `go1.22.1`.", []),
         ("It should print a version similar to `3.12.2`.", []),
+        // About each thing the block lists; not what the block made ("should be").
+        ("All services should show `running (healthy)`.", [.outputContains("running (healthy)")]),
+        ("Each node should report `Ready`.", [.outputContains("Ready")]),
+        ("All files should be owned by `www-data`.", []),
     ])
     func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
         let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")

@@ -62,8 +62,10 @@ enum Patterns {
     /// of expected output: "You should see `active (running)`.", "This should return HTTP 200."
     /// Only what the sentence itself says (its code spans, an HTTP status) is expected: the
     /// block such a sentence introduces is usually output "something like" the real one.
+    /// So does one about each of what the block lists: "All services should show `running
+    /// (healthy)`." (not "… should be": `chown` prints nothing of what it made).
     static let outcomeSentence =
-        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond))\b"#
+        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both)\b[^.:]*?\bshould (show|display|print|say|report|list))\b"#
     static let personLeadIn =
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
