@@ -170,8 +170,7 @@ private struct Reader {
         // thousand instructions a call, for every guide).
         let name =
             path.utf8.last.map { $0 != UInt8(ascii: "/") } == true
-            ? path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
-            : (path as NSString).lastPathComponent
+            ? ShellText.fileName(path) : (path as NSString).lastPathComponent
         sections.append(
             Section(
                 index: 0, slug: "top", label: nil, title: name, heading: "", level: 0, line: 1,
@@ -1447,7 +1446,7 @@ private struct Reader {
                 {
                     addBlockSteps(
                         node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
-                        leadIn: leadIn, annotations: annotations)
+                        leadIn: leadIn, annotations: annotations, savedPath: path)
                     return
                 }
                 declareBlock(assignments, codeLine: codeLine)
@@ -1471,7 +1470,7 @@ private struct Reader {
             {
                 addBlockSteps(
                     node: node, code: code, codeLine: codeLine, language: language, kind: .artifact, isConsole: false,
-                    leadIn: leadIn, annotations: annotations, titledPath: titled)
+                    leadIn: leadIn, annotations: annotations, savedPath: path)
                 return
             }
             let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
@@ -1492,7 +1491,7 @@ private struct Reader {
         }
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
-            annotations: annotations, titledPath: Text.titledPath(info))
+            annotations: annotations, savedPath: Text.titledPath(info))
     }
 
     /// The languages of the blocks typed at each client's prompt.
@@ -1529,7 +1528,7 @@ private struct Reader {
 
     /// `path` names a dotenv file: `.env`, `.env.production`, `app.env`.
     static func isEnvironmentFile(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = ShellText.fileName(path)
         return name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env")
     }
 
@@ -1537,7 +1536,7 @@ private struct Reader {
     /// or `path` is a shell file's (`.sh`, `.bash`), and no line of it names the file (as
     /// `cat > deploy.sh <<'EOF'` or `chmod +x deploy.sh` would, which make or use it).
     static func isScript(_ code: String, savedAs path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = ShellText.fileName(path)
         return (code.hasPrefix("#!") || name.hasSuffix(".sh") || name.hasSuffix(".bash")) && !code.contains(name)
     }
 
@@ -1667,11 +1666,12 @@ private struct Reader {
 
     /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
     /// person between machines and users, and adds a step for each non-empty part.
-    /// `titledPath`: the file a block's display title names (```` ```ini title="/etc/app.ini" ````).
+    /// `savedPath`: the file the caller already knows the block is to be saved as: its display
+    /// title's (```` ```ini title="/etc/app.ini" ````), or its lead-in's; else the lead-in is read.
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
         isConsole: Bool, leadIn: String?, annotations: [String: String],
-        shellLines: (logical: [ShellLine], physical: [Substring])? = nil, titledPath: String? = nil
+        shellLines: (logical: [ShellLine], physical: [Substring])? = nil, savedPath: String? = nil
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
@@ -1681,7 +1681,7 @@ private struct Reader {
             var kind = kind
             var savedAs: String?
             if kind == .artifact, Self.saysNothingOfRunning(annotations),
-                let path = titledPath ?? leadInSavedPath(leadIn)
+                let path = savedPath ?? leadInSavedPath(leadIn)
             {
                 savedAs = path
                 kind = .manual

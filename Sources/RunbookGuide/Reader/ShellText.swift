@@ -493,8 +493,12 @@ public enum ShellText {
     /// `/usr/bin/psql`): what a command's traits are decided by.
     static func programName(of command: ArraySlice<String>) -> (name: String, args: ArraySlice<String>)? {
         guard let (path, args) = program(of: command) else { return nil }
-        let name = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
-        return (name, args)
+        return (fileName(path), args)
+    }
+
+    /// The part of `path` after its last `/` (all of it when it has none), by bytes.
+    static func fileName(_ path: String) -> String {
+        path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[path.utf8.index(after: $0)...]) } ?? path
     }
 
     /// Words that run the rest of the command as a program.
