@@ -246,7 +246,7 @@ enum Patterns {
     /// "Next" or "Finally") and does not end with a colon (that introduces a block), from the
     /// verb on, lower-cased; nil for any other text.
     static func sentence(_ text: String, openingWith verbs: WordSet) -> [String]? {
-        guard text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") else { return nil }
+        guard !introducesABlock(text) else { return nil }
         // Most paragraphs open with another word: decided on the first word's bytes.
         let first = firstWord(text)
         guard verbs.contains(first) || sentenceOpeners.contains(first) else { return nil }
@@ -258,6 +258,11 @@ enum Patterns {
         return words
     }
 
+    /// `text` ends with a colon (blanks after it aside): it introduces the block after it.
+    static func introducesABlock<S: StringProtocol>(_ text: S) -> Bool where S.UTF8View: BidirectionalCollection {
+        text.utf8.last(where: { !ASCII.isSpace($0) }) == UInt8(ascii: ":")
+    }
+
     /// A sentence among blocks that gives a person something to do that no block does: "Open
     /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
     /// 2–4 on each web server." It opens with one of `personVerbs` (after "Then", "Now", "Next"
@@ -267,7 +272,7 @@ enum Patterns {
     /// says to run the command a step printed ("copy and run it").
     static func asksAPerson(_ text: String, codeSpans: @autoclosure () -> [String] = []) -> Bool {
         // "`pm2 startup` prints a command; copy and run it.": what it prints is not in the guide.
-        if text.includesAny(printedCommandPhrases), text.utf8.last(where: { !ASCII.isSpace($0) }) != UInt8(ascii: ":") {
+        if text.includesAny(printedCommandPhrases), !introducesABlock(text) {
             return true
         }
         guard let words = sentence(text, openingWith: personVerbs), let verb = words.first else { return false }
@@ -295,7 +300,7 @@ enum Patterns {
         guard text.includesAny(loginRenewals), !text.includesAny(webAccountWords) else { return false }
         var text = Substring(text)
         // "Log out and back in, then check:": the new login, then the block's lead-in.
-        if text.utf8.last(where: { !ASCII.isSpace($0) }) == UInt8(ascii: ":") {
+        if introducesABlock(text) {
             guard let then = text.range(of: " then "), text[..<then.lowerBound].includesAny(loginRenewals) else {
                 return false
             }
