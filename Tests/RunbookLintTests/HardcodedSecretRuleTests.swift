@@ -122,6 +122,20 @@ struct HardcodedSecretRuleTests {
         #expect(findings.first?.fix == "bind the password (or the whole URL) with --vars and write ${NAME} in its place")
     }
 
+    /// A person's password in a URL (`s3cr3tPassw0rd2024`: letters and digits, but letters
+    /// repeated, 3.46 bits a character) is a secret too; a made-up one (`devpassword123`,
+    /// `mysecret2024x`) or one without digits (`postgresqlserver`) is not.
+    @Test func aPersonsPasswordInAURLIsAnError() throws {
+        let text = guide(
+            "export DATABASE_URL=postgresql://app:s3cr3tPassw0rd2024@db01:5432/app",
+            "psql postgresql://app:devpassword123@localhost/app\npsql postgres://app:mysecret2024x@localhost/app\n"
+                + "psql postgres://app:postgresqlserver@localhost/app\npsql postgres://app:aaaa1111bbbb@localhost/app"
+        )
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["6:38 error"])
+        #expect(findings.map(\.message) == ["a URL's password is written into the guide as a literal that looks like a real secret"])
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {
