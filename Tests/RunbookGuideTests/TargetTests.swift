@@ -673,6 +673,47 @@ struct TargetTests {
             ])
     }
 
+    /// A file the guide says to save on a machine ("On your laptop, create `~/wg0.conf`:") is
+    /// there only: a later block that names it, with no place of its own, runs there, though
+    /// an `ssh` session to the server is open. A block that names no saved file stays in the
+    /// session, and a place the lead-in states still wins.
+    @Test func aBlockUsingASavedFileRunsWhereTheFileWasSaved() {
+        let guide = read(
+            """
+            # G
+            ## Server
+            \(fence)bash
+            ssh root@203.0.113.10
+            \(fence)
+            \(fence)bash
+            apt install -y wireguard
+            \(fence)
+            ## Client
+            On your laptop, create `~/wg0.conf`:
+            \(fence)ini
+            [Interface]
+            Address = 10.8.0.2/24
+            \(fence)
+            Bring the tunnel up:
+            \(fence)bash
+            sudo wg-quick up ~/wg0.conf
+            \(fence)
+            Check the server:
+            \(fence)bash
+            wg show
+            \(fence)
+            On the server, look for it too:
+            \(fence)bash
+            ls ~/wg0.conf
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "server/1:command:server", "client/1:manual:local", "client/2:command:local",
+                "client/3:verification:server", "client/4:command:server",
+            ])
+    }
+
     /// Lead-ins, the code spans in them, and the user they name (nil: nobody).
     static let leadInUsers: [(String, [String], String?)] = [
         ("As root:", [], "root"), ("Run as root:", [], "root"), ("Then run the following as the app user:", [], "app"),

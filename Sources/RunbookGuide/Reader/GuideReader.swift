@@ -107,6 +107,10 @@ private struct Reader {
     /// The step the last code block opened a database client's prompt with (`sudo -u postgres
     /// psql`), the program, and the command line that feeds it a block instead.
     var clientStep: (index: Int, program: String, runner: String)?
+    /// The files a person was told to save on a machine the guide names ("On your laptop,
+    /// create `~/wg0.conf`:"), and that machine: a block after it that names the file, with no
+    /// place of its own, runs where the file is, whatever session is open.
+    var savedFiles: [(path: String, target: TargetRef)] = []
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
     var branch: Branch?
@@ -1571,6 +1575,14 @@ private struct Reader {
         return .local
     }
 
+    /// The machine a file `code` names was saved on, when the guide said where to save it
+    /// ("On your laptop, create `~/wg0.conf`:" before `sudo wg-quick up ~/wg0.conf`): the
+    /// last such file the code names.
+    func savedFileTarget(_ code: String) -> TargetRef? {
+        guard !savedFiles.isEmpty else { return nil }
+        return savedFiles.last { code.containsBytes($0.path) }?.target
+    }
+
     /// A target named by an annotation, the lead-in prose, a list item the block is in, or a
     /// heading.
     mutating func statedTarget(leadIn: String?, annotations: [String: String] = [:]) -> TargetRef? {
@@ -1692,6 +1704,7 @@ private struct Reader {
                 target: kind == .manual ? (stated ?? .person) : place)
             step.annotations = annotations
             step.savedAs = savedAs
+            if let savedAs, let stated, savedAs.utf8.count >= 4 { savedFiles.append((savedAs, stated)) }
             if kind == .manual {
                 let on = savedAs != nil && place.name != "local" ? "On \(place.name): " : ""
                 let said = leadIn ?? savedAs.map { "Save this as \($0):" }
@@ -1722,7 +1735,7 @@ private struct Reader {
         var script = code
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
-        var target = stated ?? session ?? defaultTarget()
+        var target = stated ?? savedFileTarget(code) ?? session ?? defaultTarget()
         // DigitalOcean's `super_user` blocks are typed at root's prompt.
         if language.lowercased() == "super_user", target.user == nil { target.user = "root" }
         // "As root:" runs this block as that user, wherever it runs.
