@@ -44,6 +44,31 @@ struct VariableTableTests {
         #expect(guide.variables.map(\.source) == ["table", "table", "table"])
     }
 
+    /// A rollback's `export VERSION=v1.4.1` is no default for the deploy: the table's
+    /// declaration stands (a value asked for), and with no table the name the main flow reads
+    /// is declared without the rollback's value. A name only the rollback reads keeps its value.
+    @Test func aRollbacksAssignmentIsNoDefaultForTheDeploy() {
+        let steps = """
+            ## Deploy
+            \(fence)bash
+            git checkout "$VERSION"
+            \(fence)
+            ## Rollback
+            \(fence)bash
+            export VERSION=v1.4.1
+            export KEEP=3
+            \(fence)
+            \(fence)bash
+            ls -t releases | tail -n +$KEEP
+            \(fence)
+            """
+        let tabled = read("# G\n\n| Variable | Example |\n|---|---|\n| `VERSION` | `v1.4.2` |\n\n" + steps)
+        #expect(declared(tabled) == ["VERSION= ((e.g. v1.4.2)) :5 required", "KEEP=3 () :14"])
+        let bare = read("# G\n" + steps)
+        #expect(declared(bare) == ["VERSION= () :8 required", "KEEP=3 () :9"])
+        #expect(bare.steps.map(\.flow) == [.main, .optional, .optional])
+    }
+
     /// A Default (or Value) column gives defaults; "-" and "(none)" are none. A block that
     /// declares the same name wins, and the table's names take their place in file order.
     @Test func aDefaultColumnGivesDefaultsAndABlockWins() {

@@ -111,6 +111,9 @@ private struct Reader {
     /// create `~/wg0.conf`:"), and that machine: a block after it that names the file, with no
     /// place of its own, runs where the file is, whatever session is open.
     var savedFiles: [(path: String, target: TargetRef)] = []
+    /// The assignments of variables blocks in sections off the main flow (a rollback's
+    /// `export VERSION=v1.4.1`), with their blocks' first code lines.
+    var offFlowDeclarations: [(assignments: [Assignment], codeLine: Int)] = []
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
     var branch: Branch?
@@ -208,6 +211,7 @@ private struct Reader {
         warnOfUnclosedDetails()
         declareTableVariables()
         declareAddressVariables()
+        declareOffFlowVariables()
         assignChoicesFromHeadings()
         assignChoicesFromSystems()
         var choices: [ChoiceGroup] = []
@@ -271,7 +275,8 @@ private struct Reader {
         for row in tableVariables where !declared.contains(row.name) {
             var reads = false
             var assigns = false
-            for step in steps where step.kind != .manual {
+            // A rollback's variables block assigns only when the rollback runs.
+            for step in steps where step.kind != .manual && !(step.kind == .variables && step.flow == .optional) {
                 let uses = ShellText.uses(of: row.name, in: step.code)
                 reads = reads || uses.reads
                 assigns = assigns || uses.assigns
@@ -279,6 +284,23 @@ private struct Reader {
             // `AWS_PROFILE` is read by the programs the steps run, not by the steps' text.
             guard reads || ProgramEnvironment.reads(row.name), !assigns else { continue }
             declareInFileOrder(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
+        }
+    }
+
+    /// The variables blocks off the main flow declare what nothing else declares (a table, a
+    /// main-flow block, an `ssh` line), in file order. A name the main flow reads is declared
+    /// without the value: a deploy that reads `$VERSION` must not take the rollback's
+    /// `v1.4.1` for its own, so preflight asks for it.
+    mutating func declareOffFlowVariables() {
+        for (assignments, codeLine) in offFlowDeclarations {
+            for a in assignments where !declared.contains(a.name) {
+                let readByMainFlow = steps.contains {
+                    $0.flow == .main && $0.kind != .manual && $0.kind != .variables && ShellText.uses(of: a.name, in: $0.code).reads
+                }
+                declareInFileOrder(
+                    name: a.name, value: readByMainFlow ? "" : a.value, description: a.comment, line: codeLine + a.line,
+                    source: "block", literal: a.literal)
+            }
         }
     }
 
@@ -1453,11 +1475,17 @@ private struct Reader {
                         leadIn: leadIn, annotations: annotations, savedPath: path)
                     return
                 }
-                declareBlock(assignments, codeLine: codeLine)
                 var step = makeStep(
                     kind: .variables, node: node, codeLine: codeLine, language: language, code: code,
                     target: statedTarget(leadIn: leadIn) ?? session ?? defaultTarget())
                 step.annotations = annotations
+                // A rollback's `export VERSION=v1.4.1` is no default for the deploy: declared
+                // after the walk, and only what nothing else declares (`declareOffFlowVariables`).
+                if step.flow == .optional {
+                    offFlowDeclarations.append((assignments, codeLine))
+                } else {
+                    declareBlock(assignments, codeLine: codeLine)
+                }
                 steps.append(step)
                 return
             case .script:
@@ -2086,9 +2114,11 @@ private struct Reader {
     }
 
     /// Declares a variable found after the walk, where `line` puts it among the others.
-    mutating func declareInFileOrder(name: String, value: String, description: String?, line: Int, source: String) {
+    mutating func declareInFileOrder(
+        name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false
+    ) {
         guard !declared.contains(name) else { return }
-        declare(name: name, value: value, description: description, line: line, source: source)
+        declare(name: name, value: value, description: description, line: line, source: source, literal: literal)
         let added = variables.removeLast()
         variables.insert(added, at: variables.firstIndex { $0.location.line > line } ?? variables.count)
     }
