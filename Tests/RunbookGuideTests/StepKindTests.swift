@@ -475,6 +475,22 @@ struct StepKindTests {
         #expect(Patterns.asksAPerson("Then modify `/etc/app/app.ini` to taste.", codeSpans: ["/etc/app/app.ini"]))
     }
 
+    /// "Add to `/etc/caddy/Caddyfile`:" over a config block is a person's edit of a file that
+    /// holds more (`file=` would write the block as the whole file), and so is "Append this to
+    /// ~/.bashrc:". A lead-in that names no file, or a shell block under it, is as before.
+    @Test func addingABlockToAFileIsAPersonsStep() {
+        let guide = read(
+            "# G\n\nAdd to `/etc/caddy/Caddyfile`:\n\n\(fence)\napp.example.org {\n    reverse_proxy :9000\n}\n\(fence)\n\n"
+                + "Append this to ~/.bashrc:\n\n\(fence)text\nalias k=kubectl\n\(fence)\n\n"
+                + "Add the following:\n\n\(fence)text\nhello\n\(fence)\n\n"
+                + "Add to `/etc/hosts`:\n\n\(fence)bash\necho '10.0.0.5 db' | sudo tee -a /etc/hosts\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == [.manual, .manual, .artifact, .command])
+        #expect(guide.steps[0].instructions == "Add to /etc/caddy/Caddyfile:\napp.example.org {\n    reverse_proxy :9000\n}")
+        #expect(guide.steps.map(\.savedAs) == [nil, nil, nil, nil])
+        #expect(Text.addedToPath("Insert these lines into `/etc/fstab`:") == "/etc/fstab")
+        #expect(Text.addedToPath("Add to /etc/fstab.") == nil)
+    }
+
     @Test(arguments: [
         ("Log out and log back in so that your group membership is re-evaluated.", true),
         ("You need to log out and log back in for this to take effect.", true),

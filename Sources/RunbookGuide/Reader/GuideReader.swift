@@ -1700,8 +1700,19 @@ private struct Reader {
     /// The path a lead-in that ends with a colon says to save the block as, its code spans as
     /// written (`app.py` names a file where app.py may not).
     func leadInSavedPath(_ leadIn: String?) -> String? {
+        leadInWithCode(leadIn).flatMap(Text.savedPath)
+    }
+
+    /// The file such a lead-in says to add the block to (`Text.addedToPath`).
+    func leadInAddedToPath(_ leadIn: String?) -> String? {
+        leadInWithCode(leadIn).flatMap(Text.addedToPath)
+    }
+
+    /// The lead-in paragraph before this block, when it ends with a colon, with its code spans
+    /// in backticks.
+    func leadInWithCode(_ leadIn: String?) -> String? {
         guard leadIn?.hasSuffix(":") == true, case .paragraph(_, let leadNode) = previous else { return nil }
-        return Text.savedPath(leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined())
+        return leadNode.children.map { $0.kind == .code ? "`\($0.literal)`" : $0.plainText }.joined()
     }
 
     /// Splits a block at bare `ssh host`, `sudo -iu user` and `exit` lines, which move the
@@ -1720,11 +1731,16 @@ private struct Reader {
             // A title that is a path (MkDocs's and Docusaurus's `title="/etc/…"`) says the same.
             var kind = kind
             var savedAs: String?
-            if kind == .artifact, Self.saysNothingOfRunning(annotations),
-                let path = savedPath ?? leadInSavedPath(leadIn)
-            {
-                savedAs = path
-                kind = .manual
+            // "Add to `/etc/caddy/Caddyfile`:": an edit of a file with more in it, the person's.
+            var addedTo: String?
+            if kind == .artifact, Self.saysNothingOfRunning(annotations) {
+                if let path = savedPath ?? leadInSavedPath(leadIn) {
+                    savedAs = path
+                    kind = .manual
+                } else if let path = leadInAddedToPath(leadIn) {
+                    addedTo = path
+                    kind = .manual
+                }
             }
             let place = stated ?? session ?? defaultTarget()
             var step = makeStep(
@@ -1734,7 +1750,7 @@ private struct Reader {
             step.savedAs = savedAs
             if let savedAs, let stated, savedAs.utf8.count >= 4 { savedFiles.append((savedAs, stated)) }
             if kind == .manual {
-                let on = savedAs != nil && place.name != "local" ? "On \(place.name): " : ""
+                let on = (savedAs ?? addedTo) != nil && place.name != "local" ? "On \(place.name): " : ""
                 let said = leadIn ?? savedAs.map { "Save this as \($0):" }
                 step.instructions = [said.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
             }

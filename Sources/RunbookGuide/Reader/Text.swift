@@ -909,13 +909,28 @@ extension Text {
     /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
     /// as a word, and names a file path; nil otherwise.
     public static func savedPath(_ text: String) -> String? {
-        // Most lead-ins have none of the verbs: decided on the bytes before any word is split.
-        guard text.includesAny(saveVerbHints) else { return nil }
+        path(in: text, afterOneOf: saveVerbs, hints: saveVerbHints)
+    }
+
+    /// The file a lead-in says to add the block to ("Add to `/etc/caddy/Caddyfile`:", "Append
+    /// this to ~/.bashrc:"): an edit of a file that has more in it, which only a person makes
+    /// (`file=` would write the block as the whole file). Nil otherwise.
+    public static func addedToPath(_ text: String) -> String? {
+        path(in: text, afterOneOf: addVerbs, hints: addVerbHints)
+    }
+
+    private static let addVerbs: WordSet = ["add", "append", "insert"]
+    private static let addVerbHints: Needles = ["add", "append", "insert"]
+
+    /// The file path a lead-in names, when it ends with a colon and has one of `verbs` as a
+    /// word (`hints`, the same words, decide on the bytes before any word is split).
+    private static func path(in text: String, afterOneOf verbs: WordSet, hints: Needles) -> String? {
+        guard text.includesAny(hints) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasSuffix(":") else { return nil }
         let words = trimmed.split(whereSeparator: { $0.isWhitespace })
         let hasVerb = words.contains { word in
-            saveVerbs.contains(String(word.filter(\.isLetter)).lowercased())
+            verbs.contains(String(word.filter(\.isLetter)).lowercased())
         }
         guard hasVerb else { return nil }
         for word in words {
