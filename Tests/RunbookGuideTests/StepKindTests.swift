@@ -777,6 +777,22 @@ struct StepKindTests {
         #expect(said.steps[0].expectations == [.exitStatus(0)])
     }
 
+    /// "Press Ctrl+C to stop it." after a block, in the sentence that says what it shows or in
+    /// the paragraph after: the command goes on until stopped, so a run follows it until it
+    /// shows that. A way out of trouble ("If it hangs, press Ctrl+C.", "to cancel") is not.
+    @Test func aCommandTheGuideSaysToStopWithCtrlCFollowsItsOutput() {
+        func follows(_ after: String) -> (Bool, [String]) {
+            let guide = read("# G\n\n\(fence)bash\n./run.sh\n\(fence)\n\n\(after)\n")
+            return (guide.steps[0].traits.follows, guide.steps[0].awaitedOutput)
+        }
+        #expect(follows("You should see `Listening for Jobs`. Press Ctrl+C to stop it.") == (true, ["Listening for Jobs"]))
+        #expect(follows("You should see `Listening for Jobs`.\n\nThen hit Ctrl-C.") == (true, ["Listening for Jobs"]))
+        #expect(follows("Stop it with ^C when you are done.") == (true, []))
+        #expect(follows("If it hangs, press Ctrl+C and try again.") == (false, []))
+        #expect(follows("This takes a minute; press Ctrl+C to cancel.") == (false, []))
+        #expect(follows("It prints `done`.") == (false, []))
+    }
+
     @Test(arguments: [
         ("sudo reboot", true), ("sudo shutdown -r now", true), ("sudo systemctl reboot", true), ("sudo init 6", true),
         ("[ -f /var/run/reboot-required ] && sudo reboot", true), ("shutdown -r +5 'kernel update'", true),

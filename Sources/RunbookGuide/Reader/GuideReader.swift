@@ -116,6 +116,9 @@ private struct Reader {
     var offFlowDeclarations: [(assignments: [Assignment], codeLine: Int)] = []
     var sectionAnnotations: [Int: Annotation] = [:]
     var expectFor: Int?
+    /// The step whose output the paragraph just read said ("You should see `ready`."): a
+    /// paragraph after it may say to stop it ("Press Ctrl+C to stop it.").
+    var shownBy: Int?
     var branch: Branch?
     var paragraphBranch: Branch?
     /// "Or export them:" right after a block: the step that block made last, the lead-in's
@@ -718,6 +721,18 @@ private struct Reader {
                 steps[index].traits.keptRunning = true
             }
         }
+        // "Press Ctrl+C to stop it." after a block (and what it should show): its command
+        // goes on until a person stops it, as a follow command does; a run stops it once it
+        // has shown what is expected, or at the end of the follow window.
+        if Patterns.saysToStopIt(text) {
+            var index: Int?
+            if case .code(let stepIndex?) = previous { index = stepIndex } else if case .paragraph = previous { index = shownBy }
+            if let index, steps[index].kind == .command || steps[index].kind == .verification,
+                !steps[index].traits.follows, !steps[index].traits.foregroundServer, !steps[index].traits.interactive
+            {
+                steps[index].traits.follows = true
+            }
+        }
         // "The output should be something like `v20.11.0`.": a value like the real one, which the
         // real one would not match (another version, another time); nothing is expected. A
         // sentence that ends with a colon introduces shown output, read as before: its lines
@@ -726,8 +741,10 @@ private struct Reader {
         let approximate = { !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords) }
         let leadsExpectation =
             Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate()
+        shownBy = nil
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
+            shownBy = stepIndex
             // "Expected: HTTP 200" says it after its colon; "Should return HTTP 200." has none.
             let said = text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) } ?? text
             steps[stepIndex].expectations += expectations(from: said, node: node)
@@ -736,6 +753,7 @@ private struct Reader {
         {
             steps[stepIndex].expectations += expectations(from: text, node: node)
             expectFor = nil
+            shownBy = stepIndex
         } else if !leadsExpectation {
             expectFor = nil
         }

@@ -211,6 +211,19 @@ enum Patterns {
 
     private static let alternativeOpeners = ["alternatively", "or"].map { Array($0.utf8) }
 
+    /// The keys that stop a command in a terminal, as guides write them.
+    static let stopKeys: Needles = ["ctrl+c", "ctrl-c", "ctrl + c", "ctrl c", "control-c", "control+c", "^c", "⌃c"]
+    /// Words that make stopping a way out of trouble, not the end of the command's use.
+    static let abortWords: Needles = ["cancel", "abort", "interrupt", "hang", "stuck", "if ", "in case"]
+
+    /// Prose after a block that tells the person to stop its command with Ctrl+C when they
+    /// have seen what it shows ("You should see `Listening for Jobs`. Press Ctrl+C to stop
+    /// it."): the command does not end on its own. Not a way out of trouble ("If it hangs,
+    /// press Ctrl+C.", "Press Ctrl-C to cancel.").
+    static func saysToStopIt(_ text: String) -> Bool {
+        text.includesAny(stopKeys) && !text.includesAny(abortWords)
+    }
+
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
     /// Words that say shown output is only like the real one ("something like `v20.11.0`").
