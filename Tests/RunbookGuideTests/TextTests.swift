@@ -281,6 +281,20 @@ struct TextTests {
         #expect(!Patterns.isImperative("In the end it works"))
     }
 
+    /// "Note:" (any case, or with a dash) and "Note that" label information; "Note the
+    /// instance ID" and "Note down the password" ask for something. A section of such a note
+    /// alone is no person's step.
+    @Test(arguments: [
+        ("Note: the token expires after one hour. Generate it right before step 3.", false), ("NOTE - it expires.", false),
+        ("Note that the token expires.", false), ("Note — this is slow.", false), ("Note the instance ID.", true),
+        ("Note down the password.", true), ("Notes go in the wiki.", false),
+    ])
+    func aNoteLabelIsNoInstruction(text: String, imperative: Bool) {
+        #expect(Patterns.isImperative(text) == imperative)
+        let guide = read("# T\n\n> \(text)\n\n## A\n\n\(fence)bash\nls\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == (imperative ? [.manual, .command] : [.command]))
+    }
+
     /// Titles whose body is no step ("Summary", "TL;DR", "Known warnings"), read by bytes, are
     /// those the pattern takes, on every title made of the words that decide it.
     @Test func nonStepTitlesByBytesAreWhatThePatternSays() {

@@ -390,11 +390,22 @@ enum Patterns {
         let t = text.trimmedInline
         if t.hasPrefix("[") { return false }
         let word = firstWord(t)
+        // "Note:" and "Note that …" give information ("Note: the token expires after an hour.");
+        // "Note the instance ID." asks for something.
+        if word == "note", isNoteLabel(t) { return false }
         if imperativeVerbs.contains(word) { return true }
         if word == "in" || word == "at" || word == "on", namesAPlaceInAnApp(t) { return true }
         guard t.includesAny(Self.obligationWords) else { return false }
         guard let bytes = ASCII.bytes(of: t) else { return Text.matches(obligationPattern, t) }
         return firstPhrase(obligationPhrases, in: bytes) != nil
+    }
+
+    /// `t`, which opens with the word "note", uses it as a label ("Note:", "NOTE -") or says
+    /// "Note that": what follows is information.
+    static func isNoteLabel(_ t: String) -> Bool {
+        let after = t.drop { !$0.isLetter }.dropFirst(4)
+        if let next = after.drop(while: { $0 == " " }).first, ":-–—".contains(next) { return true }
+        return after.lowercased().hasPrefix(" that ")
     }
 
     static let placePattern = #"^(In|At|On|in|at|on)\s+(the\s+|your\s+)?[A-Z]"#
