@@ -136,6 +136,24 @@ struct HardcodedSecretRuleTests {
         #expect(findings.map(\.message) == ["a URL's password is written into the guide as a literal that looks like a real secret"])
     }
 
+    /// A real-looking secret passed to an option named like one (`--token AZ7Q…`, `--password
+    /// "…"`, `-p`'s long forms) is an error; a variable, a placeholder, a weak value, and an
+    /// option that names where a key is (`--key-file`) are fine.
+    @Test func aSecretPassedToAnOptionIsAnError() throws {
+        let text = guide(
+            "./config.sh --url https://github.com/acme/platform --token AZ7QK2M9XB4TLP8WN3RDJ6YHC5V --labels x64",
+            "docker login -u ci --password \"Qz8vK2mL9xT4rB7n\" registry.acme.io",
+            "./config.sh --token \"$RUNNER_TOKEN\"\n./config.sh --token YOUR_RUNNER_TOKEN\n./config.sh --token abcdefghijklmnop\n"
+                + "tool --key-file /etc/keys/Qz8vK2mL9xT4rB7n.pem\ntool --token=AZ7QK2M9XB4TLP8WN3RDJ6YHC5V"
+        )
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["6:60 error", "12:32 error", "22:14 error"])
+        #expect(findings[0].message == "--token is given a literal value that looks like a real secret")
+        #expect(findings[0].fix == "bind it with --vars and write ${NAME} in its place")
+        #expect(findings[1].message == "--password is given a literal value that looks like a real secret")
+        #expect(findings[2].message == "token is given a literal value that looks like a real secret")
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

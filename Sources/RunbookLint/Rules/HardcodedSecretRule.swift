@@ -34,11 +34,15 @@ struct HardcodedSecretRule: LintRule {
             // in place, before the line becomes a String.
             let quoted = bytes.containsByte(UInt8(ascii: "'"))
             let mayHaveShape = fileMayHaveShape && Self.shapeHints.occurs(in: bytes)
-            let mayAssign =
-                (quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
-                    || bytes.containsByte(UInt8(ascii: "|"))) && Self.assignmentHints.occurs(in: bytes)
+            let punctuated =
+                quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
+                || bytes.containsByte(UInt8(ascii: "|"))
+            let dashed = bytes.containsByte(UInt8(ascii: "-"))
+            let secretWord = (punctuated || dashed) && Self.assignmentHints.occurs(in: bytes)
+            let mayAssign = punctuated && secretWord
+            let mayPassOption = dashed && secretWord
             let mayHaveURL = bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
-            guard mayHaveShape || mayAssign || mayHaveURL else { return }
+            guard mayHaveShape || mayAssign || mayPassOption || mayHaveURL else { return }
             let raw = linted.line(number)
             let line = String(raw)
             // One finding a line: a key's shape, else a URL's password, else a secret assigned,
@@ -48,6 +52,7 @@ struct HardcodedSecretRule: LintRule {
                     ?? (mayHaveURL ? Self.urlPassword(in: line) : nil)
                     ?? (mayAssign
                         ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(number), quoted: quoted) : nil)
+                    ?? (mayPassOption ? Self.optionSecret(in: line) : nil)
             else { return }
             findings.append(
                 Diagnostic(
@@ -100,6 +105,23 @@ struct HardcodedSecretRule: LintRule {
     /// A secret-like name, or MySQL's `IDENTIFIED` before a password: one of them is on every
     /// line an assignment, a table row or SQL gives a secret on.
     static let assignmentHints = Needles(Text.secretWordList + ["identified"])
+
+    /// A real-looking secret given to a command's option named like one, as the next word
+    /// (`./config.sh --token AZ7Q…`, `docker login --password …`): the option's name, dashes
+    /// read as `_` (`--key-file` names where a key is, no key), and the value.
+    static func optionSecret(in line: String) -> Found? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        for (word, next) in zip(words, words.dropFirst()) where word.hasPrefix("-") && !word.contains("=") {
+            let name = word.drop { $0 == "-" }.replacingOccurrences(of: "-", with: "_")
+            let value = String(next.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
+            guard !name.isEmpty, !value.hasPrefix("-"), looksReal((name: name, value: value)) else { continue }
+            return (
+                column(of: value, in: line), "\(word) is given a literal value that looks like a real secret",
+                "bind it with --vars and write ${NAME} in its place"
+            )
+        }
+        return nil
+    }
 
     /// The words `sqlPasswordPattern` needs, one of them.
     static let sqlHints: Needles = ["password", "identified"]
