@@ -724,14 +724,14 @@ private struct Reader {
         // "Press Ctrl+C to stop it." after a block (and what it should show): its command
         // goes on until a person stops it, as a follow command does; a run stops it once it
         // has shown what is expected, or at the end of the follow window.
-        if Patterns.saysToStopIt(text) {
-            var index: Int?
-            if case .code(let stepIndex?) = previous { index = stepIndex } else if case .paragraph = previous { index = shownBy }
-            if let index, steps[index].kind == .command || steps[index].kind == .verification,
-                !steps[index].traits.follows, !steps[index].traits.foregroundServer, !steps[index].traits.interactive
-            {
-                steps[index].traits.follows = true
-            }
+        // (Asked only of prose right after a block, or after what it shows.)
+        var stoppable: Int?
+        if case .code(let stepIndex?) = previous { stoppable = stepIndex } else if case .paragraph = previous { stoppable = shownBy }
+        if let index = stoppable, steps[index].kind == .command || steps[index].kind == .verification,
+            !steps[index].traits.follows, !steps[index].traits.foregroundServer, !steps[index].traits.interactive,
+            Patterns.saysToStopIt(text)
+        {
+            steps[index].traits.follows = true
         }
         // "The output should be something like `v20.11.0`.": a value like the real one, which the
         // real one would not match (another version, another time); nothing is expected. A

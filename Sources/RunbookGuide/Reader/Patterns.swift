@@ -211,8 +211,10 @@ enum Patterns {
 
     private static let alternativeOpeners = ["alternatively", "or"].map { Array($0.utf8) }
 
-    /// The keys that stop a command in a terminal, as guides write them.
-    static let stopKeys: Needles = ["ctrl+c", "ctrl-c", "ctrl + c", "ctrl c", "control-c", "control+c", "^c", "⌃c"]
+    /// The words that name the control key, as guides write it.
+    static let controlKeyWords: Needles = ["ctrl", "control"]
+    /// Ctrl+C as guides write it: "Ctrl+C", "ctrl-c", "Ctrl + C", "Control-C", "^C".
+    static let stopKeyPattern = #"\b(?:ctrl|control)\s*[-+]?\s*c\b|\^c\b"#
     /// Words that make stopping a way out of trouble, not the end of the command's use.
     static let abortWords: Needles = ["cancel", "abort", "interrupt", "hang", "stuck", "if ", "in case"]
 
@@ -221,7 +223,9 @@ enum Patterns {
     /// it."): the command does not end on its own. Not a way out of trouble ("If it hangs,
     /// press Ctrl+C.", "Press Ctrl-C to cancel.").
     static func saysToStopIt(_ text: String) -> Bool {
-        text.includesAny(stopKeys) && !text.includesAny(abortWords)
+        // Most prose names no key: the words (or a `^`) first, the pattern only then.
+        guard text.includesAny(controlKeyWords) || text.containsByte(UInt8(ascii: "^")) else { return false }
+        return Text.matches(stopKeyPattern, text, caseInsensitive: true) && !text.includesAny(abortWords)
     }
 
     /// Words of a lead-in that gives a file's text to paste, not commands to run.

@@ -37,7 +37,8 @@ struct HardcodedSecretRule: LintRule {
             let punctuated =
                 quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
                 || bytes.containsByte(UInt8(ascii: "|"))
-            let dashed = bytes.containsByte(UInt8(ascii: "-"))
+            // An option: a `-` at a word's start (most lines' dashes join words).
+            let dashed = bytes.first == UInt8(ascii: "-") || Self.startsAnOption(bytes)
             let secretWord = (punctuated || dashed) && Self.assignmentHints.occurs(in: bytes)
             let mayAssign = punctuated && secretWord
             let mayPassOption = dashed && secretWord
@@ -107,20 +108,48 @@ struct HardcodedSecretRule: LintRule {
     static let assignmentHints = Needles(Text.secretWordList + ["identified"])
 
     /// A real-looking secret given to a command's option named like one, as the next word
-    /// (`./config.sh --token AZ7Q…`, `docker login --password …`): the option's name, dashes
-    /// read as `_` (`--key-file` names where a key is, no key), and the value.
+    /// (`./config.sh --token AZ7Q…`, `docker login --password …`): the option as written, and
+    /// the value. The name's dashes are read as `_` (`--key-file` names where a key is, no
+    /// key). By bytes: an option starts with `-` at a word's start.
     static func optionSecret(in line: String) -> Found? {
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        for (word, next) in zip(words, words.dropFirst()) where word.hasPrefix("-") && !word.contains("=") {
-            let name = word.drop { $0 == "-" }.replacingOccurrences(of: "-", with: "_")
-            let value = String(next.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
-            guard !name.isEmpty, !value.hasPrefix("-"), looksReal((name: name, value: value)) else { continue }
-            return (
-                column(of: value, in: line), "\(word) is given a literal value that looks like a real secret",
-                "bind it with --vars and write ${NAME} in its place"
-            )
+        var line = line
+        let found: (option: String, value: String)? = line.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                guard b[i] == UInt8(ascii: "-"), i == 0 || ASCII.isSpace(b[i - 1]) else {
+                    i += 1
+                    continue
+                }
+                let start = i
+                var nameStart = i
+                while nameStart < b.count, b[nameStart] == UInt8(ascii: "-") { nameStart += 1 }
+                var nameEnd = nameStart
+                while nameEnd < b.count, !ASCII.isSpace(b[nameEnd]), b[nameEnd] != UInt8(ascii: "=") { nameEnd += 1 }
+                i = nameEnd
+                // `--token=…` is an assignment, read as one.
+                guard nameEnd > nameStart, nameEnd < b.count, b[nameEnd] != UInt8(ascii: "="),
+                    Text.secretWords.occurs(in: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]))
+                else { continue }
+                var valueStart = ASCII.skipSpaces(b, from: nameEnd)
+                if valueStart < b.count, b[valueStart] == UInt8(ascii: "\"") || b[valueStart] == UInt8(ascii: "'") {
+                    valueStart += 1
+                }
+                var valueEnd = valueStart
+                while valueEnd < b.count, !ASCII.isSpace(b[valueEnd]), !Self.notInValue.contains(b[valueEnd]) { valueEnd += 1 }
+                guard valueEnd - valueStart >= 12, b[valueStart] != UInt8(ascii: "-") else { continue }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]), as: UTF8.self)
+                if looksReal((name: name.replacingOccurrences(of: "-", with: "_"), value: value)) {
+                    return (String(decoding: UnsafeBufferPointer(rebasing: b[start..<nameEnd]), as: UTF8.self), value)
+                }
+            }
+            return nil
         }
-        return nil
+        guard let found else { return nil }
+        return (
+            column(of: found.value, in: line), "\(found.option) is given a literal value that looks like a real secret",
+            "bind it with --vars and write ${NAME} in its place"
+        )
     }
 
     /// The words `sqlPasswordPattern` needs, one of them.
@@ -223,6 +252,20 @@ struct HardcodedSecretRule: LintRule {
         }
         if let found { return found }
         return Text.firstMatch(assignment, in: line).map { ($0[1], $0[2]) }
+    }
+
+    /// True when `bytes` has ` -` or a tab before a `-`: an option may start there.
+    static func startsAnOption(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+        // Each `-` is found with memchr, and the byte before it tested.
+        let end = base + bytes.count
+        var p = base + 1
+        while p < end, let hit = memchr(p, Int32(UInt8(ascii: "-")), end - p) {
+            let at = hit.assumingMemoryBound(to: UInt8.self)
+            if ASCII.isSpace(at[-1]) { return true }
+            p = UnsafePointer(at) + 1
+        }
+        return false
     }
 
     /// What ends an assigned value besides a space.
