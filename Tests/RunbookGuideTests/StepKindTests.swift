@@ -488,7 +488,10 @@ struct StepKindTests {
         #expect(guide.steps[0].instructions == "Add to /etc/caddy/Caddyfile:\napp.example.org {\n    reverse_proxy :9000\n}")
         #expect(guide.steps.map(\.savedAs) == [nil, nil, nil, nil])
         #expect(Text.addedToPath("Insert these lines into `/etc/fstab`:") == "/etc/fstab")
+        #expect(Text.addedToPath("Edit `/etc/mongod.conf` and set:") == "/etc/mongod.conf")
+        #expect(Text.addedToPath("Open ~/.ssh/config and update the host:") == "~/.ssh/config")
         #expect(Text.addedToPath("Add to /etc/fstab.") == nil)
+        #expect(Text.addedToPath("Edit the values below:") == nil)
     }
 
     @Test(arguments: [
@@ -855,6 +858,21 @@ struct StepKindTests {
         #expect(asks.steps[0].traits.interactive)
         let other = read("# G\n\n\(fence)bash\npsql\n\(fence)\n\n\(fence)yaml\na: 1\n\(fence)\n")
         #expect(other.steps.map(\.kind) == [.command, .artifact])
+    }
+
+    /// `mongosh` takes JavaScript blocks. The blocks after the first one fed to a prompt, in
+    /// its language, are typed at the same prompt, still open: steps of their own, fed the same
+    /// way, on the same machine, across a heading too. A shell block between ends it.
+    @Test func blocksAfterTheFirstAreTypedAtTheSamePrompt() {
+        let guide = read(
+            "# G\n\nOn `mongo1.internal` only, open the shell:\n\n\(fence)bash\nmongosh\n\(fence)\n\n"
+                + "\(fence)javascript\nrs.initiate()\n\(fence)\n\nCheck:\n\n\(fence)js\nrs.status().ok\n\(fence)\n\n"
+                + "## Users\n\n\(fence)javascript\nuse admin\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n\n"
+                + "\(fence)javascript\ndb.version()\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == [.artifact, .artifact, .artifact, .command, .artifact])
+        #expect(guide.steps.map(\.annotations["runner"]) == ["mongosh", "mongosh", "mongosh", nil, nil])
+        #expect(guide.steps.map(\.code) == ["rs.initiate()", "rs.status().ok", "use admin", "uptime", "db.version()"])
+        #expect(guide.steps.prefix(3).map(\.target.name) == ["mongo1", "mongo1", "mongo1"])
     }
 
     /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate

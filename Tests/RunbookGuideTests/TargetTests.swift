@@ -427,10 +427,12 @@ struct TargetTests {
         ("On web01:", "web01"), ("On WEB01:", "web01"), ("From db-2, run:", "db-2"), ("On node3 (the worker):", "node3"),
         ("From db-2.corp.internal, run:", "db-2"), ("On app.prod.example:", "app"), ("On 10.0.0.5:", "server"),
         ("On `builder`:", "builder"), ("On `prod_db`:", "prod-db"), ("On db1:", "db1"),
+        ("On `mongo1.internal` only, open the shell:", "mongo1"), ("On web01 only:", "web01"),
         // Not host names: the block stays on local.
         ("On builder:", "local"), ("On ubuntu22:", "local"), ("On Python3:", "local"), ("On arm64:", "local"),
         ("On app.config.yaml:", "local"), ("On db.internal:", "local"), ("On web01 the service runs as root:", "local"),
         ("On web01 and web02:", "local"), ("On 2024-01-05:", "local"), ("On web01, nginx serves the site.", "local"),
+        ("On web01 only the service runs:", "local"),
         // A named place wins: "On EC2:" is the ec2 target, bound by its ssh line, not a host "EC2".
         ("On EC2:", "ec2"), ("On your laptop:", "local"),
     ])

@@ -1389,6 +1389,8 @@ private struct Reader {
         let stepsBefore = steps.count
         // The client step a block is typed at, which the block became.
         var fedClient: Int?
+        // The client whose prompt is still open after this block was typed at it.
+        var keptClient: (index: Int, program: String, runner: String)?
         defer {
             if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
                 let system = Patterns.operatingSystem(text, heading: false)
@@ -1420,8 +1422,9 @@ private struct Reader {
             }
             editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
             clientStep =
-                steps.count == stepsBefore + 1
-                ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil
+                keptClient
+                ?? (steps.count == stepsBefore + 1
+                    ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil)
         }
 
         // `sudo -u postgres psql`, then a `sql` block: what is typed at the client's prompt.
@@ -1431,6 +1434,19 @@ private struct Reader {
             Self.clientLanguages[client.program]?.contains(lang) == true,
             Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
         {
+            keptClient = client
+            // A block after one fed to the client is typed at the same prompt, still open: a
+            // step of its own, fed the same way.
+            if steps[client.index].annotations["runner"] == client.runner {
+                var step = makeStep(
+                    kind: .artifact, node: node, codeLine: codeLine, language: language, code: code,
+                    target: steps[client.index].target)
+                step.annotations = annotations
+                step.annotations["runner"] = client.runner
+                steps.append(step)
+                keptClient = (steps.count - 1, client.program, client.runner)
+                return
+            }
             var step = steps[client.index]
             step.kind = .artifact
             step.language = language
@@ -1547,8 +1563,9 @@ private struct Reader {
     /// The languages of the blocks typed at each client's prompt.
     static let clientLanguages: [String: Set<String>] = [
         "psql": sqlLanguages, "mysql": sqlLanguages, "mariadb": sqlLanguages, "sqlite3": sqlLanguages,
-        "redis-cli": ["redis"], "valkey-cli": ["redis", "valkey"],
+        "redis-cli": ["redis"], "valkey-cli": ["redis", "valkey"], "mongosh": mongoLanguages, "mongo": mongoLanguages,
     ]
+    static let mongoLanguages: Set<String> = ["javascript", "js", "mongo", "mongodb", "mongosh"]
     static let sqlLanguages: Set<String> = ["sql", "psql", "pgsql", "postgresql", "postgres", "mysql", "sqlite", "plpgsql"]
 
     /// A one-line step that opens a client's prompt (`sudo -u postgres psql`, `mysql -u root

@@ -1020,8 +1020,13 @@ extension Patterns {
 
     /// What may follow a machine named at the start of a heading or lead-in, from `i` on: in a
     /// heading (`wholeText`) nothing but a colon; in a lead-in a colon, a comma or a
-    /// parenthesis, and the lead-in ends with a colon ("On web01 (the primary), run:").
+    /// parenthesis, and the lead-in ends with a colon ("On web01 (the primary), run:"). An
+    /// "only" before it is part of the phrase ("On `mongo1.internal` only, open the shell:").
     static func closesMachinePhrase(_ bytes: [UInt8], at i: Int, wholeText: Bool) -> Bool {
+        var i = i
+        if bytes[i...].starts(with: "only".utf8) || bytes[i...].starts(with: "Only".utf8), !ASCII.isWord(bytes, at: i + 4) {
+            i = ASCII.skipSpaces(bytes, from: i + 4)
+        }
         let rest = bytes[i...]
         if wholeText { return rest.isEmpty || rest.elementsEqual([UInt8(ascii: ":")]) }
         guard let next = rest.first else { return false }

@@ -912,15 +912,16 @@ extension Text {
         path(in: text, afterOneOf: saveVerbs, hints: saveVerbHints)
     }
 
-    /// The file a lead-in says to add the block to ("Add to `/etc/caddy/Caddyfile`:", "Append
-    /// this to ~/.bashrc:"): an edit of a file that has more in it, which only a person makes
-    /// (`file=` would write the block as the whole file). Nil otherwise.
+    /// The file a lead-in says to add the block to, or to change with it ("Add to
+    /// `/etc/caddy/Caddyfile`:", "Append this to ~/.bashrc:", "Edit `/etc/mongod.conf` and
+    /// set:"): an edit of a file that has more in it, which only a person makes (`file=` would
+    /// write the block as the whole file). Nil otherwise.
     public static func addedToPath(_ text: String) -> String? {
         path(in: text, afterOneOf: addVerbs, hints: addVerbHints)
     }
 
-    private static let addVerbs: WordSet = ["add", "append", "insert"]
-    private static let addVerbHints: Needles = ["add", "append", "insert"]
+    private static let addVerbs: WordSet = ["add", "append", "insert", "edit", "modify", "update", "open"]
+    private static let addVerbHints: Needles = ["add", "append", "insert", "edit", "modify", "update", "open"]
 
     /// The file path a lead-in names, when it ends with a colon and has one of `verbs` as a
     /// word (`hints`, the same words, decide on the bytes before any word is split).
