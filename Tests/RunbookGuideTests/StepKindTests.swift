@@ -873,6 +873,11 @@ struct StepKindTests {
         #expect(guide.steps.map(\.annotations["runner"]) == ["mongosh", "mongosh", "mongosh", nil, nil])
         #expect(guide.steps.map(\.code) == ["rs.initiate()", "rs.status().ok", "use admin", "uptime", "db.version()"])
         #expect(guide.steps.prefix(3).map(\.target.name) == ["mongo1", "mongo1", "mongo1"])
+        // `\q` leaves the prompt: the block after it is typed nowhere.
+        let quit = read(
+            "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n\n"
+                + "\(fence)sql\nSELECT 1;\n\(fence)\n")
+        #expect(quit.steps.map(\.annotations["runner"]) == ["sudo -u postgres psql -v ON_ERROR_STOP=1", nil])
     }
 
     /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate

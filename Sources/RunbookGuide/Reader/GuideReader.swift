@@ -1434,7 +1434,8 @@ private struct Reader {
             Self.clientLanguages[client.program]?.contains(lang) == true,
             Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
         {
-            keptClient = client
+            // A block that ends by leaving the client (`\q`, `exit`) closes its prompt.
+            keptClient = Self.leavesTheClient(code) ? nil : client
             // A block after one fed to the client is typed at the same prompt, still open: a
             // step of its own, fed the same way.
             if steps[client.index].annotations["runner"] == client.runner {
@@ -1444,7 +1445,7 @@ private struct Reader {
                 step.annotations = annotations
                 step.annotations["runner"] = client.runner
                 steps.append(step)
-                keptClient = (steps.count - 1, client.program, client.runner)
+                if keptClient != nil { keptClient = (steps.count - 1, client.program, client.runner) }
                 return
             }
             var step = steps[client.index]
@@ -1558,6 +1559,13 @@ private struct Reader {
         addBlockSteps(
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
             annotations: annotations, savedPath: Text.titledPath(info))
+    }
+
+    /// The block's last line leaves a client's prompt: `\q`, `exit`, `quit`, `.quit`, `exit()`.
+    static func leavesTheClient(_ code: String) -> Bool {
+        guard let last = code.lines.last(where: { !$0.trimmedInline.isEmpty }) else { return false }
+        let line = last.trimmedInline.lowercased()
+        return ["\\q", "\\quit", "exit", "exit;", "quit", "quit;", "quit()", "exit()", ".quit", ".exit"].contains(line)
     }
 
     /// The languages of the blocks typed at each client's prompt.
