@@ -158,6 +158,47 @@ struct SectionTests {
             ])
     }
 
+    /// Sections at the guide's end that remove what it made ("Uninstall", "Removing the
+    /// runner", with what they hold) are teardown, and closing notes may follow them; the same
+    /// titles before the deploy ("Uninstall old versions", "Delete the default site") and a
+    /// removal of what was there before are setup.
+    @Test func removalSectionsAtTheEndAreTeardown() {
+        let guide = read(
+            """
+            # G
+            ## 1. Uninstall old versions
+            \(fence)bash
+            sudo apt-get remove docker.io
+            \(fence)
+            ## 2. Delete the default site
+            \(fence)bash
+            sudo rm /etc/nginx/sites-enabled/default
+            \(fence)
+            ## 3. Deploy
+            \(fence)bash
+            helm upgrade --install api acme/api
+            \(fence)
+            ## 4. Removing the runner
+            ### Stop it
+            \(fence)bash
+            sudo ./svc.sh stop
+            \(fence)
+            ## 5. Uninstall
+            \(fence)bash
+            helm uninstall api
+            \(fence)
+            ## Next steps
+            Read the docs.
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .main, .main, .optional, .optional])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "-", "-", "teardown", "teardown", "teardown", "-"])
+        let before = read("# G\n## Deploy\n\(fence)bash\nmake\n\(fence)\n## Remove the existing config\n\(fence)bash\nrm a\n\(fence)\n")
+        #expect(before.steps.map(\.flow) == [.main, .main])
+        #expect(Patterns.removesWhatItMade("5. Delete the cluster"))
+        #expect(!Patterns.removesWhatItMade("Deleting old backups"))
+        #expect(!Patterns.removesWhatItMade("Deploy and remove"))
+    }
+
     @Test(arguments: [
         "FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown",
         "Destroy the environment", "Decommissioning",

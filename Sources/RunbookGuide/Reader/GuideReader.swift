@@ -212,6 +212,7 @@ private struct Reader {
         closeBody()
         leaveShellInside()
         warnOfUnclosedDetails()
+        markTrailingRemovals()
         declareTableVariables()
         declareAddressVariables()
         declareOffFlowVariables()
@@ -288,6 +289,37 @@ private struct Reader {
             guard reads || ProgramEnvironment.reads(row.name), !assigns else { continue }
             declareInFileOrder(name: row.name, value: row.value, description: row.description, line: row.line, source: "table")
         }
+    }
+
+    /// Sections at the guide's end that remove what it made ("Uninstall", "Removing the
+    /// runner", "Delete the cluster", and what they hold) are teardown, off the main flow: a
+    /// run would undo the deploy right after it. Only at the end: "Uninstall old versions"
+    /// opens Docker's install guide and "Delete the default site" is nginx setup. Sections
+    /// with no steps (closing notes) may come after them.
+    mutating func markTrailingRemovals() {
+        var removing: [Int] = []
+        var index = sections.count - 1
+        while index > 0 {
+            var removes = false
+            var ancestor: Int? = index
+            while let a = ancestor, a > 0, !removes {
+                removes = Patterns.removesWhatItMade(sections[a].title)
+                ancestor = sections[a].parent
+            }
+            if removes {
+                if sections[index].flow == .main { removing.append(index) }
+            } else if sections[index].flow == .main, steps.contains(where: { $0.section == index }) {
+                break
+            }
+            index -= 1
+        }
+        guard !removing.isEmpty else { return }
+        for index in removing {
+            sections[index].flow = .optional
+            sections[index].role = "teardown"
+        }
+        let removed = Set(removing)
+        for i in steps.indices where removed.contains(steps[i].section) { steps[i].flow = .optional }
     }
 
     /// The variables blocks off the main flow declare what nothing else declares (a table, a

@@ -211,6 +211,24 @@ enum Patterns {
 
     private static let alternativeOpeners = ["alternatively", "or"].map { Array($0.utf8) }
 
+    /// A heading that removes what a guide made: it opens (after its number) with uninstall,
+    /// remove, delete or deprovision ("Uninstall", "Removing the runner", "5. Delete the
+    /// cluster"), not of what was there before ("Uninstall old versions", "Remove the existing
+    /// config"). Read only of the sections at a guide's end (`markTrailingRemovals`).
+    static func removesWhatItMade(_ title: String) -> Bool {
+        guard title.includesAny(removalWords) else { return false }
+        let word = firstWord(title)
+        return removalVerbs.contains(word) && !title.includesAny(earlierThings)
+    }
+
+    static let removalWords: Needles = ["uninstall", "remov", "delet", "deprovision"]
+    static let removalVerbs: WordSet = [
+        "uninstall", "uninstalling", "uninstallation", "remove", "removing", "removal", "delete", "deleting",
+        "deprovision", "deprovisioning",
+    ]
+    /// What a setup removes before it installs.
+    static let earlierThings: Needles = ["old", "previous", "existing", "conflicting", "default", "legacy"]
+
     /// The words that name the control key, as guides write it.
     static let controlKeyWords: Needles = ["ctrl", "control"]
     /// Ctrl+C as guides write it: "Ctrl+C", "ctrl-c", "Ctrl + C", "Control-C", "^C".
