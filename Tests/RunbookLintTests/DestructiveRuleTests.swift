@@ -24,6 +24,22 @@ struct DestructiveRuleTests {
         #expect(spots(try lint(text, rule: "destructive")) == ["20:1 warning"])
     }
 
+    /// Deleting a Kubernetes namespace or volume claim, and `terraform destroy`, outside
+    /// teardown; deleting a pod, and a plan of a destroy, are not.
+    @Test func clustersAndInfrastructureDestroyedWarn() throws {
+        let text = guide(
+            "kubectl delete namespace shop", "kubectl -n shop delete pvc data-0", "tofu destroy -auto-approve",
+            "kubectl delete pod api-0\nterraform plan -destroy\nkubectl get ns")
+        let findings = try lint(text, rule: "destructive")
+        #expect(spots(findings) == ["6:1 warning", "12:1 warning", "18:1 warning"])
+        #expect(
+            findings.map(\.message) == [
+                "kubectl delete of a namespace or a volume claim deletes what it holds",
+                "kubectl delete of a namespace or a volume claim deletes what it holds",
+                "terraform destroy deletes the infrastructure it manages",
+            ])
+    }
+
     /// The command-line forms of DROP DATABASE, TRUNCATE and Redis's flushes; coreutils'
     /// `truncate` of a file and `dropdb --help` are not.
     @Test func databaseToolsThatDestroyDataWarn() throws {

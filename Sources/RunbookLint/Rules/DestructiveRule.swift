@@ -32,6 +32,14 @@ struct DestructiveRule: PatternRule {
             #"\bgit\s+clean\s+-[a-z]*f[a-z]*d[a-z]*x|\bgit\s+clean\s+-[a-z]*x[a-z]*d[a-z]*f"#, "clean",
             "git clean -fdx deletes untracked and ignored files", nil, also: ["git"]
         ),
+        .init(
+            #"\bkubectl\b[^|;]*\sdelete\s+(-[^\s]+\s+)*(namespace|ns|pvc|persistentvolumeclaims?)\b"#, "kubectl",
+            "kubectl delete of a namespace or a volume claim deletes what it holds", nil, also: ["delete"]
+        ),
+        .init(
+            #"\b(terraform|tofu)\b[^|;]*\sdestroy\b"#, "destroy", "terraform destroy deletes the infrastructure it manages",
+            nil
+        ),
     ]
     static let hintWords = Needles(shapes.map { $0.word })
     var hints: Needles { Self.hintWords }
