@@ -192,7 +192,8 @@ struct SectionTests {
             """)
         #expect(guide.steps.map(\.flow) == [.main, .main, .main, .optional, .optional])
         #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "-", "-", "teardown", "teardown", "teardown", "-"])
-        let before = read("# G\n## Deploy\n\(fence)bash\nmake\n\(fence)\n## Remove the existing config\n\(fence)bash\nrm a\n\(fence)\n")
+        let before = read(
+            "# G\n## Deploy\n\(fence)bash\nmake\n\(fence)\n## Remove the existing config\n\(fence)bash\nrm a\n\(fence)\n")
         #expect(before.steps.map(\.flow) == [.main, .main])
         #expect(Patterns.removesWhatItMade("5. Delete the cluster"))
         #expect(!Patterns.removesWhatItMade("Deleting old backups"))

@@ -133,7 +133,8 @@ struct HardcodedSecretRuleTests {
         )
         let findings = try lint(text, rule: "hardcoded-secret")
         #expect(spots(findings) == ["6:38 error"])
-        #expect(findings.map(\.message) == ["a URL's password is written into the guide as a literal that looks like a real secret"])
+        #expect(
+            findings.map(\.message) == ["a URL's password is written into the guide as a literal that looks like a real secret"])
     }
 
     /// A real-looking secret passed to an option named like one (`--token AZ7Q…`, `--password

@@ -330,7 +330,8 @@ private struct Reader {
         for (assignments, codeLine) in offFlowDeclarations {
             for a in assignments where !declared.contains(a.name) {
                 let readByMainFlow = steps.contains {
-                    $0.flow == .main && $0.kind != .manual && $0.kind != .variables && ShellText.uses(of: a.name, in: $0.code).reads
+                    $0.flow == .main && $0.kind != .manual && $0.kind != .variables
+                        && ShellText.uses(of: a.name, in: $0.code).reads
                 }
                 declareInFileOrder(
                     name: a.name, value: readByMainFlow ? "" : a.value, description: a.comment, line: codeLine + a.line,
@@ -758,7 +759,11 @@ private struct Reader {
         // has shown what is expected, or at the end of the follow window.
         // (Asked only of prose right after a block, or after what it shows.)
         var stoppable: Int?
-        if case .code(let stepIndex?) = previous { stoppable = stepIndex } else if case .paragraph = previous { stoppable = shownBy }
+        if case .code(let stepIndex?) = previous {
+            stoppable = stepIndex
+        } else if case .paragraph = previous {
+            stoppable = shownBy
+        }
         if let index = stoppable, steps[index].kind == .command || steps[index].kind == .verification,
             !steps[index].traits.follows, !steps[index].traits.foregroundServer, !steps[index].traits.interactive,
             Patterns.saysToStopIt(text)
