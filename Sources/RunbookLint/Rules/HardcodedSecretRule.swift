@@ -37,11 +37,8 @@ struct HardcodedSecretRule: LintRule {
             let punctuated =
                 quoted || bytes.containsByte(UInt8(ascii: "=")) || bytes.containsByte(UInt8(ascii: ":"))
                 || bytes.containsByte(UInt8(ascii: "|"))
-            // An option: a `-` at a word's start (most lines' dashes join words).
-            let dashed = bytes.first == UInt8(ascii: "-") || Self.startsAnOption(bytes)
-            let secretWord = (punctuated || dashed) && Self.assignmentHints.occurs(in: bytes)
-            let mayAssign = punctuated && secretWord
-            let mayPassOption = dashed && secretWord
+            let mayAssign = punctuated && Self.assignmentHints.occurs(in: bytes)
+            let mayPassOption = Self.hasSecretOption(bytes)
             let mayHaveURL = bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
             guard mayHaveShape || mayAssign || mayPassOption || mayHaveURL else { return }
             let raw = linted.line(number)
@@ -254,16 +251,24 @@ struct HardcodedSecretRule: LintRule {
         return Text.firstMatch(assignment, in: line).map { ($0[1], $0[2]) }
     }
 
-    /// True when `bytes` has ` -` or a tab before a `-`: an option may start there.
-    static func startsAnOption(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when `bytes` has an option named like a secret (`--token`, `--db-password`): a `-`
+    /// at a word's start, then a name with a secret word. The line filter of `optionSecret`.
+    static func hasSecretOption(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
         // Each `-` is found with memchr, and the byte before it tested.
         let end = base + bytes.count
-        var p = base + 1
+        var p = base
         while p < end, let hit = memchr(p, Int32(UInt8(ascii: "-")), end - p) {
-            let at = hit.assumingMemoryBound(to: UInt8.self)
-            if ASCII.isSpace(at[-1]) { return true }
-            p = UnsafePointer(at) + 1
+            var at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+            p = at + 1
+            guard at == base || ASCII.isSpace(at[-1]) else { continue }
+            while at < end, at.pointee == UInt8(ascii: "-") { at += 1 }
+            var nameEnd = at
+            while nameEnd < end, !ASCII.isSpace(nameEnd.pointee), nameEnd.pointee != UInt8(ascii: "=") { nameEnd += 1 }
+            if nameEnd - at >= 3, Text.secretWords.occurs(in: UnsafeBufferPointer(start: at, count: nameEnd - at)) {
+                return true
+            }
+            p = nameEnd
         }
         return false
     }
