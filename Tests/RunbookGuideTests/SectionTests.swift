@@ -302,6 +302,10 @@ struct SectionTests {
             ("When you no longer need the environment:", "When you no longer need the environment"),
             ("When you no longer need it, remove it:", "When you no longer need it"),
             ("When you're done editing, save the file:", nil),
+            // The sentence that introduces the block decides, not one before it.
+            ("If you get an error, check for typos. Once the syntax is correct, reload Nginx:", nil),
+            ("Nginx must be running. If it is not, start it:", "If it is not"),
+            ("If you use e.g. Apache, stop it:", "If you use e.g. Apache"),
         ] as [(String, String?)])
     func aConditionalLeadInMakesItsBlockOptional(leadIn: String, condition: String?) {
         let guide = read("# G\n\n\(fence)bash\nmake\n\(fence)\n\n\(leadIn)\n\n\(fence)bash\nmake clean\n\(fence)\n")

@@ -177,9 +177,13 @@ enum Patterns {
     /// "If the build fails"; "When you no longer need the environment:" is one too), or nil:
     /// a lead-in that does not open with "If" and end with a colon, or says to set something
     /// up unless it is there already.
-    static func condition(_ text: String) -> String? {
+    static func condition(_ whole: String) -> String? {
+        guard whole.utf8.last == UInt8(ascii: ":") else { return nil }
+        // The sentence that introduces the block: "If you get an error, check for typos. Once
+        // the syntax is correct, reload Nginx:" reloads whatever the first sentence supposed.
+        let text = lastSentence(whole)
         // Most lead-ins open with another letter: decided on the first byte.
-        guard text.utf8.count > 4, text.utf8.last == UInt8(ascii: ":"), let first = text.utf8.first.map(ASCII.lower),
+        guard text.utf8.count > 4, let first = text.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "i") || first == UInt8(ascii: "w") || first == UInt8(ascii: "o")
         else { return nil }
         guard
@@ -189,6 +193,28 @@ enum Patterns {
         else { return nil }
         let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
         return String(clause).trimmed
+    }
+
+    /// The last sentence of `text`: what follows its last `. `, `? ` or `! ` that ends a word
+    /// of three letters or more and comes before a capital ("e.g. Apache" goes on); all of it
+    /// when there is none.
+    static func lastSentence(_ text: String) -> Substring {
+        let start: Int? =
+            text.utf8.withContiguousStorageIfAvailable { b -> Int? in
+                var i = b.count - 3
+                while i >= 3 {
+                    if b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "?") || b[i] == UInt8(ascii: "!"),
+                        b[i + 1] == UInt8(ascii: " "), b[i + 2] >= UInt8(ascii: "A"), b[i + 2] <= UInt8(ascii: "Z"),
+                        ASCII.isLetter(b[i - 1]), ASCII.isLetter(b[i - 2]), ASCII.isLetter(b[i - 3])
+                    {
+                        return i + 2
+                    }
+                    i -= 1
+                }
+                return nil
+            } ?? nil
+        guard let start else { return text[...] }
+        return Substring(text.utf8.dropFirst(start))
     }
 
     /// What a lead-in that offers its block as another way to do what the block before did
