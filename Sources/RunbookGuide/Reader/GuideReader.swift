@@ -1404,9 +1404,17 @@ private struct Reader {
         }
         // DigitalOcean's markdown names a block on its first line (`[label /etc/nginx/app]`,
         // `[secondary_label Output]`) and marks what to replace with `<^>…<^>`: not the text.
+        var shownOutput = false
         if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
+            shownOutput = code[..<newline].lowercased().hasPrefix("[secondary_label output")
             code = String(code[code.index(after: newline)...])
             codeLine += 1
+        }
+        // `[secondary_label Output]`: what the command before printed on the author's machine,
+        // shown, not a step (its ids, times and rules are not a run's to expect).
+        if shownOutput, annotations.isEmpty, !Patterns.shellLanguages.contains(lang) {
+            previous = .other
+            return
         }
         if code.containsBytes("<^>") { code = code.replacingOccurrences(of: "<^>", with: "") }
         // A block that opens with a prompt (`$ `, `user@host:~$ `) is a transcript, labelled
