@@ -71,6 +71,11 @@ struct ExecTests {
                     + "INSERT INTO orders VALUES (1), (2);\n.quit\n```\n\n## Check\n\n"
                     + "```bash\nsqlite3 shop.db 'SELECT count(*) FROM orders;'\n```\n\nExpected: `2`\n"),
             "bad.md": guide("## Database\n\n```bash\nsqlite3 shop.db\n```\n\n```sql\nSELECT * FROM missing;\n```\n"),
+            // The blocks after the first are typed at the same prompt: steps of their own.
+            "more.md": guide(
+                "## Database\n\n```bash\nsqlite3 more.db\n```\n\n```sql\nCREATE TABLE t (id INTEGER);\n```\n\n"
+                    + "Then fill it:\n\n```sql\nINSERT INTO t VALUES (1), (2), (3);\n```\n\n"
+                    + "## Check\n\n```sql\nSELECT count(*) FROM t;\n```\n\nExpected: `3`\n"),
         ])
         let plan = try runbook(["plan", "g.md"], in: dir)
         #expect(
@@ -81,6 +86,10 @@ struct ExecTests {
         let bad = try runbook(["exec", "bad.md"], in: dir)
         #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
         #expect(bad.stdout.contains("no such table: missing"), "\(bad.stdout)")
+        let more = try runbook(["exec", "more.md"], in: dir)
+        #expect(more.status == 0, "\(more.stdout)\(more.stderr)")
+        #expect(more.stdout.contains("3 succeeded"), "\(more.stdout)")
+        #expect(more.stdout.contains("   │ 3\n"), "\(more.stdout)")
     }
 
     /// A guide's `set -o noclobber` is for its own redirections: a `file=` block still
