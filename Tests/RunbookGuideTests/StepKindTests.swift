@@ -880,6 +880,20 @@ struct StepKindTests {
             "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n\n"
                 + "\(fence)sql\nSELECT 1;\n\(fence)\n")
         #expect(quit.steps.map(\.annotations["runner"]) == ["sudo -u postgres psql -v ON_ERROR_STOP=1", nil])
+        // A block that asks for a password at the prompt is the person's to type there.
+        let asks = read(
+            "# G\n\n\(fence)bash\nmongosh\n\(fence)\n\n\(fence)js\ndb.createUser({ user: \"a\", pwd: passwordPrompt() })\n\(fence)\n"
+        )
+        #expect(asks.steps.map(\.kind) == [.manual])
+        #expect(
+            asks.steps[0].instructions
+                == "Run `mongosh`, then type at its prompt:\ndb.createUser({ user: \"a\", pwd: passwordPrompt() })")
+        let later = read(
+            "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\n\(fence)sql\nCREATE ROLE app LOGIN;\n\(fence)\n\n"
+                + "\(fence)sql\n\\password app\n\(fence)\n\n\(fence)sql\nSELECT 1;\n\(fence)\n")
+        #expect(later.steps.map(\.kind) == [.artifact, .manual, .artifact])
+        #expect(later.steps[1].instructions == "At psql's prompt, type:\n\\password app")
+        #expect(later.steps.map(\.annotations["runner"]) == ["sudo -u postgres psql -v ON_ERROR_STOP=1", nil, nil])
     }
 
     /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate

@@ -1479,6 +1479,29 @@ private struct Reader {
             Self.clientLanguages[client.program]?.contains(lang) == true,
             Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
         {
+            // A block that asks the person at the prompt (`passwordPrompt()`, psql's
+            // `\password`) needs the client's terminal: the person types it there.
+            if code.includesAny(Self.promptingCalls) {
+                let onlyOpened = steps[client.index].annotations["runner"] != client.runner
+                var step =
+                    onlyOpened
+                    ? steps[client.index]
+                    : makeStep(
+                        kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
+                        target: steps[client.index].target)
+                step.instructions =
+                    onlyOpened
+                    ? "Run `\(step.code)`, then type at its prompt:\n\(code)" : "At \(client.program)'s prompt, type:\n\(code)"
+                step.kind = .manual
+                step.traits.interactive = false
+                if onlyOpened {
+                    steps[client.index] = step
+                    fedClient = client.index
+                } else {
+                    steps.append(step)
+                }
+                return
+            }
             // A block that ends by leaving the client (`\q`, `exit`) closes its prompt.
             keptClient = Self.leavesTheClient(code) ? nil : client
             // A block after one fed to the client is typed at the same prompt, still open: a
@@ -1605,6 +1628,9 @@ private struct Reader {
             node: node, code: code, codeLine: codeLine, language: language, kind: kind, isConsole: false, leadIn: leadIn,
             annotations: annotations, savedPath: Text.titledPath(info))
     }
+
+    /// What asks the person for a password at a client's prompt.
+    static let promptingCalls: Needles = ["passwordPrompt()", "\\password"]
 
     /// The block's last line leaves a client's prompt: `\q`, `exit`, `quit`, `.quit`, `exit()`.
     static func leavesTheClient(_ code: String) -> Bool {
