@@ -111,36 +111,22 @@ struct HardcodedSecretRule: LintRule {
     static func optionSecret(in line: String) -> Found? {
         var line = line
         let found: (option: String, value: String)? = line.withUTF8 { b in
-            var i = 0
-            while i < b.count {
-                guard b[i] == UInt8(ascii: "-"), i == 0 || ASCII.isSpace(b[i - 1]) else {
-                    i += 1
-                    continue
-                }
-                let start = i
-                var nameStart = i
-                while nameStart < b.count, b[nameStart] == UInt8(ascii: "-") { nameStart += 1 }
-                var nameEnd = nameStart
-                while nameEnd < b.count, !ASCII.isSpace(b[nameEnd]), b[nameEnd] != UInt8(ascii: "=") { nameEnd += 1 }
-                i = nameEnd
-                // `--token=…` is an assignment, read as one.
-                guard nameEnd > nameStart, nameEnd < b.count, b[nameEnd] != UInt8(ascii: "="),
-                    Text.secretWords.occurs(in: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]))
-                else { continue }
-                var valueStart = ASCII.skipSpaces(b, from: nameEnd)
+            var found: (option: String, value: String)?
+            _ = forEachSecretOption(in: b) { start, name in
+                var valueStart = ASCII.skipSpaces(b, from: name.upperBound)
                 if valueStart < b.count, b[valueStart] == UInt8(ascii: "\"") || b[valueStart] == UInt8(ascii: "'") {
                     valueStart += 1
                 }
                 var valueEnd = valueStart
                 while valueEnd < b.count, !ASCII.isSpace(b[valueEnd]), !Self.notInValue.contains(b[valueEnd]) { valueEnd += 1 }
-                guard valueEnd - valueStart >= 12, b[valueStart] != UInt8(ascii: "-") else { continue }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]), as: UTF8.self)
+                guard valueEnd - valueStart >= 12, b[valueStart] != UInt8(ascii: "-") else { return false }
+                let nameText = String(decoding: UnsafeBufferPointer(rebasing: b[name]), as: UTF8.self)
                 let value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<valueEnd]), as: UTF8.self)
-                if looksReal((name: name.replacingOccurrences(of: "-", with: "_"), value: value)) {
-                    return (String(decoding: UnsafeBufferPointer(rebasing: b[start..<nameEnd]), as: UTF8.self), value)
-                }
+                guard looksReal((name: nameText.replacingOccurrences(of: "-", with: "_"), value: value)) else { return false }
+                found = (String(decoding: UnsafeBufferPointer(rebasing: b[start..<name.upperBound]), as: UTF8.self), value)
+                return true
             }
-            return nil
+            return found
         }
         guard let found else { return nil }
         return (
@@ -251,24 +237,35 @@ struct HardcodedSecretRule: LintRule {
         return Text.firstMatch(assignment, in: line).map { ($0[1], $0[2]) }
     }
 
-    /// True when `bytes` has an option named like a secret (`--token`, `--db-password`): a `-`
-    /// at a word's start, then a name with a secret word. The line filter of `optionSecret`.
+    /// True when `bytes` has an option named like a secret given its value as the next word
+    /// (`--token AZ7Q…`): the line filter of `optionSecret`.
     static func hasSecretOption(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
-        // Each `-` is found with memchr, and the byte before it tested.
-        let end = base + bytes.count
-        var p = base
-        while p < end, let hit = memchr(p, Int32(UInt8(ascii: "-")), end - p) {
-            var at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-            p = at + 1
-            guard at == base || ASCII.isSpace(at[-1]) else { continue }
-            while at < end, at.pointee == UInt8(ascii: "-") { at += 1 }
-            var nameEnd = at
-            while nameEnd < end, !ASCII.isSpace(nameEnd.pointee), nameEnd.pointee != UInt8(ascii: "=") { nameEnd += 1 }
-            if nameEnd - at >= 3, Text.secretWords.occurs(in: UnsafeBufferPointer(start: at, count: nameEnd - at)) {
-                return true
-            }
-            p = nameEnd
+        forEachSecretOption(in: bytes) { _, _ in true }
+    }
+
+    /// Calls `body` with each option in `b` whose name holds a secret word (`--token`,
+    /// `--db-password`) and is followed by a blank (`--token=…` is an assignment, read as
+    /// one): where the option starts (its first `-`, at a word's start) and where its name is,
+    /// without the dashes. Stops when `body` says true, and says whether it did. Each `-` is
+    /// found with memchr, and the byte before it tested.
+    static func forEachSecretOption(
+        in b: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ name: Range<Int>) -> Bool
+    ) -> Bool {
+        guard let base = b.baseAddress, b.count > 1 else { return false }
+        var i = 0
+        while i < b.count, let hit = memchr(base + i, Int32(UInt8(ascii: "-")), b.count - i) {
+            let start = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            i = start + 1
+            guard start == 0 || ASCII.isSpace(b[start - 1]) else { continue }
+            var nameStart = start
+            while nameStart < b.count, b[nameStart] == UInt8(ascii: "-") { nameStart += 1 }
+            var nameEnd = nameStart
+            while nameEnd < b.count, !ASCII.isSpace(b[nameEnd]), b[nameEnd] != UInt8(ascii: "=") { nameEnd += 1 }
+            i = max(i, nameEnd)
+            guard nameEnd < b.count, b[nameEnd] != UInt8(ascii: "="),
+                Text.secretWords.occurs(in: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]))
+            else { continue }
+            if body(start, nameStart..<nameEnd) { return true }
         }
         return false
     }
