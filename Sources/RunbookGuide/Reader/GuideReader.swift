@@ -1482,22 +1482,19 @@ private struct Reader {
             // A block that asks the person at the prompt (`passwordPrompt()`, psql's
             // `\password`) needs the client's terminal: the person types it there.
             if code.includesAny(Self.promptingCalls) {
-                let onlyOpened = steps[client.index].annotations["runner"] != client.runner
-                var step =
-                    onlyOpened
-                    ? steps[client.index]
-                    : makeStep(
-                        kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
-                        target: steps[client.index].target)
-                step.instructions =
-                    onlyOpened
-                    ? "Run `\(step.code)`, then type at its prompt:\n\(code)" : "At \(client.program)'s prompt, type:\n\(code)"
-                step.kind = .manual
-                step.traits.interactive = false
-                if onlyOpened {
+                if steps[client.index].annotations["runner"] != client.runner {
+                    // The prompt was only opened: the person opens it and types the block.
+                    var step = steps[client.index]
+                    step.kind = .manual
+                    step.traits.interactive = false
+                    step.instructions = "Run `\(step.code)`, then type at its prompt:\n\(code)"
                     steps[client.index] = step
                     fedClient = client.index
                 } else {
+                    var step = makeStep(
+                        kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
+                        target: steps[client.index].target)
+                    step.instructions = "At \(client.program)'s prompt, type:\n\(code)"
                     steps.append(step)
                 }
                 return
