@@ -248,24 +248,26 @@ struct HardcodedSecretRule: LintRule {
     /// one): where the option starts (its first `-`, at a word's start) and where its name is,
     /// without the dashes. Stops when `body` says true, and says whether it did. Each `-` is
     /// found with memchr, and the byte before it tested.
-    static func forEachSecretOption(
+    @inline(__always) static func forEachSecretOption(
         in b: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ name: Range<Int>) -> Bool
     ) -> Bool {
         guard let base = b.baseAddress, b.count > 1 else { return false }
-        var i = 0
-        while i < b.count, let hit = memchr(base + i, Int32(UInt8(ascii: "-")), b.count - i) {
-            let start = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
-            i = start + 1
-            guard start == 0 || ASCII.isSpace(b[start - 1]) else { continue }
+        let end = base + b.count
+        var p = base
+        while p < end, let hit = memchr(p, Int32(UInt8(ascii: "-")), end - p) {
+            let start = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+            p = start + 1
+            guard start == base || ASCII.isSpace(start[-1]) else { continue }
             var nameStart = start
-            while nameStart < b.count, b[nameStart] == UInt8(ascii: "-") { nameStart += 1 }
+            while nameStart < end, nameStart.pointee == UInt8(ascii: "-") { nameStart += 1 }
             var nameEnd = nameStart
-            while nameEnd < b.count, !ASCII.isSpace(b[nameEnd]), b[nameEnd] != UInt8(ascii: "=") { nameEnd += 1 }
-            i = max(i, nameEnd)
-            guard nameEnd < b.count, b[nameEnd] != UInt8(ascii: "="),
-                Text.secretWords.occurs(in: UnsafeBufferPointer(rebasing: b[nameStart..<nameEnd]))
+            while nameEnd < end, !ASCII.isSpace(nameEnd.pointee), nameEnd.pointee != UInt8(ascii: "=") { nameEnd += 1 }
+            p = max(p, nameEnd)
+            // (A name shorter than the shortest secret word, `-y`, holds none.)
+            guard nameEnd < end, nameEnd.pointee != UInt8(ascii: "="), nameEnd - nameStart >= 3,
+                Text.secretWords.occurs(in: UnsafeBufferPointer(start: nameStart, count: nameEnd - nameStart))
             else { continue }
-            if body(start, nameStart..<nameEnd) { return true }
+            if body(start - base, (nameStart - base)..<(nameEnd - base)) { return true }
         }
         return false
     }
