@@ -112,10 +112,67 @@ struct TargetTests {
         // A replication role alone names the machine; followed by another word it is none.
         ("On the primary:", "primary"), ("On the replicas:", "replica"), ("On the standby server:", "standby"),
         ("On the master branch:", "local"), ("On the primary, the data lives in /var/lib.", "local"),
+        // A cluster's roles: Swarm's managers and workers, k3s's agents; "Back on" as "On".
+        ("On each worker (`wrk1` and `wrk2`), run the join command:", "worker"), ("On the managers:", "manager"),
+        ("Back on the manager, list the nodes:", "manager"), ("On every agent:", "agent"),
+        ("Back in the day, on servers:", "local"), ("Backup on the worker:", "local"),
     ])
     func proseNamesAMachineByItsJob(prose: String, target: String) {
         let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
         #expect(guide.steps[0].target.name == target)
+    }
+
+    /// "SSH into the manager:" before `ssh ubuntu@mgr1` says what that machine is: "On the
+    /// manager:" and "Back on the manager," later are mgr1, logged in or not, where a worker
+    /// stays a target of its own. A plural ("On the managers:") is not the one machine.
+    @Test func aLoginLeadInNamesTheMachineItLogsInTo() {
+        let guide = read(
+            """
+            # Swarm
+            SSH into the manager:
+            \(fence)bash
+            ssh ubuntu@mgr1
+            \(fence)
+            \(fence)bash
+            docker swarm init
+            \(fence)
+            On each worker (`wrk1` and `wrk2`), run the join command:
+            \(fence)bash
+            docker swarm join --token "$TOKEN" 10.0.0.10:2377
+            \(fence)
+            Back on the manager, list the nodes:
+            \(fence)bash
+            docker node ls
+            \(fence)
+            On your laptop:
+            \(fence)bash
+            exit
+            \(fence)
+            On the manager:
+            \(fence)bash
+            docker stack ls
+            \(fence)
+            On the managers:
+            \(fence)bash
+            docker info
+            \(fence)
+            """)
+        #expect(
+            guide.steps.map { "\($0.target.name) \($0.target.reason)" } == [
+                "mgr1 session", "worker prose", "mgr1 prose", "mgr1 prose", "manager prose",
+            ])
+        #expect(guide.targets.map(\.name) == ["local", "mgr1", "worker", "manager"])
+    }
+
+    /// The login lead-ins `Patterns.loginJob` reads, and others it does not.
+    @Test(arguments: [
+        ("SSH into the manager:", "manager"), ("Log in to the database server:", "database"),
+        ("Connect to the primary:", "primary"), ("ssh to the build box:", "build"),
+        ("SSH into the managers:", nil), ("SSH into the manager", nil), ("Log in to the server:", nil),
+        ("Connect to your laptop:", nil), ("Then SSH into the manager:", nil),
+    ] as [(String, String?)])
+    func loginLeadInsNameAJob(leadIn: String, job: String?) {
+        #expect(Patterns.loginJob(leadIn) == job)
     }
 
     /// "**Server:** `deploy@10.1.2.3`" on a line of its own is the server's address: "On the

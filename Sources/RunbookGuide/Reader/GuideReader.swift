@@ -92,6 +92,9 @@ private struct Reader {
     var secretNames: Set<String> = []
     var targets: [TargetDecl] = []
     var hostTargets: [String: String] = [:]
+    /// The machines a lead-in to their `ssh` line named by job ("SSH into the manager:"),
+    /// job to target: "On the manager:" is then that machine (`mgr1`).
+    var loginJobs: [String: String] = [:]
     var session: TargetRef?
     var sessionStack: [TargetRef?] = []
     /// A shell in a container or VM a bare line opened (`docker exec -it db bash`), until its
@@ -1770,6 +1773,11 @@ private struct Reader {
             {
                 return loggedIn
             }
+            if place.machine?.plural == false, let name = loginJobs[job],
+                !targets.contains(where: { $0.name == job && $0.source == "front-matter" })
+            {
+                return TargetRef(name: name, user: session?.name == name ? session?.user : nil, reason: reason)
+            }
             ensureTarget(job, line: line, source: reason)
             return TargetRef(name: job, reason: reason)
         }
@@ -1960,6 +1968,9 @@ private struct Reader {
                 flush(&self, nextStart: line.offset + line.span)
                 sessionStack.append(session)
                 let name = sessionTarget(for: ssh, line: codeLine + line.offset)
+                if let job = Patterns.loginJob(leadIn), job != name, loginJobs[job] == nil {
+                    loginJobs[job] = name
+                }
                 session = TargetRef(name: name, reason: "session")
                 target = session!
                 // The part before the ssh line records the session it opens; else the part after.

@@ -1048,18 +1048,45 @@ extension Patterns {
     }
 
     /// A heading or lead-in that opens with "On" or "From" and blanks, as a machine named at
-    /// its start does ("On web01:", "From the build machine (CI):"): its bytes, and where the
-    /// word after the blanks starts. Nil for other text; most text is ruled out by its first
-    /// byte, before anything is copied.
+    /// its start does ("On web01:", "From the build machine (CI):", "Back on the manager,
+    /// list the nodes:"): its bytes, and where the word after the blanks starts. Nil for other
+    /// text; most text is ruled out by its first byte, before anything is copied.
     static func afterOnOrFrom(_ text: String) -> (bytes: [UInt8], at: Int)? {
-        guard let first = text.utf8.first, ASCII.lower(first) == UInt8(ascii: "o") || ASCII.lower(first) == UInt8(ascii: "f")
+        guard let first = text.utf8.first.map(ASCII.lower),
+            first == UInt8(ascii: "o") || first == UInt8(ascii: "f") || first == UInt8(ascii: "b")
         else { return nil }
         let bytes = Array(text.utf8)
         var i = 0
-        while i < bytes.count, ASCII.isLetter(bytes[i]) { i += 1 }
-        let preposition = String(decoding: bytes[..<i].map(ASCII.lower), as: UTF8.self)
-        guard preposition == "on" || preposition == "from", i < bytes.count, ASCII.isSpace(bytes[i]) else { return nil }
+        func preposition() -> String {
+            let start = i
+            while i < bytes.count, ASCII.isLetter(bytes[i]) { i += 1 }
+            return String(decoding: bytes[start..<i].map(ASCII.lower), as: UTF8.self)
+        }
+        var opening = preposition()
+        if opening == "back", i < bytes.count, ASCII.isSpace(bytes[i]) {
+            i = ASCII.skipSpaces(bytes, from: i)
+            opening = preposition()
+        }
+        guard opening == "on" || opening == "from", i < bytes.count, ASCII.isSpace(bytes[i]) else { return nil }
         return (bytes, ASCII.skipSpaces(bytes, from: i))
+    }
+
+    /// The verbs of a lead-in that logs in to a machine it names by its job ("SSH into the
+    /// manager:", "Log in to the database server:", "Connect to the primary:").
+    static let loginLeadIns = ["ssh into ", "ssh in to ", "ssh to ", "log in to ", "log into ", "login to ", "connect to "]
+
+    /// The job of the one machine a lead-in to an `ssh` line says it logs in to ("SSH into the
+    /// manager:" is `manager`): the session that line opens is that machine, so "On the
+    /// manager:" later runs there, whatever its host is called (`mgr1`).
+    static func loginJob(_ leadIn: String?) -> String? {
+        guard let leadIn, leadIn.hasSuffix(":"), let first = leadIn.utf8.first.map(ASCII.lower),
+            first == UInt8(ascii: "s") || first == UInt8(ascii: "l") || first == UInt8(ascii: "c")
+        else { return nil }
+        let lowered = leadIn.lowercased()
+        guard let verb = loginLeadIns.first(where: lowered.hasPrefix),
+            let machine = MachineByJob("On " + leadIn.dropFirst(verb.count), wholeText: false), !machine.plural
+        else { return nil }
+        return machine.job
     }
 
     /// What may follow a machine named at the start of a heading or lead-in, from `i` on: in a
@@ -1212,11 +1239,13 @@ struct MachineByJob: Equatable {
         "nodes": "node", "box": "box", "boxes": "box", "droplet": "droplet", "droplets": "droplet",
     ]
     /// Roles that name a machine with no noun after them ("On the primary:", "On the
-    /// replica"), each and its plural: database replication's and a cluster's.
+    /// replica", "On each worker:"), each and its plural: database replication's and a
+    /// cluster's (Swarm's managers and workers, k3s's agents).
     private static let roles: [String: String] = [
         "primary": "primary", "primaries": "primary", "replica": "replica", "replicas": "replica",
         "standby": "standby", "standbys": "standby", "secondary": "secondary", "secondaries": "secondary",
-        "master": "master", "masters": "master",
+        "master": "master", "masters": "master", "manager": "manager", "managers": "manager", "worker": "worker",
+        "workers": "worker", "agent": "agent", "agents": "agent",
     ]
     /// Words before the noun that do not say which machine: the noun's own target.
     private static let generic: WordSet = [
