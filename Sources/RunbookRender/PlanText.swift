@@ -107,7 +107,9 @@ public enum PlanText {
         var flags: [String] = []
         if !step.runs, step.isExecutable, step.flow == .main, step.choice != nil { flags.append("not chosen") }
         if let onlyIf = step.onlyIf {
-            flags.append("optional: \(onlyIf); runs only with --only")
+            // In a section off the main flow, `--section` runs it as well.
+            let selected = guide.sections[step.section].flow == .optional ? "--only or --section" : "--only"
+            flags.append("optional: \(onlyIf); runs only with \(selected)")
         } else if step.flow == .optional, guide.sections[step.section].flow == .main {
             flags.append("optional: folded in <details>; runs only with --only or --section")
         }

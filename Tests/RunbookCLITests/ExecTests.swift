@@ -385,6 +385,35 @@ struct ExecTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pruned-marker").path))
     }
 
+    /// An incident runbook's mitigations, each sent to under its own condition ("If …, go to
+    /// **Mitigation A**."), stay out of a run: it diagnoses and verifies, and `--section` runs
+    /// the one the person picks.
+    @Test func branchesTheGuideSendsToRunOnlyWhenPicked() throws {
+        let dir = try workspace([
+            "g.md": guide(
+                "## Diagnose\n\n```bash\necho diagnosed\n```\n\nIf the slot is inactive, go to **Mitigation A**. "
+                    + "If the logs are the largest, go to **Mitigation B**.\n\n"
+                    + "## Mitigation A: drop the slot\n\n```bash\necho dropped > dropped-marker\n```\n\n"
+                    + "## Mitigation B: compress the logs\n\n```bash\necho compressed > compressed-marker\n```\n\n"
+                    + "## Verify\n\n```bash\necho verified\n```\n")
+        ])
+        let plan = try runbook(["plan", "g.md"], in: dir)
+        #expect(plan.stdout.contains("  § Mitigation A: drop the slot  [optional: conditional — runs only with --section]\n"))
+        #expect(
+            plan.stdout.contains(
+                "  mitigation-a-drop-the-slot/1  command  on local  :13  "
+                    + "(optional: only if the slot is inactive; runs only with --only or --section)\n"))
+        let run = try runbook(["exec", "g.md"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("   │ diagnosed\n") && run.stdout.contains("   │ verified\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("dropped-marker").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("compressed-marker").path))
+        let picked = try runbook(["exec", "g.md", "--section", "mitigation-b-compress-the-logs"], in: dir)
+        #expect(picked.status == 0, "\(picked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("dropped-marker").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("compressed-marker").path))
+    }
+
     /// An editor step without a terminal pauses for a person, and its instructions carry what
     /// the guide says to put in the file.
     @Test func anEditorStepPausesWithTheTextToPaste() throws {

@@ -200,6 +200,113 @@ struct SectionTests {
         #expect(!Patterns.removesWhatItMade("Deploy and remove"))
     }
 
+    /// "If …, go to **Mitigation A**. If …, go to **Mitigation B**.": sibling sections side by
+    /// side that the guide sends the reader to, each under its own condition, are off the main
+    /// flow and their steps carry the condition; what follows them is the main flow again.
+    @Test func sectionsTheGuideSendsToUnderConditionsAreBranches() {
+        let guide = read(
+            """
+            # Disk full
+            ## Diagnose
+            1. Check the slots:
+
+               \(fence)bash
+               psql -c 'SELECT slot_name, active FROM pg_replication_slots'
+               \(fence)
+
+               If `active` is `f`, go to **Mitigation A**. If the logs are the largest, go to
+               [Mitigation B](#mitigation-b-compress-old-logs).
+            ## Mitigation A: drop the slot
+            \(fence)bash
+            psql -c "SELECT pg_drop_replication_slot('analytics')"
+            \(fence)
+            ### Watch it
+            \(fence)bash
+            df -h /var
+            \(fence)
+            ## Mitigation B (logs)
+            \(fence)bash
+            gzip /var/log/postgresql/old.log
+            \(fence)
+            ## Verify
+            \(fence)bash
+            df -h /var
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .optional, .main])
+        #expect(
+            guide.steps.map { $0.condition ?? "-" } == ["-", "If active is f", "If active is f", "If the logs are the largest", "-"])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "conditional", "conditional", "conditional", "-"])
+        // One jump is no branch ("go to" may skip ahead), nor are jumps to numbered steps or to
+        // sections with another between them: that is passing over what lies between.
+        for text in [
+            "If it is `f`, go to **Mitigation A**.",
+            "If you have a cluster, go to Step 3. If not, go to Step 2.",
+            "If it is `f`, go to **Mitigation A**. If not, go to **Verify**.",
+        ] {
+            let skipping = read(
+                """
+                # G
+                ## Check
+                \(fence)bash
+                psql -c 'SELECT 1'
+                \(fence)
+                \(text)
+                ## Step 2: Make one
+                \(fence)bash
+                make cluster
+                \(fence)
+                ## Mitigation A
+                \(fence)bash
+                rm slot
+                \(fence)
+                ## Step 3: Use it
+                \(fence)bash
+                make deploy
+                \(fence)
+                ## Verify
+                \(fence)bash
+                make check
+                \(fence)
+                """)
+            #expect(skipping.steps.map(\.flow) == [.main, .main, .main, .main, .main], "\(text)")
+        }
+        #expect(
+            Patterns.conditionalJumps("Run it. If it fails, go to the Rollback section. If it hangs, continue with Step 4.")
+                .map { "\($0.condition) → \($0.destination)" } == ["If it fails → the Rollback section", "If it hangs → Step 4"])
+    }
+
+    /// "Confirm with the owner of the slot first. Then:": the sentences before "Then" are the
+    /// person's step before the block, and the block is no verification for the "Confirm".
+    @Test func whatALeadInSaysBeforeThenIsThePersons() {
+        let guide = read(
+            """
+            # G
+            ## Fix
+            Confirm with the owner of the slot in #team-data first. Then:
+            \(fence)bash
+            psql -c "SELECT pg_drop_replication_slot('analytics')"
+            \(fence)
+            Open a thread in #incidents. Then log in:
+            \(fence)bash
+            ssh ops@db1
+            \(fence)
+            The service restarts by itself. Then run:
+            \(fence)bash
+            systemctl status app
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.manual, .command, .manual, .command])
+        #expect(
+            guide.steps.map { $0.instructions ?? $0.code } == [
+                "Confirm with the owner of the slot in #team-data first.",
+                "psql -c \"SELECT pg_drop_replication_slot('analytics')\"", "Open a thread in #incidents.",
+                "systemctl status app",
+            ])
+        #expect(Patterns.thenLeadIn("Then run:") == nil)
+        #expect(Patterns.thenLeadIn("Build it. Thenceforth:") == nil)
+    }
+
     @Test(arguments: [
         "FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown",
         "Destroy the environment", "Decommissioning",

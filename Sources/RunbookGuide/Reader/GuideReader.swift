@@ -74,7 +74,9 @@ private struct SectionBody {
     var blocks: [MarkdownNode] = []
     var imperative = false
     /// `describesNext`: introduced by an instruction that the next block may simply carry out.
-    var candidates: [(insertAt: Int, nodes: [MarkdownNode], blockCount: Int, describesNext: Bool)] = []
+    /// `instructions`: the part of the nodes' text that is the person's (else all of it).
+    var candidates:
+        [(insertAt: Int, nodes: [MarkdownNode], blockCount: Int, describesNext: Bool, instructions: String?)] = []
 }
 
 private struct Reader {
@@ -118,6 +120,9 @@ private struct Reader {
     /// `export VERSION=v1.4.1`), with their blocks' first code lines.
     var offFlowDeclarations: [(assignments: [Assignment], codeLine: Int)] = []
     var sectionAnnotations: [Int: Annotation] = [:]
+    /// "If …, go to **Mitigation A**.": the section each such sentence is in, its condition and
+    /// where it sends the reader (`markConditionalBranches`).
+    var conditionalJumps: [(section: Int, condition: String, destination: String)] = []
     var expectFor: Int?
     /// The step whose output the paragraph just read said ("You should see `ready`."): a
     /// paragraph after it may say to stop it ("Press Ctrl+C to stop it.").
@@ -216,6 +221,7 @@ private struct Reader {
         leaveShellInside()
         warnOfUnclosedDetails()
         markTrailingRemovals()
+        markConditionalBranches()
         declareTableVariables()
         declareAddressVariables()
         declareOffFlowVariables()
@@ -323,6 +329,68 @@ private struct Reader {
         }
         let removed = Set(removing)
         for i in steps.indices where removed.contains(steps[i].section) { steps[i].flow = .optional }
+    }
+
+    /// "If `active` is `f` and `retained` is large, go to **Mitigation A**. If the logs
+    /// directory is the largest, go to **Mitigation B**.": later sections that one part of the
+    /// guide sends the reader to, two or more, each under its own condition, are branches only
+    /// one of which applies. runbook cannot tell which, so each is off the main flow (role
+    /// `conditional`) and its steps carry their condition: a run leaves them to `--section`,
+    /// where before it dropped the replication slot and compressed the logs, both, every time.
+    /// Only sibling sections side by side, none of them a numbered step: "If you have a
+    /// cluster, go to Step 4." passes over what lies between, which is no branch.
+    mutating func markConditionalBranches() {
+        guard conditionalJumps.count >= 2 else { return }
+        for origin in Set(conditionalJumps.map(\.section)).sorted() {
+            var branches: [(index: Int, condition: String)] = []
+            for jump in conditionalJumps where jump.section == origin {
+                guard
+                    let index = sections.indices.first(where: {
+                        $0 > origin && sections[$0].label == nil && Self.heading(sections[$0].heading, isCalled: jump.destination)
+                    }), !branches.contains(where: { $0.index == index })
+                else { continue }
+                branches.append((index, jump.condition))
+            }
+            guard branches.count >= 2 else { continue }
+            branches.sort { $0.index < $1.index }
+            let parent = sections[branches[0].index].parent
+            let between = sections.indices.filter {
+                $0 > branches[0].index && $0 < branches[branches.count - 1].index && sections[$0].parent == parent
+            }
+            guard branches.allSatisfy({ sections[$0.index].parent == parent }),
+                between.allSatisfy({ index in branches.contains { $0.index == index } })
+            else { continue }
+            for branch in branches where sections[branch.index].flow == .main {
+                var held = [branch.index]
+                var next = branch.index + 1
+                while next < sections.count, sections[next].level > sections[branch.index].level {
+                    held.append(next)
+                    next += 1
+                }
+                for index in held where sections[index].flow == .main {
+                    sections[index].flow = .optional
+                    sections[index].role = "conditional"
+                }
+                for i in steps.indices where held.contains(steps[i].section) {
+                    steps[i].flow = .optional
+                    if steps[i].condition == nil, steps[i].kind == .command || steps[i].kind == .verification {
+                        steps[i].condition = branch.condition
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a heading is what a sentence calls it: "Mitigation A" is "Mitigation A: drop
+    /// an abandoned replication slot"; "the Rollback section" is "Rollback".
+    static func heading(_ heading: String, isCalled name: String) -> Bool {
+        var name = name.lowercased()
+        if name.hasPrefix("the ") { name.removeFirst(4) }
+        for suffix in [" section", " below", " above"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        let heading = heading.lowercased()
+        guard !name.isEmpty, heading.hasPrefix(name) else { return false }
+        let rest = heading.dropFirst(name.count)
+        return rest.isEmpty || rest.hasPrefix(":") || rest.hasPrefix(" (") || rest.hasPrefix(" -") || rest.hasPrefix(" —")
     }
 
     /// The variables blocks off the main flow declare what nothing else declares (a table, a
@@ -726,6 +794,9 @@ private struct Reader {
         }
         let login = openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
+        for jump in Patterns.conditionalJumps(text) {
+            conditionalJumps.append((currentSection, jump.condition, jump.destination))
+        }
         if listDepth == 0 {
             if !body.hasCode, !body.producedSteps, let phrase = Patterns.placeLabel(text) {
                 sectionLabels[currentSection] = StatedPlace(label: phrase)
@@ -743,7 +814,18 @@ private struct Reader {
                 || Patterns.renewsLogin(text)
             {
                 body.candidates.append(
-                    (insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false))
+                    (
+                        insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false,
+                        instructions: nil
+                    ))
+            } else if let lead = Patterns.thenLeadIn(text), Patterns.isImperative(String(lead.first)) {
+                // "Confirm with the owner of the slot first. Then:": what comes before "Then" is
+                // the person's to do before the block, a step of its own.
+                body.candidates.append(
+                    (
+                        insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false,
+                        instructions: String(lead.first)
+                    ))
             }
         }
         if text.includesAny(Patterns.keepsRunningPhrases) {
@@ -961,7 +1043,7 @@ private struct Reader {
                 body.candidates.append(
                     (
                         insertAt: steps.count, nodes: nodes, blockCount: body.blocks.count,
-                        describesNext: leadInTask && !personContext
+                        describesNext: leadInTask && !personContext, instructions: nil
                     ))
             }
         }
@@ -1312,7 +1394,7 @@ private struct Reader {
             return
         }
         for candidate in body.candidates.reversed() {
-            let instructions = candidate.nodes.map(Self.render).joined(separator: "\n")
+            let instructions = candidate.instructions ?? candidate.nodes.map(Self.render).joined(separator: "\n")
             var step = makeStep(
                 kind: .manual, node: candidate.nodes[0], codeLine: candidate.nodes[0].range.startLine,
                 language: "", code: "", target: .person, section: body.section)
@@ -1373,7 +1455,8 @@ private struct Reader {
         // that block; it is not a separate task.
         let leadInVerifies: Bool = {
             if case .paragraph(let t, _) = previous {
-                return Patterns.leadInVerifies(t)
+                // "Confirm with the owner first. Then:" verifies nothing: the block is what "Then" says.
+                return Patterns.leadInVerifies(Patterns.thenLeadIn(t).map { String($0.then) } ?? t)
             }
             return false
         }()

@@ -170,6 +170,50 @@ enum Patterns {
         "looks good", "works", "all good", "if ok", "if so",
     ]
 
+    /// What sends the reader to another part of the guide under a condition ("If the logs are
+    /// the largest, go to **Mitigation B**."). "Skip to" is not among them: it passes over what
+    /// comes between, which is then the conditional part.
+    static let jumpPhrases: Needles = [", go to ", ", continue with ", ", proceed to ", ", follow "]
+
+    /// The sentences of `text` that send the reader somewhere under a condition, "If X, go to
+    /// Y.": each condition ("If X") and where it sends the reader (Y, without the sentence's
+    /// full stop).
+    static func conditionalJumps(_ text: String) -> [(condition: String, destination: String)] {
+        guard text.includesAny(jumpPhrases) else { return [] }
+        var jumps: [(condition: String, destination: String)] = []
+        for sentence in sentences(text) where sentence.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 }) {
+            for phrase in [", go to ", ", continue with ", ", proceed to ", ", follow "] {
+                guard let range = sentence.range(of: phrase, options: .caseInsensitive) else { continue }
+                let destination = sentence[range.upperBound...]
+                    .trimming { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "*") }
+                if !destination.isEmpty { jumps.append((String(sentence[..<range.lowerBound]), String(destination))) }
+                break
+            }
+        }
+        return jumps
+    }
+
+    /// `text` cut into sentences where a full stop, question or exclamation mark is followed
+    /// by a blank and a capital letter (as `lastSentence` reads them).
+    static func sentences(_ text: String) -> [Substring] {
+        var found: [Substring] = []
+        var start = text.startIndex
+        var i = text.startIndex
+        while i < text.endIndex {
+            let next = text.index(after: i)
+            if ".?!".contains(text[i]), next < text.endIndex, text[next] == " " {
+                let after = text.index(after: next)
+                if after < text.endIndex, text[after].isUppercase {
+                    found.append(text[start..<next])
+                    start = after
+                }
+            }
+            i = next
+        }
+        if start < text.endIndex { found.append(text[start...]) }
+        return found
+    }
+
     /// Openings of a lead-in that puts off its block until what it made is done with.
     static let noLongerNeeded = ["when you no longer ", "once you no longer ", "when you don't need ", "when you do not need "]
 
@@ -193,6 +237,20 @@ enum Patterns {
         else { return nil }
         let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
         return String(clause).trimmed
+    }
+
+    /// A lead-in of two or more sentences whose last one opens with "Then" ("Confirm with the
+    /// owner of the slot first. Then:", "Open a thread in #incidents. Then log in:"): what
+    /// comes before it, the person's to do first, and that last sentence, which is what
+    /// introduces the block.
+    static func thenLeadIn(_ text: String) -> (first: Substring, then: Substring)? {
+        guard text.utf8.last == UInt8(ascii: ":"), text.includes("then") else { return nil }
+        let then = lastSentence(text)
+        guard then.startIndex > text.startIndex, then.utf8.starts(with: "then".utf8, by: { ASCII.lower($0) == $1 }),
+            !ASCII.isWord(Array(then.utf8.prefix(5)), at: 4)
+        else { return nil }
+        let first = text[..<then.startIndex].trimming(ASCII.isSpace)
+        return first.isEmpty ? nil : (first, then)
     }
 
     /// The last sentence of `text`: what follows its last `. `, `? ` or `! ` that ends a word
