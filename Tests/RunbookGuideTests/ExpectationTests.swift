@@ -98,6 +98,33 @@ struct ExpectationTests {
         #expect(guide.steps.map(\.kind) == [.command, .manual])
     }
 
+    /// "You should see:" (and "Once the command finishes you should see:", "You should get:")
+    /// introduces the output itself, as "Expected output:" does: its lines are expected, and it
+    /// is no person's step that paused every run.
+    @Test func aBlockAfterYouShouldSeeIsExpectedOutput() {
+        for lead in ["You should see:", "Once the command finishes you should see:", "You should get:"] {
+            let guide = read(
+                """
+                # G
+                \(fence)bash
+                sudo kubeadm upgrade apply v1.31.2
+                \(fence)
+                \(lead)
+                \(fence)
+                SUCCESS! Your cluster was upgraded to "v1.31.2". Enjoy!
+                \(fence)
+                """)
+            #expect(
+                guide.steps[0].expectations == [.exitStatus(0), .outputContains("SUCCESS! Your cluster was upgraded to \"v1.31.2\". Enjoy!")],
+                "\(lead)")
+            #expect(guide.steps.map(\.kind) == [.command], "\(lead)")
+        }
+        #expect(!Patterns.introducesShownOutput("You should see it:"))
+        #expect(!Patterns.introducesShownOutput("Youshould see:"))
+        #expect(!Patterns.introducesShownOutput("You should see, for example:"))
+        #expect(Patterns.introducesShownOutput("should see:"))
+    }
+
     /// The output block after "Expected output:" is what the step should print, not a step.
     @Test func expectedOutputBlockAfterABlock() {
         let guide = read(

@@ -862,7 +862,8 @@ private struct Reader {
         // expect something.
         let approximate = { !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords) }
         let leadsExpectation =
-            Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate()
+            (Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate())
+            || Patterns.introducesShownOutput(text)
         shownBy = nil
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex

@@ -333,6 +333,22 @@ enum Patterns {
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
     /// Words that say shown output is only like the real one ("something like `v20.11.0`").
+    /// "You should see:", "Once the command finishes you should see:": the block after it is
+    /// the output the command before prints, as after "Expected output:". Not "You should see
+    /// something like:", whose output is only like the real one.
+    static func introducesShownOutput(_ text: String) -> Bool {
+        guard text.utf8.last == UInt8(ascii: ":"), text.utf8.count >= 11 else { return false }
+        // "should see:" or "should get:", as a whole word.
+        let end = Array(text.utf8.suffix(12))
+        let phrase = end.suffix(11)
+        guard phrase.starts(with: "should ".utf8, by: { ASCII.lower($0) == $1 }),
+            phrase.dropFirst(7).elementsEqual("see:".utf8, by: { ASCII.lower($0) == $1 })
+                || phrase.dropFirst(7).elementsEqual("get:".utf8, by: { ASCII.lower($0) == $1 }),
+            end.count == 11 || !ASCII.isWord(end[0])
+        else { return false }
+        return !text.includesAny(approximateWords)
+    }
+
     static let approximateWords: Needles = [
         "something like", "similar to", "like this", "e.g.", "for example", "approximately", "roughly",
     ]
