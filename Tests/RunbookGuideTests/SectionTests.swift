@@ -309,11 +309,18 @@ struct SectionTests {
 
     @Test(arguments: [
         "FAQ", "Monitoring", "Maintenance", "Operations (logs)", "Clean up", "Security hardening checklist", "Teardown",
-        "Destroy the environment", "Decommissioning",
+        "Destroy the environment", "Decommissioning", "Recovering from a failure state", "Disaster recovery",
     ])
     func everyFlowWordMakesASectionOptional(title: String) {
         let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
         #expect(guide.steps[0].flow == .optional)
+    }
+
+    /// Recovery is a role only as recovering from something: recovery codes and keys are setup.
+    @Test(arguments: ["Save the recovery codes", "Recovery key", "Set up account recovery"])
+    func recoveryThingsAreSetup(title: String) {
+        let guide = read("# G\n## \(title)\n\(fence)bash\nls\n\(fence)\n")
+        #expect(guide.steps[0].flow == .main)
     }
 
     /// What a guide folds into `<details>` is not its main path; the blocks around it are.

@@ -32,6 +32,11 @@ enum Patterns {
         (#"\bfaq\b|frequently asked"#, "faq", ["faq", "frequently"], ["faq", Phrase("frequently asked", bounded: false)]),
         (#"\bsecurity hardening\b"#, "security-hardening", ["security hardening"], ["security hardening"]),
         (#"\bcost control\b"#, "cost-control", ["cost control"], ["cost control"]),
+        // "Recovering from a failure state", "Disaster recovery"; not "Save the recovery codes".
+        (
+            #"\brecover(ing)? from\b|\bdisaster recovery\b"#, "recovery", ["recover", "disaster recovery"],
+            ["recovering from", "recover from", "disaster recovery"]
+        ),
     ]
 
     /// Where a title names each flow role it matches (a UTF-16 offset), in `flowRoles` order.
