@@ -249,6 +249,20 @@ struct ExpectationTests {
         #expect(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil, "\(pattern)")
     }
 
+    /// Text outside strings in a bracketed line ("[upgrade/successful] SUCCESS! Your cluster
+    /// …") keeps some spacing between its words, where JSON's punctuation takes any: the
+    /// pattern matches the line as printed and not its words run together.
+    @Test func aBracketedLineOfTextKeepsItsSpacing() throws {
+        let line = #"[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.2". Enjoy!"#
+        let pattern = try #require(Patterns.jsonLinePattern(line))
+        #expect(pattern == #"\s*\[\s*upgrade\/successful\s*]\s*SUCCESS!\s+Your\s+cluster\s+was\s+upgraded\s+to\s+"v1\.31\.2"\.\s+Enjoy!"#)
+        let regex = try NSRegularExpression(pattern: pattern)
+        for (text, matches) in [(line, true), (#"[upgrade/successful]SUCCESS!Yourclusterwasupgradedto"v1.31.2".Enjoy!"#, false)] {
+            #expect((regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil) == matches)
+        }
+        #expect(Patterns.jsonLinePattern(#"[ 'PRIMARY', true , 1 ]"#) == #"\s*\[\s*'PRIMARY'\s*,\s*true\s*,\s*1\s*]\s*"#)
+    }
+
     /// A block that is not after a step, or is annotated, is read as usual.
     @Test func anExpectedOutputBlockNotAfterAStepIsABlock() {
         let guide = read("# G\nExpected output:\n\(fence)\nok\n\(fence)\n")

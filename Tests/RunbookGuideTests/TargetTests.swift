@@ -116,6 +116,9 @@ struct TargetTests {
         ("On each worker (`wrk1` and `wrk2`), run the join command:", "worker"), ("On the managers:", "manager"),
         ("Back on the manager, list the nodes:", "manager"), ("On every agent:", "agent"),
         ("Back in the day, on servers:", "local"), ("Backup on the worker:", "local"),
+        // A cluster's nodes, with no job before them.
+        ("On the node, upgrade kubelet:", "node"), ("On each node:", "node"),
+        ("On the node pool page, click Save:", "local"),
     ])
     func proseNamesAMachineByItsJob(prose: String, target: String) {
         let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")
@@ -571,6 +574,32 @@ struct TargetTests {
                 "deploy/1:command:server", "deploy/2:command:local", "deploy/3:command:local", "deploy/4:command:local",
             ])
         #expect(guide.steps.map(\.target.reason) == ["prose", "prose", "default", "default"])
+    }
+
+    /// "On `cp1`:" over a numbered procedure says where its blocks run, after the items' own
+    /// lead-ins ("2. On the node, upgrade kubelet:"); the list's end ends it.
+    @Test func aListsLeadInNamesTheTargetOfItsBlocks() {
+        let guide = read(
+            """
+            # G
+            ## Upgrade
+            On `cp1`:
+
+            1. Upgrade kubeadm:
+               \(fence)bash
+               sudo apt-get install -y kubeadm
+               \(fence)
+            2. On the node, upgrade kubelet:
+               \(fence)bash
+               sudo apt-get install -y kubelet
+               \(fence)
+
+            After the list:
+            \(fence)bash
+            kubectl get nodes
+            \(fence)
+            """)
+        #expect(shape(guide) == ["upgrade/1:command:cp1", "upgrade/2:command:node", "upgrade/3:command:local"])
     }
 
     @Test func headingNamesTheTargetOfItsBlocks() {

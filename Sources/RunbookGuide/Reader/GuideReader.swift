@@ -971,7 +971,14 @@ private struct Reader {
         let leadIn = leadInNode.map { $0.plainText.trimmed }
         let titles = items.map { firstParagraphText($0) }
         listDepth += 1
-        defer { listDepth -= 1 }
+        // "On `cp1`:" over a procedure: its blocks run there, as an item's place does for the
+        // blocks in the item (asked after the items' own lead-ins).
+        let placesItems = leadIn?.hasSuffix(":") == true && items.contains(where: Self.containsCode)
+        if placesItems { enclosingItems.append((leadIn!, nil)) }
+        defer {
+            if placesItems { enclosingItems.removeLast() }
+            listDepth -= 1
+        }
         let markers = titles.map { Patterns.optionMarker($0) }
         let isOptionList =
             markers.filter(\.isOption).count >= 1 && markers.filter(\.marked).count >= 2

@@ -660,7 +660,15 @@ enum Patterns {
         var pattern = ""
         var inString = false
         var escaped = false
+        // Blanks between two words of text outside a string ("SUCCESS! Your cluster") are some
+        // spacing, as written; around JSON's punctuation and quotes, any spacing or none.
+        var blanks = false
+        let structural: Set<Character> = [":", ",", "{", "}", "[", "]"]
         for character in text {
+            if !inString, blanks, character != " ", character != "\t" {
+                if let last = pattern.last, last != "*", !structural.contains(character) { pattern += "\\s+" }
+                blanks = false
+            }
             if inString {
                 pattern += NSRegularExpression.escapedPattern(for: String(character))
                 if escaped {
@@ -677,7 +685,7 @@ enum Patterns {
                 inString = true
                 pattern += "\""
             case " ", "\t":
-                continue
+                blanks = true
             case ":", ",", "{", "}", "[", "]":
                 pattern += "\\s*" + NSRegularExpression.escapedPattern(for: String(character)) + "\\s*"
             default:
@@ -1371,6 +1379,15 @@ struct MachineByJob: Equatable {
             self.noun = "server"
             self.plural = role != jobWords[0]
             self.job = role
+            return
+        }
+        if said == "node" || said == "nodes", jobWords.isEmpty {
+            // "On the node, upgrade kubelet:", "On each node:": a cluster's machines, which the
+            // person's own prose nouns (server, host, instance) do not name.
+            guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
+            self.noun = "node"
+            self.plural = said == "nodes"
+            self.job = "node"
             return
         }
         guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,
