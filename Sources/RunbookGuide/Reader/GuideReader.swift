@@ -803,7 +803,8 @@ private struct Reader {
             }
             body.blocks.append(node)
             // "Log in as root: `ssh root@host`" alone is the run's login, not a person's task.
-            if Patterns.isImperative(text) && !isStepLeadIn(text) && login == nil { body.imperative = true }
+            let imperative = Patterns.isImperative(text)
+            if imperative && !isStepLeadIn(text) && login == nil { body.imperative = true }
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
@@ -818,7 +819,7 @@ private struct Reader {
                         insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false,
                         instructions: nil
                     ))
-            } else if let lead = Patterns.thenLeadIn(text), Patterns.isImperative(String(lead.first)) {
+            } else if imperative, let lead = Patterns.thenLeadIn(text), Patterns.isImperative(String(lead.first)) {
                 // "Confirm with the owner of the slot first. Then:": what comes before "Then" is
                 // the person's to do before the block, a step of its own.
                 body.candidates.append(
@@ -861,9 +862,10 @@ private struct Reader {
         // that change from run to run are left out there. Asked only of sentences that would
         // expect something.
         let approximate = { !text.hasSuffix(":") && text.includesAny(Patterns.approximateWords) }
+        let followsCode = if case .code = previous { true } else { false }
         let leadsExpectation =
             (Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate())
-            || Patterns.introducesShownOutput(text)
+            || (followsCode && Patterns.introducesShownOutput(text))
         shownBy = nil
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
@@ -1464,7 +1466,7 @@ private struct Reader {
         let leadInVerifies: Bool = {
             if case .paragraph(let t, _) = previous {
                 // "Confirm with the owner first. Then:" verifies nothing: the block is what "Then" says.
-                return Patterns.leadInVerifies(Patterns.thenLeadIn(t).map { String($0.then) } ?? t)
+                return Patterns.leadInVerifies(t) && (Patterns.thenLeadIn(t).map { Patterns.leadInVerifies(String($0.then)) } ?? true)
             }
             return false
         }()

@@ -249,10 +249,11 @@ enum Patterns {
     /// comes before it, the person's to do first, and that last sentence, which is what
     /// introduces the block.
     static func thenLeadIn(_ text: String) -> (first: Substring, then: Substring)? {
-        guard text.utf8.last == UInt8(ascii: ":"), text.includes("then") else { return nil }
+        guard text.utf8.last == UInt8(ascii: ":") else { return nil }
+        // A sentence opens with a capital (`lastSentence`): "Then", and not "Thenceforth".
         let then = lastSentence(text)
-        guard then.startIndex > text.startIndex, then.utf8.starts(with: "then".utf8, by: { ASCII.lower($0) == $1 }),
-            !ASCII.isWord(Array(then.utf8.prefix(5)), at: 4)
+        guard then.startIndex > text.startIndex, then.utf8.starts(with: "Then".utf8),
+            then.utf8.dropFirst(4).first.map({ !ASCII.isWord($0) }) ?? false
         else { return nil }
         let first = text[..<then.startIndex].trimming(ASCII.isSpace)
         return first.isEmpty ? nil : (first, then)
@@ -342,16 +343,15 @@ enum Patterns {
     /// the output the command before prints, as after "Expected output:". Not "You should see
     /// something like:", whose output is only like the real one.
     static func introducesShownOutput(_ text: String) -> Bool {
-        guard text.utf8.last == UInt8(ascii: ":"), text.utf8.count >= 11 else { return false }
-        // "should see:" or "should get:", as a whole word.
-        let end = Array(text.utf8.suffix(12))
-        let phrase = end.suffix(11)
-        guard phrase.starts(with: "should ".utf8, by: { ASCII.lower($0) == $1 }),
-            phrase.dropFirst(7).elementsEqual("see:".utf8, by: { ASCII.lower($0) == $1 })
-                || phrase.dropFirst(7).elementsEqual("get:".utf8, by: { ASCII.lower($0) == $1 }),
-            end.count == 11 || !ASCII.isWord(end[0])
-        else { return false }
-        return !text.includesAny(approximateWords)
+        // "should see:" or "should get:" at the end, as whole words; read in place.
+        let ends = text.withUTF8Bytes { bytes -> Bool in
+            let n = bytes.count
+            guard n >= 11, bytes[n - 1] == UInt8(ascii: ":"), n == 11 || !ASCII.isWord(bytes[n - 12]) else { return false }
+            let verb = bytes[(n - 4)..<(n - 1)].map(ASCII.lower)
+            return bytes[(n - 11)..<(n - 4)].elementsEqual("should ".utf8, by: { ASCII.lower($0) == $1 })
+                && (verb.elementsEqual("see".utf8) || verb.elementsEqual("get".utf8))
+        }
+        return ends && !text.includesAny(approximateWords)
     }
 
     static let approximateWords: Needles = [
@@ -1140,7 +1140,8 @@ extension Patterns {
     /// text; most text is ruled out by its first byte, before anything is copied.
     static func afterOnOrFrom(_ text: String) -> (bytes: [UInt8], at: Int)? {
         guard let first = text.utf8.first.map(ASCII.lower),
-            first == UInt8(ascii: "o") || first == UInt8(ascii: "f") || first == UInt8(ascii: "b")
+            first == UInt8(ascii: "o") || first == UInt8(ascii: "f")
+                || (first == UInt8(ascii: "b") && text.utf8.starts(with: "back ".utf8, by: { ASCII.lower($0) == $1 }))
         else { return nil }
         let bytes = Array(text.utf8)
         var i = 0
