@@ -316,6 +316,43 @@ struct SectionTests {
         #expect(guide.steps[0].flow == .optional)
     }
 
+    /// "Revoking (only if the key leaked)": a heading's condition in parentheses puts its
+    /// section, subsections and all, off the main flow, each step saying why; other
+    /// parentheses ("(Ubuntu)", "(optional if you use Docker)") do not.
+    @Test func aHeadingsConditionPutsItsSectionOffTheMainFlow() {
+        let guide = read(
+            """
+            # G
+            ## Get the certificate
+            \(fence)bash
+            sudo certbot --nginx -d a.org
+            \(fence)
+            ## Revoking (only if the key leaked)
+            \(fence)bash
+            sudo certbot revoke --cert-name a.org
+            \(fence)
+            ### Then delete it
+            \(fence)bash
+            sudo certbot delete --cert-name a.org
+            \(fence)
+            ## Reset (if the upgrade failed)
+            \(fence)bash
+            kubeadm reset
+            \(fence)
+            ## Install (Ubuntu)
+            \(fence)bash
+            apt-get install -y nginx
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .optional, .main])
+        #expect(
+            guide.steps.map { $0.condition ?? "-" } == [
+                "-", "If the key leaked", "If the key leaked", "If the upgrade failed", "-",
+            ])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "conditional", "conditional", "conditional", "-"])
+        #expect(Patterns.headingCondition("Cleanup (optional if you use Docker)") == nil)
+    }
+
     /// Recovery is a role only as recovering from something: recovery codes and keys are setup.
     @Test(arguments: ["Save the recovery codes", "Recovery key", "Set up account recovery"])
     func recoveryThingsAreSetup(title: String) {

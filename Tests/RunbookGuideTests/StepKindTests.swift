@@ -767,6 +767,23 @@ struct StepKindTests {
         #expect(annotated.steps[0].traits.interactive == false)
     }
 
+    /// Prose right after a block that names its program and says it asks ("Gen-key asks
+    /// whether to overwrite; answer as you like.", "It prompts for …") makes that block wait
+    /// for a person, and is no lead-in to the next; other asking prose ("You will be prompted
+    /// for the passphrase.") is the next block's lead-in, as before.
+    @Test(arguments: [
+        ("Gen-key asks whether to overwrite the old key; answer as you like.", [true, false]),
+        ("It will prompt for a passphrase.", [true, false]),
+        ("You will be prompted for the passphrase.", [false, true]),
+        ("It does not prompt for anything.", [false, false]),
+        ("The next command will prompt for your password:", [false, true]),
+    ])
+    func proseAfterABlockThatSaysItAsksNeedsAPerson(after: String, interactive: [Bool]) {
+        let guide = read(
+            "# G\n\n\(fence)bash\nsudo gen-key --out /etc/app.key\n\(fence)\n\n\(after)\n\n\(fence)bash\nls /etc\n\(fence)\n")
+        #expect(guide.steps.map(\.traits.interactive) == interactive)
+    }
+
     /// "Watch the logs until you see `X`" before a follow command: the step expects X (and a
     /// run stops following once it is printed). Spans before the phrase, and blocks that do not
     /// follow, expect nothing from it.

@@ -61,7 +61,7 @@ extension InteractiveRuleTests {
         #expect(spots(findings) == ["6:1 warning"])
         #expect(
             findings.map(\.message) == [
-                "step g/1 waits for a person at a terminal, as the text before it says; an unattended run pauses there"
+                "step g/1 waits for a person at a terminal, as the guide says around it; an unattended run pauses there"
             ])
         let answered = text.replacingOccurrences(of: "bash\n", with: "bash {interactive=false}\n")
         #expect(try lint(answered, rule: "interactive").isEmpty)

@@ -123,6 +123,12 @@ private struct Reader {
     /// "If …, go to **Mitigation A**.": the section each such sentence is in, its condition and
     /// where it sends the reader (`markConditionalBranches`).
     var conditionalJumps: [(section: Int, condition: String, destination: String)] = []
+    /// The sections whose headings put a condition on them ("Revoking (only if the key
+    /// leaked)"), and the condition.
+    var headingConditions: [Int: String] = [:]
+    /// Prose after a block that says its command asks the person ("Certbot asks whether …"):
+    /// it is about that block, not a lead-in to the next.
+    var askedOfTheBlockBefore: MarkdownNode?
     var expectFor: Int?
     /// The step whose output the paragraph just read said ("You should see `ready`."): a
     /// paragraph after it may say to stop it ("Press Ctrl+C to stop it.").
@@ -340,6 +346,13 @@ private struct Reader {
     /// Only sibling sections side by side, none of them a numbered step: "If you have a
     /// cluster, go to Step 4." passes over what lies between, which is no branch.
     mutating func markConditionalBranches() {
+        if !headingConditions.isEmpty {
+            for i in steps.indices where steps[i].condition == nil && (steps[i].kind == .command || steps[i].kind == .verification) {
+                var section: Int? = steps[i].section
+                while let s = section, headingConditions[s] == nil { section = sections[s].parent }
+                if let s = section { steps[i].condition = headingConditions[s] }
+            }
+        }
         guard conditionalJumps.count >= 2 else { return }
         for origin in Set(conditionalJumps.map(\.section)).sorted() {
             var branches: [(index: Int, condition: String)] = []
@@ -775,6 +788,13 @@ private struct Reader {
             role = first.role
         }
         let index = sections.count
+        // "Revoking (only if the key leaked)": runbook cannot tell, so the section waits to be
+        // asked for, and its steps say why.
+        if flow == .main, let condition = Patterns.headingCondition(title) {
+            flow = .optional
+            role = "conditional"
+            headingConditions[index] = condition
+        }
         sections.append(
             Section(
                 index: index, slug: slug, label: label, title: title, heading: heading, level: level,
@@ -856,6 +876,17 @@ private struct Reader {
         {
             steps[index].traits.follows = true
         }
+        // "Certbot asks whether to share your email; answer as you like." after a block: its
+        // command waits for a person, as when a lead-in says so. Only prose that names what
+        // the block ran ("Certbot asks", "It prompts") is about it; "You will be prompted for
+        // a passphrase." is about the block after, as its lead-in.
+        if let index = stoppable, case .code = previous, steps[index].kind == .command || steps[index].kind == .verification,
+            text.utf8.last != UInt8(ascii: ":"), Patterns.leadInAsks(text),
+            Self.namesTheProgram(of: steps[index].code, opening: text)
+        {
+            steps[index].traits.interactive = true
+            askedOfTheBlockBefore = node
+        }
         // "The output should be something like `v20.11.0`.": a value like the real one, which the
         // real one would not match (another version, another time); nothing is expected. A
         // sentence that ends with a colon introduces shown output, read as before: its lines
@@ -921,6 +952,17 @@ private struct Reader {
         expectFor = nil
         previous = .other
         return true
+    }
+
+    /// Whether `text` opens by naming the program the first command of `code` runs
+    /// ("Certbot asks …" after `sudo certbot --nginx`), or "It"/"This".
+    static func namesTheProgram(of code: String, opening text: String) -> Bool {
+        let first = text.prefix { $0.isLetter || $0 == "-" }.lowercased()
+        if first == "it" || first == "this" { return true }
+        guard let line = code.lines.first(where: { !$0.trimmedInline.isEmpty && !$0.trimmedInline.hasPrefix("#") }),
+            let program = ShellText.programName(of: ShellText.words(String(line))[...])
+        else { return false }
+        return program.name.lowercased() == first
     }
 
     /// A short sentence that introduces the next block ("Run:", "Create it:") rather than a task.
@@ -2007,7 +2049,9 @@ private struct Reader {
         var opened: String?
         let physical = shellLines?.physical ?? script.lines
         // "(it will ask for the password):" before the block: what it runs waits for a person.
-        let leadInAsks = (kind == .command || kind == .verification) && leadIn.map(Patterns.leadInAsks) == true
+        let toldOfTheBlockBefore = if case .paragraph(_, let lead) = previous { lead === askedOfTheBlockBefore } else { false }
+        let leadInAsks =
+            (kind == .command || kind == .verification) && !toldOfTheBlockBefore && leadIn.map(Patterns.leadInAsks) == true
         // "Watch the logs until you see `listening on :8080`:": what a follow step waits for.
         var awaited: [String] = []
         if let leadIn, case .paragraph(_, let leadNode) = previous {

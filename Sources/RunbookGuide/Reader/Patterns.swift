@@ -219,6 +219,17 @@ enum Patterns {
         return found
     }
 
+    /// The condition a heading puts on its section in parentheses: "Revoking (only if the key
+    /// leaked)" and "Reset the cluster (if the upgrade failed)" give "If the key leaked", "If
+    /// the upgrade failed". Nil for other parentheses ("Install (Ubuntu)").
+    static func headingCondition(_ title: String) -> String? {
+        guard let open = title.firstIndex(of: "("), let close = title[open...].firstIndex(of: ")") else { return nil }
+        var inside = title[title.index(after: open)..<close].trimmed
+        if inside.lowercased().hasPrefix("only if ") { inside.removeFirst(5) }
+        guard inside.lowercased().hasPrefix("if "), inside.count > 4 else { return nil }
+        return "If " + inside.dropFirst(3)
+    }
+
     /// Openings of a lead-in that puts off its block until what it made is done with.
     static let noLongerNeeded = ["when you no longer ", "once you no longer ", "when you don't need ", "when you do not need "]
 
@@ -861,7 +872,8 @@ enum Patterns {
 
     private static let askingPhrases: Needles = [
         "will ask for", "will ask you", "asks for your", "asks you for", "asks you to", "will prompt", "prompts you",
-        "prompts for", "be prompted", "be asked", "when prompted", "if prompted", "when asked",
+        "prompts for", "be prompted", "be asked", "when prompted", "if prompted", "when asked", "asks whether",
+        "asks if", "will ask whether", "will ask if",
     ]
     private static let notAskingPhrases: Needles = [
         "not ", "n't ", "never ", "without ", "no longer", "non-interactive", "noninteractive",

@@ -12,11 +12,11 @@ struct InteractiveRule: LintRule {
         linted.runningSteps.compactMap { step in
             guard step.traits.interactive, step.annotations["interactive"] == nil else { return nil }
             guard let index = linted.firstLine(of: step, where: { $0.interactive }) else {
-                // No command asks by itself: the prose before the block said it would.
+                // No command asks by itself: the prose around the block said it would.
                 return Diagnostic(
                     rule: id, severity: .warning, location: linted.location(of: step, codeLine: 0, column: 1),
                     message:
-                        "step \(step.id) waits for a person at a terminal, as the text before it says; an unattended run pauses there",
+                        "step \(step.id) waits for a person at a terminal, as the guide says around it; an unattended run pauses there",
                     fix:
                         "give it what it asks for without a prompt (an option, a variable such as PGPASSWORD, a file such as ~/.pgpass), then annotate the block interactive=false"
                 )
