@@ -94,6 +94,20 @@ struct AmbiguousTargetRuleTests {
         #expect(findings.map(\.fix) == ["say where it runs (\"On ec2:\") or annotate it with on=ec2"])
     }
 
+    /// A check at the guide's start, before the `ssh` line that logs in to the server, runs
+    /// on the person's machine as the guide says by that line: no warning. The same step with
+    /// the server named by prose after it is still one.
+    @Test func stepsBeforeTheFirstLoginAreThePersonsOwn() throws {
+        let before =
+            "# G\n\n## Prerequisites\n\n\(fence)sh\ndig +short app.example.org\n\(fence)\n\n"
+            + "## Install\n\n\(fence)sh\nssh admin@web1\n\(fence)\n\n\(fence)sh\nsudo apt install -y certbot\n\(fence)\n"
+        #expect(try lint(before, rule: "ambiguous-target").isEmpty)
+        let named =
+            "# G\n\n## Prerequisites\n\n\(fence)sh\ndig +short app.example.org\n\(fence)\n\n"
+            + "## Install\n\nOn the server:\n\n\(fence)sh\nsudo apt install -y certbot\n\(fence)\n"
+        #expect(spots(try lint(named, rule: "ambiguous-target")) == ["6:1 warning"])
+    }
+
     @Test func copiesToTheServerSshLinesOtherHomesAndStatedMachinesAreFine() throws {
         let text =
             guide(

@@ -35,10 +35,16 @@ struct AmbiguousTargetRule: LintRule {
             }
             var end = start
             while end + 1 < steps.count, unstated(steps[end + 1]) { end += 1 }
-            let around = Self.around(
-                before: start > 0 ? steps[start - 1].target.name : nil,
-                after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
-                lone: start == end)
+            // Unstated steps at the start, before the `ssh` line that opens a session: the
+            // person is on their own machine until then, as the guide says by that line.
+            let beforeLogin = start == 0 && end + 1 < steps.count && steps[end + 1].target.reason == "session"
+            let around =
+                beforeLogin
+                ? nil
+                : Self.around(
+                    before: start > 0 ? steps[start - 1].target.name : nil,
+                    after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
+                    lone: start == end)
             for (k, step) in steps[start...end].enumerated() {
                 // What the text says instead: where in the code, why, and the machine it means.
                 var said = k == 0 ? around.map { (line: 0, column: 1, why: $0.why, machine: $0.machine) } : nil
