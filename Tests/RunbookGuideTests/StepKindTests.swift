@@ -233,6 +233,43 @@ struct StepKindTests {
         #expect(guide.steps[1].expectations == [.exitStatus(0)])
     }
 
+    /// Microsoft Learn's markdown: `azurecli` and `azurecli-interactive` blocks are shell (Azure
+    /// CLI commands run in bash), an `output` block is what the command before printed, shown
+    /// and no step, unless prose says it is the expected output; `powershell` stays an artifact.
+    @Test func microsoftLearnsMarkdownIsRead() {
+        let guide = read(
+            """
+            # G
+            \(fence)azurecli-interactive
+            az login
+            \(fence)
+            \(fence)azurecli
+            az group create --name orders-rg --location westeurope
+            \(fence)
+            The following example output shows the resource group created successfully:
+            \(fence)output
+            {
+              "id": "/subscriptions/<guid>/resourceGroups/orders-rg",
+              "provisioningState": "Succeeded"
+            }
+            \(fence)
+            \(fence)powershell
+            Connect-AzAccount
+            \(fence)
+            \(fence)azurecli
+            az group show --name orders-rg --query name -o tsv
+            \(fence)
+            Expected output:
+            \(fence)output
+            orders-rg
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .command, .artifact, .command])
+        #expect(guide.steps[0].traits.interactive)
+        #expect(guide.steps[1].expectations == [.exitStatus(0)])
+        #expect(guide.steps[3].expectations == [.exitStatus(0), .outputContains("orders-rg")])
+    }
+
     @Test func verificationFromHeadingAndLeadIn() {
         let guide = read(
             """

@@ -9,6 +9,9 @@ enum FrontMatter {
     static let foreignKeys: WordSet = [
         "title", "description", "layout", "tags", "date", "author", "runme", "cwd", "category",
         "categories", "draft", "slug", "permalink", "sidebar_position", "weight", "skipPrompts",
+        // Docs sites' own: Microsoft Learn's, Docusaurus's, Hugo's.
+        "ms.date", "ms.topic", "ms.author", "ms.service", "ms.custom", "ms.subservice", "manager", "keywords", "summary",
+        "sidebar_label", "hide_title", "id", "toc", "aliases", "lastmod", "image", "authors", "owner",
     ]
 
     static func read(_ yaml: String, path: String, line: Int, diagnostics: inout [Diagnostic]) -> GuideSettings {
@@ -93,8 +96,10 @@ enum FrontMatter {
                             message: "vars: must map variable names to default values"))
                 }
             default:
-                if foreignKeys.contains(key) { continue }
-                let suggestion = Text.closest(to: key, in: keys) ?? "targets"
+                // A key of another tool (`ms.topic`, a site's `toc`) is that tool's; one like
+                // runbook's own is a misspelling, said with the key meant.
+                guard !foreignKeys.contains(key), let suggestion = Text.closest(to: key, in: keys, maxDistance: max(2, key.count / 4))
+                else { continue }
                 diagnostics.append(
                     Diagnostic(
                         rule: ReaderFinding.frontMatter, severity: .warning, location: lineOf(key),

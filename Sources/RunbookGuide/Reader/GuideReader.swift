@@ -1542,7 +1542,8 @@ private struct Reader {
         }
         // DigitalOcean's markdown names a block on its first line (`[label /etc/nginx/app]`,
         // `[secondary_label Output]`) and marks what to replace with `<^>…<^>`: not the text.
-        var shownOutput = false
+        // An `output` block (Microsoft Learn's "example output") is shown output too.
+        var shownOutput = lang == "output"
         if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
             shownOutput = code[..<newline].lowercased().hasPrefix("[secondary_label output")
             code = String(code[code.index(after: newline)...])

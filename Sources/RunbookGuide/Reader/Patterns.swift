@@ -8,6 +8,8 @@ enum Patterns {
         "bash-session", "shellscript", "terminal",
         // DigitalOcean's: a regular user's commands, and root's.
         "command", "super_user",
+        // Microsoft Learn's: Azure CLI commands, run in bash (Cloud Shell's "Try it" or not).
+        "azurecli", "azurecli-interactive", "azure-cli",
     ]
     static let consoleLanguages: WordSet = ["console", "shell-session", "shellsession", "bash-session", "terminal"]
     static let textLanguages: WordSet = ["text", "txt", "plain", "plaintext", "output", "log", "none"]
