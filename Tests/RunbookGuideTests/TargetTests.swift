@@ -119,6 +119,8 @@ struct TargetTests {
         // A cluster's nodes, with no job before them.
         ("On the node, upgrade kubelet:", "node"), ("On each node:", "node"),
         ("On the node pool page, click Save:", "local"),
+        // A count says no job: "On all three hosts:" is the noun's own target, as "On each host:".
+        ("On all three hosts, write the file:", "server"), ("On the two web servers:", "web"),
     ])
     func proseNamesAMachineByItsJob(prose: String, target: String) {
         let guide = read("# G\n\(prose)\n\n\(fence)bash\nuptime\n\(fence)\n")

@@ -1352,6 +1352,8 @@ struct MachineByJob: Equatable {
     /// Words before the noun that do not say which machine: the noun's own target.
     private static let generic: WordSet = [
         "remote", "production", "prod", "new", "same", "target", "cloud", "linux", "ubuntu", "debian",
+        // "On all three hosts:" counts them.
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     ]
     /// The most words a job is said in ("the Kafka broker nodes"): more is a sentence.
     private static let longestJob = 3
