@@ -155,6 +155,32 @@ struct HardcodedSecretRuleTests {
         #expect(findings[2].message == "token is given a literal value that looks like a real secret")
     }
 
+    /// A config directive that takes a password as its value (`requirepass`, `masterauth`,
+    /// Sentinel's `auth-pass`) given a real-looking one in a block; Redis's own example
+    /// (`foobared`), a variable, and the same line in prose are fine.
+    @Test func aPasswordGivenToAConfigDirectiveIsAnError() throws {
+        let text = """
+            # G
+
+            Append to `/etc/redis/redis.conf`:
+
+            ```conf
+            requirepass s3cure-Redis-2026
+            requirepass foobared
+            masterauth ${REDIS_PASSWORD}
+            sentinel auth-pass mymaster "Qz8vK2mL9xT4rB7n"
+            ```
+
+            The line `requirepass s3cure-Redis-2026` in prose is no block.
+            """
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["6:13 error", "9:30 error"])
+        #expect(findings.map(\.message) == [
+            "requirepass is given a literal value that looks like a real secret",
+            "auth-pass is given a literal value that looks like a real secret",
+        ])
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

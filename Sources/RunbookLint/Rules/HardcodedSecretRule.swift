@@ -29,6 +29,7 @@ struct HardcodedSecretRule: LintRule {
         // line is searched for one (no word holds a line break, so a word in the file is in
         // a line).
         let fileMayHaveShape = linted.text.withUTF8Bytes { Self.shapeHints.occurs(in: $0) }
+        let fileMayHaveDirective = linted.text.withUTF8Bytes { Self.directiveHints.occurs(in: $0) }
         linted.forEachLine { number, bytes in
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
@@ -40,7 +41,8 @@ struct HardcodedSecretRule: LintRule {
             let mayAssign = punctuated && Self.assignmentHints.occurs(in: bytes)
             let mayPassOption = Self.hasSecretOption(bytes)
             let mayHaveURL = bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
-            guard mayHaveShape || mayAssign || mayPassOption || mayHaveURL else { return }
+            let mayHaveDirective = fileMayHaveDirective && Self.directiveHints.occurs(in: bytes) && linted.isFenced(number)
+            guard mayHaveShape || mayAssign || mayPassOption || mayHaveURL || mayHaveDirective else { return }
             let raw = linted.line(number)
             let line = String(raw)
             // One finding a line: a key's shape, else a URL's password, else a secret assigned,
@@ -51,6 +53,7 @@ struct HardcodedSecretRule: LintRule {
                     ?? (mayAssign
                         ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(number), quoted: quoted) : nil)
                     ?? (mayPassOption ? Self.optionSecret(in: line) : nil)
+                    ?? (mayHaveDirective ? Self.directiveSecret(in: line) : nil)
             else { return }
             findings.append(
                 Diagnostic(
@@ -132,6 +135,31 @@ struct HardcodedSecretRule: LintRule {
         return (
             column(of: found.value, in: line), "\(found.option) is given a literal value that looks like a real secret",
             "bind it with --vars and write ${NAME} in its place"
+        )
+    }
+
+    /// Config directives whose value is a password, written `NAME value` with no `=` or `:`:
+    /// Redis's `requirepass` and `masterauth`, Sentinel's `sentinel auth-pass mymaster …`,
+    /// OpenLDAP's `rootpw`, nslcd's `bindpw`.
+    static let directiveNames: WordSet = ["requirepass", "masterauth", "auth-pass", "rootpw", "bindpw"]
+    static let directiveHints: Needles = ["requirepass", "masterauth", "auth-pass", "rootpw", "bindpw"]
+
+    /// A real-looking password given to a `directiveNames` directive, its first or second word
+    /// (`sentinel auth-pass …`), as the line's last word.
+    static func directiveSecret(in line: String) -> Found? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count >= 2,
+            let index = words.prefix(2).firstIndex(where: { directiveNames.contains($0.lowercased()) }),
+            index < words.count - 1
+        else { return nil }
+        let value = String(words[words.count - 1].drop { $0 == "\"" || $0 == "'" }.reversed().drop { $0 == "\"" || $0 == "'" }.reversed())
+        // `${REDIS_PASSWORD}`, `$(cat …)`: bound, not written.
+        guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }),
+            looksReal((name: "PASSWORD", value: value))
+        else { return nil }
+        return (
+            column(of: value, in: line), "\(words[index]) is given a literal value that looks like a real secret",
+            "bind it with --vars and write ${NAME} in its place (the block then needs file= and a bound value)"
         )
     }
 
