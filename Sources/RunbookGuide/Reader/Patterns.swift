@@ -225,11 +225,19 @@ enum Patterns {
     /// leaked)" and "Reset the cluster (if the upgrade failed)" give "If the key leaked", "If
     /// the upgrade failed". Nil for other parentheses ("Install (Ubuntu)").
     static func headingCondition(_ title: String) -> String? {
-        guard let open = title.firstIndex(of: "("), let close = title[open...].firstIndex(of: ")") else { return nil }
-        var inside = title[title.index(after: open)..<close].trimmed
-        if inside.lowercased().hasPrefix("only if ") { inside.removeFirst(5) }
-        guard inside.lowercased().hasPrefix("if "), inside.count > 4 else { return nil }
-        return "If " + inside.dropFirst(3)
+        // By bytes: most headings have no parenthesis, and many that do say something else.
+        guard title.containsByte(UInt8(ascii: "(")) else { return nil }
+        let bytes = Array(title.utf8)
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
+            let close = bytes[open...].firstIndex(of: UInt8(ascii: ")"))
+        else { return nil }
+        var start = ASCII.skipSpaces(bytes, from: open + 1)
+        func opens(_ word: String) -> Bool {
+            bytes[start..<close].starts(with: word.utf8, by: { ASCII.lower($0) == $1 })
+        }
+        if opens("only if ") { start += 5 }
+        guard opens("if "), close - start > 4 else { return nil }
+        return "If " + String(decoding: bytes[(start + 3)..<close], as: UTF8.self).trimmed
     }
 
     /// Openings of a lead-in that puts off its block until what it made is done with.

@@ -19,8 +19,9 @@ struct HardcodedSecretRule: LintRule {
         (#"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"#, "an OpenAI key", ["sk-"]),
         (#"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"#, "a private key", ["PRIVATE KEY"]),
     ]
-    /// Every shape's words: a line with none of them skips the shapes.
-    static let shapeHints = Needles(shapes.flatMap(\.hints))
+    /// Every shape's words, and the config directives' (`directiveNames`): a line with none of
+    /// them skips the shapes and the directives, and a file with none skips every line's search.
+    static let shapeHints = Needles(shapes.flatMap(\.hints) + directiveNames)
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
@@ -29,7 +30,6 @@ struct HardcodedSecretRule: LintRule {
         // line is searched for one (no word holds a line break, so a word in the file is in
         // a line).
         let fileMayHaveShape = linted.text.withUTF8Bytes { Self.shapeHints.occurs(in: $0) }
-        let fileMayHaveDirective = linted.text.withUTF8Bytes { Self.directiveHints.occurs(in: $0) }
         linted.forEachLine { number, bytes in
             // Most lines have neither a shape's word nor an assignment: decided on the bytes
             // in place, before the line becomes a String.
@@ -41,7 +41,7 @@ struct HardcodedSecretRule: LintRule {
             let mayAssign = punctuated && Self.assignmentHints.occurs(in: bytes)
             let mayPassOption = Self.hasSecretOption(bytes)
             let mayHaveURL = bytes.containsByte(UInt8(ascii: "@")) && Self.urlHint.occurs(in: bytes)
-            let mayHaveDirective = fileMayHaveDirective && Self.directiveHints.occurs(in: bytes) && linted.isFenced(number)
+            let mayHaveDirective = mayHaveShape && linted.isFenced(number)
             guard mayHaveShape || mayAssign || mayPassOption || mayHaveURL || mayHaveDirective else { return }
             let raw = linted.line(number)
             let line = String(raw)
@@ -141,15 +141,15 @@ struct HardcodedSecretRule: LintRule {
     /// Config directives whose value is a password, written `NAME value` with no `=` or `:`:
     /// Redis's `requirepass` and `masterauth`, Sentinel's `sentinel auth-pass mymaster …`,
     /// OpenLDAP's `rootpw`, nslcd's `bindpw`.
-    static let directiveNames: WordSet = ["requirepass", "masterauth", "auth-pass", "rootpw", "bindpw"]
-    static let directiveHints: Needles = ["requirepass", "masterauth", "auth-pass", "rootpw", "bindpw"]
+    static let directiveNames = ["requirepass", "masterauth", "auth-pass", "rootpw", "bindpw"]
+    static let directiveSet = WordSet(directiveNames)
 
     /// A real-looking password given to a `directiveNames` directive, its first or second word
     /// (`sentinel auth-pass …`), as the line's last word.
     static func directiveSecret(in line: String) -> Found? {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard words.count >= 2,
-            let index = words.prefix(2).firstIndex(where: { directiveNames.contains($0.lowercased()) }),
+            let index = words.prefix(2).firstIndex(where: { directiveSet.contains($0.lowercased()) }),
             index < words.count - 1
         else { return nil }
         let value = String(words[words.count - 1].drop { $0 == "\"" || $0 == "'" }.reversed().drop { $0 == "\"" || $0 == "'" }.reversed())
