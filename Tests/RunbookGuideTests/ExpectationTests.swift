@@ -115,7 +115,9 @@ struct ExpectationTests {
                 \(fence)
                 """)
             #expect(
-                guide.steps[0].expectations == [.exitStatus(0), .outputContains("SUCCESS! Your cluster was upgraded to \"v1.31.2\". Enjoy!")],
+                guide.steps[0].expectations == [
+                    .exitStatus(0), .outputContains("SUCCESS! Your cluster was upgraded to \"v1.31.2\". Enjoy!"),
+                ],
                 "\(lead)")
             #expect(guide.steps.map(\.kind) == [.command], "\(lead)")
         }
@@ -255,7 +257,9 @@ struct ExpectationTests {
     @Test func aBracketedLineOfTextKeepsItsSpacing() throws {
         let line = #"[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.2". Enjoy!"#
         let pattern = try #require(Patterns.jsonLinePattern(line))
-        #expect(pattern == #"\s*\[\s*upgrade\/successful\s*]\s*SUCCESS!\s+Your\s+cluster\s+was\s+upgraded\s+to\s+"v1\.31\.2"\.\s+Enjoy!"#)
+        #expect(
+            pattern
+                == #"\s*\[\s*upgrade\/successful\s*]\s*SUCCESS!\s+Your\s+cluster\s+was\s+upgraded\s+to\s+"v1\.31\.2"\.\s+Enjoy!"#)
         let regex = try NSRegularExpression(pattern: pattern)
         for (text, matches) in [(line, true), (#"[upgrade/successful]SUCCESS!Yourclusterwasupgradedto"v1.31.2".Enjoy!"#, false)] {
             #expect((regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil) == matches)

@@ -235,7 +235,9 @@ struct SectionTests {
             """)
         #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .optional, .main])
         #expect(
-            guide.steps.map { $0.condition ?? "-" } == ["-", "If active is f", "If active is f", "If the logs are the largest", "-"])
+            guide.steps.map { $0.condition ?? "-" } == [
+                "-", "If active is f", "If active is f", "If the logs are the largest", "-",
+            ])
         #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "conditional", "conditional", "conditional", "-"])
         // One jump is no branch ("go to" may skip ahead), nor are jumps to numbered steps or to
         // sections with another between them: that is passing over what lies between.

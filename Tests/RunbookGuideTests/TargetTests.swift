@@ -170,12 +170,13 @@ struct TargetTests {
     }
 
     /// The login lead-ins `Patterns.loginJob` reads, and others it does not.
-    @Test(arguments: [
-        ("SSH into the manager:", "manager"), ("Log in to the database server:", "database"),
-        ("Connect to the primary:", "primary"), ("ssh to the build box:", "build"),
-        ("SSH into the managers:", nil), ("SSH into the manager", nil), ("Log in to the server:", nil),
-        ("Connect to your laptop:", nil), ("Then SSH into the manager:", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("SSH into the manager:", "manager"), ("Log in to the database server:", "database"),
+            ("Connect to the primary:", "primary"), ("ssh to the build box:", "build"),
+            ("SSH into the managers:", nil), ("SSH into the manager", nil), ("Log in to the server:", nil),
+            ("Connect to your laptop:", nil), ("Then SSH into the manager:", nil),
+        ] as [(String, String?)])
     func loginLeadInsNameAJob(leadIn: String, job: String?) {
         #expect(Patterns.loginJob(leadIn) == job)
     }

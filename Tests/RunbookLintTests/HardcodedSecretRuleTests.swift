@@ -175,10 +175,11 @@ struct HardcodedSecretRuleTests {
             """
         let findings = try lint(text, rule: "hardcoded-secret")
         #expect(spots(findings) == ["6:13 error", "9:30 error"])
-        #expect(findings.map(\.message) == [
-            "requirepass is given a literal value that looks like a real secret",
-            "auth-pass is given a literal value that looks like a real secret",
-        ])
+        #expect(
+            findings.map(\.message) == [
+                "requirepass is given a literal value that looks like a real secret",
+                "auth-pass is given a literal value that looks like a real secret",
+            ])
     }
 
     /// The byte matcher finds the assignment the pattern finds (its first match, name and

@@ -98,7 +98,8 @@ enum FrontMatter {
             default:
                 // A key of another tool (`ms.topic`, a site's `toc`) is that tool's; one like
                 // runbook's own is a misspelling, said with the key meant.
-                guard !foreignKeys.contains(key), let suggestion = Text.closest(to: key, in: keys, maxDistance: max(2, key.count / 4))
+                guard !foreignKeys.contains(key),
+                    let suggestion = Text.closest(to: key, in: keys, maxDistance: max(2, key.count / 4))
                 else { continue }
                 diagnostics.append(
                     Diagnostic(

@@ -75,8 +75,7 @@ private struct SectionBody {
     var imperative = false
     /// `describesNext`: introduced by an instruction that the next block may simply carry out.
     /// `instructions`: the part of the nodes' text that is the person's (else all of it).
-    var candidates:
-        [(insertAt: Int, nodes: [MarkdownNode], blockCount: Int, describesNext: Bool, instructions: String?)] = []
+    var candidates: [(insertAt: Int, nodes: [MarkdownNode], blockCount: Int, describesNext: Bool, instructions: String?)] = []
 }
 
 private struct Reader {
@@ -347,7 +346,8 @@ private struct Reader {
     /// cluster, go to Step 4." passes over what lies between, which is no branch.
     mutating func markConditionalBranches() {
         if !headingConditions.isEmpty {
-            for i in steps.indices where steps[i].condition == nil && (steps[i].kind == .command || steps[i].kind == .verification) {
+            for i in steps.indices
+            where steps[i].condition == nil && (steps[i].kind == .command || steps[i].kind == .verification) {
                 var section: Int? = steps[i].section
                 while let s = section, headingConditions[s] == nil { section = sections[s].parent }
                 if let s = section { steps[i].condition = headingConditions[s] }
@@ -1508,7 +1508,8 @@ private struct Reader {
         let leadInVerifies: Bool = {
             if case .paragraph(let t, _) = previous {
                 // "Confirm with the owner first. Then:" verifies nothing: the block is what "Then" says.
-                return Patterns.leadInVerifies(t) && (Patterns.thenLeadIn(t).map { Patterns.leadInVerifies(String($0.then)) } ?? true)
+                return Patterns.leadInVerifies(t)
+                    && (Patterns.thenLeadIn(t).map { Patterns.leadInVerifies(String($0.then)) } ?? true)
             }
             return false
         }()

@@ -152,7 +152,7 @@ struct HardcodedSecretRule: LintRule {
             let index = words.prefix(2).firstIndex(where: { directiveSet.contains($0.lowercased()) }),
             index < words.count - 1
         else { return nil }
-        let value = String(words[words.count - 1].drop { $0 == "\"" || $0 == "'" }.reversed().drop { $0 == "\"" || $0 == "'" }.reversed())
+        let value = words[words.count - 1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         // `${REDIS_PASSWORD}`, `$(cat …)`: bound, not written.
         guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }),
             looksReal((name: "PASSWORD", value: value))
