@@ -226,6 +226,7 @@ private struct Reader {
         leaveShellInside()
         warnOfUnclosedDetails()
         markTrailingRemovals()
+        applyHeadingConditions()
         markConditionalBranches()
         declareTableVariables()
         declareAddressVariables()
@@ -345,14 +346,6 @@ private struct Reader {
     /// Only sibling sections side by side, none of them a numbered step: "If you have a
     /// cluster, go to Step 4." passes over what lies between, which is no branch.
     mutating func markConditionalBranches() {
-        if !headingConditions.isEmpty {
-            for i in steps.indices
-            where steps[i].condition == nil && (steps[i].kind == .command || steps[i].kind == .verification) {
-                var section: Int? = steps[i].section
-                while let s = section, headingConditions[s] == nil { section = sections[s].parent }
-                if let s = section { steps[i].condition = headingConditions[s] }
-            }
-        }
         guard conditionalJumps.count >= 2 else { return }
         for origin in Set(conditionalJumps.map(\.section)).sorted() {
             var branches: [(index: Int, condition: String)] = []
@@ -391,6 +384,17 @@ private struct Reader {
                     }
                 }
             }
+        }
+    }
+
+    /// The steps under a heading that puts a condition on its section ("Revoking (only if the
+    /// key leaked)", read in `openSection`), however deep, carry that condition.
+    mutating func applyHeadingConditions() {
+        guard !headingConditions.isEmpty else { return }
+        for i in steps.indices where steps[i].condition == nil && (steps[i].kind == .command || steps[i].kind == .verification) {
+            var section: Int? = steps[i].section
+            while let s = section, headingConditions[s] == nil { section = sections[s].parent }
+            if let s = section { steps[i].condition = headingConditions[s] }
         }
     }
 
