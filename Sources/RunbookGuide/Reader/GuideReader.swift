@@ -1914,9 +1914,7 @@ private struct Reader {
             {
                 return loggedIn
             }
-            if place.machine?.plural == false, let name = loginJobs[job],
-                !targets.contains(where: { $0.name == job && $0.source == "front-matter" })
-            {
+            if place.machine?.plural == false, let name = loginJobs[job], !boundByFrontMatter(job) {
                 return TargetRef(name: name, user: session?.name == name ? session?.user : nil, reason: reason)
             }
             ensureTarget(job, line: line, source: reason)
@@ -1945,10 +1943,13 @@ private struct Reader {
     /// The open session's machine, as the person logged in to it calls it `name`; nil when no
     /// session is open or the front matter binds `name` to a machine of its own.
     func loggedIn(calling name: String, reason: String) -> TargetRef? {
-        guard let session, session.name != "local",
-            !targets.contains(where: { $0.name == name && $0.source == "front-matter" })
-        else { return nil }
+        guard let session, session.name != "local", !boundByFrontMatter(name) else { return nil }
         return TargetRef(name: session.name, user: session.user, reason: reason)
+    }
+
+    /// The front matter binds a machine of this name: prose that calls a machine so means it.
+    func boundByFrontMatter(_ name: String) -> Bool {
+        targets.contains { $0.name == name && $0.source == "front-matter" }
     }
 
     /// Where a sentence or heading says its commands run: "on your laptop", "on the server".

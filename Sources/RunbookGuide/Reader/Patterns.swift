@@ -180,7 +180,8 @@ enum Patterns {
     /// What sends the reader to another part of the guide under a condition ("If the logs are
     /// the largest, go to **Mitigation B**."). "Skip to" is not among them: it passes over what
     /// comes between, which is then the conditional part.
-    static let jumpPhrases: Needles = [", go to ", ", continue with ", ", proceed to ", ", follow "]
+    static let jumpPhraseList = [", go to ", ", continue with ", ", proceed to ", ", follow "]
+    static let jumpPhrases = Needles(jumpPhraseList)
 
     /// The sentences of `text` that send the reader somewhere under a condition, "If X, go to
     /// Y.": each condition ("If X") and where it sends the reader (Y, without the sentence's
@@ -189,7 +190,7 @@ enum Patterns {
         guard text.includesAny(jumpPhrases) else { return [] }
         var jumps: [(condition: String, destination: String)] = []
         for sentence in sentences(text) where sentence.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 }) {
-            for phrase in [", go to ", ", continue with ", ", proceed to ", ", follow "] {
+            for phrase in jumpPhraseList {
                 guard let range = sentence.range(of: phrase, options: .caseInsensitive) else { continue }
                 let destination = sentence[range.upperBound...]
                     .trimming { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "*") }
@@ -201,7 +202,8 @@ enum Patterns {
     }
 
     /// `text` cut into sentences where a full stop, question or exclamation mark is followed
-    /// by a blank and a capital letter (as `lastSentence` reads them).
+    /// by a blank and a capital letter. Unlike `lastSentence`, a stop after a one-letter word
+    /// ends a sentence too: "go to Mitigation A. If the logs …" is two.
     static func sentences(_ text: String) -> [Substring] {
         var found: [Substring] = []
         var start = text.startIndex
@@ -359,7 +361,6 @@ enum Patterns {
 
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
-    /// Words that say shown output is only like the real one ("something like `v20.11.0`").
     /// "You should see:", "Once the command finishes you should see:": the block after it is
     /// the output the command before prints, as after "Expected output:". Not "You should see
     /// something like:", whose output is only like the real one.
@@ -375,6 +376,7 @@ enum Patterns {
         return ends && !text.includesAny(approximateWords)
     }
 
+    /// Words that say shown output is only like the real one ("something like `v20.11.0`").
     static let approximateWords: Needles = [
         "something like", "similar to", "like this", "e.g.", "for example", "approximately", "roughly",
     ]
@@ -1350,12 +1352,13 @@ struct MachineByJob: Equatable {
     ]
     /// Roles that name a machine with no noun after them ("On the primary:", "On the
     /// replica", "On each worker:"), each and its plural: database replication's and a
-    /// cluster's (Swarm's managers and workers, k3s's agents).
+    /// cluster's (Swarm's managers and workers, k3s's agents). A cluster's node is one too
+    /// when no job comes before it ("On the node, upgrade kubelet:"), though it is a noun.
     private static let roles: [String: String] = [
         "primary": "primary", "primaries": "primary", "replica": "replica", "replicas": "replica",
         "standby": "standby", "standbys": "standby", "secondary": "secondary", "secondaries": "secondary",
         "master": "master", "masters": "master", "manager": "manager", "managers": "manager", "worker": "worker",
-        "workers": "worker", "agent": "agent", "agents": "agent",
+        "workers": "worker", "agent": "agent", "agents": "agent", "node": "node", "nodes": "node",
     ]
     /// Words before the noun that do not say which machine: the noun's own target.
     private static let generic: WordSet = [
@@ -1398,21 +1401,14 @@ struct MachineByJob: Equatable {
                 jobWords.append(next)
             }
         }
-        if said.isEmpty, jobWords.count == 1, let role = Self.roles[jobWords[0]] {
-            // "On the primary:", "### On the replicas": the role alone is the machine's job.
+        // "On the primary:", "### On the replicas", "On each node:": the role alone is the
+        // machine's job.
+        let alone = said.isEmpty && jobWords.count == 1 ? jobWords[0] : jobWords.isEmpty ? said : ""
+        if let role = Self.roles[alone] {
             guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
-            self.noun = "server"
-            self.plural = role != jobWords[0]
+            self.noun = Self.nouns[alone] ?? "server"
+            self.plural = role != alone
             self.job = role
-            return
-        }
-        if said == "node" || said == "nodes", jobWords.isEmpty {
-            // "On the node, upgrade kubelet:", "On each node:": a cluster's machines, which the
-            // person's own prose nouns (server, host, instance) do not name.
-            guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
-            self.noun = "node"
-            self.plural = said == "nodes"
-            self.job = "node"
             return
         }
         guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,

@@ -155,7 +155,7 @@ struct HardcodedSecretRule: LintRule {
         let value = words[words.count - 1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         // `${REDIS_PASSWORD}`, `$(cat …)`: bound, not written.
         guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }),
-            looksReal((name: "PASSWORD", value: value))
+            looksRealValue(value)
         else { return nil }
         return (
             column(of: value, in: line), "\(words[index]) is given a literal value that looks like a real secret",
@@ -174,7 +174,7 @@ struct HardcodedSecretRule: LintRule {
     static func sqlPassword(in line: String) -> String? {
         guard line.includesAny(sqlHints),
             let value = Text.firstMatch(sqlPasswordPattern, in: line, options: [.caseInsensitive])?[1],
-            looksReal((name: "PASSWORD", value: value))
+            looksRealValue(value)
         else { return nil }
         return value
     }
@@ -198,14 +198,14 @@ struct HardcodedSecretRule: LintRule {
     }
 
     /// A password in a URL's `user:password@` slot, where only a password can be: what
-    /// `looksReal` asks, with a lower bar for the mix, since a person's choice
+    /// `looksRealValue` asks, with a lower bar for the mix, since a person's choice
     /// (`s3cr3tPassw0rd2024`, 3.46 bits a character) repeats letters a generated one does not.
     /// Letters and digits both. None of the words a made-up example is written with, at either
     /// bar (`devpassword123`, `mysecret2024x`, `changeme12345`).
     static func looksRealInURL(_ password: String) -> Bool {
         let lower = password.lowercased()
         guard !exampleWords.contains(where: lower.contains) else { return false }
-        if looksReal((name: "PASSWORD", value: password)) { return true }
+        if looksRealValue(password) { return true }
         return password.count >= 12 && !Placeholder.isPlaceholderValue(password) && entropy(password) >= 3.0
             && password.contains(where: \.isNumber) && password.contains(where: \.isLetter)
     }
@@ -220,10 +220,15 @@ struct HardcodedSecretRule: LintRule {
 
     /// A secret-like name given a value that looks real: long, mixed, not a placeholder.
     static func looksReal(_ assignment: (name: String, value: String)) -> Bool {
-        let value = assignment.value
-        return Text.isSecretName(assignment.name) && value.count >= 12 && !value.contains(where: \.isWhitespace)
-            && !Placeholder.isPlaceholderValue(value) && Self.entropy(value) >= 3.5
-            && (value.contains(where: \.isNumber) || value.contains(where: \.isUppercase))
+        Text.isSecretName(assignment.name) && looksRealValue(assignment.value)
+    }
+
+    /// A value that looks like a real secret, whatever it is given to: 12 or more characters
+    /// and no blanks, no placeholder, 3.5 bits a character, a digit or a capital. (Where only
+    /// a password can stand, an SQL `PASSWORD '…'`, a URL's, a directive's, the value alone.)
+    static func looksRealValue(_ value: String) -> Bool {
+        value.count >= 12 && !value.contains(where: \.isWhitespace) && !Placeholder.isPlaceholderValue(value)
+            && Self.entropy(value) >= 3.5 && (value.contains(where: \.isNumber) || value.contains(where: \.isUppercase))
     }
 
     /// The first cell of a variables table's row (`| DB_PASSWORD | Xk9… | … |`, or without the
