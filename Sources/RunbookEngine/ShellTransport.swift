@@ -95,6 +95,10 @@ final class RemoteShell: ShellTransport {
     private let channel: SSHChannel
     private let exitMarker: String
     private var status: Int32?
+    /// When the marker said bash had ended: what bash wrote last on stdout (its ERR trap's
+    /// line, an `exit 0`'s snapshot) may come after the marker, because sshd reads the two
+    /// pipes apart. Until the channel has been quiet a while (a second at most), it is read.
+    private var endedAt: Date?
     private var pending: [UInt8] = []
     private var stderrText: [UInt8] = []
     /// The remote bash's pid, reported when it starts.
@@ -164,7 +168,7 @@ final class RemoteShell: ShellTransport {
             pending.removeFirst(n)
             return .data(n)
         }
-        if status != nil { return .ended }
+        if status != nil { return lastOutput(into: &buffer) }
         switch channel.read(into: &buffer, waiting: milliseconds) {
         case .data(let n):
             return .data(n)
@@ -174,6 +178,7 @@ final class RemoteShell: ShellTransport {
             let marker = Array("\n\(exitMarker) ".utf8)
             if let start = stderrText.firstRange(of: marker), let end = stderrText[start.upperBound...].firstIndex(of: 0x0A) {
                 status = Int32(String(decoding: stderrText[start.upperBound..<end], as: UTF8.self)) ?? 1
+                endedAt = Date()
                 let before = Array(stderrText[..<start.lowerBound])
                 stderrText = []
                 if !before.isEmpty {
@@ -198,6 +203,20 @@ final class RemoteShell: ShellTransport {
         case .lost(let why):
             return .lost(SSHError.lost(connection.endpoint.description, why).description)
         }
+    }
+
+    /// What bash wrote on stdout before it ended that is still arriving after the marker:
+    /// read until 100 ms pass with nothing, for a second after the marker at most (a service
+    /// the guide started may write on without end).
+    private func lastOutput(into buffer: inout [UInt8]) -> TransportRead {
+        while let endedAt, Date().timeIntervalSince(endedAt) < 1 {
+            switch channel.read(into: &buffer, waiting: 100) {
+            case .data(let n): return .data(n)
+            case .stderr: continue
+            default: self.endedAt = nil
+            }
+        }
+        return .ended
     }
 
     func exitStatus() -> Int32? { status }
