@@ -80,22 +80,38 @@ struct ExpectationTests {
     }
 
     /// The block "You should see something like:" introduces is output like the real one, not
-    /// the real one: it stays a step of its own, not lines the output must hold.
+    /// the real one: no lines the output must hold, and no step either (as a
+    /// `[secondary_label Output]` block), where it used to be a person's step that paused every
+    /// run. A shell block after such a sentence is still a step, and so is a block after a
+    /// sentence that speaks of no output.
     @Test func aBlockAfterAYouShouldSeeSentenceIsNotExpectedOutput() {
-        let guide = read(
-            """
-            # G
-            \(fence)bash
-            systemctl status app
-            \(fence)
-            You should see something like:
-            \(fence)text
-            Active: active (running) since Mon 2024-01-01 10:00:00 UTC; 5s ago
-            \(fence)
-            """)
-        #expect(guide.steps[0].expectations == [.exitStatus(0)])
-        // A person compares it by eye, as before.
-        #expect(guide.steps.map(\.kind) == [.command, .manual])
+        for lead in [
+            "You should see something like:", "You should see output similar to this:",
+            "The output will look similar to the following:", "It returns something like:",
+        ] {
+            let guide = read(
+                """
+                # G
+                \(fence)bash
+                systemctl status app
+                \(fence)
+                \(lead)
+                \(fence)text
+                Active: active (running) since Mon 2024-01-01 10:00:00 UTC; 5s ago
+                \(fence)
+                \(fence)bash
+                curl -fsS localhost:8080/health
+                \(fence)
+                """)
+            #expect(guide.steps[0].expectations == [.exitStatus(0)], "\(lead)")
+            #expect(guide.steps.map(\.kind) == [.command, .command], "\(lead)")
+        }
+        let shell = read(
+            "# G\n\(fence)bash\nmake\n\(fence)\nYou should see something like:\n\(fence)bash\nmake test\n\(fence)\n")
+        #expect(shell.steps.map(\.code) == ["make", "make test"])
+        let said = read(
+            "# G\n\(fence)bash\nmake\n\(fence)\nPaste something like this into the form:\n\(fence)\nname: web\n\(fence)\n")
+        #expect(said.steps.map(\.kind) == [.command, .manual])
     }
 
     /// "You should see:" (and "Once the command finishes you should see:", "You should get:")

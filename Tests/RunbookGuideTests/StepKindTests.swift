@@ -205,7 +205,8 @@ struct StepKindTests {
     /// DigitalOcean's markdown: `command` and `super_user` blocks are shell (root's for the
     /// latter), a `[label …]` or `[secondary_label …]` first line names the block and is not
     /// its text, and `<^>…<^>` only marks what to replace. A `[secondary_label Output]` block
-    /// is what the command before printed: shown, no step.
+    /// is what the command before printed: shown, no step; so is an unlabeled block whose
+    /// first line is "Output", as the page reads when copied.
     @Test func digitalOceansMarkdownIsRead() {
         let guide = read(
             """
@@ -220,6 +221,10 @@ struct StepKindTests {
             [secondary_label Output]
             Status: active
             \(fence)
+            \(fence)
+            Output
+            /run/gunicorn.sock: socket
+            \(fence)
             \(fence)nginx
             [label /etc/nginx/sites-available/<^>your_domain<^>]
             server { listen 80; }
@@ -229,7 +234,7 @@ struct StepKindTests {
         #expect(guide.steps.map(\.kind) == [.command, .command, .artifact])
         #expect(guide.steps[1].target.user == "root")
         #expect(guide.steps[0].target.user == nil)
-        #expect(guide.steps[2].codeLine == 14)
+        #expect(guide.steps[2].codeLine == 18)
         #expect(guide.steps[1].expectations == [.exitStatus(0)])
     }
 
@@ -317,6 +322,40 @@ struct StepKindTests {
             \(fence)
             """)
         #expect(guide.steps.map(\.kind) == [.command, .verification])
+    }
+
+    /// A test heading's blocks that make, edit or remove files set the test up or clean it up
+    /// (DigitalOcean's "Testing PHP with Nginx": `nano info.php`, visit it, `sudo rm info.php`):
+    /// commands, not checks to retry. Told to check ("Verify it can write:"), they are checks.
+    @Test func aTestHeadingsSetupAndCleanupAreNotChecks() {
+        let guide = read(
+            """
+            # G
+            ## Install
+            \(fence)bash
+            sudo systemctl reload nginx
+            \(fence)
+            ## Testing PHP with Nginx
+            \(fence)bash
+            nano /var/www/site/info.php
+            \(fence)
+            \(fence)bash
+            curl -fsS localhost/info.php
+            \(fence)
+            \(fence)bash
+            sudo rm /var/www/site/info.php
+            \(fence)
+            \(fence)bash
+            sudo sed -i 's/debug/info/' /etc/app.conf && grep -c info /etc/app.conf
+            \(fence)
+            Verify that the volume can be written:
+            \(fence)bash
+            touch /mnt/data/probe && rm /mnt/data/probe
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .command, .verification, .command, .command, .verification])
+        #expect(guide.steps[2].verifies == ["testing-php-with-nginx/1"])
+        #expect(guide.steps[5].verifies == ["testing-php-with-nginx/3", "testing-php-with-nginx/4"])
     }
 
     /// A lead-in that opens with an emoji reads as it would without it.
@@ -735,6 +774,10 @@ struct StepKindTests {
         ("python3 manage.py createsuperuser --noinput --username admin", false, false, false),
         ("python manage.py shell", false, true, false), ("python manage.py shell -c 'print(1)'", false, false, false),
         ("python manage.py migrate", false, false, false), ("bin/rails console", false, true, false),
+        // The script run itself, as DigitalOcean's guides do, and Django's own command.
+        ("~/myprojectdir/manage.py createsuperuser", false, true, false), ("./manage.py dbshell", false, true, false),
+        ("./manage.py migrate", false, false, false), ("django-admin createsuperuser --noinput", false, false, false),
+        ("django-admin startproject site .", false, false, false),
         ("rails db:migrate", false, false, false), ("php artisan tinker", false, true, false),
         // A saved plan was approved by saving it.
         ("terraform apply tfplan", false, false, false), ("terraform apply -input=false \"$PLAN\"", false, false, false),

@@ -280,6 +280,51 @@ struct TargetTests {
         #expect(shape(guide) == ["g/1:command:server (as root)", "g/2:command:server (as app)"])
         let here = read("# G\n\(fence)bash\nmake\n\(fence)\n\(fence)bash\nsudo -iu postgres\npsql -c 'select 1'\n\(fence)\n")
         #expect(shape(here) == ["g/1:command:local", "g/2:command:local (as postgres)"])
+        // Under a heading of its own, "On each app server:" is over when the next section
+        // switches users: the upgrade's `sudo su - postgres` is on the guide's machine.
+        let apart = read(
+            """
+            # G
+            ## Stop the application
+            On each app server (`app1`, `app2`):
+            \(fence)bash
+            sudo systemctl stop myapp
+            \(fence)
+            ## Run the check
+            \(fence)bash
+            sudo su - postgres
+            \(fence)
+            \(fence)bash
+            pg_upgrade --check
+            \(fence)
+            ### Look at the report
+            \(fence)bash
+            cat loadable_libraries.txt
+            \(fence)
+            """)
+        #expect(
+            shape(apart) == [
+                "stop-the-application/1:command:app", "run-the-check/1:command:local (as postgres)",
+                "look-at-the-report/1:command:local (as postgres)",
+            ])
+        // A subsection of the section the machine was named in is still there.
+        let within = read(
+            """
+            # G
+            ## Database
+            On the server, as root:
+            \(fence)bash
+            apt-get install -y postgresql
+            \(fence)
+            ### Make the role
+            \(fence)bash
+            su - postgres
+            \(fence)
+            \(fence)bash
+            createuser app
+            \(fence)
+            """)
+        #expect(shape(within) == ["database/1:command:server (as root)", "make-the-role/1:command:server (as postgres)"])
     }
 
     /// "Keep this session open and test from a new terminal before logging out:" over a bare

@@ -64,7 +64,7 @@ extension ShellText {
         "supabase", "wrangler", "fly", "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
         "certbot", "terraform", "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible",
         "openssl", "gpg", "gpg2", "docker", "podman", "kubectl", "docker-compose", "podman-compose", "python", "python3",
-        "rails", "php",
+        "rails", "php", "manage.py", "django-admin",
     ]
 
     /// The programs `isFollow` has a case for; keep it in step with them.
@@ -275,10 +275,12 @@ extension ShellText {
         case "mysql" where args.contains { $0 == "-p" || $0 == "--password" }:
             // Asks for the password at the terminal, whatever its input is.
             return true
-        case "python", "python3":
+        case "python", "python3", "manage.py", "django-admin":
             // Django: createsuperuser asks for a name and a password, shell and dbshell are prompts.
-            guard args.first?.hasSuffix("manage.py") == true else { return false }
-            let verb = args.dropFirst().first
+            // (`python manage.py …`, or the script itself: `./manage.py …`, `django-admin …`.)
+            let byPython = name.hasPrefix("python")
+            guard !byPython || args.first?.hasSuffix("manage.py") == true else { return false }
+            let verb = byPython ? args.dropFirst().first : args.first
             if verb == "createsuperuser" || verb == "changepassword" {
                 return !args.contains { $0 == "--noinput" || $0 == "--no-input" }
             }

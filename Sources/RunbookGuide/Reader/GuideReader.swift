@@ -129,6 +129,9 @@ private struct Reader {
     /// it is about that block, not a lead-in to the next.
     var askedOfTheBlockBefore: MarkdownNode?
     var expectFor: Int?
+    /// "You should see something like:" right after a block: the block after it is output only
+    /// like what that block's step prints, shown to the reader, neither a step nor expected.
+    var outputLikeOf: Int?
     /// The step whose output the paragraph just read said ("You should see `ready`."): a
     /// paragraph after it may say to stop it ("Press Ctrl+C to stop it.").
     var shownBy: Int?
@@ -808,6 +811,7 @@ private struct Reader {
         previous = .other
         paragraphBranch = nil
         expectFor = nil
+        outputLikeOf = nil
     }
 
     mutating func paragraph(_ node: MarkdownNode) {
@@ -902,6 +906,12 @@ private struct Reader {
             (Patterns.matches(Patterns.expectationLeadIn, text, ifAny: Patterns.expectationWords) && !approximate())
             || (followsCode && Patterns.introducesShownOutput(text))
         shownBy = nil
+        outputLikeOf = nil
+        if case .code(let stepIndex?) = previous, !leadsExpectation, text.utf8.last == UInt8(ascii: ":"),
+            Patterns.introducesOutputLikeIt(text)
+        {
+            outputLikeOf = stepIndex
+        }
         if case .code(let stepIndex?) = previous, leadsExpectation {
             expectFor = stepIndex
             shownBy = stepIndex
@@ -936,11 +946,17 @@ private struct Reader {
     /// step of its own. Shell and `console` blocks, and blocks with annotations, are read as
     /// usual.
     mutating func expectedOutput(_ node: MarkdownNode, info: String) -> Bool {
-        guard let stepIndex = expectFor, case .paragraph = previous else { return false }
+        guard expectFor != nil || outputLikeOf != nil, case .paragraph = previous else { return false }
         let (language, attributes) = AnnotationParser.splitInfo(info)
         let lang = language.lowercased()
         guard attributes == nil, !Patterns.shellLanguages.contains(lang), !Patterns.consoleLanguages.contains(lang)
         else { return false }
+        guard let stepIndex = expectFor else {
+            // Output only like the real one: shown, and nothing in it expected.
+            outputLikeOf = nil
+            previous = .other
+            return true
+        }
         // JSON is shown pretty and printed compact (or the other way round): its lines match
         // whatever the spacing around `:` `,` and brackets.
         let opening = node.literal.trimmedInline.first
@@ -1410,10 +1426,12 @@ private struct Reader {
     }
 
     /// The other machine the last step that runs ran on ("On the server, as root:"), where a
-    /// person switching users with no session open is: nil when it ran here.
+    /// person switching users with no session open is: nil when it ran here, or in a section
+    /// this one is not part of ("On each app server:" stops the app under a heading of its own;
+    /// the next section's `sudo su - postgres` is on the guide's own machine).
     func machineOfTheLastStep() -> TargetRef? {
         guard let last = steps.last(where: { $0.kind == .command || $0.kind == .verification }),
-            last.target.name != "local"
+            last.target.name != "local", last.section == currentSection || stack.contains(last.section)
         else { return nil }
         return last.target
     }
@@ -1548,7 +1566,9 @@ private struct Reader {
         // DigitalOcean's markdown names a block on its first line (`[label /etc/nginx/app]`,
         // `[secondary_label Output]`) and marks what to replace with `<^>…<^>`: not the text.
         // An `output` block (Microsoft Learn's "example output") is shown output too.
-        var shownOutput = lang == "output"
+        // So is an unlabeled block whose first line is "Output", as DigitalOcean's guides read
+        // when copied out of the page.
+        var shownOutput = lang == "output" || (lang.isEmpty && code.hasPrefix("Output\n"))
         if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
             shownOutput = code[..<newline].lowercased().hasPrefix("[secondary_label output")
             code = String(code[code.index(after: newline)...])
@@ -1749,7 +1769,11 @@ private struct Reader {
                     leadIn: leadIn, annotations: annotations, savedPath: path)
                 return
             }
-            let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
+            // A heading's test ("Testing PHP with Nginx") makes and removes what it tests with
+            // (`nano info.php`, `sudo rm info.php`): those blocks set up or clean up, check nothing.
+            let verifying =
+                isVerificationContext(leadInVerifies: leadInVerifies)
+                && (leadInVerifies || isConsole || !Self.changesFiles(shellLines))
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
                 isConsole: isConsole, leadIn: leadIn, annotations: annotations,
@@ -1836,6 +1860,25 @@ private struct Reader {
         if innermost != 0, headingVerification(innermost).opens { return true }
         for index in stack where index != 0 && headingVerification(index).subject { return true }
         return false
+    }
+
+    /// The programs that make, edit or remove files, which a check does not run.
+    static let fileChangingPrograms: WordSet = [
+        "rm", "rmdir", "unlink", "mkdir", "touch", "mv", "cp", "ln", "chmod", "chown", "chgrp", "tee", "install",
+        "nano", "vim", "vi", "emacs", "truncate",
+    ]
+
+    /// True when a command of `lines` makes, edits or removes a file (`sed -i` too).
+    static func changesFiles(_ lines: [ShellLine]) -> Bool {
+        lines.contains { line in
+            guard !line.isHeredocBody else { return false }
+            var changes = false
+            ShellText.forEachCommand(in: ShellText.words(line.text)) { command in
+                guard !changes, let (name, args) = ShellText.programName(of: command) else { return }
+                changes = fileChangingPrograms.contains(name) || (name == "sed" && args.contains { $0.hasPrefix("-i") })
+            }
+            return changes
+        }
     }
 
     /// What a heading says about verification, read once per heading.

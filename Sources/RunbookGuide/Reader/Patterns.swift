@@ -376,6 +376,18 @@ enum Patterns {
         return ends && !text.includesAny(approximateWords)
     }
 
+    /// "You should see something like:", "The output will look similar to this:": the block
+    /// after it is output like what the block before prints (`text` ends with its colon).
+    static func introducesOutputLikeIt(_ text: String) -> Bool {
+        text.includesAny(approximateWords) && text.includesAny(outputWords)
+    }
+
+    /// Words of a sentence that speaks of what a command prints.
+    static let outputWords: Needles = [
+        "should see", "will see", "you'll see", "you see", "output", "should look", "will look", "should print",
+        "will print", "prints", "should return", "will return", "returns", "should get", "response", "result",
+    ]
+
     /// Words that say shown output is only like the real one ("something like `v20.11.0`").
     static let approximateWords: Needles = [
         "something like", "similar to", "like this", "e.g.", "for example", "approximately", "roughly",
