@@ -534,6 +534,10 @@ struct StepKindTests {
         ("`pm2 startup` prints a command; copy and run it.", true),
         ("It prints a sudo command: copy and paste the command into your terminal.", true),
         ("Copy and run the command below:", false),
+        ("Submit `corp.csr` to the internal CA at https://ca.corp.example and download the certificate.", true),
+        ("Create an API token in the Cloudflare dashboard.", true), ("Then generate a key at https://x.example.", true),
+        ("Create the file with the contents below.", false), ("Download the release from https://x.example:", false),
+        ("Request times out after 30 s in the browser.", false),
     ])
     func asksAPerson(text: String, asks: Bool) {
         #expect(Patterns.asksAPerson(text) == asks)

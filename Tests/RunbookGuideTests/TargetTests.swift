@@ -327,6 +327,34 @@ struct TargetTests {
         #expect(shape(within) == ["database/1:command:server (as root)", "make-the-role/1:command:server (as postgres)"])
     }
 
+    /// `ssh admin@$HOST "sudo systemctl reload haproxy"` while the session on $HOST is open (a
+    /// rollback after the steps there): the person gives it from their own machine, where
+    /// the key is; run on the server, it would log in to itself. An `ssh` command to another
+    /// machine runs in the session, as before.
+    @Test func anSSHCommandToTheSessionsOwnMachineRunsHere() {
+        let guide = read(
+            """
+            # G
+            ## On the load balancer
+            \(fence)bash
+            ssh admin@$HOST
+            sudo cp /tmp/corp.pem /etc/haproxy/certs/corp.pem
+            \(fence)
+            ## Roll back
+            \(fence)bash
+            ssh admin@$HOST "sudo cp corp.pem.bak corp.pem && sudo systemctl reload haproxy"
+            \(fence)
+            \(fence)bash
+            ssh backup@vault.internal "ls /backups"
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "on-the-load-balancer/1:command:server", "roll-back/1:command:local", "roll-back/2:command:server",
+            ])
+        #expect(guide.steps[1].target.reason == "ssh-command")
+    }
+
     /// "Keep this session open and test from a new terminal before logging out:" over a bare
     /// `ssh deploy@web1`: a check from this machine that the new login works, and the steps
     /// after it go on in the session kept open; "From a new terminal, log in as deploy:" moves.

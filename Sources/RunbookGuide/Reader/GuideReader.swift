@@ -2084,6 +2084,13 @@ private struct Reader {
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
         var target = stated ?? savedFileTarget(code) ?? session ?? defaultTarget()
+        // `ssh admin@$HOST "sudo cp …"` while the session on $HOST is open: the person gives
+        // that command from their own machine (on the server it would log in to itself).
+        if stated == nil, let open = session, code.hasPrefix("ssh "), let ssh = SSHLine.parse(ShellText.words(code)),
+            !ssh.isBare, hostTargets[ssh.hostKey] == open.name
+        {
+            target = TargetRef(name: "local", reason: "ssh-command")
+        }
         // DigitalOcean's `super_user` blocks are typed at root's prompt.
         if language.lowercased() == "super_user", target.user == nil { target.user = "root" }
         // "As root:" runs this block as that user, wherever it runs.
@@ -2289,7 +2296,7 @@ private struct Reader {
     /// The target an `ssh` line logs in to, declared on first sight: named after its host
     /// (`web01`, `server` for an address), or `named` as the guide calls the machine.
     mutating func sessionTarget(for ssh: SSHLine, line: Int, named: String? = nil) -> String {
-        let key = "\(ssh.user ?? "")@\(ssh.host):\(ssh.port ?? "")"
+        let key = ssh.hostKey
         if let existing = hostTargets[key] { return existing }
         var name = named ?? ssh.targetName
         // A placeholder host (`ssh ubuntu@your-server-ip`) names the machine but gives no

@@ -441,8 +441,10 @@ enum Patterns {
     /// A sentence among blocks that gives a person something to do that no block does: "Open
     /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
     /// 2–4 on each web server." It opens with one of `personVerbs` (after "Then", "Now", "Next"
-    /// or "Finally"), does not end with a colon (that introduces a block), and opening or going
-    /// somewhere names where (a URL, a browser, a console or dashboard), and editing names a
+    /// or "Finally"), does not end with a colon (that introduces a block), and opening, going,
+    /// submitting, downloading or creating somewhere names where (a URL, a browser, a console
+    /// or dashboard: "Submit `corp.csr` to the CA at https://ca.corp.example and download the
+    /// signed certificate."), and editing names a
     /// file in code ("Edit `mysite/settings.py` and set `ALLOWED_HOSTS`."). So does one that
     /// says to run the command a step printed ("copy and run it").
     static func asksAPerson(_ text: String, codeSpans: @autoclosure () -> [String] = []) -> Bool {
@@ -540,6 +542,8 @@ enum Patterns {
     /// Verbs of `asksAPerson`.
     static let personVerbs: WordSet = [
         "open", "visit", "browse", "navigate", "go", "click", "log", "sign", "repeat", "edit", "modify",
+        // Done at a web page the sentence names ("Submit `corp.csr` to the CA at https://…").
+        "submit", "upload", "download", "approve", "create", "generate",
     ]
     /// Where a person opens or goes to.
     static let placesToGo: Needles = ["http://", "https://", "browser", "console", "dashboard", "portal"]

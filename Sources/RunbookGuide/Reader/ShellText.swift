@@ -591,6 +591,9 @@ public struct SSHLine: Sendable, Hashable {
     /// The command it connects through (`-o ProxyCommand=…`), which runbook does not run.
     public var proxyCommand: String? = nil
 
+    /// The login it makes, as one key: user, host and port.
+    public var hostKey: String { "\(user ?? "")@\(host):\(port ?? "")" }
+
     /// Parses words (quotes already removed) that start with `ssh`.
     public static func parse(_ words: [String]) -> SSHLine? {
         guard words.first == "ssh" else { return nil }
