@@ -247,7 +247,7 @@ struct PlaceholderTests {
         let found = [
             "yourdomain.com", "https://example.com/x", "<your-token>", "OWNER/REPO", "postgres://USER:PASSWORD@HOST/db",
             "CHANGEME", "REPLACE_ME", "TODO", "xxx", "/path/to/key.pem", "...", "<api-token>", "203.0.113.10",
-            "2001:DB8::1",
+            "2001:DB8::1", "orders-YYYYMMDD-HHMMSS.sql.gz",
         ]
         for text in found {
             #expect(Placeholder.mayOccur(in: text), "\(text)")
@@ -270,6 +270,9 @@ struct PlaceholderTests {
             ("cat <<-EOF <EOF>", nil),
             ("'...'", "..."),
             ("TODO: later", "TODO"),
+            ("/tmp/orders-YYYYMMDD-HHMMSS.sql.gz", "YYYYMMDD"), ("journalctl --since YYYY-MM-DD", "YYYYMMDD"),
+            ("logs-YYYY.tar", "YYYYMMDD"), ("date +%Y%m%d", nil), ("dayjs().format('yyyy-MM-dd')", nil),
+            ("YYYYY", nil),
         ] as [(String, String?)])
     func theKindFoundIsTheFirstInPatternOrder(text: String, kind: String?) {
         #expect(Placeholder.find(in: text) == kind)

@@ -353,6 +353,12 @@ struct SectionTests {
             ])
         #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "conditional", "conditional", "conditional", "-"])
         #expect(Patterns.headingCondition("Cleanup (optional if you use Docker)") == nil)
+        #expect(Patterns.headingCondition("Restore (when needed)") == "When needed")
+        #expect(Patterns.headingCondition("Restore (only when the primary is lost)") == "When the primary is lost")
+        #expect(Patterns.headingCondition("Rotate the keys (as needed)") == "When needed")
+        #expect(Patterns.headingCondition("Reset (if needed)") == "If needed")
+        #expect(Patterns.headingCondition("Install (when)") == nil)
+        #expect(Patterns.headingCondition("Backups (as needed by the audit)") == nil)
     }
 
     /// Recovery is a role only as recovering from something: recovery codes and keys are setup.

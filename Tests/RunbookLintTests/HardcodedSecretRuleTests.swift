@@ -182,6 +182,25 @@ struct HardcodedSecretRuleTests {
             ])
     }
 
+    /// A `.pgpass` line a command writes (host:port:database:user:password) with a
+    /// real-looking password; one with `${DB_PASSWORD}`, with a placeholder, or a line of that
+    /// shape written to another file is fine.
+    @Test func aPasswordInAPgpassLineIsAnError() throws {
+        let text = """
+            # G
+
+            ```bash
+            echo "localhost:5432:orders:backup:S3cr3t-Backup-2024" | sudo tee /root/.pgpass
+            echo "db1:*:*:app:${DB_PASSWORD}" >> ~/.pgpass
+            echo "localhost:5432:orders:backup:<password>" > ~/.pgpass
+            echo "a:b:c:d:S3cr3t-Backup-2024" > notes.txt
+            ```
+            """
+        let findings = try lint(text, rule: "hardcoded-secret")
+        #expect(spots(findings) == ["4:36 error"])
+        #expect(findings.map(\.message) == ["a .pgpass line gives a literal password that looks like a real secret"])
+    }
+
     /// The byte matcher finds the assignment the pattern finds (its first match, name and
     /// value) on lines built from these parts, and leaves non-ASCII lines to the pattern.
     @Test func assignmentsByBytesAreWhatThePatternFinds() {

@@ -45,6 +45,22 @@ struct PlaceholderRuleTests {
             ])
     }
 
+    /// A date to fill in (`orders-YYYYMMDD-HHMMSS.sql.gz`) in a command is an error: the run
+    /// would look for a file of that name; a date format (`date +%Y%m%d`) is none.
+    @Test func aDateToFillInIsAPlaceholder() throws {
+        let text = """
+            # G
+
+            \(fence)bash
+            aws s3 cp s3://backups/orders-YYYYMMDD-HHMMSS.sql.gz /tmp/
+            pg_dump orders > orders-$(date +%Y%m%d).sql
+            \(fence)
+            """
+        let findings = try lint(text, rule: "placeholder")
+        #expect(spots(findings) == ["4:31 error"])
+        #expect(findings.map(\.message) == ["placeholder YYYYMMDD-HHMMSS (YYYYMMDD) in a command"])
+    }
+
     /// A block in an MkDocs tab is indented four spaces under it: findings point at the
     /// file's line and column, in every tab (each may be chosen).
     @Test func findingsInTabsAreAtTheFilesColumns() throws {

@@ -237,9 +237,12 @@ enum Patterns {
         func opens(_ word: String) -> Bool {
             bytes[start..<close].starts(with: word.utf8, by: { ASCII.lower($0) == $1 })
         }
-        if opens("only if ") { start += 5 }
-        guard opens("if "), close - start > 4 else { return nil }
-        return "If " + String(decoding: bytes[(start + 3)..<close], as: UTF8.self).trimmed
+        if opens("only if ") || opens("only when ") { start += 5 }
+        // "Restore (when needed)", "Rotate keys (as needed)": a time that may never come.
+        if opens("as needed"), close - start == 9 { return "When needed" }
+        let word = opens("if ") ? 3 : opens("when ") ? 5 : 0
+        guard word > 0, close - start > word + 1 else { return nil }
+        return (word == 3 ? "If " : "When ") + String(decoding: bytes[(start + word)..<close], as: UTF8.self).trimmed
     }
 
     /// Openings of a lead-in that puts off its block until what it made is done with.

@@ -330,6 +330,8 @@ public enum Placeholder {
         (#"\bTODO\b"#, "TODO", "todo"),
         (#"\b[xX]{3,}\b"#, "xxx", "xxx"),
         (#"/path/to/"#, "/path/to/…", "/path/to/"),
+        // A date the person is to fill in (`orders-YYYYMMDD-HHMMSS.sql.gz`, `--since YYYY-MM-DD`).
+        (#"\bYYYY(?:[-_/.]?MM(?:[-_/.]?DD)?)?(?:[-_T]?HH(?:[-_:]?MM(?:[-_:]?SS)?)?)?\b"#, "YYYYMMDD", "yyyy"),
         // The keys AWS's documentation shows (`AKIAIOSFODNN7EXAMPLE`), in its capitals.
         (#"\b[A-Za-z0-9/+]{8,}EXAMPLE(?:KEY)?\b"#, "EXAMPLE key", "example"),
         // Addresses set aside for documentation (RFC 5737, RFC 3849): nothing answers there.
@@ -386,14 +388,14 @@ public enum Placeholder {
     private static let patternLiterals: [String?] = patterns.map {
         [
             "OWNER/REPO": "OWNER/REPO", "USER:PASSWORD@HOST": "USER:PASSWORD@HOST", "TODO": "TODO",
-            "EXAMPLE key": "EXAMPLE",
+            "EXAMPLE key": "EXAMPLE", "YYYYMMDD": "YYYY",
         ][$0.name]
     }
 
     /// Words one of which a line needs before the patterns are tried.
     private static let hintWords: Needles = [
         "your", "example", "owner/repo", "user:password", "change", "replace", "todo", "xxx", "/path/to/", "...",
-        "192.0.2.", "198.51.100.", "203.0.113.", "db8:",
+        "192.0.2.", "198.51.100.", "203.0.113.", "db8:", "yyyy",
     ]
 
     /// False when `text` cannot hold a placeholder: it has no `<` before a letter and none of

@@ -21,7 +21,7 @@ struct HardcodedSecretRule: LintRule {
     ]
     /// Every shape's words, and the config directives' (`directiveNames`): a line with none of
     /// them skips the shapes and the directives, and a file with none skips every line's search.
-    static let shapeHints = Needles(shapes.flatMap(\.hints) + directiveNames)
+    static let shapeHints = Needles(shapes.flatMap(\.hints) + directiveNames + ["pgpass"])
     static let assignment = #"\b([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'\s$`]{12,})"#
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
@@ -53,7 +53,7 @@ struct HardcodedSecretRule: LintRule {
                     ?? (mayAssign
                         ? Self.assignedSecret(in: line, raw: raw, bare: !linted.isFenced(number), quoted: quoted) : nil)
                     ?? (mayPassOption ? Self.optionSecret(in: line) : nil)
-                    ?? (mayHaveDirective ? Self.directiveSecret(in: line) : nil)
+                    ?? (mayHaveDirective ? Self.directiveSecret(in: line) ?? Self.pgpassSecret(in: line) : nil)
             else { return }
             findings.append(
                 Diagnostic(
@@ -161,6 +161,27 @@ struct HardcodedSecretRule: LintRule {
             column(of: value, in: line), "\(words[index]) is given a literal value that looks like a real secret",
             "bind it with --vars and write ${NAME} in its place (the block then needs file= and a bound value)"
         )
+    }
+
+    /// A real-looking password in a `.pgpass` line the command writes (`echo
+    /// "localhost:5432:orders:backup:S3cr…" | sudo tee /root/.pgpass`): the last of the five
+    /// colon-separated fields, host, port, database, user and password.
+    static func pgpassSecret(in line: String) -> Found? {
+        guard line.includes("pgpass") else { return nil }
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" })
+        for word in words where word.utf8.count(where: { $0 == UInt8(ascii: ":") }) == 4 {
+            let fields = word.split(separator: ":", omittingEmptySubsequences: false)
+            let port = fields[1]
+            guard port == "*" || (!port.isEmpty && port.utf8.allSatisfy(ASCII.isDigit)) else { continue }
+            let value = String(fields[4])
+            guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }), looksRealValue(value)
+            else { continue }
+            return (
+                column(of: value, in: line), "a .pgpass line gives a literal password that looks like a real secret",
+                "bind it with --vars and write it as ${NAME} (echo \"localhost:5432:db:user:${DB_PASSWORD}\")"
+            )
+        }
+        return nil
     }
 
     /// The words `sqlPasswordPattern` needs, one of them.
