@@ -136,6 +136,56 @@ struct UnwrittenFileRuleTests {
         #expect(try GuideReader.read(markdown: caption, path: "g.md").steps.map(\.kind) == [.artifact])
     }
 
+    /// A config block the sentence right after it says to save ("Save it as
+    /// `/etc/wireguard/wg0.conf`, then:") is the person's step to save it there, on the machine
+    /// of the session, found by the rule; "Save and close the file." names no file, a block
+    /// with `file=` is written by the run, and a shell block after such a sentence is as ever.
+    @Test func aBlockTheNextSentenceSaysToSaveIsToBeSavedThere() throws {
+        let text = """
+            # G
+
+            \(fence)bash
+            ssh admin@192.168.1.1
+            \(fence)
+
+            \(fence)ini
+            [Interface]
+            Address = 10.99.0.2/24
+            \(fence)
+
+            Save it as `/etc/wireguard/wg0.conf`, then:
+
+            \(fence)bash
+            sudo systemctl enable --now wg-quick@wg0
+            \(fence)
+
+            \(fence)ini
+            [Peer]
+            \(fence)
+
+            Save and close the file.
+
+            \(fence)ini { file=/etc/app.ini }
+            a = 1
+            \(fence)
+
+            Save it as `/etc/app.ini`.
+            """
+        let guide = try GuideReader.read(markdown: text, path: "g.md")
+        #expect(guide.steps.map(\.kind) == [.manual, .command, .artifact, .artifact])
+        #expect(guide.steps[0].savedAs == "/etc/wireguard/wg0.conf")
+        #expect(
+            guide.steps[0].instructions
+                == "On server: Save this as /etc/wireguard/wg0.conf:\n[Interface]\nAddress = 10.99.0.2/24")
+        #expect(guide.steps[0].target == .person)
+        let findings = try lint(text, rule: "unwritten-file")
+        #expect(spots(findings) == ["7:1 warning"])
+        #expect(
+            findings.first?.message
+                == "the block is to be saved as /etc/wireguard/wg0.conf (the sentence after it), but runbook writes a block only with file=; a run leaves it to a person"
+        )
+    }
+
     /// A shell script its lead-in says to save ("Create `/usr/local/bin/backup.sh`:" over a
     /// `#!` block, "Save this as `deploy.sh`:") is the file's text: the person's step, found by
     /// the rule, not commands that run now. A block that names the file itself makes or uses

@@ -868,6 +868,17 @@ private struct Reader {
                 steps[index].traits.keptRunning = true
             }
         }
+        // "Save it as `/etc/wireguard/wg0.conf`, then:" after a config block: that block is
+        // the file's text, the person's to save, as under "Save this as `…`:" before it.
+        if case .code(let index?) = previous, steps[index].kind == .artifact, steps[index].savedAs == nil,
+            Self.saysNothingOfRunning(steps[index].annotations), let path = Patterns.savedAfter(text, codeSpans: node.codeSpans)
+        {
+            let on = steps[index].target.name != "local" ? "On \(steps[index].target.name): " : ""
+            steps[index].kind = .manual
+            steps[index].savedAs = path
+            steps[index].instructions = "\(on)Save this as \(path):\n" + steps[index].code
+            steps[index].target = .person
+        }
         // "Press Ctrl+C to stop it." after a block (and what it should show): its command
         // goes on until a person stops it, as a follow command does; a run stops it once it
         // has shown what is expected, or at the end of the follow window.
@@ -1568,7 +1579,7 @@ private struct Reader {
         // An `output` block (Microsoft Learn's "example output") is shown output too.
         // So is an unlabeled block whose first line is "Output", as DigitalOcean's guides read
         // when copied out of the page.
-        var shownOutput = lang == "output" || (lang.isEmpty && code.hasPrefix("Output\n"))
+        var shownOutput = lang == "output" || (lang.isEmpty && code.utf8.starts(with: "Output\n".utf8))
         if code.hasPrefix("[label ") || code.hasPrefix("[secondary_label "), let newline = code.firstIndex(of: "\n") {
             shownOutput = code[..<newline].lowercased().hasPrefix("[secondary_label output")
             code = String(code[code.index(after: newline)...])
@@ -1769,15 +1780,11 @@ private struct Reader {
                     leadIn: leadIn, annotations: annotations, savedPath: path)
                 return
             }
-            // A heading's test ("Testing PHP with Nginx") makes and removes what it tests with
-            // (`nano info.php`, `sudo rm info.php`): those blocks set up or clean up, check nothing.
-            let verifying =
-                isVerificationContext(leadInVerifies: leadInVerifies)
-                && (leadInVerifies || isConsole || !Self.changesFiles(shellLines))
+            let verifying = isVerificationContext(leadInVerifies: leadInVerifies)
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: verifying ? .verification : .command,
                 isConsole: isConsole, leadIn: leadIn, annotations: annotations,
-                shellLines: isConsole ? nil : (shellLines, physicalLines))
+                shellLines: isConsole ? nil : (shellLines, physicalLines), checksByHeading: verifying && !leadInVerifies)
             return
         }
         // Not shell: an artifact, unless prose tells a person to do something with it.
@@ -1868,17 +1875,14 @@ private struct Reader {
         "nano", "vim", "vi", "emacs", "truncate",
     ]
 
-    /// True when a command of `lines` makes, edits or removes a file (`sed -i` too).
-    static func changesFiles(_ lines: [ShellLine]) -> Bool {
-        lines.contains { line in
-            guard !line.isHeredocBody else { return false }
-            var changes = false
-            ShellText.forEachCommand(in: ShellText.words(line.text)) { command in
-                guard !changes, let (name, args) = ShellText.programName(of: command) else { return }
-                changes = fileChangingPrograms.contains(name) || (name == "sed" && args.contains { $0.hasPrefix("-i") })
-            }
-            return changes
+    /// True when a command of a line's `words` makes, edits or removes a file (`sed -i` too).
+    static func changesFiles(_ words: [String]) -> Bool {
+        var changes = false
+        ShellText.forEachCommand(in: words) { command in
+            guard !changes, let (name, args) = ShellText.programName(of: command) else { return }
+            changes = fileChangingPrograms.contains(name) || (name == "sed" && args.contains { $0.hasPrefix("-i") })
         }
+        return changes
     }
 
     /// What a heading says about verification, read once per heading.
@@ -2026,7 +2030,8 @@ private struct Reader {
     mutating func addBlockSteps(
         node: MarkdownNode, code: String, codeLine: Int, language: String, kind: StepKind,
         isConsole: Bool, leadIn: String?, annotations: [String: String],
-        shellLines: (logical: [ShellLine], physical: [Substring])? = nil, savedPath: String? = nil
+        shellLines: (logical: [ShellLine], physical: [Substring])? = nil, savedPath: String? = nil,
+        checksByHeading: Bool = false
     ) {
         let stated = statedTarget(leadIn: leadIn, annotations: annotations)
         guard kind == .command || kind == .verification else {
@@ -2086,8 +2091,10 @@ private struct Reader {
         var target = stated ?? savedFileTarget(code) ?? session ?? defaultTarget()
         // `ssh admin@$HOST "sudo cp …"` while the session on $HOST is open: the person gives
         // that command from their own machine (on the server it would log in to itself).
-        if stated == nil, let open = session, code.hasPrefix("ssh "), let ssh = SSHLine.parse(ShellText.words(code)),
-            !ssh.isBare, hostTargets[ssh.hostKey] == open.name
+        if stated == nil, let open = session, code.utf8.starts(with: "ssh ".utf8),
+            let ssh = SSHLine.parse(ShellText.words(code.utf8.firstIndex(of: 0x0A).map { String(code[..<$0]) } ?? code)),
+            !ssh.isBare,
+            hostTargets[ssh.hostKey] == open.name
         {
             target = TargetRef(name: "local", reason: "ssh-command")
         }
@@ -2103,6 +2110,9 @@ private struct Reader {
         var segmentStart = 0
         // The segment's traits, gathered from the words each line is split into anyway.
         var segmentTraits = CommandTraits()
+        // A heading's test ("Testing PHP with Nginx") makes and removes what it tests with
+        // (`nano info.php`, `sudo rm info.php`): such a part sets up or cleans up, checks nothing.
+        var segmentChangesFiles = false
         var opened: String?
         let physical = shellLines?.physical ?? script.lines
         // "(it will ask for the password):" before the block: what it runs waits for a person.
@@ -2119,6 +2129,7 @@ private struct Reader {
                 segmentLines = []
                 segmentStart = nextStart
                 segmentTraits = CommandTraits()
+                segmentChangesFiles = false
             }
             let isBlank = { (line: Substring) in line.utf8.allSatisfy(ASCII.isBlank) }
             guard let first = segmentLines.firstIndex(where: { !isBlank($0) }),
@@ -2137,8 +2148,8 @@ private struct Reader {
                 return
             }
             var step = reader.makeStep(
-                kind: kind, node: node, codeLine: codeLine + (isConsole ? 0 : segmentStart + first),
-                language: language, code: code, target: target)
+                kind: segmentChangesFiles ? .command : kind, node: node,
+                codeLine: codeLine + (isConsole ? 0 : segmentStart + first), language: language, code: code, target: target)
             step.annotations = annotations
             step.traits = segmentTraits
             if leadInAsks { step.traits.interactive = true }
@@ -2213,6 +2224,7 @@ private struct Reader {
             }
             let renewed = segmentTraits.renewsLogin
             if !line.isHeredocBody { ShellText.addTraits(of: line.text, words: words, to: &segmentTraits) }
+            if checksByHeading, !segmentChangesFiles, !line.isHeredocBody { segmentChangesFiles = Self.changesFiles(words) }
             for k in 0..<line.span where line.offset + k < physical.count {
                 segmentLines.append(physical[line.offset + k])
             }

@@ -237,6 +237,12 @@ enum Patterns {
         func opens(_ word: String) -> Bool {
             bytes[start..<close].starts(with: word.utf8, by: { ASCII.lower($0) == $1 })
         }
+        // Most parentheses open with another letter ("(Ubuntu)", "(optional)"): decided on it.
+        let letter = ASCII.lower(bytes[start])
+        guard
+            letter == UInt8(ascii: "o") || letter == UInt8(ascii: "i") || letter == UInt8(ascii: "w")
+                || letter == UInt8(ascii: "a")
+        else { return nil }
         if opens("only if ") || opens("only when ") { start += 5 }
         // "Restore (when needed)", "Rotate keys (as needed)": a time that may never come.
         if opens("as needed"), close - start == 9 { return "When needed" }
@@ -389,6 +395,22 @@ enum Patterns {
     static let outputWords: Needles = [
         "should see", "will see", "you'll see", "you see", "output", "should look", "will look", "should print",
         "will print", "prints", "should return", "will return", "returns", "should get", "response", "result",
+    ]
+
+    /// The file a sentence right after a block says to save it as ("Save it as
+    /// `/etc/wireguard/wg0.conf`, then:", "Save the file as `app.ini`."): its first code span
+    /// that is a file's path, when it opens so. Nil for anything else ("Save and close the file.").
+    static func savedAfter(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
+        guard text.utf8.first.map(ASCII.lower) == UInt8(ascii: "s"),
+            savedAfterOpenings.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) })
+        else { return nil }
+        return codeSpans().first { Text.isFilePath($0, named: true) }
+    }
+
+    /// How such a sentence opens.
+    static let savedAfterOpenings = [
+        "save it as ", "save this as ", "save the file as ", "save this file as ", "save it to ", "save this to ",
+        "save the file to ", "save that as ",
     ]
 
     /// Words that say shown output is only like the real one ("something like `v20.11.0`").

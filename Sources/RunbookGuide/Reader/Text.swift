@@ -853,10 +853,13 @@ extension String {
     public var trimmed: String { trimmed(ASCII.isSpace) }
 
     /// Without leading and trailing spaces and tabs (line breaks kept).
-    public var trimmedInline: String { trimmed(ASCII.isBlank) }
+    public var trimmedInline: String {
+        @inline(__always) get { trimmed(ASCII.isBlank) }
+    }
 
-    /// The text itself, not a copy, when there is nothing to trim (most text).
-    private func trimmed(_ isSpace: (UInt8) -> Bool) -> String {
+    /// The text itself, not a copy, when there is nothing to trim (most text). Inlined: the
+    /// reader trims every line of every block, and a call costs more than the check.
+    @inline(__always) private func trimmed(_ isSpace: (UInt8) -> Bool) -> String {
         let ends = self[...].trimmedEnds(isSpace)
         return ends == (0, 0) ? self : String(self[...].trimming(ends))
     }

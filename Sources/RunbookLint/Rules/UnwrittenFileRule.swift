@@ -8,6 +8,9 @@ import RunbookModel
 /// the step that needs the file (`systemctl enable --now bot`) fails. Beyond the spec's table:
 /// a guide read as written otherwise drops a step the author meant.
 ///
+/// So is a block the sentence right after it says to save ("Save it as `/etc/wireguard/wg0.conf`,
+/// then:"), which the reader made the person's step.
+///
 /// Only verbs that make a whole file count (save, create, write, put, paste, place, store);
 /// "Add to `/etc/hosts`:" or "Edit `/etc/nginx/nginx.conf`:" change a file, and `file=` would
 /// overwrite it, so they are left alone. A path is a word starting `/`, `~/`, `./` or `$`…`/`,
@@ -29,6 +32,9 @@ struct UnwrittenFileRule: LintRule {
                 (path, said) = (titled, "its title")
             } else if let leadIn = Self.leadIn(before: step.location.line, in: linted), let saved = Text.savedPath(leadIn.text) {
                 (path, said) = (saved, "line \(leadIn.line)")
+            } else if let saved = step.savedAs {
+                // "Save it as `/etc/wireguard/wg0.conf`, then:" after the block.
+                (path, said) = (saved, "the sentence after it")
             } else {
                 return nil
             }
