@@ -350,7 +350,8 @@ struct TargetTests {
             """)
         #expect(
             shape(guide) == [
-                "on-the-load-balancer/1:command:server", "roll-back/1:command:local", "roll-back/2:command:server",
+                "on-the-load-balancer/1:command:load-balancer", "roll-back/1:command:local",
+                "roll-back/2:command:load-balancer",
             ])
         #expect(guide.steps[1].target.reason == "ssh-command")
     }
@@ -507,6 +508,48 @@ struct TargetTests {
         #expect(guide.targets.map(\.name) == ["local", "web", "database"])
         #expect(guide.targets.map(\.source) == ["builtin", "prose", "prose"])
         #expect(guide.targets[1].uri == nil)
+    }
+
+    /// A network's machines are named by their jobs too ("On both gateways:", "On the load
+    /// balancer:", "On the router:"), and so are several of a noun's machines with no job
+    /// ("On the servers:", "On both servers:"), and a lead-in may open with "Run (this) on";
+    /// all of them ran on this machine before.
+    @Test(arguments: [
+        ("On both gateways:", "gateway"), ("Run on both gateways:", "gateway"), ("On each router:", "router"),
+        ("On the load balancer:", "load-balancer"), ("On the load-balancers:", "load-balancer"),
+        ("On the firewall:", "firewall"), ("On the servers:", "server"), ("On both servers:", "server"),
+        ("On all servers:", "server"), ("Run this on the web servers:", "web"), ("Run it on web01:", "web01"),
+        ("Run on boot:", "local"), ("Run once:", "local"), ("On both:", "local"), ("On many servers:", "local"),
+    ])
+    func networkMachinesAndPluralNounsAreTargets(leadIn: String, target: String) {
+        let guide = read("# G\n\n\(leadIn)\n\n\(fence)bash\nuptime\n\(fence)\n")
+        #expect(guide.steps.map(\.target.name) == [target], "\(leadIn)")
+    }
+
+    /// "## On the load balancer" over `ssh admin@$HOST`: the login reaches the machine the
+    /// heading names, which takes its address, and the section's blocks run there (before,
+    /// they ran on an unbound `load-balancer` beside the `server` the login made). Under
+    /// "## On the server" the login's target is named as ever.
+    @Test func aLoginUnderAHeadingThatNamesTheMachineBindsIt() {
+        let guide = read(
+            """
+            # G
+            ## On the load balancer
+            \(fence)bash
+            ssh admin@10.0.0.7
+            \(fence)
+            \(fence)bash
+            sudo systemctl reload haproxy
+            \(fence)
+            ## On the server
+            \(fence)bash
+            ssh deploy@db1.internal
+            uptime
+            \(fence)
+            """)
+        #expect(shape(guide) == ["on-the-load-balancer/1:command:load-balancer", "on-the-server/1:command:db1"])
+        #expect(guide.targets.map(\.name) == ["local", "load-balancer", "db1"])
+        #expect(guide.targets[1].uri == "ssh://admin@10.0.0.7")
     }
 
     /// Logged in to `web01`, a person calls it "the web server"; "the web servers" are still

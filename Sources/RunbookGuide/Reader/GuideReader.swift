@@ -1987,6 +1987,9 @@ private struct Reader {
         return TargetRef(name: name, reason: reason)
     }
 
+    /// The targets a machine noun alone names ("On the server"), and this machine.
+    static let machineNouns: Set<String> = ["local", "server", "ec2", "vm", "bastion"]
+
     /// The open session's machine, as the person logged in to it calls it `name`; nil when no
     /// session is open or the front matter binds `name` to a machine of its own.
     func loggedIn(calling name: String, reason: String) -> TargetRef? {
@@ -2172,7 +2175,14 @@ private struct Reader {
                 let before = steps.count
                 flush(&self, nextStart: line.offset + line.span)
                 sessionStack.append(session)
-                let name = sessionTarget(for: ssh, line: codeLine + line.offset)
+                // "## On the load balancer" over `ssh admin@$HOST`: the login reaches the machine
+                // the heading names by its job or host, which takes the address.
+                let headed: String? =
+                    if let stated, stated.reason == "heading", hostTargets[ssh.hostKey] == nil,
+                        !Self.machineNouns.contains(stated.name), !boundByFrontMatter(stated.name),
+                        targets.first(where: { $0.name == stated.name })?.uri == nil
+                    { stated.name } else { nil }
+                let name = sessionTarget(for: ssh, line: codeLine + line.offset, named: headed)
                 if let job = Patterns.loginJob(leadIn), job != name, loginJobs[job] == nil {
                     loginJobs[job] = name
                 }

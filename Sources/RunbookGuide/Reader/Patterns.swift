@@ -1207,6 +1207,7 @@ extension Patterns {
         guard let first = text.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "o") || first == UInt8(ascii: "f")
                 || (first == UInt8(ascii: "b") && text.utf8.starts(with: "back ".utf8, by: { ASCII.lower($0) == $1 }))
+                || (first == UInt8(ascii: "r") && text.utf8.starts(with: "run ".utf8, by: { ASCII.lower($0) == $1 }))
         else { return nil }
         let bytes = Array(text.utf8)
         var i = 0
@@ -1219,6 +1220,15 @@ extension Patterns {
         if opening == "back", i < bytes.count, ASCII.isSpace(bytes[i]) {
             i = ASCII.skipSpaces(bytes, from: i)
             opening = preposition()
+        }
+        // "Run on both gateways:", "Run this on the web servers:".
+        if opening == "run", i < bytes.count, ASCII.isSpace(bytes[i]) {
+            i = ASCII.skipSpaces(bytes, from: i)
+            opening = preposition()
+            if ["this", "these", "it", "them"].contains(opening), i < bytes.count, ASCII.isSpace(bytes[i]) {
+                i = ASCII.skipSpaces(bytes, from: i)
+                opening = preposition()
+            }
         }
         guard opening == "on" || opening == "from", i < bytes.count, ASCII.isSpace(bytes[i]) else { return nil }
         return (bytes, ASCII.skipSpaces(bytes, from: i))
@@ -1384,7 +1394,7 @@ struct MachineByJob: Equatable {
     /// The noun was plural ("On the web servers:"): several machines, not one.
     var plural = false
 
-    private static let articles: WordSet = ["the", "your", "each", "every", "all", "a", "an", "our"]
+    private static let articles: WordSet = ["the", "your", "each", "every", "all", "both", "a", "an", "our"]
     /// Each machine noun and its plural.
     private static let nouns: [String: String] = [
         "server": "server", "servers": "server", "host": "host", "hosts": "host", "machine": "machine",
@@ -1400,6 +1410,10 @@ struct MachineByJob: Equatable {
         "standby": "standby", "standbys": "standby", "secondary": "secondary", "secondaries": "secondary",
         "master": "master", "masters": "master", "manager": "manager", "managers": "manager", "worker": "worker",
         "workers": "worker", "agent": "agent", "agents": "agent", "node": "node", "nodes": "node",
+        // A network's machines ("On both gateways:", "On the load balancer:").
+        "gateway": "gateway", "gateways": "gateway", "router": "router", "routers": "router", "firewall": "firewall",
+        "firewalls": "firewall", "proxy": "proxy", "proxies": "proxy", "load-balancer": "load-balancer",
+        "load-balancers": "load-balancer",
     ]
     /// Words before the noun that do not say which machine: the noun's own target.
     private static let generic: WordSet = [
@@ -1412,7 +1426,7 @@ struct MachineByJob: Equatable {
     /// Words that make the phrase something else: a size or a number ("on tiny instances"), or
     /// the person's own machine ("on your local machine", which `ProsePlace` reads).
     private static let notAJob: WordSet = [
-        "many", "some", "several", "multiple", "other", "few", "both", "any", "these", "those", "this", "that", "small",
+        "many", "some", "several", "multiple", "other", "few", "any", "these", "those", "this", "that", "small",
         "tiny", "large", "big", "local", "own", "dev", "development", "home",
     ]
 
@@ -1436,6 +1450,11 @@ struct MachineByJob: Equatable {
         var said = ""
         while said.isEmpty, jobWords.count <= Self.longestJob, let next = word() {
             if jobWords.isEmpty, Self.articles.contains(next) { continue }
+            // "load balancer" is one job, spelt as "load-balancer" is.
+            if jobWords.last == "load", next == "balancer" || next == "balancers" {
+                jobWords[jobWords.count - 1] = "load-" + next
+                continue
+            }
             if Self.nouns[next] != nil {
                 said = next
             } else {
@@ -1452,7 +1471,8 @@ struct MachineByJob: Equatable {
             self.job = role
             return
         }
-        guard let noun = Self.nouns[said], !jobWords.isEmpty, jobWords.count <= Self.longestJob,
+        // "On the servers:", "On both servers:": several of the noun's machines, no job.
+        guard let noun = Self.nouns[said], !jobWords.isEmpty || Self.nouns[said] != said, jobWords.count <= Self.longestJob,
             jobWords.allSatisfy({ !Self.notAJob.contains($0) && $0.utf8.contains(where: ASCII.isLetter) })
         else { return nil }
         guard Patterns.closesMachinePhrase(bytes, at: i, wholeText: wholeText) else { return nil }
