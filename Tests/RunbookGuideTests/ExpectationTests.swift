@@ -210,9 +210,24 @@ struct ExpectationTests {
         ("[::]:80", false), ("12345:67", false), ("agog", false),
         ("shop-7d9c8b6f5d-abcde   1/1     Running   0          2m", true), ("NAME\tREADY\tSTATUS", true),
         ("  Status:   active", false), ("a  b c", false), ("Done.  Next.  Last", true),
+        // How long a container has been up.
+        ("plausible-1  Up 2 minutes (healthy)", true), ("Up 3 seconds", true), ("Upgrade 2 hosts", false),
     ])
     func volatileOutput(line: String, volatile: Bool) {
         #expect(Patterns.isVolatileOutput(line) == volatile)
+    }
+
+    /// A shown line of columns aligned with blanks (`docker compose ps`'s header) is as wide as
+    /// what is in it on the day: each run of two or more blanks (or a tab) between words
+    /// matches any run of blanks; a single blank stays as it is.
+    @Test func columnsAlignedWithBlanksMatchAnyWidth() throws {
+        #expect(Patterns.expectation(forShown: "NAME                      STATUS") == .outputMatches(#"NAME[ \t]+STATUS"#))
+        #expect(
+            Patterns.expectation(forShown: "Status:   active (running)") == .outputMatches(#"Status:[ \t]+active \(running\)"#))
+        #expect(Patterns.expectation(forShown: "version 1.2.3") == .outputContains("version 1.2.3"))
+        let regex = try NSRegularExpression(pattern: #"NAME[ \t]+STATUS"#)
+        let printed = "NAME             STATUS"
+        #expect(regex.firstMatch(in: printed, range: NSRange(location: 0, length: printed.utf16.count)) != nil)
     }
 
     /// Expected JSON matches however it is spaced: guides show it pretty, `curl` prints it

@@ -200,6 +200,37 @@ struct SectionTests {
         #expect(!Patterns.removesWhatItMade("Deploy and remove"))
     }
 
+    /// "Upgrading" at the end of a guide that sets something up is later upkeep (role
+    /// `upgrade`), as a teardown is: a first deploy checked out the next version right after
+    /// installing this one. A guide whose title speaks of upgrading runs its upgrade, and
+    /// "Update the DNS records" is a step of the setup.
+    @Test func upgradeSectionsAtTheEndOfASetupAreUpkeep() {
+        let guide = read(
+            """
+            # Self-hosting Plausible
+            ## Launch
+            \(fence)bash
+            docker compose up -d
+            \(fence)
+            ## Update the DNS records
+            \(fence)bash
+            ./dns.sh set stats 203.0.113.10
+            \(fence)
+            ## Upgrading
+            \(fence)bash
+            git checkout v2.1.2 && docker compose up -d
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .main, .optional])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "-", "upgrade"])
+        let upgrade = read(
+            "# Upgrading Plausible\n## Launch\n\(fence)bash\nmake\n\(fence)\n## Upgrading\n\(fence)bash\nmake up\n\(fence)\n")
+        #expect(upgrade.steps.map(\.flow) == [.main, .main])
+        #expect(Patterns.upgradesLater("5. Upgrades"))
+        #expect(!Patterns.upgradesLater("Update the DNS records"))
+        #expect(!Patterns.upgradesLater("Why upgrade"))
+    }
+
     /// "If …, go to **Mitigation A**. If …, go to **Mitigation B**.": sibling sections side by
     /// side that the guide sends the reader to, each under its own condition, are off the main
     /// flow and their steps carry the condition; what follows them is the main flow again.

@@ -314,29 +314,37 @@ private struct Reader {
     /// run would undo the deploy right after it. Only at the end: "Uninstall old versions"
     /// opens Docker's install guide and "Delete the default site" is nginx setup. Sections
     /// with no steps (closing notes) may come after them.
+    ///
+    /// So are the sections at the end of a guide that sets something up which upgrade it later
+    /// ("Upgrading", "Updates"; role `upgrade`): a first deploy ran Plausible's "Upgrading"
+    /// (`git checkout v2.1.2`) right after installing v2.1.1. Not in a guide whose title
+    /// speaks of upgrading, where that is the work.
     mutating func markTrailingRemovals() {
-        var removing: [Int] = []
+        var marked: [(index: Int, role: String)] = []
+        let upgradeGuide = sections.first { $0.level == 1 }.map { Patterns.upgradesIt($0.title) } ?? false
         var index = sections.count - 1
         while index > 0 {
-            var removes = false
+            var role: String?
             var ancestor: Int? = index
-            while let a = ancestor, a > 0, !removes {
-                removes = Patterns.removesWhatItMade(sections[a].title)
+            while let a = ancestor, a > 0, role == nil {
+                role =
+                    Patterns.removesWhatItMade(sections[a].title)
+                    ? "teardown" : !upgradeGuide && Patterns.upgradesLater(sections[a].title) ? "upgrade" : nil
                 ancestor = sections[a].parent
             }
-            if removes {
-                if sections[index].flow == .main { removing.append(index) }
+            if let role {
+                if sections[index].flow == .main { marked.append((index, role)) }
             } else if sections[index].flow == .main, steps.contains(where: { $0.section == index }) {
                 break
             }
             index -= 1
         }
-        guard !removing.isEmpty else { return }
-        for index in removing {
+        guard !marked.isEmpty else { return }
+        for (index, role) in marked {
             sections[index].flow = .optional
-            sections[index].role = "teardown"
+            sections[index].role = role
         }
-        let removed = Set(removing)
+        let removed = Set(marked.map(\.index))
         for i in steps.indices where removed.contains(steps[i].section) { steps[i].flow = .optional }
     }
 

@@ -343,6 +343,20 @@ enum Patterns {
         return removalVerbs.contains(word) && !title.includesAny(earlierThings)
     }
 
+    /// A heading of later upkeep at a setup guide's end: "Upgrading", "Updates", "Upgrade to a
+    /// new version" (after its number); not "Update the DNS records", a step of the setup.
+    static func upgradesLater(_ title: String) -> Bool {
+        guard title.includesAny(upgradeWords) else { return false }
+        return ["upgrading", "updating", "upgrades", "updates", "upgrade"].contains(firstWord(title))
+    }
+
+    /// A guide title about upgrading, updating or migrating, whose work that is.
+    static func upgradesIt(_ title: String) -> Bool {
+        title.includesAny(upgradeWords) || title.includesAny(["migrat"])
+    }
+
+    static let upgradeWords: Needles = ["upgrad", "updat"]
+
     static let removalWords: Needles = ["uninstall", "remov", "delet", "deprovision"]
     static let removalVerbs: WordSet = [
         "uninstall", "uninstalling", "uninstallation", "remove", "removing", "removal", "delete", "deleting",
@@ -402,10 +416,15 @@ enum Patterns {
     /// that is a file's path, when it opens so. Nil for anything else ("Save and close the file.").
     static func savedAfter(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
         guard text.utf8.first.map(ASCII.lower) == UInt8(ascii: "s"),
-            savedAfterOpenings.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) })
+            savedAfterOpenings.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) }),
+            // "Save this as `deploy.sh`:" introduces the block after it; "…, then:" goes on to it.
+            !introducesABlock(text) || text.includesAny(thenWords)
         else { return nil }
         return codeSpans().first { Text.isFilePath($0, named: true) }
     }
+
+    /// What a sentence that saves the block before and introduces the next has before its colon.
+    static let thenWords: Needles = [", then", " and then "]
 
     /// How such a sentence opens.
     static let savedAfterOpenings = [
@@ -699,7 +718,7 @@ enum Patterns {
     static func expectation(forShown text: String) -> Expectation {
         guard text.includes(".x") || text.includes("x."),
             let regex = RegexCache.shared.regex(#"\d+(?:\.(?:\d+|x))*\.x\b|\bx\.(?:\d+|x)\b"#, options: [.caseInsensitive])
-        else { return .outputContains(text) }
+        else { return alignedColumns(text).map { .outputMatches($0) } ?? .outputContains(text) }
         let whole = text as NSString
         var pattern = ""
         var at = 0
@@ -712,6 +731,36 @@ enum Patterns {
         }
         guard at > 0 else { return .outputContains(text) }
         return .outputMatches(pattern + NSRegularExpression.escapedPattern(for: whole.substring(from: at)))
+    }
+
+    /// A pattern for a line of columns aligned with blanks (`NAME                STATUS`, as
+    /// `docker compose ps` prints it): each run of two or more blanks between words matches
+    /// any run, since a column is as wide as what is in it on the day. Nil for other lines.
+    static func alignedColumns(_ text: String) -> String? {
+        let trimmed = text.trimmedInline
+        guard trimmed.containsBytes("  ") || trimmed.containsByte(0x09) else { return nil }
+        var parts: [String] = []
+        var current = ""
+        var blanks = ""
+        for character in trimmed {
+            if character == " " || character == "\t" {
+                blanks.append(character)
+                continue
+            }
+            if !blanks.isEmpty {
+                if blanks.count >= 2 || blanks.contains("\t") {
+                    parts.append(current)
+                    current = ""
+                } else {
+                    current += blanks
+                }
+                blanks = ""
+            }
+            current.append(character)
+        }
+        parts.append(current)
+        guard parts.count >= 2 else { return nil }
+        return parts.map(NSRegularExpression.escapedPattern(for:)).joined(separator: #"[ \t]+"#)
     }
 
     /// A pattern for one line of JSON shown as expected output, that matches it however it is
@@ -1163,7 +1212,7 @@ extension Patterns {
     }
 
     static let volatileOutput =
-        #"(?<![\d.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\bago\b|\bPID\b"#
+        #"(?<![\d.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)|\b\d{4}-\d{2}-\d{2}\b|\bago\b|\bPID\b|\bUp \d+ (?:second|minute|hour|day|week)"#
 
     /// The labels that say where a section's or a block's commands run ("**Where to run:**
     /// your laptop"), lower-cased, longer forms first.
