@@ -944,8 +944,9 @@ struct StepKindTests {
     }
 
     /// A client's prompt opened on a line of its own, then a block in its language: the block
-    /// is the client's input (psql stops at the first error), one step; a client that asks
-    /// for a password, or a block in another language, is left as it was.
+    /// is the client's input (psql stops at the first error), one step; after a client that
+    /// asks for a password, the block is the person's to type (below); a block in another
+    /// language is left as it was.
     @Test func aBlockTypedAtAClientsPromptIsItsInput() {
         let psql = read(
             "# G\n\n\(fence)bash\nsudo -u postgres psql\n\(fence)\n\nThen:\n\n\(fence)sql\nCREATE DATABASE shop;\n\\q\n\(fence)\n"
@@ -957,8 +958,8 @@ struct StepKindTests {
         let redis = read("# G\n\n\(fence)bash\nredis-cli -h cache\n\(fence)\n\n\(fence)redis\nSET a 1\n\(fence)\n")
         #expect(redis.steps.map(\.runner) == ["redis-cli -h cache"])
         let asks = read("# G\n\n\(fence)bash\nmysql -u root -p\n\(fence)\n\n\(fence)sql\nCREATE DATABASE shop;\n\(fence)\n")
-        #expect(asks.steps.map(\.kind) == [.command, .artifact])
-        #expect(asks.steps[0].traits.interactive)
+        #expect(asks.steps.map(\.kind) == [.manual])
+        #expect(asks.steps[0].instructions == "Run `mysql -u root -p`, then type at its prompt:\nCREATE DATABASE shop;")
         let other = read("# G\n\n\(fence)bash\npsql\n\(fence)\n\n\(fence)yaml\na: 1\n\(fence)\n")
         #expect(other.steps.map(\.kind) == [.command, .artifact])
     }
@@ -995,6 +996,22 @@ struct StepKindTests {
         #expect(later.steps.map(\.kind) == [.artifact, .manual, .artifact])
         #expect(later.steps[1].instructions == "At psql's prompt, type:\n\\password app")
         #expect(later.steps.map(\.annotations["runner"]) == ["sudo -u postgres psql -v ON_ERROR_STOP=1", nil, nil])
+    }
+
+    /// `sudo mysql -u root -p` asks for a password, which only the person gives: the `sql`
+    /// blocks after it are the person's to type at its prompt, each a step in its place (the
+    /// client's own step the first), until a block leaves the client or another comes between.
+    /// Before, they were artifacts a run passed over.
+    @Test func blocksAfterAPasswordPromptAreThePersonsToType() {
+        let guide = read(
+            "# G\n\n\(fence)bash\nsudo mysql -u root -p\n\(fence)\n\n\(fence)sql\nCREATE USER 'repl'@'%';\n\(fence)\n\n"
+                + "\(fence)sql\nSHOW MASTER STATUS;\nexit\n\(fence)\n\n\(fence)sql\nSELECT 1;\n\(fence)\n\n"
+                + "\(fence)bash\npsql -W -h db app\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n\n\(fence)sql\nSELECT 2;\n\(fence)\n"
+        )
+        #expect(guide.steps.map(\.kind) == [.manual, .manual, .artifact, .command, .command, .artifact])
+        #expect(guide.steps[0].instructions == "Run `sudo mysql -u root -p`, then type at its prompt:\nCREATE USER 'repl'@'%';")
+        #expect(guide.steps[1].instructions == "At mysql's prompt, type:\nSHOW MASTER STATUS;\nexit")
+        #expect(guide.steps.map(\.traits.interactive) == [false, false, false, true, false, false])
     }
 
     /// A server whose own lead-in says it runs beside what follows ("Port-forward in a separate

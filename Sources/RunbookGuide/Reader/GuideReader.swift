@@ -111,6 +111,10 @@ private struct Reader {
     /// The step the last code block opened a database client's prompt with (`sudo -u postgres
     /// psql`), the program, and the command line that feeds it a block instead.
     var clientStep: (index: Int, program: String, runner: String)?
+    /// The step the last code block opened a client's prompt with that asks for a password
+    /// first (`sudo mysql -u root -p`), the program, and whether nothing was typed at it yet:
+    /// what is typed there is the person's, who gives the password.
+    var personClient: (index: Int, program: String, opened: Bool)?
     /// The files a person was told to save on a machine the guide names ("On your laptop,
     /// create `~/wg0.conf`:"), and that machine: a block after it that names the file, with no
     /// place of its own, runs where the file is, whatever session is open.
@@ -1619,6 +1623,8 @@ private struct Reader {
         var fedClient: Int?
         // The client whose prompt is still open after this block was typed at it.
         var keptClient: (index: Int, program: String, runner: String)?
+        // The same, for a client the person logged in to with a password.
+        var keptPersonClient: (index: Int, program: String, opened: Bool)?
         defer {
             if steps.count > stepsBefore, case .paragraph(let text, let lead) = previous,
                 let system = Patterns.operatingSystem(text, heading: false)
@@ -1653,6 +1659,38 @@ private struct Reader {
                 keptClient
                 ?? (steps.count == stepsBefore + 1
                     ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil)
+            personClient =
+                keptPersonClient
+                ?? (steps.count == stepsBefore + 1
+                    ? Self.passwordClient(steps[stepsBefore]).map { (stepsBefore, $0, true) } : nil)
+        }
+
+        // `sudo mysql -u root -p`, then `sql` blocks: typed at the prompt after the password,
+        // which only the person gives. Each is the person's step in its place: the client's
+        // own step becomes "Run `…`, then type at its prompt:" the first, and the next ones
+        // "At mysql's prompt, type:". Before, they were artifacts a run passed over.
+        if let client = personClient, client.index == steps.count - 1, !isConsole,
+            Self.clientLanguages[client.program]?.contains(lang) == true,
+            Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
+        {
+            if client.opened {
+                var step = steps[client.index]
+                step.kind = .manual
+                step.traits.interactive = false
+                step.instructions = "Run `\(step.code)`, then type at its prompt:\n\(code)"
+                steps[client.index] = step
+                fedClient = client.index
+            } else {
+                var step = makeStep(
+                    kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
+                    target: steps[client.index].target)
+                step.instructions = "At \(client.program)'s prompt, type:\n\(code)"
+                steps.append(step)
+            }
+            keptPersonClient = Self.leavesTheClient(code) ? nil : (steps.count - 1, client.program, false)
+            body.hasCode = true
+            body.blocks.append(node)
+            return
         }
 
         // `sudo -u postgres psql`, then a `sql` block: what is typed at the client's prompt.
@@ -1838,10 +1876,26 @@ private struct Reader {
         let words = ShellText.words(step.code)
         guard !words.contains(where: ShellText.isSeparator), let (name, args) = ShellText.programName(of: words[...]),
             clientLanguages[name] != nil,
-            !args.contains(where: { ["-p", "--password", "-W", "--password-prompt", "--askpass"].contains($0) })
+            !args.contains(where: { passwordFlags.contains($0) })
         else { return nil }
         return (name, name == "psql" ? step.code.trimmedInline + " -v ON_ERROR_STOP=1" : step.code.trimmedInline)
     }
+
+    /// The client a one-line step opens a prompt of after asking for a password (`mysql -u
+    /// root -p`, `psql -W`): what is typed there is the person's. Nil for any other step.
+    static func passwordClient(_ step: Step) -> String? {
+        guard step.kind == .command || step.kind == .verification, step.traits.interactive,
+            !step.code.contains("\n"), step.annotations.isEmpty
+        else { return nil }
+        let words = ShellText.words(step.code)
+        guard !words.contains(where: ShellText.isSeparator), let (name, args) = ShellText.programName(of: words[...]),
+            clientLanguages[name] != nil, args.contains(where: { passwordFlags.contains($0) })
+        else { return nil }
+        return name
+    }
+
+    /// The options that make a client ask for a password before its prompt.
+    static let passwordFlags: Set<String> = ["-p", "--password", "-W", "--password-prompt", "--askpass"]
 
     /// No annotation says whether or how the block runs or where it is written (`file`, `run`,
     /// `runner`, `skip`): the reader decides from the prose.
