@@ -352,10 +352,11 @@ enum Patterns {
 
     /// A guide title about upgrading, updating or migrating, whose work that is.
     static func upgradesIt(_ title: String) -> Bool {
-        title.includesAny(upgradeWords) || title.includesAny(["migrat"])
+        title.includesAny(upgradeWorkWords)
     }
 
     static let upgradeWords: Needles = ["upgrad", "updat"]
+    static let upgradeWorkWords: Needles = ["upgrad", "updat", "migrat"]
 
     static let removalWords: Needles = ["uninstall", "remov", "delet", "deprovision"]
     static let removalVerbs: WordSet = [
@@ -1252,11 +1253,15 @@ extension Patterns {
     /// its start does ("On web01:", "From the build machine (CI):", "Back on the manager,
     /// list the nodes:"): its bytes, and where the word after the blanks starts. Nil for other
     /// text; most text is ruled out by its first byte, before anything is copied.
+    /// What "Run … on" may have between its words ("Run this on the web servers:").
+    static let runObjects: WordSet = ["this", "these", "it", "them"]
+
     static func afterOnOrFrom(_ text: String) -> (bytes: [UInt8], at: Int)? {
         guard let first = text.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "o") || first == UInt8(ascii: "f")
                 || (first == UInt8(ascii: "b") && text.utf8.starts(with: "back ".utf8, by: { ASCII.lower($0) == $1 }))
-                || (first == UInt8(ascii: "r") && text.utf8.starts(with: "run ".utf8, by: { ASCII.lower($0) == $1 }))
+                || (first == UInt8(ascii: "r") && text.utf8.starts(with: "run ".utf8, by: { ASCII.lower($0) == $1 })
+                    && text.containsBytes(" on "))
         else { return nil }
         let bytes = Array(text.utf8)
         var i = 0
@@ -1274,7 +1279,7 @@ extension Patterns {
         if opening == "run", i < bytes.count, ASCII.isSpace(bytes[i]) {
             i = ASCII.skipSpaces(bytes, from: i)
             opening = preposition()
-            if ["this", "these", "it", "them"].contains(opening), i < bytes.count, ASCII.isSpace(bytes[i]) {
+            if Self.runObjects.contains(opening), i < bytes.count, ASCII.isSpace(bytes[i]) {
                 i = ASCII.skipSpaces(bytes, from: i)
                 opening = preposition()
             }
