@@ -1673,20 +1673,9 @@ private struct Reader {
             Self.clientLanguages[client.program]?.contains(lang) == true,
             Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
         {
-            if client.opened {
-                var step = steps[client.index]
-                step.kind = .manual
-                step.traits.interactive = false
-                step.instructions = "Run `\(step.code)`, then type at its prompt:\n\(code)"
-                steps[client.index] = step
-                fedClient = client.index
-            } else {
-                var step = makeStep(
-                    kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
-                    target: steps[client.index].target)
-                step.instructions = "At \(client.program)'s prompt, type:\n\(code)"
-                steps.append(step)
-            }
+            fedClient = typedByThePerson(
+                code, at: client.index, program: client.program, opened: client.opened, node: node, codeLine: codeLine,
+                language: language)
             keptPersonClient = Self.leavesTheClient(code) ? nil : (steps.count - 1, client.program, false)
             body.hasCode = true
             body.blocks.append(node)
@@ -1703,21 +1692,10 @@ private struct Reader {
             // A block that asks the person at the prompt (`passwordPrompt()`, psql's
             // `\password`) needs the client's terminal: the person types it there.
             if code.includesAny(Self.promptingCalls) {
-                if steps[client.index].annotations["runner"] != client.runner {
-                    // The prompt was only opened: the person opens it and types the block.
-                    var step = steps[client.index]
-                    step.kind = .manual
-                    step.traits.interactive = false
-                    step.instructions = "Run `\(step.code)`, then type at its prompt:\n\(code)"
-                    steps[client.index] = step
-                    fedClient = client.index
-                } else {
-                    var step = makeStep(
-                        kind: .manual, node: node, codeLine: codeLine, language: language, code: code,
-                        target: steps[client.index].target)
-                    step.instructions = "At \(client.program)'s prompt, type:\n\(code)"
-                    steps.append(step)
-                }
+                fedClient = typedByThePerson(
+                    code, at: client.index, program: client.program,
+                    opened: steps[client.index].annotations["runner"] != client.runner, node: node, codeLine: codeLine,
+                    language: language)
                 return
             }
             // A block that ends by leaving the client (`\q`, `exit`) closes its prompt.
@@ -1879,6 +1857,28 @@ private struct Reader {
             !args.contains(where: { passwordFlags.contains($0) })
         else { return nil }
         return (name, name == "psql" ? step.code.trimmedInline + " -v ON_ERROR_STOP=1" : step.code.trimmedInline)
+    }
+
+    /// A block the person types at a client's prompt, on the client's machine. When the prompt
+    /// was only `opened` (nothing typed at it yet), the client's own step becomes the person's:
+    /// "Run `sudo mysql -u root -p`, then type at its prompt:" and the block, and its index is
+    /// returned; else the block is a step of its own, "At mysql's prompt, type:", and nil.
+    mutating func typedByThePerson(
+        _ code: String, at client: Int, program: String, opened: Bool, node: MarkdownNode, codeLine: Int, language: String
+    ) -> Int? {
+        if opened {
+            var step = steps[client]
+            step.kind = .manual
+            step.traits.interactive = false
+            step.instructions = "Run `\(step.code)`, then type at its prompt:\n\(code)"
+            steps[client] = step
+            return client
+        }
+        var step = makeStep(
+            kind: .manual, node: node, codeLine: codeLine, language: language, code: code, target: steps[client].target)
+        step.instructions = "At \(program)'s prompt, type:\n\(code)"
+        steps.append(step)
+        return nil
     }
 
     /// The client a one-line step opens a prompt of after asking for a password (`mysql -u
