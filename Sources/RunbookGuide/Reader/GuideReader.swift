@@ -1655,24 +1655,22 @@ private struct Reader {
                 steps[serverStep].traits.keptRunning = true
             }
             editorStep = steps.count == stepsBefore + 1 ? ShellText.editedFile(code).map { (stepsBefore, $0) } : nil
-            clientStep =
-                keptClient
-                ?? (steps.count == stepsBefore + 1
-                    ? Self.clientPrompt(steps[stepsBefore]).map { (stepsBefore, $0.program, $0.runner) } : nil)
-            personClient =
-                keptPersonClient
-                ?? (steps.count == stepsBefore + 1
-                    ? Self.passwordClient(steps[stepsBefore]).map { (stepsBefore, $0, true) } : nil)
+            // A client this block opened: fed the next block, or the person's who gives its password.
+            let opened = steps.count == stepsBefore + 1 ? Self.openedClient(steps[stepsBefore]) : nil
+            clientStep = keptClient ?? opened.flatMap { client in client.runner.map { (stepsBefore, client.program, $0) } }
+            personClient = keptPersonClient ?? opened.flatMap { $0.runner == nil ? (stepsBefore, $0.program, true) : nil }
+        }
+        // A block in the language of a client's prompt that says nothing of how it runs: typed there.
+        let typedAt = { (program: String) in
+            !isConsole && Self.clientLanguages[program]?.contains(lang) == true && Self.saysNothingOfRunning(annotations)
+                && annotations["kind"] == nil && annotations["manual"] == nil
         }
 
         // `sudo mysql -u root -p`, then `sql` blocks: typed at the prompt after the password,
         // which only the person gives. Each is the person's step in its place: the client's
         // own step becomes "Run `…`, then type at its prompt:" the first, and the next ones
         // "At mysql's prompt, type:". Before, they were artifacts a run passed over.
-        if let client = personClient, client.index == steps.count - 1, !isConsole,
-            Self.clientLanguages[client.program]?.contains(lang) == true,
-            Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
-        {
+        if let client = personClient, client.index == steps.count - 1, typedAt(client.program) {
             fedClient = typedByThePerson(
                 code, at: client.index, program: client.program, opened: client.opened, node: node, codeLine: codeLine,
                 language: language)
@@ -1685,10 +1683,7 @@ private struct Reader {
         // `sudo -u postgres psql`, then a `sql` block: what is typed at the client's prompt.
         // The client's step is given the block on its input (as `runner=` gives it) instead of
         // waiting for a person, and the block is no step of its own.
-        if let client = clientStep, client.index == steps.count - 1, !isConsole,
-            Self.clientLanguages[client.program]?.contains(lang) == true,
-            Self.saysNothingOfRunning(annotations), annotations["kind"] == nil, annotations["manual"] == nil
-        {
+        if let client = clientStep, client.index == steps.count - 1, typedAt(client.program) {
             // A block that asks the person at the prompt (`passwordPrompt()`, psql's
             // `\password`) needs the client's terminal: the person types it there.
             if code.includesAny(Self.promptingCalls) {
@@ -1846,16 +1841,17 @@ private struct Reader {
     /// A one-line step that opens a client's prompt (`sudo -u postgres psql`, `mysql -u root
     /// shop`, `redis-cli`), the client and the command line that feeds it its input instead:
     /// psql stops at the first error (`-v ON_ERROR_STOP=1`), as the others do reading input.
-    /// Nil for one that asks for a password (`-p`, `--password`, `-W`): that is a person's.
-    static func clientPrompt(_ step: Step) -> (program: String, runner: String)? {
+    /// No runner for one that asks for a password first (`-p`, `--password`, `-W`): what is
+    /// typed there is the person's, who gives the password. Nil for any other step.
+    static func openedClient(_ step: Step) -> (program: String, runner: String?)? {
         guard step.kind == .command || step.kind == .verification, step.traits.interactive,
             !step.code.contains("\n"), step.annotations.isEmpty
         else { return nil }
         let words = ShellText.words(step.code)
         guard !words.contains(where: ShellText.isSeparator), let (name, args) = ShellText.programName(of: words[...]),
-            clientLanguages[name] != nil,
-            !args.contains(where: { passwordFlags.contains($0) })
+            clientLanguages[name] != nil
         else { return nil }
+        if args.contains(where: { passwordFlags.contains($0) }) { return (name, nil) }
         return (name, name == "psql" ? step.code.trimmedInline + " -v ON_ERROR_STOP=1" : step.code.trimmedInline)
     }
 
@@ -1879,19 +1875,6 @@ private struct Reader {
         step.instructions = "At \(program)'s prompt, type:\n\(code)"
         steps.append(step)
         return nil
-    }
-
-    /// The client a one-line step opens a prompt of after asking for a password (`mysql -u
-    /// root -p`, `psql -W`): what is typed there is the person's. Nil for any other step.
-    static func passwordClient(_ step: Step) -> String? {
-        guard step.kind == .command || step.kind == .verification, step.traits.interactive,
-            !step.code.contains("\n"), step.annotations.isEmpty
-        else { return nil }
-        let words = ShellText.words(step.code)
-        guard !words.contains(where: ShellText.isSeparator), let (name, args) = ShellText.programName(of: words[...]),
-            clientLanguages[name] != nil, args.contains(where: { passwordFlags.contains($0) })
-        else { return nil }
-        return name
     }
 
     /// The options that make a client ask for a password before its prompt.

@@ -189,7 +189,7 @@ enum Patterns {
     static func conditionalJumps(_ text: String) -> [(condition: String, destination: String)] {
         guard text.includesAny(jumpPhrases) else { return [] }
         var jumps: [(condition: String, destination: String)] = []
-        for sentence in sentences(text) where sentence.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 }) {
+        for sentence in sentences(text) where sentence.opens(with: "if ") {
             for phrase in jumpPhraseList {
                 guard let range = sentence.range(of: phrase, options: .caseInsensitive) else { continue }
                 let destination = sentence[range.upperBound...]
@@ -268,8 +268,8 @@ enum Patterns {
             first == UInt8(ascii: "i") || first == UInt8(ascii: "w") || first == UInt8(ascii: "o")
         else { return nil }
         guard
-            text.utf8.starts(with: "if ".utf8, by: { ASCII.lower($0) == $1 })
-                || noLongerNeeded.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) }),
+            text.opens(with: "if ")
+                || noLongerNeeded.contains(where: text.opens(with:)),
             !text.includesAny(setupConditions)
         else { return nil }
         let clause = text.firstIndex(of: ",").map { text[..<$0] } ?? text.dropLast()
@@ -417,7 +417,7 @@ enum Patterns {
     /// that is a file's path, when it opens so. Nil for anything else ("Save and close the file.").
     static func savedAfter(_ text: String, codeSpans: @autoclosure () -> [String]) -> String? {
         guard text.utf8.first.map(ASCII.lower) == UInt8(ascii: "s"),
-            savedAfterOpenings.contains(where: { text.utf8.starts(with: $0.utf8, by: { ASCII.lower($0) == $1 }) }),
+            savedAfterOpenings.contains(where: text.opens(with:)),
             // "Save this as `deploy.sh`:" introduces the block after it; "…, then:" goes on to it.
             !introducesABlock(text) || text.includesAny(thenWords)
         else { return nil }
@@ -1259,8 +1259,8 @@ extension Patterns {
     static func afterOnOrFrom(_ text: String) -> (bytes: [UInt8], at: Int)? {
         guard let first = text.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "o") || first == UInt8(ascii: "f")
-                || (first == UInt8(ascii: "b") && text.utf8.starts(with: "back ".utf8, by: { ASCII.lower($0) == $1 }))
-                || (first == UInt8(ascii: "r") && text.utf8.starts(with: "run ".utf8, by: { ASCII.lower($0) == $1 })
+                || (first == UInt8(ascii: "b") && text.opens(with: "back "))
+                || (first == UInt8(ascii: "r") && text.opens(with: "run ")
                     && text.containsBytes(" on "))
         else { return nil }
         let bytes = Array(text.utf8)
@@ -1299,8 +1299,7 @@ extension Patterns {
         guard let leadIn, leadIn.hasSuffix(":"), let first = leadIn.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "s") || first == UInt8(ascii: "l") || first == UInt8(ascii: "c")
         else { return nil }
-        let lowered = leadIn.lowercased()
-        guard let verb = loginLeadIns.first(where: lowered.hasPrefix),
+        guard let verb = loginLeadIns.first(where: leadIn.opens(with:)),
             let machine = MachineByJob("On " + leadIn.dropFirst(verb.count), wholeText: false), !machine.plural
         else { return nil }
         return machine.job

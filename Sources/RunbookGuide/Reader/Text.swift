@@ -837,6 +837,10 @@ extension String {
 
     /// True when any of `needles` is included.
     public func includesAny(_ needles: Needles) -> Bool { withUTF8Bytes { needles.occurs(in: $0) } }
+
+    /// True when the text starts with `prefix` (written in lower case), ASCII letters of
+    /// either case alike: "If …" opens with "if ".
+    public func opens(with prefix: String) -> Bool { utf8.starts(with: prefix.utf8, by: { ASCII.lower($0) == $1 }) }
 }
 
 extension Substring {
@@ -845,6 +849,10 @@ extension Substring {
 
     /// True when any of `needles` is included.
     public func includesAny(_ needles: Needles) -> Bool { withUTF8Bytes { needles.occurs(in: $0) } }
+
+    /// True when the text starts with `prefix` (written in lower case), ASCII letters of
+    /// either case alike.
+    public func opens(with prefix: String) -> Bool { utf8.starts(with: prefix.utf8, by: { ASCII.lower($0) == $1 }) }
 }
 
 extension String {

@@ -153,10 +153,7 @@ struct HardcodedSecretRule: LintRule {
             index < words.count - 1
         else { return nil }
         let value = words[words.count - 1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-        // `${REDIS_PASSWORD}`, `$(cat …)`: bound, not written.
-        guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }),
-            looksRealValue(value)
-        else { return nil }
+        guard looksRealLiteral(value) else { return nil }
         return (
             column(of: value, in: line), "\(words[index]) is given a literal value that looks like a real secret",
             "bind it with --vars and write ${NAME} in its place (the block then needs file= and a bound value)"
@@ -174,8 +171,7 @@ struct HardcodedSecretRule: LintRule {
             let port = fields[1]
             guard port == "*" || (!port.isEmpty && port.utf8.allSatisfy(ASCII.isDigit)) else { continue }
             let value = String(fields[4])
-            guard !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }), looksRealValue(value)
-            else { continue }
+            guard looksRealLiteral(value) else { continue }
             return (
                 column(of: value, in: line), "a .pgpass line gives a literal password that looks like a real secret",
                 "bind it with --vars and write it as ${NAME} (echo \"localhost:5432:db:user:${DB_PASSWORD}\")"
@@ -250,6 +246,12 @@ struct HardcodedSecretRule: LintRule {
     static func looksRealValue(_ value: String) -> Bool {
         value.count >= 12 && !value.contains(where: \.isWhitespace) && !Placeholder.isPlaceholderValue(value)
             && Self.entropy(value) >= 3.5 && (value.contains(where: \.isNumber) || value.contains(where: \.isUppercase))
+    }
+
+    /// A value written into the guide, not bound (`${REDIS_PASSWORD}`, `$(cat …)`), that
+    /// looks real (`looksRealValue`).
+    static func looksRealLiteral(_ value: String) -> Bool {
+        !value.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") }) && looksRealValue(value)
     }
 
     /// The first cell of a variables table's row (`| DB_PASSWORD | Xk9… | … |`, or without the
