@@ -359,6 +359,34 @@ struct ExpectationTests {
         #expect(wrapped.steps[1].expectations == [.exitStatus(0), .outputContains("active")])
     }
 
+    /// The same check as a sentence after a label ("**Verify:**", "Check:") is a verification
+    /// step in its place, on the section's machine; without the label, or without a command
+    /// first, a sentence is prose.
+    @Test func aLabelledCheckSentenceIsAVerificationStep() {
+        let guide = read(
+            """
+            # G
+            ## node_exporter on each app node
+            \(fence)bash
+            sudo systemctl enable --now node_exporter
+            \(fence)
+
+            **Verify:** `curl -s localhost:9100/metrics | head` should print lines starting with `# HELP`.
+
+            Check: `curl -sI http://127.0.0.1/` returns 200.
+
+            Check: the `nginx` service should be running.
+
+            `make lint` returns 0 before a release.
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .verification, .verification])
+        #expect(guide.steps[1].code == "curl -s localhost:9100/metrics | head")
+        #expect(guide.steps[1].expectations == [.exitStatus(0), .outputContains("# HELP")])
+        #expect(guide.steps[1].target.name == "app")
+        #expect(guide.steps[2].expectations == [.exitStatus(0), .httpStatus([200])])
+        #expect(guide.steps[2].location.line == 9)
+    }
+
     @Test func annotationExpectations() {
         let guide = read(
             "\(fence)bash { expect-exit=3 expect-output=ready expect-match=\"v[0-9]+\" expect-status=200,301 }\n./check\n\(fence)\n"

@@ -158,6 +158,28 @@ struct SectionTests {
             ])
     }
 
+    /// The guide's own title names what it is about, not a flow off the main one: a
+    /// "Monitoring setup" guide, or a "Rollback procedure", runs its steps. A later title with
+    /// the same words is off the main flow as ever.
+    @Test func theGuidesTitleIsNoFlowRole() {
+        let guide = read(
+            """
+            # Monitoring setup: Prometheus and Grafana
+            ## Install
+            \(fence)bash
+            sudo apt-get install -y prometheus
+            \(fence)
+            # Monitoring
+            \(fence)bash
+            curl -s localhost:9090/-/healthy
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "monitoring"])
+        let rollback = read("# Rollback procedure\n\n\(fence)bash\ngit checkout v1\n\(fence)\n")
+        #expect(rollback.steps.map(\.runs) == [true])
+    }
+
     /// Sections at the guide's end that remove what it made ("Uninstall", "Removing the
     /// runner", with what they hold) are teardown, and closing notes may follow them; the same
     /// titles before the deploy ("Uninstall old versions", "Delete the default site") and a

@@ -897,6 +897,59 @@ struct StepKindTests {
         #expect(follows("If it hangs, press Ctrl+C and try again.") == (false, []))
         #expect(follows("This takes a minute; press Ctrl+C to cancel.") == (false, []))
         #expect(follows("It prints `done`.") == (false, []))
+        // What the sentence says to wait for before the key is awaited, never the key itself.
+        #expect(follows("Press Ctrl+C when you see `Listening on 3000`.") == (true, ["Listening on 3000"]))
+        #expect(follows("Wait until it prints `Ready`, then press `Ctrl+C`.") == (true, ["Ready"]))
+        #expect(
+            follows("Press `Ctrl-C` once you see `worker started` and `queue drained`.") == (
+                true, ["worker started", "queue drained"]
+            ))
+        #expect(follows("Press `Ctrl+C` to stop it.") == (true, []))
+    }
+
+    /// "If usage is below 85 %, … stop here." is the person's to judge: a manual step in its
+    /// place, where a run pauses to go on or abort; also a warning's sentence after others.
+    /// A failure's condition is not: a run stops at a failure anyway.
+    @Test func aConditionalStopIsThePersonsStep() {
+        let guide = read(
+            """
+            # G
+            ## Confirm
+            \(fence)bash
+            df -h /
+            \(fence)
+
+            If usage is below 85 %, the alert has cleared: resolve the page and stop here.
+
+            \(fence)bash
+            sudo pg_upgrade --check
+            \(fence)
+
+            If the check fails, stop here and escalate to the DBA lead.
+
+            Do not touch /var/lib/postgresql. If this is a database host, stop and page the DBA.
+
+            \(fence)bash
+            sudo journalctl --vacuum-size=500M
+            \(fence)
+            ## Close out
+            1. Resolve the page.
+            2. Write a short summary in the incident channel.
+            3. If the cause is new, open a ticket.
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .manual, .command, .manual, .command, .manual])
+        #expect(guide.steps[1].instructions == "If usage is below 85 %, the alert has cleared: resolve the page and stop here.")
+        #expect(
+            guide.steps[3].instructions == "Do not touch /var/lib/postgresql. If this is a database host, stop and page the DBA.")
+        #expect(guide.steps[5].instructions?.hasPrefix("1. Resolve the page.\n2. Write") == true)
+    }
+
+    /// A follow command (`pm2 logs`, `journalctl -f`) with "Press Ctrl+C when you see `…`"
+    /// after it waits for what the sentence names.
+    @Test func aFollowCommandWaitsForWhatTheStopSentenceNames() {
+        let guide = read("# G\n\n\(fence)bash\npm2 logs api\n\(fence)\n\nPress Ctrl+C when you see `Listening on 3000`.\n")
+        #expect(guide.steps[0].traits.follows)
+        #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Listening on 3000")])
     }
 
     @Test(arguments: [

@@ -621,6 +621,23 @@ struct TargetTests {
         #expect(guide.targets.map(\.name).contains(target))
     }
 
+    /// A heading that ends by naming a machine after "on" puts its section's blocks there, by
+    /// host name or by job, as a heading that opens with "On" does. "on" that belongs to the
+    /// verb, and names of chips, systems and stores, name no machine.
+    @Test(arguments: [
+        ("Prometheus on mon-01", "mon-01"), ("Step 2: Prometheus on mon-01", "mon-01"), ("Install on web01", "web01"),
+        ("node_exporter on each app node", "app"), ("Install node_exporter on the app nodes", "app"),
+        ("Run the migration on the primary", "primary"), ("Install Prometheus on the server", "server"),
+        // No machine: the blocks stay on local.
+        ("Turn on the firewall", "local"), ("Log on to the server", "local"), ("Installing on M1", "local"),
+        ("Installing on Ubuntu 22.04", "local"), ("Deploy on Kubernetes", "local"), ("Enable TLS on nginx", "local"),
+        ("Backups on R2", "local"), ("Prometheus on mon-01 and mon-02", "local"),
+    ])
+    func aHeadingEndingInAMachineNamesItsTarget(heading: String, target: String) {
+        let guide = read("# G\n## \(heading)\n\n\(fence)bash\nuptime\n\(fence)\n\nThen:\n\n\(fence)bash\nls\n\(fence)\n")
+        #expect(guide.steps.map(\.target.name) == [target, target])
+    }
+
     /// "On web01:" is the machine `ssh deploy@web01…` logs in to, as its logged-in user; before
     /// the session it is an unbound target of its own, and a heading names it too.
     @Test func aHostNamedInProseIsTheMachineAnSSHLineLogsInTo() {

@@ -296,6 +296,20 @@ struct TextTests {
         #expect(guide.steps.map(\.kind) == (imperative ? [.manual, .command] : [.command]))
     }
 
+    /// An incident's instructions are a person's ("Acknowledge the page in PagerDuty.", "Post
+    /// in #incidents."); a verb that is a noun as often is one only before an article or a
+    /// preposition.
+    @Test(arguments: [
+        ("Acknowledge the page in PagerDuty.", true), ("Resolve the page.", true), ("Escalate to the DBA on-call.", true),
+        ("Post in #incidents: \"Looking at disk\".", true), ("File a ticket for the platform team.", true),
+        ("Page the DBA on-call.", true), ("Call the vendor's support line.", true),
+        ("Post-install, the service restarts.", false), ("File permissions matter here.", false),
+        ("Page 2 lists the ports.", false), ("Document root is /var/www.", false), ("Resolved pages close themselves.", false),
+    ])
+    func incidentVerbsAreInstructions(text: String, imperative: Bool) {
+        #expect(Patterns.isImperative(text) == imperative)
+    }
+
     /// Titles whose body is no step ("Summary", "TL;DR", "Known warnings"), read by bytes, are
     /// those the pattern takes, on every title made of the words that decide it.
     @Test func nonStepTitlesByBytesAreWhatThePatternSays() {

@@ -802,7 +802,10 @@ private struct Reader {
         var flow = sections[parent].flow
         var role = sections[parent].role
         // The word that comes first names the role: "Cost control and teardown" is cost control.
-        if flow == .main, let first = Patterns.flowMentions(in: title).min(by: { $0.at < $1.at }) {
+        // Not the guide's own title ("# Monitoring setup: Prometheus and Grafana", "# Rollback
+        // procedure"): what the guide is about is its main flow.
+        let guideTitle = level == 1 && !sections.contains { $0.level == 1 }
+        if flow == .main, !guideTitle, let first = Patterns.flowMentions(in: title).min(by: { $0.at < $1.at }) {
             flow = .optional
             role = first.role
         }
@@ -832,6 +835,13 @@ private struct Reader {
         if listDepth == 0, case .code(let index?) = previous, let title = Patterns.alternativeTitle(text) {
             alternativeLeadIn = (index, node.range.startLine, title)
         }
+        // "**Verify:** `curl -s localhost:9100/metrics` should print `# HELP`.": a check of
+        // its own, as the same words in a list item are.
+        if listDepth == 0, let check = sentenceCheck(node, text: text) {
+            addInlineCheck(check.code, expectations: check.expectations, node: node)
+            previous = .other
+            return
+        }
         let login = openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
         for jump in Patterns.conditionalJumps(text) {
@@ -844,7 +854,9 @@ private struct Reader {
             body.blocks.append(node)
             // "Log in as root: `ssh root@host`" alone is the run's login, not a person's task.
             let imperative = Patterns.isImperative(text)
-            if imperative && !isStepLeadIn(text) && login == nil { body.imperative = true }
+            // "If usage is below 85 %, resolve the page and stop here.": the person's to judge.
+            let stops = Patterns.stopsTheRunIf(text)
+            if (imperative || stops) && !isStepLeadIn(text) && login == nil { body.imperative = true }
             // "Run `sudo systemctl restart app`." among blocks: a command the guide gives in a
             // sentence is a person's step there, not lost (a section without blocks is one
             // manual step already).
@@ -852,7 +864,7 @@ private struct Reader {
             // postgres: `sudo -iu postgres`." asks the person nothing.)
             if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans.filter { $0 != login })
                 || (login == nil && Patterns.asksAPerson(text, codeSpans: node.codeSpans))
-                || Patterns.renewsLogin(text)
+                || Patterns.renewsLogin(text) || stops
             {
                 body.candidates.append(
                     (
@@ -902,10 +914,18 @@ private struct Reader {
             stoppable = shownBy
         }
         if let index = stoppable, steps[index].kind == .command || steps[index].kind == .verification,
-            !steps[index].traits.follows, !steps[index].traits.foregroundServer, !steps[index].traits.interactive,
-            Patterns.saysToStopIt(text)
+            !steps[index].traits.foregroundServer, !steps[index].traits.interactive, Patterns.saysToStopIt(text)
         {
-            steps[index].traits.follows = true
+            if !steps[index].traits.follows { steps[index].traits.follows = true }
+            // "Press Ctrl+C when you see `Listening on 3000`.": what it names is what the run
+            // waits for, and stops the command at (a follow command too: `pm2 logs`). Not the
+            // key itself when it is written as code ("Press `Ctrl+C` once you see …").
+            if let awaited = Patterns.awaitedBeforeStopping(text) {
+                for expectation in expectations(from: awaited, node: node)
+                where !steps[index].expectations.contains(expectation) && !Self.namesTheStopKey(expectation) {
+                    steps[index].expectations.append(expectation)
+                }
+            }
         }
         // "Certbot asks whether to share your email; answer as you like." after a block: its
         // command waits for a person, as when a lead-in says so. Only prose that names what
@@ -995,6 +1015,13 @@ private struct Reader {
         expectFor = nil
         previous = .other
         return true
+    }
+
+    /// Whether an expectation read from a stop sentence is the key to press (`Ctrl+C` written
+    /// as code), not what the command shows.
+    static func namesTheStopKey(_ expectation: Expectation) -> Bool {
+        guard case .outputContains(let shown) = expectation else { return false }
+        return Text.matches(#"^\s*(?:"# + Patterns.stopKeyPattern + #")\s*$"#, shown)
     }
 
     /// Whether `text` opens by naming the program the first command of `code` runs
@@ -1170,10 +1197,39 @@ private struct Reader {
 
     /// ``- `curl http://127.0.0.1:8000/health` returns 200``.
     func inlineCheck(_ item: MarkdownNode) -> (code: String, expectations: [Expectation])? {
-        guard let paragraph = item.children.first(where: { $0.kind == .paragraph }),
-            let first = paragraph.children.first, first.kind == .code
+        guard let paragraph = item.children.first(where: { $0.kind == .paragraph }) else { return nil }
+        return inlineCheck(paragraph.children[...])
+    }
+
+    /// The labels a sentence that checks in one line opens with ("**Verify:** `curl -s
+    /// localhost:9100/metrics` should print `# HELP`.", "Check: `systemctl is-active app`
+    /// prints `active`."), lower-cased, without the colon.
+    static let checkLabels: WordSet = ["verify", "check", "test", "verification", "validate", "sanity check"]
+
+    /// Such a sentence's check: its command and what it expects. `text` is the sentence's
+    /// plain text; most sentences are ruled out by its first byte and colon.
+    func sentenceCheck(_ paragraph: MarkdownNode, text: String) -> (code: String, expectations: [Expectation])? {
+        // Its shape first, by node kinds: a label, perhaps blanks, then code.
+        let nodes = paragraph.children
+        guard nodes.count >= 2, nodes[0].kind == .strong || nodes[0].kind == .text,
+            nodes[1].kind == .code || (nodes.count >= 3 && nodes[1].kind == .text && nodes[2].kind == .code)
         else { return nil }
-        let rest = paragraph.children.dropFirst().map(\.plainText).joined()
+        guard let first = text.utf8.first.map(ASCII.lower),
+            first == UInt8(ascii: "v") || first == UInt8(ascii: "c") || first == UInt8(ascii: "t") || first == UInt8(ascii: "s"),
+            let colon = text.utf8.prefix(14).firstIndex(of: UInt8(ascii: ":")),
+            Self.checkLabels.contains(text[..<colon].lowercased())
+        else { return nil }
+        // The label alone (as `**Verify:**` or as text), then blanks, then the code span.
+        var children = paragraph.children[...]
+        guard let label = children.popFirst(), label.plainText.trimmedInline.hasSuffix(":") else { return nil }
+        while let next = children.first, next.kind == .text, next.literal.trimmedInline.isEmpty { children.removeFirst() }
+        return inlineCheck(children)
+    }
+
+    /// A code span that opens `nodes` and the words after it that say what it should show.
+    func inlineCheck(_ nodes: ArraySlice<MarkdownNode>) -> (code: String, expectations: [Expectation])? {
+        guard let first = nodes.first, first.kind == .code else { return nil }
+        let rest = nodes.dropFirst().map(\.plainText).joined()
         // Both patterns open with one of these words: most items ("`make build` builds the
         // images") have none, and are not given to a regex, nor their code to the shell test.
         let opening = rest.utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
@@ -1189,7 +1245,7 @@ private struct Reader {
             return (first.literal, [.httpStatus(statusCodes(m[1]))])
         }
         if Text.matches(#"^\s*(prints|outputs|shows|contains|should (print|output|show|contain))\b"#, rest),
-            let spec = paragraph.children.dropFirst().first(where: { $0.kind == .code })
+            let spec = nodes.dropFirst().first(where: { $0.kind == .code })
         {
             return (first.literal, [.outputContains(spec.literal)])
         }
@@ -1988,7 +2044,10 @@ private struct Reader {
                 return stated
             }
             if headingPlaces[index] == nil {
-                headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true)
+                // A section's heading may end with its machine ("Prometheus on mon-01"); the
+                // guide's title ("Disk almost full on a web node") says what it is about.
+                let title = sections[index].level == 1 && !sections[1..<index].contains { $0.level == 1 }
+                headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true, closingOn: !title)
             }
             if let stated = target(statedBy: headingPlaces[index]!, reason: "heading") { return stated }
         }
@@ -2594,13 +2653,16 @@ struct StatedPlace {
 
     /// What `text` says; `wholeText` for a heading. `codeSpans` are the text's inline code.
     /// A lead-in that is a place label ("Where to run: your laptop") says what its phrase does.
-    init(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
+    /// `closingOn`: a heading may name its machine at its end ("Prometheus on mon-01").
+    init(_ text: String, wholeText: Bool, closingOn: Bool = false, codeSpans: @autoclosure () -> [String] = []) {
         if !wholeText, let phrase = Patterns.placeLabel(text) {
             self.init(label: phrase)
         } else {
+            // Where the machine's name starts, found once for both readings of it.
+            let opening = Patterns.afterOnOrFrom(text) ?? (closingOn ? Patterns.afterClosingOn(text) : nil)
             self.init(
-                prose: ProsePlace(text), machine: MachineByJob(text, wholeText: wholeText),
-                host: MachineByHost(text, wholeText: wholeText, codeSpans: codeSpans()))
+                prose: ProsePlace(text), machine: MachineByJob(opening: opening, wholeText: wholeText),
+                host: MachineByHost(opening: opening, wholeText: wholeText, codeSpans: codeSpans()))
         }
     }
 

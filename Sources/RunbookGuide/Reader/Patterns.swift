@@ -126,7 +126,16 @@ enum Patterns {
         "change", "rename", "move", "assign", "apply", "accept", "review", "upgrade", "back",
         "tick", "mark", "press", "type", "enter", "insert", "put", "switch", "login", "close",
         "research", "execute", "monitor", "turn",
+        // An incident's and a change's: "Acknowledge the page in PagerDuty.", "Resolve the page."
+        "acknowledge", "ack", "resolve", "notify", "announce", "escalate", "contact", "inform", "tell", "ask",
+        "silence", "snooze", "schedule", "declare", "summarize", "summarise",
     ]
+    /// Verbs that are nouns as often ("File a ticket" and "File permissions …", "Post in
+    /// #incidents" and "Post-install"): imperative only before an article or a preposition.
+    static let nounLikeVerbs: WordSet = ["post", "file", "call", "message", "document", "page", "email"]
+    /// Their first letters, asked before the set is.
+    static let nounLikeVerbFirstBytes: [UInt8] = Array("pfcmde".utf8)
+    static let articlesAndPrepositions: WordSet = ["a", "an", "the", "in", "to", "on", "your", "our", "this", "that", "it"]
 
     /// Words that open a sentence of advice rather than an instruction.
     static let adviceVerbs: WordSet = ["use", "keep", "consider", "prefer", "avoid", "never", "always"]
@@ -383,6 +392,17 @@ enum Patterns {
         return Text.matches(stopKeyPattern, text, caseInsensitive: true) && !text.includesAny(abortWords)
     }
 
+    /// What a sentence that says to stop the command names to wait for first: the text after
+    /// "when you see" in "Press Ctrl+C when you see `Listening on 3000`.", after "until it
+    /// prints" in "Wait until it prints `Ready`, then press Ctrl-C.". Nil when it names no
+    /// moment ("Press Ctrl+C to stop it."). Asked only of sentences `saysToStopIt`.
+    static func awaitedBeforeStopping(_ text: String) -> String? {
+        Text.firstMatch(
+            #"\b(?:when|once|until|after)\s+(?:you\s+see|it\s+(?:prints|shows|says|logs|reports)|you\s+get)\b([\s\S]*)$"#,
+            in: text, options: [.caseInsensitive]
+        ).map { $0[1] }
+    }
+
     /// Words of a lead-in that gives a file's text to paste, not commands to run.
     static let pasteWords: Needles = ["paste", "insert", "add the following", "contents"]
     /// "You should see:", "Once the command finishes you should see:": the block after it is
@@ -508,6 +528,30 @@ enum Patterns {
         }
     }
 
+    /// What a sentence says to end the procedure with ("stop here", "you are done").
+    static let stopPhrases: Needles = [
+        "stop here", "stop and page", "stop and escalate", "stop and call", "stop and ask", "you are done",
+        "you're done", "do not continue", "don't continue", "do not proceed", "don't proceed", "no further action",
+        "nothing more to do", "nothing else to do",
+    ]
+
+    /// A sentence that ends the procedure under a condition only the person can judge: "If
+    /// usage is below 85 %, the alert has cleared: resolve the page and stop here.", "If the
+    /// alert is for a database host, stop and page the DBA on-call.", also after other
+    /// sentences. A run pauses there for the person to go on or abort. Not when the
+    /// condition is a failure ("If the check fails, stop here."): a run stops at one anyway.
+    static func stopsTheRunIf(_ text: String) -> Bool {
+        guard text.opens(with: "if ") || text.containsBytes(". If "), text.includesAny(stopPhrases), !introducesABlock(text)
+        else { return false }
+        return sentences(text).contains {
+            let sentence = String($0)
+            guard sentence.opens(with: "if "), sentence.includesAny(stopPhrases) else { return false }
+            let condition = sentence.prefix { $0 != "," && $0 != ":" }
+            return !String(condition).includesAny(failureWords)
+        }
+    }
+    static let failureWords: Needles = ["fail", "error", "does not pass", "doesn't pass", "non-zero", "nonzero"]
+
     /// A sentence that tells a person to start a new login, so that a change to the user's
     /// groups takes effect: "Log out and log back in so that your group membership is
     /// re-evaluated.", "You need to log out and back in for this to take effect.", "For the
@@ -605,6 +649,11 @@ enum Patterns {
         // "Note the instance ID." asks for something.
         if word == "note", isNoteLabel(t) { return false }
         if imperativeVerbs.contains(word) { return true }
+        if let first = word.utf8.first, nounLikeVerbFirstBytes.contains(first), nounLikeVerbs.contains(word),
+            t.utf8.dropFirst(word.utf8.count).first == UInt8(ascii: " ")
+        {
+            return articlesAndPrepositions.contains(firstWord(String(t.dropFirst(word.count + 1))))
+        }
         if word == "in" || word == "at" || word == "on", namesAPlaceInAnApp(t) { return true }
         guard t.includesAny(Self.obligationWords) else { return false }
         guard let bytes = ASCII.bytes(of: t) else { return Text.matches(obligationPattern, t) }
@@ -1288,6 +1337,37 @@ extension Patterns {
         return (bytes, ASCII.skipSpaces(bytes, from: i))
     }
 
+    /// Words before "on" that make it part of the verb ("Turn on the firewall", "Log on to
+    /// the server"), not a place.
+    static let onParticleVerbs: WordSet = ["turn", "turning", "switch", "switching", "log", "logging", "click", "tap", "based"]
+
+    /// A heading that ends by naming its machine after "on" ("Prometheus on mon-01",
+    /// "Install node_exporter on the app nodes"): its bytes, and where the word after the last
+    /// "on" starts, for `closesMachinePhrase` to hold the phrase to the heading's end. Nil when
+    /// the heading has no " on " or the word before it makes "on" part of a verb.
+    static func afterClosingOn(_ heading: String) -> (bytes: [UInt8], at: Int)? {
+        // From the end, in place: most headings have no " on ", and are not copied.
+        let found: Int? = heading.withUTF8Bytes { bytes in
+            var i = bytes.count - 4
+            while i > 0 {
+                if bytes[i] == 0x20, ASCII.lower(bytes[i + 1]) == UInt8(ascii: "o"),
+                    ASCII.lower(bytes[i + 2]) == UInt8(ascii: "n"),
+                    ASCII.isSpace(bytes[i + 3])
+                {
+                    var start = i
+                    while start > 0, ASCII.isLetter(bytes[start - 1]) { start -= 1 }
+                    let before = String(decoding: bytes[start..<i].map(ASCII.lower), as: UTF8.self)
+                    return onParticleVerbs.contains(before) ? nil : i
+                }
+                i -= 1
+            }
+            return nil
+        }
+        guard let on = found else { return nil }
+        let bytes = Array(heading.utf8)
+        return (bytes, ASCII.skipSpaces(bytes, from: on + 3))
+    }
+
     /// The verbs of a lead-in that logs in to a machine it names by its job ("SSH into the
     /// manager:", "Log in to the database server:", "Connect to the primary:").
     static let loginLeadIns = ["ssh into ", "ssh in to ", "ssh to ", "log in to ", "log into ", "login to ", "connect to "]
@@ -1485,7 +1565,13 @@ struct MachineByJob: Equatable {
 
     /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
     init?(_ text: String, wholeText: Bool) {
-        guard let (bytes, start) = Patterns.afterOnOrFrom(text) else { return nil }
+        self.init(opening: Patterns.afterOnOrFrom(text), wholeText: wholeText)
+    }
+
+    /// The machine named from `opening.at` in `opening.bytes` on (`Patterns.afterOnOrFrom`,
+    /// `afterClosingOn`).
+    init?(opening: (bytes: [UInt8], at: Int)?, wholeText: Bool) {
+        guard let (bytes, start) = opening else { return nil }
         // Words and where each ends, up to the noun: articles, job, noun.
         var i = start
         func word() -> String? {
@@ -1566,6 +1652,9 @@ struct MachineByHost: Equatable {
         "php", "ruby", "go", "nodejs", "postgres", "postgresql", "mysql", "redis", "arm", "amd", "aarch", "x",
         "i", "ipv", "http", "https", "tls", "ssl", "utf", "iso", "v", "version", "k", "ec", "s", "step", "phase", "day",
         "part", "page", "line", "port", "gen",
+        // A heading that ends "on M1", "on AL2", "on Pi4", "on R2": a chip, a system, a board
+        // or a store. (Not "node": `node3` is a host as often as Node 18 a runtime.)
+        "m", "al", "pi", "rpi", "r", "b", "gcp", "aws",
     ]
     /// Last labels that end a file name, not a host name.
     private static let fileEndings: WordSet = [
@@ -1576,7 +1665,13 @@ struct MachineByHost: Equatable {
     /// The machine `text` names, if it is such a lead-in (`wholeText` false) or heading (true).
     /// `codeSpans` (read only when the rest fits) are the text's inline code.
     init?(_ text: String, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
-        guard let (bytes, start) = Patterns.afterOnOrFrom(text) else { return nil }
+        self.init(opening: Patterns.afterOnOrFrom(text), wholeText: wholeText, codeSpans: codeSpans())
+    }
+
+    /// The host named from `opening.at` in `opening.bytes` on (`Patterns.afterOnOrFrom`,
+    /// `afterClosingOn`).
+    init?(opening: (bytes: [UInt8], at: Int)?, wholeText: Bool, codeSpans: @autoclosure () -> [String] = []) {
+        guard let (bytes, start) = opening else { return nil }
         var i = start
         while i < bytes.count,
             ASCII.isWord(bytes[i]) || bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ".")
