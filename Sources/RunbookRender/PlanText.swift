@@ -133,7 +133,7 @@ public enum PlanText {
         if let path = step.writesFile {
             flags.append("writes \(binding.display(path))" + (step.annotations["mode"].map { ", mode \($0)" } ?? ""))
         }
-        let target = step.target.description + (step.target.reason == "default" ? "" : "")
+        let target = step.target.description
         let head =
             String(format: "%4d  ", step.number)
             + "\(step.id)  \(kind)  \(step.target.reason == "person" ? "by" : "on") \(target)  :\(step.location.line)"

@@ -73,6 +73,13 @@ struct ExpectationTests {
         ("All services should show `running (healthy)`.", [.outputContains("running (healthy)")]),
         ("Each node should report `Ready`.", [.outputContains("Ready")]),
         ("All files should be owned by `www-data`.", []),
+        // In a later sentence of the paragraph (session 33); a span before it is not expected.
+        (
+            "Review the plan. It should say `Plan: 7 to add, 0 to change, 0 to destroy.`",
+            [.outputContains("Plan: 7 to add, 0 to change, 0 to destroy.")]
+        ),
+        ("Read `app.log` first. You should see `ready`.", [.outputContains("ready")]),
+        ("Review the plan. It should be short.", []),
     ])
     func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
         let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")

@@ -621,6 +621,18 @@ struct TargetTests {
         #expect(guide.targets.map(\.name).contains(target))
     }
 
+    /// After a block that only leaves the session (`exit`), the blocks that say nothing are on
+    /// this machine because the guide logged out, reason `exit`, until a session opens again.
+    @Test func blocksAfterALogoutAreLocalByTheExit() {
+        let guide = read(
+            "# G\n\n\(fence)sh\nssh ubuntu@10.20.30.40\nuptime\n\(fence)\n\nLog out:\n\n\(fence)sh\nexit\n\(fence)\n\n"
+                + "\(fence)sh\ncurl -fsS http://10.20.30.40/\n\(fence)\n\n\(fence)sh\nssh ubuntu@10.20.30.41\nuptime\n\(fence)\n")
+        #expect(
+            guide.steps.map { "\($0.target.name) \($0.target.reason)" } == [
+                "server session", "local exit", "server-2 session",
+            ])
+    }
+
     /// A heading that ends by naming a machine after "on" puts its section's blocks there, by
     /// host name or by job, as a heading that opens with "On" does. "on" that belongs to the
     /// verb, and names of chips, systems and stores, name no machine.

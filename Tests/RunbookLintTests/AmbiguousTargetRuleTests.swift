@@ -11,6 +11,16 @@ struct AmbiguousTargetRuleTests {
         #expect(findings[0].fix == "say where it runs (\"On server:\") or annotate it with on=server")
     }
 
+    /// A block of its own that leaves the session ("Log out:" over `exit`) says the blocks
+    /// after it are back on this machine: no warning for them (session 33: the smoke test
+    /// after a terraform guide's logout was warned about).
+    @Test func blocksAfterAnExitOfTheirOwnAreStated() throws {
+        let text =
+            "# G\n\n## Login\n\n\(fence)sh\nssh ubuntu@10.20.30.40\ncloud-init status --wait\n\(fence)\n\n"
+            + "Log out:\n\n\(fence)sh\nexit\n\(fence)\n\n## Smoke test\n\n\(fence)sh\ncurl -fsS http://10.20.30.40/healthz\n\(fence)\n"
+        #expect(try lint(text, rule: "ambiguous-target").isEmpty)
+    }
+
     /// Between two different machines, this machine is the least likely place: it warns, and
     /// so does nothing when either neighbour is this machine.
     @Test func anUnstatedStepBetweenTwoOtherMachinesWarns() throws {

@@ -97,6 +97,9 @@ private struct Reader {
     /// job to target: "On the manager:" is then that machine (`mgr1`).
     var loginJobs: [String: String] = [:]
     var session: TargetRef?
+    /// An `exit` left the last session: blocks after it are on this machine because the guide
+    /// said so by that line, not by default.
+    var sessionLeft = false
     var sessionStack: [TargetRef?] = []
     /// A shell in a container or VM a bare line opened (`docker exec -it db bash`), until its
     /// `exit`: what is typed there is the person's to do, where runbook has no shell.
@@ -961,10 +964,8 @@ private struct Reader {
             // "Expected: HTTP 200" says it after its colon; "Should return HTTP 200." has none.
             let said = text.firstIndex(of: ":").map { String(text[text.index(after: $0)...]) } ?? text
             steps[stepIndex].expectations += expectations(from: said, node: node)
-        } else if case .code(let stepIndex?) = previous,
-            Patterns.matches(Patterns.outcomeSentence, text, ifAny: Patterns.expectationWords), !approximate()
-        {
-            steps[stepIndex].expectations += expectations(from: text, node: node)
+        } else if case .code(let stepIndex?) = previous, let said = Patterns.outcome(text), !approximate() {
+            steps[stepIndex].expectations += expectations(from: said, node: node)
             expectFor = nil
             shownBy = stepIndex
         } else if !leadsExpectation {
@@ -2003,6 +2004,11 @@ private struct Reader {
 
     func defaultTarget() -> TargetRef {
         if let name = settings.defaultTarget { return TargetRef(name: name, reason: "front-matter") }
+        if sessionLeft {
+            var back = TargetRef.local
+            back.reason = "exit"
+            return back
+        }
         return .local
     }
 
@@ -2325,6 +2331,7 @@ private struct Reader {
                     leaveShellInside()
                 } else {
                     session = sessionStack.removeLast()
+                    sessionLeft = session == nil
                 }
                 // Back where the block began, as its `exit` says.
                 target =

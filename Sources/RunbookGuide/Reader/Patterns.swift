@@ -1232,6 +1232,16 @@ extension Patterns {
         text.includesAny(words) && Text.matches(pattern, text)
     }
 
+    /// The sentence of `text` that says what the block before it shows (`outcomeSentence`):
+    /// the text itself, or a later sentence of it ("Review the plan. It should say `Plan: 7 to
+    /// add, 0 to change, 0 to destroy.`"). Nil when none does.
+    static func outcome(_ text: String) -> String? {
+        guard text.includesAny(expectationWords) else { return nil }
+        if Text.matches(outcomeSentence, text) { return text }
+        guard text.containsBytes(". ") else { return nil }
+        return sentences(text).dropFirst().lazy.map(String.init).first { Text.matches(outcomeSentence, $0) }
+    }
+
     /// A line of shown output that holds what changes from run to run: a time of day
     /// (`10:04:31`, not `0.0.0.0:80`), a date (`2024-03-05`), an age (`5s ago`), a process
     /// id (`Main PID: 812`), or a row of a table (`kubectl get pods`, `docker ps`), whose
