@@ -110,7 +110,9 @@ public enum Checklist {
                 if step.target.name != machine, step.target.name != "local" { entry["login"] = login(step.target.name) }
                 machine = step.target.name
             }
-            if let session = step.opensSession {
+            // A block that logs in and goes on there ran on that machine already: "log in …
+            // first" said it, and the steps after it stay there.
+            if let session = step.opensSession, session != step.target.name {
                 let command = guide.targets.first { $0.name == session }?.loginCommand.map { " (`\(present($0))`)" } ?? ""
                 entry["then"] = "then log in to \(session)\(command): the steps after this one run there"
                 machine = session

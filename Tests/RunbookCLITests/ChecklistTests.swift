@@ -180,6 +180,17 @@ struct ChecklistTests {
         #expect(text.contains("(log in to server first: ssh -i ~/.ssh/deploy.pem -p 2222 deploy@10.1.2.3)\nsudo journalctl"))
     }
 
+    /// A block that logs in and goes on there (`ssh ops@…` then `df -h /`) runs on that
+    /// machine: "log in … first" says so once, with no "then log in" after the same block.
+    @Test func aBlockThatLogsInAndGoesOnSaysSoOnce() throws {
+        let dir = try workspace([
+            "g.md": "# G\n\n\(fence)bash\nssh ops@10.1.2.3\ndf -h /\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
+        ])
+        let md = try runbook(["checklist", "g.md"], in: dir).stdout
+        #expect(md.contains("— on server\n\n_log in to server first: `ssh ops@10.1.2.3`_\n\n```bash\ndf -h /\n```\n\n- [ ]"))
+        #expect(!md.contains("then log in"))
+    }
+
     @Test func textIsPlainAndMasksSecrets() throws {
         let dir = try workspace(["g.md": Self.guide])
         let text = try runbook(["checklist", "g.md", "--format", "text"] + write(dir), in: dir).stdout
