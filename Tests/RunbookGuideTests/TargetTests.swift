@@ -621,6 +621,58 @@ struct TargetTests {
         #expect(guide.targets.map(\.name).contains(target))
     }
 
+    /// "Run everything as a sudo user on the server unless noted." before the first step is
+    /// where every block that says nothing runs; a block that says otherwise, a heading that
+    /// does, and a session still win. A condition or a warning, or the same sentence after
+    /// the first step, says nothing of the kind.
+    @Test func aGuideThatSaysWhereEverythingRunsPlacesItsBlocks() {
+        let guide = read(
+            """
+            # Rails
+            Tested on Debian 12. Run everything as a sudo user on the server unless noted.
+            ## Packages
+            \(fence)bash
+            sudo apt-get install -y nginx
+            \(fence)
+            ## Deploy (from your laptop)
+            \(fence)bash
+            bundle exec cap production deploy
+            \(fence)
+            ## Service
+            \(fence)bash
+            sudo systemctl restart puma
+            \(fence)
+            On your laptop:
+            \(fence)bash
+            curl -fsS https://app.internal/up
+            \(fence)
+            """)
+        #expect(
+            shape(guide) == [
+                "packages/1:command:server", "deploy-from-your-laptop/1:command:local", "service/1:command:server",
+                "service/2:command:local",
+            ])
+        for sentence in [
+            "If you run everything on the server, use a sudo user.", "Never run everything as root on the server.",
+        ] {
+            let other = read("# G\n\(sentence)\n## S\n\(fence)bash\nuptime\n\(fence)\n")
+            #expect(other.steps[0].target.name == "local")
+        }
+        let late = read(
+            "# G\n\n\(fence)bash\nuptime\n\(fence)\n\nRun everything else on the server.\n## S\n\(fence)bash\nls\n\(fence)\n")
+        #expect(late.steps.map(\.target.name) == ["local", "local"])
+    }
+
+    /// A file the person saves on a machine says where: "On server: Save this as …", unless
+    /// the lead-in says it already ("On the server, create …:"), where the prefix repeated it.
+    @Test func aSavedFilesPlaceIsSaidOnce() {
+        let said = read("# G\nOn the server, create `/etc/app.ini`:\n\n\(fence)ini\n[a]\nb=1\n\(fence)\n")
+        #expect(said.steps[0].instructions == "On the server, create /etc/app.ini:\n[a]\nb=1")
+        let session = read(
+            "# G\n\(fence)bash\nssh ops@10.0.0.5\n\(fence)\n\nCreate `/etc/app.ini`:\n\n\(fence)ini\n[a]\nb=1\n\(fence)\n")
+        #expect(session.steps.last?.instructions == "On server: Create /etc/app.ini:\n[a]\nb=1")
+    }
+
     /// After a block that only leaves the session (`exit`), the blocks that say nothing are on
     /// this machine because the guide logged out, reason `exit`, until a session opens again.
     @Test func blocksAfterALogoutAreLocalByTheExit() {

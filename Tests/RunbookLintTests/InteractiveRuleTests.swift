@@ -105,6 +105,26 @@ extension InteractiveRuleTests {
             ])
     }
 
+    /// A language's prompt, behind `bundle exec` and an assignment too, is told to take the
+    /// code as a script; a script, `-e` or fed input is no prompt.
+    @Test func languagePromptsAreToldToRunTheCodeAsAScript() throws {
+        let findings = try lint(
+            guide(
+                "cd ~/app/current && RAILS_ENV=production bundle exec rails console", "bundle exec irb", "node", "python3",
+                "poetry run python manage.py shell", "node server.js", "python3 -m venv .venv", "echo 'puts 1' | irb",
+                "bundle exec rake db:migrate"),
+            rule: "interactive")
+        #expect(spots(findings).count == 5)
+        #expect(
+            findings.map(\.fix) == [
+                "run the code without the console: rails runner '…' (or feed it: rails console <<'EOF')",
+                "run the code as a script: ruby -e '…' (or ruby FILE)",
+                "run the code as a script: node -e '…' (or node FILE)",
+                "run the code as a script: python3 -c '…' (or python3 FILE)",
+                "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)",
+            ])
+    }
+
     /// Sign-ins, keys and certificates: each fix says how that program goes without questions,
     /// not the editor's or SQL client's advice.
     @Test func signInsKeysAndCertificatesAreToldHowToGoWithoutQuestions() throws {

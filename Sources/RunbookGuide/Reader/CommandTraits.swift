@@ -64,7 +64,7 @@ extension ShellText {
         "supabase", "wrangler", "fly", "flyctl", "doctl", "systemctl", "crontab", "su", "ufw", "apt", "apt-get", "dnf", "yum",
         "certbot", "terraform", "tofu", "adduser", "ssh-copy-id", "mysql_secure_installation", "ansible-playbook", "ansible",
         "openssl", "gpg", "gpg2", "docker", "podman", "kubectl", "docker-compose", "podman-compose", "python", "python3",
-        "rails", "php", "manage.py", "django-admin",
+        "rails", "php", "manage.py", "django-admin", "irb", "pry", "node", "bundle", "poetry", "pipenv", "uv",
     ]
 
     /// The programs `isFollow` has a case for; keep it in step with them.
@@ -275,10 +275,26 @@ extension ShellText {
         case "mysql" where args.contains { $0 == "-p" || $0 == "--password" }:
             // Asks for the password at the terminal, whatever its input is.
             return true
+        case "irb", "pry":
+            return !fedInput && !args.contains { $0 == "--version" || $0 == "-v" || $0 == "-h" || $0 == "--help" }
+        case "node"
+        where args.allSatisfy({
+            $0.hasPrefix("-")
+                && !["-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "-c", "--check"].contains($0)
+        }):
+            // `node` with no script is a prompt (`node --inspect` too); a script or `-e` is not.
+            return !fedInput
+        case "bundle", "poetry", "pipenv", "uv":
+            // `bundle exec rails console`, `poetry run python manage.py shell`: what it runs.
+            guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }
+            let program = String(next.split(separator: "/").last ?? Substring(next))
+            return isInteractive(command: command, name: program, args: args.dropFirst(2), fedInput: fedInput)
         case "python", "python3", "manage.py", "django-admin":
             // Django: createsuperuser asks for a name and a password, shell and dbshell are prompts.
             // (`python manage.py …`, or the script itself: `./manage.py …`, `django-admin …`.)
             let byPython = name.hasPrefix("python")
+            // The prompt, when no script, module or command is given.
+            if byPython, args.isEmpty || args == ["-i"] || args == ["-q"] { return !fedInput }
             guard !byPython || args.first?.hasSuffix("manage.py") == true else { return false }
             let verb = byPython ? args.dropFirst().first : args.first
             if verb == "createsuperuser" || verb == "changepassword" {

@@ -100,6 +100,9 @@ private struct Reader {
     /// An `exit` left the last session: blocks after it are on this machine because the guide
     /// said so by that line, not by default.
     var sessionLeft = false
+    /// Where the guide says, before its first step, that everything runs ("Run everything as
+    /// a sudo user on the server unless noted."): the machine of every block that says nothing.
+    var statedDefault: TargetRef?
     var sessionStack: [TargetRef?] = []
     /// A shell in a container or VM a bare line opened (`docker exec -it db bash`), until its
     /// `exit`: what is typed there is the person's to do, where runbook has no shell.
@@ -844,6 +847,12 @@ private struct Reader {
             addInlineCheck(check.code, expectations: check.expectations, node: node)
             previous = .other
             return
+        }
+        // "Run everything on the server unless noted." before any step: the guide's machine.
+        if steps.isEmpty, statedDefault == nil, settings.defaultTarget == nil, Patterns.saysWhereEverythingRuns(text),
+            let stated = target(statedBy: StatedPlace(text, wholeText: false), reason: "prose")
+        {
+            statedDefault = stated
         }
         let login = openSession(saidIn: node, text: text)
         declareAddress(saidIn: node, text: text)
@@ -2004,6 +2013,7 @@ private struct Reader {
 
     func defaultTarget() -> TargetRef {
         if let name = settings.defaultTarget { return TargetRef(name: name, reason: "front-matter") }
+        if let statedDefault { return statedDefault }
         if sessionLeft {
             var back = TargetRef.local
             back.reason = "exit"
@@ -2172,7 +2182,11 @@ private struct Reader {
             step.savedAs = savedAs
             if let savedAs, let stated, savedAs.utf8.count >= 4 { savedFiles.append((savedAs, stated)) }
             if kind == .manual {
-                let on = (savedAs ?? addedTo) != nil && place.name != "local" ? "On \(place.name): " : ""
+                // Not when the lead-in says it already ("On the server, create …:").
+                let saysWhere = leadIn.map {
+                    $0.lowercased().contains("on the \(place.name)") || $0.opens(with: "on \(place.name)")
+                }
+                let on = (savedAs ?? addedTo) != nil && place.name != "local" && saysWhere != true ? "On \(place.name): " : ""
                 let said = leadIn ?? savedAs.map { "Save this as \($0):" }
                 step.instructions = [said.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
             }

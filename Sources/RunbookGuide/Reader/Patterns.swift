@@ -528,6 +528,22 @@ enum Patterns {
         }
     }
 
+    /// Words of a sentence that says where the whole guide runs.
+    static let everythingWords: Needles = [
+        "everything", "all commands", "all the commands", "all of the commands", "every command", "all steps",
+        "all the steps",
+    ]
+
+    /// "Run everything as a sudo user on the server unless noted.", "Unless noted otherwise,
+    /// all commands are run on the EC2 instance.": a sentence about where every command runs
+    /// (its place is read as a lead-in's), not a condition or a warning ("If you run
+    /// everything on your laptop, …", "Never run everything as root.").
+    static func saysWhereEverythingRuns(_ text: String) -> Bool {
+        guard text.includesAny(everythingWords), text.includesAny(runWords) else { return false }
+        let first = firstWord(text)
+        return !["if", "when", "don't", "dont", "do", "never", "avoid", "instead", "before"].contains(first)
+    }
+
     /// What a sentence says to end the procedure with ("stop here", "you are done").
     static let stopPhrases: Needles = [
         "stop here", "stop and page", "stop and escalate", "stop and call", "stop and ask", "you are done",

@@ -124,6 +124,15 @@ struct InteractiveRule: LintRule {
         if programs.contains("login"), !programs.isDisjoint(with: ["docker", "podman"]) {
             return "give the password on stdin: echo \"$REGISTRY_TOKEN\" | docker login -u USER --password-stdin"
         }
+        // A language's prompt: give it the code.
+        if programs.contains("rails"), !programs.isDisjoint(with: ["console", "c"]) {
+            return "run the code without the console: rails runner '…' (or feed it: rails console <<'EOF')"
+        }
+        if !programs.isDisjoint(with: ["irb", "pry"]) { return "run the code as a script: ruby -e '…' (or ruby FILE)" }
+        if programs.contains("node") { return "run the code as a script: node -e '…' (or node FILE)" }
+        if !programs.isDisjoint(with: ["python", "python3"]), programs.isDisjoint(with: ["shell", "dbshell"]) {
+            return "run the code as a script: python3 -c '…' (or python3 FILE)"
+        }
         return "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)"
     }
 }
