@@ -576,6 +576,20 @@ struct StepKindTests {
         #expect(Text.addedToPath("Edit the values below:") == nil)
     }
 
+    /// "Replace the contents of `/etc/caddy/Caddyfile` with:" makes the whole file, as "Save
+    /// this as" does: the person's to save, and `unwritten-file` names it. Replacing a line
+    /// of a file ("Replace the `listen` line in `/etc/nginx/nginx.conf` with:") edits it.
+    @Test func replacingAFilesContentsSavesIt() {
+        let guide = read(
+            "# G\n\nReplace the contents of `/etc/caddy/Caddyfile` with:\n\n\(fence)\nwww.example.org {\n    file_server\n}\n\(fence)\n"
+        )
+        #expect(guide.steps.map(\.kind) == [.manual])
+        #expect(guide.steps[0].savedAs == "/etc/caddy/Caddyfile")
+        #expect(Text.savedPath("Overwrite everything in `/etc/motd` with:") == "/etc/motd")
+        #expect(Text.savedPath("Replace the `listen` line in `/etc/nginx/nginx.conf` with:") == nil)
+        #expect(Text.addedToPath("Replace the `listen` line in `/etc/nginx/nginx.conf` with:") == "/etc/nginx/nginx.conf")
+    }
+
     @Test(arguments: [
         ("Log out and log back in so that your group membership is re-evaluated.", true),
         ("You need to log out and log back in for this to take effect.", true),

@@ -67,6 +67,11 @@ extension ShellText {
         "rails", "php", "manage.py", "django-admin", "irb", "pry", "node", "bundle", "poetry", "pipenv", "uv",
     ]
 
+    /// `node`'s options that give it code or ask it something, so no prompt opens.
+    static let nodeCodeOptions: Set<String> = [
+        "-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "-c", "--check",
+    ]
+
     /// The programs `isFollow` has a case for; keep it in step with them.
     static let followPrograms: WordSet = [
         "tail", "journalctl", "docker", "podman", "docker-compose", "kubectl", "watch", "ping", "ping6", "stern", "dmesg",
@@ -277,13 +282,9 @@ extension ShellText {
             return true
         case "irb", "pry":
             return !fedInput && !args.contains { $0 == "--version" || $0 == "-v" || $0 == "-h" || $0 == "--help" }
-        case "node"
-        where args.allSatisfy({
-            $0.hasPrefix("-")
-                && !["-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "-c", "--check"].contains($0)
-        }):
+        case "node":
             // `node` with no script is a prompt (`node --inspect` too); a script or `-e` is not.
-            return !fedInput
+            return !fedInput && args.allSatisfy { $0.hasPrefix("-") && !nodeCodeOptions.contains($0) }
         case "bundle", "poetry", "pipenv", "uv":
             // `bundle exec rails console`, `poetry run python manage.py shell`: what it runs.
             guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }

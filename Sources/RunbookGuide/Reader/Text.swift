@@ -922,8 +922,18 @@ extension Text {
     /// The path a lead-in says to save the block as: it ends with a colon, has one of `verbs`
     /// as a word, and names a file path; nil otherwise.
     public static func savedPath(_ text: String) -> String? {
-        path(in: text, afterOneOf: saveVerbs, hints: saveVerbHints)
+        if let saved = path(in: text, afterOneOf: saveVerbs, hints: saveVerbHints) { return saved }
+        // "Replace the contents of `/etc/caddy/Caddyfile` with:" makes the whole file too.
+        guard let replaced = path(in: text, afterOneOf: replaceVerbs, hints: replaceVerbHints),
+            text.includesAny(wholeFileWords)
+        else { return nil }
+        return replaced
     }
+
+    private static let replaceVerbs: WordSet = ["replace", "overwrite"]
+    private static let replaceVerbHints: Needles = ["replace", "overwrite"]
+    /// What a replacing lead-in says when it replaces the whole file, not a line of it.
+    private static let wholeFileWords: Needles = ["content", "everything in", "whole file", "entire file"]
 
     /// The file a lead-in says to add the block to, or to change with it ("Add to
     /// `/etc/caddy/Caddyfile`:", "Append this to ~/.bashrc:", "Edit `/etc/mongod.conf` and
@@ -933,8 +943,8 @@ extension Text {
         path(in: text, afterOneOf: addVerbs, hints: addVerbHints)
     }
 
-    private static let addVerbs: WordSet = ["add", "append", "insert", "edit", "modify", "update", "open"]
-    private static let addVerbHints: Needles = ["add", "append", "insert", "edit", "modify", "update", "open"]
+    private static let addVerbs: WordSet = ["add", "append", "insert", "edit", "modify", "update", "open", "replace"]
+    private static let addVerbHints: Needles = ["add", "append", "insert", "edit", "modify", "update", "open", "replace"]
 
     /// The file path a lead-in names, when it ends with a colon and has one of `verbs` as a
     /// word (`hints`, the same words, decide on the bytes before any word is split).

@@ -44,7 +44,9 @@ struct AmbiguousTargetRule: LintRule {
                 : Self.around(
                     before: start > 0 ? steps[start - 1].target.name : nil,
                     after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
-                    lone: start == end)
+                    lone: start == end,
+                    movesHere: end + 1 < steps.count && ["prose", "heading"].contains(steps[end + 1].target.reason)
+                        ? steps[end + 1].id : nil)
             for (k, step) in steps[start...end].enumerated() {
                 // What the text says instead: where in the code, why, and the machine it means.
                 var said = k == 0 ? around.map { (line: 0, column: 1, why: $0.why, machine: $0.machine) } : nil
@@ -94,10 +96,18 @@ struct AmbiguousTargetRule: LintRule {
     private static let provisioners: Needles = ["terraform", "tofu", "pulumi", "vagrant", "packer"]
 
     /// What the steps around a stretch of unstated steps on `here` say: the machine they mean
-    /// and why, or nil when nothing does. `lone`: the stretch is one step.
-    static func around(before: String?, after: String?, here: String, lone: Bool) -> (why: String, machine: String)? {
+    /// and why, or nil when nothing does. `lone`: the stretch is one step. `movesHere`: the
+    /// step after it, when prose or a heading places it.
+    static func around(before: String?, after: String?, here: String, lone: Bool, movesHere: String? = nil) -> (
+        why: String, machine: String
+    )? {
         if let before, before != here, after == nil || after == before {
             return (after == nil ? "the step before it runs on \(before)" : "the steps around it run on \(before)", before)
+        }
+        // "On the server:", then blocks that say nothing, then "On your local machine:": the
+        // guide says when it comes back here, so until then it is still on the server.
+        if let before, before != "local", here == "local", after == "local", let movesHere {
+            return ("the step before it runs on \(before) and the guide moves to this machine only at \(movesHere)", before)
         }
         // A lone unstated step first, then another machine: the steps after it.
         if before == nil, let after, after != here, lone { return ("the steps around it run on \(after)", after) }
