@@ -80,6 +80,8 @@ struct ExpectationTests {
         ),
         ("Read `app.log` first. You should see `ready`.", [.outputContains("ready")]),
         ("Review the plan. It should be short.", []),
+        ("The `app` service should show `healthy`.", [.outputContains("app"), .outputContains("healthy")]),
+        ("The service should be restarted.", []),
     ])
     func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
         let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")

@@ -958,6 +958,52 @@ struct StepKindTests {
         #expect(guide.steps[5].instructions?.hasPrefix("1. Resolve the page.\n2. Write") == true)
     }
 
+    /// A README's procedure: the values the person must set after copying the example file
+    /// are their step, in its place, in a list item as among blocks; "Wait until the app is
+    /// healthy:" makes its block a check the run retries. Setting nothing named, or a lead-in
+    /// to a block, is no such step.
+    @Test func valuesThePersonSetsAreTheirStep() {
+        let guide = read(
+            """
+            # G
+            ## Quick start
+            1. Copy the example environment file and fill in the values:
+               \(fence)bash
+               cp .env.example .env
+               \(fence)
+               At minimum set `APP_SECRET` (generate one with `openssl rand -base64 32`) and `DATABASE_URL`.
+            2. Start the stack:
+               \(fence)bash
+               docker compose up -d
+               \(fence)
+            3. Wait until the app is healthy:
+               \(fence)bash
+               docker compose ps
+               \(fence)
+            ## Mail
+            \(fence)bash
+            cp mail.env.example mail.env
+            \(fence)
+
+            Fill in `SMTP_HOST` and `SMTP_PASSWORD`.
+
+            Then set the values below:
+
+            \(fence)bash
+            echo done
+            \(fence)
+
+            Set up the mail relay later.
+            """)
+        #expect(guide.steps.map(\.kind) == [.command, .manual, .command, .verification, .command, .manual, .command])
+        #expect(
+            guide.steps[1].instructions
+                == "At minimum set APP_SECRET (generate one with openssl rand -base64 32) and DATABASE_URL.")
+        #expect(guide.steps[5].instructions == "Fill in SMTP_HOST and SMTP_PASSWORD.")
+        #expect(!Patterns.waitsForAState("Wait for the build to finish:"))
+        #expect(Patterns.waitsForAState("Wait for the pods to be ready:"))
+    }
+
     /// A follow command (`pm2 logs`, `journalctl -f`) with "Press Ctrl+C when you see `…`"
     /// after it waits for what the sentence names.
     @Test func aFollowCommandWaitsForWhatTheStopSentenceNames() {

@@ -876,7 +876,7 @@ private struct Reader {
             // postgres: `sudo -iu postgres`." asks the person nothing.)
             if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans.filter { $0 != login })
                 || (login == nil && Patterns.asksAPerson(text, codeSpans: node.codeSpans))
-                || Patterns.renewsLogin(text) || stops
+                || Patterns.renewsLogin(text) || stops || Patterns.asksToSetValues(text, codeSpans: node.codeSpans)
             {
                 body.candidates.append(
                     (
@@ -892,6 +892,10 @@ private struct Reader {
                         instructions: String(lead.first)
                     ))
             }
+        } else if case .code = previous, Patterns.asksToSetValues(text, codeSpans: node.codeSpans) {
+            // In a list item, after its block: "2. Copy the example file: `cp .env.example .env`
+            // At minimum set `APP_SECRET` and `DATABASE_URL`." is the person's, in its place.
+            addManual(instructions: Self.render(node), node: node)
         }
         if text.includesAny(Patterns.keepsRunningPhrases) {
             if let serverStep {
@@ -1619,8 +1623,10 @@ private struct Reader {
         let leadInVerifies: Bool = {
             if case .paragraph(let t, _) = previous {
                 // "Confirm with the owner first. Then:" verifies nothing: the block is what "Then" says.
-                return Patterns.leadInVerifies(t)
-                    && (Patterns.thenLeadIn(t).map { Patterns.leadInVerifies(String($0.then)) } ?? true)
+                return
+                    (Patterns.leadInVerifies(t)
+                    && (Patterns.thenLeadIn(t).map { Patterns.leadInVerifies(String($0.then)) } ?? true))
+                    || Patterns.waitsForAState(t)
             }
             return false
         }()

@@ -72,7 +72,7 @@ enum Patterns {
     /// So does one about each of what the block lists: "All services should show `running
     /// (healthy)`." (not "… should be": `chown` prints nothing of what it made).
     static let outcomeSentence =
-        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both)\b[^.:]*?\bshould (show|display|print|say|report|list))\b"#
+        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both|the)\b[^.:]*?\bshould (show|display|print|say|report|list))\b"#
     static let personLeadIn =
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
@@ -544,6 +544,27 @@ enum Patterns {
         return !["if", "when", "don't", "dont", "do", "never", "avoid", "instead", "before"].contains(first)
     }
 
+    /// Verbs of a sentence that has the person set values the guide leaves to them.
+    static let settingVerbs: WordSet = ["set", "fill", "edit", "change", "adjust", "update", "configure", "enter"]
+    /// What may open such a sentence before its verb ("At minimum, set", "Then fill in").
+    static let settingOpeners = ["at minimum, ", "at minimum ", "at least, ", "at least ", "then ", "now ", "also "]
+
+    /// "At minimum set `APP_SECRET` (generate one with `openssl rand -base64 32`) and
+    /// `DATABASE_URL`.", "Fill in `SMTP_HOST` and `SMTP_PASSWORD`.": the person sets values
+    /// by hand (an editor, the file the block before copied), naming them as code. Not a
+    /// sentence that ends with a colon (it introduces a block).
+    static func asksToSetValues(_ text: String, codeSpans: @autoclosure () -> [String]) -> Bool {
+        guard text.utf8.last != UInt8(ascii: ":") else { return false }
+        var rest = Substring(text)
+        if let opener = settingOpeners.first(where: { rest.opens(with: $0) }) { rest = rest.dropFirst(opener.count) }
+        guard settingVerbs.contains(firstWord(String(rest.prefix(12)))) else { return false }
+        // A value's name: `APP_SECRET`, `DATABASE_URL` (capitals, digits and underscores).
+        return codeSpans().contains { span in
+            span.utf8.count >= 2 && span.utf8.first.map(ASCII.isLetter) == true
+                && span.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
+        }
+    }
+
     /// What a sentence says to end the procedure with ("stop here", "you are done").
     static let stopPhrases: Needles = [
         "stop here", "stop and page", "stop and escalate", "stop and call", "stop and ask", "you are done",
@@ -1000,6 +1021,20 @@ enum Patterns {
         "regular", "normal", "unprivileged", "non-root", "same", "current", "other", "new", "sudo", "admin-level", "a",
         "an", "logged-in", "correct", "right", "appropriate",
     ]
+
+    /// States a lead-in waits for ("Wait until the app is healthy:").
+    static let readyStates: Needles = ["healthy", "ready", "running", "available", " up", "started", "online", "active"]
+
+    /// "Wait until the app is healthy:", "Wait for the pods to be ready:": the block checks
+    /// for a state a run waits for, retried as a verification is. Not "Wait for the build to
+    /// finish:", whose block does the work.
+    static func waitsForAState(_ text: String) -> Bool {
+        guard text.utf8.last == UInt8(ascii: ":"),
+            text.opens(with: "wait until ") || text.opens(with: "wait for ")
+                || text.opens(with: "wait till ")
+        else { return false }
+        return text.includesAny(readyStates)
+    }
 
     /// Prose before a block says the block verifies (`verificationLeadIn`, any case): by bytes
     /// when the text is ASCII, the pattern otherwise.
