@@ -18,6 +18,16 @@ public enum ASCII {
         isLetter(byte) || isDigit(byte) || byte == 0x5F
     }
 
+    /// `bytes` start with `prefix` (written in lower case), ASCII letters of either case alike.
+    @inlinable public static func opens(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: String) -> Bool {
+        var prefix = prefix
+        return prefix.withUTF8 { wanted in
+            guard bytes.count >= wanted.count else { return false }
+            for i in 0..<wanted.count where lower(bytes[i]) != wanted[i] { return false }
+            return true
+        }
+    }
+
     /// Space or tab.
     @inlinable @inline(__always) public static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 

@@ -548,6 +548,8 @@ enum Patterns {
     static let settingVerbs: WordSet = ["set", "fill", "edit", "change", "adjust", "update", "configure", "enter"]
     /// What may open such a sentence before its verb ("At minimum, set", "Then fill in").
     static let settingOpeners = ["at minimum, ", "at minimum ", "at least, ", "at least ", "then ", "now ", "also "]
+    /// The first words of `settingOpeners`.
+    static let settingOpenerWords: WordSet = ["at", "then", "now", "also"]
 
     /// "At minimum set `APP_SECRET` (generate one with `openssl rand -base64 32`) and
     /// `DATABASE_URL`.", "Fill in `SMTP_HOST` and `SMTP_PASSWORD`.": the person sets values
@@ -555,9 +557,14 @@ enum Patterns {
     /// sentence that ends with a colon (it introduces a block).
     static func asksToSetValues(_ text: String, codeSpans: @autoclosure () -> [String]) -> Bool {
         guard text.utf8.last != UInt8(ascii: ":") else { return false }
-        var rest = Substring(text)
-        if let opener = settingOpeners.first(where: { rest.opens(with: $0) }) { rest = rest.dropFirst(opener.count) }
-        guard settingVerbs.contains(firstWord(String(rest.prefix(12)))) else { return false }
+        // The first word decides most sentences, before anything is copied.
+        let first = firstWord(text)
+        if !settingVerbs.contains(first) {
+            guard settingOpenerWords.contains(first), let opener = settingOpeners.first(where: text.opens(with:)),
+                settingVerbs.contains(
+                    firstWord(String(decoding: text.utf8.dropFirst(opener.utf8.count).prefix(12), as: UTF8.self)))
+            else { return false }
+        }
         // A value's name: `APP_SECRET`, `DATABASE_URL` (capitals, digits and underscores).
         return codeSpans().contains { span in
             span.utf8.count >= 2 && span.utf8.first.map(ASCII.isLetter) == true
@@ -1029,9 +1036,8 @@ enum Patterns {
     /// for a state a run waits for, retried as a verification is. Not "Wait for the build to
     /// finish:", whose block does the work.
     static func waitsForAState(_ text: String) -> Bool {
-        guard text.utf8.last == UInt8(ascii: ":"),
-            text.opens(with: "wait until ") || text.opens(with: "wait for ")
-                || text.opens(with: "wait till ")
+        guard text.utf8.first.map(ASCII.lower) == UInt8(ascii: "w"), text.utf8.last == UInt8(ascii: ":"),
+            text.opens(with: "wait until ") || text.opens(with: "wait for ") || text.opens(with: "wait till ")
         else { return false }
         return text.includesAny(readyStates)
     }
