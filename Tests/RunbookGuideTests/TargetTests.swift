@@ -654,6 +654,7 @@ struct TargetTests {
             ])
         for sentence in [
             "If you run everything on the server, use a sudo user.", "Never run everything as root on the server.",
+            "Don't run everything on the server as root.",
         ] {
             let other = read("# G\n\(sentence)\n## S\n\(fence)bash\nuptime\n\(fence)\n")
             #expect(other.steps[0].target.name == "local")

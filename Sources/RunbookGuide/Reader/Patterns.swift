@@ -540,9 +540,10 @@ enum Patterns {
     /// everything on your laptop, …", "Never run everything as root.").
     static func saysWhereEverythingRuns(_ text: String) -> Bool {
         guard text.includesAny(everythingWords), text.includesAny(runWords) else { return false }
-        let first = firstWord(text)
-        return !["if", "when", "don't", "dont", "do", "never", "avoid", "instead", "before"].contains(first)
+        return !notWhereEverythingRuns.contains(firstWord(text))
     }
+    /// First words of a condition or a warning (`firstWord` reads "Don't" as "don").
+    static let notWhereEverythingRuns: WordSet = ["if", "when", "don", "dont", "do", "never", "avoid", "instead", "before"]
 
     /// Verbs of a sentence that has the person set values the guide leaves to them.
     static let settingVerbs: WordSet = ["set", "fill", "edit", "change", "adjust", "update", "configure", "enter"]
