@@ -72,6 +72,13 @@ extension ShellText {
         "-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "-c", "--check",
     ]
 
+    /// What `bundle exec …`, `poetry run …`, `pipenv run …` and `uv run …` run (their `args`
+    /// after the runner's name): the program as written and its arguments.
+    static func runByProjectRunner(_ args: ArraySlice<String>) -> (program: String, args: ArraySlice<String>)? {
+        guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return nil }
+        return (next, args.dropFirst(2))
+    }
+
     /// The programs `isFollow` has a case for; keep it in step with them.
     static let followPrograms: WordSet = [
         "tail", "journalctl", "docker", "podman", "docker-compose", "kubectl", "watch", "ping", "ping6", "stern", "dmesg",
@@ -287,9 +294,8 @@ extension ShellText {
             return !fedInput && args.allSatisfy { $0.hasPrefix("-") && !nodeCodeOptions.contains($0) }
         case "bundle", "poetry", "pipenv", "uv":
             // `bundle exec rails console`, `poetry run python manage.py shell`: what it runs.
-            guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }
-            let program = String(next.split(separator: "/").last ?? Substring(next))
-            return isInteractive(command: command, name: program, args: args.dropFirst(2), fedInput: fedInput)
+            guard let (program, rest) = runByProjectRunner(args) else { return false }
+            return isInteractive(command: command, name: ShellText.fileName(program), args: rest, fedInput: fedInput)
         case "python", "python3", "manage.py", "django-admin":
             // Django: createsuperuser asks for a name and a password, shell and dbshell are prompts.
             // (`python manage.py …`, or the script itself: `./manage.py …`, `django-admin …`.)
@@ -589,8 +595,8 @@ extension ShellText {
             return isForegroundServer(name: next, args: rest.dropFirst())
         case "bundle", "poetry", "pipenv", "uv":
             // `bundle exec jekyll serve`, `poetry run uvicorn app:app`.
-            guard args.first == "exec" || args.first == "run", let next = args.dropFirst().first else { return false }
-            return isForegroundServer(name: next, args: args.dropFirst(2))
+            guard let (program, rest) = runByProjectRunner(args) else { return false }
+            return isForegroundServer(name: program, args: rest)
         default: return false
         }
     }

@@ -103,6 +103,9 @@ private struct Reader {
     /// Where the guide says, before its first step, that everything runs ("Run everything as
     /// a sudo user on the server unless noted."): the machine of every block that says nothing.
     var statedDefault: TargetRef?
+    /// The guide's title: the section of its first level-1 heading, which says what the guide
+    /// is about (its words name no flow role and no machine).
+    var titleSection: Int?
     var sessionStack: [TargetRef?] = []
     /// A shell in a container or VM a bare line opened (`docker exec -it db bash`), until its
     /// `exit`: what is typed there is the person's to do, where runbook has no shell.
@@ -331,7 +334,7 @@ private struct Reader {
     /// speaks of upgrading, where that is the work.
     mutating func markTrailingRemovals() {
         var marked: [(index: Int, role: String)] = []
-        let upgradeGuide = sections.first { $0.level == 1 }.map { Patterns.upgradesIt($0.title) } ?? false
+        let upgradeGuide = titleSection.map { Patterns.upgradesIt(sections[$0].title) } ?? false
         var index = sections.count - 1
         while index > 0 {
             var role: String?
@@ -482,7 +485,7 @@ private struct Reader {
     }
 
     func title() -> String {
-        sections.first { $0.level == 1 }?.heading ?? sections[0].title
+        titleSection.map { sections[$0].heading } ?? sections[0].title
     }
 
     mutating func linkVerifications() {
@@ -810,7 +813,7 @@ private struct Reader {
         // The word that comes first names the role: "Cost control and teardown" is cost control.
         // Not the guide's own title ("# Monitoring setup: Prometheus and Grafana", "# Rollback
         // procedure"): what the guide is about is its main flow.
-        let guideTitle = level == 1 && !sections.contains { $0.level == 1 }
+        let guideTitle = level == 1 && titleSection == nil
         if flow == .main, !guideTitle, let first = Patterns.flowMentions(in: title).min(by: { $0.at < $1.at }) {
             flow = .optional
             role = first.role
@@ -827,6 +830,7 @@ private struct Reader {
             Section(
                 index: index, slug: slug, label: label, title: title, heading: heading, level: level,
                 line: node.range.startLine, parent: parent, flow: flow, role: role))
+        if guideTitle { titleSection = index }
         stack.append(index)
         body = SectionBody(section: index)
         previous = .other
@@ -1035,8 +1039,10 @@ private struct Reader {
     /// as code), not what the command shows.
     static func namesTheStopKey(_ expectation: Expectation) -> Bool {
         guard case .outputContains(let shown) = expectation else { return false }
-        return Text.matches(#"^\s*(?:"# + Patterns.stopKeyPattern + #")\s*$"#, shown)
+        return Text.matches(stopKeyAlone, shown)
     }
+    /// `Patterns.stopKeyPattern` as the whole text.
+    static let stopKeyAlone = #"^\s*(?:"# + Patterns.stopKeyPattern + #")\s*$"#
 
     /// Whether `text` opens by naming the program the first command of `code` runs
     /// ("Certbot asks …" after `sudo certbot --nginx`), or "It"/"This".
@@ -2068,8 +2074,7 @@ private struct Reader {
             if headingPlaces[index] == nil {
                 // A section's heading may end with its machine ("Prometheus on mon-01"); the
                 // guide's title ("Disk almost full on a web node") says what it is about.
-                let title = sections[index].level == 1 && !sections[1..<index].contains { $0.level == 1 }
-                headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true, closingOn: !title)
+                headingPlaces[index] = StatedPlace(sections[index].title, wholeText: true, closingOn: index != titleSection)
             }
             if let stated = target(statedBy: headingPlaces[index]!, reason: "heading") { return stated }
         }
@@ -2189,9 +2194,7 @@ private struct Reader {
             if let savedAs, let stated, savedAs.utf8.count >= 4 { savedFiles.append((savedAs, stated)) }
             if kind == .manual {
                 // Not when the lead-in says it already ("On the server, create …:").
-                let saysWhere = leadIn.map {
-                    $0.lowercased().contains("on the \(place.name)") || $0.opens(with: "on \(place.name)")
-                }
+                let saysWhere = leadIn.map { $0.includes("on the \(place.name)") || $0.opens(with: "on \(place.name)") }
                 let on = (savedAs ?? addedTo) != nil && place.name != "local" && saysWhere != true ? "On \(place.name): " : ""
                 let said = leadIn ?? savedAs.map { "Save this as \($0):" }
                 step.instructions = [said.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")

@@ -568,8 +568,8 @@ enum Patterns {
         }
         // A value's name: `APP_SECRET`, `DATABASE_URL` (capitals, digits and underscores).
         return codeSpans().contains { span in
-            span.utf8.count >= 2 && span.utf8.first.map(ASCII.isLetter) == true
-                && span.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }
+            span.utf8.count >= 2 && span.utf8.first.map(ASCII.isLetter) == true && ShellText.isName(span.utf8)
+                && !span.utf8.contains(where: ASCII.isLower)
         }
     }
 
