@@ -82,6 +82,10 @@ struct ExpectationTests {
         ("Review the plan. It should be short.", []),
         ("The `app` service should show `healthy`.", [.outputContains("app"), .outputContains("healthy")]),
         ("The service should be restarted.", []),
+        // What the status or the output should be (session 34); what a thing should be is not.
+        ("The status should be `active (running)`.", [.outputContains("active (running)")]),
+        ("The output should read `OK`.", [.outputContains("OK")]),
+        ("The key should be in `/etc/ssl/private`.", []),
     ])
     func aSentenceSayingWhatTheOutputHolds(sentence: String, expected: [RunbookModel.Expectation]) {
         let guide = read("# G\n\(fence)bash\nsystemctl status app\n\(fence)\n\n\(sentence)\n")

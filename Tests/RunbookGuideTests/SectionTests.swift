@@ -414,6 +414,45 @@ struct SectionTests {
         #expect(Patterns.headingCondition("Backups (as needed by the audit)") == nil)
     }
 
+    /// A heading that is a condition itself puts its section off the main flow, as "(only if
+    /// …)" does (session 34: "If something goes wrong" restored the old jar right after every
+    /// deploy); a "When" heading only when it names a failure. "Backout plan" is a rollback.
+    @Test func aHeadingThatIsAConditionWaitsToBeAskedFor() {
+        let conditions: [(String, String?)] = [
+            ("If something goes wrong", "If something goes wrong"), ("If the deploy fails:", "If the deploy fails"),
+            ("What to do if the health check fails?", "If the health check fails"),
+            ("What if it breaks", "If it breaks"), ("In case of problems", "In case of problems"),
+            ("When things go wrong", "When things go wrong"), ("When to use this runbook", nil),
+            ("Install the agent", nil), ("If", nil), ("If-else in bash", nil),
+        ]
+        for (title, condition) in conditions {
+            #expect(Patterns.headingCondition(title) == condition, "\(title)")
+        }
+        let guide = read(
+            """
+            # G
+            ## Deploy
+            \(fence)bash
+            sudo systemctl restart orders
+            \(fence)
+            ## If something goes wrong
+            \(fence)bash
+            sudo cp orders.jar.bak orders.jar
+            \(fence)
+            ## Backout plan
+            \(fence)bash
+            git checkout v1
+            \(fence)
+            ## Back up the database
+            \(fence)bash
+            pg_dump app > app.sql
+            \(fence)
+            """)
+        #expect(guide.steps.map(\.flow) == [.main, .optional, .optional, .main])
+        #expect(guide.sections.map { $0.role ?? "-" } == ["-", "-", "-", "conditional", "rollback", "-"])
+        #expect(guide.steps.map { $0.condition ?? "-" } == ["-", "If something goes wrong", "-", "-"])
+    }
+
     /// Recovery is a role only as recovering from something: recovery codes and keys are setup.
     @Test(arguments: ["Save the recovery codes", "Recovery key", "Set up account recovery"])
     func recoveryThingsAreSetup(title: String) {

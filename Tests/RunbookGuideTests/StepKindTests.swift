@@ -25,6 +25,24 @@ struct StepKindTests {
         #expect(guide.variables.map(\.name) == ["DOMAIN", "API", "APP_USER", "TOKEN"])
     }
 
+    /// "Note the ID of the newest snapshot …, then:" over `export SNAPSHOT_ID=4f2a9c1e`: the
+    /// person takes the value from what a step printed, so the guide's is an example, to be
+    /// bound (session 34: a restore ran with the guide's snapshot). "Set the version to
+    /// deploy:" gives a default.
+    @Test(arguments: [
+        ("Note the ID of the newest snapshot taken **before** the problem started, then:", true),
+        ("Then copy the instance ID from the output above:", true), ("Set the version to deploy:", false),
+        ("Take a short break, then:", false),
+    ])
+    func valuesTakenFromAStepsOutputAreExamples(leadIn: String, required: Bool) {
+        let guide = read(
+            "# G\n\n\(fence)bash\nrestic snapshots\n\(fence)\n\n\(leadIn)\n\n\(fence)bash\nexport SNAPSHOT_ID=4f2a9c1e\n\(fence)\n"
+        )
+        #expect(guide.variables.map(\.name) == ["SNAPSHOT_ID"])
+        #expect(guide.variables[0].required == required)
+        #expect(guide.variables[0].defaultValue == "4f2a9c1e")
+    }
+
     /// "Set your token first:" over `export GITHUB_TOKEN=<your token>`: the token is a
     /// variable to bind, not a command that would read a file named `your`.
     @Test func aPlaceholderInWordsIsAVariableToBind() {
@@ -830,6 +848,10 @@ struct StepKindTests {
         ("tmux attach -t deploy", false, true, false), ("tmux ls", false, false, false), ("screen -S deploy", false, true, false),
         ("screen -dmS deploy ./run.sh", false, false, false), ("sudo dpkg-reconfigure tzdata", false, true, false),
         ("sudo dpkg-reconfigure -f noninteractive tzdata", false, false, false), ("docker attach web", false, true, false),
+        // visudo opens an editor, unless it only checks a file's syntax.
+        ("sudo visudo", false, true, false), ("visudo -f /etc/sudoers.d/cfg", false, true, false),
+        ("visudo -cf /etc/sudoers.d/90-deploy", false, false, false), ("sudo visudo -c", false, false, false),
+        ("visudo --check --file=/etc/sudoers.d/app", false, false, false),
         // Compose gives an exec'd command a terminal unless -T: a REPL there waits for a person.
         ("docker compose exec db psql -U postgres", false, true, false),
         ("docker-compose exec redis redis-cli", false, true, false),
@@ -863,6 +885,27 @@ struct StepKindTests {
         #expect(guide.steps[0].traits.interactive == asks)
         let annotated = read("# G\n\n\(leadIn)\n\n\(fence)bash {interactive=false}\npg_basebackup -h db -D /data\n\(fence)\n")
         #expect(annotated.steps[0].traits.interactive == false)
+    }
+
+    /// A block typed into the machine's console at its provider ("open the provider's web
+    /// console, log in as root and run:", "In the recovery console") is the person's step,
+    /// instructions and all: the way in when SSH is locked out, which no run reaches. A
+    /// terminal called a console ("In your console, run:") runs as before.
+    @Test(arguments: [
+        ("If you locked yourself out, open the provider's web console, log in as root and run:", "manual:local/person"),
+        ("In the DigitalOcean recovery console, run:", "manual:local/person"),
+        ("Attach to the serial console and run:", "manual:local/person"),
+        ("In your console, run:", "command:web-01/session"),
+    ])
+    func aBlockTypedIntoAProviderConsoleIsAPersonsStep(leadIn: String, expected: String) {
+        let guide = read(
+            "# G\n\nOn the server:\n\n\(fence)bash\nssh root@web-01\napt update\n\(fence)\n\n\(leadIn)\n\n"
+                + "\(fence)bash\nufw disable\nsystemctl restart ssh\n\(fence)\n")
+        let step = guide.steps[1]
+        #expect("\(step.kind.rawValue):\(step.target.name)/\(step.target.reason)" == expected)
+        if step.kind == .manual {
+            #expect(step.instructions == "\(leadIn)\nufw disable\nsystemctl restart ssh")
+        }
     }
 
     /// Prose right after a block that names its program and says it asks ("Gen-key asks
@@ -1212,7 +1255,7 @@ struct StepKindTests {
             ("sudo -E nvim .env", ".env"), ("sudoedit /etc/hosts", "/etc/hosts"), ("nano", nil), ("nano -w", nil),
             ("nano a.txt\ncat a.txt", nil), ("less /var/log/syslog", nil), ("crontab -e", "the crontab"),
             ("sudo crontab -u deploy -e", "deploy's crontab"), ("crontab -l", nil), ("sudo visudo", "/etc/sudoers"),
-            ("sudo visudo -f /etc/sudoers.d/deploy", "/etc/sudoers.d/deploy"),
+            ("sudo visudo -f /etc/sudoers.d/deploy", "/etc/sudoers.d/deploy"), ("sudo visudo -cf /etc/sudoers.d/d", nil),
             ("sudo systemctl edit --full app", "the override of app"), ("systemctl status app", nil),
         ] as [(String, String?)])
     func anEditorBlockNamesTheFileItOpens(code: String, file: String?) {

@@ -607,6 +607,9 @@ struct TargetTests {
         ("From db-2.corp.internal, run:", "db-2"), ("On app.prod.example:", "app"), ("On 10.0.0.5:", "server"),
         ("On `builder`:", "builder"), ("On `prod_db`:", "prod-db"), ("On db1:", "db1"),
         ("On `mongo1.internal` only, open the shell:", "mongo1"), ("On web01 only:", "web01"),
+        // A service's machines numbered with a hyphen (session 34); the service's version is none.
+        ("On redis-1 only, edit the file and run:", "redis-1"), ("On postgres-2:", "postgres-2"),
+        ("On redis7:", "local"),
         // Not host names: the block stays on local.
         ("On builder:", "local"), ("On ubuntu22:", "local"), ("On Python3:", "local"), ("On arm64:", "local"),
         ("On app.config.yaml:", "local"), ("On db.internal:", "local"), ("On web01 the service runs as root:", "local"),
@@ -672,6 +675,8 @@ struct TargetTests {
         let session = read(
             "# G\n\(fence)bash\nssh ops@10.0.0.5\n\(fence)\n\nCreate `/etc/app.ini`:\n\n\(fence)ini\n[a]\nb=1\n\(fence)\n")
         #expect(session.steps.last?.instructions == "On server: Create /etc/app.ini:\n[a]\nb=1")
+        let every = read("# G\nOn every node, write `/etc/app.ini`:\n\n\(fence)ini\n[a]\nb=1\n\(fence)\n")
+        #expect(every.steps[0].instructions == "On every node, write /etc/app.ini:\n[a]\nb=1")
     }
 
     /// After a block that only leaves the session (`exit`), the blocks that say nothing are on
@@ -904,7 +909,9 @@ struct TargetTests {
         #expect(guide.targets[1].identity == "~/.ssh/notes.pem")
     }
 
-    /// "your machine" is the person's own, even while logged in elsewhere; "the machine" is not.
+    /// "your machine" is the person's own, even while logged in elsewhere; and "Back on your
+    /// machine" leaves the session (session 34), after which "the server" is still the
+    /// machine it was on.
     @Test func backOnYourMachineIsLocalDuringASession() {
         let guide = read(
             """
@@ -917,7 +924,7 @@ struct TargetTests {
             \(fence)bash
             open https://10.0.0.5/
             \(fence)
-            On the machine:
+            On the server:
             \(fence)bash
             df -h
             \(fence)
@@ -1232,6 +1239,20 @@ struct ProsePlaceTests {
         #expect(ProsePlace("from your workstation, copy it to the server").localAt == 0)
         #expect(ProsePlace("Upon restart").remoteNoun == nil)
         #expect(ProsePlace("On the server — not on your laptop:").remoteNoun == "server")
+    }
+
+    /// "Back on your laptop, …:" ends the session an `ssh` line opened: the blocks after it
+    /// run here too (session 34: a smoke test after it ran on the app server). "On your
+    /// laptop:" alone places its own block and leaves the session open.
+    @Test func backOnTheLaptopLeavesTheSession() {
+        let opened = "# G\n\n\(fence)bash\nssh app-01\nsudo systemctl restart orders\n\(fence)\n\n"
+        let rest =
+            ", put it back in the pool:\n\n\(fence)bash\ncurl -X POST http://lb/ready\n\(fence)\n\n\(fence)bash\nuptime\n\(fence)\n"
+        let back = read(opened + "Back on your laptop" + rest)
+        #expect(back.steps.map { "\($0.target.name)/\($0.target.reason)" } == ["app-01/session", "local/prose", "local/exit"])
+        let aside = read(opened + "On your laptop" + rest)
+        #expect(
+            aside.steps.map { "\($0.target.name)/\($0.target.reason)" } == ["app-01/session", "local/prose", "app-01/session"])
     }
 
     @Test func aLabelsPhraseNamesItsFirstNounWherever() {

@@ -127,6 +127,12 @@ extension ShellText {
 
     /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
     /// before anything that is not a letter.
+    /// `visudo -c` (`-cf /etc/sudoers.d/app`, `--check`) checks the files' syntax and exits:
+    /// no editor opens.
+    static func onlyChecks(visudo args: ArraySlice<String>) -> Bool {
+        hasShortFlag(args, UInt8(ascii: "c")) || args.contains("--check")
+    }
+
     static func hasShortFlag(_ args: ArraySlice<String>, _ flag: UInt8) -> Bool {
         args.contains { isShortFlags($0, including: flag, thenAnything: true) }
     }
@@ -212,7 +218,7 @@ extension ShellText {
         case "crontab" where words.contains("-e"):
             return value(of: "-u").map { "\($0)'s crontab" } ?? "the crontab"
         case "visudo":
-            return value(of: "-f") ?? "/etc/sudoers"
+            return onlyChecks(visudo: words.dropFirst()) ? nil : value(of: "-f") ?? "/etc/sudoers"
         case "systemctl" where words.dropFirst().first == "edit":
             return words.dropFirst(2).last { !$0.hasPrefix("-") }.map { "the override of \($0)" }
         default: break
@@ -260,8 +266,10 @@ extension ShellText {
         command: ArraySlice<String>, name: String, args: ArraySlice<String>, fedInput: Bool = false
     ) -> Bool {
         switch name {
-        case "nano", "vim", "vi", "emacs", "less", "more", "htop", "visudo", "mc":
+        case "nano", "vim", "vi", "emacs", "less", "more", "htop", "mc":
             return true
+        case "visudo":
+            return !onlyChecks(visudo: args)
         case _ where fullScreenPrograms.contains(name):
             return !args.contains { $0 == "--version" || $0 == "-v" || $0 == "--help" || $0 == "-h" }
         case "iotop":

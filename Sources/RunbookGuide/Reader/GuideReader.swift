@@ -100,6 +100,8 @@ private struct Reader {
     /// An `exit` left the last session: blocks after it are on this machine because the guide
     /// said so by that line, not by default.
     var sessionLeft = false
+    /// The session "Back on your laptop, …:" left: "the server" still names its machine.
+    var cameBackFrom: TargetRef?
     /// Where the guide says, before its first step, that everything runs ("Run everything as
     /// a sudo user on the server unless noted."): the machine of every block that says nothing.
     var statedDefault: TargetRef?
@@ -1807,7 +1809,11 @@ private struct Reader {
                 annotations: annotations)
             return
         }
-        if annotations["manual"].map(AnnotationParser.isTrue) ?? false {
+        // "Open the provider's web console, log in as root and run:": typed where no run
+        // reaches (the way in when SSH is locked out), so the person's step.
+        if annotations["manual"].map(AnnotationParser.isTrue)
+            ?? (Self.saysNothingOfRunning(annotations) && leadIn?.includesAny(Patterns.outOfBandConsoles) == true)
+        {
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn,
                 annotations: annotations)
@@ -1856,7 +1862,7 @@ private struct Reader {
                 if step.flow == .optional {
                     offFlowDeclarations.append((assignments, codeLine))
                 } else {
-                    declareBlock(assignments, codeLine: codeLine)
+                    declareBlock(assignments, codeLine: codeLine, chosen: leadIn.map(Patterns.takesAValueFromOutput) ?? false)
                 }
                 steps.append(step)
                 return
@@ -2124,7 +2130,7 @@ private struct Reader {
     /// The open session's machine, as the person logged in to it calls it `name`; nil when no
     /// session is open or the front matter binds `name` to a machine of its own.
     func loggedIn(calling name: String, reason: String) -> TargetRef? {
-        guard let session, session.name != "local", !boundByFrontMatter(name) else { return nil }
+        guard let session = session ?? cameBackFrom, session.name != "local", !boundByFrontMatter(name) else { return nil }
         return TargetRef(name: session.name, user: session.user, reason: reason)
     }
 
@@ -2194,7 +2200,10 @@ private struct Reader {
             if let savedAs, let stated, savedAs.utf8.count >= 4 { savedFiles.append((savedAs, stated)) }
             if kind == .manual {
                 // Not when the lead-in says it already ("On the server, create …:").
-                let saysWhere = leadIn.map { $0.includes("on the \(place.name)") || $0.opens(with: "on \(place.name)") }
+                let saysWhere = leadIn.map {
+                    $0.includes("on the \(place.name)") || $0.opens(with: "on \(place.name)")
+                        || $0.includes("on every \(place.name)") || $0.includes("on each \(place.name)")
+                }
                 let on = (savedAs ?? addedTo) != nil && place.name != "local" && saysWhere != true ? "On \(place.name): " : ""
                 let said = leadIn ?? savedAs.map { "Save this as \($0):" }
                 step.instructions = [said.map { on + $0 }, code].compactMap { $0 }.joined(separator: "\n")
@@ -2221,6 +2230,14 @@ private struct Reader {
         }
         // A block the guide says runs elsewhere ("On your laptop:") is out of the container.
         if stated != nil { leaveShellInside() }
+        // "Back on your laptop, …:": the person has left the machine they logged in to, and
+        // the blocks after this one run here too.
+        if stated?.name == "local", session != nil, leadIn?.includesAny(Patterns.comingBack) == true {
+            cameBackFrom = session
+            session = nil
+            sessionStack.removeAll()
+            sessionLeft = true
+        }
         var script = code
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
@@ -2593,11 +2610,15 @@ private struct Reader {
         return declarable && !out.isEmpty ? .declarations(out) : .script
     }
 
-    mutating func declareBlock(_ assignments: [Assignment], codeLine: Int) {
+    /// Declares a variables block's names. `chosen`: its lead-in has the person take the
+    /// values from what a step printed ("Note the ID of the newest snapshot, then:"), so a
+    /// literal value is the guide's example, to be bound, not a default.
+    mutating func declareBlock(_ assignments: [Assignment], codeLine: Int, chosen: Bool = false) {
         for a in assignments {
             declare(
-                name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block", literal: a.literal
-            )
+                name: a.name, value: a.value, description: a.comment, line: codeLine + a.line, source: "block",
+                literal: a.literal,
+                example: chosen)
         }
     }
 
@@ -2611,11 +2632,14 @@ private struct Reader {
         variables.insert(added, at: variables.firstIndex { $0.location.line > line } ?? variables.count)
     }
 
-    mutating func declare(name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false) {
+    mutating func declare(
+        name: String, value: String, description: String?, line: Int, source: String, literal: Bool = false,
+        example: Bool = false
+    ) {
         guard !declared.contains(name) else { return }
         declared.insert(name)
         let derived = !literal && ShellText.readsVariable(value)
-        let required = !derived && Placeholder.isPlaceholderValue(value)
+        let required = !derived && (example || Placeholder.isPlaceholderValue(value))
         variables.append(
             Variable(
                 name: name, defaultValue: value, required: required, derived: derived,

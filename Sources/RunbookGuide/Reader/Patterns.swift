@@ -21,7 +21,10 @@ enum Patterns {
     /// The pattern's alternatives are `phrases`, which the byte path looks for in ASCII titles.
     static let flowRoles: [(pattern: String, role: String, words: [String], phrases: [Phrase])] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"], ["troubleshooting", "troubleshoot"]),
-        (#"\brollback\b|\broll back\b"#, "rollback", ["roll"], ["rollback", "roll back"]),
+        (
+            #"\brollback\b|\broll back\b|\bback[- ]?out\b"#, "rollback", ["roll", "back"],
+            ["rollback", "roll back", "backout", "back out", "back-out"]
+        ),
         (
             #"\bteardown\b|\btear down\b|\bdestroy(ing)?\b|\bdecommission(ing)?\b"#, "teardown",
             ["tear", "destroy", "decommission"],
@@ -62,7 +65,7 @@ enum Patterns {
     static let verificationSubject =
         #"\b(verification|smoke[- ]tests?|health[- ]checks?|sanity[- ]checks?|testing)\b|^(verify|verifying|validate|validation|test|tests)\b"#
     static let verificationLeadIn =
-        #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bsmoke[- ]test\b|\bshould [^.]*:$"#
+        #"^((also|then|now|finally|and|to|next)[, ]+)?(verification|verify|verifying|check|confirm|validate|test)\b|^(when|once|after)\b[^,]*,[, ]*(verification|verify|verifying|check|confirm|validate|test)\b|\bverification:$|\bsmoke[- ]test\b|\bshould [^.]*:$"#
     static let expectationLeadIn =
         #"^(expected( output| result| response)?|should (return|output|print|show)|(the )?output should|it should (return|print|output))\b"#
     /// A sentence after a block that says what its output holds, without introducing a block
@@ -72,7 +75,7 @@ enum Patterns {
     /// So does one about each of what the block lists: "All services should show `running
     /// (healthy)`." (not "… should be": `chown` prints nothing of what it made).
     static let outcomeSentence =
-        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both|the)\b[^.:]*?\bshould (show|display|print|say|report|list))\b"#
+        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both|the)\b[^.:]*?\bshould (show|display|print|say|report|list)|the (status|state|output|result|response|reply) should (be|read))\b"#
     static let personLeadIn =
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
@@ -236,6 +239,7 @@ enum Patterns {
     /// leaked)" and "Reset the cluster (if the upgrade failed)" give "If the key leaked", "If
     /// the upgrade failed". Nil for other parentheses ("Install (Ubuntu)").
     static func headingCondition(_ title: String) -> String? {
+        if let opening = openingCondition(title) { return opening }
         // By bytes: most headings have no parenthesis, and many that do say something else.
         guard title.containsByte(UInt8(ascii: "(")) else { return nil }
         let bytes = Array(title.utf8)
@@ -259,6 +263,38 @@ enum Patterns {
         guard word > 0, close - start > word + 1 else { return nil }
         return (word == 3 ? "If " : "When ") + String(decoding: bytes[(start + word)..<close], as: UTF8.self).trimmed
     }
+
+    /// A heading that is itself a condition: "If something goes wrong", "If the deploy
+    /// fails", "What to do if the health check fails", "In case of problems", "When things go
+    /// wrong" (a "When" heading only with a failure: "When to use this runbook" is none).
+    static func openingCondition(_ title: String) -> String? {
+        // Most headings open with another letter: decided on the first byte.
+        guard let first = title.utf8.first.map(ASCII.lower), first == UInt8(ascii: "i") || first == UInt8(ascii: "w")
+        else { return nil }
+        var text = Substring(title.trimmed)
+        while let last = text.last, last == ":" || last == "?" || last == "." { text = text.dropLast() }
+        let opening: (drop: Int, says: String)
+        if text.opens(with: "if ") {
+            opening = (3, "If ")
+        } else if text.opens(with: "what to do if ") {
+            opening = (14, "If ")
+        } else if text.opens(with: "what if ") {
+            opening = (8, "If ")
+        } else if text.opens(with: "in case of ") || text.opens(with: "in case something ") {
+            opening = (8, "In case ")
+        } else if text.opens(with: "when "), text.includesAny(headingFailureWords) {
+            opening = (5, "When ")
+        } else {
+            return nil
+        }
+        let rest = text.dropFirst(opening.drop).trimmed
+        return rest.utf8.count > 2 ? opening.says + rest : nil
+    }
+
+    /// What a "When …" heading names when it is a condition: something failed.
+    static let headingFailureWords: Needles = [
+        "fail", "wrong", "break", "broke", "error", "problem", "stuck", "hang", "down", "lost", "outage",
+    ]
 
     /// Openings of a lead-in that puts off its block until what it made is done with.
     static let noLongerNeeded = ["when you no longer ", "once you no longer ", "when you don't need ", "when you do not need "]
@@ -644,6 +680,33 @@ enum Patterns {
     static let loginRenewals: Needles = [
         "log out", "logout", "log back in", "log in again", "login again", "sign out", "log off", "reconnect", "re-connect",
         "re-login", "relogin", "re-log", "ssh back in", "new ssh session", "new login",
+    ]
+    /// A variables block's lead-in that has the person take its values from a step's output:
+    /// "Note the ID of the newest snapshot taken before the problem started, then:", "Copy the
+    /// instance ID from the output above:". Its values are examples; "Set the version to
+    /// deploy:" gives a default.
+    static func takesAValueFromOutput(_ leadIn: String) -> Bool {
+        var words = leadIn.split(separator: " ", maxSplits: 3).map { $0.lowercased() }[...]
+        if let first = words.first, sentenceOpeners.contains(first.filter(\.isLetter)) {
+            words = words.dropFirst()
+        }
+        guard let verb = words.first, valueTakingVerbs.contains(verb) else { return false }
+        return leadIn.includesAny(outputValueWords)
+    }
+    static let valueTakingVerbs: WordSet = ["note", "copy", "take", "grab", "record"]
+    static let outputValueWords: Needles = [" id ", " id,", " ids", " ids ", "output", "above", "uuid", " arn"]
+
+    /// Words of a lead-in that brings the person back to their own machine ("Back on your
+    /// laptop, …:", "Return to your local terminal and …").
+    static let comingBack: Needles = [
+        "back on your", "back in your", "back to your", "back at your", "back on the local", "back in the local",
+        "back to the local", "back on my", "back to my", "return to your", "returning to your",
+    ]
+    /// A machine's console reached through its provider or its hardware, not over SSH: what
+    /// a block is typed into there is a person's step.
+    static let outOfBandConsoles: Needles = [
+        "web console", "recovery console", "serial console", "rescue console", "vnc console", "kvm console",
+        "emergency console", "provider's console", "provider’s console", "droplet console", "out-of-band console",
     ]
     /// A web console's login, which is not the machine's.
     static let webAccountWords: Needles = ["console", "account", "browser", "dashboard", "portal"]
@@ -1116,8 +1179,14 @@ enum Patterns {
             while i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: " ") { i += 1 }
             if i > opener.count, spellsWord(of: verificationVerbs, at: i, in: bytes) { return true }
         }
+        // "When it finishes, check …": a clause of time, then the verb after its comma.
+        if spellsWord(of: timeClauseOpeners, at: 0, in: bytes), var i = bytes.firstIndex(of: UInt8(ascii: ",")) {
+            while i < bytes.count, bytes[i] == UInt8(ascii: ",") || bytes[i] == UInt8(ascii: " ") { i += 1 }
+            if spellsWord(of: verificationVerbs, at: i, in: bytes) { return true }
+        }
         return false
     }
+    private static let timeClauseOpeners = ["when", "once", "after"].map { Array($0.utf8) }
 
     /// `\bverification:$` and `\bshould [^.]*:$`: the text ends (before one final line break,
     /// or at its very end) with a colon after `verification` or after `should ` with no `.`
@@ -1724,6 +1793,10 @@ struct MachineByHost: Equatable {
         // or a store. (Not "node": `node3` is a host as often as Node 18 a runtime.)
         "m", "al", "pi", "rpi", "r", "b", "gcp", "aws",
     ]
+    /// Of `notAMachine`, the services whose machines are named `redis-1`, `postgres-2`.
+    private static let numberedByHyphen: WordSet = [
+        "postgres", "postgresql", "mysql", "redis", "nodejs", "java", "php", "ruby", "python",
+    ]
     /// Last labels that end a file name, not a host name.
     private static let fileEndings: WordSet = [
         "py", "sh", "yaml", "yml", "json", "conf", "cfg", "ini", "txt", "md", "html", "js", "ts", "env", "service",
@@ -1772,7 +1845,10 @@ struct MachineByHost: Equatable {
         let hasDigit = firstLabel.contains(where: ASCII.isDigit)
         if labels.count == 1 {
             let letters = String(decoding: firstLabel.prefix(while: ASCII.isLetter).map(ASCII.lower), as: UTF8.self)
-            return hasDigit && !notAMachine.contains(letters)
+            guard hasDigit else { return false }
+            if !notAMachine.contains(letters) { return true }
+            // `redis-1`, `postgres-2`: a service's machines numbered with a hyphen ("redis7" is a version).
+            return numberedByHyphen.contains(letters) && firstLabel.dropFirst(letters.utf8.count).first == UInt8(ascii: "-")
         }
         let last = String(decoding: labels.last!.map(ASCII.lower), as: UTF8.self)
         return (hasDigit || labels.count >= 3) && last.utf8.allSatisfy(ASCII.isLetter) && !fileEndings.contains(last)
