@@ -30,6 +30,11 @@ extension InteractiveRuleTests {
             try lint(guide("ssh-copy-id deploy@10.0.0.5"), rule: "interactive").map(\.fix) == [
                 "install the key through a login that already works: ssh -i EXISTING_KEY HOST 'cat >> ~/.ssh/authorized_keys' < KEY.pub"
             ])
+        // A multiplexer to type the next line in (session 34's restore): start it detached.
+        #expect(
+            try lint(guide("tmux new -s restore\nrestic restore latest --target /"), rule: "interactive").map(\.fix) == [
+                "start it detached with its command: tmux new -d -s NAME '…'"
+            ])
     }
 
     /// An editor opened on a file whose text the guide gives next: the fix says to let the

@@ -133,6 +133,9 @@ struct InteractiveRule: LintRule {
         if !programs.isDisjoint(with: ["python", "python3"]), programs.isDisjoint(with: ["shell", "dbshell"]) {
             return "run the code as a script: python3 -c '…' (or python3 FILE)"
         }
+        // A terminal multiplexer to type in: a run gives it the command, detached.
+        if programs.contains("tmux") { return "start it detached with its command: tmux new -d -s NAME '…'" }
+        if programs.contains("screen") { return "start it detached with its command: screen -dmS NAME …" }
         return "write the file with a heredoc (cat > FILE <<'EOF'), or pass the command (psql -c …)"
     }
 }
