@@ -26,10 +26,17 @@ public enum ProgramEnvironment {
         "GIT_TERMINAL_PROMPT", "GH_TOKEN", "GITHUB_TOKEN", "GITLAB_TOKEN", "NODE_ENV", "NODE_OPTIONS", "PYTHONPATH",
         "PYTHONUNBUFFERED", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
         "no_proxy", "DEBIAN_FRONTEND", "TZ", "LANG", "LC_ALL", "EDITOR", "SSH_AUTH_SOCK",
+        // Backup tools' storage (restic's B2 and Azure back ends), kops, sops.
+        "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY", "AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "KOPS_STATE_STORE",
+        "SOPS_AGE_KEY_FILE",
     ]
     /// Prefixes whose every name a tool reads: Terraform's `TF_VAR_…`, Ansible's, pip's, npm's
-    /// and gcloud's settings.
-    static let prefixes = ["TF_VAR_", "ANSIBLE_", "PIP_", "NPM_CONFIG_", "npm_config_", "CLOUDSDK_"]
+    /// and gcloud's settings, restic's and Borg's repositories and passwords, Helm's, Consul's,
+    /// Nomad's and Pulumi's.
+    static let prefixes = [
+        "TF_VAR_", "ANSIBLE_", "PIP_", "NPM_CONFIG_", "npm_config_", "CLOUDSDK_", "RESTIC_", "BORG_", "HELM_",
+        "CONSUL_HTTP_", "NOMAD_", "PULUMI_",
+    ]
 
     /// True when a program the guide may run reads `name` from its environment.
     public static func reads(_ name: String) -> Bool {
