@@ -153,7 +153,10 @@ struct HardcodedSecretRule: LintRule {
             index < words.count - 1
         else { return nil }
         let value = words[words.count - 1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-        guard looksRealLiteral(value) else { return nil }
+        // A config file's `$` is a character of the password (`Xk7#mQ2$vL9p`); a value that is a
+        // variable (`$REDIS_PASSWORD`, `${PASS}`) or a command is not one.
+        guard !value.hasPrefix("$"), !value.includes("${"), !value.containsByte(UInt8(ascii: "`")), looksRealValue(value)
+        else { return nil }
         return (
             column(of: value, in: line), "\(words[index]) is given a literal value that looks like a real secret",
             "bind it with --vars and write ${NAME} in its place (the block then needs file= and a bound value)"
