@@ -140,4 +140,31 @@ struct AmbiguousTargetRuleTests {
             + "\n## Laptop\n\nOn your laptop:\n\n\(fence)bash\nls /home/ubuntu\n\(fence)\n"
         #expect(try lint(text, rule: "ambiguous-target").isEmpty)
     }
+    /// "Back on your laptop" leaves the session, and a rollback that says nothing of where it
+    /// runs then manages, on this machine, a service the guide runs only on the server
+    /// (session 34's Spring Boot guide): a warning at that line. A service the guide also
+    /// runs here, and a rollback that says "On app-01:", draw none.
+    @Test func aServiceManagedOnlyOnAnotherMachineWarns() throws {
+        let deploy =
+            "# G\n\n## Deploy\n\n\(fence)bash\nssh app-01\nsudo systemctl restart orders.service\n\(fence)\n\n"
+            + "Back on your laptop, put it back in the pool:\n\n\(fence)bash\ncurl -X POST http://lb/ready\n\(fence)\n\n"
+            + "## If something goes wrong\n\n"
+        let unstated = deploy + "\(fence)bash\nsudo cp a.bak a\nsudo systemctl restart orders\n\(fence)\n"
+        let findings = try lint(unstated, rule: "ambiguous-target")
+        #expect(spots(findings) == ["20:1 warning"])
+        #expect(
+            findings.first?.message
+                == "step if-something-goes-wrong/1 runs on local by default, but it manages the orders service, which step deploy/1 runs on app-01"
+        )
+        #expect(findings.first?.fix == "say where it runs (\"On app-01:\") or annotate it with on=app-01")
+        let journal = deploy + "\(fence)bash\njournalctl -fu orders\n\(fence)\n"
+        #expect(spots(try lint(journal, rule: "ambiguous-target")) == ["19:1 warning"])
+        #expect(
+            try lint(deploy + "On app-01:\n\n\(fence)bash\nsudo systemctl restart orders\n\(fence)\n", rule: "ambiguous-target")
+                .isEmpty)
+        let bothHere =
+            deploy + "\(fence)bash\nsudo systemctl restart orders\n\(fence)\n\nOn your laptop:\n\n"
+            + "\(fence)bash\nsystemctl --user status orders\n\(fence)\n"
+        #expect(try lint(bothHere, rule: "ambiguous-target").isEmpty)
+    }
 }

@@ -23,6 +23,7 @@ struct AmbiguousTargetRule: LintRule {
         let steps = linted.runningSteps
         let remote = linted.guide.targets.first { $0.name != "local" }?.name ?? "server"
         var findings: [Diagnostic] = []
+        var flagged: Set<String> = []
         // Unstated steps one after another are read as one stretch: its first step is where the
         // text stops saying where it is, and what is around the stretch is what it says.
         // A block that goes on to `ssh` elsewhere runs here, as it says by that line.
@@ -54,6 +55,7 @@ struct AmbiguousTargetRule: LintRule {
                     said = (home.line, home.column, "it works in \(home.path), a cloud server's home directory", remote)
                 }
                 guard let said else { continue }
+                flagged.insert(step.id)
                 findings.append(
                     Diagnostic(
                         rule: id, severity: .warning,
@@ -63,6 +65,7 @@ struct AmbiguousTargetRule: LintRule {
             }
             start = end + 1
         }
+        findings += servicesRunElsewhere(linted, steps.filter { !flagged.contains($0.id) })
         // A tool that provisions machines, run in a session on one of them: the guide forgot
         // to leave the session (its state and credentials are on the person's machine).
         for step in steps where step.target.reason == "session" && step.target.name != "local" {
@@ -75,6 +78,81 @@ struct AmbiguousTargetRule: LintRule {
                     fix: "say where it runs (\"On your laptop:\") or end the session with exit before it"))
         }
         return findings
+    }
+
+    /// Unstated steps on this machine that manage a service (`systemctl restart orders`,
+    /// `journalctl -u orders`) which the guide manages only on another machine: after "Back on
+    /// your laptop", a rollback that says nothing of where it runs restarts the service here.
+    func servicesRunElsewhere(_ linted: LintedGuide, _ steps: [Step]) -> [Diagnostic] {
+        var elsewhere: [String: Step] = [:]
+        var here: Set<String> = []
+        var unstated: [(step: Step, services: [(line: Int, unit: String)])] = []
+        for step in steps {
+            let services = Self.services(in: step.code)
+            guard !services.isEmpty else { continue }
+            if step.target.name != "local" {
+                for service in services where elsewhere[service.unit] == nil { elsewhere[service.unit] = step }
+            } else if ["default", "exit"].contains(step.target.reason) {
+                unstated.append((step, services))
+            } else {
+                here.formUnion(services.map(\.unit))
+            }
+        }
+        return unstated.compactMap { step, services in
+            guard let service = services.first(where: { elsewhere[$0.unit] != nil && !here.contains($0.unit) }),
+                let other = elsewhere[service.unit]
+            else { return nil }
+            return Diagnostic(
+                rule: id, severity: .warning, location: linted.location(of: step, codeLine: service.line, column: 1),
+                message:
+                    "step \(step.id) runs on \(step.target.name) by default, but it manages the \(service.unit) service, which step \(other.id) runs on \(other.target.name)",
+                fix: "say where it runs (\"On \(other.target.name):\") or annotate it with on=\(other.target.name)")
+        }
+    }
+
+    private static let serviceManagers: Needles = ["systemctl", "service", "journalctl"]
+    /// systemctl's verbs that name units after them.
+    private static let unitVerbs: Set<String> = [
+        "start", "stop", "restart", "reload", "enable", "disable", "status", "try-restart", "reload-or-restart", "is-active",
+        "kill", "mask", "unmask",
+    ]
+
+    /// The services `code` starts, stops, asks about or reads the journal of, each with its
+    /// 0-based line: `systemctl restart orders` (units without `.service`), `service nginx
+    /// reload`, `journalctl -u orders`.
+    static func services(in code: String) -> [(line: Int, unit: String)] {
+        guard code.includesAny(serviceManagers) else { return [] }
+        var found: [(line: Int, unit: String)] = []
+        for (index, line) in code.lines.enumerated() where line.includesAny(serviceManagers) {
+            ShellText.forEachCommand(in: ShellText.words(String(line))) { command in
+                guard let (name, args) = ShellText.program(of: command) else { return }
+                var units: [String] = []
+                switch name {
+                case "systemctl":
+                    guard let verb = args.firstIndex(where: { !$0.hasPrefix("-") }), unitVerbs.contains(args[verb]) else {
+                        return
+                    }
+                    units = args[(verb + 1)...].filter { !$0.hasPrefix("-") }
+                case "service":
+                    if args.count >= 2, let unit = args.first, !unit.hasPrefix("-") { units = [unit] }
+                case "journalctl":
+                    for (k, word) in zip(args.indices, args) {
+                        if word.hasPrefix("--unit=") {
+                            units.append(String(word.dropFirst(7)))
+                        } else if word == "--unit" || (word.hasPrefix("-") && !word.hasPrefix("--") && word.hasSuffix("u")),
+                            k + 1 < args.endIndex
+                        {
+                            units.append(args[k + 1])
+                        }
+                    }
+                default: return
+                }
+                for unit in units {
+                    found.append((index, unit.hasSuffix(".service") ? String(unit.dropLast(8)) : unit))
+                }
+            }
+        }
+        return found
     }
 
     /// Programs that provision and remove machines from the person's own (`terraform`,
