@@ -22,7 +22,7 @@ enum Patterns {
     static let flowRoles: [(pattern: String, role: String, words: [String], phrases: [Phrase])] = [
         (#"\btroubleshoot(ing)?\b"#, "troubleshooting", ["troubleshoot"], ["troubleshooting", "troubleshoot"]),
         (
-            #"\brollback\b|\broll back\b|\bback[- ]?out\b"#, "rollback", ["roll", "back"],
+            #"\brollback\b|\broll back\b|\bback[- ]?out\b"#, "rollback", ["roll", "backout", "back out", "back-out"],
             ["rollback", "roll back", "backout", "back out", "back-out"]
         ),
         (
@@ -268,9 +268,19 @@ enum Patterns {
     /// fails", "What to do if the health check fails", "In case of problems", "When things go
     /// wrong" (a "When" heading only with a failure: "When to use this runbook" is none).
     static func openingCondition(_ title: String) -> String? {
-        // Most headings open with another letter: decided on the first byte.
-        guard let first = title.utf8.first.map(ASCII.lower), first == UInt8(ascii: "i") || first == UInt8(ascii: "w")
-        else { return nil }
+        // Most headings open with another letter, or another word ("Install …"): decided on
+        // the first bytes.
+        let opensRight: Bool = title.withUTF8Bytes { bytes in
+            guard bytes.count > 4 else { return false }
+            switch (ASCII.lower(bytes[0]), ASCII.lower(bytes[1])) {
+            case (UInt8(ascii: "i"), UInt8(ascii: "f")): return bytes[2] == UInt8(ascii: " ")
+            case (UInt8(ascii: "i"), UInt8(ascii: "n")): return ASCII.opens(bytes, with: "in case ")
+            case (UInt8(ascii: "w"), UInt8(ascii: "h")):
+                return ASCII.opens(bytes, with: "what ") || ASCII.opens(bytes, with: "when ")
+            default: return false
+            }
+        }
+        guard opensRight else { return nil }
         var text = Substring(title.trimmed)
         while let last = text.last, last == ":" || last == "?" || last == "." { text = text.dropLast() }
         let opening: (drop: Int, says: String)
@@ -686,6 +696,8 @@ enum Patterns {
     /// instance ID from the output above:". Its values are examples; "Set the version to
     /// deploy:" gives a default.
     static func takesAValueFromOutput(_ leadIn: String) -> Bool {
+        // Most lead-ins have none of the verbs: decided in one pass over the bytes.
+        guard leadIn.includesAny(valueTakingWords) else { return false }
         var words = leadIn.split(separator: " ", maxSplits: 3).map { $0.lowercased() }[...]
         if let first = words.first, sentenceOpeners.contains(first.filter(\.isLetter)) {
             words = words.dropFirst()
@@ -694,6 +706,7 @@ enum Patterns {
         return leadIn.includesAny(outputValueWords)
     }
     static let valueTakingVerbs: WordSet = ["note", "copy", "take", "grab", "record"]
+    static let valueTakingWords = Needles(["note", "copy", "take", "grab", "record"])
     static let outputValueWords: Needles = [" id ", " id,", " ids", " ids ", "output", "above", "uuid", " arn"]
 
     /// Words of a lead-in that brings the person back to their own machine ("Back on your

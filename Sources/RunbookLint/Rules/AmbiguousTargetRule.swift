@@ -84,18 +84,26 @@ struct AmbiguousTargetRule: LintRule {
     /// `journalctl -u orders`) which the guide manages only on another machine: after "Back on
     /// your laptop", a rollback that says nothing of where it runs restarts the service here.
     func servicesRunElsewhere(_ linted: LintedGuide, _ steps: [Step]) -> [Diagnostic] {
+        // The unstated steps' services first: most manage none, and then nothing else is read.
+        var unstated: [(step: Step, services: [(line: Int, unit: String)])] = []
+        for step in steps where step.target.name == "local" && ["default", "exit"].contains(step.target.reason) {
+            let services = Self.services(in: step.code)
+            if !services.isEmpty { unstated.append((step, services)) }
+        }
+        guard !unstated.isEmpty else { return [] }
+        // Then, for each of their services, the first step elsewhere that manages it, and
+        // whether a step placed here does: read only where the code names the service.
         var elsewhere: [String: Step] = [:]
         var here: Set<String> = []
-        var unstated: [(step: Step, services: [(line: Int, unit: String)])] = []
-        for step in steps {
-            let services = Self.services(in: step.code)
-            guard !services.isEmpty else { continue }
-            if step.target.name != "local" {
-                for service in services where elsewhere[service.unit] == nil { elsewhere[service.unit] = step }
-            } else if ["default", "exit"].contains(step.target.reason) {
-                unstated.append((step, services))
-            } else {
-                here.formUnion(services.map(\.unit))
+        var read: [Int: [String]] = [:]
+        for unit in Set(unstated.flatMap { $0.services.map(\.unit) }) {
+            for (index, step) in steps.enumerated() where step.code.includes(unit) {
+                let local = step.target.name == "local"
+                if local && ["default", "exit"].contains(step.target.reason) { continue }
+                if !local && elsewhere[unit] != nil { continue }
+                if read[index] == nil { read[index] = Self.services(in: step.code).map(\.unit) }
+                guard read[index]!.contains(unit) else { continue }
+                if local { here.insert(unit) } else { elsewhere[unit] = step }
             }
         }
         return unstated.compactMap { step, services in
