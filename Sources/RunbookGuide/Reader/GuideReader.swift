@@ -285,6 +285,7 @@ private struct Reader {
             steps[i].id = id
         }
         linkVerifications()
+        expectBoundValues()
         checkNeeds(ids: ids)
         // A machine a heading or sentence named that no step ended up on is not one to bind:
         // "On the droplet:" over `ssh root@$DROPLET_IP` means the machine the ssh line names.
@@ -1000,6 +1001,28 @@ private struct Reader {
                 line: node.range.startLine)
         }
         previous = .paragraph(text, node: node)
+    }
+
+    /// An expected text that is exactly a variable's default ("Must print the new version
+    /// (`3.14.2`)." where `VERSION=3.14.2`) is that variable's value as bound: a run with
+    /// `--set VERSION=3.15.0` expects 3.15.0. Only a default with a digit, three characters or
+    /// more, that no other variable shares and that is no secret (a port, a version, an
+    /// address, an id; not "ok" or "true").
+    mutating func expectBoundValues() {
+        guard !variables.isEmpty, steps.contains(where: { $0.expectations.count > 1 }) else { return }
+        var byValue: [String: String?] = [:]
+        for variable in variables where !variable.derived && !variable.required && !variable.secret {
+            guard let value = variable.defaultValue, value.utf8.count >= 3, value.utf8.contains(where: ASCII.isDigit)
+            else { continue }
+            byValue[value] = byValue[value] == nil ? variable.name : .some(nil)
+        }
+        guard !byValue.isEmpty else { return }
+        for i in steps.indices where steps[i].expectations.count > 1 {
+            for (k, expectation) in steps[i].expectations.enumerated() {
+                guard case .outputContains(let text) = expectation, let name = byValue[text] ?? nil else { continue }
+                steps[i].expectations[k] = .outputContains("${\(name)}")
+            }
+        }
     }
 
     /// A block of output after "Expected output:" that follows a step is what that step should

@@ -75,7 +75,7 @@ enum Patterns {
     /// So does one about each of what the block lists: "All services should show `running
     /// (healthy)`." (not "… should be": `chown` prints nothing of what it made).
     static let outcomeSentence =
-        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both|the)\b[^.:]*?\bshould (show|display|print|say|report|list)|the (status|state|output|result|response|reply) should (be|read))\b"#
+        #"^(you should (see|get)|(this|that|it|the (response|command|result|page)) should (return|print|output|show|display|contain|say|give|respond)|(all|each|every|both|the)\b[^.:]*?\bshould (show|display|print|say|report|list)|the (status|state|output|result|response|reply) should (be|read)|((it|this|that) )?must (return|print|output|show|display|contain|say|give))\b"#
     static let personLeadIn =
         #"^(in|at|from|using|inside|open|go to|navigate|paste|log in|sign in|visit)\b|\b(console|dashboard|sql editor|web ui|browser|portal)\b"#
 
@@ -1348,7 +1348,7 @@ extension Patterns {
     static let obligationWords: Needles = ["do this", "you must"]
     static let optionWords: Needles = ["option", "method", "approach", "recommended", "altern"]
     static let verificationWords: Needles = ["verif", "check", "confirm", "validat", "test", "should"]
-    static let expectationWords: Needles = ["expect", "should", "output"]
+    static let expectationWords: Needles = ["expect", "should", "output", "must"]
     /// The first words of `personLeadIn`'s opening half (`go` of "go to", `log` of "log in").
     static let personOpenings: WordSet = [
         "in", "at", "from", "using", "inside", "open", "go", "navigate", "paste", "log", "sign", "visit",
