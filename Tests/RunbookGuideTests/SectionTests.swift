@@ -360,6 +360,29 @@ struct SectionTests {
             ])
         #expect(Patterns.thenLeadIn("Then run:") == nil)
         #expect(Patterns.thenLeadIn("Build it. Thenceforth:") == nil)
+        // In one sentence, when the part before ", then" is a person's (session 34: a runner's
+        // removal token); not when it is the block's own work.
+        let one = read(
+            """
+            # G
+            Get a removal token from the same page, then on the build machine:
+            \(fence)bash
+            ./config.sh remove --token "$TOKEN"
+            \(fence)
+            Open the AWS console and create an access key, then run:
+            \(fence)bash
+            aws configure list
+            \(fence)
+            Update the package index, then install nginx:
+            \(fence)bash
+            sudo apt-get update && sudo apt-get install -y nginx
+            \(fence)
+            """)
+        #expect(one.steps.map(\.kind) == [.manual, .command, .manual, .command, .command])
+        #expect(
+            one.steps.compactMap(\.instructions) == [
+                "Get a removal token from the same page", "Open the AWS console and create an access key",
+            ])
     }
 
     @Test(arguments: [

@@ -890,13 +890,16 @@ private struct Reader {
                         insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false,
                         instructions: nil
                     ))
-            } else if imperative, let lead = Patterns.thenLeadIn(text), Patterns.isImperative(String(lead.first)) {
-                // "Confirm with the owner of the slot first. Then:": what comes before "Then" is
-                // the person's to do before the block, a step of its own.
+            } else if let first = (imperative ? Patterns.thenLeadIn(text).map(\.first) : nil).flatMap({
+                Patterns.isImperative(String($0)) ? $0 : nil
+            }) ?? Patterns.personsTaskBeforeThen(text) {
+                // "Confirm with the owner of the slot first. Then:", "Get a removal token from the
+                // same page, then on the build machine:": what comes before "then" is the
+                // person's to do before the block, a step of its own.
                 body.candidates.append(
                     (
                         insertAt: steps.count, nodes: [node], blockCount: body.blocks.count, describesNext: false,
-                        instructions: String(lead.first)
+                        instructions: String(first)
                     ))
             }
         } else if case .code = previous, Patterns.asksToSetValues(text, codeSpans: node.codeSpans) {

@@ -346,6 +346,24 @@ enum Patterns {
         return first.isEmpty ? nil : (first, then)
     }
 
+    /// One sentence that gives the person's task before ", then" and introduces the block
+    /// after it: "Get a removal token from the same page, then on the build machine:", "Open
+    /// the AWS console and create an access key, then run:". The part before is returned when
+    /// it is a person's (`asksAPerson`, or getting something from a page); "Update the index,
+    /// then install nginx:" is the block's own work.
+    static func personsTaskBeforeThen(_ text: String) -> Substring? {
+        guard text.utf8.last == UInt8(ascii: ":"), text.includes(", then "),
+            let then = text.range(of: ", then ", options: [.backwards, .caseInsensitive])
+        else { return nil }
+        let first = text[..<then.lowerBound]
+        let sentence = String(first)
+        if asksAPerson(sentence) { return first }
+        guard gettingVerbs.contains(firstWord(sentence)), sentence.includesAny(gettingPlaces) else { return nil }
+        return first
+    }
+    static let gettingVerbs: WordSet = ["get", "obtain", "grab", "copy", "generate", "request", "fetch"]
+    static let gettingPlaces: Needles = ["page", "console", "dashboard", "portal", "settings", "browser", "web ui"]
+
     /// The last sentence of `text`: what follows its last `. `, `? ` or `! ` that ends a word
     /// of three letters or more and comes before a capital ("e.g. Apache" goes on); all of it
     /// when there is none.
