@@ -1053,6 +1053,13 @@ struct StepKindTests {
         let guide = read("# G\n\n\(fence)bash\npm2 logs api\n\(fence)\n\nPress Ctrl+C when you see `Listening on 3000`.\n")
         #expect(guide.steps[0].traits.follows)
         #expect(guide.steps[0].expectations == [.exitStatus(0), .outputContains("Listening on 3000")])
+        // What a column or the things listed show (session 34): the value after the verb.
+        for (sentence, awaited) in [
+            ("Press Ctrl+C once `READY` shows `True`.", "True"), ("Press Ctrl+C once all pods are `Running`.", "Running"),
+        ] {
+            let watch = read("# G\n\n\(fence)bash\nkubectl get pods -w\n\(fence)\n\n\(sentence)\n")
+            #expect(watch.steps[0].expectations == [.exitStatus(0), .outputContains(awaited)])
+        }
     }
 
     @Test(arguments: [

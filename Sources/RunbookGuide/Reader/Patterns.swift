@@ -458,11 +458,12 @@ enum Patterns {
 
     /// What a sentence that says to stop the command names to wait for first: the text after
     /// "when you see" in "Press Ctrl+C when you see `Listening on 3000`.", after "until it
-    /// prints" in "Wait until it prints `Ready`, then press Ctrl-C.". Nil when it names no
+    /// prints" in "Wait until it prints `Ready`, then press Ctrl-C.", after the verb in "Press
+    /// Ctrl+C once `READY` shows `True`." and "once all pods are `Running`". Nil when it names no
     /// moment ("Press Ctrl+C to stop it."). Asked only of sentences `saysToStopIt`.
     static func awaitedBeforeStopping(_ text: String) -> String? {
         Text.firstMatch(
-            #"\b(?:when|once|until|after)\s+(?:you\s+see|it\s+(?:prints|shows|says|logs|reports)|you\s+get)\b([\s\S]*)$"#,
+            #"\b(?:when|once|until|after)\s+(?:you\s+see|it\s+(?:prints|shows|says|logs|reports)|you\s+get|[^.]{0,60}?\b(?:shows|show|is|are|says|reads|becomes|become|turns))\b([\s\S]*)$"#,
             in: text, options: [.caseInsensitive]
         ).map { $0[1] }
     }
