@@ -1255,6 +1255,37 @@ struct ProsePlaceTests {
             aside.steps.map { "\($0.target.name)/\($0.target.reason)" } == ["app-01/session", "local/prose", "app-01/session"])
     }
 
+    /// After `sudo su - postgres`, a block that opens with `sudo` is typed as the person's own
+    /// user (a service account has no sudo), and the session as postgres goes on after it
+    /// (session 34: `sudo systemctl restart nginx` ran as postgres; a pg_upgrade guide's
+    /// `sudo systemctl stop postgresql` came between two pg_upgrade blocks of postgres's).
+    /// A user who may have sudo (`deploy`) keeps the block.
+    @Test func aSudoBlockAfterSwitchingToAServiceAccountIsThePersons() {
+        func users(_ account: String) -> [String] {
+            read(
+                """
+                # G
+                \(fence)bash
+                sudo su - \(account)
+                psql -c "CREATE USER app"
+                \(fence)
+                \(fence)bash
+                sudo systemctl stop postgresql
+                \(fence)
+                \(fence)bash
+                pg_upgrade --check
+                \(fence)
+                \(fence)bash
+                sudo -u postgres psql -c 'select 1'
+                \(fence)
+                """
+            ).steps.map { "\($0.target.name)/\($0.target.user ?? "-")/\($0.target.reason)" }
+        }
+        #expect(
+            users("postgres") == ["local/postgres/session", "local/-/session", "local/postgres/session", "local/-/session"])
+        #expect(users("deploy") == Array(repeating: "local/deploy/session", count: 4))
+    }
+
     @Test func aLabelsPhraseNamesItsFirstNounWherever() {
         let local = ProsePlace(naming: "the terminal of your own computer (the host)")
         #expect(local.localAt == 25 && local.remoteAt == 39 && local.remoteNoun == "host")

@@ -2256,6 +2256,19 @@ private struct Reader {
         }
         // A block the guide says runs elsewhere ("On your laptop:") is out of the container.
         if stated != nil { leaveShellInside() }
+        // `sudo su - postgres` earlier, then a block that opens with `sudo`: a service account
+        // has no sudo, so the person types it as their own user (the guide left out an `exit`
+        // or means another terminal). The session as postgres goes on after it: `pg_upgrade`
+        // after `sudo systemctl stop postgresql` is still postgres's.
+        let ownUser: TargetRef? =
+            if stated == nil, let user = session?.user, Self.serviceAccounts.contains(user), let base = sessionStack.last,
+                Self.opensWithSudo(code)
+            {
+                // Where the switch was typed, as the session placed it.
+                TargetRef(name: (base ?? defaultTarget()).name, user: base?.user, reason: "session")
+            } else {
+                nil
+            }
         // "Back on your laptop, …:": the person has left the machine they logged in to, and
         // the blocks after this one run here too.
         if stated?.name == "local", session != nil, leadIn?.includesAny(Patterns.comingBack) == true {
@@ -2267,7 +2280,7 @@ private struct Reader {
         var script = code
         var consoleOutput: [String] = []
         if isConsole { (script, consoleOutput) = Self.splitConsole(code) }
-        var target = stated ?? savedFileTarget(code) ?? session ?? defaultTarget()
+        var target = stated ?? savedFileTarget(code) ?? ownUser ?? session ?? defaultTarget()
         // `ssh admin@$HOST "sudo cp …"` while the session on $HOST is open: the person gives
         // that command from their own machine (on the server it would log in to itself).
         if stated == nil, let open = session, code.utf8.starts(with: "ssh ".utf8),
@@ -2538,6 +2551,22 @@ private struct Reader {
     /// and a shell started through sudo: `sudo bash`, `sudo -u USER bash` (`-s` alike). Run
     /// as a command, such a shell would read nothing and end, and what the person typed in it
     /// would run as the user before.
+    /// The accounts of services, which are not allowed sudo.
+    static let serviceAccounts: WordSet = [
+        "postgres", "mysql", "redis", "mongodb", "www-data", "nginx", "elasticsearch", "rabbitmq", "kafka", "zookeeper",
+    ]
+
+    /// The block's first command runs through sudo (`sudo systemctl restart nginx`, `sudo -u
+    /// postgres psql -c …`), which only a user with sudo types; not a switch of user (`sudo su
+    /// -`, `sudo -iu app`), which `userSwitch` reads.
+    static func opensWithSudo(_ code: String) -> Bool {
+        guard code.containsBytes("sudo ") else { return false }
+        guard let first = code.lines.lazy.map({ $0.trimmedInline }).first(where: { !$0.isEmpty && !$0.hasPrefix("#") })
+        else { return false }
+        let words = ShellText.words(first)
+        return words.first == "sudo" && words.count >= 2 && words[1] != "su" && userSwitch(words) == nil
+    }
+
     static func userSwitch(_ words: [String]) -> String? {
         switch words.count {
         case 2
