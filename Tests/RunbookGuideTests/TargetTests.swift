@@ -1052,13 +1052,17 @@ struct TargetTests {
         (["sudo", "-iu", "app"], "app"), (["sudo", "su", "-", "app"], "app"), (["sudo", "-i"], "root"),
         (["su", "-", "deploy"], "deploy"), (["sudo", "-u", "app", "-i"], "app"), (["sudo", "bash"], "root"),
         (["sudo", "-s"], "root"), (["sudo", "-u", "app", "bash"], "app"), (["sudo", "-u", "app", "-s"], "app"),
+        // `su` with root's password, where a run has sudo (session 34: it ran as a command).
+        (["su"], "root"), (["su", "-"], "root"), (["su", "-l"], "root"), (["su", "--login", "app"], "app"),
+        (["su", "postgres"], "postgres"),
     ])
     func userSwitchLines(words: [String], user: String) {
         #expect(sessionUser(words) == user)
     }
 
     @Test(arguments: [
-        ["sudo", "-u", "app", "ls"], ["sudo", "systemctl", "restart", "x"], ["su"], ["sudo", "bash", "x.sh"],
+        ["sudo", "-u", "app", "ls"], ["sudo", "systemctl", "restart", "x"], ["su", "-c", "ls", "app"], ["sudo", "bash", "x.sh"],
+        ["su", "postgres", "-c", "psql"],
         ["sudo", "-u", "app", "bash", "x.sh"],
     ])
     func notUserSwitchLines(words: [String]) {

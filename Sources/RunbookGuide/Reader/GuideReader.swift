@@ -2568,6 +2568,12 @@ private struct Reader {
     }
 
     static func userSwitch(_ words: [String]) -> String? {
+        // `su`, `su -`, `su -l` (root's password, where a run uses sudo), `su - app`, `su -l app`.
+        if words.first == "su" {
+            let rest = words.dropFirst().filter { $0 != "-" && $0 != "-l" && $0 != "--login" }
+            guard rest.count <= 1, rest.first.map({ !$0.hasPrefix("-") }) ?? true else { return nil }
+            return rest.first ?? "root"
+        }
         switch words.count {
         case 2
         where words == ["sudo", "-i"] || words == ["sudo", "su"] || (words[0] == "sudo" && sudoShells.contains(words[1])):
@@ -2577,8 +2583,6 @@ private struct Reader {
         case 3 where words == ["sudo", "su", "-"]:
             return "root"
         case 3 where words[0] == "sudo" && words[1] == "-iu":
-            return words[2]
-        case 3 where words[0] == "su" && words[1] == "-":
             return words[2]
         case 3 where words[0] == "sudo" && words[1] == "su" && !words[2].hasPrefix("-"):
             return words[2]
