@@ -724,8 +724,9 @@ enum Patterns {
         guard let verb = words.first, valueTakingVerbs.contains(verb) else { return false }
         return leadIn.includesAny(outputValueWords)
     }
-    static let valueTakingVerbs: WordSet = ["note", "copy", "take", "grab", "record"]
-    static let valueTakingWords = Needles(["note", "copy", "take", "grab", "record"])
+    private static let valueTakingList = ["note", "copy", "take", "grab", "record"]
+    static let valueTakingVerbs = WordSet(valueTakingList)
+    static let valueTakingWords = Needles(valueTakingList)
     static let outputValueWords: Needles = [" id ", " id,", " ids", " ids ", "output", "above", "uuid", " arn"]
 
     /// Words of a lead-in that brings the person back to their own machine ("Back on your

@@ -5,7 +5,8 @@ import RunbookModel
 /// `ambiguous-target`: a running block whose machine nothing states, so it runs on `local` by
 /// default, while the text says otherwise: the blocks around it run on another machine (the
 /// reader probably means that machine too), or its commands work in the home directory of
-/// a cloud image's login user (`/home/ec2-user`), which is on that server, not the laptop.
+/// a cloud image's login user (`/home/ec2-user`), which is on that server, not the laptop, or
+/// it manages a service the guide manages only on another machine (`systemctl restart orders`).
 /// Also a provisioning tool (`terraform destroy`) in a session an earlier `ssh` line opened:
 /// its state is on the person's machine, and the guide forgot to leave the session.
 struct AmbiguousTargetRule: LintRule {
@@ -86,7 +87,7 @@ struct AmbiguousTargetRule: LintRule {
     func servicesRunElsewhere(_ linted: LintedGuide, _ steps: [Step]) -> [Diagnostic] {
         // The unstated steps' services first: most manage none, and then nothing else is read.
         var unstated: [(step: Step, services: [(line: Int, unit: String)])] = []
-        for step in steps where step.target.name == "local" && ["default", "exit"].contains(step.target.reason) {
+        for step in steps where Self.unplacedHere(step) {
             let services = Self.services(in: step.code)
             if !services.isEmpty { unstated.append((step, services)) }
         }
@@ -99,7 +100,7 @@ struct AmbiguousTargetRule: LintRule {
         for unit in Set(unstated.flatMap { $0.services.map(\.unit) }) {
             for (index, step) in steps.enumerated() where step.code.includes(unit) {
                 let local = step.target.name == "local"
-                if local && ["default", "exit"].contains(step.target.reason) { continue }
+                if Self.unplacedHere(step) { continue }
                 if !local && elsewhere[unit] != nil { continue }
                 if read[index] == nil { read[index] = Self.services(in: step.code).map(\.unit) }
                 guard read[index]!.contains(unit) else { continue }
@@ -116,6 +117,11 @@ struct AmbiguousTargetRule: LintRule {
                     "step \(step.id) runs on \(step.target.name) by default, but it manages the \(service.unit) service, which step \(other.id) runs on \(other.target.name)",
                 fix: "say where it runs (\"On \(other.target.name):\") or annotate it with on=\(other.target.name)")
         }
+    }
+
+    /// On this machine only because nothing said where (or because the guide logged out).
+    static func unplacedHere(_ step: Step) -> Bool {
+        step.target.name == "local" && (step.target.reason == "default" || step.target.reason == "exit")
     }
 
     private static let serviceManagers: Needles = ["systemctl", "service", "journalctl"]
