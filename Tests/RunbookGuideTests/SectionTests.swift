@@ -437,6 +437,29 @@ struct SectionTests {
         #expect(Patterns.headingCondition("Backups (as needed by the audit)") == nil)
     }
 
+    /// "Put the site in maintenance mode" and "Leave maintenance mode" are steps of the flow;
+    /// "Maintenance" is a section of tasks for later (session 34: a WordPress move's first and
+    /// last steps waited for --section).
+    @Test func maintenanceModeIsAStepOfTheFlow() {
+        let guide = read(
+            "# G\n## 1. Put the site in maintenance mode\n\(fence)bash\nwp maintenance-mode activate\n\(fence)\n"
+                + "## Maintenance\n\(fence)bash\nwp core update\n\(fence)\n")
+        #expect(guide.steps.map(\.flow) == [.main, .optional])
+    }
+
+    /// In one paragraph among blocks, "In Cloudflare, change the `A` record … to the new IP." is
+    /// the person's DNS change (session 34: lost before the `dig` that checks it); "The A
+    /// record should point to the new IP." tells nothing to do.
+    @Test func aDNSChangeInProseIsThePersons() {
+        let guide = read(
+            "# G\n## DNS\nIn Cloudflare, change the `A` record for `blog.example.net` to the new IP. TTL is 5 minutes.\n\n"
+                + "\(fence)bash\ndig +short blog.example.net\n\(fence)\n\nThe A record should point to the new IP.\n\n"
+                + "\(fence)bash\ndig +short www.blog.example.net\n\(fence)\n")
+        #expect(guide.steps.map(\.kind) == [.manual, .command, .command])
+        #expect(Patterns.changesDNS("Create a CNAME for `www` pointing at the apex."))
+        #expect(!Patterns.changesDNS("Create a CNAME record:"))
+    }
+
     /// A heading that is a condition itself puts its section off the main flow, as "(only if
     /// …)" does (session 34: "If something goes wrong" restored the old jar right after every
     /// deploy); a "When" heading only when it names a failure. "Backout plan" is a rollback.

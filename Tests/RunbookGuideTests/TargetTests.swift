@@ -610,6 +610,8 @@ struct TargetTests {
         // A service's machines numbered with a hyphen (session 34); the service's version is none.
         ("On redis-1 only, edit the file and run:", "redis-1"), ("On postgres-2:", "postgres-2"),
         ("On redis7:", "local"),
+        // After a word that keeps the place (session 34): "Still on …", "Also on …".
+        ("Still on web01:", "web01"), ("Also on db-2, run:", "db-2"),
         // Not host names: the block stays on local.
         ("On builder:", "local"), ("On ubuntu22:", "local"), ("On Python3:", "local"), ("On arm64:", "local"),
         ("On app.config.yaml:", "local"), ("On db.internal:", "local"), ("On web01 the service runs as root:", "local"),

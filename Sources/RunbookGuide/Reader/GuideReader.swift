@@ -884,6 +884,7 @@ private struct Reader {
             if Patterns.runsInlineCommand(text, codeSpans: node.codeSpans.filter { $0 != login })
                 || (login == nil && Patterns.asksAPerson(text, codeSpans: node.codeSpans))
                 || Patterns.renewsLogin(text) || stops || Patterns.asksToSetValues(text, codeSpans: node.codeSpans)
+                || Patterns.changesDNS(text)
             {
                 body.candidates.append(
                     (

@@ -51,12 +51,17 @@ enum Patterns {
         let bytes = ASCII.bytes(of: title)
         return flowRoles.compactMap { rule in
             guard rule.words.contains(where: { lowerTitle.includes($0) }) else { return nil }
+            // "Put the site in maintenance mode", "Leave maintenance mode": a step of the flow.
+            if rule.role == "maintenance", lowerTitle.includesAny(maintenanceActs) { return nil }
             // An ASCII title by bytes (a byte offset is a UTF-16 one there); any other by the pattern.
             if let bytes { return firstPhrase(rule.phrases, in: bytes).map { ($0, rule.role) } }
             guard let m = Text.firstMatch(rule.pattern, in: title, options: [.caseInsensitive]) else { return nil }
             return ((title as NSString).range(of: m[0], options: .caseInsensitive).location, rule.role)
         }
     }
+
+    /// What a deploy turns on and off, which a "maintenance" heading may name.
+    static let maintenanceActs: Needles = ["maintenance mode", "maintenance page", "maintenance window", "maintenance banner"]
 
     static let verificationHeading =
         #"\b(verify|verification|verifying|check|checks|validate|validation|validating|smoke[- ]tests?|test|tests|testing)\b"#
@@ -567,6 +572,25 @@ enum Patterns {
     static func introducesABlock<S: StringProtocol>(_ text: S) -> Bool where S.UTF8View: BidirectionalCollection {
         text.utf8.last(where: { !ASCII.isSpace($0) }) == UInt8(ascii: ":")
     }
+
+    /// "In Cloudflare, change the `A` record for `blog.example.net` to the new IP.": a change of
+    /// a DNS record at its provider, which no block makes, told as an instruction (after a
+    /// clause that says where, "In Cloudflare,"). "The A record should point to the new IP."
+    /// tells nothing to do.
+    static func changesDNS(_ text: String) -> Bool {
+        guard text.includesAny(dnsRecordWords), !introducesABlock(text) else { return false }
+        var sentence = Substring(text)
+        if placePrepositions.contains(firstWord(text)), let comma = sentence.firstIndex(of: ","),
+            sentence[..<comma].utf8.count <= 40
+        {
+            sentence = sentence[sentence.index(after: comma)...]
+        }
+        return isImperative(String(sentence))
+    }
+    static let dnsRecordWords: Needles = [
+        "a record", "aaaa record", "cname", "dns record", "txt record", "mx record", "nameserver",
+    ]
+    static let placePrepositions: WordSet = ["in", "at", "on", "from"]
 
     /// A sentence among blocks that gives a person something to do that no block does: "Open
     /// http://localhost:8080 in your browser and log in.", "Click **Deploy**.", "Repeat steps
@@ -1479,6 +1503,8 @@ extension Patterns {
         guard let first = text.utf8.first.map(ASCII.lower),
             first == UInt8(ascii: "o") || first == UInt8(ascii: "f")
                 || (first == UInt8(ascii: "b") && text.opens(with: "back "))
+                || (first == UInt8(ascii: "s") && text.opens(with: "still "))
+                || (first == UInt8(ascii: "a") && (text.opens(with: "again ") || text.opens(with: "also ")))
                 || (first == UInt8(ascii: "r") && text.opens(with: "run ")
                     && text.containsBytes(" on "))
         else { return nil }
@@ -1490,7 +1516,8 @@ extension Patterns {
             return String(decoding: bytes[start..<i].map(ASCII.lower), as: UTF8.self)
         }
         var opening = preposition()
-        if opening == "back", i < bytes.count, ASCII.isSpace(bytes[i]) {
+        // "Back on the server:", "Still on the old server:", "Also on web02:".
+        if Self.placeAdverbs.contains(opening), i < bytes.count, ASCII.isSpace(bytes[i]) {
             i = ASCII.skipSpaces(bytes, from: i)
             opening = preposition()
         }
@@ -1506,6 +1533,9 @@ extension Patterns {
         guard opening == "on" || opening == "from", i < bytes.count, ASCII.isSpace(bytes[i]) else { return nil }
         return (bytes, ASCII.skipSpaces(bytes, from: i))
     }
+
+    /// Words a lead-in may open with before "on" or "from".
+    static let placeAdverbs: WordSet = ["back", "still", "again", "also"]
 
     /// Words before "on" that make it part of the verb ("Turn on the firewall", "Log on to
     /// the server"), not a place.
