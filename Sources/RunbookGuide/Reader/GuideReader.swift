@@ -1839,7 +1839,7 @@ private struct Reader {
         // "Open the provider's web console, log in as root and run:": typed where no run
         // reaches (the way in when SSH is locked out), so the person's step.
         if annotations["manual"].map(AnnotationParser.isTrue)
-            ?? (Self.saysNothingOfRunning(annotations) && leadIn?.includesAny(Patterns.outOfBandConsoles) == true)
+            ?? (leadIn?.includesAny(Patterns.outOfBandConsoles) == true && Self.saysNothingOfRunning(annotations))
         {
             addBlockSteps(
                 node: node, code: code, codeLine: codeLine, language: language, kind: .manual, isConsole: false, leadIn: leadIn,

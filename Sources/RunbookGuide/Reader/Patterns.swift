@@ -357,10 +357,22 @@ enum Patterns {
     /// it is a person's (`asksAPerson`, or getting something from a page); "Update the index,
     /// then install nginx:" is the block's own work.
     static func personsTaskBeforeThen(_ text: String) -> Substring? {
-        guard text.utf8.last == UInt8(ascii: ":"), text.includes(", then "),
-            let then = text.range(of: ", then ", options: [.backwards, .caseInsensitive])
-        else { return nil }
-        let first = text[..<then.lowerBound]
+        guard text.utf8.last == UInt8(ascii: ":") else { return nil }
+        // The last ", then " (any case), by bytes in place: most lead-ins have none.
+        let at: Int? = text.withUTF8Bytes { bytes in
+            var i = bytes.count - 7
+            while i >= 1 {
+                if bytes[i] == UInt8(ascii: ","), bytes[i + 1] == UInt8(ascii: " "), bytes[i + 6] == UInt8(ascii: " "),
+                    ASCII.opens(UnsafeBufferPointer(rebasing: bytes[(i + 2)...]), with: "then")
+                {
+                    return i
+                }
+                i -= 1
+            }
+            return nil
+        }
+        guard let at else { return nil }
+        let first = Substring(text.utf8.prefix(at))
         let sentence = String(first)
         if asksAPerson(sentence) { return first }
         guard gettingVerbs.contains(firstWord(sentence)), sentence.includesAny(gettingPlaces) else { return nil }
