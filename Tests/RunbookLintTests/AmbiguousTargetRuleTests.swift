@@ -167,4 +167,17 @@ struct AmbiguousTargetRuleTests {
             + "\(fence)bash\nsystemctl --user status orders\n\(fence)\n"
         #expect(try lint(bothHere, rule: "ambiguous-target").isEmpty)
     }
+    /// A person's step the text places on a machine ("On redis-1 only, edit … and set:") says
+    /// where the person is for the unplaced block after it: the warning names that machine,
+    /// not the running step before it (session 34's Sentinel guide: "On server:").
+    @Test func aPlacedPersonsStepBeforeIsWhereThePersonIs() throws {
+        let text =
+            "# G\n\nOn all nodes:\n\n\(fence)bash\nsudo apt-get install -y redis-server\n\(fence)\n\n"
+            + "On redis-1 only, edit `/etc/redis/redis.conf` and set:\n\n\(fence)ini\nbind 0.0.0.0\n\(fence)\n\n"
+            + "Restart it:\n\n\(fence)bash\nsudo systemctl restart redis-server\n\(fence)\n"
+        let findings = try lint(text, rule: "ambiguous-target")
+        #expect(spots(findings) == ["18:1 warning"])
+        #expect(findings.first?.message == "step g/3 runs on local by default, but the step before it runs on redis-1")
+        #expect(findings.first?.fix == "say where it runs (\"On redis-1:\") or annotate it with on=redis-1")
+    }
 }

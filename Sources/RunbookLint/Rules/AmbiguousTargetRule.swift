@@ -22,6 +22,14 @@ struct AmbiguousTargetRule: LintRule {
 
     func check(_ linted: LintedGuide) -> [Diagnostic] {
         let steps = linted.runningSteps
+        /// The machine of a person's step the text places there ("On redis-1 only, edit … and
+        /// set:") between `previous` and `step`: where the person is for the block after it.
+        func placedBefore(_ step: Step, after previous: Step?) -> String? {
+            let from = previous?.number ?? 0
+            let to = step.number - 1
+            guard to > from, to <= linted.guide.steps.count else { return nil }
+            return linted.guide.steps[from..<to].last { $0.kind == .manual && $0.target.name != "local" }?.target.name
+        }
         let remote = linted.guide.targets.first { $0.name != "local" }?.name ?? "server"
         var findings: [Diagnostic] = []
         var flagged: Set<String> = []
@@ -44,7 +52,8 @@ struct AmbiguousTargetRule: LintRule {
                 beforeLogin
                 ? nil
                 : Self.around(
-                    before: start > 0 ? steps[start - 1].target.name : nil,
+                    before: placedBefore(steps[start], after: start > 0 ? steps[start - 1] : nil)
+                        ?? (start > 0 ? steps[start - 1].target.name : nil),
                     after: end + 1 < steps.count ? steps[end + 1].target.name : nil, here: steps[start].target.name,
                     lone: start == end,
                     movesHere: end + 1 < steps.count && ["prose", "heading"].contains(steps[end + 1].target.reason)
