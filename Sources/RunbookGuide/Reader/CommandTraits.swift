@@ -125,14 +125,14 @@ extension ShellText {
         "-var", "-var-file", "-target", "-replace", "-state", "-state-out", "-backup", "-lock-timeout", "-parallelism",
     ]
 
-    /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
-    /// before anything that is not a letter.
     /// `visudo -c` (`-cf /etc/sudoers.d/app`, `--check`) checks the files' syntax and exits:
     /// no editor opens.
     static func onlyChecks(visudo args: ArraySlice<String>) -> Bool {
         hasShortFlag(args, UInt8(ascii: "c")) || args.contains("--check")
     }
 
+    /// True when one of `args` is a cluster of short options (`-xvf`, `-bn1`) with `flag`
+    /// before anything that is not a letter.
     static func hasShortFlag(_ args: ArraySlice<String>, _ flag: UInt8) -> Bool {
         args.contains { isShortFlags($0, including: flag, thenAnything: true) }
     }

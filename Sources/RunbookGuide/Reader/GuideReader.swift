@@ -2548,10 +2548,6 @@ private struct Reader {
     /// What starts a shell after `sudo` (`sudo bash`, `sudo -u USER -s`): asked of every line.
     static let sudoShells: Set<String> = ["bash", "sh", "-s"]
 
-    /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER`, `sudo -i`, `sudo su`,
-    /// and a shell started through sudo: `sudo bash`, `sudo -u USER bash` (`-s` alike). Run
-    /// as a command, such a shell would read nothing and end, and what the person typed in it
-    /// would run as the user before.
     /// The accounts of services, which are not allowed sudo.
     static let serviceAccounts: WordSet = [
         "postgres", "mysql", "redis", "mongodb", "www-data", "nginx", "elasticsearch", "rabbitmq", "kafka", "zookeeper",
@@ -2561,13 +2557,16 @@ private struct Reader {
     /// postgres psql -c …`), which only a user with sudo types; not a switch of user (`sudo su
     /// -`, `sudo -iu app`), which `userSwitch` reads.
     static func opensWithSudo(_ code: String) -> Bool {
-        guard code.containsBytes("sudo ") else { return false }
-        guard let first = code.lines.lazy.map({ $0.trimmedInline }).first(where: { !$0.isEmpty && !$0.hasPrefix("#") })
+        guard code.containsBytes("sudo "), let first = ShellText.commandLines(ShellText.logicalLines(code)).first
         else { return false }
-        let words = ShellText.words(first)
+        let words = ShellText.words(first.text)
         return words.first == "sudo" && words.count >= 2 && words[1] != "su" && userSwitch(words) == nil
     }
 
+    /// `sudo -iu USER`, `sudo -u USER -i`, `sudo su - USER`, `su - USER` (`su`, `su -l`),
+    /// `sudo -i`, `sudo su`, and a shell started through sudo: `sudo bash`, `sudo -u USER bash`
+    /// (`-s` alike). Run as a command, such a shell would read nothing and end, and what the
+    /// person typed in it would run as the user before.
     static func userSwitch(_ words: [String]) -> String? {
         // `su`, `su -`, `su -l` (root's password, where a run uses sudo), `su - app`, `su -l app`.
         if words.first == "su" {

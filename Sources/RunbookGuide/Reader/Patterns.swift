@@ -569,6 +569,12 @@ enum Patterns {
     /// verb on, lower-cased; nil for any other text.
     static func sentence(_ text: String, openingWith verbs: WordSet) -> [String]? {
         guard !introducesABlock(text) else { return nil }
+        return opening(text, with: verbs)
+    }
+
+    /// `text`'s words from its verb on, when it opens with one of `verbs` (after "Then",
+    /// "Now", "Next" or "Finally"), whatever it ends with; nil otherwise.
+    static func opening(_ text: String, with verbs: WordSet) -> [String]? {
         // Most paragraphs open with another word: decided on the first word's bytes.
         let first = firstWord(text)
         guard verbs.contains(first) || sentenceOpeners.contains(first) else { return nil }
@@ -751,18 +757,9 @@ enum Patterns {
     /// instance ID from the output above:". Its values are examples; "Set the version to
     /// deploy:" gives a default.
     static func takesAValueFromOutput(_ leadIn: String) -> Bool {
-        // Most lead-ins have none of the verbs: decided in one pass over the bytes.
-        guard leadIn.includesAny(valueTakingWords) else { return false }
-        var words = leadIn.split(separator: " ", maxSplits: 3).map { $0.lowercased() }[...]
-        if let first = words.first, sentenceOpeners.contains(first.filter(\.isLetter)) {
-            words = words.dropFirst()
-        }
-        guard let verb = words.first, valueTakingVerbs.contains(verb) else { return false }
-        return leadIn.includesAny(outputValueWords)
+        opening(leadIn, with: valueTakingVerbs) != nil && leadIn.includesAny(outputValueWords)
     }
-    private static let valueTakingList = ["note", "copy", "take", "grab", "record"]
-    static let valueTakingVerbs = WordSet(valueTakingList)
-    static let valueTakingWords = Needles(valueTakingList)
+    static let valueTakingVerbs: WordSet = ["note", "copy", "take", "grab", "record"]
     static let outputValueWords: Needles = [" id ", " id,", " ids", " ids ", "output", "above", "uuid", " arn"]
 
     /// Words of a lead-in that brings the person back to their own machine ("Back on your

@@ -75,7 +75,7 @@ struct AmbiguousTargetRule: LintRule {
             }
             start = end + 1
         }
-        findings += servicesRunElsewhere(linted, steps.filter { !flagged.contains($0.id) })
+        findings += servicesRunElsewhere(linted, steps, warnedOf: flagged)
         // A tool that provisions machines, run in a session on one of them: the guide forgot
         // to leave the session (its state and credentials are on the person's machine).
         for step in steps where step.target.reason == "session" && step.target.name != "local" {
@@ -93,10 +93,11 @@ struct AmbiguousTargetRule: LintRule {
     /// Unstated steps on this machine that manage a service (`systemctl restart orders`,
     /// `journalctl -u orders`) which the guide manages only on another machine: after "Back on
     /// your laptop", a rollback that says nothing of where it runs restarts the service here.
-    func servicesRunElsewhere(_ linted: LintedGuide, _ steps: [Step]) -> [Diagnostic] {
+    /// Steps `warnedOf` by the neighbours' check are not warned of again.
+    func servicesRunElsewhere(_ linted: LintedGuide, _ steps: [Step], warnedOf: Set<String>) -> [Diagnostic] {
         // The unstated steps' services first: most manage none, and then nothing else is read.
         var unstated: [(step: Step, services: [(line: Int, unit: String)])] = []
-        for step in steps where Self.unplacedHere(step) {
+        for step in steps where Self.unplacedHere(step) && !warnedOf.contains(step.id) {
             let services = Self.services(in: step.code)
             if !services.isEmpty { unstated.append((step, services)) }
         }
